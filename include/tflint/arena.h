@@ -1,0 +1,49 @@
+/*
+ * Region allocator: everything tflint builds for one Dockerfile (source
+ * copy, instructions, words, findings, strings) comes from one arena and is
+ * released with one call after the file has been reported.
+ *
+ * Build with -DTFL_DEBUG_ARENA to turn every allocation into its own malloc
+ * block, so AddressSanitizer sees overruns between objects.
+ */
+#ifndef TFLINT_ARENA_H
+#define TFLINT_ARENA_H
+
+#include <stddef.h>
+
+typedef struct tfl_arena_block tfl_arena_block;
+
+typedef struct tfl_arena {
+    tfl_arena_block *head; /* newest block first */
+    size_t used;           /* bytes handed out, for statistics */
+} tfl_arena;
+
+/* Prepare an empty arena; allocates nothing yet. */
+void tfl_arena_init(tfl_arena *a);
+
+/*
+ * Return `size` bytes aligned for any object, zero-filled, or NULL when
+ * memory runs out. The memory lives until tfl_arena_free().
+ */
+void *tfl_arena_alloc(tfl_arena *a, size_t size);
+
+/* Copy `len` bytes of `s` and add a NUL; NULL when memory runs out. */
+char *tfl_arena_strndup(tfl_arena *a, const char *s, size_t len);
+
+/* printf into the arena; NULL when memory runs out. */
+char *tfl_arena_printf(tfl_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Grow an arena-backed array: `*items` holds `*count` elements of `size`
+ * bytes and room for `*cap`. Makes room for one more and returns a pointer
+ * to it (zeroed), or NULL when memory runs out. Old storage is abandoned to
+ * the arena, so keep pointers to elements only after the array is complete.
+ */
+void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
+                     size_t size);
+
+/* Release every block; the arena may be reused after tfl_arena_init(). */
+void tfl_arena_free(tfl_arena *a);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * The instruction list of a Dockerfile, as BuildKit's parser and instruction
+ * layer see it, with every piece tied to its bytes in the source.
+ *
+ * A logical instruction is assembled from physical lines (continuations,
+ * comment and blank lines skipped). Its joined text is kept in `line`, and
+ * `map` translates offsets in that text back to source offsets, so any word
+ * found later (a flag, a shell word three lines into a RUN) can be reported
+ * at its exact place. Heredoc bodies are contiguous in the source and carry
+ * their own spans.
+ *
+ * All memory belongs to the arena passed to tfl_parse().
+ */
+#ifndef TFLINT_AST_H
+#define TFLINT_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tflint/arena.h"
+#include "tflint/buf.h"
+#include "tflint/source.h"
+
+typedef enum tfl_kind {
+    TFL_ADD,
+    TFL_ARG,
+    TFL_CMD,
+    TFL_COPY,
+    TFL_ENTRYPOINT,
+    TFL_ENV,
+    TFL_EXPOSE,
+    TFL_FROM,
+    TFL_HEALTHCHECK,
+    TFL_LABEL,
+    TFL_MAINTAINER,
+    TFL_ONBUILD,
+    TFL_RUN,
+    TFL_SHELL,
+    TFL_STOPSIGNAL,
+    TFL_USER,
+    TFL_VOLUME,
+    TFL_WORKDIR,
+    TFL_UNKNOWN
+} tfl_kind;
+
+/* Upper-case keyword of a kind ("RUN"); "" for TFL_UNKNOWN. */
+const char *tfl_kind_name(tfl_kind kind);
+
+/* One contiguous run of joined text that came from one physical line. */
+typedef struct tfl_piece {
+    uint32_t text_off; /* offset in the joined text */
+    uint32_t src_off;  /* offset in the source */
+    uint32_t len;
+} tfl_piece;
+
+typedef struct tfl_textmap {
+    const tfl_piece *pieces; /* sorted by text_off */
+    size_t npieces;
+} tfl_textmap;
+
+/* Source offset of joined-text offset `off` (an end offset maps to the end
+ * of the piece it closes). */
+uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off);
+
+/* Source span of joined-text range [off, off + len). */
+tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len);
+
+/*
+ * A word of an instruction. `text` is its value (NUL-terminated): for JSON
+ * elements the unescaped string, for flags the text with quotes unwrapped,
+ * otherwise the raw text. `off`/`raw_len` locate the raw word in the
+ * instruction's joined line; `span` locates it in the source.
+ */
+typedef struct tfl_word {
+    const char *text;
+    size_t len;
+    uint32_t off;
+    uint32_t raw_len;
+    tfl_span span;
+} tfl_word;
+
+/* A `--name[=value]` flag before the arguments. */
+typedef struct tfl_flag {
+    tfl_word word;     /* the whole flag, quotes unwrapped, with its "--" */
+    const char *name;  /* without "--", NUL-terminated */
+    const char *value; /* after '=', NUL-terminated; NULL when no '=' */
+} tfl_flag;
+
+/* ENV or LABEL pair. Key and value are raw text (quotes still in place). */
+typedef struct tfl_pair {
+    tfl_word key;
+    tfl_word value;
+    bool legacy; /* `KEY value` form, no '=' */
+} tfl_pair;
+
+typedef struct tfl_heredoc {
+    const char *name; /* delimiter with quotes removed */
+    int fd;           /* leading descriptor digits, 0 when absent */
+    bool expand;      /* false when any part of the delimiter was quoted */
+    bool chomp;       /* `<<-`: leading tabs are removed from body lines */
+    bool terminated;  /* the terminator line was found */
+    const char *body; /* raw body lines, line endings kept */
+    size_t body_len;
+    tfl_span marker;    /* the `<<WORD` token */
+    tfl_span body_span; /* the body in the source (terminator excluded) */
+} tfl_heredoc;
+
+/* A comment line: `text` is what follows '#', trimmed. */
+typedef struct tfl_comment {
+    const char *text;
+    size_t len;
+    tfl_span span; /* the whole line, '#' included */
+    uint32_t line;
+} tfl_comment;
+
+typedef struct tfl_instr tfl_instr;
+
+struct tfl_instr {
+    tfl_kind kind;
+    tfl_word keyword; /* as written */
+
+    const char *line; /* joined logical text, keyword first */
+    size_t line_len;
+    tfl_textmap map; /* `line` offsets to source offsets */
+
+    tfl_flag *flags;
+    size_t nflags;
+
+    /*
+     * Arguments as the author meant them: when an inline `# ...` follows
+     * the arguments of an instruction that does not pass its text to a
+     * shell (TF101), the words from the `#` on are dropped here.
+     * Shell-form RUN/CMD/ENTRYPOINT: one word, the whole command text.
+     * HEALTHCHECK: the type word, then the command as for CMD.
+     * ENV/LABEL: see `pairs` (args holds key and value of each pair).
+     */
+    tfl_word *args;
+    size_t nargs;
+    bool json; /* exec (JSON array) form */
+    tfl_pair *pairs;
+    size_t npairs;
+
+    /* The node values BuildKit's parser would keep, for --dump=ast. */
+    tfl_word *node_args;
+    size_t nnode_args;
+
+    bool json_invalid;       /* began with '[' but fell back to shell form */
+    bool inline_comment;     /* TF101: see `comment` */
+    tfl_span comment;        /* from the inline '#' to the end of the text */
+    bool empty_continuation; /* a blank line inside the continuation */
+    tfl_span empty_line;     /* the first such line */
+
+    tfl_instr *trigger; /* ONBUILD: the nested instruction */
+
+    tfl_heredoc *heredocs;
+    size_t nheredocs;
+
+    tfl_span span; /* first byte of keyword to end of last consumed line */
+    uint32_t first_line, last_line; /* 1-based, inclusive */
+
+    /* Comment lines directly above (no blank line or instruction between),
+     * nearest last. */
+    const tfl_comment *comments;
+    size_t ncomments;
+};
+
+typedef struct tfl_directive {
+    const char *key; /* lower-cased */
+    const char *value;
+    tfl_span span; /* the whole line */
+    tfl_span value_span;
+} tfl_directive;
+
+/* A problem the builder would reject the file for (rule TF100). */
+typedef struct tfl_diag {
+    const char *message; /* in BuildKit's terms */
+    tfl_span span;
+} tfl_diag;
+
+typedef struct tfl_doc {
+    const tfl_source *src;
+    char escape; /* '\\' or '`' */
+
+    tfl_instr *instrs; /* top-level instructions in order */
+    size_t ninstrs;
+
+    tfl_directive *directives;
+    size_t ndirectives;
+
+    tfl_comment *comments; /* every comment line outside heredoc bodies */
+    size_t ncomments;
+
+    tfl_diag *errors; /* in source order */
+    size_t nerrors;
+    bool parser_failed; /* BuildKit's parser itself would fail */
+} tfl_doc;
+
+/*
+ * Parse `src` into `doc`, everything allocated from `arena`. Problems in the
+ * input are recorded in doc->errors, never returned: parsing goes on with
+ * what can be understood. `parser_failed` tells whether BuildKit's parser
+ * (as opposed to its instruction layer) rejects the file, which is what
+ * decides the exit status of --dump=ast. Returns 0, or -1 when memory runs
+ * out.
+ */
+int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc);
+
+/* Write BuildKit's AST dump of `doc` (one line per instruction). */
+void tfl_dump_ast(const tfl_doc *doc, tfl_buf *out);
+
+/* The flag called `name` (without "--"), the last one when repeated. */
+const tfl_flag *tfl_instr_flag(const tfl_instr *in, const char *name);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * Reporters turn lint results into text for people and machines. They
+ * write into a tfl_buf; the caller decides where the bytes go (the core
+ * library never prints). Content taken from a Dockerfile is escaped for the
+ * format, and never starts a line of a report.
+ *
+ * A run is: tfl_report_new(), then per input in order tfl_report_file() or
+ * tfl_report_failure(), then tfl_report_end(), then tfl_report_free().
+ */
+#ifndef TFLINT_REPORT_H
+#define TFLINT_REPORT_H
+
+#include <stdbool.h>
+
+#include "tflint/buf.h"
+#include "tflint/engine.h"
+
+typedef enum tfl_format { TFL_FORMAT_TEXT, TFL_FORMAT_SARIF } tfl_format;
+
+/* Parse a format name; -1 when unknown. */
+int tfl_format_parse(const char *name);
+
+typedef struct tfl_report_opts {
+    bool color;          /* text: ANSI colours and the marked source line */
+    const char *version; /* tool version for SARIF */
+} tfl_report_opts;
+
+typedef struct tfl_report tfl_report;
+
+/* NULL when memory runs out. `opts` is copied. */
+tfl_report *tfl_report_new(tfl_format format, const tfl_report_opts *opts);
+
+/* Append the findings of one linted file. */
+void tfl_report_file(tfl_report *rep, tfl_buf *out, const tfl_result *res);
+
+/* Record an input that could not be linted (unreadable, too large). */
+void tfl_report_failure(tfl_report *rep, tfl_buf *out, const char *path,
+                        const char *message);
+
+/* Finish the report; `exit_status` is what the run will exit with. */
+void tfl_report_end(tfl_report *rep, tfl_buf *out, int exit_status);
+
+void tfl_report_free(tfl_report *rep);
+
+#endif

@@ -1,0 +1,397 @@
+/*
+ * Rule engine. One file at a time: copy the bytes into the file's arena,
+ * parse, run each enabled rule, then drop the findings that a comment
+ * suppresses and sort the rest by position.
+ *
+ * Suppression comments, matched against rule ids, names and aliases:
+ *   # tflint ignore=TF201,root-user     the next instruction
+ *   # hadolint ignore=DL3002            the next instruction
+ *   # check=skip=JSONArgsRecommended    the next instruction (BuildKit)
+ *   # tflint global ignore=TF111        the whole file
+ *   # hadolint global ignore=DL3006     the whole file
+ *   # check=skip=...                    the whole file, in the directive
+ *                                       block at the top (BuildKit)
+ * "Next instruction" means the comment stands in the block of comment lines
+ * directly above it. Text after the list (a reason) is allowed.
+ */
+#include "tflint/engine.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int tfl_config_init(tfl_config *cfg)
+{
+    size_t n;
+
+    tfl_rules(&n);
+    cfg->threshold = TFL_SEV_WARNING;
+    cfg->nrules = n;
+    cfg->disabled = calloc(n ? n : 1, 1);
+    cfg->severity = malloc(n ? n : 1);
+    if (!cfg->disabled || !cfg->severity) {
+        tfl_config_free(cfg);
+        return -1;
+    }
+    memset(cfg->severity, -1, n);
+    return 0;
+}
+
+void tfl_config_free(tfl_config *cfg)
+{
+    free(cfg->disabled);
+    free(cfg->severity);
+    cfg->disabled = NULL;
+    cfg->severity = NULL;
+}
+
+int tfl_config_ignore(tfl_config *cfg, const char *name)
+{
+    const tfl_rule *r = tfl_rule_lookup(name);
+
+    if (!r)
+        return -1;
+    cfg->disabled[tfl_rule_index(r)] = 1;
+    return 0;
+}
+
+int tfl_config_set_severity(tfl_config *cfg, const char *name, tfl_severity sev)
+{
+    const tfl_rule *r = tfl_rule_lookup(name);
+
+    if (!r || sev > TFL_SEV_ERROR)
+        return -1;
+    cfg->severity[tfl_rule_index(r)] = (signed char)sev;
+    return 0;
+}
+
+tfl_severity tfl_config_severity(const tfl_config *cfg, const tfl_rule *rule)
+{
+    size_t i = tfl_rule_index(rule);
+
+    if (i < cfg->nrules && cfg->severity[i] >= 0)
+        return (tfl_severity)cfg->severity[i];
+    return rule->severity;
+}
+
+const char *tfl_severity_name(tfl_severity sev)
+{
+    switch (sev) {
+    case TFL_SEV_STYLE:
+        return "style";
+    case TFL_SEV_INFO:
+        return "info";
+    case TFL_SEV_WARNING:
+        return "warning";
+    case TFL_SEV_ERROR:
+        return "error";
+    case TFL_SEV_NONE:
+        break;
+    }
+    return "none";
+}
+
+int tfl_severity_parse(const char *name)
+{
+    static const char *const names[] = {"style", "info", "warning", "error",
+                                        "none"};
+    int i;
+
+    if (strcmp(name, "note") == 0)
+        return TFL_SEV_INFO;
+    for (i = 0; i < 5; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* --- Reporting ------------------------------------------------------------ */
+
+tfl_finding *tfl_report(tfl_ctx *ctx, tfl_span span, const char *fmt, ...)
+{
+    tfl_finding *f;
+    va_list ap;
+    char *msg;
+    int n;
+
+    if (ctx->oom)
+        return NULL;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    msg = n < 0 ? NULL : tfl_arena_alloc(ctx->arena, (size_t)n + 1);
+    f = msg ? tfl_arena_push(ctx->arena, (void **)&ctx->findings,
+                             &ctx->nfindings, &ctx->cap, sizeof *f)
+            : NULL;
+    if (!f) {
+        ctx->oom = true;
+        return NULL;
+    }
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    f->rule = ctx->rule;
+    f->severity = tfl_config_severity(ctx->config, ctx->rule);
+    f->message = msg;
+    f->span = span;
+    return f;
+}
+
+void tfl_finding_related(tfl_ctx *ctx, tfl_finding *f, tfl_span span,
+                         const char *message)
+{
+    tfl_related *r = tfl_arena_alloc(ctx->arena, (f->nrelated + 1) * sizeof *r);
+
+    if (!r) {
+        ctx->oom = true;
+        return;
+    }
+    if (f->nrelated)
+        memcpy(r, f->related, f->nrelated * sizeof *r);
+    r[f->nrelated].span = span;
+    r[f->nrelated].message =
+        tfl_arena_strndup(ctx->arena, message, strlen(message));
+    f->related = r;
+    f->nrelated++;
+}
+
+void tfl_finding_fix(tfl_ctx *ctx, tfl_finding *f, tfl_span span,
+                     const char *text, const char *description)
+{
+    tfl_fix *x = tfl_arena_alloc(ctx->arena, (f->nfixes + 1) * sizeof *x);
+
+    if (!x) {
+        ctx->oom = true;
+        return;
+    }
+    if (f->nfixes)
+        memcpy(x, f->fixes, f->nfixes * sizeof *x);
+    x[f->nfixes].span = span;
+    x[f->nfixes].text = tfl_arena_strndup(ctx->arena, text, strlen(text));
+    x[f->nfixes].description =
+        tfl_arena_strndup(ctx->arena, description, strlen(description));
+    f->fixes = x;
+    f->nfixes++;
+}
+
+/* --- Suppression ---------------------------------------------------------- */
+
+/* Does the comma-separated list [s, end) name `rule`? "all" names every
+ * rule. */
+static bool list_names(const char *s, const char *end, const tfl_rule *rule)
+{
+    while (s < end) {
+        const char *e = s;
+        char name[64];
+        size_t n;
+
+        while (e < end && *e != ',')
+            e++;
+        while (s < e && isspace((unsigned char)*s))
+            s++;
+        n = (size_t)(e - s);
+        while (n && isspace((unsigned char)s[n - 1]))
+            n--;
+        if (n && n < sizeof name) {
+            memcpy(name, s, n);
+            name[n] = '\0';
+            if (strcmp(name, "all") == 0 || tfl_rule_lookup(name) == rule)
+                return true;
+        }
+        s = e + 1;
+    }
+    return false;
+}
+
+/* Skip `word` and the blanks after it at *p; false when absent. */
+static bool eat(const char **p, const char *end, const char *word)
+{
+    size_t n = strlen(word);
+
+    if ((size_t)(end - *p) < n || strncasecmp(*p, word, n) != 0)
+        return false;
+    *p += n;
+    while (*p < end && (**p == ' ' || **p == '\t'))
+        (*p)++;
+    return true;
+}
+
+/*
+ * Does comment text `c` suppress `rule`? `global` selects file-wide
+ * pragmas; otherwise instruction pragmas are matched.
+ */
+static bool pragma_suppresses(const tfl_comment *c, const tfl_rule *rule,
+                              bool global)
+{
+    const char *p = c->text, *end = c->text + c->len, *list_end;
+
+    if (!eat(&p, end, "tflint") && !eat(&p, end, "hadolint")) {
+        /* BuildKit per-instruction form: check=skip=A,B (text after the
+         * first space ignored). */
+        if (global || !eat(&p, end, "check=skip="))
+            return false;
+    } else {
+        if (eat(&p, end, "global")) {
+            if (!global)
+                return false;
+        } else if (global) {
+            return false;
+        }
+        if (!eat(&p, end, "ignore"))
+            return false;
+        if (p >= end || *p != '=')
+            return false;
+        p++;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+    }
+    list_end = p;
+    while (list_end < end && *list_end != ' ' && *list_end != '\t')
+        list_end++;
+    return list_names(p, list_end, rule);
+}
+
+/* File-level `# check=skip=...` directive (options separated by ';'). */
+static bool directive_skips(const tfl_doc *doc, const tfl_rule *rule)
+{
+    size_t i;
+
+    for (i = 0; i < doc->ndirectives; i++) {
+        const char *v = doc->directives[i].value, *p, *end;
+
+        if (strcmp(doc->directives[i].key, "check") != 0)
+            continue;
+        end = v + strcspn(v, " ");
+        for (p = v; p < end;) {
+            const char *e = memchr(p, ';', (size_t)(end - p));
+
+            if (!e)
+                e = end;
+            while (p < e && isspace((unsigned char)*p))
+                p++;
+            if ((size_t)(e - p) > 5 && strncmp(p, "skip=", 5) == 0 &&
+                list_names(p + 5, e, rule))
+                return true;
+            p = e + 1;
+        }
+    }
+    return false;
+}
+
+/* The instruction whose span holds `off`, or NULL. */
+static const tfl_instr *instr_at(const tfl_doc *doc, uint32_t off)
+{
+    size_t lo = 0, hi = doc->ninstrs;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const tfl_instr *in = &doc->instrs[mid];
+
+        if (off < in->span.start)
+            hi = mid;
+        else if (off >= in->span.end &&
+                 !(off == in->span.end && in->span.start == in->span.end))
+            lo = mid + 1;
+        else
+            return in;
+    }
+    return NULL;
+}
+
+static bool suppressed(const tfl_doc *doc, const tfl_finding *f)
+{
+    const tfl_instr *in;
+    size_t i;
+
+    if (directive_skips(doc, f->rule))
+        return true;
+    for (i = 0; i < doc->ncomments; i++)
+        if (pragma_suppresses(&doc->comments[i], f->rule, true))
+            return true;
+    in = instr_at(doc, f->span.start);
+    if (!in)
+        return false;
+    for (i = 0; i < in->ncomments; i++)
+        if (pragma_suppresses(&in->comments[i], f->rule, false))
+            return true;
+    return false;
+}
+
+static int cmp_findings(const void *pa, const void *pb)
+{
+    const tfl_finding *a = pa, *b = pb;
+    int c;
+
+    if (a->span.start != b->span.start)
+        return a->span.start < b->span.start ? -1 : 1;
+    c = strcmp(a->rule->id, b->rule->id);
+    if (c)
+        return c;
+    if (a->span.end != b->span.end)
+        return a->span.end < b->span.end ? -1 : 1;
+    return strcmp(a->message, b->message);
+}
+
+/* --- Linting -------------------------------------------------------------- */
+
+int tfl_lint_buffer(const tfl_config *cfg, const char *path, const char *data,
+                    size_t len, tfl_result *out)
+{
+    const tfl_rule *const *rules;
+    size_t nrules, i, kept = 0;
+    tfl_ctx ctx;
+    char *copy;
+
+    memset(out, 0, sizeof *out);
+    tfl_arena_init(&out->arena);
+    copy = tfl_arena_alloc(&out->arena, len + 1);
+    path = tfl_arena_strndup(&out->arena, path, strlen(path));
+    if (!copy || !path ||
+        tfl_source_init(&out->src, &out->arena, path, copy, len) != 0)
+        goto oom;
+    if (len)
+        memcpy(copy, data, len);
+    if (tfl_parse(&out->arena, &out->src, &out->doc) != 0)
+        goto oom;
+
+    memset(&ctx, 0, sizeof ctx);
+    ctx.doc = &out->doc;
+    ctx.src = &out->src;
+    ctx.arena = &out->arena;
+    ctx.config = cfg;
+    rules = tfl_rules(&nrules);
+    for (i = 0; i < nrules; i++) {
+        if (i < cfg->nrules && cfg->disabled[i])
+            continue;
+        ctx.rule = rules[i];
+        rules[i]->check(&ctx);
+    }
+    if (ctx.oom)
+        goto oom;
+
+    for (i = 0; i < ctx.nfindings; i++)
+        if (!suppressed(&out->doc, &ctx.findings[i]))
+            ctx.findings[kept++] = ctx.findings[i];
+    if (kept)
+        qsort(ctx.findings, kept, sizeof *ctx.findings, cmp_findings);
+    out->findings = ctx.findings;
+    out->nfindings = kept;
+    out->worst = TFL_SEV_NONE;
+    for (i = 0; i < kept; i++)
+        if (out->worst == TFL_SEV_NONE || ctx.findings[i].severity > out->worst)
+            out->worst = ctx.findings[i].severity;
+    return 0;
+
+oom:
+    tfl_arena_free(&out->arena);
+    memset(out, 0, sizeof *out);
+    return -1;
+}
+
+void tfl_result_free(tfl_result *res)
+{
+    tfl_arena_free(&res->arena);
+    memset(res, 0, sizeof *res);
+}

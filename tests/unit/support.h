@@ -1,0 +1,51 @@
+/*
+ * Helpers shared by the cmocka tests: reading fixture files, finding the
+ * shared conformance data, linting a string and picking findings.
+ */
+#ifndef TFL_TEST_SUPPORT_H
+#define TFL_TEST_SUPPORT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "tflint/engine.h"
+
+/* Read a whole file into a malloc'd, NUL-terminated buffer; NULL when it
+ * cannot be read. `*len` (when not NULL) receives the size. */
+char *tfl_test_read(const char *path, size_t *len);
+
+/* `TFL_SHARED_DIR/rel` in a static buffer, or NULL when the shared folder
+ * is absent (the caller then skips with a visible message). */
+const char *tfl_test_shared(const char *rel);
+
+/* Skip the current test, saying why, when the shared data is missing. */
+#define TFL_REQUIRE_SHARED(path)                                               \
+    do {                                                                       \
+        if (!(path)) {                                                         \
+            print_message("SKIPPED: ../shared not found, conformance data "    \
+                          "unavailable\n");                                    \
+            skip();                                                            \
+        }                                                                      \
+    } while (0)
+
+/* Lint `text` with the default configuration as file "Dockerfile". */
+void tfl_test_lint(const char *text, tfl_result *res);
+
+/* Number of findings of rule `id` in `res`. */
+size_t tfl_test_count(const tfl_result *res, const char *id);
+
+/* The n-th (0-based) finding of rule `id`, or NULL. */
+const tfl_finding *tfl_test_find(const tfl_result *res, const char *id,
+                                 size_t n);
+
+/* Assert that finding `f` starts at `line`:`col` and ends at
+ * `end_line`:`end_col` (exclusive). */
+void tfl_test_assert_span(const tfl_result *res, const tfl_finding *f,
+                          uint32_t line, uint32_t col, uint32_t end_line,
+                          uint32_t end_col);
+
+#endif
