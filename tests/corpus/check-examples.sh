@@ -17,7 +17,10 @@ fi
 tflint=$1
 dir=$2
 case $tflint in /*) ;; *) tflint=$(pwd)/$tflint ;; esac
-[ -x "$tflint" ] || { echo "check-examples: not executable: $tflint" >&2; exit 2; }
+if [ ! -x "$tflint" ]; then
+    echo "check-examples: not executable: $tflint" >&2
+    exit 2
+fi
 cd "$dir" || { echo "check-examples: no such directory: $dir" >&2; exit 2; }
 
 tmp=$(mktemp -d) || exit 2
@@ -26,7 +29,10 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 checked=0
 failed=0
 for df in *.Dockerfile; do
-    [ -e "$df" ] || { echo "check-examples: no *.Dockerfile in $dir" >&2; exit 1; }
+    if [ ! -e "$df" ]; then
+        echo "check-examples: no *.Dockerfile in $dir" >&2
+        exit 1
+    fi
     name=${df%.Dockerfile}
     checked=$((checked + 1))
     if [ ! -f "$name.expected" ]; then
