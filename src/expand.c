@@ -37,7 +37,11 @@
  * happens, after the modifier word has been lexed, as BuildKit orders it.
  *
  * Limits: `${` may nest 100 deep (error beyond); inputs up to 4 GiB, the
- * range of the offsets. Invalid UTF-8 passes through unchanged.
+ * range of the offsets.
+ *
+ * Deliberate differences: bytes that are not UTF-8 pass through unchanged
+ * (Go's scanner turns each into U+FFFD); the texts after "invalid pattern
+ * (...) in substitution: " are ours.
  */
 #include "tflint/expand.h"
 
