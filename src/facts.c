@@ -1128,6 +1128,26 @@ static bool is_docker_hub(const char *s, size_t n)
     return false;
 }
 
+/* The official images are also published per architecture under
+ * `amd64/`, `arm64v8/` ...: the same images, so the prefix goes. */
+static const char *skip_arch_namespace(const char *name, const char *end)
+{
+    static const char *const arches[] = {
+        "amd64/",   "arm32v5/", "arm32v6/",       "arm32v7/",
+        "arm64v8/", "i386/",    "mips64le/",      "ppc64le/",
+        "riscv64/", "s390x/",   "windows-amd64/",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof arches / sizeof arches[0]; i++) {
+        size_t n = strlen(arches[i]);
+
+        if ((size_t)(end - name) > n && memcmp(name, arches[i], n) == 0)
+            return name + n;
+    }
+    return name;
+}
+
 int tfl_facts_normalize(const char *ref, char *out, size_t cap)
 {
     const char *at = strchr(ref, '@');
@@ -1144,6 +1164,8 @@ int tfl_facts_normalize(const char *ref, char *out, size_t cap)
     }
     if (hub && end - name > 8 && memcmp(name, "library/", 8) == 0)
         name += 8;
+    else if (hub)
+        name = skip_arch_namespace(name, end);
     if (name == end)
         return -1;
     for (last = end; last > name && last[-1] != '/'; last--)

@@ -96,6 +96,9 @@ static void test_facts_normalize(void **state)
         {"localhost/app:1", "localhost/app:1"},
         {"quay.io/library/x", "quay.io/library/x:latest"},
         {"mycorp/app", "mycorp/app:latest"},
+        {"arm64v8/node:20", "node:20"},
+        {"docker.io/amd64/debian:12", "debian:12"},
+        {"quay.io/amd64/debian:12", "quay.io/amd64/debian:12"},
     };
     char out[256];
     size_t i;
@@ -253,6 +256,9 @@ static void test_facts_node_python_golang(void **state)
     assert_int_equal(get("python:3.11-bullseye")->old_shadow, TFL_TRI_YES);
     assert_null(tfl_facts_lookup(facts, "python:3.12-windowsservercore"));
     assert_int_equal(get("golang:1.22")->family, TFL_FAMILY_DEBIAN);
+    assert_string_equal(get("arm32v7/buildpack-deps:jammy-curl")->base,
+                        "ubuntu-22.04");
+    assert_string_equal(get("buildpack-deps:bookworm")->base, "debian-12");
     assert_int_equal(get("golang:1.22-alpine")->family, TFL_FAMILY_ALPINE);
 }
 
