@@ -11,3 +11,9 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     doc->escape = '\\';
     return 0;
 }
+
+void tfl_dump_ast(const tfl_doc *doc, tfl_buf *out)
+{
+    (void)doc;
+    (void)out;
+}
