@@ -248,8 +248,10 @@ static int parse_args(cli *c, int argc, char **argv, int *first)
 
             return usage_error("unknown option", shortopt);
         }
+        if (opt == '?' && optopt)
+            return usage_error("option takes no argument", bad);
         if (opt == '?')
-            return usage_error("invalid option", bad);
+            return usage_error("unknown option", bad);
         if (opt == ':')
             return usage_error("missing argument to", bad);
         rc = apply_option(c, opt, optarg);

@@ -6,8 +6,10 @@
 #include "support.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tflint/report.h"
 #include "tflint/rule.h"
@@ -462,6 +464,52 @@ static void test_report_sarif_streams(void **state)
     tfl_buf_free(&out);
 }
 
+/* The log with results, related locations, fixes and a notification
+ * passes the shared validator (schema and GitHub's ingestion rules). */
+static void test_report_sarif_validates(void **state)
+{
+    const char *validator = tfl_test_shared("tools/validate-sarif.sh");
+    char path[] = "/tmp/tfl-report-XXXXXX", cmd[1024];
+    tfl_result res;
+    tfl_finding *f;
+    char *s;
+    FILE *fp;
+    int fd;
+
+    (void)state;
+    TFL_REQUIRE_SHARED(validator);
+    if (access(validator, X_OK) != 0 ||
+        system("command -v node >/dev/null 2>&1") != 0) {
+        print_message("SKIPPED: validate-sarif.sh or node not available\n");
+        skip();
+    }
+    make_result(&res, "./sub/Dockerfile", "FROM x\nUSER root\n");
+    f = add_finding(&res, "x", TFL_SEV_WARNING, "image 'x' has no tag");
+    f->related = tfl_arena_alloc(&res.arena, sizeof *f->related);
+    f->related[0].span = span_of(&res, "root");
+    f->related[0].message = "used here";
+    f->nrelated = 1;
+    f->fixes = tfl_arena_alloc(&res.arena, sizeof *f->fixes);
+    f->fixes[0].span = span_of(&res, "x");
+    f->fixes[0].text = "x:1.0";
+    f->fixes[0].description = "pin the tag";
+    f->nfixes = 1;
+    add_finding(&res, "root", TFL_SEV_STYLE, "style");
+    s = render(TFL_FORMAT_SARIF, false, &res, "missing", 2);
+    tfl_result_free(&res);
+
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fp = fdopen(fd, "w");
+    assert_non_null(fp);
+    fputs(s, fp);
+    fclose(fp);
+    free(s);
+    snprintf(cmd, sizeof cmd, "'%s' --github --quiet '%s'", validator, path);
+    assert_int_equal(system(cmd), 0);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -476,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_report_sarif_results),
         cmocka_unit_test(test_report_sarif_failure),
         cmocka_unit_test(test_report_sarif_streams),
+        cmocka_unit_test(test_report_sarif_validates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
