@@ -1447,9 +1447,3 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
         return -1;
     return 0;
 }
-
-void tfl_dump_ast(const tfl_doc *doc, tfl_buf *out)
-{
-    (void)doc;
-    (void)out;
-}
