@@ -156,6 +156,10 @@ if [ -z "$("$TFLINT" --dump=ast probe 2>/dev/null)" ]; then
 else
     expect "--dump=ast" 0 "$TFLINT" --dump=ast probe
     has "--dump=ast: output" "$tmp/out" '(from "alpine:3.20")'
+    printf '# only a comment\n' >comments
+    expect "--dump=ast parser fails" 1 "$TFLINT" --dump=ast comments
+    expect "--dump=ast unreadable" 2 "$TFLINT" --dump=ast missing
+    has "--dump=ast unreadable: message" "$tmp/err" "cannot read 'missing'"
     expect "findings" 1 "$TFLINT" bad
     has "findings: line" "$tmp/out" "bad:1:1: error: "
     has "findings: rule id" "$tmp/out" "[TF100]"
