@@ -30,6 +30,7 @@ void tfl_arena_init(tfl_arena *a)
     a->used = 0;
 }
 
+#ifndef TFL_DEBUG_ARENA
 static tfl_arena_block *new_block(tfl_arena *a, size_t need)
 {
     size_t size = a->head ? a->head->size * 2 : FIRST_BLOCK;
@@ -50,6 +51,7 @@ static tfl_arena_block *new_block(tfl_arena *a, size_t need)
     a->head = b;
     return b;
 }
+#endif
 
 void *tfl_arena_alloc(tfl_arena *a, size_t size)
 {

@@ -1,13 +1,1449 @@
-/* Temporary: replaced by the real parser in the next commit. */
+/*
+ * Dockerfile parser, following BuildKit's parser (frontend/dockerfile/
+ * parser) byte for byte where its output is observable.
+ *
+ * Physical lines are split on LF; trailing CRs go; a UTF-8 BOM is dropped
+ * from the first line. A physical line over 65,535 bytes is an error and is
+ * skipped.
+ *
+ * Parser directives (`# syntax=`, `# escape=`, `# check=`) are read only in
+ * the uninterrupted block of such lines at the top; the first other line (a
+ * blank one included) ends the block. `escape` selects '\' or '`'.
+ *
+ * A logical instruction starts at a line that is neither blank nor a
+ * comment. While its last physical line ends with the escape character
+ * (blanks after it allowed, not itself escaped), the next line is appended
+ * with nothing in between; comment lines met meanwhile are dropped, blank
+ * ones are dropped and noted (empty continuation). Leading blanks go only
+ * from the first line. Every appended run of bytes is kept as a piece of the
+ * instruction's text map, so offsets in the joined text lead back to the
+ * source.
+ *
+ * The joined text is then shaped as BuildKit does per keyword: leading
+ * `--flags` split off, then a JSON array or shell string (RUN, CMD,
+ * ENTRYPOINT, SHELL, HEALTHCHECK's command), JSON or blank-separated words
+ * (ADD, COPY, VOLUME), blank-separated words (FROM, EXPOSE), quote-aware
+ * words (ARG), key/value pairs in the new or legacy form (ENV, LABEL), the
+ * whole text (USER, WORKDIR, MAINTAINER, STOPSIGNAL), a nested instruction
+ * (ONBUILD).
+ *
+ * Heredocs: for RUN, COPY and ADD (or such an ONBUILD trigger) in shell
+ * form, words of the form [digits]<<[-]WORD announce bodies that follow the
+ * instruction, read raw up to a line equal to WORD (leading tabs ignored for
+ * <<-), one after the other.
+ *
+ * Beyond BuildKit: an inline `# ...` after the arguments of an instruction
+ * that does not hand its text to a shell is noted (TF101) and the
+ * instruction is shaped a second time without it, as the author meant.
+ */
 #include "tflint/ast.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
+
+#include "json_array.h"
+#include "parser_impl.h"
+#include "utf8.h"
+
+typedef struct parser {
+    tfl_arena *a;
+    const tfl_source *src;
+    tfl_doc *doc;
+    char esc;
+    size_t nphys; /* physical lines */
+    size_t next;  /* next physical line to read, 0-based */
+    size_t cap_instrs, cap_comments, cap_errors, cap_dirs;
+    size_t *cstart; /* per instruction: first index of its comments */
+    size_t cap_cstart, ncstart;
+    size_t pend_start, pend_n; /* comment block above the next instruction */
+    bool oom;
+} parser;
+
+/* --- Small helpers -------------------------------------------------------- */
+
+static const char *const kind_names[] = {
+    "ADD",    "ARG",   "CMD",         "COPY",  "ENTRYPOINT", "ENV",
+    "EXPOSE", "FROM",  "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD",
+    "RUN",    "SHELL", "STOPSIGNAL",  "USER",  "VOLUME",     "WORKDIR",
+    ""};
+
+const char *tfl_kind_name(tfl_kind kind)
+{
+    return kind_names[kind];
+}
+
+static tfl_kind kind_of(const char *s, size_t n)
+{
+    int k;
+
+    for (k = 0; k < TFL_UNKNOWN; k++)
+        if (strlen(kind_names[k]) == n && strncasecmp(kind_names[k], s, n) == 0)
+            return (tfl_kind)k;
+    return TFL_UNKNOWN;
+}
+
+/* BuildKit's split set for keywords and word lists: space, \t \v \f \r. */
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* Length of the Unicode white-space character at s (Go's unicode.IsSpace),
+ * or 0. */
+static size_t space_len(const char *s, size_t len)
+{
+    uint32_t cp;
+    size_t n;
+
+    if (len == 0)
+        return 0;
+    if ((unsigned char)s[0] < 0x80)
+        return (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) ? 1 : 0;
+    n = tfl_utf8_decode(s, len, &cp);
+    if (n == 0)
+        return 0;
+    if (cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+        (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+        cp == 0x202F || cp == 0x205F || cp == 0x3000)
+        return n;
+    return 0;
+}
+
+/* Trim Unicode white space from both ends of [*b, *e) in s. */
+static void trim_space(const char *s, uint32_t *b, uint32_t *e)
+{
+    size_t n;
+
+    while (*b < *e && (n = space_len(s + *b, *e - *b)) > 0)
+        *b += (uint32_t)n;
+    while (*e > *b) {
+        uint32_t k = *e - 1;
+        /* step back to the start of the last character */
+        while (k > *b && ((unsigned char)s[k] & 0xC0) == 0x80 && *e - k < 4)
+            k--;
+        n = space_len(s + k, *e - k);
+        if (n == 0 || k + n != *e)
+            break;
+        *e = k;
+    }
+}
+
+bool tfl_doc_error(tfl_arena *arena, tfl_doc *doc, size_t *cap, tfl_span span,
+                   const char *fmt, ...)
+{
+    tfl_diag *d;
+    va_list ap;
+    char buf[512];
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    d = tfl_arena_push(arena, (void **)&doc->errors, &doc->nerrors, cap,
+                       sizeof *d);
+    if (!d)
+        return false;
+    d->message = tfl_arena_strndup(arena, buf, strlen(buf));
+    d->span = span;
+    return d->message != NULL;
+}
+
+#define ERR(p, span, ...)                                                      \
+    do {                                                                       \
+        if (!tfl_doc_error((p)->a, (p)->doc, &(p)->cap_errors, (span),         \
+                           __VA_ARGS__))                                       \
+            (p)->oom = true;                                                   \
+    } while (0)
+
+/* Content of physical line i: [*b, *e) without CR/LF; returns the offset
+ * just past its LF (or the end of the source). */
+static uint32_t phys_line(const parser *p, size_t i, uint32_t *b, uint32_t *e)
+{
+    const tfl_source *src = p->src;
+    uint32_t start = src->line_starts[i], end, next;
+
+    if (i == 0)
+        start = src->bom;
+    if (i + 1 < src->nlines) {
+        next = src->line_starts[i + 1];
+        end = next - 1;
+    } else {
+        next = end = (uint32_t)src->len;
+    }
+    while (end > start &&
+           (src->data[end - 1] == '\r' || src->data[end - 1] == '\n'))
+        end--;
+    *b = start;
+    *e = end;
+    return next;
+}
+
+static tfl_span span_of(uint32_t b, uint32_t e)
+{
+    tfl_span s = {b, e};
+    return s;
+}
+
+/* --- Text maps ------------------------------------------------------------ */
+
+uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off)
+{
+    size_t lo = 0, hi = m->npieces;
+
+    if (m->npieces == 0)
+        return 0;
+    /* Last piece starting at or before off. */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->pieces[mid].text_off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (off - m->pieces[lo].text_off > m->pieces[lo].len)
+        return m->pieces[lo].src_off + m->pieces[lo].len;
+    return m->pieces[lo].src_off + (off - m->pieces[lo].text_off);
+}
+
+tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len)
+{
+    tfl_span s;
+
+    s.start = tfl_textmap_source(m, off);
+    if (len == 0) {
+        s.end = s.start;
+        return s;
+    }
+    /* Map the last byte, then step past it, so an end that falls on a
+     * piece boundary stays on the line where the text ended. */
+    s.end = tfl_textmap_source(m, off + len - 1) + 1;
+    return s;
+}
+
+/* --- Words ---------------------------------------------------------------- */
+
+typedef struct shaper {
+    parser *p;
+    tfl_instr *in;
+    const char *L; /* the joined text */
+} shaper;
+
+static bool make_word(shaper *sh, tfl_word *w, const char *text, size_t len,
+                      uint32_t off, uint32_t raw_len)
+{
+    w->text = tfl_arena_strndup(sh->p->a, text, len);
+    if (!w->text) {
+        sh->p->oom = true;
+        return false;
+    }
+    w->len = len;
+    w->off = off;
+    w->raw_len = raw_len;
+    w->span = tfl_textmap_span(&sh->in->map, off, raw_len);
+    return true;
+}
+
+/* Append a word to a growing array. */
+static tfl_word *push_word(shaper *sh, tfl_word **arr, size_t *n, size_t *cap)
+{
+    tfl_word *w = tfl_arena_push(sh->p->a, (void **)arr, n, cap, sizeof *w);
+
+    if (!w)
+        sh->p->oom = true;
+    return w;
+}
+
+/* Raw words of [b, e) split on runs of BuildKit's blank set. */
+static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
+                         size_t *n)
+{
+    size_t cap = 0;
+
+    *out = NULL;
+    *n = 0;
+    while (b < e) {
+        uint32_t s;
+        tfl_word *w;
+
+        while (b < e && is_blank(sh->L[b]))
+            b++;
+        if (b >= e)
+            break;
+        s = b;
+        while (b < e && !is_blank(sh->L[b]))
+            b++;
+        w = push_word(sh, out, n, &cap);
+        if (!w || !make_word(sh, w, sh->L + s, b - s, s, b - s))
+            return;
+    }
+}
+
+/*
+ * Quote-aware words of [b, e) as BuildKit's parseWords: white space outside
+ * quotes separates; quotes and escapes stay in the text; the escape
+ * character escapes anything outside quotes and, inside double quotes,
+ * anything too (BuildKit keeps both characters); a dangling escape at the
+ * very end is dropped.
+ */
+static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
+                        size_t *n)
+{
+    const char *L = sh->L;
+    char esc = sh->p->esc;
+    size_t cap = 0;
+    char *buf;
+    size_t blen = 0;
+    uint32_t pos = b, start = b;
+    char quote = 0;
+    bool in_word = false, blank_ok = false;
+
+    *out = NULL;
+    *n = 0;
+    buf = tfl_arena_alloc(sh->p->a, (size_t)(e - b) + 1);
+    if (!buf) {
+        sh->p->oom = true;
+        return;
+    }
+    while (pos <= e) {
+        size_t sp = pos < e ? space_len(L + pos, e - pos) : 0;
+
+        if (!in_word) {
+            if (pos == e)
+                break;
+            if (sp) {
+                pos += (uint32_t)sp;
+                continue;
+            }
+            in_word = true;
+            start = pos;
+            blen = 0;
+            blank_ok = false;
+            quote = 0;
+        }
+        if (pos == e || (!quote && sp)) {
+            if (blank_ok || blen > 0) {
+                tfl_word *w = push_word(sh, out, n, &cap);
+                if (!w || !make_word(sh, w, buf, blen, start, pos - start))
+                    return;
+            }
+            in_word = false;
+            if (pos == e)
+                break;
+            pos += (uint32_t)sp;
+            continue;
+        }
+        if (!quote) {
+            if (L[pos] == '\'' || L[pos] == '"') {
+                quote = L[pos];
+                blank_ok = true;
+            } else if (L[pos] == esc) {
+                if (pos + 1 == e) {
+                    pos++;
+                    continue;
+                }
+                buf[blen++] = L[pos++];
+            }
+            buf[blen++] = L[pos++];
+            continue;
+        }
+        if (L[pos] == quote) {
+            quote = 0;
+        } else if (L[pos] == esc && quote != '\'') {
+            if (pos + 1 == e) {
+                quote = 0;
+                pos++;
+                continue;
+            }
+            buf[blen++] = L[pos++];
+        }
+        buf[blen++] = L[pos++];
+    }
+}
+
+/* --- Flags ---------------------------------------------------------------- */
+
+/*
+ * Split leading `--flag` words off [*b, e): quote spans inside a flag are
+ * unwrapped and a backslash takes the next character literally; a bare `--`
+ * ends the flags and is dropped. *b moves to the first argument.
+ */
+static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
+{
+    const char *L = sh->L;
+    size_t cap = 0;
+    char *buf;
+    uint32_t pos = *b;
+
+    buf = tfl_arena_alloc(sh->p->a, (size_t)(e - *b) + 1);
+    if (!buf) {
+        sh->p->oom = true;
+        return;
+    }
+    for (;;) {
+        uint32_t start;
+        size_t blen = 0;
+        char quote = 0;
+        bool blank_ok = false;
+        tfl_flag *f;
+        char *eq;
+
+        while (pos < e && isspace((unsigned char)L[pos]))
+            pos++;
+        if (pos >= e || L[pos] != '-' || pos + 1 >= e || L[pos + 1] != '-')
+            break;
+        start = pos;
+        while (pos < e) {
+            char c = L[pos];
+
+            if (!quote && isspace((unsigned char)c))
+                break;
+            if (!quote && (c == '\'' || c == '"')) {
+                quote = c;
+                blank_ok = true;
+                pos++;
+                continue;
+            }
+            if (quote && c == quote) {
+                quote = 0;
+                pos++;
+                continue;
+            }
+            if (c == '\\') {
+                if (pos + 1 == e) {
+                    pos++;
+                    quote = 0;
+                    continue;
+                }
+                pos++;
+                c = L[pos];
+            }
+            buf[blen++] = c;
+            pos++;
+        }
+        if (blen == 2 && buf[0] == '-' && buf[1] == '-') {
+            *b = pos;
+            return;
+        }
+        if (!blank_ok && blen == 0)
+            continue;
+        f = tfl_arena_push(sh->p->a, (void **)&sh->in->flags, &sh->in->nflags,
+                           &cap, sizeof *f);
+        if (!f || !make_word(sh, &f->word, buf, blen, start, pos - start)) {
+            sh->p->oom = true;
+            return;
+        }
+        eq = strchr(f->word.text + 2, '=');
+        f->name = tfl_arena_strndup(sh->p->a, f->word.text + 2,
+                                    eq ? (size_t)(eq - f->word.text - 2)
+                                       : f->word.len - 2);
+        f->value = eq ? eq + 1 : NULL;
+        if (!f->name)
+            sh->p->oom = true;
+    }
+    *b = pos;
+}
+
+const tfl_flag *tfl_instr_flag(const tfl_instr *in, const char *name)
+{
+    const tfl_flag *found = NULL;
+    size_t i;
+
+    for (i = 0; i < in->nflags; i++)
+        if (strcmp(in->flags[i].name, name) == 0)
+            found = &in->flags[i];
+    return found;
+}
+
+/* --- Argument shapes ------------------------------------------------------ */
+
+/* Try exec form on [b, e). Returns 1 when JSON (args set), 0 when not,
+ * -1 on the non-string error (reported). */
+static int shape_json(shaper *sh, uint32_t b, uint32_t e)
+{
+    tfl_json_elem *el;
+    size_t n, i, end;
+    tfl_json_status st;
+
+    if (b >= e || sh->L[b] != '[')
+        return 0;
+    st = tfl_json_string_array(sh->p->a, sh->L + b, e - b, &el, &n, &end);
+    if (st == TFL_JSON_OOM) {
+        sh->p->oom = true;
+        return -1;
+    }
+    if (st == TFL_JSON_SYNTAX) {
+        sh->in->json_invalid = true;
+        return 0;
+    }
+    if (st == TFL_JSON_NOT_STRING) {
+        ERR(sh->p, tfl_textmap_span(&sh->in->map, b, e - b),
+            "when using JSON array syntax, arrays must be comprised of "
+            "strings only");
+        sh->p->doc->parser_failed = true;
+        return -1;
+    }
+    sh->in->json = true;
+    sh->in->args = tfl_arena_alloc(sh->p->a, (n ? n : 1) * sizeof(tfl_word));
+    if (!sh->in->args) {
+        sh->p->oom = true;
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        tfl_word *w = &sh->in->args[i];
+        w->text = el[i].text;
+        w->len = el[i].len;
+        w->off = b + el[i].off;
+        w->raw_len = el[i].raw_len;
+        w->span = tfl_textmap_span(&sh->in->map, w->off, w->raw_len);
+    }
+    sh->in->nargs = n;
+    return 1;
+}
+
+/* Whole [b, e) as one word (already trimmed), or no argument when empty. */
+static void shape_string(shaper *sh, uint32_t b, uint32_t e)
+{
+    tfl_word *w;
+    size_t cap = 0;
+
+    if (b >= e)
+        return;
+    w = push_word(sh, &sh->in->args, &sh->in->nargs, &cap);
+    if (w)
+        make_word(sh, w, sh->L + b, e - b, b, e - b);
+}
+
+static void shape_maybe_json(shaper *sh, uint32_t b, uint32_t e)
+{
+    if (b >= e)
+        return;
+    if (shape_json(sh, b, e) != 0)
+        return;
+    shape_string(sh, b, e);
+}
+
+static void shape_json_or_words(shaper *sh, uint32_t b, uint32_t e)
+{
+    if (shape_json(sh, b, e) != 0)
+        return;
+    split_blanks(sh, b, e, &sh->in->args, &sh->in->nargs);
+}
+
+static void shape_healthcheck(shaper *sh, uint32_t b, uint32_t e)
+{
+    uint32_t sep = b;
+    tfl_word *w;
+    size_t cap = 0;
+    tfl_instr *in = sh->in;
+
+    if (b >= e)
+        return;
+    while (sep < e && sh->L[sep] != ' ' && sh->L[sep] != '\t')
+        sep++;
+    w = push_word(sh, &in->args, &in->nargs, &cap);
+    if (!w || !make_word(sh, w, sh->L + b, sep - b, b, sep - b))
+        return;
+    trim_space(sh->L, &sep, &e);
+    if (sep >= e)
+        return;
+    {
+        /* The command follows the type word: shape it alone, then put the
+         * type in front. */
+        tfl_word type = *w;
+        size_t i;
+
+        in->args = NULL;
+        in->nargs = 0;
+        shape_maybe_json(sh, sep, e);
+        w = tfl_arena_alloc(sh->p->a, (in->nargs + 1) * sizeof *w);
+        if (!w) {
+            sh->p->oom = true;
+            return;
+        }
+        w[0] = type;
+        for (i = 0; i < in->nargs; i++)
+            w[i + 1] = in->args[i];
+        in->args = w;
+        in->nargs++;
+    }
+}
+
+/* Go's %q for an error message; plain ASCII is the usual case. */
+static const char *quote_go(parser *p, const char *s, size_t n)
+{
+    tfl_buf b;
+    const char *r;
+    size_t i;
+
+    tfl_buf_init(&b, 4096);
+    tfl_buf_putc(&b, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            tfl_buf_printf(&b, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            tfl_buf_printf(&b, "\\x%02x", c);
+        else
+            tfl_buf_putc(&b, (char)c);
+    }
+    tfl_buf_putc(&b, '"');
+    r = b.failed ? "\"...\"" : tfl_arena_strndup(p->a, b.data, b.len);
+    tfl_buf_free(&b);
+    return r ? r : "\"\"";
+}
+
+static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
+{
+    tfl_instr *in = sh->in;
+    const char *kw = in->kind == TFL_ENV ? "ENV" : "LABEL";
+    tfl_word *words;
+    size_t n, i, cap = 0, acap = 0;
+
+    split_words(sh, b, e, &words, &n);
+    if (n == 0)
+        return;
+    if (!memchr(words[0].text, '=', words[0].len)) {
+        /* Legacy form: the first token is the key, the rest the value. */
+        uint32_t k = b, v;
+        tfl_pair *pr;
+
+        while (k < e && !is_blank(sh->L[k]))
+            k++;
+        v = k;
+        while (v < e && is_blank(sh->L[v]))
+            v++;
+        if (v >= e) {
+            ERR(sh->p, tfl_textmap_span(&in->map, b, e - b),
+                "%s must have two arguments", kw);
+            sh->p->doc->parser_failed = true;
+            return;
+        }
+        pr = tfl_arena_push(sh->p->a, (void **)&in->pairs, &in->npairs, &cap,
+                            sizeof *pr);
+        if (!pr || !make_word(sh, &pr->key, sh->L + b, k - b, b, k - b) ||
+            !make_word(sh, &pr->value, sh->L + v, e - v, v, e - v)) {
+            sh->p->oom = true;
+            return;
+        }
+        pr->legacy = true;
+    } else {
+        for (i = 0; i < n; i++) {
+            const char *eq = memchr(words[i].text, '=', words[i].len);
+            tfl_pair *pr;
+            size_t klen;
+
+            if (!eq) {
+                ERR(sh->p, words[i].span,
+                    "Syntax error - can't find = in %s. Must be of the form: "
+                    "name=value",
+                    quote_go(sh->p, words[i].text, words[i].len));
+                sh->p->doc->parser_failed = true;
+                in->npairs = 0;
+                return;
+            }
+            pr = tfl_arena_push(sh->p->a, (void **)&in->pairs, &in->npairs,
+                                &cap, sizeof *pr);
+            if (!pr) {
+                sh->p->oom = true;
+                return;
+            }
+            klen = (size_t)(eq - words[i].text);
+            make_word(sh, &pr->key, words[i].text, klen, words[i].off,
+                      (uint32_t)klen);
+            make_word(sh, &pr->value, eq + 1, words[i].len - klen - 1,
+                      words[i].off + (uint32_t)klen + 1,
+                      words[i].raw_len - (uint32_t)klen - 1);
+        }
+    }
+    /* args: key and value of each pair, for rules that walk words */
+    for (i = 0; i < in->npairs; i++) {
+        tfl_word *w = push_word(sh, &in->args, &in->nargs, &acap);
+        if (!w)
+            return;
+        *w = in->pairs[i].key;
+        w = push_word(sh, &in->args, &in->nargs, &acap);
+        if (!w)
+            return;
+        *w = in->pairs[i].value;
+    }
+}
+
+/* Node values for the dump, taken from the shaped arguments. */
+static void set_node_args(shaper *sh)
+{
+    tfl_instr *in = sh->in;
+    size_t i, n = 0;
+
+    if (in->kind == TFL_ENV || in->kind == TFL_LABEL) {
+        tfl_word *w =
+            tfl_arena_alloc(sh->p->a, (in->npairs * 3 + 1) * sizeof *w);
+        if (!w) {
+            sh->p->oom = true;
+            return;
+        }
+        for (i = 0; i < in->npairs; i++) {
+            w[n++] = in->pairs[i].key;
+            w[n++] = in->pairs[i].value;
+            w[n] = in->pairs[i].key;
+            w[n].text = in->pairs[i].legacy ? "" : "=";
+            w[n].len = in->pairs[i].legacy ? 0 : 1;
+            n++;
+        }
+        in->node_args = w;
+        in->nnode_args = n;
+        return;
+    }
+    if (in->kind == TFL_UNKNOWN) {
+        static const tfl_word empty = {"", 0, 0, 0, {0, 0}};
+        in->node_args = (tfl_word *)&empty;
+        in->nnode_args = 1;
+        return;
+    }
+    in->node_args = in->args;
+    in->nnode_args = in->nargs;
+}
+
+static void shape(shaper *sh, uint32_t b, uint32_t e);
+
+/* ONBUILD: the rest is an instruction of its own, sharing text and map. */
+static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
+{
+    tfl_instr *t;
+    shaper sub;
+
+    if (b >= e)
+        return;
+    t = tfl_arena_alloc(sh->p->a, sizeof *t);
+    if (!t) {
+        sh->p->oom = true;
+        return;
+    }
+    t->line = sh->in->line;
+    t->line_len = sh->in->line_len;
+    t->map = sh->in->map;
+    t->first_line = sh->in->first_line;
+    t->last_line = sh->in->last_line;
+    sub.p = sh->p;
+    sub.in = t;
+    sub.L = sh->L;
+    shape(&sub, b, e);
+    t->span = span_of(t->keyword.span.start, sh->in->span.end);
+    sh->in->trigger = t;
+}
+
+/* --- Inline comments (TF101) ---------------------------------------------- */
+
+/*
+ * Offset of an inline `#` word after the arguments in [b, e), or 0 when
+ * there is none. Only for instructions whose text no shell reads.
+ */
+static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
+{
+    tfl_instr *in = sh->in;
+    tfl_word *w = NULL;
+    size_t n = 0, i;
+
+    switch (in->kind) {
+    case TFL_RUN:
+    case TFL_CMD:
+    case TFL_ENTRYPOINT:
+    case TFL_SHELL:
+    case TFL_HEALTHCHECK:
+    case TFL_ADD:
+    case TFL_COPY:
+    case TFL_VOLUME:
+        if (in->json_invalid) {
+            uint32_t jb = b;
+            size_t end = 0;
+            tfl_json_elem *el;
+            size_t nel;
+
+            if (in->kind == TFL_HEALTHCHECK) {
+                while (jb < e && sh->L[jb] != ' ' && sh->L[jb] != '\t')
+                    jb++;
+                while (jb < e && isspace((unsigned char)sh->L[jb]))
+                    jb++;
+            }
+            tfl_json_string_array(sh->p->a, sh->L + jb, e - jb, &el, &nel,
+                                  &end);
+            if (end == 0)
+                return 0;
+            end += jb;
+            while (end < e && isspace((unsigned char)sh->L[end]))
+                end++;
+            return end < e && sh->L[end] == '#' ? (uint32_t)end : 0;
+        }
+        if (in->kind != TFL_ADD && in->kind != TFL_COPY &&
+            in->kind != TFL_VOLUME)
+            return 0;
+        if (in->json)
+            return 0;
+        /* fall through */
+    case TFL_FROM:
+    case TFL_EXPOSE:
+        split_blanks(sh, b, e, &w, &n);
+        break;
+    case TFL_ENV:
+    case TFL_LABEL:
+    case TFL_ARG:
+        split_words(sh, b, e, &w, &n);
+        break;
+    case TFL_USER:
+    case TFL_WORKDIR:
+    case TFL_STOPSIGNAL:
+        split_blanks(sh, b, e, &w, &n);
+        break;
+    default:
+        return 0;
+    }
+    for (i = 1; i < n; i++)
+        if (w[i].text[0] == '#')
+            return w[i].off;
+    return 0;
+}
+
+/* --- Instruction shaping -------------------------------------------------- */
+
+static void shape_args(shaper *sh, uint32_t b, uint32_t e)
+{
+    tfl_instr *in = sh->in;
+
+    switch (in->kind) {
+    case TFL_FROM:
+    case TFL_EXPOSE:
+        split_blanks(sh, b, e, &in->args, &in->nargs);
+        break;
+    case TFL_ADD:
+    case TFL_COPY:
+    case TFL_VOLUME:
+        shape_json_or_words(sh, b, e);
+        break;
+    case TFL_RUN:
+    case TFL_CMD:
+    case TFL_ENTRYPOINT:
+    case TFL_SHELL:
+        shape_maybe_json(sh, b, e);
+        break;
+    case TFL_HEALTHCHECK:
+        shape_healthcheck(sh, b, e);
+        break;
+    case TFL_ENV:
+    case TFL_LABEL:
+        shape_pairs(sh, b, e);
+        break;
+    case TFL_ARG:
+        split_words(sh, b, e, &in->args, &in->nargs);
+        break;
+    case TFL_MAINTAINER:
+    case TFL_WORKDIR:
+    case TFL_USER:
+    case TFL_STOPSIGNAL:
+        shape_string(sh, b, e);
+        break;
+    case TFL_ONBUILD:
+        shape_trigger(sh, b, e);
+        break;
+    case TFL_UNKNOWN:
+        break;
+    }
+}
+
+/* Shape the instruction text [b, e) of the joined line. */
+static void shape(shaper *sh, uint32_t b, uint32_t e)
+{
+    tfl_instr *in = sh->in;
+    size_t errs = sh->p->doc->nerrors;
+    bool failed = sh->p->doc->parser_failed;
+    uint32_t k, a, c;
+
+    trim_space(sh->L, &b, &e);
+    k = b;
+    while (k < e && !is_blank(sh->L[k]))
+        k++;
+    make_word(sh, &in->keyword, sh->L + b, k - b, b, k - b);
+    in->kind = kind_of(sh->L + b, k - b);
+    a = k;
+    while (a < e && is_blank(sh->L[a]))
+        a++;
+    extract_flags(sh, &a, e);
+    while (a < e && isspace((unsigned char)sh->L[a]))
+        a++;
+    shape_args(sh, a, e);
+    set_node_args(sh);
+
+    c = find_inline_comment(sh, a, e);
+    if (c > a) {
+        /* Shape again without the comment; keep BuildKit's node values
+         * for the dump and drop errors the comment alone caused. */
+        tfl_word *node_args = in->node_args;
+        size_t nnode = in->nnode_args;
+        bool json_invalid = in->json_invalid;
+        uint32_t ce = c;
+
+        sh->p->doc->nerrors = errs;
+        in->args = NULL;
+        in->nargs = 0;
+        in->pairs = NULL;
+        in->npairs = 0;
+        in->json = false;
+        in->json_invalid = false;
+        while (ce > a && isspace((unsigned char)sh->L[ce - 1]))
+            ce--;
+        shape_args(sh, a, ce);
+        in->node_args = node_args;
+        in->nnode_args = nnode;
+        in->json_invalid = json_invalid && !in->json;
+        in->inline_comment = true;
+        in->comment = tfl_textmap_span(&in->map, c, e - c);
+        sh->p->doc->parser_failed = sh->p->doc->parser_failed || failed;
+    }
+    if (in->trigger && in->trigger->inline_comment) {
+        in->inline_comment = true;
+        in->comment = in->trigger->comment;
+    }
+}
+
+/* --- Heredocs ------------------------------------------------------------- */
+
+/*
+ * Take a heredoc delimiter word [b, e): quotes removed (single quotes
+ * literal, backslash escapes next char). Returns false when it is not a
+ * single word or a quote is unterminated.
+ */
+static bool heredoc_name(parser *p, const char *s, uint32_t b, uint32_t e,
+                         tfl_heredoc *h)
+{
+    char *buf = tfl_arena_alloc(p->a, (size_t)(e - b) + 1);
+    size_t n = 0;
+    bool quoted = false;
+
+    if (!buf) {
+        p->oom = true;
+        return false;
+    }
+    while (b < e) {
+        char c = s[b++];
+
+        if (c == '\'') {
+            quoted = true;
+            while (b < e && s[b] != '\'')
+                buf[n++] = s[b++];
+            if (b >= e)
+                return false;
+            b++;
+        } else if (c == '"') {
+            quoted = true;
+            while (b < e && s[b] != '"') {
+                if (s[b] == '\\' && b + 1 < e &&
+                    (s[b + 1] == '"' || s[b + 1] == '\\' || s[b + 1] == '$'))
+                    b++;
+                buf[n++] = s[b++];
+            }
+            if (b >= e)
+                return false;
+            b++;
+        } else if (c == '\\') {
+            if (b < e)
+                buf[n++] = s[b++];
+        } else if (isspace((unsigned char)c)) {
+            return false;
+        } else {
+            buf[n++] = c;
+        }
+    }
+    buf[n] = '\0';
+    h->name = buf;
+    h->expand = !quoted;
+    return true;
+}
+
+/* Does the word [b, e) of the line announce a heredoc? Fills `h`. */
+static bool heredoc_marker(parser *p, const char *s, uint32_t b, uint32_t e,
+                           uint32_t next_b, uint32_t next_e, bool *uses_next,
+                           tfl_heredoc *h)
+{
+    uint32_t k = b, r;
+    unsigned fd = 0;
+
+    *uses_next = false;
+    while (k < e && s[k] >= '0' && s[k] <= '9') {
+        if (fd < 100000)
+            fd = fd * 10 + (unsigned)(s[k] - '0');
+        k++;
+    }
+    if (e - k < 2 || s[k] != '<' || s[k + 1] != '<')
+        return false;
+    k += 2;
+    h->chomp = k < e && s[k] == '-';
+    if (h->chomp)
+        k++;
+    r = k;
+    if (r == e) {
+        /* `<< EOF`: the delimiter is the next word */
+        if (next_b >= next_e)
+            return false;
+        r = next_b;
+        e = next_e;
+        *uses_next = true;
+    }
+    if (memchr(s + r, '<', e - r))
+        return false;
+    h->fd = (int)fd;
+    return heredoc_name(p, s, r, e, h);
+}
+
+/* Find heredoc markers in the instruction's joined text. */
+static void find_heredocs(parser *p, tfl_instr *in, tfl_instr *target)
+{
+    const char *s = in->line;
+    uint32_t e = (uint32_t)in->line_len, pos = 0;
+    uint32_t wb[2] = {0, 0}, we[2] = {0, 0};
+    size_t cap = 0;
+    int have = 0;
+
+    for (pos = 0; pos + 1 < e && !(s[pos] == '<' && s[pos + 1] == '<'); pos++)
+        ;
+    if (pos + 1 >= e)
+        return;
+    pos = 0;
+    /* Tokenise with shell-like rules, one word of look-ahead. */
+    for (;;) {
+        while (have < 2) {
+            char q = 0;
+
+            while (pos < e && isspace((unsigned char)s[pos]))
+                pos++;
+            if (pos >= e)
+                break;
+            wb[have] = pos;
+            while (pos < e && (q || !isspace((unsigned char)s[pos]))) {
+                if (q) {
+                    if (s[pos] == q)
+                        q = 0;
+                    else if (s[pos] == '\\' && q == '"' && pos + 1 < e)
+                        pos++;
+                } else if (s[pos] == '\'' || s[pos] == '"') {
+                    q = s[pos];
+                } else if (s[pos] == '\\' && pos + 1 < e) {
+                    pos++;
+                }
+                pos++;
+            }
+            we[have++] = pos;
+        }
+        if (have == 0)
+            break;
+        {
+            tfl_heredoc h;
+            bool uses_next;
+
+            memset(&h, 0, sizeof h);
+            if (heredoc_marker(p, s, wb[0], we[0], have > 1 ? wb[1] : 0,
+                               have > 1 ? we[1] : 0, &uses_next, &h)) {
+                tfl_heredoc *slot =
+                    tfl_arena_push(p->a, (void **)&target->heredocs,
+                                   &target->nheredocs, &cap, sizeof *slot);
+                if (!slot) {
+                    p->oom = true;
+                    return;
+                }
+                h.marker = tfl_textmap_span(
+                    &in->map, wb[0], (uses_next ? we[1] : we[0]) - wb[0]);
+                *slot = h;
+                if (uses_next) {
+                    have = 0;
+                    continue;
+                }
+            }
+        }
+        wb[0] = wb[1];
+        we[0] = we[1];
+        have--;
+    }
+}
+
+/* Read the bodies of in's heredocs from the lines after the instruction. */
+static void read_heredoc_bodies(parser *p, tfl_instr *owner, tfl_instr *in)
+{
+    size_t k;
+
+    for (k = 0; k < in->nheredocs; k++) {
+        tfl_heredoc *h = &in->heredocs[k];
+        size_t namelen = strlen(h->name);
+        uint32_t body_start, body_end, b, e, next;
+
+        body_start = p->next < p->nphys ? p->src->line_starts[p->next]
+                                        : (uint32_t)p->src->len;
+        body_end = body_start;
+        while (p->next < p->nphys) {
+            next = phys_line(p, p->next, &b, &e);
+            p->next++;
+            if (h->chomp)
+                while (b < e && p->src->data[b] == '\t')
+                    b++;
+            if ((size_t)(e - b) == namelen &&
+                memcmp(p->src->data + b, h->name, namelen) == 0) {
+                h->terminated = true;
+                owner->span.end = e;
+                break;
+            }
+            body_end = next;
+            owner->span.end = e;
+        }
+        h->body = p->src->data + body_start;
+        h->body_len = body_end - body_start;
+        h->body_span = span_of(body_start, body_end);
+        owner->last_line = (uint32_t)p->next;
+        if (!h->terminated) {
+            ERR(p, h->marker, "unterminated heredoc");
+            p->doc->parser_failed = true;
+        }
+    }
+}
+
+static bool heredoc_kind(const tfl_instr *in)
+{
+    return (in->kind == TFL_RUN || in->kind == TFL_COPY ||
+            in->kind == TFL_ADD) &&
+           !in->json;
+}
+
+/* --- Directives ----------------------------------------------------------- */
+
+/* Is line [b, e) a well-formed directive of a known key? Handles it. */
+static bool directive(parser *p, uint32_t b, uint32_t e)
+{
+    const char *s = p->src->data;
+    uint32_t kb, ke, vb, ve, i = b;
+    tfl_directive *d;
+    char key[16];
+    size_t k, klen;
+
+    while (i < e && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i >= e || s[i] != '#')
+        return false;
+    i++;
+    while (i < e && isspace((unsigned char)s[i]))
+        i++;
+    kb = i;
+    if (i >= e || !isalpha((unsigned char)s[i]))
+        return false;
+    while (i < e && isalnum((unsigned char)s[i]))
+        i++;
+    ke = i;
+    while (i < e && isspace((unsigned char)s[i]))
+        i++;
+    if (i >= e || s[i] != '=')
+        return false;
+    i++;
+    while (i < e && isspace((unsigned char)s[i]))
+        i++;
+    vb = i;
+    ve = e;
+    while (ve > vb && isspace((unsigned char)s[ve - 1]))
+        ve--;
+    klen = ke - kb;
+    if (vb >= ve || klen >= sizeof key)
+        return false;
+    for (k = 0; k < klen; k++)
+        key[k] = (char)tolower((unsigned char)s[kb + k]);
+    key[klen] = '\0';
+    if (strcmp(key, "syntax") != 0 && strcmp(key, "escape") != 0 &&
+        strcmp(key, "check") != 0)
+        return false;
+    for (k = 0; k < p->doc->ndirectives; k++) {
+        if (strcmp(p->doc->directives[k].key, key) == 0) {
+            ERR(p, span_of(b, e), "only one %s parser directive can be used",
+                key);
+            p->doc->parser_failed = true;
+            return true;
+        }
+    }
+    d = tfl_arena_push(p->a, (void **)&p->doc->directives, &p->doc->ndirectives,
+                       &p->cap_dirs, sizeof *d);
+    if (!d) {
+        p->oom = true;
+        return true;
+    }
+    d->key = tfl_arena_strndup(p->a, key, klen);
+    d->value = tfl_arena_strndup(p->a, s + vb, ve - vb);
+    d->span = span_of(b, e);
+    d->value_span = span_of(vb, ve);
+    if (!d->key || !d->value) {
+        p->oom = true;
+        return true;
+    }
+    if (strcmp(key, "escape") == 0) {
+        if (ve - vb == 1 && (s[vb] == '\\' || s[vb] == '`')) {
+            p->esc = s[vb];
+        } else {
+            ERR(p, d->value_span,
+                "invalid escape token '%.*s' does not match ` or \\",
+                (int)(ve - vb), s + vb);
+            p->doc->parser_failed = true;
+        }
+    }
+    return true;
+}
+
+/* --- Lines ---------------------------------------------------------------- */
+
+static bool too_long(parser *p, uint32_t b, uint32_t e, bool report)
+{
+    if (e - b <= TFL_MAX_LINE)
+        return false;
+    if (report) {
+        ERR(p, span_of(b, b + 1),
+            "dockerfile line greater than max allowed size of %d",
+            TFL_MAX_LINE);
+        p->doc->parser_failed = true;
+    }
+    return true;
+}
+
+static bool is_comment_line(const char *s, uint32_t b, uint32_t e)
+{
+    size_t n;
+
+    while (b < e && (n = space_len(s + b, e - b)) > 0)
+        b += (uint32_t)n;
+    return b < e && s[b] == '#';
+}
+
+static bool is_blank_line(const char *s, uint32_t b, uint32_t e)
+{
+    size_t n;
+
+    while (b < e && (n = space_len(s + b, e - b)) > 0)
+        b += (uint32_t)n;
+    return b == e;
+}
+
+static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
+{
+    const char *s = p->src->data;
+    tfl_comment *c;
+    uint32_t tb = b, te = e;
+
+    while (tb < te && s[tb] != '#')
+        tb++;
+    tb++;
+    trim_space(s, &tb, &te);
+    c = tfl_arena_push(p->a, (void **)&p->doc->comments, &p->doc->ncomments,
+                       &p->cap_comments, sizeof *c);
+    if (!c) {
+        p->oom = true;
+        return;
+    }
+    c->text = s + tb;
+    c->len = te > tb ? te - tb : 0;
+    c->span = span_of(b, e);
+    c->line = tfl_source_line_of(p->src, b);
+    if (!pending)
+        return;
+    if (p->pend_n == 0)
+        p->pend_start = p->doc->ncomments - 1;
+    p->pend_n++;
+}
+
+/* Does [b, e) end in a continuation? Sets *piece_end to what is kept. */
+static bool continues(parser *p, uint32_t b, uint32_t e, uint32_t *piece_end)
+{
+    const char *s = p->src->data;
+    uint32_t t = e;
+
+    while (t > b && (s[t - 1] == ' ' || s[t - 1] == '\t'))
+        t--;
+    if (t > b && s[t - 1] == p->esc && (t - 1 == b || s[t - 2] != p->esc)) {
+        *piece_end = t - 1;
+        return true;
+    }
+    *piece_end = e;
+    return false;
+}
+
+/* Assemble and shape the instruction starting at physical line `first`
+ * whose content begins at `b`. */
+static void instruction(parser *p, uint32_t b, uint32_t e)
+{
+    const tfl_source *src = p->src;
+    tfl_piece *pieces = NULL;
+    size_t npieces = 0, cap = 0, total = 0, i;
+    tfl_instr *in;
+    uint32_t pe, lb, le, last_end = e;
+    bool cont;
+    char *text;
+    shaper sh;
+
+    in = tfl_arena_push(p->a, (void **)&p->doc->instrs, &p->doc->ninstrs,
+                        &p->cap_instrs, sizeof *in);
+    if (!in) {
+        p->oom = true;
+        return;
+    }
+    in->first_line = (uint32_t)p->next; /* 1-based: line already consumed */
+    cont = continues(p, b, e, &pe);
+    for (;;) {
+        tfl_piece *pc =
+            tfl_arena_push(p->a, (void **)&pieces, &npieces, &cap, sizeof *pc);
+        if (!pc) {
+            p->oom = true;
+            return;
+        }
+        pc->text_off = (uint32_t)total;
+        pc->src_off = b;
+        pc->len = pe - b;
+        total += pe - b;
+        if (!cont)
+            break;
+        cont = false;
+        while (p->next < p->nphys) {
+            phys_line(p, p->next, &lb, &le);
+            p->next++;
+            if (too_long(p, lb, le, true))
+                continue;
+            if (is_comment_line(src->data, lb, le)) {
+                add_comment(p, lb, le, false);
+                continue;
+            }
+            if (is_blank_line(src->data, lb, le)) {
+                if (!in->empty_continuation) {
+                    in->empty_continuation = true;
+                    in->empty_line = span_of(lb, le);
+                }
+                continue;
+            }
+            b = lb;
+            e = last_end = le;
+            cont = continues(p, b, e, &pe);
+            goto next_piece;
+        }
+        break;
+    next_piece:;
+    }
+    in->last_line = (uint32_t)p->next;
+
+    text = tfl_arena_alloc(p->a, total + 1);
+    if (!text) {
+        p->oom = true;
+        return;
+    }
+    for (i = 0; i < npieces; i++)
+        memcpy(text + pieces[i].text_off, src->data + pieces[i].src_off,
+               pieces[i].len);
+    text[total] = '\0';
+    in->line = text;
+    in->line_len = total;
+    in->map.pieces = pieces;
+    in->map.npieces = npieces;
+
+    sh.p = p;
+    sh.in = in;
+    sh.L = text;
+    in->span.end = last_end;
+    shape(&sh, 0, (uint32_t)total);
+    in->span.start = in->keyword.span.start;
+    if (in->trigger)
+        in->trigger->span.end = in->span.end;
+
+    {
+        tfl_instr *target = in->kind == TFL_ONBUILD ? in->trigger : in;
+        if (target && heredoc_kind(target)) {
+            find_heredocs(p, in, target);
+            read_heredoc_bodies(p, in, target);
+            if (target != in) {
+                in->heredocs = target->heredocs;
+                in->nheredocs = target->nheredocs;
+                target->span.end = in->span.end;
+                target->last_line = in->last_line;
+            }
+        }
+    }
+
+    /* comments directly above */
+    {
+        size_t *slot = tfl_arena_push(p->a, (void **)&p->cstart, &p->ncstart,
+                                      &p->cap_cstart, sizeof *slot);
+        if (!slot) {
+            p->oom = true;
+            return;
+        }
+        *slot = p->pend_start;
+        in->ncomments = p->pend_n;
+        p->pend_n = 0;
+    }
+}
 
 int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
 {
-    (void)arena;
+    parser p;
+    bool in_directives = true;
+    size_t i;
+
     memset(doc, 0, sizeof *doc);
+    memset(&p, 0, sizeof p);
+    p.a = arena;
+    p.src = src;
+    p.doc = doc;
+    p.esc = '\\';
     doc->src = src;
-    doc->escape = '\\';
+    p.nphys = src->nlines;
+    /* A final LF does not open another line. */
+    if (p.nphys > 1 && src->line_starts[p.nphys - 1] == src->len)
+        p.nphys--;
+    if (src->len == 0 || (src->len == src->bom))
+        p.nphys = 0;
+
+    while (p.next < p.nphys && !p.oom) {
+        uint32_t b, e;
+
+        phys_line(&p, p.next, &b, &e);
+        p.next++;
+        if (too_long(&p, b, e, true)) {
+            in_directives = false;
+            continue;
+        }
+        if (in_directives) {
+            if (directive(&p, b, e))
+                continue;
+            in_directives = false;
+        }
+        if (is_blank_line(src->data, b, e)) {
+            p.pend_n = 0;
+            continue;
+        }
+        if (is_comment_line(src->data, b, e)) {
+            add_comment(&p, b, e, true);
+            continue;
+        }
+        {
+            size_t n;
+            while (b < e && (n = space_len(src->data + b, e - b)) > 0)
+                b += (uint32_t)n;
+        }
+        instruction(&p, b, e);
+    }
+    if (p.oom)
+        return -1;
+    doc->escape = p.esc;
+
+    /* The comment array is complete: resolve the instructions' blocks. */
+    for (i = 0; i < doc->ninstrs; i++) {
+        tfl_instr *in = &doc->instrs[i];
+        in->comments = in->ncomments ? &doc->comments[p.cstart[i]] : NULL;
+        if (in->trigger) {
+            in->trigger->comments = in->comments;
+            in->trigger->ncomments = in->ncomments;
+        }
+    }
+
+    if (doc->ninstrs == 0 && !doc->parser_failed) {
+        ERR(&p, span_of(src->bom, src->bom), "file with no instructions");
+        doc->parser_failed = true;
+    }
+    if (tfl_validate(arena, doc, &p.cap_errors) != 0 || p.oom)
+        return -1;
     return 0;
 }

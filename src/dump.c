@@ -1,0 +1,129 @@
+/*
+ * BuildKit's AST dump (Node.Dump), for --dump=ast and the conformance
+ * tests: one line per instruction, `(keyword [flags] "arg" ...)`, strings
+ * quoted as Go's strconv.Quote does.
+ */
+#include "tflint/ast.h"
+
+#include <ctype.h>
+
+#include "utf8.h"
+
+/*
+ * Go's unicode.IsPrint, approximated outside ASCII: format characters,
+ * separators other than U+0020, private-use and non-characters are not
+ * printable; everything else assigned is taken as printable.
+ */
+static int printable(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp >= 0x20 && cp < 0x7f;
+    if (cp < 0xA1 || cp == 0xAD)
+        return 0;
+    if ((cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
+        (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF ||
+        cp == 0x1680 || cp == 0x180E)
+        return 0;
+    if ((cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xFFF0 && cp <= 0xFFFB) ||
+        (cp & 0xFFFE) == 0xFFFE || cp >= 0xF0000)
+        return 0;
+    return 1;
+}
+
+static void quote(tfl_buf *out, const char *s, size_t len)
+{
+    size_t i = 0;
+
+    tfl_buf_putc(out, '"');
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        size_t n;
+
+        if (c == '"' || c == '\\') {
+            tfl_buf_putc(out, '\\');
+            tfl_buf_putc(out, (char)c);
+            i++;
+            continue;
+        }
+        n = tfl_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            tfl_buf_printf(out, "\\x%02x", c);
+            i++;
+            continue;
+        }
+        if (printable(cp)) {
+            tfl_buf_put(out, s + i, n);
+        } else {
+            switch (cp) {
+            case '\a':
+                tfl_buf_puts(out, "\\a");
+                break;
+            case '\b':
+                tfl_buf_puts(out, "\\b");
+                break;
+            case '\f':
+                tfl_buf_puts(out, "\\f");
+                break;
+            case '\n':
+                tfl_buf_puts(out, "\\n");
+                break;
+            case '\r':
+                tfl_buf_puts(out, "\\r");
+                break;
+            case '\t':
+                tfl_buf_puts(out, "\\t");
+                break;
+            case '\v':
+                tfl_buf_puts(out, "\\v");
+                break;
+            default:
+                if (cp < 0x20 || cp == 0x7f)
+                    tfl_buf_printf(out, "\\x%02x", (unsigned)cp);
+                else if (cp < 0x10000)
+                    tfl_buf_printf(out, "\\u%04x", (unsigned)cp);
+                else
+                    tfl_buf_printf(out, "\\U%08x", (unsigned)cp);
+            }
+        }
+        i += n;
+    }
+    tfl_buf_putc(out, '"');
+}
+
+static void dump_instr(const tfl_instr *in, tfl_buf *out)
+{
+    size_t i;
+
+    tfl_buf_putc(out, '(');
+    for (i = 0; i < in->keyword.len; i++)
+        tfl_buf_putc(out, (char)tolower((unsigned char)in->keyword.text[i]));
+    if (in->nflags) {
+        tfl_buf_puts(out, " [");
+        for (i = 0; i < in->nflags; i++) {
+            if (i)
+                tfl_buf_putc(out, ' ');
+            quote(out, in->flags[i].word.text, in->flags[i].word.len);
+        }
+        tfl_buf_putc(out, ']');
+    }
+    if (in->trigger) {
+        tfl_buf_putc(out, ' ');
+        dump_instr(in->trigger, out);
+    }
+    for (i = 0; i < in->nnode_args; i++) {
+        tfl_buf_putc(out, ' ');
+        quote(out, in->node_args[i].text, in->node_args[i].len);
+    }
+    tfl_buf_putc(out, ')');
+}
+
+void tfl_dump_ast(const tfl_doc *doc, tfl_buf *out)
+{
+    size_t i;
+
+    for (i = 0; i < doc->ninstrs; i++) {
+        dump_instr(&doc->instrs[i], out);
+        tfl_buf_putc(out, '\n');
+    }
+}
