@@ -24,28 +24,28 @@ static size_t count(const char *text, const char *id)
 static void test_suppression_next_instruction(void **state)
 {
     (void)state;
-    assert_int_equal(count("FROM alpine:3.20\nrun true\nrun false\n", "TF105"),
-                     2);
+    assert_int_equal(
+        count("FROM alpine:3.20\nUSER 1\nrun true\nrun false\n", "TF105"), 2);
     /* id and name in one list; only the next instruction is covered */
-    assert_int_equal(count("FROM alpine:3.20\n"
+    assert_int_equal(count("FROM alpine:3.20\nWORKDIR /a\nUSER 1\n"
                            "# tflint ignore=TF105,instruction-casing\n"
                            "run true\nrun false\n",
                            "TF105"),
                      1);
     /* by name alone, with a reason after the list */
-    assert_int_equal(count("FROM alpine:3.20\n"
+    assert_int_equal(count("FROM alpine:3.20\nWORKDIR /a\nUSER 1\n"
                            "# tflint ignore=instruction-casing legacy file\n"
                            "run true\n",
                            "TF105"),
                      0);
     /* a comment further up, with an instruction between, covers nothing */
-    assert_int_equal(count("FROM alpine:3.20\n"
+    assert_int_equal(count("FROM alpine:3.20\nWORKDIR /a\nUSER 1\n"
                            "# tflint ignore=TF105\n"
                            "RUN true\nrun false\n",
                            "TF105"),
                      1);
     /* another rule's name does not cover this one */
-    assert_int_equal(count("FROM alpine:3.20\n"
+    assert_int_equal(count("FROM alpine:3.20\nWORKDIR /a\nUSER 1\n"
                            "# tflint ignore=TF106\n"
                            "run true\n",
                            "TF105"),
@@ -54,7 +54,7 @@ static void test_suppression_next_instruction(void **state)
 
 static void test_suppression_global(void **state)
 {
-    const char *text = "FROM alpine:3.20\nrun true\nrun false\n"
+    const char *text = "FROM alpine:3.20\nUSER 1\nrun true\nrun false\n"
                        "# tflint global ignore=TF105\n";
 
     (void)state;
@@ -106,7 +106,7 @@ static void test_suppression_buildkit_directive(void **state)
     snprintf(buf, sizeof buf, "\n# check=skip=JSONArgsRecommended\n%s", cmd);
     assert_int_equal(count(buf, "TF104"), 2);
     /* in front of one instruction: that instruction only */
-    assert_int_equal(count("FROM alpine:3.20\n"
+    assert_int_equal(count("FROM alpine:3.20\nWORKDIR /a\nUSER 1\n"
                            "# check=skip=JSONArgsRecommended\n"
                            "CMD echo one\nFROM alpine:3.20\nCMD echo two\n",
                            "TF104"),
