@@ -82,13 +82,13 @@ static void one(tfl_ctx *ctx, const tfl_instr *in)
 
     if (plain_words(w->text, w->len))
         tfl_report(ctx, w->span,
-                   "%s '%s' is in shell form: /bin/sh runs as process 1 "
+                   "%s '%s' is in shell form: a shell runs as process 1 "
                    "and the program never receives the stop signal; "
                    "write %s %s",
                    kw, cmd, kw, as_json(ctx, w->text, w->len));
     else
         tfl_report(ctx, w->span,
-                   "%s '%s' is in shell form: /bin/sh runs as process 1 "
+                   "%s '%s' is in shell form: a shell runs as process 1 "
                    "and the program never receives the stop signal; write "
                    "it as a JSON array, or set SHELL if a shell is needed",
                    kw, cmd);

@@ -38,7 +38,15 @@ static void one(tfl_ctx *ctx, const tfl_instr *in, const tfl_pair *p)
     const char *val = tfl_clip(ctx, p->value.text, p->value.len, 60);
     char esc = ctx->doc->escape ? ctx->doc->escape : '\\';
 
-    if (!loose_blank(p->value.text, p->value.len, esc))
+    if (p->value.len > 60)
+        tfl_report(ctx, p->key.span,
+                   "%s '%s' uses the legacy 'key value' form: write "
+                   "%s %s=<value>%s",
+                   kw, key, kw, key,
+                   loose_blank(p->value.text, p->value.len, esc)
+                       ? ", quoting the value as it contains blanks"
+                       : "");
+    else if (!loose_blank(p->value.text, p->value.len, esc))
         tfl_report(ctx, p->key.span,
                    "%s '%s' uses the legacy 'key value' form: write "
                    "%s %s=%s",

@@ -2,17 +2,27 @@
  * TF106 maintainer-deprecated: MAINTAINER is kept by the builder only for
  * old files. The author belongs in a label, where tools look for it.
  */
+#include <string.h>
+
 #include "rules.h"
 
 static void one(tfl_ctx *ctx, const tfl_instr *in)
 {
-    const char *who =
-        in->nargs ? tfl_clip(ctx, in->args[0].text, in->args[0].len, 60) : "";
+    const tfl_word *w = in->nargs ? &in->args[0] : NULL;
+    const char *who = w ? tfl_clip(ctx, w->text, w->len, 60) : "";
 
-    tfl_report(ctx, in->keyword.span,
-               "MAINTAINER '%s' is deprecated: record the author with "
-               "LABEL org.opencontainers.image.authors=\"...\" instead",
-               who);
+    /* Spell the label out when the value can stand between double quotes
+     * as it is. */
+    if (w && w->len && w->len <= 60 && !strpbrk(w->text, "\"\\$`"))
+        tfl_report(ctx, in->keyword.span,
+                   "MAINTAINER '%s' is deprecated: write LABEL "
+                   "org.opencontainers.image.authors=\"%s\" instead",
+                   who, who);
+    else
+        tfl_report(ctx, in->keyword.span,
+                   "MAINTAINER '%s' is deprecated: record the author with "
+                   "LABEL org.opencontainers.image.authors=\"...\" instead",
+                   who);
 }
 
 static void check(tfl_ctx *ctx)

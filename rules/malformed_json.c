@@ -3,7 +3,8 @@
  * array of strings. The builder does not complain; it quietly treats the
  * text as shell form, so `CMD ['app']` runs `/bin/sh -c "['app']"`. The
  * rule walks the text with a small JSON reader to name the first thing
- * that is wrong.
+ * that is wrong. Text that merely starts with '[' as a shell command does
+ * (`[ -f x ] && ...`) is left alone.
  */
 #include <string.h>
 
@@ -81,6 +82,29 @@ static const char *diagnose(const char *p, const char *end)
     return NULL;
 }
 
+/*
+ * Was [p, end) meant as a JSON array? Shell commands start with '[' too:
+ * `[ -f x ] && ...`, bash's `[[`, PowerShell's `[Net.X]::Y`. Meant are: a
+ * quote (of any kind) or ']' right after the '[' and any blanks, or a word
+ * glued to the '[' when the text also ends in ']' (`[${APP}]`).
+ */
+static bool looks_meant(const char *p, const char *end)
+{
+    const char *q;
+
+    p = skip_ws(p, end);
+    if (p == end || *p != '[')
+        return false;
+    q = skip_ws(p + 1, end);
+    if (q == end)
+        return true;
+    if (*q == '"' || *q == '\'' || *q == ']' || curly(q, end))
+        return true;
+    while (end > q && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    return q == p + 1 && *q != '[' && end[-1] == ']';
+}
+
 /* `text` with single quotes turned into double ones, when that alone
  * makes it valid (no quote or escape character inside); else NULL. */
 static const char *requote(tfl_ctx *ctx, const char *text, size_t len)
@@ -117,6 +141,8 @@ static void one(tfl_ctx *ctx, const tfl_instr *in, const char *where)
     len = b->off + b->raw_len - a->off;
     span.start = a->span.start;
     span.end = b->span.end;
+    if (!looks_meant(text, text + len))
+        return;
     why = diagnose(text, text + len);
     if (!why)
         why = "it is not valid JSON";
