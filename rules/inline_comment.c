@@ -289,10 +289,17 @@ static void check(tfl_ctx *ctx)
     for (i = 0; i < ctx->doc->ninstrs; i++) {
         const tfl_instr *in = &ctx->doc->instrs[i];
 
-        if (in->inline_comment)
+        if (in->trigger &&
+            (in->inline_comment || in->trigger->inline_comment)) {
+            /* Speak of the trigger, whichever of the two holds the mark. */
+            tfl_instr t = *in->trigger;
+
+            if (!t.inline_comment)
+                t.comment = in->comment;
+            report(ctx, &t, " in ONBUILD");
+        } else if (in->inline_comment) {
             report(ctx, in, "");
-        else if (in->trigger && in->trigger->inline_comment)
-            report(ctx, in->trigger, " in ONBUILD");
+        }
     }
 }
 
