@@ -18,53 +18,88 @@ const tfl_word *tfl_from_name(const tfl_instr *in)
     return &in->args[2];
 }
 
-/* The latest stage before `n` called `name`, ignoring case, or -1. */
-static long find_stage(const tfl_stage *st, size_t n, const char *name)
+static uint32_t name_hash(const char *s)
 {
-    while (n-- > 0)
-        if (st[n].name && strcasecmp(st[n].name->text, name) == 0)
-            return (long)n;
-    return -1;
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++)
+        h = (h ^ (uint32_t)tolower((unsigned char)*s)) * 16777619u;
+    return h;
 }
 
-int tfl_stages(tfl_ctx *ctx, tfl_stage **out, size_t *n)
+/* The slot for `name`: the one holding it, or the empty one where it
+ * belongs. */
+static uint32_t *slot_of(const tfl_stages *t, const char *name)
+{
+    size_t i = name_hash(name) & t->mask;
+
+    while (t->slots[i] &&
+           strcasecmp(t->v[t->slots[i] - 1].name->text, name) != 0)
+        i = (i + 1) & t->mask;
+    return &t->slots[i];
+}
+
+long tfl_stages_find(const tfl_stages *t, const char *name)
+{
+    uint32_t *slot;
+
+    if (!t->slots)
+        return -1;
+    slot = slot_of(t, name);
+    return *slot ? (long)*slot - 1 : -1;
+}
+
+static void add_stage(tfl_stages *t, const tfl_instr *in, size_t i)
+{
+    tfl_stage *st = &t->v[t->n];
+    uint32_t *slot;
+
+    st->from = in;
+    st->first = i;
+    st->end = i + 1;
+    st->name = tfl_from_name(in);
+    st->parent = in->nargs ? tfl_stages_find(t, in->args[0].text) : -1;
+    st->first_named = -1;
+    if (st->name) {
+        slot = slot_of(t, st->name->text);
+        st->first_named = *slot ? t->v[*slot - 1].first_named : (long)t->n;
+        *slot = (uint32_t)t->n + 1;
+    }
+    t->n++;
+}
+
+int tfl_stages_get(tfl_ctx *ctx, tfl_stages *out)
 {
     const tfl_doc *doc = ctx->doc;
-    tfl_stage *st;
-    size_t i, count = 0;
+    size_t i, count = 0, nslots = 8;
 
-    *out = NULL;
-    *n = 0;
+    memset(out, 0, sizeof *out);
     for (i = 0; i < doc->ninstrs; i++)
         if (doc->instrs[i].kind == TFL_FROM)
             count++;
     if (count == 0)
         return 0;
-    st = tfl_arena_alloc(ctx->arena, count * sizeof *st);
-    if (!st) {
+    if (count >= UINT32_MAX / 4) {
         ctx->oom = true;
         return -1;
     }
-
-    count = 0;
-    for (i = 0; i < doc->ninstrs; i++) {
-        const tfl_instr *in = &doc->instrs[i];
-
-        if (in->kind != TFL_FROM) {
-            if (count)
-                st[count - 1].end = i + 1;
-            continue;
-        }
-        st[count].from = in;
-        st[count].first = i;
-        st[count].end = i + 1;
-        st[count].name = tfl_from_name(in);
-        st[count].parent =
-            in->nargs ? find_stage(st, count, in->args[0].text) : -1;
-        count++;
+    while (nslots < 2 * count)
+        nslots *= 2;
+    out->v = tfl_arena_alloc(ctx->arena, count * sizeof *out->v);
+    out->slots = tfl_arena_alloc(ctx->arena, nslots * sizeof *out->slots);
+    if (!out->v || !out->slots) {
+        ctx->oom = true;
+        memset(out, 0, sizeof *out);
+        return -1;
     }
-    *out = st;
-    *n = count;
+    out->mask = nslots - 1;
+
+    for (i = 0; i < doc->ninstrs; i++) {
+        if (doc->instrs[i].kind == TFL_FROM)
+            add_stage(out, &doc->instrs[i], i);
+        else if (out->n)
+            out->v[out->n - 1].end = i + 1;
+    }
     return 0;
 }
 

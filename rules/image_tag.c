@@ -60,25 +60,28 @@ static const char *last_part(const char *s)
 }
 
 /* Default of global ARG `name` (the last declaration wins), or NULL when
- * it has none or it is not declared. */
+ * it has none or is not declared. Looks at most at the 1024 instructions
+ * before the first FROM, so hostile input cannot make FROM lines slow. */
 static const char *global_default(const tfl_doc *doc, const char *name,
                                   size_t len)
 {
-    const char *found = NULL;
-    size_t i, k;
+    size_t i = 0, k, seen = 0;
 
-    for (i = 0; i < doc->ninstrs && doc->instrs[i].kind != TFL_FROM; i++) {
+    while (i < doc->ninstrs && doc->instrs[i].kind != TFL_FROM)
+        i++;
+    while (i-- > 0 && seen++ < 1024) {
         const tfl_instr *in = &doc->instrs[i];
 
-        for (k = 0; in->kind == TFL_ARG && k < in->nargs; k++) {
+        for (k = in->kind == TFL_ARG ? in->nargs : 0; k-- > 0;) {
             const char *a = in->args[k].text, *eq = strchr(a, '=');
 
-            if ((eq ? (size_t)(eq - a) : strlen(a)) == len &&
-                memcmp(a, name, len) == 0)
-                found = eq ? eq + 1 : NULL;
+            if ((eq ? (size_t)(eq - a) : strlen(a)) != len ||
+                memcmp(a, name, len) != 0)
+                continue;
+            return eq && !strpbrk(eq + 1, "$\"'\\") ? eq + 1 : NULL;
         }
     }
-    return found && !strpbrk(found, "$\"'\\") ? found : NULL;
+    return NULL;
 }
 
 /* `s` with `$NAME`, `${NAME}` and `${NAME:-word}` replaced by global ARG
@@ -128,14 +131,12 @@ done:
     return out;
 }
 
-static bool is_stage(const tfl_stage *st, size_t n, const char *ref)
+/* Does `ref` name a stage defined before stage `s`? */
+static bool is_stage(const tfl_stages *t, size_t s, const char *ref)
 {
-    size_t k;
+    long k = tfl_stages_find(t, ref);
 
-    for (k = 0; k < n; k++)
-        if (st[k].name && strcasecmp(st[k].name->text, ref) == 0)
-            return true;
-    return false;
+    return k >= 0 && t->v[k].first_named < (long)s;
 }
 
 static void judge(tfl_ctx *ctx, const tfl_word *w, const char *ref,
@@ -177,9 +178,9 @@ static void judge(tfl_ctx *ctx, const tfl_word *w, const char *ref,
     }
 }
 
-static void one(tfl_ctx *ctx, const tfl_stage *st, size_t s)
+static void one(tfl_ctx *ctx, const tfl_stages *t, size_t s)
 {
-    const tfl_word *w = &st[s].from->args[0];
+    const tfl_word *w = &t->v[s].from->args[0];
     const char *ref = w->text;
     bool expanded = false;
 
@@ -192,21 +193,24 @@ static void one(tfl_ctx *ctx, const tfl_stage *st, size_t s)
         expanded = true;
     }
     if (strchr(ref, '@') || strcasecmp(ref, "scratch") == 0 ||
-        is_stage(st, s, ref))
+        is_stage(t, s, ref))
         return;
     judge(ctx, w, ref, last_part(ref), expanded);
 }
 
 static void check(tfl_ctx *ctx)
 {
+    tfl_stages t;
     tfl_stage *st;
     size_t n, s;
 
-    if (tfl_stages(ctx, &st, &n) != 0)
+    if (tfl_stages_get(ctx, &t) != 0)
         return;
+    st = t.v;
+    n = t.n;
     for (s = 0; s < n; s++)
         if (st[s].from->nargs > 0 && st[s].from->args[0].len > 0)
-            one(ctx, st, s);
+            one(ctx, &t, s);
 }
 
 static const char *const aliases[] = {"DL3006", "DL3007", NULL};

@@ -12,22 +12,6 @@
 
 #include "rules.h"
 
-/* Does stage `s` (or an ancestor) set SHELL before instruction `upto`? */
-static bool has_shell(const tfl_doc *doc, const tfl_stage *st, long s,
-                      size_t upto)
-{
-    while (s >= 0) {
-        size_t i;
-
-        for (i = st[s].first; i < st[s].end && i < upto; i++)
-            if (doc->instrs[i].kind == TFL_SHELL)
-                return true;
-        s = st[s].parent;
-        upto = (size_t)-1;
-    }
-    return false;
-}
-
 /* Words separated by single blanks, made only of characters no shell
  * treats specially: then a JSON array with the same words is exact. */
 static bool plain_words(const char *s, size_t len)
@@ -97,23 +81,33 @@ static void one(tfl_ctx *ctx, const tfl_instr *in)
 static void check(tfl_ctx *ctx)
 {
     const tfl_doc *doc = ctx->doc;
-    tfl_stage *st;
-    size_t n, s, i;
+    tfl_stages t;
+    bool *shell_set; /* per stage: a SHELL in it or an ancestor */
+    size_t s, i;
 
-    if (tfl_stages(ctx, &st, &n) != 0)
+    if (tfl_stages_get(ctx, &t) != 0 || t.n == 0)
         return;
-    for (s = 0; s < n; s++) {
-        for (i = st[s].first; i < st[s].end; i++) {
+    shell_set = tfl_arena_alloc(ctx->arena, t.n * sizeof *shell_set);
+    if (!shell_set) {
+        ctx->oom = true;
+        return;
+    }
+    for (s = 0; s < t.n; s++) {
+        bool shell = t.v[s].parent >= 0 && shell_set[t.v[s].parent];
+
+        for (i = t.v[s].first; i < t.v[s].end; i++) {
             const tfl_instr *in = &doc->instrs[i];
 
+            if (in->kind == TFL_SHELL)
+                shell = true;
             if (in->kind != TFL_CMD && in->kind != TFL_ENTRYPOINT)
                 continue;
-            if (in->json || in->json_invalid || in->nargs == 0 ||
+            if (shell || in->json || in->json_invalid || in->nargs == 0 ||
                 in->args[0].len == 0)
                 continue;
-            if (!has_shell(doc, st, (long)s, i))
-                one(ctx, in);
+            one(ctx, in);
         }
+        shell_set[s] = shell;
     }
 }
 

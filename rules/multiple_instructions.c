@@ -25,11 +25,14 @@ static void one(tfl_ctx *ctx, const tfl_instr *in, const tfl_instr *later)
 static void check(tfl_ctx *ctx)
 {
     const tfl_doc *doc = ctx->doc;
+    tfl_stages t;
     tfl_stage *st;
     size_t n, s, i, k;
 
-    if (tfl_stages(ctx, &st, &n) != 0)
+    if (tfl_stages_get(ctx, &t) != 0)
         return;
+    st = t.v;
+    n = t.n;
     for (s = 0; s < n; s++) {
         for (i = st[s].first; i < st[s].end; i++) {
             const tfl_instr *in = &doc->instrs[i];

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tflint/engine.h"
 #include "tflint/rule.h"
@@ -32,16 +33,30 @@ typedef struct tfl_stage {
     size_t first, end;    /* doc->instrs indexes: the FROM, one past last */
     const tfl_word *name; /* the word after AS, or NULL */
     long parent;          /* the earlier stage FROM names, or -1 */
+    long first_named;     /* first stage with this name (maybe this one),
+                             -1 when unnamed */
 } tfl_stage;
 
+/* The stages of a document, with a hash of their names (compared
+ * without regard to case, as the builder does). */
+typedef struct tfl_stages {
+    tfl_stage *v;
+    size_t n;
+    uint32_t *slots; /* stage index + 1 of the latest stage per name */
+    size_t mask;     /* number of slots - 1 */
+} tfl_stages;
+
 /*
- * The stages of ctx->doc in order, from ctx->arena, through `*out` and
- * `*n` (zero stages when the file has no FROM). A stage's parent is the
- * latest earlier stage whose name equals the FROM image, ignoring case, as
- * the builder resolves it. Returns 0, or -1 when memory runs out (then
+ * The stages of ctx->doc in order, from ctx->arena (zero stages when the
+ * file has no FROM). A stage's parent is the latest earlier stage whose
+ * name equals the FROM image, as the builder resolves it. Linear in the
+ * size of the document. Returns 0, or -1 when memory runs out (then
  * ctx->oom is set).
  */
-int tfl_stages(tfl_ctx *ctx, tfl_stage **out, size_t *n);
+int tfl_stages_get(tfl_ctx *ctx, tfl_stages *out);
+
+/* The latest stage called `name` (any case), or -1. */
+long tfl_stages_find(const tfl_stages *t, const char *name);
 
 /* The stage name word of FROM instruction `in` (`FROM img AS name`), or
  * NULL. */

@@ -26,29 +26,30 @@ static void one(tfl_ctx *ctx, const tfl_stage *st, size_t s)
                        : "the build context in COPY --from");
         return;
     }
-    for (k = 0; k < s; k++) {
-        if (!st[k].name || strcasecmp(st[k].name->text, name->text) != 0)
-            continue;
-        p = tfl_source_pos(ctx->src, st[k].name->span.start);
-        f = tfl_report(ctx, name->span,
-                       "stage name '%s' is already used by the stage on "
-                       "line %u: rename one of them, as references to the "
-                       "name become ambiguous",
-                       name->text, (unsigned)p.line);
-        if (f)
-            tfl_finding_related(ctx, f, st[k].name->span,
-                                "first stage with this name");
+    k = (size_t)st[s].first_named;
+    if (k == s)
         return;
-    }
+    p = tfl_source_pos(ctx->src, st[k].name->span.start);
+    f = tfl_report(ctx, name->span,
+                   "stage name '%s' is already used by the stage on line %u: "
+                   "rename one of them, as references to the name become "
+                   "ambiguous",
+                   name->text, (unsigned)p.line);
+    if (f)
+        tfl_finding_related(ctx, f, st[k].name->span,
+                            "first stage with this name");
 }
 
 static void check(tfl_ctx *ctx)
 {
+    tfl_stages t;
     tfl_stage *st;
     size_t n, s;
 
-    if (tfl_stages(ctx, &st, &n) != 0)
+    if (tfl_stages_get(ctx, &t) != 0)
         return;
+    st = t.v;
+    n = t.n;
     for (s = 0; s < n; s++)
         if (st[s].name)
             one(ctx, st, s);

@@ -22,34 +22,23 @@ static bool absolute(const char *s)
            (s[2] == '\\' || s[2] == '/');
 }
 
-/* Does the stage `s` or an ancestor set WORKDIR before instruction
- * `upto`? */
-static bool has_workdir(const tfl_doc *doc, const tfl_stage *st, long s,
-                        size_t upto)
-{
-    while (s >= 0) {
-        size_t i;
-
-        for (i = st[s].first; i < st[s].end && i < upto; i++)
-            if (doc->instrs[i].kind == TFL_WORKDIR)
-                return true;
-        s = st[s].parent;
-        upto = (size_t)-1;
-    }
-    return false;
-}
-
 /* The value of `name` from the latest ENV pair or ARG default before
  * `upto` in stage `s` or its ancestors; NULL when unknown. Only plain
- * values count: anything with a quote or '$' in it is not followed. */
+ * values count: anything with a quote or '$' in it is not followed. The
+ * search looks at a bounded number of instructions, so a long chain of
+ * stages cannot make it quadratic. */
 static const char *lookup(const tfl_doc *doc, const tfl_stage *st, long s,
                           size_t upto, const char *name, size_t len,
                           const tfl_instr **where)
 {
+    size_t budget = 4096;
+
     for (; s >= 0; s = st[s].parent, upto = (size_t)-1) {
         size_t i = upto < st[s].end ? upto : st[s].end;
 
         while (i-- > st[s].first) {
+            if (budget-- == 0)
+                return NULL;
             const tfl_instr *in = &doc->instrs[i];
             size_t k;
 
@@ -140,18 +129,28 @@ static void one(tfl_ctx *ctx, const tfl_stage *st, long s, size_t i)
 static void check(tfl_ctx *ctx)
 {
     const tfl_doc *doc = ctx->doc;
-    tfl_stage *st;
-    size_t n, s, i;
+    tfl_stages t;
+    bool *wd_set; /* per stage: a WORKDIR in it or an ancestor */
+    size_t s, i;
 
-    if (tfl_stages(ctx, &st, &n) != 0)
+    if (tfl_stages_get(ctx, &t) != 0 || t.n == 0)
         return;
-    for (s = 0; s < n; s++)
-        for (i = st[s].first; i < st[s].end; i++)
-            if (doc->instrs[i].kind == TFL_WORKDIR) {
-                if (!has_workdir(doc, st, (long)s, i))
-                    one(ctx, st, (long)s, i);
-                break;
-            }
+    wd_set = tfl_arena_alloc(ctx->arena, t.n * sizeof *wd_set);
+    if (!wd_set) {
+        ctx->oom = true;
+        return;
+    }
+    for (s = 0; s < t.n; s++) {
+        bool wd = t.v[s].parent >= 0 && wd_set[t.v[s].parent];
+
+        for (i = t.v[s].first; i < t.v[s].end && !wd; i++) {
+            if (doc->instrs[i].kind != TFL_WORKDIR)
+                continue;
+            one(ctx, t.v, (long)s, i);
+            wd = true;
+        }
+        wd_set[s] = wd;
+    }
 }
 
 static const char *const aliases[] = {"DL3000", "WorkdirRelativePath", NULL};
