@@ -84,9 +84,10 @@ static const char *diagnose(const char *p, const char *end)
 
 /*
  * Was [p, end) meant as a JSON array? Shell commands start with '[' too:
- * `[ -f x ] && ...`, bash's `[[`, PowerShell's `[Net.X]::Y`. Meant are: a
- * quote (of any kind) or ']' right after the '[' and any blanks, or a word
- * glued to the '[' when the text also ends in ']' (`[${APP}]`).
+ * `[ -f x ] && ...`, `[ "$X" = 1 ]`, bash's `[[`, PowerShell's
+ * `[Net.X]::Y`. Meant are: ']' or a quote right after the '[' (blanks
+ * allowed before a quoted word that ',' or ']' follows), or a word glued
+ * to the '[' when the text also ends in ']' (`[${APP}]`).
  */
 static bool looks_meant(const char *p, const char *end)
 {
@@ -98,8 +99,21 @@ static bool looks_meant(const char *p, const char *end)
     q = skip_ws(p + 1, end);
     if (q == end)
         return true;
-    if (*q == '"' || *q == '\'' || *q == ']' || curly(q, end))
+    if (*q == ']' || curly(q, end))
         return true;
+    if (*q == '"' || *q == '\'') {
+        const char *e;
+
+        /* `[ "$X" = 1 ]` is the shell's test: the quoted word is not
+         * followed by ',' or ']' as an array element would be. */
+        if (q == p + 1)
+            return true;
+        for (e = q + 1; e < end && *e != *q; e++)
+            if (*e == '\\' && *q == '"')
+                e++;
+        e = e < end ? skip_ws(e + 1, end) : end;
+        return e == end || *e == ',' || *e == ']';
+    }
     while (end > q && (end[-1] == ' ' || end[-1] == '\t'))
         end--;
     return q == p + 1 && *q != '[' && end[-1] == ']';
