@@ -350,8 +350,9 @@ int tfl_lint_buffer(const tfl_config *cfg, const char *path, const char *data,
     path = tfl_arena_strndup(&out->arena, path, strlen(path));
     if (!copy || !path)
         goto oom;
+    /* The bytes must be in place before the source is indexed. */
     if (len)
-        memcpy(copy, data, len); /* before indexing: the index reads it */
+        memcpy(copy, data, len);
     if (tfl_source_init(&out->src, &out->arena, path, copy, len) != 0)
         goto oom;
     if (tfl_parse(&out->arena, &out->src, &out->doc) != 0)
