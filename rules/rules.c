@@ -9,7 +9,18 @@
 #include "rules.h"
 
 static const tfl_rule *const all_rules[] = {
-    &tfl_rule_parse_error,
+    &tfl_rule_parse_error,           /* TF100 */
+    &tfl_rule_inline_comment,        /* TF101 */
+    &tfl_rule_empty_continuation,    /* TF102 */
+    &tfl_rule_malformed_json,        /* TF103 */
+    &tfl_rule_json_args_recommended, /* TF104 */
+    &tfl_rule_instruction_casing,    /* TF105 */
+    &tfl_rule_maintainer_deprecated, /* TF106 */
+    &tfl_rule_stage_name,            /* TF107 */
+    &tfl_rule_multiple_instructions, /* TF108 */
+    &tfl_rule_workdir_relative,      /* TF109 */
+    &tfl_rule_legacy_key_value,      /* TF110 */
+    &tfl_rule_image_tag,             /* TF111 */
 };
 
 #define NRULES (sizeof all_rules / sizeof all_rules[0])
