@@ -33,33 +33,48 @@ typedef struct tfl_env {
     void *ud;
 } tfl_env;
 
-/* One `$NAME` or `${NAME...}` in the input. */
+/*
+ * One `$NAME` or `${NAME...}` in the input, recorded when its name is
+ * looked up (so also inside the word of `${A:-$B}`, and for A even when
+ * the default is used). BuildKit looks up an empty name in forms such as
+ * `${+x}`; those appear here too, with name "".
+ */
 typedef struct tfl_varref {
-    const char *name; /* NUL-terminated, from the arena */
-    uint32_t off;     /* offset of the '$' in the input */
-    uint32_t len;     /* length of the whole reference, through '}' */
-    bool set;         /* the lookup found a value (possibly empty) */
+    const char *name;  /* NUL-terminated, from the arena */
+    uint32_t off;      /* offset of the '$' in the input */
+    uint32_t len;      /* length of the whole reference, through '}' */
+    uint32_t name_off; /* offset of the name in the input */
+    uint32_t name_len; /* its length in bytes */
+    bool set;          /* the lookup found a value (possibly empty) */
 } tfl_varref;
 
 typedef struct tfl_expansion {
-    /* tfl_expand_word: the result; tfl_expand_words: unused */
+    /* the expanded text, NUL-terminated; tfl_expand_words: unsplit */
     const char *value;
     size_t len;
     /* tfl_expand_words: the resulting words */
     const char **words;
     size_t *word_lens;
     size_t nwords;
-    tfl_varref *refs; /* in input order, nested ones included */
+    /* in input order of their '$', nested ones included; after a
+     * failure only those completed before it */
+    tfl_varref *refs;
     size_t nrefs;
-    const char *error;  /* when expansion failed: BuildKit's message */
-    uint32_t error_off; /* where in the input it failed */
+    /* when expansion failed: BuildKit's message, without the
+     * `failed to process "..."` wrapper its callers add */
+    const char *error;
+    /* where: the opening quote of an unterminated quote, else the '$' of
+     * the reference that could not be expanded (the outermost one when
+     * the input ends inside nested references) */
+    uint32_t error_off;
 } tfl_expansion;
 
 /*
  * Expand one word (ProcessWord): quotes removed, variables substituted, no
- * field splitting. `escape` is the file's escape character. Returns 0, 1
- * when the word is malformed (out->error says why), -1 when memory runs
- * out. Results come from `arena`.
+ * field splitting. `escape` is the file's escape character (backslash or
+ * backtick). `env` may be NULL (every name unset). Returns 0, 1 when the
+ * word is malformed (out->error says why), -1 when memory runs out.
+ * Results come from `arena`.
  */
 int tfl_expand_word(tfl_arena *arena, const char *in, size_t len, char escape,
                     const tfl_env *env, tfl_expansion *out);
@@ -73,8 +88,10 @@ int tfl_expand_words(tfl_arena *arena, const char *in, size_t len, char escape,
                      const tfl_env *env, tfl_expansion *out);
 
 /*
- * Expand a COPY/ADD heredoc body: variables substituted, quotes left alone.
- * Returns as tfl_expand_word().
+ * Expand a COPY/ADD heredoc body: variables substituted, quotes ordinary
+ * characters, and the escape character (always `\`) kept together with the
+ * character it protects, so `\$X` stays `\$X`. Returns as
+ * tfl_expand_word().
  */
 int tfl_expand_heredoc(tfl_arena *arena, const char *in, size_t len,
                        const tfl_env *env, tfl_expansion *out);
