@@ -348,11 +348,12 @@ int tfl_lint_buffer(const tfl_config *cfg, const char *path, const char *data,
     tfl_arena_init(&out->arena);
     copy = tfl_arena_alloc(&out->arena, len + 1);
     path = tfl_arena_strndup(&out->arena, path, strlen(path));
-    if (!copy || !path ||
-        tfl_source_init(&out->src, &out->arena, path, copy, len) != 0)
+    if (!copy || !path)
         goto oom;
     if (len)
-        memcpy(copy, data, len);
+        memcpy(copy, data, len); /* before indexing: the index reads it */
+    if (tfl_source_init(&out->src, &out->arena, path, copy, len) != 0)
+        goto oom;
     if (tfl_parse(&out->arena, &out->src, &out->doc) != 0)
         goto oom;
 

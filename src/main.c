@@ -1,8 +1,630 @@
-/* Placeholder until the command line lands. */
+/*
+ * The tflint command: options in, bytes out. Everything else is in the
+ * core library, which never prints; this file decides where its output and
+ * messages go. stdout carries the report (or the --list-rules, --explain,
+ * --dump=ast output) and nothing else; messages and the summary go to
+ * stderr.
+ *
+ * The report is flushed after each file, so memory stays bounded by one
+ * file whatever the number of inputs. With -o it goes to a temporary file
+ * beside the target, renamed over it only when the run is complete; an
+ * interrupted or failed run removes the temporary file and leaves any
+ * previous report in place.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-int main(void)
+#include "tflint/discover.h"
+#include "tflint/engine.h"
+#include "tflint/explain.h"
+#include "tflint/report.h"
+
+enum { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL };
+enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+static const char usage_text[] =
+    "usage: tflint [OPTIONS] [PATH...]\n"
+    "\n"
+    "Check Dockerfiles for what makes an image run as root, hands root's\n"
+    "files to another account, picks colliding user or group IDs, or loses\n"
+    "build-argument values. PATH is a file, '-' for standard input, or a\n"
+    "directory searched for Dockerfile, Dockerfile.*, *.Dockerfile,\n"
+    "*.dockerfile, Containerfile and Containerfile.* (symbolic links not\n"
+    "followed, .git skipped). Without PATH, ./Dockerfile is read.\n"
+    "\n"
+    "Output:\n"
+    "  -f, --format FORMAT        report format: text (default) or sarif\n"
+    "  -o, --output FILE          write the report to FILE (replaced only\n"
+    "                             when the run completes)\n"
+    "      --color WHEN           auto (default), always or never; auto\n"
+    "                             colours when stdout is a terminal, TERM is\n"
+    "                             not 'dumb' and NO_COLOR is unset\n"
+    "  -q, --quiet                no summary line on standard error\n"
+    "      --stdin-filename NAME  report standard input as NAME\n"
+    "\n"
+    "Rules:\n"
+    "      --failure-threshold LEVEL\n"
+    "                             fail on findings at or above LEVEL: error,\n"
+    "                             warning (default), info, style or none\n"
+    "      --ignore RULE          skip RULE (id, name or alias); repeatable\n"
+    "      --severity RULE=LEVEL  report RULE at LEVEL (error, warning, info,\n"
+    "                             style); repeatable\n"
+    "      --list-rules           list every rule and exit\n"
+    "      --explain RULE         describe RULE with examples and exit\n"
+    "\n"
+    "Debugging:\n"
+    "      --dump=ast             print BuildKit's AST dump of one file and\n"
+    "                             exit (status 1 when its parser would fail)\n"
+    "\n"
+    "  -h, --help                 show this help and exit\n"
+    "      --version              show the version and exit\n"
+    "\n"
+    "Exit status:\n"
+    "  0  no finding at or above the failure threshold\n"
+    "  1  findings at or above the threshold (parse errors are errors)\n"
+    "  2  usage error, or an input that could not be read (the others are\n"
+    "     still checked and reported)\n"
+    "  3  internal error (out of memory)\n"
+    "\n"
+    "Home page: " TFL_HOMEPAGE "\n";
+
+typedef struct cli {
+    tfl_config cfg;
+    tfl_format format;
+    const char *output;
+    int color;
+    bool quiet;
+    bool list_rules;
+    bool dump_ast;
+    const char *explain;
+    const char *stdin_name;
+} cli;
+
+/* The output: stdout, or a temporary file renamed at the end. */
+typedef struct sink {
+    int fd;
+    const char *target;
+    bool failed;
+} sink;
+
+/* The temporary file, for the signal handler to remove. */
+static char *volatile tmp_path;
+
+static void on_signal(int sig)
 {
-    fputs("tflint: not built yet\n", stderr);
-    return 3;
+    if (tmp_path)
+        unlink(tmp_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* "tflint: WHAT 'ARG'" (ARG may be NULL) and the pointer to --help. */
+static int usage_error(const char *what, const char *arg)
+{
+    if (arg)
+        fprintf(stderr, "tflint: %s '%s'\n", what, arg);
+    else
+        fprintf(stderr, "tflint: %s\n", what);
+    fputs("Try 'tflint --help' for more information.\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* RULE=LEVEL for --severity. */
+static int set_severity(cli *c, const char *arg)
+{
+    const char *eq = strrchr(arg, '=');
+    char name[128];
+    int sev;
+
+    if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof name)
+        return usage_error("--severity wants RULE=LEVEL, not", arg);
+    memcpy(name, arg, (size_t)(eq - arg));
+    name[eq - arg] = '\0';
+    if (!tfl_rule_lookup(name))
+        return usage_error("unknown rule", name);
+    sev = tfl_severity_parse(eq + 1);
+    if (sev < 0 || sev > TFL_SEV_ERROR)
+        return usage_error("invalid level", eq + 1);
+    tfl_config_set_severity(&c->cfg, name, (tfl_severity)sev);
+    return 0;
+}
+
+enum {
+    OPT_COLOR = 256,
+    OPT_THRESHOLD,
+    OPT_IGNORE,
+    OPT_SEVERITY,
+    OPT_STDIN_NAME,
+    OPT_LIST_RULES,
+    OPT_EXPLAIN,
+    OPT_DUMP,
+    OPT_VERSION
+};
+
+static const struct option long_options[] = {
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"colour", required_argument, NULL, OPT_COLOR},
+    {"quiet", no_argument, NULL, 'q'},
+    {"failure-threshold", required_argument, NULL, OPT_THRESHOLD},
+    {"ignore", required_argument, NULL, OPT_IGNORE},
+    {"severity", required_argument, NULL, OPT_SEVERITY},
+    {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
+    {"list-rules", no_argument, NULL, OPT_LIST_RULES},
+    {"explain", required_argument, NULL, OPT_EXPLAIN},
+    {"dump", required_argument, NULL, OPT_DUMP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/*
+ * Apply one option. Returns 0 to go on, -1 when the run is over with
+ * success (--help, --version), or an exit status for a usage error.
+ */
+static int apply_option(cli *c, int opt, const char *arg)
+{
+    int v;
+
+    switch (opt) {
+    case 'f':
+        if ((v = tfl_format_parse(arg)) < 0)
+            return usage_error("unknown format", arg);
+        c->format = (tfl_format)v;
+        return 0;
+    case 'o':
+        c->output = arg;
+        return 0;
+    case OPT_COLOR:
+        if (strcmp(arg, "auto") == 0)
+            c->color = COLOR_AUTO;
+        else if (strcmp(arg, "always") == 0)
+            c->color = COLOR_ALWAYS;
+        else if (strcmp(arg, "never") == 0)
+            c->color = COLOR_NEVER;
+        else
+            return usage_error("--color wants auto, always or never, not", arg);
+        return 0;
+    case 'q':
+        c->quiet = true;
+        return 0;
+    case OPT_THRESHOLD:
+        if ((v = tfl_severity_parse(arg)) < 0)
+            return usage_error("invalid level", arg);
+        c->cfg.threshold = (tfl_severity)v;
+        return 0;
+    case OPT_IGNORE:
+        if (tfl_config_ignore(&c->cfg, arg) != 0)
+            return usage_error("unknown rule", arg);
+        return 0;
+    case OPT_SEVERITY:
+        return set_severity(c, arg);
+    case OPT_STDIN_NAME:
+        c->stdin_name = arg;
+        return 0;
+    case OPT_LIST_RULES:
+        c->list_rules = true;
+        return 0;
+    case OPT_EXPLAIN:
+        c->explain = arg;
+        return 0;
+    case OPT_DUMP:
+        if (strcmp(arg, "ast") != 0)
+            return usage_error("--dump knows only 'ast', not", arg);
+        c->dump_ast = true;
+        return 0;
+    case OPT_VERSION:
+        printf("tflint %s\n", TFL_VERSION);
+        return -1;
+    case 'h':
+        fputs(usage_text, stdout);
+        return -1;
+    default:
+        return usage_error("invalid usage", NULL);
+    }
+}
+
+/* Parse argv into `c`; `*first` receives the index of the first path. */
+static int parse_args(cli *c, int argc, char **argv, int *first)
+{
+    int opt, rc;
+
+    opterr = 0; /* our own messages, named "tflint" */
+    while ((opt = getopt_long(argc, argv, ":f:o:qh", long_options, NULL)) !=
+           -1) {
+        const char *bad = argv[optind - 1];
+
+        if (opt == '?' && strncmp(bad, "--", 2) != 0 && optopt > 0 &&
+            optopt < 128) {
+            char shortopt[3] = {'-', (char)optopt, '\0'};
+
+            return usage_error("unknown option", shortopt);
+        }
+        if (opt == '?' && optopt)
+            return usage_error("option takes no argument", bad);
+        if (opt == '?')
+            return usage_error("unknown option", bad);
+        if (opt == ':')
+            return usage_error("missing argument to", bad);
+        rc = apply_option(c, opt, optarg);
+        if (rc)
+            return rc;
+    }
+    *first = optind;
+    return 0;
+}
+
+static bool want_color(const cli *c)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+    if (c->color != COLOR_AUTO)
+        return c->color == COLOR_ALWAYS;
+    return !c->output && isatty(STDOUT_FILENO) && !(nc && *nc) && term &&
+           strcmp(term, "dumb") != 0;
+}
+
+/* --- Output --------------------------------------------------------------- */
+
+static int sink_open(sink *s, const char *target)
+{
+    size_t n;
+    mode_t mask;
+    char *t;
+
+    s->fd = STDOUT_FILENO;
+    s->target = target;
+    s->failed = false;
+    if (!target)
+        return 0;
+    n = strlen(target) + sizeof ".tmp.XXXXXX";
+    t = malloc(n);
+    if (!t)
+        return -1;
+    snprintf(t, n, "%s.tmp.XXXXXX", target);
+    s->fd = mkstemp(t);
+    if (s->fd < 0) {
+        fprintf(stderr, "tflint: cannot create '%s': %s\n", t, strerror(errno));
+        free(t);
+        return 1;
+    }
+    tmp_path = t;
+    mask = umask(0);
+    umask(mask);
+    fchmod(s->fd, 0666 & ~mask);
+    return 0;
+}
+
+/* Write and empty `b`; a failure is remembered and reported at close. */
+static void sink_flush(sink *s, tfl_buf *b)
+{
+    size_t off = 0;
+
+    while (!s->failed && off < b->len) {
+        ssize_t n = write(s->fd, b->data + off, b->len - off);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            fprintf(stderr, "tflint: cannot write '%s': %s\n",
+                    s->target ? tmp_path : "standard output", strerror(errno));
+            s->failed = true;
+        } else {
+            off += (size_t)n;
+        }
+    }
+    tfl_buf_reset(b);
+}
+
+/* Finish the output: rename into place when `ok`, else remove. Returns 0,
+ * or 1 when the report could not be written. */
+static int sink_close(sink *s, bool ok)
+{
+    char *t = tmp_path;
+    int rc = s->failed;
+
+    if (!s->target)
+        return rc;
+    ok = ok && !s->failed;
+    if (ok && (fsync(s->fd) != 0 || close(s->fd) != 0)) {
+        fprintf(stderr, "tflint: cannot write '%s': %s\n", t, strerror(errno));
+        ok = false;
+    } else if (!ok) {
+        close(s->fd);
+    }
+    if (ok && rename(t, s->target) != 0) {
+        fprintf(stderr, "tflint: cannot rename '%s' to '%s': %s\n", t,
+                s->target, strerror(errno));
+        ok = false;
+    }
+    if (!ok) {
+        unlink(t);
+        rc = 1;
+    }
+    tmp_path = NULL;
+    free(t);
+    return rc;
+}
+
+/* --- Runs ----------------------------------------------------------------- */
+
+typedef struct tally {
+    size_t files, unreadable, findings;
+    size_t by_sev[TFL_SEV_NONE];
+    bool failing;
+} tally;
+
+static void put_count(tfl_buf *b, bool *first, size_t n, const char *one,
+                      const char *many)
+{
+    if (!n)
+        return;
+    tfl_buf_printf(b, "%s%zu %s", *first ? "" : ", ", n, n == 1 ? one : many);
+    *first = false;
+}
+
+/* "tflint: 3 files, 5 findings (1 error, 4 warnings)" */
+static void print_summary(const tally *t)
+{
+    bool first = true;
+    tfl_buf b;
+
+    tfl_buf_init(&b, 0);
+    tfl_buf_printf(&b, "tflint: %zu file%s", t->files,
+                   t->files == 1 ? "" : "s");
+    if (t->unreadable)
+        tfl_buf_printf(&b, ", %zu unreadable", t->unreadable);
+    if (!t->findings) {
+        tfl_buf_puts(&b, ", no findings");
+    } else {
+        tfl_buf_printf(&b, ", %zu finding%s (", t->findings,
+                       t->findings == 1 ? "" : "s");
+        put_count(&b, &first, t->by_sev[TFL_SEV_ERROR], "error", "errors");
+        put_count(&b, &first, t->by_sev[TFL_SEV_WARNING], "warning",
+                  "warnings");
+        put_count(&b, &first, t->by_sev[TFL_SEV_INFO], "info", "info");
+        put_count(&b, &first, t->by_sev[TFL_SEV_STYLE], "style", "style");
+        tfl_buf_putc(&b, ')');
+    }
+    if (!b.failed)
+        fprintf(stderr, "%s\n", b.data);
+    tfl_buf_free(&b);
+}
+
+/* The path a file is reported as. */
+static const char *shown_path(const cli *c, const tfl_input *in)
+{
+    return strcmp(in->path, "-") == 0 && c->stdin_name ? c->stdin_name
+                                                       : in->path;
+}
+
+/*
+ * Read `in`. Returns 0 with the bytes, 1 when it cannot be read (the
+ * message is already on stderr and in `*why`), -1 when memory runs out.
+ */
+static int read_input(const tfl_input *in, char **data, size_t *len,
+                      char why[TFL_ERRMSG_SIZE])
+{
+    int rc;
+
+    if (in->error) {
+        snprintf(why, TFL_ERRMSG_SIZE, "%s", in->error);
+        rc = 1;
+    } else {
+        rc = tfl_read_file(in->path, data, len, why);
+    }
+    if (rc == 1)
+        fprintf(stderr, "tflint: %s\n", why);
+    return rc;
+}
+
+static void count(tally *t, const tfl_result *res, tfl_severity threshold)
+{
+    size_t i;
+
+    t->files++;
+    t->findings += res->nfindings;
+    for (i = 0; i < res->nfindings; i++) {
+        tfl_severity s = res->findings[i].severity;
+
+        if (s < TFL_SEV_NONE)
+            t->by_sev[s]++;
+        if (threshold != TFL_SEV_NONE && s >= threshold)
+            t->failing = true;
+    }
+}
+
+/* Lint and report one input. Returns 0, or -1 when memory runs out. */
+static int lint_one(const cli *c, tfl_reporter *rep, tfl_buf *out,
+                    const tfl_input *in, tally *t)
+{
+    char why[TFL_ERRMSG_SIZE], *data = NULL;
+    tfl_result res;
+    size_t len = 0;
+    int rc;
+
+    rc = read_input(in, &data, &len, why);
+    if (rc < 0)
+        return -1;
+    if (rc == 1) {
+        t->unreadable++;
+        tfl_report_failure(rep, out, shown_path(c, in), why);
+        return 0;
+    }
+    rc = tfl_lint_buffer(&c->cfg, shown_path(c, in), data, len, &res);
+    free(data);
+    if (rc != 0)
+        return -1;
+    tfl_report_file(rep, out, &res);
+    count(t, &res, c->cfg.threshold);
+    tfl_result_free(&res);
+    return 0;
+}
+
+static int run_lint(const cli *c, const tfl_inputs *in, sink *s)
+{
+    tfl_report_opts opts = {want_color(c), TFL_VERSION, NULL};
+    char cwd[4096];
+    tfl_reporter *rep;
+    tally t = {0};
+    tfl_buf out;
+    int status;
+    size_t i;
+
+    if (c->format == TFL_FORMAT_SARIF && getcwd(cwd, sizeof cwd))
+        opts.srcroot = cwd;
+    rep = tfl_report_new(c->format, &opts);
+    if (!rep)
+        return EXIT_INTERNAL;
+    tfl_buf_init(&out, 0);
+    for (i = 0; i < in->count; i++) {
+        if (lint_one(c, rep, &out, &in->items[i], &t) != 0 || out.failed)
+            break;
+        sink_flush(s, &out);
+    }
+    status = t.unreadable ? EXIT_USAGE : t.failing ? EXIT_FINDINGS : EXIT_CLEAN;
+    if (i < in->count || out.failed) {
+        fputs("tflint: out of memory\n", stderr);
+        status = EXIT_INTERNAL;
+    } else {
+        tfl_report_end(rep, &out, status);
+        if (out.failed) {
+            fputs("tflint: out of memory\n", stderr);
+            status = EXIT_INTERNAL;
+        }
+        sink_flush(s, &out);
+    }
+    tfl_buf_free(&out);
+    tfl_report_free(rep);
+    if (sink_close(s, status != EXIT_INTERNAL) != 0 && status != EXIT_INTERNAL)
+        status = EXIT_USAGE;
+    if (!c->quiet)
+        print_summary(&t);
+    return status;
+}
+
+/* --dump=ast: BuildKit's dump of one file. */
+static int run_dump(const cli *c, const tfl_inputs *in, sink *s)
+{
+    char why[TFL_ERRMSG_SIZE], *data = NULL;
+    tfl_result res;
+    size_t len = 0;
+    tfl_buf out;
+    int rc;
+
+    if (in->count != 1) {
+        sink_close(s, false);
+        return usage_error("--dump=ast takes exactly one file", NULL);
+    }
+    rc = read_input(&in->items[0], &data, &len, why);
+    if (rc == 0 && tfl_lint_buffer(&c->cfg, shown_path(c, &in->items[0]), data,
+                                   len, &res) != 0)
+        rc = -1;
+    free(data);
+    if (rc != 0) {
+        sink_close(s, false);
+        if (rc < 0)
+            fputs("tflint: out of memory\n", stderr);
+        return rc < 0 ? EXIT_INTERNAL : EXIT_USAGE;
+    }
+    tfl_buf_init(&out, 0);
+    tfl_dump_ast(&res.doc, &out);
+    rc = res.doc.parser_failed ? EXIT_FINDINGS : EXIT_CLEAN;
+    if (out.failed) {
+        fputs("tflint: out of memory\n", stderr);
+        rc = EXIT_INTERNAL;
+    }
+    sink_flush(s, &out);
+    tfl_buf_free(&out);
+    tfl_result_free(&res);
+    if (sink_close(s, rc != EXIT_INTERNAL) != 0 && rc != EXIT_INTERNAL)
+        rc = EXIT_USAGE;
+    return rc;
+}
+
+/* --list-rules and --explain. */
+static int run_explain(const cli *c, sink *s)
+{
+    tfl_buf out;
+    int rc = EXIT_CLEAN;
+
+    tfl_buf_init(&out, 0);
+    if (c->list_rules) {
+        tfl_explain_list(&out);
+    } else if (tfl_explain_rule(&out, c->explain) != 0) {
+        tfl_buf_free(&out);
+        sink_close(s, false);
+        return usage_error("unknown rule", c->explain);
+    }
+    if (out.failed) {
+        fputs("tflint: out of memory\n", stderr);
+        rc = EXIT_INTERNAL;
+    }
+    sink_flush(s, &out);
+    tfl_buf_free(&out);
+    if (sink_close(s, rc == EXIT_CLEAN) != 0 && rc == EXIT_CLEAN)
+        rc = EXIT_USAGE;
+    return rc;
+}
+
+static void catch_signals(void)
+{
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+}
+
+int main(int argc, char **argv)
+{
+    cli c = {0};
+    tfl_inputs in = {0};
+    int first = 0, rc;
+    sink s;
+
+    if (tfl_config_init(&c.cfg) != 0) {
+        fputs("tflint: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    rc = parse_args(&c, argc, argv, &first);
+    if (rc != 0)
+        goto done;
+    if (!c.list_rules && !c.explain) {
+        rc = tfl_discover(&in, (const char *const *)argv + first,
+                          (size_t)(argc - first));
+        if (rc == 1) {
+            rc = usage_error("no path given and no ./Dockerfile here", NULL);
+            goto done;
+        }
+        if (rc < 0) {
+            fputs("tflint: out of memory\n", stderr);
+            rc = EXIT_INTERNAL;
+            goto done;
+        }
+    }
+    if (c.output)
+        catch_signals();
+    rc = sink_open(&s, c.output);
+    if (rc != 0) {
+        rc = rc < 0 ? EXIT_INTERNAL : EXIT_USAGE;
+        goto done;
+    }
+    if (c.list_rules || c.explain)
+        rc = run_explain(&c, &s);
+    else if (c.dump_ast)
+        rc = run_dump(&c, &in, &s);
+    else
+        rc = run_lint(&c, &in, &s);
+
+done:
+    tfl_inputs_free(&in);
+    tfl_config_free(&c.cfg);
+    return rc < 0 ? EXIT_CLEAN : rc;
 }

@@ -15,6 +15,9 @@
 #include "tflint/buf.h"
 #include "tflint/engine.h"
 
+/* The project page: SARIF's informationUri, --help and --version. */
+#define TFL_HOMEPAGE "https://github.com/tflint-docker/tflint"
+
 typedef enum tfl_format { TFL_FORMAT_TEXT, TFL_FORMAT_SARIF } tfl_format;
 
 /* Parse a format name; -1 when unknown. */
@@ -23,23 +26,31 @@ int tfl_format_parse(const char *name);
 typedef struct tfl_report_opts {
     bool color;          /* text: ANSI colours and the marked source line */
     const char *version; /* tool version for SARIF */
+    /* SARIF: absolute directory that relative paths are resolved against
+     * (%SRCROOT%); NULL declares %SRCROOT% without a location. */
+    const char *srcroot;
 } tfl_report_opts;
 
-typedef struct tfl_report tfl_report;
+typedef struct tfl_reporter tfl_reporter;
 
 /* NULL when memory runs out. `opts` is copied. */
-tfl_report *tfl_report_new(tfl_format format, const tfl_report_opts *opts);
+tfl_reporter *tfl_report_new(tfl_format format, const tfl_report_opts *opts);
 
 /* Append the findings of one linted file. */
-void tfl_report_file(tfl_report *rep, tfl_buf *out, const tfl_result *res);
+void tfl_report_file(tfl_reporter *rep, tfl_buf *out, const tfl_result *res);
 
-/* Record an input that could not be linted (unreadable, too large). */
-void tfl_report_failure(tfl_report *rep, tfl_buf *out, const char *path,
+/*
+ * Record an input that could not be linted (unreadable, too large). SARIF
+ * keeps it for the run's tool execution notifications; the text report
+ * writes nothing, since its output is the findings only: the caller tells
+ * the user on standard error.
+ */
+void tfl_report_failure(tfl_reporter *rep, tfl_buf *out, const char *path,
                         const char *message);
 
 /* Finish the report; `exit_status` is what the run will exit with. */
-void tfl_report_end(tfl_report *rep, tfl_buf *out, int exit_status);
+void tfl_report_end(tfl_reporter *rep, tfl_buf *out, int exit_status);
 
-void tfl_report_free(tfl_report *rep);
+void tfl_report_free(tfl_reporter *rep);
 
 #endif

@@ -1,0 +1,1316 @@
+/*
+ * Base-image facts: the parser of the data file format and the lookup.
+ *
+ * The format is line-oriented. `image NAME [like PARENT]` opens an entry;
+ * each following line is `KEYWORD ARGS...` until the next `image`. `#`
+ * at the start of a word begins a comment. docs/base-images.md is the user
+ * documentation; the grammar in short:
+ *
+ *   match PATTERN...            globs on the normalised reference, `!` not
+ *   when PATTERN... use ENTRY   one variant built on ENTRY per `when`
+ *   family WORD | accounts complete|partial | shell yes|no|unknown
+ *   old-shadow yes|no|unknown | tools none|unknown|TOOL[?]...
+ *   default-user SPEC|unknown | note TEXT | include ENTRY
+ *   group NAME GID [MEMBERS] | user NAME UID GROUP | drop user|group NAME
+ *
+ * Inheritance is resolved while parsing, so a lookup only matches globs
+ * and returns a ready record. An entry is a set of variants: one when it
+ * is plain, one per variant of its parent for `like`, one per variant of
+ * each target for `when`. Each variant carries the `when` patterns that
+ * led to it (its guards); a lookup takes the first entry whose `match`
+ * accepts the reference and in it the first variant whose guards all do.
+ * That is how `node:20-alpine3.19` reaches the old Alpine layout while
+ * the node account is written once.
+ *
+ * Every property line applies to all variants of the open entry. Parents
+ * must be defined earlier (in the same text or an earlier load), which
+ * rules out cycles. Everything lives in the table's arena; bounded input
+ * (text size, line length, words per line, variants per entry, accounts
+ * per table) keeps a hostile file from growing memory without limit.
+ */
+#include "tflint/facts.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tflint/arena.h"
+
+/* Defined by the C file that cmake/EmbedData.cmake generates from data/. */
+extern const char tfl_data_base_images[];
+extern const size_t tfl_data_base_images_size;
+
+#define MAX_LINE 4096
+#define MAX_WORDS 64
+#define MAX_VARIANTS 64
+#define MAX_ACCOUNTS 200000 /* user and group records in one table */
+#define MAX_REF 1024
+
+typedef struct word {
+    const char *p;
+    size_t n;
+} word;
+
+/* Globs; those starting with '!' exclude. */
+typedef struct patset {
+    const char **pats;
+    size_t n, cap;
+} patset;
+
+typedef struct variant {
+    tfl_facts_image img;
+    const patset **guards; /* all must accept the reference */
+    size_t nguards;
+    tfl_facts_user *users;
+    size_t nusers, capusers;
+    tfl_facts_group *groups;
+    size_t ngroups, capgroups;
+} variant;
+
+typedef struct entry {
+    const char *name;
+    uint32_t line;
+    patset match;
+    variant *vars;
+    size_t nvars;
+} entry;
+
+struct tfl_facts {
+    tfl_arena arena;
+    entry **entries; /* in load order; a load's entries are contiguous */
+    size_t nentries, capentries;
+    size_t *layer_start; /* first entry of each load */
+    size_t nlayers, caplayers;
+    size_t naccounts;
+};
+
+typedef struct when {
+    patset pats;
+    const entry *target;
+} when;
+
+typedef struct parser {
+    tfl_facts *f;
+    const char *origin;
+    tfl_facts_error *err;
+    uint32_t line;
+    size_t first; /* first entry of this load */
+    entry *cur;   /* the open entry, not yet in the table */
+    const entry *like;
+    when *whens;
+    size_t nwhens, capwhens;
+    bool built;
+    uint32_t default_line;
+    /* names the open entry defines itself, to catch duplicates */
+    const char **own_users, **own_groups;
+    size_t nown_users, capown_users, nown_groups, capown_groups;
+} parser;
+
+/* ------------------------------------------------------------------------
+ * Globs: `*`, `?`, `[a-z]`, `[!x]`. Greedy with one backtrack point, so the
+ * cost is at most pattern length times subject length.
+ */
+
+/* Match one pattern element at `pat` against `c`: the element's end on a
+ * match, NULL otherwise. */
+static const char *glob_one(const char *pat, char c)
+{
+    const char *q = pat + 1;
+    bool neg = false, hit = false;
+
+    if (*pat == '?')
+        return pat + 1;
+    if (*pat != '[')
+        return *pat == c ? pat + 1 : NULL;
+    if (*q == '!' || *q == '^') {
+        neg = true;
+        q++;
+    }
+    do {
+        if (*q == '\0') /* unterminated: a literal '[' */
+            return c == '[' ? pat + 1 : NULL;
+        if (q[1] == '-' && q[2] != ']' && q[2] != '\0') {
+            hit = hit || (c >= q[0] && c <= q[2]);
+            q += 3;
+        } else {
+            hit = hit || c == *q;
+            q++;
+        }
+    } while (*q != ']');
+    return hit != neg ? q + 1 : NULL;
+}
+
+static bool glob(const char *pat, const char *s)
+{
+    const char *star = NULL, *resume = NULL;
+
+    while (*s) {
+        const char *next;
+
+        if (*pat == '*') {
+            star = ++pat;
+            resume = s;
+            continue;
+        }
+        next = *pat ? glob_one(pat, *s) : NULL;
+        if (next) {
+            pat = next;
+            s++;
+        } else if (star) {
+            pat = star;
+            s = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*pat == '*')
+        pat++;
+    return *pat == '\0';
+}
+
+static bool patset_match(const patset *ps, const char *s)
+{
+    bool yes = false;
+    size_t i;
+
+    for (i = 0; i < ps->n; i++) {
+        const char *p = ps->pats[i];
+
+        if (p[0] == '!') {
+            if (glob(p + 1, s))
+                return false;
+        } else if (!yes) {
+            yes = glob(p, s);
+        }
+    }
+    return yes;
+}
+
+/* ------------------------------------------------------------------------
+ * Small helpers
+ */
+
+static bool word_is(word w, const char *s)
+{
+    return strlen(s) == w.n && memcmp(w.p, s, w.n) == 0;
+}
+
+/* Parse a decimal ID up to 4294967294; false for anything else. */
+static bool parse_id(word w, uint32_t *out)
+{
+    uint64_t v = 0;
+    size_t i;
+
+    if (w.n == 0 || w.n > 10)
+        return false;
+    for (i = 0; i < w.n; i++) {
+        if (w.p[i] < '0' || w.p[i] > '9')
+            return false;
+        v = v * 10 + (uint64_t)(w.p[i] - '0');
+    }
+    if (v >= UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+static bool is_entry_name(word w)
+{
+    size_t i;
+
+    if (w.n == 0 || w.n > 64)
+        return false;
+    for (i = 0; i < w.n; i++) {
+        char c = w.p[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Account names: what passwd and group files can hold in a field. */
+static bool is_account_name(word w)
+{
+    size_t i;
+
+    if (w.n == 0 || w.n > 64 || w.p[0] == '-')
+        return false;
+    for (i = 0; i < w.n; i++)
+        if (w.p[i] == ':' || w.p[i] == ',')
+            return false;
+    return true;
+}
+
+static int fail(parser *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int fail(parser *p, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (p->err) {
+        p->err->origin = p->origin;
+        p->err->line = p->line;
+        va_start(ap, fmt);
+        vsnprintf(p->err->message, sizeof p->err->message, fmt, ap);
+        va_end(ap);
+    }
+    return TFL_FACTS_EDATA;
+}
+
+static int oom(parser *p)
+{
+    if (p->err) {
+        p->err->origin = p->origin;
+        p->err->line = p->line;
+        snprintf(p->err->message, sizeof p->err->message, "out of memory");
+    }
+    return TFL_FACTS_ENOMEM;
+}
+
+/* Shown words are cut so that a message always has room for its point. */
+#define SHOW(w) (int)((w).n > 40 ? 40 : (w).n), (w).p
+
+static char *dup_word(parser *p, word w)
+{
+    return tfl_arena_strndup(&p->f->arena, w.p, w.n);
+}
+
+static int patset_add(parser *p, patset *ps, word w)
+{
+    const char **slot;
+    char *s = dup_word(p, w);
+
+    if (!s)
+        return oom(p);
+    slot = tfl_arena_push(&p->f->arena, (void **)&ps->pats, &ps->n, &ps->cap,
+                          sizeof *slot);
+    if (!slot)
+        return oom(p);
+    *slot = s;
+    return 0;
+}
+
+/* The newest entry called `name`: earlier entries of this load first, then
+ * earlier loads. */
+static const entry *find_entry(const tfl_facts *f, word name)
+{
+    size_t i = f->nentries;
+
+    while (i-- > 0)
+        if (word_is(name, f->entries[i]->name))
+            return f->entries[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Accounts of a variant
+ */
+
+static tfl_facts_user *var_user(variant *v, word name)
+{
+    size_t i;
+
+    for (i = 0; i < v->nusers; i++)
+        if (word_is(name, v->users[i].name))
+            return &v->users[i];
+    return NULL;
+}
+
+static tfl_facts_group *var_group(variant *v, word name)
+{
+    size_t i;
+
+    for (i = 0; i < v->ngroups; i++)
+        if (word_is(name, v->groups[i].name))
+            return &v->groups[i];
+    return NULL;
+}
+
+static const char *var_group_name(const variant *v, uint32_t gid)
+{
+    size_t i;
+
+    for (i = 0; i < v->ngroups; i++)
+        if (v->groups[i].gid == gid)
+            return v->groups[i].name;
+    return NULL;
+}
+
+static int budget(parser *p, size_t n)
+{
+    if (n > MAX_ACCOUNTS || p->f->naccounts > MAX_ACCOUNTS - n)
+        return fail(p, "too many accounts in the table (limit %d)",
+                    MAX_ACCOUNTS);
+    p->f->naccounts += n;
+    return 0;
+}
+
+/* Add or replace user `u` (keyed by name) in `v`. */
+static int put_user(parser *p, variant *v, const tfl_facts_user *u)
+{
+    tfl_facts_user *slot;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < v->nusers; i++)
+        if (strcmp(v->users[i].name, u->name) == 0) {
+            v->users[i] = *u;
+            return 0;
+        }
+    if ((rc = budget(p, 1)) != 0)
+        return rc;
+    slot = tfl_arena_push(&p->f->arena, (void **)&v->users, &v->nusers,
+                          &v->capusers, sizeof *slot);
+    if (!slot)
+        return oom(p);
+    *slot = *u;
+    return 0;
+}
+
+static int put_group(parser *p, variant *v, const tfl_facts_group *g)
+{
+    tfl_facts_group *slot;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < v->ngroups; i++)
+        if (strcmp(v->groups[i].name, g->name) == 0) {
+            v->groups[i] = *g;
+            return 0;
+        }
+    if ((rc = budget(p, 1)) != 0)
+        return rc;
+    slot = tfl_arena_push(&p->f->arena, (void **)&v->groups, &v->ngroups,
+                          &v->capgroups, sizeof *slot);
+    if (!slot)
+        return oom(p);
+    *slot = *g;
+    return 0;
+}
+
+/* Merge the accounts of `from` into `v`, replacing those of equal name. */
+static int merge_accounts(parser *p, variant *v, const variant *from)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < from->ngroups; i++)
+        if ((rc = put_group(p, v, &from->groups[i])) != 0)
+            return rc;
+    for (i = 0; i < from->nusers; i++)
+        if ((rc = put_user(p, v, &from->users[i])) != 0)
+            return rc;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Building the variants of the open entry
+ */
+
+/* Make `dst` a copy of parent variant `src` of entry `parent`, with `extra`
+ * (may be NULL) as an additional first guard. */
+static int copy_variant(parser *p, variant *dst, const entry *parent,
+                        const variant *src, const patset *extra)
+{
+    size_t ng = src->nguards + (extra ? 1 : 0), k = 0, i;
+
+    dst->img = src->img;
+    dst->img.name = p->cur->name;
+    dst->img.origin = p->origin;
+    dst->img.line = p->cur->line;
+    /* Name a real image as the base; see through helper entries. */
+    dst->img.base = parent->match.n ? parent->name : src->img.base;
+    if (ng) {
+        dst->guards = tfl_arena_alloc(&p->f->arena, ng * sizeof *dst->guards);
+        if (!dst->guards)
+            return oom(p);
+        if (extra)
+            dst->guards[k++] = extra;
+        for (i = 0; i < src->nguards; i++)
+            dst->guards[k++] = src->guards[i];
+    }
+    dst->nguards = ng;
+    return merge_accounts(p, dst, src);
+}
+
+static int alloc_variants(parser *p, size_t n)
+{
+    if (n > MAX_VARIANTS)
+        return fail(p, "entry '%s' has more than %d variants", p->cur->name,
+                    MAX_VARIANTS);
+    p->cur->vars = tfl_arena_alloc(&p->f->arena, (n ? n : 1) * sizeof(variant));
+    if (!p->cur->vars)
+        return oom(p);
+    p->cur->nvars = n;
+    return 0;
+}
+
+/* Create the variants of the open entry from its `like` or `when` lines,
+ * or one empty variant; done before the first property line applies. */
+static int build(parser *p)
+{
+    size_t n = 0, i, j, k = 0;
+    int rc;
+
+    if (p->built)
+        return 0;
+    p->built = true;
+    if (p->like)
+        n = p->like->nvars;
+    for (i = 0; i < p->nwhens; i++)
+        n += p->whens[i].target->nvars;
+    if (!p->like && p->nwhens == 0) {
+        if ((rc = alloc_variants(p, 1)) != 0)
+            return rc;
+        p->cur->vars[0].img.name = p->cur->name;
+        p->cur->vars[0].img.origin = p->origin;
+        p->cur->vars[0].img.line = p->cur->line;
+        p->cur->vars[0].img.note = "";
+        return 0;
+    }
+    if ((rc = alloc_variants(p, n)) != 0)
+        return rc;
+    if (p->like)
+        for (j = 0; j < p->like->nvars; j++)
+            if ((rc = copy_variant(p, &p->cur->vars[k++], p->like,
+                                   &p->like->vars[j], NULL)) != 0)
+                return rc;
+    for (i = 0; i < p->nwhens; i++) {
+        const entry *t = p->whens[i].target;
+
+        for (j = 0; j < t->nvars; j++)
+            if ((rc = copy_variant(p, &p->cur->vars[k++], t, &t->vars[j],
+                                   &p->whens[i].pats)) != 0)
+                return rc;
+    }
+    assert(k == n);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Property lines
+ */
+
+static int parse_tri(parser *p, const word *w, size_t n, tfl_tri *out)
+{
+    if (n != 2)
+        return fail(p, "'%.*s' needs one of yes, no, unknown", SHOW(w[0]));
+    if (word_is(w[1], "yes"))
+        *out = TFL_TRI_YES;
+    else if (word_is(w[1], "no"))
+        *out = TFL_TRI_NO;
+    else if (word_is(w[1], "unknown"))
+        *out = TFL_TRI_UNKNOWN;
+    else
+        return fail(p, "'%.*s' is not yes, no or unknown", SHOW(w[1]));
+    return 0;
+}
+
+static const char *const family_names[] = {
+    "unknown", "debian",     "ubuntu", "alpine", "rhel",
+    "wolfi",   "distroless", "arch",   "suse",   "scratch",
+};
+
+static int parse_family(parser *p, const word *w, size_t n, tfl_family *out)
+{
+    size_t i;
+
+    if (n != 2)
+        return fail(p, "'family' needs one word");
+    for (i = 1; i < sizeof family_names / sizeof family_names[0]; i++)
+        if (word_is(w[1], family_names[i])) {
+            *out = (tfl_family)i;
+            return 0;
+        }
+    return fail(p, "unknown family '%.*s'", SHOW(w[1]));
+}
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} tool_names[] = {
+    {"shadow", TFL_TOOL_SHADOW},
+    {"adduser", TFL_TOOL_ADDUSER},
+    {"busybox", TFL_TOOL_BUSYBOX},
+};
+
+/* `tools none`, `tools unknown`, or TOOL[?]...: the sets, and whether the
+ * line says anything at all. */
+static int parse_tools(parser *p, const word *w, size_t n, unsigned *yes,
+                       unsigned *maybe, bool *known)
+{
+    size_t i, t;
+
+    *yes = *maybe = 0;
+    *known = true;
+    if (n < 2)
+        return fail(p, "'tools' needs none, unknown or tool names");
+    if (n == 2 && (word_is(w[1], "none") || word_is(w[1], "unknown"))) {
+        *known = word_is(w[1], "none");
+        return 0;
+    }
+    for (i = 1; i < n; i++) {
+        word base = w[i];
+        bool unsure = base.n > 1 && base.p[base.n - 1] == '?';
+
+        if (unsure)
+            base.n--;
+        for (t = 0; t < sizeof tool_names / sizeof tool_names[0]; t++)
+            if (word_is(base, tool_names[t].name))
+                break;
+        if (t == sizeof tool_names / sizeof tool_names[0])
+            return fail(p, "unknown tool '%.*s' (shadow, adduser, busybox)",
+                        SHOW(w[i]));
+        *(unsure ? maybe : yes) |= tool_names[t].bit;
+    }
+    return 0;
+}
+
+/* Remember that the open entry defines `name` itself; false when it
+ * already did. */
+static int own_name(parser *p, const char ***list, size_t *n, size_t *cap,
+                    word name, const char *kind)
+{
+    const char **slot;
+    size_t i;
+
+    for (i = 0; i < *n; i++)
+        if (word_is(name, (*list)[i]))
+            return fail(p, "%s '%.*s' is defined twice in entry '%s'", kind,
+                        SHOW(name), p->cur->name);
+    slot = tfl_arena_push(&p->f->arena, (void **)list, n, cap, sizeof *slot);
+    if (!slot || !(*slot = dup_word(p, name)))
+        return oom(p);
+    return 0;
+}
+
+static int line_group(parser *p, const word *w, size_t n)
+{
+    tfl_facts_group g;
+    size_t i;
+    int rc;
+
+    if (n != 3 && n != 4)
+        return fail(p, "'group' needs NAME GID [MEMBER,...]");
+    if (!is_account_name(w[1]))
+        return fail(p, "invalid group name '%.*s'", SHOW(w[1]));
+    if (!parse_id(w[2], &g.gid))
+        return fail(p, "invalid GID '%.*s'", SHOW(w[2]));
+    if ((rc = own_name(p, &p->own_groups, &p->nown_groups, &p->capown_groups,
+                       w[1], "group")) != 0)
+        return rc;
+    g.name = p->own_groups[p->nown_groups - 1];
+    g.members = n == 4 ? dup_word(p, w[3]) : "";
+    if (!g.members)
+        return oom(p);
+    for (i = 0; i < p->cur->nvars; i++)
+        if ((rc = put_group(p, &p->cur->vars[i], &g)) != 0)
+            return rc;
+    return 0;
+}
+
+static int line_user(parser *p, const word *w, size_t n)
+{
+    tfl_facts_user u;
+    uint32_t gid = 0;
+    bool numeric;
+    size_t i;
+    int rc;
+
+    if (n != 4)
+        return fail(p, "'user' needs NAME UID GROUP");
+    if (!is_account_name(w[1]))
+        return fail(p, "invalid user name '%.*s'", SHOW(w[1]));
+    if (!parse_id(w[2], &u.uid))
+        return fail(p, "invalid UID '%.*s'", SHOW(w[2]));
+    numeric = parse_id(w[3], &gid);
+    if (!numeric && !is_account_name(w[3]))
+        return fail(p, "invalid group '%.*s'", SHOW(w[3]));
+    if ((rc = own_name(p, &p->own_users, &p->nown_users, &p->capown_users, w[1],
+                       "user")) != 0)
+        return rc;
+    u.name = p->own_users[p->nown_users - 1];
+    for (i = 0; i < p->cur->nvars; i++) {
+        variant *v = &p->cur->vars[i];
+        const tfl_facts_group *g = numeric ? NULL : var_group(v, w[3]);
+
+        if (!numeric && !g)
+            return fail(p, "group '%.*s' of user '%s' is not defined",
+                        SHOW(w[3]), u.name);
+        u.gid = g ? g->gid : gid;
+        u.group = g ? g->name : var_group_name(v, gid);
+        if ((rc = put_user(p, v, &u)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int line_drop(parser *p, const word *w, size_t n)
+{
+    bool user, found = false;
+    size_t i, k;
+
+    if (n != 3 || !(word_is(w[1], "user") || word_is(w[1], "group")))
+        return fail(p, "'drop' needs 'user NAME' or 'group NAME'");
+    user = word_is(w[1], "user");
+    for (i = 0; i < p->cur->nvars; i++) {
+        variant *v = &p->cur->vars[i];
+
+        if (user) {
+            tfl_facts_user *u = var_user(v, w[2]);
+            if (!u)
+                continue;
+            k = (size_t)(u - v->users);
+            memmove(u, u + 1, (v->nusers - k - 1) * sizeof *u);
+            v->nusers--;
+        } else {
+            tfl_facts_group *g = var_group(v, w[2]);
+            if (!g)
+                continue;
+            k = (size_t)(g - v->groups);
+            memmove(g, g + 1, (v->ngroups - k - 1) * sizeof *g);
+            v->ngroups--;
+        }
+        found = true;
+    }
+    if (!found)
+        return fail(p, "no %s '%.*s' to drop", user ? "user" : "group",
+                    SHOW(w[2]));
+    return 0;
+}
+
+static int line_include(parser *p, const word *w, size_t n)
+{
+    const entry *e;
+    size_t i;
+    int rc;
+
+    if (n != 2)
+        return fail(p, "'include' needs one entry name");
+    e = find_entry(p->f, w[1]);
+    if (!e)
+        return fail(p, "unknown entry '%.*s'", SHOW(w[1]));
+    if (e->nvars != 1)
+        return fail(p, "cannot include '%s': it has several variants", e->name);
+    for (i = 0; i < p->cur->nvars; i++)
+        if ((rc = merge_accounts(p, &p->cur->vars[i], &e->vars[0])) != 0)
+            return rc;
+    return 0;
+}
+
+static int line_note(parser *p, const word *w, size_t n)
+{
+    const char *text;
+    size_t i;
+
+    if (n < 2)
+        return fail(p, "'note' needs some text");
+    /* The words share the line, so the text runs from first to last. */
+    text =
+        dup_word(p, (word){w[1].p, (size_t)(w[n - 1].p + w[n - 1].n - w[1].p)});
+    if (!text)
+        return oom(p);
+    for (i = 0; i < p->cur->nvars; i++) {
+        tfl_facts_image *img = &p->cur->vars[i].img;
+
+        img->note = *img->note ? tfl_arena_printf(&p->f->arena, "%s; %s",
+                                                  img->note, text)
+                               : text;
+        if (!img->note)
+            return oom(p);
+    }
+    return 0;
+}
+
+static int line_default_user(parser *p, const word *w, size_t n)
+{
+    const char *spec = NULL;
+    size_t i;
+
+    if (n != 2)
+        return fail(p, "'default-user' needs one USER value or unknown");
+    if (!word_is(w[1], "unknown") && !(spec = dup_word(p, w[1])))
+        return oom(p);
+    for (i = 0; i < p->cur->nvars; i++)
+        p->cur->vars[i].img.default_user = spec;
+    p->default_line = p->line;
+    return 0;
+}
+
+/* A property that sets one scalar field in every variant. */
+static int line_scalar(parser *p, const word *w, size_t n)
+{
+    tfl_tri tri = TFL_TRI_UNKNOWN;
+    tfl_family fam = TFL_FAMILY_UNKNOWN;
+    unsigned yes = 0, maybe = 0;
+    bool known = false, complete = false;
+    size_t i;
+    int rc = 0;
+
+    if (word_is(w[0], "family"))
+        rc = parse_family(p, w, n, &fam);
+    else if (word_is(w[0], "tools"))
+        rc = parse_tools(p, w, n, &yes, &maybe, &known);
+    else if (word_is(w[0], "accounts")) {
+        if (n != 2 || !(word_is(w[1], "complete") || word_is(w[1], "partial")))
+            return fail(p, "'accounts' needs complete or partial");
+        complete = word_is(w[1], "complete");
+    } else
+        rc = parse_tri(p, w, n, &tri);
+    if (rc)
+        return rc;
+    for (i = 0; i < p->cur->nvars; i++) {
+        tfl_facts_image *img = &p->cur->vars[i].img;
+
+        if (word_is(w[0], "family"))
+            img->family = fam;
+        else if (word_is(w[0], "tools")) {
+            img->tools = yes;
+            img->tools_maybe = maybe;
+            img->tools_known = known;
+        } else if (word_is(w[0], "accounts"))
+            img->accounts_complete = complete;
+        else if (word_is(w[0], "shell"))
+            img->shell = tri;
+        else
+            img->old_shadow = tri;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Entries
+ */
+
+static int line_when(parser *p, const word *w, size_t n)
+{
+    when *slot;
+    size_t i;
+    int rc;
+
+    if (p->built || p->like)
+        return fail(p, "'when' must come right after an image line "
+                       "without 'like'");
+    if (n < 4 || !word_is(w[n - 2], "use"))
+        return fail(p, "'when' needs PATTERN... use ENTRY");
+    slot = tfl_arena_push(&p->f->arena, (void **)&p->whens, &p->nwhens,
+                          &p->capwhens, sizeof *slot);
+    if (!slot)
+        return oom(p);
+    if (!(slot->target = find_entry(p->f, w[n - 1])))
+        return fail(p, "unknown entry '%.*s'", SHOW(w[n - 1]));
+    for (i = 1; i < n - 2; i++)
+        if ((rc = patset_add(p, &slot->pats, w[i])) != 0)
+            return rc;
+    return 0;
+}
+
+/* Resolve the default user's UID once the accounts are final. */
+static int resolve_default(parser *p, variant *v)
+{
+    const char *spec = v->img.default_user;
+    size_t len;
+    uint32_t id;
+    word who;
+
+    v->img.default_uid = -1;
+    if (!spec)
+        return 0;
+    len = strcspn(spec, ":");
+    who = (word){spec, len};
+    if (parse_id(who, &id))
+        v->img.default_uid = id;
+    else if (var_user(v, who))
+        v->img.default_uid = var_user(v, who)->uid;
+    else if (word_is(who, "root"))
+        v->img.default_uid = 0;
+    else if (v->img.accounts_complete) {
+        p->line = p->default_line ? p->default_line : p->cur->line;
+        return fail(p, "default user '%.*s' is not an account of entry '%s'",
+                    SHOW(who), p->cur->name);
+    }
+    return 0;
+}
+
+/* Finish the open entry and add it to the table. */
+static int close_entry(parser *p)
+{
+    entry **slot;
+    uint32_t keep;
+    size_t i;
+    int rc;
+
+    if (!p->cur)
+        return 0;
+    keep = p->line;
+    p->line = p->cur->line; /* problems found now belong to the header */
+    if ((rc = build(p)) != 0)
+        return rc;
+    for (i = 0; i < p->cur->nvars; i++) {
+        variant *v = &p->cur->vars[i];
+
+        if ((rc = resolve_default(p, v)) != 0)
+            return rc;
+        v->img.users = v->users;
+        v->img.nusers = v->nusers;
+        v->img.groups = v->groups;
+        v->img.ngroups = v->ngroups;
+    }
+    slot = tfl_arena_push(&p->f->arena, (void **)&p->f->entries,
+                          &p->f->nentries, &p->f->capentries, sizeof *slot);
+    if (!slot)
+        return oom(p);
+    *slot = p->cur;
+    p->cur = NULL;
+    p->line = keep;
+    return 0;
+}
+
+static int line_image(parser *p, const word *w, size_t n)
+{
+    size_t i;
+    int rc;
+
+    if ((rc = close_entry(p)) != 0)
+        return rc;
+    if (!(n == 2 || (n == 4 && word_is(w[2], "like"))))
+        return fail(p, "'image' needs NAME [like PARENT]");
+    if (!is_entry_name(w[1]))
+        return fail(p, "invalid entry name '%.*s'", SHOW(w[1]));
+    for (i = p->first; i < p->f->nentries; i++)
+        if (word_is(w[1], p->f->entries[i]->name))
+            return fail(p, "entry '%.*s' is already defined on line %u",
+                        SHOW(w[1]), (unsigned)p->f->entries[i]->line);
+    p->like = NULL;
+    if (n == 4 && !(p->like = find_entry(p->f, w[3])))
+        return fail(p, "unknown entry '%.*s'", SHOW(w[3]));
+    p->cur = tfl_arena_alloc(&p->f->arena, sizeof *p->cur);
+    if (!p->cur || !(p->cur->name = dup_word(p, w[1])))
+        return oom(p);
+    p->cur->line = p->line;
+    p->nwhens = p->capwhens = 0;
+    p->whens = NULL;
+    p->built = false;
+    p->default_line = 0;
+    p->nown_users = p->capown_users = p->nown_groups = p->capown_groups = 0;
+    p->own_users = p->own_groups = NULL;
+    return 0;
+}
+
+static int dispatch(parser *p, const word *w, size_t n)
+{
+    int rc;
+
+    if (word_is(w[0], "image"))
+        return line_image(p, w, n);
+    if (!p->cur)
+        return fail(p, "'%.*s' outside an image entry", SHOW(w[0]));
+    if (word_is(w[0], "when"))
+        return line_when(p, w, n);
+    if (word_is(w[0], "match")) {
+        size_t i;
+        if (n < 2)
+            return fail(p, "'match' needs at least one pattern");
+        for (i = 1; i < n; i++)
+            if ((rc = patset_add(p, &p->cur->match, w[i])) != 0)
+                return rc;
+        return 0;
+    }
+    if (!(word_is(w[0], "family") || word_is(w[0], "tools") ||
+          word_is(w[0], "accounts") || word_is(w[0], "shell") ||
+          word_is(w[0], "old-shadow") || word_is(w[0], "group") ||
+          word_is(w[0], "user") || word_is(w[0], "drop") ||
+          word_is(w[0], "include") || word_is(w[0], "note") ||
+          word_is(w[0], "default-user")))
+        return fail(p, "unknown keyword '%.*s'", SHOW(w[0]));
+    if ((rc = build(p)) != 0)
+        return rc;
+    if (word_is(w[0], "group"))
+        return line_group(p, w, n);
+    if (word_is(w[0], "user"))
+        return line_user(p, w, n);
+    if (word_is(w[0], "drop"))
+        return line_drop(p, w, n);
+    if (word_is(w[0], "include"))
+        return line_include(p, w, n);
+    if (word_is(w[0], "note"))
+        return line_note(p, w, n);
+    if (word_is(w[0], "default-user"))
+        return line_default_user(p, w, n);
+    return line_scalar(p, w, n);
+}
+
+/* Split one line (without its newline) into words, dropping a comment;
+ * the count goes to `*n`. */
+static int split(parser *p, const char *s, size_t len, word *w, size_t *n)
+{
+    size_t i = 0;
+
+    *n = 0;
+    if (len > MAX_LINE)
+        return fail(p, "line is longer than %d bytes", MAX_LINE);
+    if (len && s[len - 1] == '\r')
+        len--;
+    while (i < len) {
+        size_t start;
+
+        if (s[i] == ' ' || s[i] == '\t') {
+            i++;
+            continue;
+        }
+        if (s[i] == '#')
+            break;
+        if (*n == MAX_WORDS)
+            return fail(p, "more than %d words on a line", MAX_WORDS);
+        start = i;
+        while (i < len && s[i] != ' ' && s[i] != '\t') {
+            if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+                return fail(p, "control character 0x%02x in line",
+                            (unsigned)(unsigned char)s[i]);
+            i++;
+        }
+        w[(*n)++] = (word){s + start, i - start};
+    }
+    return 0;
+}
+
+static int parse(parser *p, const char *text, size_t len)
+{
+    word w[MAX_WORDS];
+    size_t pos = 0, n;
+    int rc;
+
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len;
+
+        p->line++;
+        if ((rc = split(p, text + pos, end - pos, w, &n)) != 0)
+            return rc;
+        if (n && (rc = dispatch(p, w, n)) != 0)
+            return rc;
+        pos = end + 1;
+    }
+    return close_entry(p);
+}
+
+/* ------------------------------------------------------------------------
+ * Public functions
+ */
+
+int tfl_facts_new(tfl_facts **out)
+{
+    tfl_facts *f = calloc(1, sizeof *f);
+
+    *out = f;
+    if (!f)
+        return TFL_FACTS_ENOMEM;
+    tfl_arena_init(&f->arena);
+    return 0;
+}
+
+void tfl_facts_free(tfl_facts *f)
+{
+    if (!f)
+        return;
+    tfl_arena_free(&f->arena);
+    free(f);
+}
+
+int tfl_facts_load(tfl_facts *f, const char *origin, const char *text,
+                   size_t len, tfl_facts_error *err)
+{
+    parser p;
+    size_t *slot;
+    size_t saved_accounts = f->naccounts;
+    int rc;
+
+    memset(&p, 0, sizeof p);
+    p.f = f;
+    p.origin = origin ? origin : "";
+    p.err = err;
+    p.first = f->nentries;
+    if (len > TFL_FACTS_MAX_TEXT) {
+        rc = fail(&p, "'%s' is larger than %zu bytes", p.origin,
+                  TFL_FACTS_MAX_TEXT);
+        goto done;
+    }
+    if ((rc = parse(&p, text, len)) != 0)
+        goto done;
+    slot = tfl_arena_push(&f->arena, (void **)&f->layer_start, &f->nlayers,
+                          &f->caplayers, sizeof *slot);
+    if (!slot) {
+        rc = oom(&p);
+        goto done;
+    }
+    *slot = p.first;
+
+done:
+    if (rc) {
+        /* Forget the entries of the failed load; the arena keeps their
+         * memory until the table goes. */
+        f->nentries = p.first;
+        f->naccounts = saved_accounts;
+    }
+    return rc;
+}
+
+int tfl_facts_load_builtin(tfl_facts *f, tfl_facts_error *err)
+{
+    return tfl_facts_load(f, "data/base-images.txt", tfl_data_base_images,
+                          tfl_data_base_images_size, err);
+}
+
+int tfl_facts_load_file(tfl_facts *f, const char *path, tfl_facts_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0;
+    int rc = TFL_FACTS_EIO;
+
+    if (!fp)
+        goto done;
+    buf = malloc(TFL_FACTS_MAX_TEXT + 1);
+    if (!buf) {
+        rc = TFL_FACTS_ENOMEM;
+        goto done;
+    }
+    n = fread(buf, 1, TFL_FACTS_MAX_TEXT + 1, fp);
+    if (ferror(fp) || n > TFL_FACTS_MAX_TEXT)
+        goto done;
+    rc = tfl_facts_load(f, path, buf, n, err);
+
+done:
+    if (rc == TFL_FACTS_EIO && err) {
+        err->origin = path;
+        err->line = 0;
+        if (n > TFL_FACTS_MAX_TEXT)
+            snprintf(err->message, sizeof err->message,
+                     "'%s' is larger than 1 MiB", path);
+        else
+            snprintf(err->message, sizeof err->message, "cannot read '%s'",
+                     path);
+    }
+    free(buf);
+    if (fp)
+        fclose(fp);
+    return rc;
+}
+
+const char *tfl_facts_builtin_text(size_t *len)
+{
+    if (len)
+        *len = tfl_data_base_images_size;
+    return tfl_data_base_images;
+}
+
+/* Does the first path component `s` (of `n` bytes) name a registry. */
+static bool is_host(const char *s, size_t n)
+{
+    return memchr(s, '.', n) || memchr(s, ':', n) ||
+           (n == 9 && memcmp(s, "localhost", 9) == 0);
+}
+
+static bool is_docker_hub(const char *s, size_t n)
+{
+    static const char *const hosts[] = {"docker.io", "index.docker.io",
+                                        "registry-1.docker.io",
+                                        "registry.hub.docker.com"};
+    size_t i;
+
+    for (i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
+        if (strlen(hosts[i]) == n && memcmp(s, hosts[i], n) == 0)
+            return true;
+    return false;
+}
+
+/* The official images are also published per architecture under
+ * `amd64/`, `arm64v8/` ...: the same images, so the prefix goes. */
+static const char *skip_arch_namespace(const char *name, const char *end)
+{
+    static const char *const arches[] = {
+        "amd64/",   "arm32v5/", "arm32v6/",       "arm32v7/",
+        "arm64v8/", "i386/",    "mips64le/",      "ppc64le/",
+        "riscv64/", "s390x/",   "windows-amd64/",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof arches / sizeof arches[0]; i++) {
+        size_t n = strlen(arches[i]);
+
+        if ((size_t)(end - name) > n && memcmp(name, arches[i], n) == 0)
+            return name + n;
+    }
+    return name;
+}
+
+int tfl_facts_normalize(const char *ref, char *out, size_t cap)
+{
+    const char *at = strchr(ref, '@');
+    const char *end = at ? at : ref + strlen(ref);
+    const char *name = ref, *slash, *last, *tag;
+    bool hub = true;
+    int len;
+
+    slash = memchr(ref, '/', (size_t)(end - ref));
+    if (slash && is_host(ref, (size_t)(slash - ref))) {
+        hub = is_docker_hub(ref, (size_t)(slash - ref));
+        if (hub)
+            name = slash + 1;
+    }
+    if (hub && end - name > 8 && memcmp(name, "library/", 8) == 0)
+        name += 8;
+    else if (hub)
+        name = skip_arch_namespace(name, end);
+    if (name == end)
+        return -1;
+    for (last = end; last > name && last[-1] != '/'; last--)
+        ;
+    tag = memchr(last, ':', (size_t)(end - last));
+    len = snprintf(out, cap, "%.*s%s", (int)(end - name), name,
+                   tag  ? ""
+                   : at ? ":"
+                        : ":latest");
+    return len < 0 || (size_t)len >= cap ? -1 : 0;
+}
+
+const tfl_facts_image *tfl_facts_lookup(const tfl_facts *f, const char *ref)
+{
+    char norm[MAX_REF];
+    size_t layer = f->nlayers;
+
+    if (tfl_facts_normalize(ref, norm, sizeof norm) != 0)
+        return NULL;
+    while (layer-- > 0) {
+        size_t i = f->layer_start[layer];
+        size_t end =
+            layer + 1 < f->nlayers ? f->layer_start[layer + 1] : f->nentries;
+
+        for (; i < end; i++) {
+            const entry *e = f->entries[i];
+            size_t v, g;
+
+            if (!patset_match(&e->match, norm))
+                continue;
+            for (v = 0; v < e->nvars; v++) {
+                for (g = 0; g < e->vars[v].nguards; g++)
+                    if (!patset_match(e->vars[v].guards[g], norm))
+                        break;
+                if (g == e->vars[v].nguards)
+                    return &e->vars[v].img;
+            }
+        }
+    }
+    return NULL;
+}
+
+const tfl_facts_user *tfl_facts_user_by_name(const tfl_facts_image *img,
+                                             const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < img->nusers; i++)
+        if (strcmp(img->users[i].name, name) == 0)
+            return &img->users[i];
+    return NULL;
+}
+
+const tfl_facts_user *tfl_facts_user_by_uid(const tfl_facts_image *img,
+                                            uint32_t uid)
+{
+    size_t i;
+
+    for (i = 0; i < img->nusers; i++)
+        if (img->users[i].uid == uid)
+            return &img->users[i];
+    return NULL;
+}
+
+const tfl_facts_group *tfl_facts_group_by_name(const tfl_facts_image *img,
+                                               const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < img->ngroups; i++)
+        if (strcmp(img->groups[i].name, name) == 0)
+            return &img->groups[i];
+    return NULL;
+}
+
+const tfl_facts_group *tfl_facts_group_by_gid(const tfl_facts_image *img,
+                                              uint32_t gid)
+{
+    size_t i;
+
+    for (i = 0; i < img->ngroups; i++)
+        if (img->groups[i].gid == gid)
+            return &img->groups[i];
+    return NULL;
+}
+
+bool tfl_facts_group_has_member(const tfl_facts_group *group, const char *user)
+{
+    const char *s = group->members;
+    size_t n = strlen(user);
+
+    while (*s) {
+        size_t k = strcspn(s, ",");
+
+        if (k == n && memcmp(s, user, n) == 0)
+            return true;
+        s += k + (s[k] == ',');
+    }
+    return false;
+}
+
+tfl_tri tfl_facts_has_tool(const tfl_facts_image *img, tfl_tool tool)
+{
+    if (img->tools & tool)
+        return TFL_TRI_YES;
+    if (!img->tools_known || (img->tools_maybe & tool))
+        return TFL_TRI_UNKNOWN;
+    return TFL_TRI_NO;
+}
+
+tfl_adduser_kind tfl_facts_adduser(const tfl_facts_image *img)
+{
+    tfl_tri debian = tfl_facts_has_tool(img, TFL_TOOL_ADDUSER);
+    tfl_tri busybox = tfl_facts_has_tool(img, TFL_TOOL_BUSYBOX);
+    tfl_tri shadow = tfl_facts_has_tool(img, TFL_TOOL_SHADOW);
+
+    if (debian == TFL_TRI_YES)
+        return TFL_ADDUSER_DEBIAN;
+    if (busybox == TFL_TRI_YES)
+        return TFL_ADDUSER_BUSYBOX;
+    /* On Fedora and RHEL adduser is a link to useradd. */
+    if (img->family == TFL_FAMILY_RHEL && shadow == TFL_TRI_YES)
+        return TFL_ADDUSER_SHADOW;
+    if (debian == TFL_TRI_NO && busybox == TFL_TRI_NO &&
+        (img->family != TFL_FAMILY_RHEL || shadow == TFL_TRI_NO))
+        return TFL_ADDUSER_NONE;
+    return TFL_ADDUSER_UNKNOWN;
+}
+
+tfl_tri tfl_facts_runs_as_root(const tfl_facts_image *img)
+{
+    if (!img->default_user)
+        return TFL_TRI_UNKNOWN;
+    if (img->default_uid >= 0)
+        return img->default_uid == 0 ? TFL_TRI_YES : TFL_TRI_NO;
+    /* An unresolved name in a partial list: only root is root. */
+    return strncmp(img->default_user, "root", 4) == 0 &&
+                   (img->default_user[4] == '\0' || img->default_user[4] == ':')
+               ? TFL_TRI_YES
+               : TFL_TRI_NO;
+}
+
+const char *tfl_facts_family_name(tfl_family family)
+{
+    if ((size_t)family >= sizeof family_names / sizeof family_names[0])
+        return "unknown";
+    return family_names[family];
+}

@@ -1,0 +1,250 @@
+/*
+ * The text report, one line per finding in the form compilers use, so
+ * editors and CI problem matchers can jump to it:
+ *
+ *     PATH:LINE:COL: SEVERITY: MESSAGE [ID]
+ *
+ * LINE and COL are those of SARIF (1-based, columns in UTF-16 code units,
+ * a tab counting one), so both reports point at the same place.
+ *
+ * With colour on, the source line follows behind a gutter, then a line
+ * marking the span with "^~~~". The marker repeats the tabs of the source
+ * line, so it lines up whatever the terminal's tab stops; a span running
+ * over several lines is marked to the end of its first line.
+ *
+ * A Dockerfile is untrusted: whatever comes from it (paths, messages quoting
+ * its words, the source line) passes through put_text(), which replaces
+ * control characters, C1 controls, bidirectional overrides and invalid
+ * UTF-8, so a file cannot move the cursor, recolour the terminal or hide
+ * text. A message never spans lines.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_impl.h"
+#include "tflint/rule.h"
+#include "utf8.h"
+
+#define RESET "\033[0m"
+#define BOLD "\033[1m"
+#define MARK "\033[1;32m"
+
+typedef struct text_state {
+    bool color;
+} text_state;
+
+static const char *sev_color(tfl_severity sev)
+{
+    switch (sev) {
+    case TFL_SEV_ERROR:
+        return "\033[1;31m";
+    case TFL_SEV_WARNING:
+        return "\033[1;35m";
+    case TFL_SEV_INFO:
+        return "\033[1;36m";
+    default:
+        return "\033[1;34m";
+    }
+}
+
+/* Code points a terminal would act on or that reorder what is shown. */
+static bool hostile_cp(uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
+ * Decode one shown unit at `s`: its byte length through `*n`, and what to
+ * write instead (NULL: the bytes themselves) through `*repl`. Control
+ * characters become caret notation ("^[" for ESC); tabs are kept when
+ * `keep_tab`, else shown as a space.
+ */
+static void next_unit(const char *s, size_t len, bool keep_tab, size_t *n,
+                      const char **repl, char caret[3])
+{
+    unsigned char c = (unsigned char)*s;
+    uint32_t cp;
+
+    *n = 1;
+    *repl = NULL;
+    if (c == '\t') {
+        if (!keep_tab)
+            *repl = " ";
+        return;
+    }
+    if (c < 0x20 || c == 0x7f) {
+        caret[0] = '^';
+        caret[1] = (char)(c == 0x7f ? '?' : c + 0x40);
+        caret[2] = '\0';
+        *repl = caret;
+        return;
+    }
+    if (c < 0x80)
+        return;
+    *n = tfl_utf8_decode(s, len, &cp);
+    if (*n == 0 || hostile_cp(cp)) {
+        *n = *n ? *n : 1;
+        *repl = "\xEF\xBF\xBD"; /* U+FFFD */
+    }
+}
+
+/* Append `s` made safe for a terminal (see the note at the top). */
+static void put_text(tfl_buf *b, const char *s, size_t len, bool keep_tab)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        const char *repl;
+        char caret[3];
+        size_t n;
+
+        next_unit(s + i, len - i, keep_tab, &n, &repl, caret);
+        if (repl)
+            tfl_buf_puts(b, repl);
+        else
+            tfl_buf_put(b, s + i, n);
+        i += n;
+    }
+}
+
+/* Columns a shown unit takes: caret notation two, anything else one. */
+static size_t unit_width(const char *repl)
+{
+    return repl && repl[0] == '^' ? 2 : 1;
+}
+
+/*
+ * Append the source line `text` behind a gutter, then the marker line for
+ * bytes [from, to) of it (to == from marks one column).
+ */
+static void put_snippet(tfl_buf *b, uint32_t line, const char *text, size_t len,
+                        size_t from, size_t to, bool color)
+{
+    size_t i = 0, k;
+    bool first = true;
+
+    tfl_buf_printf(b, "%5u | ", (unsigned)line);
+    put_text(b, text, len, true);
+    tfl_buf_puts(b, "\n      | ");
+    while (i < len && i < from) {
+        const char *repl;
+        char caret[3];
+        size_t n;
+
+        next_unit(text + i, len - i, true, &n, &repl, caret);
+        if (text[i] == '\t')
+            tfl_buf_putc(b, '\t');
+        else
+            for (k = unit_width(repl); k; k--)
+                tfl_buf_putc(b, ' ');
+        i += n;
+    }
+    if (color)
+        tfl_buf_puts(b, MARK);
+    tfl_buf_putc(b, '^');
+    for (; i < to && i < len;) {
+        const char *repl;
+        char caret[3];
+        size_t n, w;
+
+        next_unit(text + i, len - i, true, &n, &repl, caret);
+        w = unit_width(repl);
+        if (first)
+            w--;
+        if (text[i] == '\t')
+            tfl_buf_putc(b, '\t');
+        else
+            for (k = w; k; k--)
+                tfl_buf_putc(b, '~');
+        first = false;
+        i += n;
+    }
+    if (color)
+        tfl_buf_puts(b, RESET);
+    tfl_buf_putc(b, '\n');
+}
+
+static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_finding *f,
+                        bool color)
+{
+    const char *path = tfl_report_path(src->path), *text;
+    tfl_pos pos = tfl_source_pos(src, f->span.start);
+    size_t len, from, to;
+    uint32_t off;
+
+    if (color)
+        tfl_buf_puts(b, BOLD);
+    put_text(b, path, strlen(path), false);
+    tfl_buf_printf(b, ":%u:%u: ", (unsigned)pos.line, (unsigned)pos.col);
+    if (color)
+        tfl_buf_printf(b, RESET "%s", sev_color(f->severity));
+    tfl_buf_printf(b, "%s:", tfl_severity_name(f->severity));
+    if (color)
+        tfl_buf_puts(b, RESET);
+    tfl_buf_putc(b, ' ');
+    put_text(b, f->message, strlen(f->message), false);
+    tfl_buf_printf(b, " [%s]\n", f->rule->id);
+
+    if (!color || !tfl_source_line(src, pos.line, &text, &len))
+        return;
+    off = (uint32_t)(text - src->data);
+    from = f->span.start > off ? f->span.start - off : 0;
+    to = f->span.end > off ? f->span.end - off : 0;
+    if (from > len)
+        from = len;
+    if (to > len)
+        to = len; /* later lines of a multi-line span are not marked */
+    put_snippet(b, pos.line, text, len, from, to, color);
+}
+
+static void *text_open(const tfl_report_opts *opts)
+{
+    text_state *st = calloc(1, sizeof *st);
+
+    if (st)
+        st->color = opts->color;
+    return st;
+}
+
+static void text_file(void *state, tfl_buf *out, const tfl_result *res)
+{
+    text_state *st = state;
+    size_t i;
+
+    for (i = 0; i < res->nfindings; i++)
+        put_finding(out, &res->src, &res->findings[i], st->color);
+}
+
+/* The text report is findings only; the caller tells the user about an
+ * unreadable input on standard error. */
+static void text_failure(void *state, tfl_buf *out, const char *path,
+                         const char *message)
+{
+    (void)state;
+    (void)out;
+    (void)path;
+    (void)message;
+}
+
+static void text_end(void *state, tfl_buf *out, int exit_status)
+{
+    (void)state;
+    (void)out;
+    (void)exit_status;
+}
+
+static void text_close(void *state)
+{
+    free(state);
+}
+
+const tfl_renderer tfl_renderer_text = {
+    .open = text_open,
+    .begin = NULL,
+    .file = text_file,
+    .failure = text_failure,
+    .end = text_end,
+    .close = text_close,
+};

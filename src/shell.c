@@ -1,0 +1,2244 @@
+/*
+ * The shell splitter: recursive descent over the script text, one pass.
+ *
+ * Grammar, as far as it is followed here:
+ *
+ *   list     := { command sep } ; sep is ; & && || | |& or a new line
+ *   command  := [!] ( simple | if | while | until | for | case
+ *                   | { list } | ( list ) | name() command ) {redir}
+ *   simple   := { assignment } { word | redir }
+ *   word     := { literal | '...' | "..." | $'...' | \c | $NAME | ${...}
+ *               | $(list) | `...` | $((...)) }
+ *
+ * Reserved words count only where a command starts. A list ends at the end
+ * of the text or at a terminator one of the enclosing constructs is
+ * waiting for (`fi`, `done`, `)`, ...): the set of awaited terminators is
+ * passed down, so a construct left open returns to the one whose
+ * terminator it met, and a terminator nobody awaits is taken as an
+ * ordinary word (or skipped, for ')' and ';;'). Every loop consumes input
+ * on each turn, which is what keeps the work linear and finite on any
+ * text.
+ *
+ * Nested texts. $(...) is parsed in place. The content of `...` and the
+ * string of `sh -c` are first "cooked" (one level of quoting removed) into
+ * a new text, parsed as a level of its own; a textmap built from the runs
+ * of the cooking maps its offsets straight to the source, so words inside
+ * keep exact spans. Nesting is counted across all of these and capped at
+ * TFL_SH_MAX_DEPTH; beyond it, brackets are skipped with a counting scan
+ * and the text kept as an opaque part.
+ *
+ * Memory. The pieces of what is being built (characters of word values,
+ * parts, words, assignments, redirections) live on stacks shared by all
+ * levels: builders nest strictly, so each takes a mark, pushes, copies its
+ * finished items to an exact-size arena array and pops back to the mark.
+ * Running out of memory sets a sticky flag; parsing then winds down and
+ * tfl_shell_split() returns -1.
+ */
+#include "tflint/shell.h"
+
+#include <assert.h>
+#include <string.h>
+
+/* Terminators a list may end at. */
+enum {
+    T_RPAREN = 1 << 0,
+    T_RBRACE = 1 << 1,
+    T_THEN = 1 << 2,
+    T_ELIF = 1 << 3,
+    T_ELSE = 1 << 4,
+    T_FI = 1 << 5,
+    T_DO = 1 << 6,
+    T_DONE = 1 << 7,
+    T_ESAC = 1 << 8,
+    T_DSEMI = 1 << 9
+};
+
+/* Modes of the word reader. */
+enum { W_NORMAL, W_BRACE };
+
+typedef struct stack {
+    char *data;
+    size_t len, cap; /* in elements */
+    size_t size;     /* element size */
+} stack;
+
+/* A part under construction: offsets are into the current level's text
+ * (raw) and into the character stack (value). */
+typedef struct bpart {
+    tfl_sh_part p;
+    size_t soff;
+    size_t roff, rend;
+} bpart;
+
+typedef struct split {
+    tfl_arena *a;
+    bool oom;
+    bool truncated;
+    tfl_sh_cmd *cmds;
+    size_t ncmds, capcmds;
+    tfl_sh_block *blocks;
+    size_t nblocks, capblocks;
+    const tfl_sh_var **vars;
+    size_t nvars, capvars;
+    stack chars, parts, varps, words, assigns, redirs;
+} split;
+
+typedef struct level {
+    split *sp;
+    const char *t;
+    size_t n, pos;
+    const tfl_textmap *map; /* NULL: offsets are source offsets */
+    unsigned depth;
+    uint32_t block;   /* innermost open block */
+    tfl_sh_nest nest; /* for commands created now */
+    uint32_t parent;
+    uint32_t cur_cmd; /* simple command being read, or TFL_SH_NONE */
+    tfl_sh_heredoc **pending;
+    size_t npending, cappending;
+} level;
+
+/* A word under construction. */
+typedef struct wbuild {
+    size_t cmark, pmark, vmark; /* stack marks */
+    bool open;                  /* a literal part is open */
+    unsigned flags;
+} wbuild;
+
+static void parse_list(level *L, unsigned mask);
+static void read_word(level *L, int mode, tfl_sh_word *out);
+static void parse_command(level *L, unsigned mask, tfl_sh_op op);
+
+/* ---- memory ---------------------------------------------------------- */
+
+static void *stack_push(split *sp, stack *s)
+{
+    if (s->len == s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 64;
+        char *n = tfl_arena_alloc(sp->a, ncap * s->size);
+
+        if (!n) {
+            sp->oom = true;
+            return NULL;
+        }
+        if (s->len)
+            memcpy(n, s->data, s->len * s->size);
+        s->data = n;
+        s->cap = ncap;
+    }
+    memset(s->data + s->len * s->size, 0, s->size);
+    return s->data + s->len++ * s->size;
+}
+
+#define AT(s, type, i) ((type *)(void *)((s).data + (i) * (s).size))
+
+/* Copy elements [mark, len) of `s` to the arena and pop them. */
+static void *stack_take(split *sp, stack *s, size_t mark, size_t *count)
+{
+    size_t n = s->len - mark;
+    void *out = NULL;
+
+    *count = 0;
+    if (n) {
+        out = tfl_arena_alloc(sp->a, n * s->size);
+        if (!out)
+            sp->oom = true;
+        else {
+            memcpy(out, s->data + mark * s->size, n * s->size);
+            *count = n;
+        }
+    }
+    s->len = mark;
+    return out;
+}
+
+static void *push(split *sp, void **items, size_t *count, size_t *cap,
+                  size_t size)
+{
+    void *p = tfl_arena_push(sp->a, items, count, cap, size);
+
+    if (!p)
+        sp->oom = true;
+    return p;
+}
+
+static char *dup(split *sp, const char *s, size_t len)
+{
+    char *p = tfl_arena_strndup(sp->a, s, len);
+
+    if (!p)
+        sp->oom = true;
+    return p;
+}
+
+/* ---- characters and positions ---------------------------------------- */
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+static bool is_meta(char c)
+{
+    return is_blank(c) || c == '\n' || c == ';' || c == '&' || c == '|' ||
+           c == '(' || c == ')' || c == '<' || c == '>';
+}
+
+static bool is_name_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_name_char(char c)
+{
+    return is_name_start(c) || is_digit(c);
+}
+
+static bool at(const level *L, size_t i, char c)
+{
+    return i < L->n && L->t[i] == c;
+}
+
+static tfl_span span_of(const level *L, size_t off, size_t end)
+{
+    tfl_span s;
+
+    if (end < off)
+        end = off;
+    if (!L->map) {
+        s.start = (uint32_t)off;
+        s.end = (uint32_t)end;
+        return s;
+    }
+    return tfl_textmap_span(L->map, (uint32_t)off, (uint32_t)(end - off));
+}
+
+/* Blanks and shell-level line continuations. */
+static void skip_blanks(level *L)
+{
+    while (L->pos < L->n) {
+        char c = L->t[L->pos];
+
+        if (is_blank(c))
+            L->pos++;
+        else if (c == '\\' && at(L, L->pos + 1, '\n'))
+            L->pos += 2;
+        else
+            break;
+    }
+}
+
+static void skip_comment(level *L)
+{
+    const char *nl = memchr(L->t + L->pos, '\n', L->n - L->pos);
+
+    L->pos = nl ? (size_t)(nl - L->t) : L->n;
+}
+
+/* The reserved word `kw` stands at the current position. */
+static bool at_kw(const level *L, const char *kw)
+{
+    size_t k = strlen(kw), e = L->pos + k;
+
+    if (e > L->n || memcmp(L->t + L->pos, kw, k) != 0)
+        return false;
+    return e == L->n || is_meta(L->t[e]);
+}
+
+/* A counting scan over a bracketed region starting at `i` (an `open`
+ * byte), quotes respected; returns the index after its close, or the end
+ * of the text (then *unclosed is set). Used past the nesting cap. */
+static size_t skip_region(const level *L, size_t i, char open, char close,
+                          bool *unclosed)
+{
+    size_t d = 0;
+
+    while (i < L->n) {
+        char c = L->t[i];
+
+        if (c == '\\') {
+            i += 2;
+            continue;
+        }
+        if (c == '\'' || c == '"') {
+            const char *q = memchr(L->t + i + 1, c, L->n - i - 1);
+
+            i = q ? (size_t)(q - L->t) + 1 : L->n;
+            continue;
+        }
+        if (c == open)
+            d++;
+        else if (c == close && --d == 0)
+            return i + 1;
+        i++;
+    }
+    *unclosed = true;
+    return L->n;
+}
+
+/* ---- here-documents --------------------------------------------------- */
+
+static bool line_is_delim(const level *L, size_t ls, size_t le,
+                          const tfl_sh_heredoc *hd)
+{
+    size_t k = strlen(hd->delim);
+
+    if (hd->strip_tabs)
+        while (ls < le && L->t[ls] == '\t')
+            ls++;
+    if (le > ls && L->t[le - 1] == '\r')
+        le--;
+    return le - ls == k && memcmp(L->t + ls, hd->delim, k) == 0;
+}
+
+/* Past the current new line, skip the bodies of the here-documents
+ * announced on the line it ends. */
+static void take_newline(level *L)
+{
+    size_t i;
+
+    assert(at(L, L->pos, '\n'));
+    L->pos++;
+    for (i = 0; i < L->npending; i++) {
+        tfl_sh_heredoc *hd = L->pending[i];
+        size_t start = L->pos, ls = start;
+
+        while (ls < L->n) {
+            const char *nl = memchr(L->t + ls, '\n', L->n - ls);
+            size_t le = nl ? (size_t)(nl - L->t) : L->n;
+
+            if (line_is_delim(L, ls, le, hd)) {
+                hd->closed = true;
+                break;
+            }
+            ls = nl ? le + 1 : L->n;
+        }
+        hd->body = L->t + start;
+        hd->body_len = ls - start;
+        hd->body_span = span_of(L, start, ls);
+        if (hd->closed) {
+            const char *nl = memchr(L->t + ls, '\n', L->n - ls);
+
+            ls = nl ? (size_t)(nl - L->t) + 1 : L->n;
+        }
+        L->pos = ls;
+    }
+    L->npending = 0;
+}
+
+/* ---- words ------------------------------------------------------------ */
+
+static void word_begin(level *L, wbuild *b)
+{
+    split *sp = L->sp;
+
+    b->cmark = sp->chars.len;
+    b->pmark = sp->parts.len;
+    b->vmark = sp->varps.len;
+    b->open = false;
+    b->flags = 0;
+}
+
+static bpart *top_part(split *sp)
+{
+    return AT(sp->parts, bpart, sp->parts.len - 1);
+}
+
+/* Close the open literal part at raw offset `rend`; empty ones vanish. */
+static void flush(level *L, wbuild *b, size_t rend)
+{
+    split *sp = L->sp;
+    bpart *p;
+
+    if (!b->open)
+        return;
+    b->open = false;
+    p = top_part(sp);
+    p->rend = rend;
+    p->p.len = sp->chars.len - p->soff;
+    if (p->p.len == 0)
+        sp->parts.len--;
+}
+
+static void lit_open(level *L, wbuild *b, bool quoted, size_t roff)
+{
+    split *sp = L->sp;
+    bpart *p;
+
+    flush(L, b, roff);
+    p = stack_push(sp, &sp->parts);
+    if (!p)
+        return;
+    p->p.kind = TFL_SH_PART_LITERAL;
+    p->p.quoted = quoted;
+    p->soff = sp->chars.len;
+    p->roff = roff;
+    b->open = true;
+    if (quoted)
+        b->flags |= TFL_SH_WORD_QUOTED;
+}
+
+/* Add value byte `c`, read at raw offset `roff`. */
+static void lit_add(level *L, wbuild *b, char c, bool quoted, size_t roff)
+{
+    split *sp = L->sp;
+    char *ch;
+
+    if (!b->open || top_part(sp)->p.quoted != quoted)
+        lit_open(L, b, quoted, roff);
+    ch = stack_push(sp, &sp->chars);
+    if (ch)
+        *ch = c;
+}
+
+/* Push a non-literal part covering raw [roff, rend). */
+static bpart *add_part(level *L, wbuild *b, tfl_sh_part_kind kind, size_t roff,
+                       size_t rend, bool quoted)
+{
+    split *sp = L->sp;
+    bpart *p;
+
+    flush(L, b, roff);
+    p = stack_push(sp, &sp->parts);
+    if (!p)
+        return NULL;
+    p->p.kind = kind;
+    p->p.quoted = quoted;
+    p->roff = roff;
+    p->rend = rend;
+    p->soff = sp->chars.len;
+    b->flags |= TFL_SH_WORD_EXPANDS;
+    return p;
+}
+
+static void word_end(level *L, wbuild *b, size_t start, tfl_sh_word *out)
+{
+    split *sp = L->sp;
+    size_t np, i, nv, vlen;
+    char *val;
+    tfl_sh_part *parts = NULL;
+    bool literal = true;
+
+    flush(L, b, L->pos);
+    vlen = sp->chars.len - b->cmark;
+    memset(out, 0, sizeof *out);
+    out->raw = L->t + start;
+    out->raw_len = L->pos - start;
+    out->span = span_of(L, start, L->pos);
+    np = sp->parts.len - b->pmark;
+    val = dup(sp, sp->chars.data ? sp->chars.data + b->cmark : "",
+              sp->chars.len - b->cmark);
+    if (np)
+        parts = tfl_arena_alloc(sp->a, np * sizeof *parts);
+    if ((np && !parts) || !val) {
+        sp->oom = true;
+        np = 0;
+    }
+    for (i = 0; i < np; i++) {
+        bpart *bp = AT(sp->parts, bpart, b->pmark + i);
+
+        parts[i] = bp->p;
+        parts[i].span = span_of(L, bp->roff, bp->rend);
+        if (bp->p.kind == TFL_SH_PART_LITERAL) {
+            parts[i].text = val + (bp->soff - b->cmark);
+        } else {
+            parts[i].text = L->t + bp->roff;
+            parts[i].len = bp->rend - bp->roff;
+            literal = false;
+        }
+    }
+    sp->parts.len = b->pmark;
+    sp->chars.len = b->cmark;
+    out->parts = parts;
+    out->nparts = np;
+    out->vars = stack_take(sp, &sp->varps, b->vmark, &nv);
+    out->nvars = nv;
+    out->flags = b->flags;
+    if (literal && val) {
+        out->value = val;
+        out->len = vlen;
+    }
+}
+
+static void read_single(level *L, wbuild *b)
+{
+    size_t s = L->pos + 1;
+    const char *q = memchr(L->t + s, '\'', L->n - s);
+    size_t e = q ? (size_t)(q - L->t) : L->n, i;
+
+    lit_open(L, b, true, L->pos);
+    for (i = s; i < e; i++)
+        lit_add(L, b, L->t[i], true, i);
+    if (!q)
+        b->flags |= TFL_SH_WORD_OPEN;
+    L->pos = q ? e + 1 : L->n;
+    flush(L, b, L->pos);
+}
+
+static char ansi_escape(char c)
+{
+    switch (c) {
+    case 'n':
+        return '\n';
+    case 't':
+        return '\t';
+    case 'r':
+        return '\r';
+    case 'a':
+        return '\a';
+    case 'b':
+        return '\b';
+    case 'f':
+        return '\f';
+    case 'v':
+        return '\v';
+    case 'e':
+    case 'E':
+        return 27;
+    case '\\':
+    case '\'':
+    case '"':
+    case '?':
+        return c;
+    default:
+        return 0;
+    }
+}
+
+/* $'...': the escapes Dockerfiles actually use; others kept as written. */
+static void read_ansi(level *L, wbuild *b)
+{
+    lit_open(L, b, true, L->pos);
+    L->pos += 2;
+    while (L->pos < L->n && L->t[L->pos] != '\'') {
+        char c = L->t[L->pos];
+
+        if (c == '\\' && L->pos + 1 < L->n) {
+            char e = ansi_escape(L->t[L->pos + 1]);
+
+            if (e) {
+                lit_add(L, b, e, true, L->pos);
+            } else {
+                lit_add(L, b, c, true, L->pos);
+                lit_add(L, b, L->t[L->pos + 1], true, L->pos + 1);
+            }
+            L->pos += 2;
+            continue;
+        }
+        lit_add(L, b, c, true, L->pos++);
+    }
+    if (L->pos < L->n)
+        L->pos++;
+    else
+        b->flags |= TFL_SH_WORD_OPEN;
+    flush(L, b, L->pos);
+}
+
+static tfl_sh_var *new_var(level *L, size_t s)
+{
+    split *sp = L->sp;
+    tfl_sh_var *v = tfl_arena_alloc(sp->a, sizeof *v);
+    const tfl_sh_var **gp, **wp;
+
+    if (!v) {
+        sp->oom = true;
+        return NULL;
+    }
+    v->cmd = L->cur_cmd;
+    v->name = "";
+    v->span = span_of(L, s, s + 1);
+    gp = push(sp, (void **)&sp->vars, &sp->nvars, &sp->capvars, sizeof *gp);
+    wp = stack_push(sp, &sp->varps);
+    if (gp)
+        *gp = v;
+    if (wp)
+        *wp = v;
+    return v;
+}
+
+static void set_name(level *L, tfl_sh_var *v, size_t ns, size_t ne)
+{
+    const char *name = dup(L->sp, L->t + ns, ne - ns);
+
+    if (name) {
+        v->name = name;
+        v->name_len = ne - ns;
+    }
+    v->name_span = span_of(L, ns, ne);
+}
+
+/* $NAME, $1, $? ... at L->pos (a '$' followed by a name byte). */
+static void read_simple_var(level *L, wbuild *b, bool dq)
+{
+    size_t s = L->pos, i = s + 1;
+    tfl_sh_var *v;
+    bpart *p;
+
+    if (is_name_start(L->t[i]))
+        while (i < L->n && is_name_char(L->t[i]))
+            i++;
+    else
+        i++;
+    v = new_var(L, s);
+    p = add_part(L, b, TFL_SH_PART_VAR, s, i, dq);
+    L->pos = i;
+    if (!v || !p)
+        return;
+    set_name(L, v, s + 1, i);
+    v->span = span_of(L, s, i);
+    v->quoted = dq;
+    v->op = TFL_SH_VAR_PLAIN;
+    p->p.var = v;
+}
+
+static void opaque(level *L, wbuild *b, size_t s, size_t e, bool dq)
+{
+    bpart *p = add_part(L, b, TFL_SH_PART_SUBST, s, e, dq);
+
+    if (p)
+        p->p.first_cmd = p->p.end_cmd = (uint32_t)L->sp->ncmds;
+    b->flags |= TFL_SH_WORD_DEEP;
+    L->sp->truncated = true;
+    L->pos = e;
+}
+
+static size_t name_end(const level *L, size_t i)
+{
+    if (i >= L->n)
+        return i;
+    if (is_name_start(L->t[i])) {
+        while (i < L->n && is_name_char(L->t[i]))
+            i++;
+        return i;
+    }
+    if (is_digit(L->t[i])) {
+        while (i < L->n && is_digit(L->t[i]))
+            i++;
+        return i;
+    }
+    return strchr("@*#?-$!", L->t[i]) && L->t[i] ? i + 1 : i;
+}
+
+/* The operator after the name of ${NAME...} at `i`; advances `*i`. */
+static tfl_sh_varop brace_op(const level *L, size_t *i, bool *colon)
+{
+    const char *ops = "-=+?";
+    const tfl_sh_varop kinds[] = {TFL_SH_VAR_DEFAULT, TFL_SH_VAR_ASSIGN,
+                                  TFL_SH_VAR_ALT, TFL_SH_VAR_ERROR};
+    size_t j = *i;
+    const char *k;
+
+    *colon = false;
+    if (at(L, j, ':') && j + 1 < L->n && L->t[j + 1] &&
+        (k = strchr(ops, L->t[j + 1]))) {
+        *colon = true;
+        *i = j + 2;
+        return kinds[k - ops];
+    }
+    if (j < L->n && L->t[j] && (k = strchr(ops, L->t[j]))) {
+        *i = j + 1;
+        return kinds[k - ops];
+    }
+    return TFL_SH_VAR_OTHER;
+}
+
+static void read_braced(level *L, wbuild *b, bool dq)
+{
+    size_t s = L->pos, i = s + 2, ns, ne;
+    tfl_sh_varop op = TFL_SH_VAR_PLAIN;
+    tfl_sh_var *v;
+    bpart *p;
+    bool colon = false, unclosed = false;
+
+    if (L->depth + 1 >= TFL_SH_MAX_DEPTH) {
+        opaque(L, b, s, skip_region(L, s + 1, '{', '}', &unclosed), dq);
+        return;
+    }
+    if (at(L, i, '#') && i + 1 < L->n && !at(L, i + 1, '}')) {
+        op = TFL_SH_VAR_LENGTH;
+        i++;
+    } else if (at(L, i, '!')) {
+        op = TFL_SH_VAR_OTHER;
+        i++;
+    }
+    ns = i;
+    ne = name_end(L, i);
+    if (ne == ns) {
+        opaque(L, b, s, skip_region(L, s + 1, '{', '}', &unclosed), dq);
+        return;
+    }
+    v = new_var(L, s);
+    p = add_part(L, b, TFL_SH_PART_VAR, s, s, dq);
+    i = ne;
+    if (!at(L, i, '}')) {
+        tfl_sh_varop o = brace_op(L, &i, &colon);
+
+        if (op == TFL_SH_VAR_PLAIN)
+            op = o;
+    }
+    L->pos = i;
+    if (!at(L, i, '}')) {
+        tfl_sh_word *arg = tfl_arena_alloc(L->sp->a, sizeof *arg);
+        size_t keep = L->sp->parts.len;
+
+        L->depth++;
+        if (arg) {
+            read_word(L, W_BRACE, arg);
+            if (v)
+                v->arg = arg;
+        } else {
+            L->sp->oom = true;
+        }
+        L->depth--;
+        assert(L->sp->parts.len == keep);
+        (void)keep;
+    }
+    if (at(L, L->pos, '}'))
+        L->pos++;
+    else
+        b->flags |= TFL_SH_WORD_OPEN;
+    if (!v || !p)
+        return;
+    p = top_part(L->sp);
+    p->rend = L->pos;
+    set_name(L, v, ns, ne);
+    v->span = span_of(L, s, L->pos);
+    v->op = op;
+    v->colon = colon;
+    v->quoted = dq;
+    p->p.var = v;
+}
+
+/* Parse `text` (a cooked copy of part of L's text) as a nested level. */
+static void parse_nested(level *L, const char *text, size_t len,
+                         const tfl_textmap *map, tfl_sh_nest nest,
+                         uint32_t parent)
+{
+    level N;
+
+    memset(&N, 0, sizeof N);
+    N.sp = L->sp;
+    N.t = text;
+    N.n = len;
+    N.map = map;
+    N.depth = L->depth + 1;
+    N.block = L->block;
+    N.nest = nest;
+    N.parent = parent;
+    N.cur_cmd = TFL_SH_NONE;
+    parse_list(&N, 0);
+}
+
+/* Index of the piece of `m` holding level offset `off`. */
+static size_t piece_of(const tfl_textmap *m, uint32_t off)
+{
+    size_t lo = 0, hi = m->npieces;
+
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (m->pieces[mid].text_off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/*
+ * Turn runs (cooked offset, level offset, length) into a textmap from the
+ * cooked text straight to the source, splitting runs where L's own map
+ * changes piece.
+ */
+static tfl_textmap *compose(level *L, const tfl_piece *runs, size_t nruns)
+{
+    split *sp = L->sp;
+    tfl_textmap *m = tfl_arena_alloc(sp->a, sizeof *m);
+    tfl_piece *out = NULL;
+    size_t n = 0, cap = 0, i;
+
+    if (!m) {
+        sp->oom = true;
+        return NULL;
+    }
+    for (i = 0; i < nruns && !sp->oom; i++) {
+        uint32_t done = 0;
+
+        while (done < runs[i].len) {
+            uint32_t off = runs[i].src_off + done, take = runs[i].len - done;
+            uint32_t src = off;
+            tfl_piece *p;
+
+            if (L->map && L->map->npieces) {
+                const tfl_piece *q = &L->map->pieces[piece_of(L->map, off)];
+                uint32_t d = off - q->text_off;
+
+                if (off >= q->text_off && d < q->len) {
+                    src = q->src_off + d;
+                    if (q->len - d < take)
+                        take = q->len - d;
+                } else {
+                    src = tfl_textmap_source(L->map, off);
+                    take = 1;
+                }
+            }
+            p = push(sp, (void **)&out, &n, &cap, sizeof *p);
+            if (!p)
+                break;
+            p->text_off = runs[i].text_off + done;
+            p->src_off = src;
+            p->len = take;
+            done += take;
+        }
+    }
+    m->pieces = out;
+    m->npieces = n;
+    return m;
+}
+
+typedef struct cooker {
+    level *L;
+    stack runs; /* tfl_piece: text_off = cooked, src_off = level offset */
+    char *buf;
+    size_t len;
+} cooker;
+
+static void cook_put(cooker *c, char ch, size_t from)
+{
+    split *sp = c->L->sp;
+    tfl_piece *r = c->runs.len ? AT(c->runs, tfl_piece, c->runs.len - 1) : NULL;
+
+    c->buf[c->len] = ch;
+    if (r && r->src_off + r->len == from && r->text_off + r->len == c->len)
+        r->len++;
+    else if ((r = stack_push(sp, &c->runs)) != NULL) {
+        r->text_off = (uint32_t)c->len;
+        r->src_off = (uint32_t)from;
+        r->len = 1;
+    }
+    c->len++;
+}
+
+/*
+ * Cook L's text [s, e): for a backtick body only \\ \` \$ lose their
+ * backslash; for a shell word ("sh -c STRING") one level of quoting goes,
+ * expansions staying as written for the inner shell. Then parse it.
+ */
+static void cook_and_parse(level *L, size_t s, size_t e, bool backtick,
+                           tfl_sh_nest nest, uint32_t parent)
+{
+    split *sp = L->sp;
+    cooker c;
+    size_t i = s, nruns;
+    char q = 0;
+    tfl_piece *runs;
+    tfl_textmap *map;
+
+    memset(&c, 0, sizeof c);
+    c.L = L;
+    c.runs.size = sizeof(tfl_piece);
+    c.buf = tfl_arena_alloc(sp->a, e - s + 1);
+    if (!c.buf) {
+        sp->oom = true;
+        return;
+    }
+    while (i < e) {
+        char ch = L->t[i];
+
+        if (q == '\'') {
+            if (ch == '\'')
+                q = 0;
+            else
+                cook_put(&c, ch, i);
+            i++;
+        } else if (ch == '\\' && i + 1 < e) {
+            char nx = L->t[i + 1];
+            bool strip = backtick   ? (nx == '\\' || nx == '`' || nx == '$')
+                         : q == '"' ? (nx == '\\' || nx == '`' || nx == '$' ||
+                                       nx == '"' || nx == '\n')
+                                    : true;
+
+            if (strip && nx == '\n' && !backtick) {
+                i += 2;
+                continue;
+            }
+            if (!strip)
+                cook_put(&c, ch, i);
+            cook_put(&c, nx, i + 1);
+            i += 2;
+        } else if (!backtick && q == 0 && (ch == '\'' || ch == '"')) {
+            q = ch;
+            i++;
+        } else if (!backtick && q == '"' && ch == '"') {
+            q = 0;
+            i++;
+        } else {
+            cook_put(&c, ch, i);
+            i++;
+        }
+    }
+    runs = stack_take(sp, &c.runs, 0, &nruns);
+    map = compose(L, runs, nruns);
+    if (map && !sp->oom)
+        parse_nested(L, c.buf, c.len, map, nest, parent);
+}
+
+static void read_backtick(level *L, wbuild *b, bool dq)
+{
+    size_t s = L->pos, i = s + 1, e;
+    bpart *p;
+    uint32_t first = (uint32_t)L->sp->ncmds;
+
+    while (i < L->n && L->t[i] != '`')
+        i += L->t[i] == '\\' ? 2 : 1;
+    e = i < L->n ? i + 1 : L->n;
+    if (i >= L->n)
+        b->flags |= TFL_SH_WORD_OPEN;
+    if (i > L->n)
+        i = L->n;
+    if (L->depth + 1 >= TFL_SH_MAX_DEPTH) {
+        opaque(L, b, s, e, dq);
+        return;
+    }
+    cook_and_parse(L, s + 1, i, true, TFL_SH_NEST_SUBST, L->cur_cmd);
+    p = add_part(L, b, TFL_SH_PART_SUBST, s, e, dq);
+    if (p) {
+        p->p.first_cmd = first;
+        p->p.end_cmd = (uint32_t)L->sp->ncmds;
+    }
+    L->pos = e;
+}
+
+static void read_subst(level *L, wbuild *b, bool dq)
+{
+    size_t s = L->pos;
+    uint32_t first = (uint32_t)L->sp->ncmds;
+    tfl_sh_nest nest = L->nest;
+    uint32_t parent = L->parent;
+    bpart *p;
+    bool unclosed = false;
+
+    if (L->depth + 1 >= TFL_SH_MAX_DEPTH) {
+        size_t e = skip_region(L, s + 1, '(', ')', &unclosed);
+
+        opaque(L, b, s, e, dq);
+        if (unclosed)
+            b->flags |= TFL_SH_WORD_OPEN;
+        return;
+    }
+    L->pos += 2;
+    L->nest = TFL_SH_NEST_SUBST;
+    L->parent = L->cur_cmd;
+    L->depth++;
+    parse_list(L, T_RPAREN);
+    L->depth--;
+    L->nest = nest;
+    L->parent = parent;
+    if (at(L, L->pos, ')'))
+        L->pos++;
+    else
+        b->flags |= TFL_SH_WORD_OPEN;
+    p = add_part(L, b, TFL_SH_PART_SUBST, s, L->pos, dq);
+    if (p) {
+        p->p.first_cmd = first;
+        p->p.end_cmd = (uint32_t)L->sp->ncmds;
+    }
+}
+
+static void read_double(level *L, wbuild *b);
+
+/* At a '$': whatever it introduces, or a literal '$'. */
+static void read_dollar(level *L, wbuild *b, bool dq)
+{
+    size_t s = L->pos;
+    char nx = s + 1 < L->n ? L->t[s + 1] : 0;
+    bool unclosed = false;
+
+    if (s + 1 >= L->n) {
+        lit_add(L, b, '$', dq, L->pos++);
+    } else if (nx == '\'' && !dq) {
+        read_ansi(L, b);
+    } else if (nx == '"' && !dq) {
+        L->pos++;
+        read_double(L, b);
+    } else if (nx == '(' && at(L, s + 2, '(')) {
+        size_t e = skip_region(L, s + 1, '(', ')', &unclosed);
+
+        add_part(L, b, TFL_SH_PART_ARITH, s, e, dq);
+        if (unclosed)
+            b->flags |= TFL_SH_WORD_OPEN;
+        L->pos = e;
+    } else if (nx == '(') {
+        read_subst(L, b, dq);
+    } else if (nx == '{') {
+        read_braced(L, b, dq);
+    } else if (is_name_start(nx) || is_digit(nx) ||
+               (nx && strchr("@*#?-$!", nx))) {
+        read_simple_var(L, b, dq);
+    } else {
+        lit_add(L, b, '$', dq, L->pos++);
+    }
+}
+
+static void read_double(level *L, wbuild *b)
+{
+    lit_open(L, b, true, L->pos);
+    L->pos++;
+    while (L->pos < L->n) {
+        char c = L->t[L->pos];
+
+        if (c == '"') {
+            L->pos++;
+            flush(L, b, L->pos);
+            return;
+        }
+        if (c == '\\' && L->pos + 1 < L->n) {
+            char nx = L->t[L->pos + 1];
+
+            if (nx == '\n') {
+                L->pos += 2;
+                continue;
+            }
+            if (nx == '$' || nx == '`' || nx == '"' || nx == '\\') {
+                lit_add(L, b, nx, true, L->pos);
+                L->pos += 2;
+                continue;
+            }
+        }
+        if (c == '$')
+            read_dollar(L, b, true);
+        else if (c == '`')
+            read_backtick(L, b, true);
+        else
+            lit_add(L, b, c, true, L->pos++);
+    }
+    b->flags |= TFL_SH_WORD_OPEN;
+    flush(L, b, L->pos);
+}
+
+/* `NAME=(...)`: a bash array, kept as literal text. */
+static bool at_array(const level *L, size_t start)
+{
+    size_t i;
+
+    if (!at(L, L->pos, '=') || !at(L, L->pos + 1, '(') || start == L->pos ||
+        !is_name_start(L->t[start]))
+        return false;
+    for (i = start; i < L->pos; i++)
+        if (!is_name_char(L->t[i]) && !(i + 1 == L->pos && L->t[i] == '+'))
+            return false;
+    return true;
+}
+
+static void read_word(level *L, int mode, tfl_sh_word *out)
+{
+    wbuild b;
+    size_t start = L->pos;
+
+    word_begin(L, &b);
+    while (L->pos < L->n && !L->sp->oom) {
+        char c = L->t[L->pos];
+
+        if (mode == W_NORMAL && is_meta(c))
+            break;
+        if (mode == W_BRACE && c == '}')
+            break;
+        if (c == '\\') {
+            if (at(L, L->pos + 1, '\n')) {
+                L->pos += 2;
+            } else if (L->pos + 1 < L->n) {
+                lit_add(L, &b, L->t[L->pos + 1], true, L->pos);
+                L->pos += 2;
+            } else {
+                lit_add(L, &b, c, false, L->pos++);
+            }
+        } else if (c == '\'') {
+            read_single(L, &b);
+        } else if (c == '"') {
+            read_double(L, &b);
+        } else if (c == '$') {
+            read_dollar(L, &b, false);
+        } else if (c == '`') {
+            read_backtick(L, &b, false);
+        } else if (mode == W_NORMAL && at_array(L, start)) {
+            bool unclosed = false;
+            size_t e = skip_region(L, L->pos + 1, '(', ')', &unclosed);
+
+            for (; L->pos < e; L->pos++)
+                lit_add(L, &b, L->t[L->pos], false, L->pos);
+        } else {
+            if (c == '*' || c == '?' || c == '[')
+                b.flags |= TFL_SH_WORD_GLOB;
+            if (c == '~' && L->pos == start)
+                b.flags |= TFL_SH_WORD_TILDE;
+            lit_add(L, &b, c, false, L->pos++);
+        }
+    }
+    word_end(L, &b, start, out);
+}
+
+/* ---- simple commands ------------------------------------------------- */
+
+/* The word is `NAME=...` or `NAME+=...` with NAME unquoted; returns the
+ * length of the name (0 when not an assignment). */
+static size_t assign_name(const tfl_sh_word *w, bool *append)
+{
+    const tfl_sh_part *p = w->nparts ? &w->parts[0] : NULL;
+    size_t i = 0;
+
+    *append = false;
+    if (!p || p->kind != TFL_SH_PART_LITERAL || p->quoted || p->len < 2 ||
+        !is_name_start(p->text[0]) || w->raw_len < p->len)
+        return 0;
+    while (i < p->len && is_name_char(p->text[i]))
+        i++;
+    if (i < p->len && p->text[i] == '=' && memcmp(w->raw, p->text, i) == 0)
+        return i;
+    if (i + 1 < p->len && p->text[i] == '+' && p->text[i + 1] == '=' &&
+        memcmp(w->raw, p->text, i) == 0) {
+        *append = true;
+        return i;
+    }
+    return 0;
+}
+
+/* Build an assignment from word `w` of level L, if it is one. */
+static bool make_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k,
+                        tfl_sh_assign *a)
+{
+    bool append;
+    size_t nl = assign_name(w, &append), skip, woff;
+    tfl_sh_word *v;
+    tfl_sh_part *parts;
+
+    if (!nl)
+        return false;
+    skip = nl + 1 + (append ? 1 : 0);
+    woff = (size_t)(w->raw - L->t);
+    memset(a, 0, sizeof *a);
+    a->kind = k;
+    a->append = append;
+    a->name = dup(L->sp, w->raw, nl);
+    a->name_len = nl;
+    a->name_span = span_of(L, woff, woff + nl);
+    a->span = w->span;
+    v = &a->value;
+    *v = *w;
+    v->raw = w->raw + skip;
+    v->raw_len = w->raw_len - skip;
+    v->span = span_of(L, woff + skip, woff + w->raw_len);
+    if (v->value) {
+        v->value += skip;
+        v->len -= skip;
+    }
+    parts = tfl_arena_alloc(L->sp->a, w->nparts * sizeof *parts);
+    if (!parts) {
+        L->sp->oom = true;
+        v->nparts = 0;
+        return true;
+    }
+    memcpy(parts, w->parts, w->nparts * sizeof *parts);
+    parts[0].text += skip;
+    parts[0].len -= skip;
+    parts[0].span = span_of(L, woff + skip, woff + skip + parts[0].len);
+    v->parts = parts;
+    if (parts[0].len == 0) {
+        v->parts = parts + 1;
+        v->nparts--;
+    }
+    if (v->nparts == 0 && v->raw_len == 0)
+        v->flags = 0;
+    return true;
+}
+
+static bool word_is(const tfl_sh_word *w, const char *s)
+{
+    return w->value && strcmp(w->value, s) == 0;
+}
+
+/* Last component of a literal command name ("/usr/bin/env" -> "env"). */
+static const char *base_name(const tfl_sh_word *w)
+{
+    const char *s, *slash;
+
+    if (!w->value)
+        return NULL;
+    s = w->value;
+    slash = strrchr(s, '/');
+    return slash ? slash + 1 : s;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+    for (; s && *list; list++)
+        if (strcmp(s, *list) == 0)
+            return true;
+    return false;
+}
+
+static bool is_opt(const tfl_sh_word *w)
+{
+    return w->value && w->value[0] == '-' && w->value[1];
+}
+
+/* Skip the options of a prefix command from index i; `witharg` lists the
+ * options that take a separate argument. */
+static size_t skip_opts(const tfl_sh_word *w, size_t n, size_t i,
+                        const char *const *witharg)
+{
+    while (i < n && is_opt(&w[i])) {
+        if (word_is(&w[i], "--"))
+            return i + 1;
+        i += in_list(w[i].value, witharg) ? 2 : 1;
+    }
+    return i;
+}
+
+typedef struct cbuild {
+    size_t wmark, amark, rmark;
+} cbuild;
+
+static void push_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k)
+{
+    tfl_sh_assign a, *slot;
+
+    if (!make_assign(L, w, k, &a))
+        return;
+    slot = stack_push(L->sp, &L->sp->assigns);
+    if (slot)
+        *slot = a;
+}
+
+/* Find the real command past env/exec/nohup/time/command/sudo/busybox;
+ * env's and sudo's assignments are recorded. */
+static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask)
+{
+    static const char *const env_a[] = {"-u",      "--unset", "-C",
+                                        "--chdir", "-S",      NULL};
+    static const char *const exec_a[] = {"-a", NULL};
+    static const char *const time_a[] = {"-f", "-o", "--format", "--output",
+                                         NULL};
+    static const char *const sudo_a[] = {
+        "-u",     "-g",      "-C",           "-D",           "-h",
+        "-p",     "-r",      "-t",           "-U",           "-T",
+        "--user", "--group", "--chdir",      "--prompt",     "--role",
+        "--type", "--host",  "--other-user", "--close-from", NULL};
+    static const char *const none[] = {NULL};
+    size_t i = 0;
+
+    while (i < n) {
+        const char *b = base_name(&w[i]);
+        size_t j, k;
+        unsigned bit;
+        bool envish = false;
+
+        if (!b)
+            break;
+        if (strcmp(b, "env") == 0) {
+            j = skip_opts(w, n, i + 1, env_a), bit = TFL_SH_PREFIX_ENV;
+            envish = true;
+        } else if (strcmp(b, "sudo") == 0) {
+            j = skip_opts(w, n, i + 1, sudo_a), bit = TFL_SH_PREFIX_SUDO;
+            envish = true;
+        } else if (strcmp(b, "exec") == 0) {
+            j = skip_opts(w, n, i + 1, exec_a), bit = TFL_SH_PREFIX_EXEC;
+        } else if (strcmp(b, "time") == 0) {
+            j = skip_opts(w, n, i + 1, time_a), bit = TFL_SH_PREFIX_TIME;
+        } else if (strcmp(b, "nohup") == 0) {
+            j = i + 1, bit = TFL_SH_PREFIX_NOHUP;
+        } else if (strcmp(b, "busybox") == 0) {
+            j = i + 1, bit = TFL_SH_PREFIX_BUSYBOX;
+        } else if (strcmp(b, "command") == 0) {
+            /* `command -v x` asks about x, it does not run it */
+            if (i + 1 < n &&
+                (word_is(&w[i + 1], "-v") || word_is(&w[i + 1], "-V")))
+                break;
+            j = skip_opts(w, n, i + 1, none), bit = TFL_SH_PREFIX_COMMAND;
+        } else {
+            break;
+        }
+        k = j;
+        if (envish) {
+            bool app;
+
+            while (k < n && assign_name(&w[k], &app))
+                k++;
+        }
+        if (k >= n)
+            break;
+        for (; j < k; j++)
+            push_assign(L, &w[j], TFL_SH_ASSIGN_ENV);
+        *mask |= bit;
+        i = k;
+    }
+    return (uint32_t)i;
+}
+
+/* Index of the script string of `sh -c STRING` (or `su -c STRING`), or
+ * TFL_SH_NONE. */
+static uint32_t shell_string(const tfl_sh_word *w, size_t n, size_t arg0)
+{
+    static const char *const shells[] = {"sh",  "bash", "dash", "ash",
+                                         "zsh", "ksh",  "mksh", NULL};
+    static const char *const su[] = {"su", "runuser", NULL};
+    const char *b = arg0 < n ? base_name(&w[arg0]) : NULL;
+    size_t i;
+    bool c = false;
+
+    if (in_list(b, su)) {
+        for (i = arg0 + 1; i + 1 < n; i++)
+            if (word_is(&w[i], "-c") || word_is(&w[i], "--command"))
+                return (uint32_t)(i + 1);
+        return TFL_SH_NONE;
+    }
+    if (!in_list(b, shells))
+        return TFL_SH_NONE;
+    for (i = arg0 + 1; i < n; i++) {
+        const char *v = w[i].value;
+
+        if (!v || (v[0] != '-' && v[0] != '+') || !v[1])
+            break;
+        if (strcmp(v, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(v + 1, "o") == 0 || strcmp(v + 1, "O") == 0) {
+            i++;
+            continue;
+        }
+        if (v[0] == '-' && v[1] != '-' && strchr(v, 'c'))
+            c = true;
+    }
+    return c && i < n ? (uint32_t)i : TFL_SH_NONE;
+}
+
+static bool at_redir(const level *L)
+{
+    size_t i = L->pos;
+
+    if (at(L, i, '&') && at(L, i + 1, '>'))
+        return true;
+    while (i < L->n && is_digit(L->t[i]))
+        i++;
+    return at(L, i, '<') || at(L, i, '>');
+}
+
+static tfl_sh_redir_op redir_op(level *L)
+{
+    const char *t = L->t + L->pos;
+    size_t left = L->n - L->pos;
+    struct {
+        const char *s;
+        tfl_sh_redir_op op;
+    } ops[] = {{"&>>", TFL_SH_REDIR_APPEND},  {"&>", TFL_SH_REDIR_DUP_OUT},
+               {"<<<", TFL_SH_REDIR_HERESTR}, {"<<-", TFL_SH_REDIR_HEREDOC},
+               {"<<", TFL_SH_REDIR_HEREDOC},  {"<>", TFL_SH_REDIR_RW},
+               {"<&", TFL_SH_REDIR_DUP_IN},   {">>", TFL_SH_REDIR_APPEND},
+               {">&", TFL_SH_REDIR_DUP_OUT},  {">|", TFL_SH_REDIR_OUT},
+               {"<", TFL_SH_REDIR_IN},        {">", TFL_SH_REDIR_OUT}};
+    size_t i;
+
+    for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        size_t k = strlen(ops[i].s);
+
+        if (k <= left && memcmp(t, ops[i].s, k) == 0) {
+            L->pos += k;
+            return ops[i].op;
+        }
+    }
+    assert(!"at_redir promised an operator");
+    return TFL_SH_REDIR_OUT;
+}
+
+static void read_redir(level *L, tfl_sh_redir *r)
+{
+    int fd = -1;
+    bool dash;
+
+    while (L->pos < L->n && is_digit(L->t[L->pos])) {
+        fd = fd < 0 ? 0 : fd;
+        if (fd < 100000)
+            fd = fd * 10 + (L->t[L->pos] - '0');
+        L->pos++;
+    }
+    r->fd = fd;
+    dash = L->n - L->pos >= 3 && memcmp(L->t + L->pos, "<<-", 3) == 0;
+    r->op = redir_op(L);
+    skip_blanks(L);
+    read_word(L, W_NORMAL, &r->target);
+    if (r->op == TFL_SH_REDIR_HEREDOC) {
+        tfl_sh_heredoc *hd = tfl_arena_alloc(L->sp->a, sizeof *hd);
+        tfl_sh_heredoc **slot;
+        const tfl_sh_word *t = &r->target;
+
+        if (!hd) {
+            L->sp->oom = true;
+            return;
+        }
+        hd->strip_tabs = dash;
+        hd->expands = !(t->flags & TFL_SH_WORD_QUOTED);
+        hd->delim = t->value ? t->value : dup(L->sp, t->raw, t->raw_len);
+        if (!hd->delim)
+            hd->delim = "";
+        r->heredoc = hd;
+        slot = push(L->sp, (void **)&L->pending, &L->npending, &L->cappending,
+                    sizeof *slot);
+        if (slot)
+            *slot = hd;
+    }
+}
+
+/* Redirections after a compound command: read, kept nowhere. */
+static void skip_redirs(level *L)
+{
+    tfl_sh_redir r;
+
+    for (;;) {
+        skip_blanks(L);
+        if (L->sp->oom || !at_redir(L))
+            return;
+        memset(&r, 0, sizeof r);
+        read_redir(L, &r);
+    }
+}
+
+static uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
+{
+    split *sp = L->sp;
+    tfl_sh_cmd *c =
+        push(sp, (void **)&sp->cmds, &sp->ncmds, &sp->capcmds, sizeof *c);
+
+    if (!c)
+        return TFL_SH_NONE;
+    c->op = op;
+    c->negated = negated;
+    c->block = L->block;
+    c->nest = L->nest;
+    c->parent = L->nest == TFL_SH_NEST_NONE ? TFL_SH_NONE : L->parent;
+    c->depth = L->depth;
+    c->shell_c = TFL_SH_NONE;
+    return (uint32_t)(sp->ncmds - 1);
+}
+
+/* Assignments of export-like builtins, kept as words too. */
+static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0)
+{
+    static const char *const builtins[] = {"export",  "readonly", "declare",
+                                           "typeset", "local",    NULL};
+    size_t i;
+
+    if (arg0 >= n || !in_list(w[arg0].value, builtins))
+        return;
+    for (i = arg0 + 1; i < n; i++)
+        push_assign(L, &w[i], TFL_SH_ASSIGN_EXPORT);
+}
+
+static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
+                       size_t end)
+{
+    split *sp = L->sp;
+    tfl_sh_cmd c;
+    tfl_sh_word *w;
+    size_t nw, k;
+
+    memset(&c, 0, sizeof c);
+    w = stack_take(sp, &sp->words, cb->wmark, &nw);
+    c.words = w;
+    c.nwords = nw;
+    c.arg0 = unwrap(L, w, nw, &c.prefixes);
+    export_assigns(L, w, nw, c.arg0);
+    c.shell_c = shell_string(w, nw, c.arg0);
+    c.assigns = stack_take(sp, &sp->assigns, cb->amark, &k);
+    c.nassigns = k;
+    c.redirs = stack_take(sp, &sp->redirs, cb->rmark, &k);
+    c.nredirs = k;
+    c.span = span_of(L, start, end);
+    if (ci == TFL_SH_NONE)
+        return;
+    c.op = sp->cmds[ci].op;
+    c.negated = sp->cmds[ci].negated;
+    c.block = sp->cmds[ci].block;
+    c.nest = sp->cmds[ci].nest;
+    c.parent = sp->cmds[ci].parent;
+    c.depth = sp->cmds[ci].depth;
+    sp->cmds[ci] = c;
+    if (c.shell_c == TFL_SH_NONE)
+        return;
+    if (L->depth + 1 >= TFL_SH_MAX_DEPTH) {
+        sp->truncated = true;
+        return;
+    }
+    k = (size_t)(w[c.shell_c].raw - L->t);
+    cook_and_parse(L, k, k + w[c.shell_c].raw_len, false, TFL_SH_NEST_SHELL_C,
+                   ci);
+}
+
+static void parse_simple(level *L, tfl_sh_op op, bool negated)
+{
+    split *sp = L->sp;
+    uint32_t ci = new_cmd(L, op, negated), saved = L->cur_cmd;
+    size_t start = L->pos, end = L->pos;
+    cbuild cb = {sp->words.len, sp->assigns.len, sp->redirs.len};
+    bool words_seen = false;
+
+    L->cur_cmd = ci;
+    while (L->pos < L->n && !sp->oom) {
+        char c = L->t[L->pos];
+        size_t before = L->pos;
+
+        if (at_redir(L)) {
+            tfl_sh_redir tmp, *r;
+
+            memset(&tmp, 0, sizeof tmp);
+            read_redir(L, &tmp);
+            r = stack_push(sp, &sp->redirs);
+            if (r)
+                *r = tmp;
+        } else if (is_meta(c)) {
+            break;
+        } else if (c == '#') {
+            skip_comment(L);
+            break;
+        } else {
+            tfl_sh_word w;
+            tfl_sh_assign a;
+
+            read_word(L, W_NORMAL, &w);
+            if (!words_seen && make_assign(L, &w, TFL_SH_ASSIGN_PLAIN, &a)) {
+                tfl_sh_assign *slot = stack_push(sp, &sp->assigns);
+
+                if (slot)
+                    *slot = a;
+            } else {
+                tfl_sh_word *slot = stack_push(sp, &sp->words);
+
+                words_seen = true;
+                if (slot)
+                    *slot = w;
+            }
+        }
+        if (L->pos == before)
+            L->pos++; /* cannot happen; never loop without progress */
+        end = L->pos;
+        skip_blanks(L);
+    }
+    finish_cmd(L, ci, &cb, start, end);
+    L->cur_cmd = saved;
+}
+
+/* ---- compound commands and lists -------------------------------------- */
+
+static uint32_t open_block(level *L, tfl_sh_block_kind kind, uint32_t head,
+                           size_t kwlen)
+{
+    split *sp = L->sp;
+    tfl_sh_block *b =
+        push(sp, (void **)&sp->blocks, &sp->nblocks, &sp->capblocks, sizeof *b);
+    uint32_t i;
+
+    if (!b)
+        return TFL_SH_NONE;
+    i = (uint32_t)(sp->nblocks - 1);
+    b->kind = kind;
+    b->parent = L->block;
+    b->head = head == TFL_SH_NONE ? i : head;
+    b->first_cmd = b->end_cmd = (uint32_t)sp->ncmds;
+    b->span = span_of(L, L->pos, L->pos + kwlen);
+    L->pos += kwlen;
+    L->block = i;
+    return i;
+}
+
+static void close_block(level *L, uint32_t i)
+{
+    split *sp = L->sp;
+
+    if (i == TFL_SH_NONE)
+        return;
+    sp->blocks[i].end_cmd = (uint32_t)sp->ncmds;
+    L->block = sp->blocks[i].parent;
+}
+
+/* A block holding one list, ended by `kw` (consumed when present). */
+static uint32_t block_list(level *L, tfl_sh_block_kind kind, uint32_t head,
+                           size_t kwlen, unsigned mask, unsigned term,
+                           const char *kw)
+{
+    uint32_t b = open_block(L, kind, head, kwlen);
+
+    parse_list(L, mask | term);
+    close_block(L, b);
+    if (kw && at_kw(L, kw))
+        L->pos += strlen(kw);
+    return b;
+}
+
+static void set_head_op(level *L, uint32_t b, tfl_sh_op op)
+{
+    if (b != TFL_SH_NONE)
+        L->sp->blocks[b].op = op;
+}
+
+static void parse_if(level *L, unsigned mask, tfl_sh_op op)
+{
+    unsigned body = T_ELIF | T_ELSE | T_FI;
+    uint32_t head =
+        block_list(L, TFL_SH_BLOCK_IF_COND, TFL_SH_NONE, 2, mask, T_THEN, NULL);
+
+    set_head_op(L, head, op);
+    for (;;) {
+        if (!at_kw(L, "then"))
+            return;
+        block_list(L, TFL_SH_BLOCK_IF_THEN, head, 4, mask, body, NULL);
+        if (at_kw(L, "elif")) {
+            uint32_t b = block_list(L, TFL_SH_BLOCK_IF_COND, head, 4, mask,
+                                    T_THEN, NULL);
+
+            if (b != TFL_SH_NONE)
+                L->sp->blocks[b].elif = true;
+            continue;
+        }
+        if (at_kw(L, "else"))
+            block_list(L, TFL_SH_BLOCK_IF_ELSE, head, 4, mask, T_FI, "fi");
+        else if (at_kw(L, "fi"))
+            L->pos += 2;
+        return;
+    }
+}
+
+static void parse_while(level *L, unsigned mask, tfl_sh_op op, bool until)
+{
+    uint32_t head = block_list(L, TFL_SH_BLOCK_WHILE_COND, TFL_SH_NONE, 5, mask,
+                               T_DO, NULL);
+
+    if (head != TFL_SH_NONE) {
+        L->sp->blocks[head].until = until;
+        L->sp->blocks[head].op = op;
+    }
+    if (at_kw(L, "do"))
+        block_list(L, TFL_SH_BLOCK_LOOP_BODY, head, 2, mask, T_DONE, "done");
+}
+
+/* Words up to a ';', a new line or an operator (for lists, case). */
+static void read_word_list(level *L, size_t *count)
+{
+    split *sp = L->sp;
+
+    for (;;) {
+        tfl_sh_word w, *slot;
+
+        skip_blanks(L);
+        if (L->pos >= L->n || is_meta(L->t[L->pos]) || sp->oom)
+            return;
+        if (L->t[L->pos] == '#') {
+            skip_comment(L);
+            return;
+        }
+        read_word(L, W_NORMAL, &w);
+        slot = stack_push(sp, &sp->words);
+        if (slot) {
+            *slot = w;
+            (*count)++;
+        }
+    }
+}
+
+/* Skip blanks, new lines and, when `semi`, one ';'. */
+static void skip_separators(level *L, bool semi)
+{
+    for (;;) {
+        skip_blanks(L);
+        if (at(L, L->pos, '\n'))
+            take_newline(L);
+        else if (semi && at(L, L->pos, ';') && !at(L, L->pos + 1, ';')) {
+            L->pos++;
+            semi = false;
+        } else if (at(L, L->pos, '#'))
+            skip_comment(L);
+        else
+            return;
+    }
+}
+
+static void parse_for(level *L, unsigned mask, tfl_sh_op op)
+{
+    split *sp = L->sp;
+    size_t kw = L->pos, mark = sp->words.len, n = 0;
+    uint32_t b, saved = L->cur_cmd;
+    const tfl_sh_word *words;
+
+    L->pos += 3;
+    L->cur_cmd = TFL_SH_NONE;
+    skip_blanks(L);
+    if (at(L, L->pos, '(') && at(L, L->pos + 1, '(')) {
+        bool unclosed = false;
+
+        L->pos = skip_region(L, L->pos, '(', ')', &unclosed);
+    } else {
+        tfl_sh_word *slot;
+        tfl_sh_word w;
+
+        read_word(L, W_NORMAL, &w); /* the variable */
+        if ((slot = stack_push(sp, &sp->words)) != NULL) {
+            *slot = w;
+            n++;
+        }
+        skip_separators(L, false);
+        if (at_kw(L, "in")) {
+            L->pos += 2;
+            read_word_list(L, &n);
+        }
+    }
+    L->cur_cmd = saved;
+    skip_separators(L, true);
+    words = stack_take(sp, &sp->words, mark, &n);
+    if (!at_kw(L, "do"))
+        return;
+    b = open_block(L, TFL_SH_BLOCK_FOR_BODY, TFL_SH_NONE, 2);
+    if (b != TFL_SH_NONE) {
+        sp->blocks[b].words = words;
+        sp->blocks[b].nwords = n;
+        sp->blocks[b].op = op;
+        sp->blocks[b].span = span_of(L, kw, kw + 3);
+    }
+    parse_list(L, mask | T_DONE);
+    close_block(L, b);
+    if (at_kw(L, "done"))
+        L->pos += 4;
+}
+
+/* One `pattern | pattern )` of a case; returns false when none is there. */
+static bool read_patterns(level *L, size_t *n)
+{
+    skip_blanks(L);
+    if (at(L, L->pos, '('))
+        L->pos++;
+    for (;;) {
+        tfl_sh_word w, *slot;
+        size_t at0;
+
+        skip_blanks(L);
+        at0 = L->pos;
+        read_word(L, W_NORMAL, &w);
+        if (L->pos > at0) {
+            slot = stack_push(L->sp, &L->sp->words);
+            if (slot) {
+                *slot = w;
+                (*n)++;
+            }
+        }
+        skip_blanks(L);
+        if (at(L, L->pos, '|')) {
+            L->pos++;
+            continue;
+        }
+        if (at(L, L->pos, ')')) {
+            L->pos++;
+            return true;
+        }
+        return false;
+    }
+}
+
+static void parse_case(level *L, unsigned mask, tfl_sh_op op)
+{
+    split *sp = L->sp;
+    size_t kw = L->pos;
+    uint32_t head = TFL_SH_NONE, saved = L->cur_cmd;
+    tfl_sh_word subject;
+
+    L->pos += 4;
+    L->cur_cmd = TFL_SH_NONE;
+    skip_blanks(L);
+    read_word(L, W_NORMAL, &subject);
+    skip_separators(L, false);
+    if (!at_kw(L, "in")) {
+        L->cur_cmd = saved;
+        return;
+    }
+    L->pos += 2;
+    while (!sp->oom) {
+        size_t mark = sp->words.len, n = 0, before;
+        tfl_sh_word *slot = stack_push(sp, &sp->words);
+        uint32_t b;
+
+        if (slot) {
+            *slot = subject;
+            n = 1;
+        }
+        skip_separators(L, false);
+        before = L->pos;
+        if (at_kw(L, "esac")) {
+            L->pos += 4;
+            sp->words.len = mark;
+            break;
+        }
+        if (!read_patterns(L, &n) || L->pos == before) {
+            sp->words.len = mark;
+            break;
+        }
+        L->cur_cmd = saved;
+        b = open_block(L, TFL_SH_BLOCK_CASE_ITEM, head, 0);
+        if (b != TFL_SH_NONE) {
+            const tfl_sh_word *w = stack_take(sp, &sp->words, mark, &n);
+
+            sp->blocks[b].words = w;
+            sp->blocks[b].nwords = n;
+            sp->blocks[b].span = span_of(L, kw, kw + 4);
+            if (head == TFL_SH_NONE) {
+                head = b;
+                sp->blocks[b].op = op;
+            }
+        } else {
+            sp->words.len = mark;
+        }
+        parse_list(L, mask | T_DSEMI | T_ESAC);
+        close_block(L, b);
+        L->cur_cmd = TFL_SH_NONE;
+        if (at(L, L->pos, ';')) /* ;; ;& ;;& */
+            L->pos += at(L, L->pos + 1, ';') && at(L, L->pos + 2, '&') ? 3 : 2;
+        else if (!at_kw(L, "esac"))
+            break;
+    }
+    L->cur_cmd = saved;
+}
+
+/* `name()` at the current position (a function definition)? Returns the
+ * length of the name. */
+static size_t at_funcdef(const level *L)
+{
+    size_t i = L->pos, e;
+
+    if (i >= L->n || !is_name_start(L->t[i]))
+        return 0;
+    while (i < L->n && (is_name_char(L->t[i]) || L->t[i] == '-'))
+        i++;
+    e = i;
+    while (i < L->n && is_blank(L->t[i]))
+        i++;
+    if (!at(L, i, '('))
+        return 0;
+    i++;
+    while (i < L->n && is_blank(L->t[i]))
+        i++;
+    return at(L, i, ')') ? e - L->pos : 0;
+}
+
+static void parse_function(level *L, unsigned mask, tfl_sh_op op,
+                           size_t namelen)
+{
+    split *sp = L->sp;
+    tfl_sh_word *name = tfl_arena_alloc(sp->a, sizeof *name);
+    size_t kw = L->pos;
+    uint32_t b, saved = L->cur_cmd;
+
+    if (!name) {
+        sp->oom = true;
+        return;
+    }
+    L->cur_cmd = TFL_SH_NONE;
+    read_word(L, W_NORMAL, name);
+    L->cur_cmd = saved;
+    (void)namelen;
+    skip_blanks(L);
+    if (at(L, L->pos, '(')) {
+        L->pos++;
+        skip_blanks(L);
+        if (at(L, L->pos, ')'))
+            L->pos++;
+    }
+    skip_separators(L, false);
+    b = open_block(L, TFL_SH_BLOCK_FUNCTION, TFL_SH_NONE, 0);
+    if (b != TFL_SH_NONE) {
+        sp->blocks[b].words = name;
+        sp->blocks[b].nwords = 1;
+        sp->blocks[b].op = op;
+        sp->blocks[b].span = span_of(L, kw, kw + name->raw_len);
+    }
+    if (L->pos < L->n && !is_meta(L->t[L->pos]))
+        parse_command(L, mask, TFL_SH_OP_NONE);
+    else if (at(L, L->pos, '('))
+        parse_command(L, mask, TFL_SH_OP_NONE);
+    close_block(L, b);
+}
+
+/* Past the nesting cap: a whole ( ... ) becomes one opaque command. */
+static void opaque_subshell(level *L, tfl_sh_op op, bool negated)
+{
+    split *sp = L->sp;
+    uint32_t ci = new_cmd(L, op, negated);
+    size_t s = L->pos;
+    bool unclosed = false;
+    tfl_sh_word *w = tfl_arena_alloc(sp->a, sizeof *w);
+
+    L->pos = skip_region(L, s, '(', ')', &unclosed);
+    sp->truncated = true;
+    if (!w || ci == TFL_SH_NONE) {
+        sp->oom = sp->oom || !w;
+        return;
+    }
+    w->raw = L->t + s;
+    w->raw_len = L->pos - s;
+    w->span = span_of(L, s, L->pos);
+    w->flags = TFL_SH_WORD_DEEP | (unclosed ? TFL_SH_WORD_OPEN : 0);
+    sp->cmds[ci].words = w;
+    sp->cmds[ci].nwords = 1;
+    sp->cmds[ci].arg0 = 1;
+    sp->cmds[ci].span = w->span;
+}
+
+static void parse_command(level *L, unsigned mask, tfl_sh_op op)
+{
+    bool negated = false, deep = L->depth + 1 >= TFL_SH_MAX_DEPTH;
+    size_t fn;
+    uint32_t b;
+
+    while (at_kw(L, "!")) {
+        negated = !negated;
+        L->pos++;
+        skip_blanks(L);
+    }
+    if (L->pos >= L->n ||
+        (is_meta(L->t[L->pos]) && L->t[L->pos] != '(' && !at_redir(L)))
+        return;
+    if (at(L, L->pos, '(') && deep) {
+        opaque_subshell(L, op, negated);
+        return;
+    }
+    if (deep) {
+        L->sp->truncated = true;
+        parse_simple(L, op, negated);
+        return;
+    }
+    L->depth++;
+    if (at(L, L->pos, '(')) {
+        b = block_list(L, TFL_SH_BLOCK_SUBSHELL, TFL_SH_NONE, 1, mask, T_RPAREN,
+                       NULL);
+        set_head_op(L, b, op);
+        if (at(L, L->pos, ')'))
+            L->pos++;
+    } else if (at_kw(L, "{")) {
+        b = block_list(L, TFL_SH_BLOCK_GROUP, TFL_SH_NONE, 1, mask, T_RBRACE,
+                       "}");
+        set_head_op(L, b, op);
+    } else if (at_kw(L, "if")) {
+        parse_if(L, mask, op);
+    } else if (at_kw(L, "while") || at_kw(L, "until")) {
+        parse_while(L, mask, op, at_kw(L, "until"));
+    } else if (at_kw(L, "for")) {
+        parse_for(L, mask, op);
+    } else if (at_kw(L, "case")) {
+        parse_case(L, mask, op);
+    } else if (at_kw(L, "function")) {
+        L->pos += 8;
+        skip_blanks(L);
+        parse_function(L, mask, op, 0);
+    } else if ((fn = at_funcdef(L)) != 0) {
+        parse_function(L, mask, op, fn);
+    } else {
+        L->depth--;
+        parse_simple(L, op, negated);
+        return;
+    }
+    L->depth--;
+    skip_redirs(L);
+}
+
+/* The terminator at the current position, as a T_* bit (0: none). */
+static unsigned terminator(const level *L)
+{
+    static const struct {
+        const char *kw;
+        unsigned bit;
+    } kws[] = {{"then", T_THEN}, {"elif", T_ELIF}, {"else", T_ELSE},
+               {"fi", T_FI},     {"do", T_DO},     {"done", T_DONE},
+               {"esac", T_ESAC}, {"}", T_RBRACE}};
+    size_t i;
+
+    if (at(L, L->pos, ')'))
+        return T_RPAREN;
+    if (at(L, L->pos, ';') && at(L, L->pos + 1, ';'))
+        return T_DSEMI;
+    if (at(L, L->pos, ';') && at(L, L->pos + 1, '&'))
+        return T_DSEMI;
+    for (i = 0; i < sizeof kws / sizeof kws[0]; i++)
+        if (at_kw(L, kws[i].kw))
+            return kws[i].bit;
+    return 0;
+}
+
+/* An operator between commands: consume it and return what it means. */
+static bool take_op(level *L, tfl_sh_op *op)
+{
+    const char *t = L->t + L->pos;
+    size_t left = L->n - L->pos;
+
+    if (t[0] == ';') {
+        L->pos += left > 1 && (t[1] == ';' || t[1] == '&') ? 2 : 1;
+        if (left > 2 && t[1] == ';' && t[2] == '&')
+            L->pos++;
+        *op = TFL_SH_OP_SEMI;
+    } else if (t[0] == '&' && left > 1 && t[1] == '&') {
+        L->pos += 2;
+        *op = TFL_SH_OP_AND;
+    } else if (t[0] == '&') {
+        L->pos++;
+        *op = TFL_SH_OP_BG;
+    } else if (t[0] == '|' && left > 1 && t[1] == '|') {
+        L->pos += 2;
+        *op = TFL_SH_OP_OR;
+    } else if (t[0] == '|') {
+        L->pos += left > 1 && t[1] == '&' ? 2 : 1;
+        *op = TFL_SH_OP_PIPE;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static void parse_list(level *L, unsigned mask)
+{
+    tfl_sh_op op = TFL_SH_OP_NONE;
+    bool have_prev = false;
+
+    while (!L->sp->oom) {
+        unsigned term;
+        size_t before;
+
+        skip_blanks(L);
+        if (L->pos >= L->n)
+            return;
+        before = L->pos;
+        term = terminator(L);
+        if (term & mask)
+            return;
+        if (at(L, L->pos, '\n')) {
+            take_newline(L);
+            if (have_prev && op == TFL_SH_OP_NONE)
+                op = TFL_SH_OP_NEWLINE;
+            continue;
+        }
+        if (at(L, L->pos, '#')) {
+            skip_comment(L);
+            continue;
+        }
+        if (term == T_RPAREN) { /* nobody waits for it */
+            L->pos++;
+            continue;
+        }
+        if (take_op(L, &op)) {
+            if (!have_prev && op != TFL_SH_OP_SEMI)
+                op = TFL_SH_OP_NONE;
+            continue;
+        }
+        parse_command(L, mask, have_prev ? op : TFL_SH_OP_NONE);
+        if (L->pos == before)
+            L->pos++; /* defensive: every turn consumes input */
+        have_prev = true;
+        op = TFL_SH_OP_NONE;
+    }
+}
+
+/* ---- public ----------------------------------------------------------- */
+
+int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
+                    const tfl_textmap *map, tfl_sh_script *out)
+{
+    split sp;
+    level L;
+
+    memset(out, 0, sizeof *out);
+    memset(&sp, 0, sizeof sp);
+    sp.a = arena;
+    sp.chars.size = 1;
+    sp.parts.size = sizeof(bpart);
+    sp.varps.size = sizeof(const tfl_sh_var *);
+    sp.words.size = sizeof(tfl_sh_word);
+    sp.assigns.size = sizeof(tfl_sh_assign);
+    sp.redirs.size = sizeof(tfl_sh_redir);
+    if (len > UINT32_MAX)
+        len = UINT32_MAX;
+    memset(&L, 0, sizeof L);
+    L.sp = &sp;
+    L.t = text ? text : "";
+    L.n = text ? len : 0;
+    L.map = map;
+    L.block = TFL_SH_NONE;
+    L.parent = TFL_SH_NONE;
+    L.cur_cmd = TFL_SH_NONE;
+    parse_list(&L, 0);
+    if (sp.oom)
+        return -1;
+    out->cmds = sp.cmds;
+    out->ncmds = sp.ncmds;
+    out->blocks = sp.blocks;
+    out->nblocks = sp.nblocks;
+    out->vars = sp.vars;
+    out->nvars = sp.nvars;
+    out->truncated = sp.truncated;
+    return 0;
+}
+
+const char *tfl_sh_cmd_name(const tfl_sh_cmd *c)
+{
+    return c->arg0 < c->nwords ? c->words[c->arg0].value : NULL;
+}
+
+size_t tfl_sh_cmd_nargs(const tfl_sh_cmd *c)
+{
+    return c->arg0 < c->nwords ? c->nwords - c->arg0 - 1 : 0;
+}
+
+const tfl_sh_word *tfl_sh_cmd_arg(const tfl_sh_cmd *c, size_t i)
+{
+    return i < tfl_sh_cmd_nargs(c) ? &c->words[c->arg0 + 1 + i] : NULL;
+}
+
+/* ---- fallbacks -------------------------------------------------------- */
+
+/* `[ -z "$X" ]`, `[[ -z $X ]]`, `test -z "$X"` (or -n): the name of X and
+ * the flag letter, or NULL. */
+static const char *empty_test(const tfl_sh_cmd *c, char *flag)
+{
+    const char *name = tfl_sh_cmd_name(c);
+    size_t n = tfl_sh_cmd_nargs(c), want;
+    const tfl_sh_word *f, *w;
+    const char *close = NULL;
+
+    if (!name || c->negated)
+        return NULL;
+    if (strcmp(name, "[") == 0)
+        want = 3, close = "]";
+    else if (strcmp(name, "[[") == 0)
+        want = 3, close = "]]";
+    else if (strcmp(name, "test") == 0)
+        want = 2;
+    else
+        return NULL;
+    if (n != want)
+        return NULL;
+    if (close && !word_is(tfl_sh_cmd_arg(c, 2), close))
+        return NULL;
+    f = tfl_sh_cmd_arg(c, 0);
+    w = tfl_sh_cmd_arg(c, 1);
+    if (!word_is(f, "-z") && !word_is(f, "-n"))
+        return NULL;
+    if (w->nparts != 1 || w->parts[0].kind != TFL_SH_PART_VAR ||
+        w->parts[0].var->op != TFL_SH_VAR_PLAIN)
+        return NULL;
+    *flag = f->value[1];
+    return w->parts[0].var->name;
+}
+
+/* `X=v` alone: its assignment of `name`, or NULL. */
+static const tfl_sh_assign *sets(const tfl_sh_cmd *c, const char *name)
+{
+    size_t i;
+
+    if (c->nwords != 0)
+        return NULL;
+    for (i = 0; i < c->nassigns; i++)
+        if (strcmp(c->assigns[i].name, name) == 0 && !c->assigns[i].append)
+            return &c->assigns[i];
+    return NULL;
+}
+
+static bool same_list(const tfl_sh_cmd *a, const tfl_sh_cmd *b)
+{
+    return a->block == b->block && a->nest == b->nest &&
+           a->parent == b->parent && a->depth == b->depth;
+}
+
+static int add_fallback(tfl_arena *arena, tfl_sh_fallback **out, size_t *n,
+                        size_t *cap, tfl_sh_fallback_kind kind,
+                        const char *name, const tfl_sh_word *value,
+                        tfl_span span, uint32_t cmd)
+{
+    tfl_sh_fallback *f = tfl_arena_push(arena, (void **)out, n, cap, sizeof *f);
+
+    if (!f)
+        return -1;
+    f->kind = kind;
+    f->name = name;
+    f->value = value;
+    f->span = span;
+    f->cmd = cmd;
+    return 0;
+}
+
+/* The condition block an IF_THEN block `b` belongs to. */
+static const tfl_sh_block *cond_of(const tfl_sh_script *s, size_t b)
+{
+    uint32_t head = s->blocks[b].head;
+
+    while (b-- > 0)
+        if (s->blocks[b].kind == TFL_SH_BLOCK_IF_COND &&
+            s->blocks[b].head == head)
+            return &s->blocks[b];
+    return NULL;
+}
+
+int tfl_sh_fallbacks(tfl_arena *arena, const tfl_sh_script *s,
+                     tfl_sh_fallback **out, size_t *n)
+{
+    size_t cap = 0, i;
+    int err = 0;
+
+    *out = NULL;
+    *n = 0;
+    for (i = 0; i < s->nvars && !err; i++) {
+        const tfl_sh_var *v = s->vars[i];
+
+        if (!v->colon || !v->arg ||
+            (v->op != TFL_SH_VAR_DEFAULT && v->op != TFL_SH_VAR_ASSIGN))
+            continue;
+        err = add_fallback(arena, out, n, &cap,
+                           v->op == TFL_SH_VAR_DEFAULT ? TFL_SH_FALLBACK_DEFAULT
+                                                       : TFL_SH_FALLBACK_ASSIGN,
+                           v->name, v->arg, v->span, v->cmd);
+    }
+    for (i = 1; i < s->ncmds && !err; i++) {
+        const tfl_sh_cmd *c = &s->cmds[i], *prev = &s->cmds[i - 1];
+        const tfl_sh_assign *a;
+        const char *name;
+        char flag;
+
+        if (!same_list(c, prev) || !(name = empty_test(prev, &flag)))
+            continue;
+        if ((flag == 'z' && c->op != TFL_SH_OP_AND) ||
+            (flag == 'n' && c->op != TFL_SH_OP_OR))
+            continue;
+        if ((a = sets(c, name)) != NULL)
+            err = add_fallback(arena, out, n, &cap, TFL_SH_FALLBACK_TEST, name,
+                               &a->value, a->span, (uint32_t)i);
+    }
+    for (i = 0; i < s->nblocks && !err; i++) {
+        const tfl_sh_block *b = &s->blocks[i], *cond;
+        const char *name;
+        char flag;
+        uint32_t k;
+
+        if (b->kind != TFL_SH_BLOCK_IF_THEN || !(cond = cond_of(s, i)) ||
+            cond->end_cmd != cond->first_cmd + 1 ||
+            !(name = empty_test(&s->cmds[cond->first_cmd], &flag)) ||
+            flag != 'z')
+            continue;
+        for (k = b->first_cmd; k < b->end_cmd && !err; k++) {
+            const tfl_sh_cmd *c = &s->cmds[k];
+            const tfl_sh_assign *a =
+                c->block == i && c->nest == s->cmds[cond->first_cmd].nest &&
+                        c->parent == s->cmds[cond->first_cmd].parent
+                    ? sets(c, name)
+                    : NULL;
+
+            if (a)
+                err = add_fallback(arena, out, n, &cap, TFL_SH_FALLBACK_IF,
+                                   name, &a->value, a->span, k);
+        }
+    }
+    return err;
+}
