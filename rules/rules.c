@@ -10,6 +10,12 @@
 
 static const tfl_rule *const all_rules[] = {
     &tfl_rule_parse_error,
+    &tfl_rule_undefined_var,
+    &tfl_rule_global_arg_out_of_scope,
+    &tfl_rule_arg_before_declaration,
+    &tfl_rule_arg_redeclared,
+    &tfl_rule_secret_in_arg_env,
+    &tfl_rule_unused_arg,
 };
 
 #define NRULES (sizeof all_rules / sizeof all_rules[0])

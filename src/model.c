@@ -668,6 +668,30 @@ int tfl_model_expand(const tfl_model *m, tfl_arena *arena, size_t instr,
     return tfl_expand_word(arena, text, len, m->doc->escape, &env, out);
 }
 
+const tfl_binding *tfl_model_declared_later(const tfl_model *m,
+                                            const tfl_use *u)
+{
+    const tfl_binding *b = *slot_of(m, u->name, strlen(u->name));
+    const tfl_binding *found = NULL;
+
+    /* Newest first: the last one seen is the nearest after the use. */
+    for (; b && (b->instr == SIZE_MAX || b->instr > u->instr); b = b->older)
+        if (b->instr != SIZE_MAX && b->stage == u->scope &&
+            (b->origin == TFL_ORIGIN_ARG || b->origin == TFL_ORIGIN_GLOBAL_ARG))
+            found = b;
+    return found;
+}
+
+const tfl_binding *tfl_model_global(const tfl_model *m, const char *name,
+                                    size_t len)
+{
+    const tfl_binding *b = *slot_of(m, name, len);
+
+    while (b && b->stage != TFL_SCOPE_GLOBAL)
+        b = b->older;
+    return b;
+}
+
 const char *tfl_origin_name(tfl_origin origin)
 {
     switch (origin) {

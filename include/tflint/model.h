@@ -156,6 +156,17 @@ const tfl_binding *tfl_model_lookup_part(const tfl_model *m, size_t instr,
 int tfl_model_expand(const tfl_model *m, tfl_arena *arena, size_t instr,
                      const char *text, size_t len, tfl_expansion *out);
 
+/*
+ * The ARG of the use's own scope declared by an instruction after the
+ * use's one (the use comes before its declaration), or NULL.
+ */
+const tfl_binding *tfl_model_declared_later(const tfl_model *m,
+                                            const tfl_use *u);
+
+/* The global ARG (or predefined platform ARG) called NAME, or NULL. */
+const tfl_binding *tfl_model_global(const tfl_model *m, const char *name,
+                                    size_t len);
+
 /* "ARG", "ENV", "global ARG", "predefined ARG", "proxy ARG" or "PATH". */
 const char *tfl_origin_name(tfl_origin origin);
 

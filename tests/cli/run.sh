@@ -102,7 +102,7 @@ for opt in --format -o --output --color --quiet --failure-threshold --ignore \
 done
 expect "--list-rules" 0 "$TFLINT" --list-rules
 has "--list-rules: header" "$tmp/out" "ID     NAME"
-has "--list-rules: TF100" "$tmp/out" "TF100  parse-error  error     DL1000"
+has "--list-rules: TF100" "$tmp/out" "TF100  parse-error "
 expect "--explain TF100" 0 "$TFLINT" --explain TF100
 has "--explain: title" "$tmp/out" "TF100 parse-error: "
 has "--explain: severity" "$tmp/out" "Severity: error (default)"
