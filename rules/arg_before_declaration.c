@@ -16,7 +16,8 @@ static void check(tfl_ctx *ctx)
         const tfl_use *u = &m->uses[i];
         const tfl_binding *later;
 
-        if (u->bind || !(later = tfl_model_declared_later(m, u)))
+        if (u->bind || u->malformed ||
+            !(later = tfl_model_declared_later(m, u)))
             continue;
         tfl_report(ctx, u->span,
                    "'$%s' is used before 'ARG %s' (line %u) declares it: "

@@ -1,7 +1,9 @@
 /*
  * TF507 arg-redeclared: the same ARG declared twice in one scope (a stage,
  * or the global scope) with two different defaults. A re-declaration
- * without a default is harmless (the value stays) and is not reported.
+ * without a default is harmless (the value stays) and is not reported,
+ * and neither is one whose default refers to the name itself
+ * (`ARG X=${X#linux/}`): that computes from the earlier value on purpose.
  */
 #include <string.h>
 
@@ -32,7 +34,8 @@ static void check(tfl_ctx *ctx)
     for (i = m ? m->first_doc : 0; m && i < m->nbindings; i++) {
         const tfl_binding *b = &m->bindings[i], *o;
 
-        if (!is_arg(b) || !b->raw_default || !(o = earlier_default(b)) ||
+        if (!is_arg(b) || !b->raw_default || b->self_ref ||
+            !(o = earlier_default(b)) ||
             strcmp(o->raw_default, b->raw_default) == 0)
             continue;
         tfl_report(ctx, b->name_span,

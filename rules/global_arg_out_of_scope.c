@@ -20,7 +20,7 @@ static void check(tfl_ctx *ctx)
         const char *where =
             u->shell ? "the shell sees it empty" : "it is empty here";
 
-        if (u->bind || u->scope == TFL_SCOPE_GLOBAL ||
+        if (u->bind || u->malformed || u->scope == TFL_SCOPE_GLOBAL ||
             tfl_model_declared_later(m, u))
             continue;
         g = tfl_model_global(m, u->name, strlen(u->name));

@@ -8,7 +8,9 @@
  * apt, PIP_* for pip, GOPROXY for go). ARGs with such well-known names are
  * not reported when a RUN can see them; other names are, since a script
  * reading a variable by itself cannot be seen from here (hence severity
- * info). BUILDKIT_* arguments are read by the builder and never reported.
+ * info). Re-declared platform ARGs (`ARG TARGETARCH`) are mostly there for
+ * scripts to read, so they too are reported only when no RUN follows.
+ * BUILDKIT_* arguments are read by the builder and never reported.
  */
 #include <string.h>
 
@@ -112,7 +114,9 @@ static void check(tfl_ctx *ctx)
         if (b->origin != TFL_ORIGIN_ARG || b->nuses ||
             strncmp(b->name, "BUILDKIT_", 9) == 0)
             continue;
-        if (tool_reads(b->name) && run_follows(m, b))
+        if ((tool_reads(b->name) ||
+             (b->inherits && b->inherits->origin == TFL_ORIGIN_PLATFORM)) &&
+            run_follows(m, b))
             continue;
         tfl_report(ctx, b->name_span,
                    "ARG %s (line %u) is never used: no later instruction of "

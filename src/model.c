@@ -227,8 +227,8 @@ static tfl_span place_span(const place *pl, uint32_t off, uint32_t len)
     return tfl_textmap_span(&pl->in->map, pl->base + off, len);
 }
 
-static void add_use(builder *bd, const lookup_ctx *lc, const char *name,
-                    tfl_span span, bool shell)
+static tfl_use *add_use(builder *bd, const lookup_ctx *lc, const char *name,
+                        tfl_span span, bool shell)
 {
     tfl_model *m = bd->m;
     tfl_binding *b;
@@ -238,7 +238,7 @@ static void add_use(builder *bd, const lookup_ctx *lc, const char *name,
                        sizeof *u);
     if (!u) {
         bd->oom = true;
-        return;
+        return NULL;
     }
     u->name = name;
     u->instr = lc->instr;
@@ -253,6 +253,40 @@ static void add_use(builder *bd, const lookup_ctx *lc, const char *name,
     u->bind = b;
     if (b)
         b->nuses++;
+    return u;
+}
+
+/* The modifier character after the name of a `${NAME...}` reference
+ * (':' skipped), or 0. */
+static char modifier(const char *text, const tfl_varref *r)
+{
+    const char *p = text + r->name_off + r->name_len;
+
+    if (text[r->off + 1] != '{' || p >= text + r->off + r->len - 1)
+        return 0;
+    if (*p == ':')
+        p++;
+    return *p;
+}
+
+/* Does the text of reference `i` take care of its name being unset? */
+static bool guarded(const char *text, const tfl_expansion *x, size_t i)
+{
+    const tfl_varref *r = &x->refs[i];
+    char c = modifier(text, r);
+    size_t j;
+
+    if (c == '-' || c == '+' || c == '?')
+        return true;
+    /* Nesting is checked for short lists only, to stay linear. */
+    for (j = 0; j < x->nrefs && x->nrefs <= 64; j++) {
+        const tfl_varref *o = &x->refs[j];
+
+        if (j != i && o->off < r->off && o->off + o->len >= r->off + r->len &&
+            strcmp(o->name, r->name) == 0 && modifier(text, o) == '+')
+            return true;
+    }
+    return false;
 }
 
 /*
@@ -276,10 +310,18 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
         bd->oom = true;
         return NULL;
     }
-    for (i = 0; i < x.nrefs; i++)
-        if (x.refs[i].name[0])
-            add_use(bd, lc, x.refs[i].name,
+    for (i = 0; i < x.nrefs; i++) {
+        tfl_use *u;
+
+        if (!x.refs[i].name[0])
+            continue;
+        u = add_use(bd, lc, x.refs[i].name,
                     place_span(pl, x.refs[i].off, x.refs[i].len), false);
+        if (!u)
+            return NULL;
+        u->guarded = guarded(text, &x, i);
+        u->malformed = rc != 0;
+    }
     if (rc == 0 && x.value)
         return tfl_arena_strndup(bd->a, x.value, x.len);
     return tfl_arena_strndup(bd->a, text, len);
@@ -463,7 +505,12 @@ static void do_arg_word(builder *bd, lookup_ctx *lc, const tfl_instr *in,
 
         b->raw_default = eq + 1;
         b->default_span = tfl_textmap_span(&in->map, pl.base, (uint32_t)dlen);
+        size_t first = bd->m->nuses, u;
+
         b->value = expand_at(bd, lc, &pl, eq + 1, dlen, false);
+        for (u = first; u < bd->m->nuses; u++)
+            if (strcmp(bd->m->uses[u].name, name) == 0)
+                b->self_ref = true;
     } else if (lc->scope != TFL_SCOPE_GLOBAL &&
                (g = resolve(bd->m, TFL_SCOPE_GLOBAL, instr, 0, name, nlen))) {
         b->inherits = g;
@@ -690,6 +737,22 @@ const tfl_binding *tfl_model_global(const tfl_model *m, const char *name,
     while (b && b->stage != TFL_SCOPE_GLOBAL)
         b = b->older;
     return b;
+}
+
+const tfl_stage *tfl_model_root(const tfl_model *m, size_t s)
+{
+    assert(s < m->nstages);
+    while (m->stages[s].parent >= 0)
+        s = (size_t)m->stages[s].parent;
+    return &m->stages[s];
+}
+
+const tfl_binding *tfl_model_any(const tfl_model *m, const char *name,
+                                 size_t len)
+{
+    const tfl_binding *b = *slot_of(m, name, len);
+
+    return b && b->instr != SIZE_MAX ? b : NULL;
 }
 
 const char *tfl_origin_name(tfl_origin origin)

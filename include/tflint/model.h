@@ -70,6 +70,7 @@ struct tfl_binding {
     /* A stage ARG without default that takes the value of this global. */
     const tfl_binding *inherits;
     const tfl_binding *older; /* the previous binding of the same name */
+    bool self_ref;            /* the default refers to the name itself */
     uint32_t nuses;           /* references that resolved to it */
 };
 
@@ -82,6 +83,10 @@ typedef struct tfl_use {
     tfl_span span;           /* `$NAME` or `${NAME...}` in the source */
     const tfl_binding *bind; /* what it resolves to; NULL when nothing */
     bool shell;              /* in RUN text, expanded by the shell */
+    /* `${NAME:-w}`, `${NAME+w}`, `${NAME:?m}` and the like, or inside the
+     * `${NAME:+...}` of the same name: the text handles an unset NAME */
+    bool guarded;
+    bool malformed; /* the word fails to expand: the build stops there */
 } tfl_use;
 
 typedef struct tfl_stage {
@@ -166,6 +171,13 @@ const tfl_binding *tfl_model_declared_later(const tfl_model *m,
 /* The global ARG (or predefined platform ARG) called NAME, or NULL. */
 const tfl_binding *tfl_model_global(const tfl_model *m, const char *name,
                                     size_t len);
+
+/* Stage `s`'s root: the stage its chain of FROM <stage> starts from. */
+const tfl_stage *tfl_model_root(const tfl_model *m, size_t s);
+
+/* The newest binding of NAME declared by the file in any scope, or NULL. */
+const tfl_binding *tfl_model_any(const tfl_model *m, const char *name,
+                                 size_t len);
 
 /* "ARG", "ENV", "global ARG", "predefined ARG", "proxy ARG" or "PATH". */
 const char *tfl_origin_name(tfl_origin origin);
