@@ -83,32 +83,39 @@ static bool tool_reads(const char *name)
     return false;
 }
 
-/* Is `anc` the stage `s` or one it is built from? */
-static bool descends(const tfl_model *m, int s, int anc)
+/*
+ * Per stage, the index of the last RUN in it or in any stage built from it
+ * (0 when none): descendants come later in the file, so one backward pass
+ * folds each stage into its parent.
+ */
+static size_t *last_runs(tfl_ctx *ctx, const tfl_model *m)
 {
-    while (s > anc)
-        s = m->stages[s].parent;
-    return s == anc;
-}
+    size_t *last = tfl_arena_alloc(ctx->arena, (m->nstages + 1) * sizeof *last);
+    size_t i, s;
 
-/* Does a RUN after `b`, in its stage or one built from it, see `b`? */
-static bool run_follows(const tfl_model *m, const tfl_binding *b)
-{
-    size_t i;
+    if (!last) {
+        ctx->oom = true;
+        return NULL;
+    }
+    for (i = 0; i < m->doc->ninstrs; i++)
+        if (m->doc->instrs[i].kind == TFL_RUN && m->scope_of[i] >= 0)
+            last[m->scope_of[i]] = i;
+    for (s = m->nstages; s-- > 0;) {
+        int p = m->stages[s].parent;
 
-    for (i = b->instr + 1; i < m->doc->ninstrs; i++)
-        if (m->doc->instrs[i].kind == TFL_RUN && m->scope_of[i] >= 0 &&
-            descends(m, m->scope_of[i], b->stage))
-            return true;
-    return false;
+        if (p >= 0 && last[s] > last[p])
+            last[p] = last[s];
+    }
+    return last;
 }
 
 static void check(tfl_ctx *ctx)
 {
     const tfl_model *m = tfl_ctx_model(ctx);
+    size_t *last = m ? last_runs(ctx, m) : NULL;
     size_t i;
 
-    for (i = m ? m->first_doc : 0; m && i < m->nbindings; i++) {
+    for (i = last ? m->first_doc : 0; last && i < m->nbindings; i++) {
         const tfl_binding *b = &m->bindings[i];
 
         if (b->origin != TFL_ORIGIN_ARG || b->nuses ||
@@ -116,7 +123,7 @@ static void check(tfl_ctx *ctx)
             continue;
         if ((tool_reads(b->name) ||
              (b->inherits && b->inherits->origin == TFL_ORIGIN_PLATFORM)) &&
-            run_follows(m, b))
+            last[b->stage] > b->instr)
             continue;
         tfl_report(ctx, b->name_span,
                    "ARG %s (line %u) is never used: no later instruction of "

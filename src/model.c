@@ -69,6 +69,9 @@ typedef struct builder {
     tfl_model *m;
     size_t ucap;
     bool oom;
+    /* stage names: index + 1 of the newest stage of each name, or 0 */
+    size_t *names;
+    size_t names_cap;
 } builder;
 
 /* What an expansion callback needs to resolve names. */
@@ -527,6 +530,17 @@ static void lower_in_place(char *s)
         *s = (char)tolower((unsigned char)*s);
 }
 
+/* The slot of stage name `name` in the builder's table. */
+static size_t *stage_slot(builder *bd, const char *name)
+{
+    size_t n = strlen(name), i = hash_name(name, n) & (bd->names_cap - 1);
+
+    while (bd->names[i] &&
+           strcmp(bd->m->stages[bd->names[i] - 1].name, name) != 0)
+        i = (i + 1) & (bd->names_cap - 1);
+    return &bd->names[i];
+}
+
 static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
                     size_t instr)
 {
@@ -557,9 +571,9 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
             return;
         }
         lower_in_place(img);
-        for (i = 0; i < m->nstages; i++)
-            if (m->stages[i].name && strcmp(m->stages[i].name, img) == 0)
-                st->parent = (int)i;
+        i = *stage_slot(bd, img);
+        if (i)
+            st->parent = (int)i - 1;
     }
     if (in->nargs >= 3 && strcasecmp(in->args[1].text, "as") == 0) {
         char *name =
@@ -570,6 +584,7 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
         }
         lower_in_place(name);
         st->name = name;
+        *stage_slot(bd, name) = m->nstages + 1;
     }
     m->nstages++;
 }
@@ -624,7 +639,7 @@ static void do_instr(builder *bd, size_t i)
 
 int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
 {
-    builder bd = {arena, out, 0, false};
+    builder bd = {arena, out, 0, false, NULL, 16};
     size_t nb = count_bindings(doc), nfrom = 0, i;
 
     memset(out, 0, sizeof *out);
@@ -634,11 +649,15 @@ int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
     for (out->table_cap = 16; out->table_cap < 2 * nb;)
         out->table_cap *= 2;
     out->table = tfl_arena_alloc(arena, out->table_cap * sizeof *out->table);
+    while (bd.names_cap < 2 * nfrom)
+        bd.names_cap *= 2;
+    bd.names = tfl_arena_alloc(arena, bd.names_cap * sizeof *bd.names);
     out->bindings = tfl_arena_alloc(arena, nb * sizeof *out->bindings);
     out->stages = tfl_arena_alloc(arena, (nfrom + 1) * sizeof *out->stages);
     out->scope_of =
         tfl_arena_alloc(arena, (doc->ninstrs + 1) * sizeof *out->scope_of);
-    if (!out->table || !out->bindings || !out->stages || !out->scope_of)
+    if (!out->table || !out->bindings || !out->stages || !out->scope_of ||
+        !bd.names)
         return -1;
 
     add_predefined(&bd);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tflint/buf.h"
 #include "tflint/model.h"
 
 typedef struct fixture {
@@ -306,7 +307,7 @@ static void test_model_uses(void **state)
     assert_string_equal(u->name, "NAME");
     assert_false(u->shell);
     assert_int_equal(u->span.start, strstr(text, "=$NAME") + 1 - text);
-    assert_int_equal(look(f, 5, "NAME")->nuses, 3);
+    assert_int_equal(look(f, 4, "NAME")->nuses, 3);
     release(f);
 }
 
@@ -343,6 +344,31 @@ static void test_model_hostile(void **state)
     release(f);
 }
 
+/* A long chain of stages and many bindings of one name: lookups through
+ * the whole ancestry still find the root's value. */
+static void test_model_long_chains(void **state)
+{
+    tfl_buf b;
+    fixture *f;
+    int i;
+
+    (void)state;
+    tfl_buf_init(&b, 1 << 22);
+    tfl_buf_printf(&b, "FROM alpine AS s0\nARG ROOT=r\n");
+    for (i = 1; i < 3000; i++)
+        tfl_buf_printf(&b, "FROM s%d AS s%d\nARG V=%d\n", i - 1, i, i);
+    tfl_buf_printf(&b, "RUN echo $ROOT $V\n");
+    assert_false(b.failed);
+    f = build(b.data);
+    assert_int_equal(f->m.nstages, 3000);
+    assert_int_equal(f->m.stages[2999].parent, 2998);
+    assert_string_equal(value_at(f, f->doc.ninstrs - 1, "ROOT"), "r");
+    assert_string_equal(value_at(f, f->doc.ninstrs - 1, "V"), "2999");
+    assert_int_equal(f->m.uses[f->m.nuses - 2].bind->stage, 0);
+    release(f);
+    tfl_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_model_uses),
         cmocka_unit_test(test_model_heredoc_uses),
         cmocka_unit_test(test_model_hostile),
+        cmocka_unit_test(test_model_long_chains),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
