@@ -118,7 +118,7 @@ static void check(tfl_ctx *ctx)
     for (i = last ? m->first_doc : 0; last && i < m->nbindings; i++) {
         const tfl_binding *b = &m->bindings[i];
 
-        if (b->origin != TFL_ORIGIN_ARG || b->nuses ||
+        if (b->origin != TFL_ORIGIN_ARG || b->nuses || !b->name_len ||
             strncmp(b->name, "BUILDKIT_", 9) == 0)
             continue;
         if ((tool_reads(b->name) ||
