@@ -27,13 +27,14 @@ static void check(tfl_ctx *ctx)
     }
 }
 
+static const char *const no_aliases[] = {NULL};
 static const char *const tags[] = {"dockerfile", "build-args", "correctness",
                                    NULL};
 
 const tfl_rule tfl_rule_arg_before_declaration = {
     .id = "TF502",
     .name = "arg-before-declaration",
-    .aliases = NULL,
+    .aliases = no_aliases,
     .severity = TFL_SEV_WARNING,
     .summary = "An ARG is used on a line before the ARG that declares it",
     .rationale =

@@ -46,13 +46,14 @@ static void check(tfl_ctx *ctx)
     }
 }
 
+static const char *const no_aliases[] = {NULL};
 static const char *const tags[] = {"dockerfile", "build-args",
                                    "maintainability", NULL};
 
 const tfl_rule tfl_rule_arg_redeclared = {
     .id = "TF507",
     .name = "arg-redeclared",
-    .aliases = NULL,
+    .aliases = no_aliases,
     .severity = TFL_SEV_WARNING,
     .summary = "An ARG is declared twice in one stage with different defaults",
     .rationale =

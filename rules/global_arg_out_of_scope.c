@@ -41,13 +41,14 @@ static void check(tfl_ctx *ctx)
     }
 }
 
+static const char *const no_aliases[] = {NULL};
 static const char *const tags[] = {"dockerfile", "build-args", "correctness",
                                    NULL};
 
 const tfl_rule tfl_rule_global_arg_out_of_scope = {
     .id = "TF501",
     .name = "global-arg-out-of-scope",
-    .aliases = NULL,
+    .aliases = no_aliases,
     .severity = TFL_SEV_WARNING,
     .summary = "A global ARG is used in a stage that does not re-declare it",
     .rationale =

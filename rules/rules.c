@@ -9,13 +9,25 @@
 #include "rules.h"
 
 static const tfl_rule *const all_rules[] = {
-    &tfl_rule_parse_error,
-    &tfl_rule_undefined_var,
-    &tfl_rule_global_arg_out_of_scope,
-    &tfl_rule_arg_before_declaration,
-    &tfl_rule_arg_redeclared,
-    &tfl_rule_secret_in_arg_env,
-    &tfl_rule_unused_arg,
+    &tfl_rule_parse_error,           /* TF100 */
+    &tfl_rule_inline_comment,        /* TF101 */
+    &tfl_rule_empty_continuation,    /* TF102 */
+    &tfl_rule_malformed_json,        /* TF103 */
+    &tfl_rule_json_args_recommended, /* TF104 */
+    &tfl_rule_instruction_casing,    /* TF105 */
+    &tfl_rule_maintainer_deprecated, /* TF106 */
+    &tfl_rule_stage_name,            /* TF107 */
+    &tfl_rule_multiple_instructions, /* TF108 */
+    &tfl_rule_workdir_relative,      /* TF109 */
+    &tfl_rule_legacy_key_value,      /* TF110 */
+    &tfl_rule_image_tag,             /* TF111 */
+
+    &tfl_rule_undefined_var,           /* TF500 */
+    &tfl_rule_global_arg_out_of_scope, /* TF501 */
+    &tfl_rule_arg_before_declaration,  /* TF502 */
+    &tfl_rule_arg_redeclared,          /* TF507 */
+    &tfl_rule_secret_in_arg_env,       /* TF508 */
+    &tfl_rule_unused_arg,              /* TF509 */
 };
 
 #define NRULES (sizeof all_rules / sizeof all_rules[0])

@@ -1,11 +1,31 @@
-/* The rule records defined under rules/, one per file. */
+/*
+ * The rule records defined under rules/, one per file, and the few helpers
+ * several rules share (rules/common.c): the stages of a document, the text
+ * of an instruction as the builder sees it, and short quoted values for
+ * messages.
+ */
 #ifndef TFL_RULES_H
 #define TFL_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "tflint/engine.h"
 #include "tflint/rule.h"
 
-extern const tfl_rule tfl_rule_parse_error; /* TF100 */
+extern const tfl_rule tfl_rule_parse_error;           /* TF100 */
+extern const tfl_rule tfl_rule_inline_comment;        /* TF101 */
+extern const tfl_rule tfl_rule_empty_continuation;    /* TF102 */
+extern const tfl_rule tfl_rule_malformed_json;        /* TF103 */
+extern const tfl_rule tfl_rule_json_args_recommended; /* TF104 */
+extern const tfl_rule tfl_rule_instruction_casing;    /* TF105 */
+extern const tfl_rule tfl_rule_maintainer_deprecated; /* TF106 */
+extern const tfl_rule tfl_rule_stage_name;            /* TF107 */
+extern const tfl_rule tfl_rule_multiple_instructions; /* TF108 */
+extern const tfl_rule tfl_rule_workdir_relative;      /* TF109 */
+extern const tfl_rule tfl_rule_legacy_key_value;      /* TF110 */
+extern const tfl_rule tfl_rule_image_tag;             /* TF111 */
 
 extern const tfl_rule tfl_rule_undefined_var;           /* TF500 */
 extern const tfl_rule tfl_rule_global_arg_out_of_scope; /* TF501 */
@@ -13,5 +33,56 @@ extern const tfl_rule tfl_rule_arg_before_declaration;  /* TF502 */
 extern const tfl_rule tfl_rule_arg_redeclared;          /* TF507 */
 extern const tfl_rule tfl_rule_secret_in_arg_env;       /* TF508 */
 extern const tfl_rule tfl_rule_unused_arg;              /* TF509 */
+
+/* One build stage: a FROM and the instructions up to the next FROM. */
+typedef struct tfl_stage {
+    const tfl_instr *from;
+    size_t first, end;    /* doc->instrs indexes: the FROM, one past last */
+    const tfl_word *name; /* the word after AS, or NULL */
+    long parent;          /* the earlier stage FROM names, or -1 */
+    long first_named;     /* first stage with this name (maybe this one),
+                             -1 when unnamed */
+} tfl_stage;
+
+/* The stages of a document, with a hash of their names (compared
+ * without regard to case, as the builder does). */
+typedef struct tfl_stages {
+    tfl_stage *v;
+    size_t n;
+    uint32_t *slots; /* stage index + 1 of the latest stage per name */
+    size_t mask;     /* number of slots - 1 */
+} tfl_stages;
+
+/*
+ * The stages of ctx->doc in order, from ctx->arena (zero stages when the
+ * file has no FROM). A stage's parent is the latest earlier stage whose
+ * name equals the FROM image, as the builder resolves it. Linear in the
+ * size of the document. Returns 0, or -1 when memory runs out (then
+ * ctx->oom is set).
+ */
+int tfl_stages_get(tfl_ctx *ctx, tfl_stages *out);
+
+/* The latest stage called `name` (any case), or -1. */
+long tfl_stages_find(const tfl_stages *t, const char *name);
+
+/* The stage name word of FROM instruction `in` (`FROM img AS name`), or
+ * NULL. */
+const tfl_word *tfl_from_name(const tfl_instr *in);
+
+/* Offset in `in->line` of the byte at source offset `src_off`, or
+ * UINT32_MAX when that byte is not part of the joined text. */
+uint32_t tfl_line_offset(const tfl_instr *in, uint32_t src_off);
+
+/*
+ * `len` bytes of `s` for a message: control characters shown as spaces,
+ * cut to about `max` bytes with "..." at a character boundary. From
+ * ctx->arena; "" when memory runs out (ctx->oom is set).
+ */
+const char *tfl_clip(tfl_ctx *ctx, const char *s, size_t len, size_t max);
+
+/* Is `s` all lower case / all upper case (ASCII letters; other bytes
+ * ignored)? */
+bool tfl_is_lower(const char *s, size_t len);
+bool tfl_is_upper(const char *s, size_t len);
 
 #endif

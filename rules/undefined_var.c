@@ -49,7 +49,7 @@ static const tfl_binding *elsewhere(const tfl_model *m, const tfl_use *u)
 
 static void check_stage_use(tfl_ctx *ctx, const tfl_model *m, const tfl_use *u)
 {
-    const tfl_stage *root = tfl_model_root(m, (size_t)u->scope);
+    const tfl_model_stage *root = tfl_model_root(m, (size_t)u->scope);
     const tfl_binding *other = elsewhere(m, u);
 
     if (tfl_model_global(m, u->name, strlen(u->name)))

@@ -132,13 +132,14 @@ static void check(tfl_ctx *ctx)
     }
 }
 
+static const char *const no_aliases[] = {NULL};
 static const char *const tags[] = {"dockerfile", "build-args",
                                    "maintainability", NULL};
 
 const tfl_rule tfl_rule_unused_arg = {
     .id = "TF509",
     .name = "unused-arg",
-    .aliases = NULL,
+    .aliases = no_aliases,
     .severity = TFL_SEV_INFO,
     .summary = "A stage ARG is never used",
     .rationale =

@@ -97,23 +97,28 @@ void tfl_buf_printf(tfl_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* Copy the UTF-8 sequence at s, or U+FFFD for one invalid byte; returns
+ * the bytes consumed. */
+static size_t put_utf8(tfl_buf *b, const char *s, size_t len)
+{
+    size_t n = tfl_utf8_valid_len(s, len);
+
+    if (n == 0) {
+        tfl_buf_puts(b, "\xEF\xBF\xBD");
+        return 1;
+    }
+    tfl_buf_put(b, s, n);
+    return n;
+}
+
 void tfl_buf_json_str(tfl_buf *b, const char *s, size_t len)
 {
     size_t i = 0;
 
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
-        size_t n;
-
         if (c >= 0x80) {
-            n = tfl_utf8_valid_len(s + i, len - i);
-            if (n == 0) {
-                tfl_buf_puts(b, "\xEF\xBF\xBD"); /* U+FFFD */
-                i++;
-            } else {
-                tfl_buf_put(b, s + i, n);
-                i += n;
-            }
+            i += put_utf8(b, s + i, len - i);
             continue;
         }
         switch (c) {
@@ -148,17 +153,8 @@ void tfl_buf_xml_str(tfl_buf *b, const char *s, size_t len)
 
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
-        size_t n;
-
         if (c >= 0x80) {
-            n = tfl_utf8_valid_len(s + i, len - i);
-            if (n == 0) {
-                tfl_buf_puts(b, "\xEF\xBF\xBD");
-                i++;
-            } else {
-                tfl_buf_put(b, s + i, n);
-                i += n;
-            }
+            i += put_utf8(b, s + i, len - i);
             continue;
         }
         switch (c) {

@@ -178,12 +178,14 @@ void tfl_finding_fix(tfl_ctx *ctx, tfl_finding *f, tfl_span span,
 
 /* --- Suppression ---------------------------------------------------------- */
 
-/* Does the comma-separated list [s, end) name `rule`? "all" names every
- * rule. */
-static bool list_names(const char *s, const char *end, const tfl_rule *rule)
+/* Mark in `skip` (one byte per rule index) every rule the
+ * comma-separated list [s, end) names; "all" names every rule. */
+static void mark_list(const char *s, const char *end, unsigned char *skip,
+                      size_t nrules)
 {
     while (s < end) {
         const char *e = s;
+        const tfl_rule *r;
         char name[64];
         size_t n;
 
@@ -197,12 +199,13 @@ static bool list_names(const char *s, const char *end, const tfl_rule *rule)
         if (n && n < sizeof name) {
             memcpy(name, s, n);
             name[n] = '\0';
-            if (strcmp(name, "all") == 0 || tfl_rule_lookup(name) == rule)
-                return true;
+            if (strcmp(name, "all") == 0)
+                memset(skip, 1, nrules);
+            else if ((r = tfl_rule_lookup(name)) != NULL)
+                skip[tfl_rule_index(r)] = 1;
         }
         s = e + 1;
     }
-    return false;
 }
 
 /* Skip `word` and the blanks after it at *p; false when absent. */
@@ -219,30 +222,25 @@ static bool eat(const char **p, const char *end, const char *word)
 }
 
 /*
- * Does comment text `c` suppress `rule`? `global` selects file-wide
- * pragmas; otherwise instruction pragmas are matched.
+ * Mark the rules comment `c` suppresses. `global` selects file-wide
+ * pragmas (`tflint global ignore=`); otherwise the pragmas that apply to
+ * the next instruction (`tflint ignore=`, `check=skip=`).
  */
-static bool pragma_suppresses(const tfl_comment *c, const tfl_rule *rule,
-                              bool global)
+static void mark_pragma(const tfl_comment *c, bool global, unsigned char *skip,
+                        size_t nrules)
 {
     const char *p = c->text, *end = c->text + c->len, *list_end;
 
     if (!eat(&p, end, "tflint") && !eat(&p, end, "hadolint")) {
-        /* BuildKit per-instruction form: check=skip=A,B (text after the
-         * first space ignored). */
+        /* BuildKit per-instruction form: text after the first space is
+         * ignored. */
         if (global || !eat(&p, end, "check=skip="))
-            return false;
+            return;
     } else {
-        if (eat(&p, end, "global")) {
-            if (!global)
-                return false;
-        } else if (global) {
-            return false;
-        }
-        if (!eat(&p, end, "ignore"))
-            return false;
-        if (p >= end || *p != '=')
-            return false;
+        if (eat(&p, end, "global") != global)
+            return;
+        if (!eat(&p, end, "ignore") || p >= end || *p != '=')
+            return;
         p++;
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
@@ -250,11 +248,13 @@ static bool pragma_suppresses(const tfl_comment *c, const tfl_rule *rule,
     list_end = p;
     while (list_end < end && *list_end != ' ' && *list_end != '\t')
         list_end++;
-    return list_names(p, list_end, rule);
+    mark_list(p, list_end, skip, nrules);
 }
 
-/* File-level `# check=skip=...` directive (options separated by ';'). */
-static bool directive_skips(const tfl_doc *doc, const tfl_rule *rule)
+/* Mark the rules skipped by the file-level `# check=skip=...` directive
+ * (options separated by ';') and by global pragmas anywhere. */
+static void mark_file_skips(const tfl_doc *doc, unsigned char *skip,
+                            size_t nrules)
 {
     size_t i;
 
@@ -271,13 +271,13 @@ static bool directive_skips(const tfl_doc *doc, const tfl_rule *rule)
                 e = end;
             while (p < e && isspace((unsigned char)*p))
                 p++;
-            if ((size_t)(e - p) > 5 && strncmp(p, "skip=", 5) == 0 &&
-                list_names(p + 5, e, rule))
-                return true;
+            if ((size_t)(e - p) > 5 && strncmp(p, "skip=", 5) == 0)
+                mark_list(p + 5, e, skip, nrules);
             p = e + 1;
         }
     }
-    return false;
+    for (i = 0; i < doc->ncomments; i++)
+        mark_pragma(&doc->comments[i], true, skip, nrules);
 }
 
 /* The instruction whose span holds `off`, or NULL. */
@@ -300,23 +300,39 @@ static const tfl_instr *instr_at(const tfl_doc *doc, uint32_t off)
     return NULL;
 }
 
-static bool suppressed(const tfl_doc *doc, const tfl_finding *f)
+/*
+ * Drop suppressed findings from the sorted array `f`, keeping order;
+ * returns how many remain. Each comment is read once: the file's skips up
+ * front, an instruction's pragmas when its first finding comes (findings of
+ * one instruction are adjacent once sorted). -1 when memory runs out.
+ */
+static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
 {
-    const tfl_instr *in;
-    size_t i;
+    size_t nrules, i, k, kept = 0;
+    unsigned char *file_skip, *instr_skip;
+    const tfl_instr *cur = NULL;
 
-    if (directive_skips(doc, f->rule))
-        return true;
-    for (i = 0; i < doc->ncomments; i++)
-        if (pragma_suppresses(&doc->comments[i], f->rule, true))
-            return true;
-    in = instr_at(doc, f->span.start);
-    if (!in)
-        return false;
-    for (i = 0; i < in->ncomments; i++)
-        if (pragma_suppresses(&in->comments[i], f->rule, false))
-            return true;
-    return false;
+    tfl_rules(&nrules);
+    file_skip = calloc(nrules ? nrules * 2 : 2, 1);
+    if (!file_skip)
+        return -1;
+    instr_skip = file_skip + nrules;
+    mark_file_skips(doc, file_skip, nrules);
+    for (i = 0; i < n; i++) {
+        const tfl_instr *in = instr_at(doc, f[i].span.start);
+        size_t r = tfl_rule_index(f[i].rule);
+
+        if (in != cur) {
+            cur = in;
+            memset(instr_skip, 0, nrules);
+            for (k = 0; in && k < in->ncomments; k++)
+                mark_pragma(&in->comments[k], false, instr_skip, nrules);
+        }
+        if (!file_skip[r] && !instr_skip[r])
+            f[kept++] = f[i];
+    }
+    free(file_skip);
+    return (long)kept;
 }
 
 static int cmp_findings(const void *pa, const void *pb)
@@ -340,7 +356,8 @@ int tfl_lint_buffer(const tfl_config *cfg, const char *path, const char *data,
                     size_t len, tfl_result *out)
 {
     const tfl_rule *const *rules;
-    size_t nrules, i, kept = 0;
+    size_t nrules, i, kept;
+    long nkept;
     tfl_ctx ctx;
     char *copy;
 
@@ -350,8 +367,9 @@ int tfl_lint_buffer(const tfl_config *cfg, const char *path, const char *data,
     path = tfl_arena_strndup(&out->arena, path, strlen(path));
     if (!copy || !path)
         goto oom;
+    /* The bytes must be in place before the source is indexed. */
     if (len)
-        memcpy(copy, data, len); /* before indexing: the index reads it */
+        memcpy(copy, data, len);
     if (tfl_source_init(&out->src, &out->arena, path, copy, len) != 0)
         goto oom;
     if (tfl_parse(&out->arena, &out->src, &out->doc) != 0)
@@ -372,11 +390,12 @@ int tfl_lint_buffer(const tfl_config *cfg, const char *path, const char *data,
     if (ctx.oom)
         goto oom;
 
-    for (i = 0; i < ctx.nfindings; i++)
-        if (!suppressed(&out->doc, &ctx.findings[i]))
-            ctx.findings[kept++] = ctx.findings[i];
-    if (kept)
-        qsort(ctx.findings, kept, sizeof *ctx.findings, cmp_findings);
+    if (ctx.nfindings)
+        qsort(ctx.findings, ctx.nfindings, sizeof *ctx.findings, cmp_findings);
+    nkept = drop_suppressed(&out->doc, ctx.findings, ctx.nfindings);
+    if (nkept < 0)
+        goto oom;
+    kept = (size_t)nkept;
     out->findings = ctx.findings;
     out->nfindings = kept;
     out->worst = TFL_SEV_NONE;

@@ -545,7 +545,7 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
                     size_t instr)
 {
     tfl_model *m = bd->m;
-    tfl_stage *st = &m->stages[m->nstages];
+    tfl_model_stage *st = &m->stages[m->nstages];
     size_t i;
 
     st->index = m->nstages;
@@ -758,7 +758,7 @@ const tfl_binding *tfl_model_global(const tfl_model *m, const char *name,
     return b;
 }
 
-const tfl_stage *tfl_model_root(const tfl_model *m, size_t s)
+const tfl_model_stage *tfl_model_root(const tfl_model *m, size_t s)
 {
     assert(s < m->nstages);
     while (m->stages[s].parent >= 0)

@@ -89,7 +89,7 @@ typedef struct tfl_use {
     bool malformed; /* the word fails to expand: the build stops there */
 } tfl_use;
 
-typedef struct tfl_stage {
+typedef struct tfl_model_stage {
     size_t index;
     size_t from_instr; /* index of the FROM in doc->instrs */
     size_t end_instr;  /* one past the stage's last instruction */
@@ -98,13 +98,13 @@ typedef struct tfl_stage {
     const tfl_word *image;      /* the raw reference, NULL when missing */
     const char *image_expanded; /* NULL when the expansion failed */
     int parent;                 /* the earlier stage FROM names, or -1 */
-} tfl_stage;
+} tfl_model_stage;
 
 typedef struct tfl_model tfl_model;
 
 struct tfl_model {
     const tfl_doc *doc;
-    tfl_stage *stages;
+    tfl_model_stage *stages;
     size_t nstages;
     size_t final_stage;    /* meaningful when nstages > 0 */
     int *scope_of;         /* per instruction: the scope its words expand in */
@@ -173,7 +173,7 @@ const tfl_binding *tfl_model_global(const tfl_model *m, const char *name,
                                     size_t len);
 
 /* Stage `s`'s root: the stage its chain of FROM <stage> starts from. */
-const tfl_stage *tfl_model_root(const tfl_model *m, size_t s);
+const tfl_model_stage *tfl_model_root(const tfl_model *m, size_t s);
 
 /* The newest binding of NAME declared by the file in any scope, or NULL. */
 const tfl_binding *tfl_model_any(const tfl_model *m, const char *name,

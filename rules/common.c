@@ -1,0 +1,162 @@
+/*
+ * Helpers shared by the rules: the stage table several rules walk (to
+ * follow `FROM <stage>` to its parent), translation from source offsets
+ * back into an instruction's joined text, and shortened values for
+ * messages. Nothing here reports; the rules decide what to say.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rules.h"
+
+const tfl_word *tfl_from_name(const tfl_instr *in)
+{
+    if (in->kind != TFL_FROM || in->nargs != 3 ||
+        strcasecmp(in->args[1].text, "as") != 0)
+        return NULL;
+    return &in->args[2];
+}
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++)
+        h = (h ^ (uint32_t)tolower((unsigned char)*s)) * 16777619u;
+    return h;
+}
+
+/* The slot for `name`: the one holding it, or the empty one where it
+ * belongs. */
+static uint32_t *slot_of(const tfl_stages *t, const char *name)
+{
+    size_t i = name_hash(name) & t->mask;
+
+    while (t->slots[i] &&
+           strcasecmp(t->v[t->slots[i] - 1].name->text, name) != 0)
+        i = (i + 1) & t->mask;
+    return &t->slots[i];
+}
+
+long tfl_stages_find(const tfl_stages *t, const char *name)
+{
+    uint32_t *slot;
+
+    if (!t->slots)
+        return -1;
+    slot = slot_of(t, name);
+    return *slot ? (long)*slot - 1 : -1;
+}
+
+static void add_stage(tfl_stages *t, const tfl_instr *in, size_t i)
+{
+    tfl_stage *st = &t->v[t->n];
+    uint32_t *slot;
+
+    st->from = in;
+    st->first = i;
+    st->end = i + 1;
+    st->name = tfl_from_name(in);
+    st->parent = in->nargs ? tfl_stages_find(t, in->args[0].text) : -1;
+    st->first_named = -1;
+    if (st->name) {
+        slot = slot_of(t, st->name->text);
+        st->first_named = *slot ? t->v[*slot - 1].first_named : (long)t->n;
+        *slot = (uint32_t)t->n + 1;
+    }
+    t->n++;
+}
+
+int tfl_stages_get(tfl_ctx *ctx, tfl_stages *out)
+{
+    const tfl_doc *doc = ctx->doc;
+    size_t i, count = 0, nslots = 8;
+
+    memset(out, 0, sizeof *out);
+    for (i = 0; i < doc->ninstrs; i++)
+        if (doc->instrs[i].kind == TFL_FROM)
+            count++;
+    if (count == 0)
+        return 0;
+    if (count >= UINT32_MAX / 4) {
+        ctx->oom = true;
+        return -1;
+    }
+    while (nslots < 2 * count)
+        nslots *= 2;
+    out->v = tfl_arena_alloc(ctx->arena, count * sizeof *out->v);
+    out->slots = tfl_arena_alloc(ctx->arena, nslots * sizeof *out->slots);
+    if (!out->v || !out->slots) {
+        ctx->oom = true;
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    out->mask = nslots - 1;
+
+    for (i = 0; i < doc->ninstrs; i++) {
+        if (doc->instrs[i].kind == TFL_FROM)
+            add_stage(out, &doc->instrs[i], i);
+        else if (out->n)
+            out->v[out->n - 1].end = i + 1;
+    }
+    return 0;
+}
+
+uint32_t tfl_line_offset(const tfl_instr *in, uint32_t src_off)
+{
+    size_t i;
+
+    for (i = 0; i < in->map.npieces; i++) {
+        const tfl_piece *p = &in->map.pieces[i];
+
+        if (src_off >= p->src_off && src_off < p->src_off + p->len)
+            return p->text_off + (src_off - p->src_off);
+    }
+    return UINT32_MAX;
+}
+
+const char *tfl_clip(tfl_ctx *ctx, const char *s, size_t len, size_t max)
+{
+    char *out;
+    size_t i, n = len;
+
+    if (n > max) {
+        n = max;
+        /* Do not cut a UTF-8 sequence. */
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    out = tfl_arena_alloc(ctx->arena, n + 4);
+    if (!out) {
+        ctx->oom = true;
+        return "";
+    }
+    for (i = 0; i < n; i++)
+        out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i];
+    if (n < len)
+        memcpy(out + n, "...", 4);
+    else
+        out[n] = '\0';
+    return out;
+}
+
+bool tfl_is_lower(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        if (isupper((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+bool tfl_is_upper(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        if (islower((unsigned char)s[i]))
+            return false;
+    return true;
+}

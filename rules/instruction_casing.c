@@ -1,0 +1,152 @@
+/*
+ * TF105 instruction-casing: keywords are case-insensitive, but a file that
+ * mixes `RUN` and `run` reads badly. Three checks, counted as BuildKit
+ * counts them:
+ *
+ *  - the majority: keywords of the instructions from the first FROM on
+ *    (global ARGs are not counted) are tallied as all-lower or all-upper;
+ *    mixed spellings count for neither. Lower case wins only with strictly
+ *    more votes. Every keyword not in the majority's case is reported,
+ *    global ARGs included, with an exact fix;
+ *  - `AS` cased unlike its FROM, when the FROM is all-lower or all-upper;
+ *  - a stage name that is not all lower case (the builder lower-cases it).
+ *
+ * An ONBUILD counts as ONBUILD; its trigger's keyword is not judged.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "rules.h"
+
+/* `w` re-cased, from the arena. */
+static const char *recase(tfl_ctx *ctx, const tfl_word *w, bool upper)
+{
+    char *s = tfl_arena_strndup(ctx->arena, w->text, w->len);
+    size_t i;
+
+    if (!s) {
+        ctx->oom = true;
+        return "";
+    }
+    for (i = 0; i < w->len; i++)
+        s[i] = (char)(upper ? toupper((unsigned char)s[i])
+                            : tolower((unsigned char)s[i]));
+    return s;
+}
+
+static void keyword(tfl_ctx *ctx, const tfl_instr *in, bool lower)
+{
+    const tfl_word *k = &in->keyword;
+    const char *want, *majority = lower ? "lower" : "upper";
+    tfl_finding *f;
+
+    if (lower ? tfl_is_lower(k->text, k->len) : tfl_is_upper(k->text, k->len))
+        return;
+    want = recase(ctx, k, !lower);
+    if (!tfl_is_lower(k->text, k->len) && !tfl_is_upper(k->text, k->len))
+        f = tfl_report(ctx, k->span,
+                       "instruction '%s' mixes upper and lower case, and "
+                       "this file writes its instructions in %s case: "
+                       "write '%s'",
+                       k->text, majority, want);
+    else
+        f = tfl_report(ctx, k->span,
+                       "instruction '%s' is in %s case, unlike most of this "
+                       "file's instructions: write '%s'",
+                       k->text, lower ? "upper" : "lower", want);
+    if (f)
+        tfl_finding_fix(ctx, f, k->span, want, "re-case the keyword");
+}
+
+static void from_as(tfl_ctx *ctx, const tfl_instr *in)
+{
+    const tfl_word *from = &in->keyword, *as;
+    bool lower;
+    tfl_finding *f;
+
+    if (!tfl_from_name(in))
+        return;
+    as = &in->args[1];
+    if (tfl_is_lower(from->text, from->len))
+        lower = true;
+    else if (tfl_is_upper(from->text, from->len))
+        lower = false;
+    else
+        return;
+    if (lower ? tfl_is_lower(as->text, as->len)
+              : tfl_is_upper(as->text, as->len))
+        return;
+    f = tfl_report(ctx, as->span, "'%s' is cased unlike its '%s': write '%s'",
+                   as->text, from->text, recase(ctx, as, !lower));
+    if (f)
+        tfl_finding_fix(ctx, f, as->span, recase(ctx, as, !lower),
+                        "match the case of FROM");
+}
+
+static void stage_name(tfl_ctx *ctx, const tfl_instr *in)
+{
+    const tfl_word *name = tfl_from_name(in);
+
+    if (!name || tfl_is_lower(name->text, name->len))
+        return;
+    tfl_report(ctx, name->span,
+               "stage name '%s' is not in lower case: the builder knows it "
+               "as '%s' anyway; write '%s'",
+               name->text, recase(ctx, name, false), recase(ctx, name, false));
+}
+
+static void check(tfl_ctx *ctx)
+{
+    const tfl_doc *doc = ctx->doc;
+    size_t i, lower = 0, upper = 0;
+    bool in_stage = false;
+
+    for (i = 0; i < doc->ninstrs; i++) {
+        const tfl_word *k = &doc->instrs[i].keyword;
+
+        if (doc->instrs[i].kind == TFL_FROM)
+            in_stage = true;
+        if (!in_stage || doc->instrs[i].kind == TFL_UNKNOWN)
+            continue;
+        if (tfl_is_lower(k->text, k->len))
+            lower++;
+        else if (tfl_is_upper(k->text, k->len))
+            upper++;
+    }
+    for (i = 0; i < doc->ninstrs; i++) {
+        const tfl_instr *in = &doc->instrs[i];
+
+        if (in->kind == TFL_UNKNOWN)
+            continue;
+        keyword(ctx, in, lower > upper);
+        if (in->kind == TFL_FROM) {
+            from_as(ctx, in);
+            stage_name(ctx, in);
+        }
+    }
+}
+
+static const char *const aliases[] = {"ConsistentInstructionCasing",
+                                      "FromAsCasing", "StageNameCasing", NULL};
+static const char *const tags[] = {"dockerfile", "style", NULL};
+
+const tfl_rule tfl_rule_instruction_casing = {
+    .id = "TF105",
+    .name = "instruction-casing",
+    .aliases = aliases,
+    .severity = TFL_SEV_STYLE,
+    .summary = "Instruction keywords, AS and stage names cased "
+               "inconsistently",
+    .rationale =
+        "The builder accepts keywords in any case, but a file that mixes "
+        "'RUN' and 'run' is harder to read and to search. tflint takes the "
+        "case most of the file's instructions use (upper case on a tie) "
+        "and reports every keyword written otherwise, an 'AS' cased unlike "
+        "its 'FROM', and stage names that are not in lower case: the "
+        "builder lower-cases stage names, so 'FROM x AS Build' defines "
+        "'build'.",
+    .bad = "FROM alpine:3.20\nrun echo hello\n",
+    .good = "FROM alpine:3.20\nRUN echo hello\n",
+    .tags = tags,
+    .check = check,
+};

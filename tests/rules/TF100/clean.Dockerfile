@@ -1,0 +1,3 @@
+ARG V=3.20
+FROM alpine:${V} AS base
+RUN ["true"]

@@ -1,0 +1,4 @@
+FROM alpine:3.20
+WORKDIR /app # x
+LABEL team infra # owners
+VOLUME ["/data"] # state

@@ -1,0 +1,6 @@
+FROM alpine:3.20
+RUN a \
+
+  b \
+
+  c

@@ -1,0 +1,4 @@
+FROM alpine:3.20
+RUN ["echo", "hi"]
+CMD echo hi
+ENTRYPOINT []

@@ -1,0 +1,4 @@
+FROM alpine:3.20 AS build
+RUN true
+ONBUILD run true
+CMD ["sh"]

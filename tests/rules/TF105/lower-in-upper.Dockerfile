@@ -1,0 +1,3 @@
+FROM alpine:3.20
+run echo hi
+CMD ["sh"]

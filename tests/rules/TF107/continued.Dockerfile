@@ -1,0 +1,3 @@
+FROM alpine:3.20 AS app
+FROM alpine:3.20 \
+    AS app

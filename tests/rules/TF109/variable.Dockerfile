@@ -1,0 +1,8 @@
+FROM alpine:3.20
+ENV DIR=app
+WORKDIR $DIR/x
+FROM alpine:3.20
+ARG ROOT=/opt
+WORKDIR ${ROOT}/x
+FROM alpine:3.20
+WORKDIR $HOME/x

@@ -1,0 +1,6 @@
+FROM scratch
+FROM alpine:3.20 AS Build
+FROM build
+FROM BUILD AS again
+FROM alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+FROM alpine:latest@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef

@@ -1,0 +1,10 @@
+ARG TAG=latest
+ARG BASE=ubuntu
+ARG NOTAG
+ARG REG=docker.io
+FROM ubuntu:${TAG}
+FROM $BASE
+FROM ${BASE}
+FROM debian:$NOTAG
+FROM $REG/library/debian
+FROM ${REG}/debian:12
