@@ -21,6 +21,13 @@ static const tfl_rule *const all_rules[] = {
     &tfl_rule_workdir_relative,      /* TF109 */
     &tfl_rule_legacy_key_value,      /* TF110 */
     &tfl_rule_image_tag,             /* TF111 */
+
+    &tfl_rule_undefined_var,           /* TF500 */
+    &tfl_rule_global_arg_out_of_scope, /* TF501 */
+    &tfl_rule_arg_before_declaration,  /* TF502 */
+    &tfl_rule_arg_redeclared,          /* TF507 */
+    &tfl_rule_secret_in_arg_env,       /* TF508 */
+    &tfl_rule_unused_arg,              /* TF509 */
 };
 
 #define NRULES (sizeof all_rules / sizeof all_rules[0])

@@ -27,6 +27,13 @@ extern const tfl_rule tfl_rule_workdir_relative;      /* TF109 */
 extern const tfl_rule tfl_rule_legacy_key_value;      /* TF110 */
 extern const tfl_rule tfl_rule_image_tag;             /* TF111 */
 
+extern const tfl_rule tfl_rule_undefined_var;           /* TF500 */
+extern const tfl_rule tfl_rule_global_arg_out_of_scope; /* TF501 */
+extern const tfl_rule tfl_rule_arg_before_declaration;  /* TF502 */
+extern const tfl_rule tfl_rule_arg_redeclared;          /* TF507 */
+extern const tfl_rule tfl_rule_secret_in_arg_env;       /* TF508 */
+extern const tfl_rule tfl_rule_unused_arg;              /* TF509 */
+
 /* One build stage: a FROM and the instructions up to the next FROM. */
 typedef struct tfl_stage {
     const tfl_instr *from;

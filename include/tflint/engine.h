@@ -67,7 +67,8 @@ struct tfl_ctx {
     const tfl_source *src;
     tfl_arena *arena;
     const tfl_config *config;
-    const tfl_rule *rule; /* the rule being run */
+    const tfl_rule *rule;          /* the rule being run */
+    const struct tfl_model *model; /* built on demand: tfl_ctx_model() */
     /* engine-private */
     tfl_finding *findings;
     size_t nfindings, cap;

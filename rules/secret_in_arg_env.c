@@ -1,0 +1,91 @@
+/*
+ * TF508 secret-in-arg-env: an ARG or ENV of a stage whose name looks like
+ * it holds a secret. ENV values are stored in the image configuration and
+ * ARG values in its history, so whatever is passed ends up readable by
+ * anyone who can pull the image.
+ *
+ * The name is matched with PCRE2, case-insensitively, on its components
+ * between underscores. Flagged components are BuildKit's (apikey, auth,
+ * credential, credentials, key, password, pword, passwd, secret, token)
+ * plus `private` from hadolint's substrings (its api_key, client_key,
+ * password, secret and token are covered by the components already). Not
+ * flagged when a component is public, file or version, as in BuildKit, or
+ * gpg: GPG_KEY names the fingerprint official images verify downloads
+ * with. hadolint's `username` is left out on purpose: an account name is
+ * not a secret, and `ARG USERNAME` is how images name the user they create.
+ *
+ * Global ARGs are not checked (BuildKit does not either): a stage that
+ * uses one re-declares it, and that declaration is checked.
+ *
+ * NEEDSWORK: the pattern cannot be changed from the command line yet; the
+ * configuration has no place for rule options.
+ */
+#include "rules.h"
+#include "tflint/model.h"
+#include "tflint/regex.h"
+
+static const char pattern[] =
+    "^(?!(?:.*_)?(?:public|file|version|gpg)(?:_|$))"
+    "(?:.*_)?(?:apikey|auth|credentials?|key|password|pword|passwd|secret|"
+    "token|private)(?:_|$)";
+
+/* Compiled on first use and kept for the life of the process. */
+static tfl_regex *compiled;
+static bool failed;
+
+static const tfl_regex *secret_regex(void)
+{
+    if (!compiled && !failed &&
+        tfl_regex_compile(&compiled, pattern, TFL_REGEX_ICASE, NULL, 0, NULL) !=
+            0)
+        failed = true;
+    return compiled;
+}
+
+static void check(tfl_ctx *ctx)
+{
+    const tfl_model *m = tfl_ctx_model(ctx);
+    const tfl_regex *re = secret_regex();
+    size_t i;
+
+    for (i = m ? m->first_doc : 0; m && re && i < m->nbindings; i++) {
+        const tfl_binding *b = &m->bindings[i];
+        const char *kind = b->origin == TFL_ORIGIN_ENV ? "ENV" : "ARG";
+
+        if (b->origin != TFL_ORIGIN_ARG && b->origin != TFL_ORIGIN_ENV)
+            continue;
+        if (tfl_regex_match(re, b->name, b->name_len) != 1)
+            continue;
+        tfl_report(ctx, b->name_span,
+                   "%s %s (line %u) looks like a secret: its value stays "
+                   "readable in the image %s; use a secret mount "
+                   "(RUN --mount=type=secret) instead",
+                   kind, b->name, (unsigned)tfl_binding_line(m, b),
+                   b->origin == TFL_ORIGIN_ENV ? "configuration" : "history");
+    }
+}
+
+static const char *const aliases[] = {"DL3064", "SecretsUsedInArgOrEnv", NULL};
+static const char *const tags[] = {"dockerfile", "security", "secrets", NULL};
+
+const tfl_rule tfl_rule_secret_in_arg_env = {
+    .id = "TF508",
+    .name = "secret-in-arg-env",
+    .aliases = aliases,
+    .severity = TFL_SEV_WARNING,
+    .summary = "An ARG or ENV name looks like it carries a secret",
+    .rationale =
+        "ENV values are written into the image configuration and build "
+        "argument values into the image history (docker history shows "
+        "them), so a token, password or key passed this way can be read by "
+        "anyone who can pull the image, long after the build. Pass secrets "
+        "with `RUN --mount=type=secret,id=NAME` (docker build --secret) so "
+        "they exist only while that one command runs.",
+    .bad =
+        "FROM alpine:3.20\nARG NPM_TOKEN\n"
+        "RUN echo \"//registry.npmjs.org/:_authToken=$NPM_TOKEN\" > .npmrc\n",
+    .good = "FROM alpine:3.20\n"
+            "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n",
+    .tags = tags,
+    .check = check,
+};

@@ -1,0 +1,801 @@
+/*
+ * Building the per-file model (see include/tflint/model.h for what it
+ * holds).
+ *
+ * One pass over the instructions in order. The bindings array is sized
+ * before the pass (predefined names, plus one per ARG word and ENV pair),
+ * so pointers into it stay valid and can be chained: a hash table keeps the
+ * newest binding of each name, and each binding points to the one it
+ * shadows. Because the pass runs in document order, a lookup made while
+ * building sees exactly what the builder would at that place, and the same
+ * lookup made later (by a rule) gives the same answer thanks to the
+ * place filter.
+ *
+ * Scope walk. Bindings of a name, newest first, have non-increasing stage
+ * indices, and a stage's ancestors through FROM <stage> have smaller
+ * indices than the stage. So resolving in stage s is a merge of two
+ * decreasing sequences: move the candidate ancestor down while it is above
+ * the binding's stage, accept on equality, skip otherwise. The cost is the
+ * number of same-name bindings plus the ancestry depth.
+ *
+ * Values. ARG defaults and ENV values are expanded with tfl_expand_word()
+ * and a lookup over the model itself; a malformed word keeps its raw text
+ * as value. Build arguments given on the command line are not modelled
+ * yet: defaults decide.
+ */
+#include "tflint/model.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The predefined platform ARGs, with the values of a linux/amd64 build. */
+static const char *const platform_args[][2] = {
+    {"BUILDPLATFORM", "linux/amd64"},
+    {"BUILDOS", "linux"},
+    {"BUILDARCH", "amd64"},
+    {"BUILDVARIANT", ""},
+    {"BUILDOSVERSION", ""},
+    {"TARGETPLATFORM", "linux/amd64"},
+    {"TARGETOS", "linux"},
+    {"TARGETARCH", "amd64"},
+    {"TARGETVARIANT", ""},
+    {"TARGETOSVERSION", ""},
+    {"TARGETSTAGE", ""},
+};
+#define NPLATFORM (sizeof platform_args / sizeof platform_args[0])
+
+/* Passed as build arguments without any ARG; unset unless given. */
+static const char *const proxy_args[] = {
+    "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
+    "ftp_proxy",  "NO_PROXY",   "no_proxy",    "ALL_PROXY",   "all_proxy",
+};
+#define NPROXY (sizeof proxy_args / sizeof proxy_args[0])
+
+static const char default_path[] =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/* Where the references of one expanded text are in the source. */
+typedef struct place {
+    const tfl_instr *in;
+    uint32_t base; /* offset of the text in the joined line, or source */
+    bool direct;   /* base is a source offset (heredoc bodies) */
+} place;
+
+typedef struct builder {
+    tfl_arena *a;
+    tfl_model *m;
+    size_t ucap;
+    bool oom;
+    /* stage names: index + 1 of the newest stage of each name, or 0 */
+    size_t *names;
+    size_t names_cap;
+} builder;
+
+/* What an expansion callback needs to resolve names. */
+typedef struct lookup_ctx {
+    const tfl_model *m;
+    int scope;
+    size_t instr, part;
+} lookup_ctx;
+
+/* --- Names table ---------------------------------------------------------- */
+
+static size_t hash_name(const char *s, size_t n)
+{
+    size_t h = 1469598103u, i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static bool same_name(const tfl_binding *b, const char *name, size_t len)
+{
+    return b->name_len == len && memcmp(b->name, name, len) == 0;
+}
+
+/* The slot of `name`: its newest binding, or an empty slot. */
+static const tfl_binding **slot_of(const tfl_model *m, const char *name,
+                                   size_t len)
+{
+    size_t i = hash_name(name, len) & (m->table_cap - 1);
+
+    while (m->table[i] && !same_name(m->table[i], name, len))
+        i = (i + 1) & (m->table_cap - 1);
+    return &m->table[i];
+}
+
+/* --- Resolution ----------------------------------------------------------- */
+
+static bool before(const tfl_binding *b, size_t instr, size_t part)
+{
+    return b->instr == SIZE_MAX || b->instr < instr ||
+           (b->instr == instr && b->part < part);
+}
+
+static const tfl_binding *resolve(const tfl_model *m, int scope, size_t instr,
+                                  size_t part, const char *name, size_t len)
+{
+    const tfl_binding *b = *slot_of(m, name, len);
+    int cur = scope;
+    size_t i;
+
+    for (; b; b = b->older) {
+        if (!before(b, instr, part))
+            continue;
+        if (scope == TFL_SCOPE_GLOBAL) {
+            if (b->stage == TFL_SCOPE_GLOBAL)
+                return b;
+            continue;
+        }
+        if (b->stage == TFL_SCOPE_GLOBAL)
+            break; /* stages see globals only through re-declarations */
+        while (cur > b->stage)
+            cur = m->stages[cur].parent;
+        if (cur < 0)
+            break;
+        if (cur == b->stage)
+            return b;
+    }
+    if (scope == TFL_SCOPE_GLOBAL)
+        return NULL;
+    for (i = m->first_every; i < m->first_doc; i++)
+        if (same_name(&m->bindings[i], name, len))
+            return &m->bindings[i];
+    return NULL;
+}
+
+static const char *lookup_cb(void *ud, const char *name, size_t len)
+{
+    const lookup_ctx *lc = ud;
+    const tfl_binding *b =
+        resolve(lc->m, lc->scope, lc->instr, lc->part, name, len);
+
+    return b ? b->value : NULL;
+}
+
+/* --- Building ------------------------------------------------------------- */
+
+static tfl_binding *new_binding(builder *bd, const char *name, size_t len,
+                                tfl_origin origin, int stage, size_t instr,
+                                size_t part)
+{
+    tfl_model *m = bd->m;
+    tfl_binding *b = &m->bindings[m->nbindings++];
+
+    b->name = name;
+    b->name_len = len;
+    b->origin = origin;
+    b->stage = stage;
+    b->instr = instr;
+    b->part = part;
+    return b;
+}
+
+/* Make `b` the newest binding of its name. */
+static void publish(tfl_model *m, tfl_binding *b)
+{
+    const tfl_binding **slot = slot_of(m, b->name, b->name_len);
+
+    b->older = *slot;
+    *slot = b;
+}
+
+static size_t count_bindings(const tfl_doc *doc)
+{
+    size_t i, n = NPLATFORM + NPROXY + 1;
+
+    for (i = 0; i < doc->ninstrs; i++) {
+        if (doc->instrs[i].kind == TFL_ARG)
+            n += doc->instrs[i].nargs;
+        else if (doc->instrs[i].kind == TFL_ENV)
+            n += doc->instrs[i].npairs;
+    }
+    return n;
+}
+
+static void add_predefined(builder *bd)
+{
+    tfl_model *m = bd->m;
+    size_t i;
+
+    for (i = 0; i < NPLATFORM; i++) {
+        tfl_binding *b =
+            new_binding(bd, platform_args[i][0], strlen(platform_args[i][0]),
+                        TFL_ORIGIN_PLATFORM, TFL_SCOPE_GLOBAL, SIZE_MAX, 0);
+        b->value = platform_args[i][1];
+        publish(m, b);
+    }
+    m->first_every = m->nbindings;
+    for (i = 0; i < NPROXY; i++)
+        new_binding(bd, proxy_args[i], strlen(proxy_args[i]), TFL_ORIGIN_PROXY,
+                    TFL_SCOPE_GLOBAL, SIZE_MAX, 0);
+    new_binding(bd, "PATH", 4, TFL_ORIGIN_PATH, TFL_SCOPE_GLOBAL, SIZE_MAX, 0)
+        ->value = default_path;
+    m->first_doc = m->nbindings;
+}
+
+static tfl_span place_span(const place *pl, uint32_t off, uint32_t len)
+{
+    tfl_span s;
+
+    if (pl->direct) {
+        s.start = pl->base + off;
+        s.end = s.start + len;
+        return s;
+    }
+    return tfl_textmap_span(&pl->in->map, pl->base + off, len);
+}
+
+static tfl_use *add_use(builder *bd, const lookup_ctx *lc, const char *name,
+                        tfl_span span, bool shell)
+{
+    tfl_model *m = bd->m;
+    tfl_binding *b;
+    tfl_use *u;
+
+    u = tfl_arena_push(bd->a, (void **)&m->uses, &m->nuses, &bd->ucap,
+                       sizeof *u);
+    if (!u) {
+        bd->oom = true;
+        return NULL;
+    }
+    u->name = name;
+    u->instr = lc->instr;
+    u->part = lc->part;
+    u->scope = lc->scope;
+    u->span = span;
+    u->shell = shell;
+    /* Bindings are owned by the model being built, so counting through a
+     * cast of the resolved pointer is safe here. */
+    b = (tfl_binding *)resolve(m, lc->scope, lc->instr, lc->part, name,
+                               strlen(name));
+    u->bind = b;
+    if (b)
+        b->nuses++;
+    return u;
+}
+
+/* The modifier character after the name of a `${NAME...}` reference
+ * (':' skipped), or 0. */
+static char modifier(const char *text, const tfl_varref *r)
+{
+    const char *p = text + r->name_off + r->name_len;
+
+    if (text[r->off + 1] != '{' || p >= text + r->off + r->len - 1)
+        return 0;
+    if (*p == ':')
+        p++;
+    return *p;
+}
+
+/* Does the text of reference `i` take care of its name being unset? */
+static bool guarded(const char *text, const tfl_expansion *x, size_t i)
+{
+    const tfl_varref *r = &x->refs[i];
+    char c = modifier(text, r);
+    size_t j;
+
+    if (c == '-' || c == '+' || c == '?')
+        return true;
+    /* Nesting is checked for short lists only, to stay linear. */
+    for (j = 0; j < x->nrefs && x->nrefs <= 64; j++) {
+        const tfl_varref *o = &x->refs[j];
+
+        if (j != i && o->off < r->off && o->off + o->len >= r->off + r->len &&
+            strcmp(o->name, r->name) == 0 && modifier(text, o) == '+')
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Expand `len` bytes of `text` at the place of `lc`, record its references
+ * as uses, and return the value (arena copy; the raw text when malformed),
+ * or NULL when memory ran out.
+ */
+static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
+                             const char *text, size_t len, bool heredoc)
+{
+    tfl_env env = {lookup_cb, (void *)lc};
+    tfl_expansion x;
+    int rc;
+    size_t i;
+
+    memset(&x, 0, sizeof x);
+    rc = heredoc
+             ? tfl_expand_heredoc(bd->a, text, len, &env, &x)
+             : tfl_expand_word(bd->a, text, len, bd->m->doc->escape, &env, &x);
+    if (rc < 0) {
+        bd->oom = true;
+        return NULL;
+    }
+    for (i = 0; i < x.nrefs; i++) {
+        tfl_use *u;
+
+        if (!x.refs[i].name[0])
+            continue;
+        u = add_use(bd, lc, x.refs[i].name,
+                    place_span(pl, x.refs[i].off, x.refs[i].len), false);
+        if (!u)
+            return NULL;
+        u->guarded = guarded(text, &x, i);
+        u->malformed = rc != 0;
+    }
+    if (rc == 0 && x.value)
+        return tfl_arena_strndup(bd->a, x.value, x.len);
+    return tfl_arena_strndup(bd->a, text, len);
+}
+
+/* Expand a word of the instruction, wherever its raw text starts. */
+static const char *expand_arg(builder *bd, const lookup_ctx *lc,
+                              const tfl_instr *in, const tfl_word *w)
+{
+    place pl = {in, w->off, false};
+
+    /* A JSON element's text is unescaped: offsets hold while the string
+     * has no escapes, which is the usual case. */
+    if (in->json && w->raw_len > w->len)
+        pl.base++;
+    return expand_at(bd, lc, &pl, w->text, w->len, false);
+}
+
+static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
+                        const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < in->nflags; i++) {
+        const tfl_flag *f = &in->flags[i];
+        place pl = {in, f->word.off, false};
+
+        if (!f->value || strcmp(f->name, name) != 0)
+            continue;
+        pl.base += (uint32_t)(f->value - f->word.text);
+        expand_at(bd, lc, &pl, f->value, strlen(f->value), false);
+    }
+}
+
+static bool is_name_start(unsigned char c)
+{
+    return isalpha(c) || c == '_';
+}
+
+static bool is_name_char(unsigned char c)
+{
+    return isalnum(c) || c == '_';
+}
+
+/*
+ * Record `$NAME` and `${NAME` of shell text: the shell expands them with
+ * the ARG and ENV values in its environment. `\$` is literal and `$$` is
+ * the shell's own process id.
+ */
+static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
+                       const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && !bd->oom) {
+        size_t st = i, b, e;
+        char *name;
+
+        if (s[i] == '\\') {
+            i += 2;
+            continue;
+        }
+        if (s[i] != '$' || i + 1 >= n) {
+            i++;
+            continue;
+        }
+        if (s[i + 1] == '$') {
+            i += 2;
+            continue;
+        }
+        b = i + 1 + (s[i + 1] == '{');
+        if (b >= n || !is_name_start((unsigned char)s[b])) {
+            i = b;
+            continue;
+        }
+        for (e = b; e < n && is_name_char((unsigned char)s[e]);)
+            e++;
+        if (s[i + 1] == '{' && e < n && s[e] == '}')
+            e++;
+        name = tfl_arena_strndup(bd->a, s + b,
+                                 (e - b) - (s[e - 1] == '}' ? 1 : 0));
+        if (!name) {
+            bd->oom = true;
+            return;
+        }
+        add_use(bd, lc, name, place_span(pl, (uint32_t)st, (uint32_t)(e - st)),
+                true);
+        i = e;
+    }
+}
+
+static void do_run(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
+{
+    size_t i;
+
+    expand_flag(bd, lc, in, "mount");
+    for (i = 0; i < in->nargs; i++) {
+        const tfl_word *w = &in->args[i];
+        place pl = {in, w->off, false};
+
+        if (in->json && w->raw_len > w->len)
+            pl.base++;
+        scan_shell(bd, lc, &pl, w->text, w->len);
+    }
+    for (i = 0; i < in->nheredocs; i++) {
+        const tfl_heredoc *h = &in->heredocs[i];
+        place pl = {in, h->body_span.start, true};
+
+        scan_shell(bd, lc, &pl, h->body, h->body_len);
+    }
+}
+
+static void do_copy(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
+{
+    size_t i;
+
+    expand_flag(bd, lc, in, "chown");
+    expand_flag(bd, lc, in, "chmod");
+    if (in->kind == TFL_ADD)
+        expand_flag(bd, lc, in, "checksum");
+    for (i = 0; i < in->nargs; i++)
+        expand_arg(bd, lc, in, &in->args[i]);
+    for (i = 0; i < in->nheredocs; i++) {
+        const tfl_heredoc *h = &in->heredocs[i];
+        place pl = {in, h->body_span.start, true};
+
+        if (h->expand)
+            expand_at(bd, lc, &pl, h->body, h->body_len, true);
+    }
+}
+
+static void do_env(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
+                   size_t instr, bool env)
+{
+    size_t i;
+
+    for (i = 0; i < in->npairs && !bd->oom; i++) {
+        const tfl_pair *p = &in->pairs[i];
+        const char *key = expand_arg(bd, lc, in, &p->key);
+        const char *val = expand_arg(bd, lc, in, &p->value);
+        tfl_binding *b;
+
+        if (!env || !key || !val)
+            continue;
+        b = new_binding(bd, key, strlen(key), TFL_ORIGIN_ENV, lc->scope, instr,
+                        i);
+        b->value = val;
+        b->raw_default = p->value.text;
+        b->word = &p->key;
+        b->name_span = p->key.span;
+        b->default_span = p->value.span;
+        publish(bd->m, b);
+    }
+}
+
+/* One word of an ARG instruction: `NAME` or `NAME=default`. */
+static void do_arg_word(builder *bd, lookup_ctx *lc, const tfl_instr *in,
+                        size_t instr, size_t k)
+{
+    const tfl_word *w = &in->args[k];
+    const char *eq = memchr(w->text, '=', w->len);
+    size_t nlen = eq ? (size_t)(eq - w->text) : w->len;
+    const char *name = tfl_arena_strndup(bd->a, w->text, nlen);
+    tfl_binding *b;
+    const tfl_binding *g;
+
+    if (!name) {
+        bd->oom = true;
+        return;
+    }
+    lc->part = k;
+    b = new_binding(bd, name, nlen,
+                    lc->scope == TFL_SCOPE_GLOBAL ? TFL_ORIGIN_GLOBAL_ARG
+                                                  : TFL_ORIGIN_ARG,
+                    lc->scope, instr, k);
+    b->word = w;
+    b->name_span = tfl_textmap_span(&in->map, w->off, (uint32_t)nlen);
+    if (eq) {
+        place pl = {in, w->off + (uint32_t)nlen + 1, false};
+        size_t dlen = w->len - nlen - 1;
+
+        b->raw_default = eq + 1;
+        b->default_span = tfl_textmap_span(&in->map, pl.base, (uint32_t)dlen);
+        size_t first = bd->m->nuses, u;
+
+        b->value = expand_at(bd, lc, &pl, eq + 1, dlen, false);
+        for (u = first; u < bd->m->nuses; u++)
+            if (strcmp(bd->m->uses[u].name, name) == 0)
+                b->self_ref = true;
+    } else if (lc->scope != TFL_SCOPE_GLOBAL &&
+               (g = resolve(bd->m, TFL_SCOPE_GLOBAL, instr, 0, name, nlen))) {
+        b->inherits = g;
+        b->value = g->value;
+    } else if ((g = resolve(bd->m, lc->scope, instr, k, name, nlen))) {
+        b->value = g->value; /* the environment keeps its earlier value */
+    }
+    publish(bd->m, b);
+}
+
+static void lower_in_place(char *s)
+{
+    for (; *s; s++)
+        *s = (char)tolower((unsigned char)*s);
+}
+
+/* The slot of stage name `name` in the builder's table. */
+static size_t *stage_slot(builder *bd, const char *name)
+{
+    size_t n = strlen(name), i = hash_name(name, n) & (bd->names_cap - 1);
+
+    while (bd->names[i] &&
+           strcmp(bd->m->stages[bd->names[i] - 1].name, name) != 0)
+        i = (i + 1) & (bd->names_cap - 1);
+    return &bd->names[i];
+}
+
+static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
+                    size_t instr)
+{
+    tfl_model *m = bd->m;
+    tfl_model_stage *st = &m->stages[m->nstages];
+    size_t i;
+
+    st->index = m->nstages;
+    st->from_instr = instr;
+    st->end_instr = instr + 1;
+    st->from = in;
+    st->parent = -1;
+    if (m->nstages)
+        m->stages[m->nstages - 1].end_instr = instr;
+    lc->scope = TFL_SCOPE_GLOBAL;
+    expand_flag(bd, lc, in, "platform");
+    if (in->nargs >= 1) {
+        char *img;
+
+        st->image = &in->args[0];
+        img = (char *)expand_arg(bd, lc, in, &in->args[0]);
+        if (!img)
+            return;
+        st->image_expanded = img;
+        img = tfl_arena_strndup(bd->a, img, strlen(img));
+        if (!img) {
+            bd->oom = true;
+            return;
+        }
+        lower_in_place(img);
+        i = *stage_slot(bd, img);
+        if (i)
+            st->parent = (int)i - 1;
+    }
+    if (in->nargs >= 3 && strcasecmp(in->args[1].text, "as") == 0) {
+        char *name =
+            tfl_arena_strndup(bd->a, in->args[2].text, in->args[2].len);
+        if (!name) {
+            bd->oom = true;
+            return;
+        }
+        lower_in_place(name);
+        st->name = name;
+        *stage_slot(bd, name) = m->nstages + 1;
+    }
+    m->nstages++;
+}
+
+static void do_instr(builder *bd, size_t i)
+{
+    tfl_model *m = bd->m;
+    const tfl_instr *in = &m->doc->instrs[i];
+    int stage = (int)m->nstages - 1;
+    lookup_ctx lc = {m, stage, i, 0};
+    size_t k;
+
+    if (in->kind == TFL_FROM) {
+        do_from(bd, &lc, in, i);
+        m->scope_of[i] = TFL_SCOPE_GLOBAL;
+        return;
+    }
+    m->scope_of[i] = stage;
+    if (stage >= 0)
+        m->stages[stage].end_instr = i + 1;
+    switch (in->kind) {
+    case TFL_ARG:
+        for (k = 0; k < in->nargs && !bd->oom; k++)
+            do_arg_word(bd, &lc, in, i, k);
+        break;
+    case TFL_ENV:
+    case TFL_LABEL:
+        if (stage >= 0)
+            do_env(bd, &lc, in, i, in->kind == TFL_ENV);
+        break;
+    case TFL_ADD:
+    case TFL_COPY:
+        if (stage >= 0)
+            do_copy(bd, &lc, in);
+        break;
+    case TFL_WORKDIR:
+    case TFL_USER:
+    case TFL_VOLUME:
+    case TFL_STOPSIGNAL:
+    case TFL_EXPOSE:
+        for (k = 0; k < in->nargs && stage >= 0; k++)
+            expand_arg(bd, &lc, in, &in->args[k]);
+        break;
+    case TFL_RUN:
+        if (stage >= 0)
+            do_run(bd, &lc, in);
+        break;
+    default:
+        break; /* CMD, ENTRYPOINT, ...: expanded at run time, if at all */
+    }
+}
+
+int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
+{
+    builder bd = {arena, out, 0, false, NULL, 16};
+    size_t nb = count_bindings(doc), nfrom = 0, i;
+
+    memset(out, 0, sizeof *out);
+    out->doc = doc;
+    for (i = 0; i < doc->ninstrs; i++)
+        nfrom += doc->instrs[i].kind == TFL_FROM;
+    for (out->table_cap = 16; out->table_cap < 2 * nb;)
+        out->table_cap *= 2;
+    out->table = tfl_arena_alloc(arena, out->table_cap * sizeof *out->table);
+    while (bd.names_cap < 2 * nfrom)
+        bd.names_cap *= 2;
+    bd.names = tfl_arena_alloc(arena, bd.names_cap * sizeof *bd.names);
+    out->bindings = tfl_arena_alloc(arena, nb * sizeof *out->bindings);
+    out->stages = tfl_arena_alloc(arena, (nfrom + 1) * sizeof *out->stages);
+    out->scope_of =
+        tfl_arena_alloc(arena, (doc->ninstrs + 1) * sizeof *out->scope_of);
+    if (!out->table || !out->bindings || !out->stages || !out->scope_of ||
+        !bd.names)
+        return -1;
+
+    add_predefined(&bd);
+    for (i = 0; i < doc->ninstrs && !bd.oom; i++)
+        do_instr(&bd, i);
+    if (bd.oom)
+        return -1;
+    assert(out->nbindings <= nb);
+    if (out->nstages)
+        out->final_stage = out->nstages - 1;
+    return 0;
+}
+
+/* --- Queries -------------------------------------------------------------- */
+
+const tfl_model *tfl_ctx_model(tfl_ctx *ctx)
+{
+    tfl_model *m;
+
+    if (ctx->model || ctx->oom)
+        return ctx->model;
+    m = tfl_arena_alloc(ctx->arena, sizeof *m);
+    if (!m || tfl_model_build(ctx->arena, ctx->doc, m) != 0) {
+        ctx->oom = true;
+        return NULL;
+    }
+    ctx->model = m;
+    return m;
+}
+
+int tfl_model_stage_of(const tfl_model *m, size_t instr)
+{
+    size_t lo = 0, hi = m->nstages;
+
+    assert(instr < m->doc->ninstrs);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (m->stages[mid].from_instr <= instr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (int)lo - 1;
+}
+
+const tfl_binding *tfl_model_lookup_part(const tfl_model *m, size_t instr,
+                                         size_t part, const char *name,
+                                         size_t len)
+{
+    assert(instr < m->doc->ninstrs);
+    return resolve(m, m->scope_of[instr], instr, part, name, len);
+}
+
+const tfl_binding *tfl_model_lookup(const tfl_model *m, size_t instr,
+                                    const char *name, size_t len)
+{
+    return tfl_model_lookup_part(m, instr, 0, name, len);
+}
+
+int tfl_model_expand(const tfl_model *m, tfl_arena *arena, size_t instr,
+                     const char *text, size_t len, tfl_expansion *out)
+{
+    lookup_ctx lc;
+    tfl_env env;
+
+    assert(instr < m->doc->ninstrs);
+    lc.m = m;
+    lc.scope = m->scope_of[instr];
+    lc.instr = instr;
+    lc.part = 0;
+    env.lookup = lookup_cb;
+    env.ud = &lc;
+    return tfl_expand_word(arena, text, len, m->doc->escape, &env, out);
+}
+
+const tfl_binding *tfl_model_declared_later(const tfl_model *m,
+                                            const tfl_use *u)
+{
+    const tfl_binding *b = *slot_of(m, u->name, strlen(u->name));
+    const tfl_binding *found = NULL;
+
+    /* Newest first: the last one seen is the nearest after the use. */
+    for (; b && (b->instr == SIZE_MAX || b->instr > u->instr); b = b->older)
+        if (b->instr != SIZE_MAX && b->stage == u->scope &&
+            (b->origin == TFL_ORIGIN_ARG || b->origin == TFL_ORIGIN_GLOBAL_ARG))
+            found = b;
+    return found;
+}
+
+const tfl_binding *tfl_model_global(const tfl_model *m, const char *name,
+                                    size_t len)
+{
+    const tfl_binding *b = *slot_of(m, name, len);
+
+    while (b && b->stage != TFL_SCOPE_GLOBAL)
+        b = b->older;
+    return b;
+}
+
+const tfl_model_stage *tfl_model_root(const tfl_model *m, size_t s)
+{
+    assert(s < m->nstages);
+    while (m->stages[s].parent >= 0)
+        s = (size_t)m->stages[s].parent;
+    return &m->stages[s];
+}
+
+const tfl_binding *tfl_model_any(const tfl_model *m, const char *name,
+                                 size_t len)
+{
+    const tfl_binding *b = *slot_of(m, name, len);
+
+    return b && b->instr != SIZE_MAX ? b : NULL;
+}
+
+const char *tfl_origin_name(tfl_origin origin)
+{
+    switch (origin) {
+    case TFL_ORIGIN_ARG:
+        return "ARG";
+    case TFL_ORIGIN_ENV:
+        return "ENV";
+    case TFL_ORIGIN_GLOBAL_ARG:
+        return "global ARG";
+    case TFL_ORIGIN_PLATFORM:
+        return "predefined ARG";
+    case TFL_ORIGIN_PROXY:
+        return "proxy ARG";
+    case TFL_ORIGIN_PATH:
+        break;
+    }
+    return "PATH";
+}
+
+uint32_t tfl_binding_line(const tfl_model *m, const tfl_binding *b)
+{
+    if (b->instr == SIZE_MAX)
+        return 0;
+    return tfl_source_line_of(m->doc->src, b->name_span.start);
+}

@@ -1,0 +1,2 @@
+ARG BASE=alpine
+FROM $BASE:${TAG}

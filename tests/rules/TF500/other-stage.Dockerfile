@@ -1,0 +1,6 @@
+FROM golang:1.22 AS build
+ARG APP_USER=app
+ENV APP_HOME=/srv/app
+FROM alpine:3.20
+WORKDIR $APP_HOME
+USER ${APP_USER}

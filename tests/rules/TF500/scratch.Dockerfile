@@ -1,0 +1,2 @@
+FROM scratch
+COPY --chown=${APP_UID}:0 app /app

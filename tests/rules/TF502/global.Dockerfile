@@ -1,0 +1,3 @@
+ARG A=$B
+ARG B=1
+FROM alpine:$A

@@ -1,0 +1,5 @@
+FROM alpine:3.20
+ARG APP_UID=10001
+RUN adduser -D -u $APP_UID app
+ARG  APP_UID=1000
+USER $APP_UID

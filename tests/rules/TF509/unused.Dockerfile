@@ -1,0 +1,4 @@
+FROM alpine:3.20
+ARG A=1  VERSION=1.2.3
+ARG TARGETARCH
+RUN echo $A
