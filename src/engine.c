@@ -26,6 +26,7 @@ int tfl_config_init(tfl_config *cfg)
 {
     size_t n;
 
+    memset(cfg, 0, sizeof *cfg);
     tfl_rules(&n);
     cfg->threshold = TFL_SEV_WARNING;
     cfg->nrules = n;
@@ -36,7 +37,23 @@ int tfl_config_init(tfl_config *cfg)
         return -1;
     }
     memset(cfg->severity, -1, n);
+    cfg->safe_id_min = 10000;
+    cfg->safe_id_max = 65535;
     return 0;
+}
+
+const char *tfl_config_build_arg(const tfl_config *cfg, const char *name,
+                                 size_t len)
+{
+    size_t i;
+    const char *found = NULL;
+
+    /* The last --build-arg of a name wins, as with docker build. */
+    for (i = 0; i < cfg->nbuild_args; i++)
+        if (strlen(cfg->build_args[i].name) == len &&
+            memcmp(cfg->build_args[i].name, name, len) == 0)
+            found = cfg->build_args[i].value;
+    return found;
 }
 
 void tfl_config_free(tfl_config *cfg)

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tflint/arena.h"
 #include "tflint/ast.h"
@@ -19,13 +20,61 @@
 /* Largest file tflint reads, in bytes (64 MiB). */
 #define TFL_MAX_FILE_SIZE ((size_t)64 << 20)
 
-/* How a run is configured; shared by all files of the run. */
+struct tfl_facts;
+struct tfl_regex;
+
+/* A `--build-arg NAME=VALUE`. */
+typedef struct tfl_build_arg {
+    const char *name;
+    const char *value;
+} tfl_build_arg;
+
+/* An account of the host (from --host-passwd / --host-group files). */
+typedef struct tfl_host_account {
+    const char *name;
+    uint32_t id;
+} tfl_host_account;
+
+/*
+ * How a run is configured; shared by all files of the run and read-only
+ * while files are linted (so several threads may lint with one config).
+ * Strings and tables are owned by whoever filled them in (the command line
+ * or the configuration file loader) and must outlive the run.
+ */
 typedef struct tfl_config {
     tfl_severity threshold; /* findings at or above it fail the run */
     size_t nrules;
     unsigned char *disabled; /* per rule index: 1 when ignored */
     signed char *severity;   /* per rule index: override, or -1 */
+
+    /* Build: values for ARGs, and the stage that is built. */
+    const tfl_build_arg *build_args;
+    size_t nbuild_args;
+    const char *target; /* stage name; NULL: the last stage */
+
+    /* Base-image knowledge: built-in entries plus --base-images files.
+     * NULL: rules that need account facts treat every image as unknown. */
+    const struct tfl_facts *facts;
+
+    /* Host accounts (TF401), and the ID range safe from them. */
+    const tfl_host_account *host_users;
+    size_t nhost_users;
+    const tfl_host_account *host_groups;
+    size_t nhost_groups;
+    uint32_t safe_id_min; /* default 10000 */
+    uint32_t safe_id_max; /* default 65535 */
+
+    /* Registries FROM and --from may pull from (TF112); none: any. */
+    const char *const *trusted_registries;
+    size_t ntrusted_registries;
+
+    /* Names of ARGs and ENVs that carry secrets (TF508); NULL: built-in. */
+    const struct tfl_regex *secret_pattern;
 } tfl_config;
+
+/* The build-arg value for `name`, or NULL when none was given. */
+const char *tfl_config_build_arg(const tfl_config *cfg, const char *name,
+                                 size_t len);
 
 /* Defaults: every rule on at its own severity, threshold warning.
  * Returns 0, or -1 when memory runs out. */
@@ -69,6 +118,7 @@ struct tfl_ctx {
     const tfl_config *config;
     const tfl_rule *rule;          /* the rule being run */
     const struct tfl_model *model; /* built on demand: tfl_ctx_model() */
+    const struct tfl_ops *ops;     /* built on demand: tfl_ctx_ops() */
     /* engine-private */
     tfl_finding *findings;
     size_t nfindings, cap;

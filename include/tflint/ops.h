@@ -1,0 +1,201 @@
+/*
+ * What the instructions of a file do to accounts, file ownership and the
+ * user, read out of RUN commands (through the shell splitter, heredoc
+ * bodies and `sh -c` strings included) and of COPY/ADD/USER, and then
+ * played through per stage against the base image's accounts.
+ *
+ * Extraction. Each simple command of a RUN whose real command (after env,
+ * exec, sudo, busybox prefixes) is an account tool or chown/chgrp/chmod
+ * becomes an op. Its words are values: the raw text, the exact source span,
+ * and the value the word has at build time when it can be known (ARG and
+ * ENV values from the model, --build-arg values, shell assignments and
+ * fallbacks earlier in the same RUN), with the ARG or ENV it came from.
+ * `adduser`/`addgroup` are Debian's or BusyBox's according to the stage's
+ * family (base-image facts, else the package manager its RUNs use).
+ *
+ * Simulation. Per stage, in order, starting from the base image's accounts
+ * (when known) or from the parent stage's (FROM <stage>): each op creates,
+ * changes or deletes accounts; the ID a tool picks when none is given is
+ * computed (useradd: first free at or above 1000; useradd -r: highest free
+ * at or below 999; Debian adduser --system: lowest free at or above 100;
+ * BusyBox: 1000 and up, 100 and up for -S). What each op met (an ID or name
+ * already taken, a group that does not exist) is recorded on the op, so the
+ * rules only read results.
+ *
+ * Built once per file on demand (tfl_ctx_ops); memory from the arena.
+ */
+#ifndef TFLINT_OPS_H
+#define TFLINT_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tflint/engine.h"
+#include "tflint/model.h"
+
+#define TFL_NO_ID UINT32_MAX
+
+/* A word whose value matters: an ID, an account name, a mode, a path. */
+typedef struct tfl_value {
+    const char *raw; /* as written; NULL when the word is absent */
+    size_t raw_len;
+    tfl_span span; /* the word in the source */
+    /* The value at build time, NUL-terminated; NULL when it cannot be
+     * known (a command substitution, an unset variable without default,
+     * a glob). */
+    const char *text;
+    /* The ARG or ENV the value comes from when the word refers to one;
+     * NULL for literal words. */
+    const tfl_binding *binding;
+    /* The value comes from a --build-arg rather than a default. */
+    bool from_build_arg;
+    /* The value comes from a shell assignment or fallback earlier in the
+     * same RUN (e.g. `if [ -z "$X" ]; then X=1001; fi`). */
+    bool from_shell;
+} tfl_value;
+
+/* Parse `v->text` as an unsigned decimal ID; false when it is not one
+ * (empty, signed, not a number, larger than 64 bits). */
+bool tfl_value_number(const tfl_value *v, uint64_t *out);
+
+typedef enum tfl_acct_tool {
+    TFL_TOOL_USERADD,
+    TFL_TOOL_GROUPADD,
+    TFL_TOOL_USERMOD,
+    TFL_TOOL_GROUPMOD,
+    TFL_TOOL_USERDEL,
+    TFL_TOOL_GROUPDEL,
+    TFL_TOOL_DEB_ADDUSER,  /* Debian's adduser (also adduser --group) */
+    TFL_TOOL_DEB_ADDGROUP, /* Debian's addgroup */
+    TFL_TOOL_BB_ADDUSER,   /* BusyBox adduser */
+    TFL_TOOL_BB_ADDGROUP,  /* BusyBox addgroup */
+    TFL_TOOL_PASSWD_LINE,  /* a line appended to /etc/passwd */
+    TFL_TOOL_GROUP_LINE    /* a line appended to /etc/group */
+} tfl_acct_tool;
+
+typedef struct tfl_account tfl_account;
+
+/* A user or group of a stage. */
+struct tfl_account {
+    const char *name;
+    uint32_t id;  /* TFL_NO_ID when not known */
+    uint32_t gid; /* users: primary group ID, TFL_NO_ID when not known */
+    bool group;   /* a group rather than a user */
+    bool system;  /* created as a system account */
+    /* Where it comes from: NULL for the base image. */
+    const struct tfl_acct_op *op;
+};
+
+/* One account command. */
+typedef struct tfl_acct_op {
+    tfl_acct_tool tool;
+    size_t instr;      /* the RUN */
+    int stage;         /* its stage */
+    tfl_span span;     /* the whole command */
+    tfl_span cmd_span; /* the command name */
+    bool makes_group;  /* the account it creates or changes is a group */
+    tfl_value name;    /* the account name */
+    tfl_value id;      /* -u/--uid, or the GID of groupadd -g/addgroup */
+    tfl_value group;   /* primary group: useradd -g, adduser --ingroup,
+                          BusyBox adduser -G; a name or a number */
+    tfl_value *groups; /* supplementary: useradd/usermod -G a,b */
+    size_t ngroups;
+    tfl_value home;   /* -d/--home/-h */
+    bool system;      /* -r, --system, -S */
+    bool non_unique;  /* -o, --non-unique */
+    bool no_log_init; /* -l, --no-log-init */
+    bool create_home; /* -m, --create-home (or the tool's default) */
+    bool user_group;  /* a group of the same name is created too */
+
+    /* Results of the simulation. */
+    struct {
+        uint32_t id;  /* the ID the account gets: given or picked */
+        bool picked;  /* chosen by the tool, not given */
+        uint32_t gid; /* the primary group's ID, TFL_NO_ID if unknown */
+        /* An account of the same kind that already has this ID / name
+         * (not counting -o); NULL when none or unknown. */
+        const tfl_account *same_id;
+        const tfl_account *same_name;
+        /* The primary group (or a supplementary one) is named but exists
+         * neither in the base image nor earlier; the value, or NULL. */
+        const tfl_value *missing_group;
+        /* The stage's accounts are fully known (base known and complete),
+         * so absence can be asserted. */
+        bool accounts_known;
+    } res;
+} tfl_acct_op;
+
+typedef enum tfl_own_kind {
+    TFL_OWN_CHOWN,
+    TFL_OWN_CHGRP,
+    TFL_OWN_CHMOD,
+    TFL_OWN_COPY /* COPY or ADD --chown / --chmod */
+} tfl_own_kind;
+
+typedef struct tfl_own_op {
+    tfl_own_kind kind;
+    size_t instr;
+    int stage;
+    tfl_span span;    /* the command, or the flag for COPY/ADD */
+    tfl_value user;   /* chown/--chown owner; raw NULL when absent */
+    tfl_value group;  /* after ':' (or '.'), or chgrp's group */
+    tfl_value mode;   /* chmod / --chmod mode, octal or symbolic */
+    tfl_value *paths; /* chown/chmod operands; COPY: the destination */
+    size_t npaths;
+    /* Per path: created earlier in the same RUN (mkdir, useradd -m, an
+     * archive extracted or a clone made into it), so changing it costs
+     * no extra layer. */
+    bool *created_here;
+    bool recursive; /* -R / --recursive */
+    /* Simulation: the named user / group exists at this point (true when
+     * the stage's accounts are not fully known). */
+    bool user_known, group_known;
+} tfl_own_op;
+
+/* A USER instruction with its user and group values. */
+typedef struct tfl_user_op {
+    size_t instr;
+    int stage;
+    tfl_value user;
+    tfl_value group;              /* after ':'; raw NULL when absent */
+    bool user_known, group_known; /* as in tfl_own_op */
+    const tfl_account *account;   /* the user it names, when known */
+} tfl_user_op;
+
+/* A `sudo` run in a RUN. */
+typedef struct tfl_sudo_op {
+    size_t instr;
+    tfl_span span; /* the word `sudo` */
+} tfl_sudo_op;
+
+/* Per stage: the user it runs as, and what its base is known to be. */
+typedef struct tfl_stage_info {
+    const tfl_user_op *last_user;       /* last USER of the stage or its
+                                           ancestors; NULL when none */
+    const void *base_facts;             /* const tfl_facts_image *, or NULL */
+    bool base_runs_as_root;             /* default user of the base is root, or
+                                           the base is unknown */
+    const char *family;                 /* "debian", "alpine", ...; NULL */
+    const tfl_account *const *accounts; /* at the end of the stage */
+    size_t naccounts;
+} tfl_stage_info;
+
+typedef struct tfl_ops {
+    tfl_acct_op *accts;
+    size_t naccts;
+    tfl_own_op *owns;
+    size_t nowns;
+    tfl_user_op *users;
+    size_t nusers;
+    tfl_sudo_op *sudos;
+    size_t nsudos;
+    tfl_stage_info *stages; /* one per model stage */
+    size_t nstages;
+} tfl_ops;
+
+/* Build the ops of the file in `ctx` once and return them; NULL when
+ * memory ran out. */
+const tfl_ops *tfl_ctx_ops(tfl_ctx *ctx);
+
+#endif
