@@ -241,7 +241,9 @@ static void test_report_format_names(void **state)
     (void)state;
     assert_int_equal(tfl_format_parse("text"), TFL_FORMAT_TEXT);
     assert_int_equal(tfl_format_parse("sarif"), TFL_FORMAT_SARIF);
-    assert_int_equal(tfl_format_parse("json"), -1);
+    assert_int_equal(tfl_format_parse("json"), TFL_FORMAT_JSON);
+    assert_int_equal(tfl_format_parse("codeclimate"), TFL_FORMAT_GITLAB);
+    assert_int_equal(tfl_format_parse("xml"), -1);
     assert_string_equal(tfl_report_path("././a/Dockerfile"), "a/Dockerfile");
     assert_string_equal(tfl_report_path(".//b"), "b");
     assert_string_equal(tfl_report_path("../c"), "../c");
