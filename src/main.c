@@ -519,9 +519,10 @@ static void count(tally *t, const tfl_result *res, tfl_severity threshold)
 }
 
 /*
- * Hand one input to every report: `step` is tfl_report_file() when `res`
- * is set, else tfl_report_failure() with `path` and `why`. Each report's
- * bytes go to its sink at once. Returns 0, or -1 when memory runs out.
+ * Hand one input to every report: its findings when `res` is set, else
+ * the failure to read `path` (`why`). Each report's bytes go to its sink at
+ * once, so memory holds one report's share of one file. Returns 0, or -1
+ * when memory runs out.
  */
 static int report_all(const cli *c, tfl_reporter **reps, sink *sinks,
                       tfl_buf *out, const tfl_result *res, const char *path,
