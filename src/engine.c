@@ -369,25 +369,19 @@ static int cmp_findings(const void *pa, const void *pb)
 
 /* --- Linting -------------------------------------------------------------- */
 
-int tfl_lint_buffer(const tfl_config *cfg, const char *path, const char *data,
-                    size_t len, tfl_result *out)
+/* Index, parse and check `data` (in the arena's care), filling `out`. */
+static int lint(const tfl_config *cfg, const char *path, char *data, size_t len,
+                tfl_result *out)
 {
     const tfl_rule *const *rules;
     size_t nrules, i, kept;
     long nkept;
     tfl_ctx ctx;
-    char *copy;
 
-    memset(out, 0, sizeof *out);
-    tfl_arena_init(&out->arena);
-    copy = tfl_arena_alloc(&out->arena, len + 1);
     path = tfl_arena_strndup(&out->arena, path, strlen(path));
-    if (!copy || !path)
+    if (!path)
         goto oom;
-    /* The bytes must be in place before the source is indexed. */
-    if (len)
-        memcpy(copy, data, len);
-    if (tfl_source_init(&out->src, &out->arena, path, copy, len) != 0)
+    if (tfl_source_init(&out->src, &out->arena, path, data, len) != 0)
         goto oom;
     if (tfl_parse(&out->arena, &out->src, &out->doc) != 0)
         goto oom;
@@ -425,6 +419,37 @@ oom:
     tfl_arena_free(&out->arena);
     memset(out, 0, sizeof *out);
     return -1;
+}
+
+int tfl_lint_buffer(const tfl_config *cfg, const char *path, const char *data,
+                    size_t len, tfl_result *out)
+{
+    char *copy;
+
+    memset(out, 0, sizeof *out);
+    tfl_arena_init(&out->arena);
+    copy = tfl_arena_alloc(&out->arena, len + 1);
+    if (!copy) {
+        tfl_arena_free(&out->arena);
+        return -1;
+    }
+    /* The bytes must be in place before the source is indexed. */
+    if (len)
+        memcpy(copy, data, len);
+    return lint(cfg, path, copy, len, out);
+}
+
+int tfl_lint_take(const tfl_config *cfg, const char *path, char *data,
+                  size_t len, tfl_result *out)
+{
+    memset(out, 0, sizeof *out);
+    tfl_arena_init(&out->arena);
+    if (tfl_arena_adopt(&out->arena, data) != 0) {
+        free(data);
+        tfl_arena_free(&out->arena);
+        return -1;
+    }
+    return lint(cfg, path, data, len, out);
 }
 
 void tfl_result_free(tfl_result *res)
