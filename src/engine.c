@@ -15,6 +15,7 @@
  * directly above it. Text after the list (a reason) is allowed.
  */
 #include "tflint/engine.h"
+#include "tflint/encoding.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -369,12 +370,34 @@ static int cmp_findings(const void *pa, const void *pb)
 
 /* --- Linting -------------------------------------------------------------- */
 
+/* An empty document whose one error says the file is not UTF-8. */
+static int foreign_encoding(tfl_arena *a, const tfl_source *src, tfl_doc *doc,
+                            const char *enc, size_t bom)
+{
+    memset(doc, 0, sizeof *doc);
+    doc->src = src;
+    doc->escape = '\\';
+    doc->errors = tfl_arena_alloc(a, sizeof *doc->errors);
+    if (!doc->errors)
+        return -1;
+    doc->errors[0].message =
+        tfl_arena_printf(a, "not UTF-8 (%s byte-order mark)", enc);
+    if (!doc->errors[0].message)
+        return -1;
+    doc->errors[0].span.start = 0;
+    doc->errors[0].span.end = (uint32_t)bom;
+    doc->nerrors = 1;
+    doc->parser_failed = true;
+    return 0;
+}
+
 /* Index, parse and check `data` (in the arena's care), filling `out`. */
 static int lint(const tfl_config *cfg, const char *path, char *data, size_t len,
                 tfl_result *out)
 {
     const tfl_rule *const *rules;
-    size_t nrules, i, kept;
+    const char *enc;
+    size_t nrules, i, kept, bom;
     long nkept;
     tfl_ctx ctx;
 
@@ -383,8 +406,13 @@ static int lint(const tfl_config *cfg, const char *path, char *data, size_t len,
         goto oom;
     if (tfl_source_init(&out->src, &out->arena, path, data, len) != 0)
         goto oom;
-    if (tfl_parse(&out->arena, &out->src, &out->doc) != 0)
+    if ((enc = tfl_encoding_foreign_bom(data, len, &bom)) != NULL) {
+        /* Nothing to parse: one TF100 finding says why. */
+        if (foreign_encoding(&out->arena, &out->src, &out->doc, enc, bom))
+            goto oom;
+    } else if (tfl_parse(&out->arena, &out->src, &out->doc) != 0) {
         goto oom;
+    }
 
     memset(&ctx, 0, sizeof ctx);
     ctx.doc = &out->doc;
