@@ -142,10 +142,12 @@ char *tfl_arena_printf(tfl_arena *a, const char *fmt, ...)
     return p;
 }
 
+#ifndef TFL_DEBUG_ARENA
 static size_t rounded(size_t n)
 {
     return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 }
+#endif
 
 /* The link that points at the own block whose payload is `p`, or NULL. */
 static tfl_arena_block **own_block_link(tfl_arena *a, void *p)
