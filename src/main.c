@@ -6,10 +6,14 @@
  * stderr.
  *
  * The report is flushed after each file, so memory stays bounded by one
- * file whatever the number of inputs. With -o it goes to a temporary file
- * beside the target, renamed over it only when the run is complete; an
- * interrupted or failed run removes the temporary file and leaves any
- * previous report in place.
+ * file whatever the number of inputs. With --jobs N (default: the number
+ * of cores), N threads read and lint files while this thread reports them
+ * in input order: a worker may run ahead of the report by at most WINDOW
+ * files per thread, so memory stays bounded by that many results, each in
+ * its own arena, freed once its file is reported. With -o it goes to a
+ * temporary file beside the target, renamed over it only when the run is
+ * complete; an interrupted or failed run removes the temporary file and
+ * leaves any previous report in place.
  *
  * One run may write several reports: `-f FORMAT -o FILE` pairs repeat, each
  * -o naming the file of the -f before it (an -o before any -f waits for the
@@ -19,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +61,9 @@ static const char usage_text[] =
     "                             colours when stdout is a terminal, TERM is\n"
     "                             not 'dumb' and NO_COLOR is unset\n"
     "  -q, --quiet                no summary line on standard error\n"
+    "  -j, --jobs N               lint N files at a time (default: the\n"
+    "                             number of cores); the report keeps the\n"
+    "                             order of a serial run\n"
     "      --stdin-filename NAME  report standard input as NAME\n"
     "\n"
     "Rules:\n"
@@ -100,6 +108,7 @@ typedef struct cli {
     size_t noutputs;
     int color;
     bool quiet;
+    long jobs; /* 0: the number of cores */
     bool list_rules;
     bool dump_ast;
     const char *explain;
@@ -171,12 +180,17 @@ enum {
     OPT_VERSION
 };
 
+/* Files a worker may be ahead of the report, per thread. */
+#define WINDOW 4
+#define MAX_JOBS 256
+
 static const struct option long_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'o'},
     {"color", required_argument, NULL, OPT_COLOR},
     {"colour", required_argument, NULL, OPT_COLOR},
     {"quiet", no_argument, NULL, 'q'},
+    {"jobs", required_argument, NULL, 'j'},
     {"failure-threshold", required_argument, NULL, OPT_THRESHOLD},
     {"ignore", required_argument, NULL, OPT_IGNORE},
     {"severity", required_argument, NULL, OPT_SEVERITY},
@@ -269,6 +283,15 @@ static int apply_option(cli *c, int opt, const char *arg)
     case 'q':
         c->quiet = true;
         return 0;
+    case 'j': {
+        char *end;
+
+        errno = 0;
+        c->jobs = strtol(arg, &end, 10);
+        if (errno || end == arg || *end || c->jobs < 1 || c->jobs > MAX_JOBS)
+            return usage_error("--jobs wants a number from 1 to 256, not", arg);
+        return 0;
+    }
     case OPT_THRESHOLD:
         if ((v = tfl_severity_parse(arg)) < 0)
             return usage_error("invalid level", arg);
@@ -311,7 +334,7 @@ static int parse_args(cli *c, int argc, char **argv, int *first)
     int opt, rc;
 
     opterr = 0; /* our own messages, named "tflint" */
-    while ((opt = getopt_long(argc, argv, ":f:o:qh", long_options, NULL)) !=
+    while ((opt = getopt_long(argc, argv, ":f:o:qj:h", long_options, NULL)) !=
            -1) {
         const char *bad = argv[optind - 1];
 
@@ -484,22 +507,17 @@ static const char *shown_path(const cli *c, const tfl_input *in)
 
 /*
  * Read `in`. Returns 0 with the bytes, 1 when it cannot be read (the
- * message is already on stderr and in `*why`), -1 when memory runs out.
+ * reason in `why`), -1 when memory runs out. Prints nothing: a worker
+ * thread calls it, and messages keep the order of the report.
  */
 static int read_input(const tfl_input *in, char **data, size_t *len,
                       char why[TFL_ERRMSG_SIZE])
 {
-    int rc;
-
     if (in->error) {
         snprintf(why, TFL_ERRMSG_SIZE, "%s", in->error);
-        rc = 1;
-    } else {
-        rc = tfl_read_file(in->path, data, len, why);
+        return 1;
     }
-    if (rc == 1)
-        fprintf(stderr, "tflint: %s\n", why);
-    return rc;
+    return tfl_read_file(in->path, data, len, why);
 }
 
 static void count(tally *t, const tfl_result *res, tfl_severity threshold)
@@ -542,29 +560,45 @@ static int report_all(const cli *c, tfl_reporter **reps, sink *sinks,
     return 0;
 }
 
-/* Lint and report one input. Returns 0, or -1 when memory runs out. */
-static int lint_one(const cli *c, tfl_reporter **reps, sink *sinks,
-                    tfl_buf *out, const tfl_input *in, tally *t)
-{
-    char why[TFL_ERRMSG_SIZE], *data = NULL;
+/* One input on its way: read and linted by a worker, then reported. */
+typedef struct job {
+    int state; /* JOB_FREE, JOB_BUSY, JOB_DONE */
+    int rc;    /* 0 linted, 1 unreadable (see why), -1 out of memory */
+    char why[TFL_ERRMSG_SIZE];
     tfl_result res;
+} job;
+
+enum { JOB_FREE, JOB_BUSY, JOB_DONE };
+
+/* Read and lint `in` into `j`. Safe to call from any thread. */
+static void job_run(const cli *c, const tfl_input *in, job *j)
+{
+    char *data = NULL;
     size_t len = 0;
+
+    j->rc = read_input(in, &data, &len, j->why);
+    if (j->rc == 0 &&
+        tfl_lint_take(&c->cfg, shown_path(c, in), data, len, &j->res) != 0)
+        j->rc = -1;
+}
+
+/* Report `j` for `in` and free its result. Returns 0, or -1 when memory
+ * ran out while it was linted. */
+static int job_report(const cli *c, tfl_reporter **reps, sink *sinks,
+                      tfl_buf *out, const tfl_input *in, job *j, tally *t)
+{
     int rc;
 
-    rc = read_input(in, &data, &len, why);
-    if (rc < 0)
+    if (j->rc < 0)
         return -1;
-    if (rc == 1) {
+    if (j->rc == 1) {
+        fprintf(stderr, "tflint: %s\n", j->why);
         t->unreadable++;
-        return report_all(c, reps, sinks, out, NULL, shown_path(c, in), why);
+        return report_all(c, reps, sinks, out, NULL, shown_path(c, in), j->why);
     }
-    rc = tfl_lint_buffer(&c->cfg, shown_path(c, in), data, len, &res);
-    free(data);
-    if (rc != 0)
-        return -1;
-    rc = report_all(c, reps, sinks, out, &res, NULL, NULL);
-    count(t, &res, c->cfg.threshold);
-    tfl_result_free(&res);
+    rc = report_all(c, reps, sinks, out, &j->res, NULL, NULL);
+    count(t, &j->res, c->cfg.threshold);
+    tfl_result_free(&j->res);
     return rc;
 }
 
@@ -586,16 +620,160 @@ static int end_all(const cli *c, tfl_reporter **reps, sink *sinks, tfl_buf *out,
     return 0;
 }
 
+/* The workers and the window of jobs they share with the reporter. */
+typedef struct pool {
+    const cli *c;
+    const tfl_inputs *in;
+    job *jobs; /* `window` slots; input i goes to slot i % window */
+    size_t window;
+    size_t next;     /* first input no worker has taken */
+    size_t reported; /* inputs reported so far */
+    bool stop;
+    pthread_mutex_t mu;
+    pthread_cond_t room; /* a slot was freed, or stop */
+    pthread_cond_t done; /* a job finished */
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        size_t i;
+        job *j;
+
+        while (!p->stop && p->next < p->in->count &&
+               p->next >= p->reported + p->window)
+            pthread_cond_wait(&p->room, &p->mu);
+        if (p->stop || p->next >= p->in->count)
+            break;
+        i = p->next++;
+        j = &p->jobs[i % p->window];
+        j->state = JOB_BUSY;
+        pthread_mutex_unlock(&p->mu);
+        job_run(p->c, &p->in->items[i], j);
+        pthread_mutex_lock(&p->mu);
+        j->state = JOB_DONE;
+        pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Wait for input `i` in the window; NULL when the pool stopped. */
+static job *pool_wait(pool *p, size_t i)
+{
+    job *j = &p->jobs[i % p->window];
+
+    pthread_mutex_lock(&p->mu);
+    while (j->state != JOB_DONE)
+        pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    return j;
+}
+
+/* Input `i` is reported: its slot is free for a worker. */
+static void pool_release(pool *p, job *j, bool stop)
+{
+    pthread_mutex_lock(&p->mu);
+    j->state = JOB_FREE;
+    p->reported++;
+    p->stop = p->stop || stop;
+    pthread_cond_broadcast(&p->room);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static size_t default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (size_t)n;
+}
+
+/*
+ * Lint every input with `nthreads` workers, reporting in input order.
+ * Returns the number of inputs reported; fewer than in->count when memory
+ * ran out (*oom set) or the output buffer failed.
+ */
+static size_t lint_parallel(const cli *c, const tfl_inputs *in, size_t nthreads,
+                            tfl_reporter **reps, sink *sinks, tfl_buf *out,
+                            tally *t, bool *oom)
+{
+    pthread_t tids[MAX_JOBS];
+    size_t started = 0, i, k;
+    pool p = {0};
+
+    p.c = c;
+    p.in = in;
+    p.window = nthreads * WINDOW;
+    p.jobs = calloc(p.window, sizeof *p.jobs);
+    if (!p.jobs || pthread_mutex_init(&p.mu, NULL) != 0) {
+        free(p.jobs);
+        *oom = true;
+        return 0;
+    }
+    pthread_cond_init(&p.room, NULL);
+    pthread_cond_init(&p.done, NULL);
+    while (started < nthreads &&
+           pthread_create(&tids[started], NULL, worker, &p) == 0)
+        started++;
+    if (started == 0) /* no thread at all: lint in this one */
+        worker(&p);
+    for (i = 0; i < in->count; i++) {
+        job *j = pool_wait(&p, i);
+        bool bad = job_report(c, reps, sinks, out, &in->items[i], j, t) != 0;
+
+        *oom = *oom || bad;
+        pool_release(&p, j, bad || out->failed);
+        if (bad || out->failed)
+            break;
+    }
+    for (k = 0; k < started; k++)
+        pthread_join(tids[k], NULL);
+    /* After a stop, finished jobs that were never reported. */
+    for (k = 0; k < p.window; k++)
+        if (p.jobs[k].state == JOB_DONE && p.jobs[k].rc == 0)
+            tfl_result_free(&p.jobs[k].res);
+    pthread_cond_destroy(&p.room);
+    pthread_cond_destroy(&p.done);
+    pthread_mutex_destroy(&p.mu);
+    free(p.jobs);
+    return i;
+}
+
+/* The same, in this thread. */
+static size_t lint_serial(const cli *c, const tfl_inputs *in,
+                          tfl_reporter **reps, sink *sinks, tfl_buf *out,
+                          tally *t, bool *oom)
+{
+    size_t i;
+
+    for (i = 0; i < in->count; i++) {
+        job j;
+
+        job_run(c, &in->items[i], &j);
+        if (job_report(c, reps, sinks, out, &in->items[i], &j, t) != 0) {
+            *oom = true;
+            break;
+        }
+        if (out->failed)
+            break;
+    }
+    return i;
+}
+
 static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
 {
     tfl_reporter *reps[MAX_OUTPUTS] = {0};
+    size_t nthreads = c->jobs ? (size_t)c->jobs : default_jobs(), done = 0;
     char cwd[4096];
     const char *root = getcwd(cwd, sizeof cwd) ? cwd : NULL;
     bool oom = false;
     tally t = {0};
     tfl_buf out, diag;
     int status;
-    size_t i, k;
+    size_t k;
 
     for (k = 0; k < c->noutputs; k++) {
         tfl_report_opts opts = {want_color(c, &c->outputs[k]), TFL_VERSION,
@@ -606,11 +784,17 @@ static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
     }
     tfl_buf_init(&out, 0);
     tfl_buf_init(&diag, 0);
-    for (i = 0; !oom && i < in->count; i++)
-        oom = lint_one(c, reps, sinks, &out, &in->items[i], &t) != 0;
+    if (nthreads > in->count)
+        nthreads = in->count;
+    if (!oom && nthreads > 1)
+        done = lint_parallel(c, in, nthreads, reps, sinks, &out, &t, &oom);
+    else if (!oom)
+        done = lint_serial(c, in, reps, sinks, &out, &t, &oom);
     status = t.unreadable ? EXIT_USAGE : t.failing ? EXIT_FINDINGS : EXIT_CLEAN;
-    if (!oom)
+    if (!oom && done == in->count && !out.failed)
         oom = end_all(c, reps, sinks, &out, &diag, status) != 0;
+    else
+        oom = true;
     if (oom) {
         fputs("tflint: out of memory\n", stderr);
         status = EXIT_INTERNAL;
@@ -644,6 +828,8 @@ static int run_dump(const cli *c, const tfl_inputs *in, sink *s)
         return usage_error("--dump=ast takes exactly one file", NULL);
     }
     rc = read_input(&in->items[0], &data, &len, why);
+    if (rc == 1)
+        fprintf(stderr, "tflint: %s\n", why);
     if (rc == 0 && tfl_lint_buffer(&c->cfg, shown_path(c, &in->items[0]), data,
                                    len, &res) != 0)
         rc = -1;
