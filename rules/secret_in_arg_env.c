@@ -17,8 +17,8 @@
  * Global ARGs are not checked (BuildKit does not either): a stage that
  * uses one re-declares it, and that declaration is checked.
  *
- * NEEDSWORK: the pattern cannot be changed from the command line yet; the
- * configuration has no place for rule options.
+ * The configuration may replace the pattern (`secret-pattern`, searched
+ * case-insensitively in the name, like this one).
  */
 #include "rules.h"
 #include "tflint/model.h"
@@ -45,7 +45,9 @@ static const tfl_regex *secret_regex(void)
 static void check(tfl_ctx *ctx)
 {
     const tfl_model *m = tfl_ctx_model(ctx);
-    const tfl_regex *re = secret_regex();
+    const tfl_regex *re = ctx->config->secret_pattern
+                              ? ctx->config->secret_pattern
+                              : secret_regex();
     size_t i;
 
     for (i = m ? m->first_doc : 0; m && re && i < m->nbindings; i++) {
