@@ -894,7 +894,9 @@ static void walk_root(loader *ld, const yaml_node_t *root)
             fail(ld, mark_of(k), "duplicate key '%s'", name);
         } else {
             seen[i] = true;
-            keys[i].read(ld, node(ld, p->value));
+            /* null (`key:` or `key: ~`) leaves the value unset */
+            if (!is_null(node(ld, p->value)))
+                keys[i].read(ld, node(ld, p->value));
         }
     }
 }
