@@ -10,6 +10,11 @@
  * beside the target, renamed over it only when the run is complete; an
  * interrupted or failed run removes the temporary file and leaves any
  * previous report in place.
+ *
+ * One run may write several reports: `-f FORMAT -o FILE` pairs repeat, each
+ * -o naming the file of the -f before it (an -o before any -f waits for the
+ * next one, so `-o FILE -f FORMAT` still pairs). Each file is linted once
+ * and handed to every reporter; at most one report goes to stdout.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,9 +46,13 @@ static const char usage_text[] =
     "followed, .git skipped). Without PATH, ./Dockerfile is read.\n"
     "\n"
     "Output:\n"
-    "  -f, --format FORMAT        report format: text (default) or sarif\n"
-    "  -o, --output FILE          write the report to FILE (replaced only\n"
-    "                             when the run completes)\n"
+    "  -f, --format FORMAT        report format: text (default), sarif,\n"
+    "                             json, github, checkstyle, gitlab (or\n"
+    "                             codeclimate) or junit\n"
+    "  -o, --output FILE          write the report of the -f before it to\n"
+    "                             FILE (replaced only when the run\n"
+    "                             completes); -f FORMAT -o FILE pairs may\n"
+    "                             repeat, one -f without -o goes to stdout\n"
     "      --color WHEN           auto (default), always or never; auto\n"
     "                             colours when stdout is a terminal, TERM is\n"
     "                             not 'dumb' and NO_COLOR is unset\n"
@@ -90,10 +99,20 @@ static const char usage_text[] =
     "\n"
     "Home page: " TFL_HOMEPAGE "\n";
 
+/* Reports one run may write: one per format, with room for duplicates. */
+#define MAX_OUTPUTS 16
+
+/* One report of the run: a format (-1 until given) and a file (NULL:
+ * stdout). */
+typedef struct output {
+    int format;
+    const char *path;
+} output;
+
 typedef struct cli {
     tfl_config cfg;
-    tfl_format format;
-    const char *output;
+    output outputs[MAX_OUTPUTS];
+    size_t noutputs;
     int color;
     bool quiet;
     bool list_rules;
@@ -107,16 +126,20 @@ typedef struct cli {
 typedef struct sink {
     int fd;
     const char *target;
+    char *volatile *tmp; /* slot in tmp_paths */
     bool failed;
 } sink;
 
-/* The temporary file, for the signal handler to remove. */
-static char *volatile tmp_path;
+/* The temporary files, for the signal handler to remove. */
+static char *volatile tmp_paths[MAX_OUTPUTS];
 
 static void on_signal(int sig)
 {
-    if (tmp_path)
-        unlink(tmp_path);
+    size_t i;
+
+    for (i = 0; i < MAX_OUTPUTS; i++)
+        if (tmp_paths[i])
+            unlink(tmp_paths[i]);
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -189,6 +212,58 @@ static const struct option long_options[] = {
 };
 
 /*
+ * Record -f (`format`) or -o (`path`): it completes the last output when
+ * that one lacks it, else starts a new output.
+ */
+static int add_output(cli *c, int format, const char *path)
+{
+    output *last = c->noutputs ? &c->outputs[c->noutputs - 1] : NULL;
+
+    if (last && format >= 0 && last->format < 0) {
+        last->format = format;
+        return 0;
+    }
+    if (last && path && !last->path) {
+        last->path = path;
+        return 0;
+    }
+    if (c->noutputs == MAX_OUTPUTS)
+        return usage_error("too many reports, at most 16", NULL);
+    c->outputs[c->noutputs].format = format;
+    c->outputs[c->noutputs].path = path;
+    c->noutputs++;
+    return 0;
+}
+
+/* Fill in the defaults (text, stdout) and refuse two reports on stdout or
+ * in one file. */
+static int check_outputs(cli *c)
+{
+    size_t i, j, on_stdout = 0;
+
+    if (c->noutputs == 0)
+        c->outputs[c->noutputs++].format = -1;
+    for (i = 0; i < c->noutputs; i++) {
+        if (c->outputs[i].format < 0)
+            c->outputs[i].format = TFL_FORMAT_TEXT;
+        if (!c->outputs[i].path && ++on_stdout > 1)
+            return usage_error("only one report can go to standard output; "
+                               "give the others -o FILE",
+                               NULL);
+        for (j = 0; j < i; j++)
+            if (c->outputs[i].path && c->outputs[j].path &&
+                strcmp(c->outputs[i].path, c->outputs[j].path) == 0)
+                return usage_error("two reports written to",
+                                   c->outputs[i].path);
+    }
+    if (c->noutputs > 1 && (c->list_rules || c->explain || c->dump_ast))
+        return usage_error("--list-rules, --explain and --dump=ast write "
+                           "one output",
+                           NULL);
+    return 0;
+}
+
+/*
  * Apply one option. Returns 0 to go on, -1 when the run is over with
  * success (--help, --version), or an exit status for a usage error.
  */
@@ -200,11 +275,9 @@ static int apply_option(cli *c, int opt, const char *arg)
     case 'f':
         if ((v = tfl_format_parse(arg)) < 0)
             return usage_error("unknown format", arg);
-        c->format = (tfl_format)v;
-        return 0;
+        return add_output(c, v, NULL);
     case 'o':
-        c->output = arg;
-        return 0;
+        return add_output(c, -1, arg);
     case OPT_COLOR:
         if (strcmp(arg, "auto") == 0)
             c->color = COLOR_AUTO;
@@ -287,22 +360,24 @@ static int parse_args(cli *c, int argc, char **argv, int *first)
             return rc;
     }
     *first = optind;
-    return 0;
+    return check_outputs(c);
 }
 
-static bool want_color(const cli *c)
+static bool want_color(const cli *c, const output *o)
 {
     const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
     if (c->color != COLOR_AUTO)
         return c->color == COLOR_ALWAYS;
-    return !c->output && isatty(STDOUT_FILENO) && !(nc && *nc) && term &&
+    return !o->path && isatty(STDOUT_FILENO) && !(nc && *nc) && term &&
            strcmp(term, "dumb") != 0;
 }
 
 /* --- Output --------------------------------------------------------------- */
 
-static int sink_open(sink *s, const char *target)
+/* Open the sink of `target` (NULL: stdout); its temporary file's name is
+ * kept in tmp_paths[slot]. */
+static int sink_open(sink *s, const char *target, size_t slot)
 {
     size_t n;
     mode_t mask;
@@ -310,6 +385,7 @@ static int sink_open(sink *s, const char *target)
 
     s->fd = STDOUT_FILENO;
     s->target = target;
+    s->tmp = &tmp_paths[slot];
     s->failed = false;
     if (!target)
         return 0;
@@ -324,7 +400,7 @@ static int sink_open(sink *s, const char *target)
         free(t);
         return 1;
     }
-    tmp_path = t;
+    *s->tmp = t;
     mask = umask(0);
     umask(mask);
     fchmod(s->fd, 0666 & ~mask);
@@ -343,7 +419,7 @@ static void sink_flush(sink *s, tfl_buf *b)
             continue;
         if (n < 0) {
             fprintf(stderr, "tflint: cannot write '%s': %s\n",
-                    s->target ? tmp_path : "standard output", strerror(errno));
+                    s->target ? *s->tmp : "standard output", strerror(errno));
             s->failed = true;
         } else {
             off += (size_t)n;
@@ -356,7 +432,7 @@ static void sink_flush(sink *s, tfl_buf *b)
  * or 1 when the report could not be written. */
 static int sink_close(sink *s, bool ok)
 {
-    char *t = tmp_path;
+    char *t = *s->tmp;
     int rc = s->failed;
 
     if (!s->target)
@@ -377,7 +453,7 @@ static int sink_close(sink *s, bool ok)
         unlink(t);
         rc = 1;
     }
-    tmp_path = NULL;
+    *s->tmp = NULL;
     free(t);
     return rc;
 }
@@ -470,9 +546,33 @@ static void count(tally *t, const tfl_result *res, tfl_severity threshold)
     }
 }
 
+/*
+ * Hand one input to every report: its findings when `res` is set, else
+ * the failure to read `path` (`why`). Each report's bytes go to its sink at
+ * once, so memory holds one report's share of one file. Returns 0, or -1
+ * when memory runs out.
+ */
+static int report_all(const cli *c, tfl_reporter **reps, sink *sinks,
+                      tfl_buf *out, const tfl_result *res, const char *path,
+                      const char *why)
+{
+    size_t k;
+
+    for (k = 0; k < c->noutputs; k++) {
+        if (res)
+            tfl_report_file(reps[k], out, res);
+        else
+            tfl_report_failure(reps[k], out, path, why);
+        if (out->failed)
+            return -1;
+        sink_flush(&sinks[k], out);
+    }
+    return 0;
+}
+
 /* Lint and report one input. Returns 0, or -1 when memory runs out. */
-static int lint_one(const cli *c, tfl_reporter *rep, tfl_buf *out,
-                    const tfl_input *in, tally *t)
+static int lint_one(const cli *c, tfl_reporter **reps, sink *sinks,
+                    tfl_buf *out, const tfl_input *in, tally *t)
 {
     char why[TFL_ERRMSG_SIZE], *data = NULL;
     tfl_result res;
@@ -484,56 +584,75 @@ static int lint_one(const cli *c, tfl_reporter *rep, tfl_buf *out,
         return -1;
     if (rc == 1) {
         t->unreadable++;
-        tfl_report_failure(rep, out, shown_path(c, in), why);
-        return 0;
+        return report_all(c, reps, sinks, out, NULL, shown_path(c, in), why);
     }
     rc = tfl_lint_buffer(&c->cfg, shown_path(c, in), data, len, &res);
     free(data);
     if (rc != 0)
         return -1;
-    tfl_report_file(rep, out, &res);
+    rc = report_all(c, reps, sinks, out, &res, NULL, NULL);
     count(t, &res, c->cfg.threshold);
     tfl_result_free(&res);
+    return rc;
+}
+
+/* Finish every report; the reporters' notes (the github summary) are
+ * collected in `diag`. Returns -1 when memory runs out. */
+static int end_all(const cli *c, tfl_reporter **reps, sink *sinks, tfl_buf *out,
+                   tfl_buf *diag, int status)
+{
+    size_t k;
+
+    for (k = 0; k < c->noutputs; k++) {
+        tfl_report_end(reps[k], out, status);
+        if (!c->quiet)
+            tfl_report_summary(reps[k], diag);
+        if (out->failed)
+            return -1;
+        sink_flush(&sinks[k], out);
+    }
     return 0;
 }
 
-static int run_lint(const cli *c, const tfl_inputs *in, sink *s)
+static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
 {
-    tfl_report_opts opts = {want_color(c), TFL_VERSION, NULL};
+    tfl_reporter *reps[MAX_OUTPUTS] = {0};
     char cwd[4096];
-    tfl_reporter *rep;
+    const char *root = getcwd(cwd, sizeof cwd) ? cwd : NULL;
+    bool oom = false;
     tally t = {0};
-    tfl_buf out;
+    tfl_buf out, diag;
     int status;
-    size_t i;
+    size_t i, k;
 
-    if (c->format == TFL_FORMAT_SARIF && getcwd(cwd, sizeof cwd))
-        opts.srcroot = cwd;
-    rep = tfl_report_new(c->format, &opts);
-    if (!rep)
-        return EXIT_INTERNAL;
-    tfl_buf_init(&out, 0);
-    for (i = 0; i < in->count; i++) {
-        if (lint_one(c, rep, &out, &in->items[i], &t) != 0 || out.failed)
-            break;
-        sink_flush(s, &out);
+    for (k = 0; k < c->noutputs; k++) {
+        tfl_report_opts opts = {want_color(c, &c->outputs[k]), TFL_VERSION,
+                                root};
+
+        reps[k] = tfl_report_new((tfl_format)c->outputs[k].format, &opts);
+        oom = oom || !reps[k];
     }
+    tfl_buf_init(&out, 0);
+    tfl_buf_init(&diag, 0);
+    for (i = 0; !oom && i < in->count; i++)
+        oom = lint_one(c, reps, sinks, &out, &in->items[i], &t) != 0;
     status = t.unreadable ? EXIT_USAGE : t.failing ? EXIT_FINDINGS : EXIT_CLEAN;
-    if (i < in->count || out.failed) {
+    if (!oom)
+        oom = end_all(c, reps, sinks, &out, &diag, status) != 0;
+    if (oom) {
         fputs("tflint: out of memory\n", stderr);
         status = EXIT_INTERNAL;
-    } else {
-        tfl_report_end(rep, &out, status);
-        if (out.failed) {
-            fputs("tflint: out of memory\n", stderr);
-            status = EXIT_INTERNAL;
-        }
-        sink_flush(s, &out);
     }
+    for (k = 0; k < c->noutputs; k++) {
+        tfl_report_free(reps[k]);
+        if (sink_close(&sinks[k], status != EXIT_INTERNAL) != 0 &&
+            status != EXIT_INTERNAL)
+            status = EXIT_USAGE;
+    }
+    if (diag.len && !diag.failed)
+        fputs(diag.data, stderr);
+    tfl_buf_free(&diag);
     tfl_buf_free(&out);
-    tfl_report_free(rep);
-    if (sink_close(s, status != EXIT_INTERNAL) != 0 && status != EXIT_INTERNAL)
-        status = EXIT_USAGE;
     if (!c->quiet)
         print_summary(&t);
     return status;
@@ -745,7 +864,8 @@ int main(int argc, char **argv)
     prescan_result pre = {0};
     tfl_settings settings;
     int first = 0, rc;
-    sink s;
+    sink sinks[MAX_OUTPUTS];
+    size_t k;
 
     tfl_settings_init(&settings);
     if (tfl_config_init(&c.cfg) != 0) {
@@ -777,19 +897,23 @@ int main(int argc, char **argv)
             goto done;
         }
     }
-    if (c.output)
+    if (c.noutputs > 1 || c.outputs[0].path)
         catch_signals();
-    rc = sink_open(&s, c.output);
-    if (rc != 0) {
-        rc = rc < 0 ? EXIT_INTERNAL : EXIT_USAGE;
-        goto done;
+    for (k = 0; k < c.noutputs; k++) {
+        rc = sink_open(&sinks[k], c.outputs[k].path, k);
+        if (rc != 0) {
+            while (k-- > 0)
+                sink_close(&sinks[k], false);
+            rc = rc < 0 ? EXIT_INTERNAL : EXIT_USAGE;
+            goto done;
+        }
     }
     if (c.list_rules || c.explain)
-        rc = run_explain(&c, &s);
+        rc = run_explain(&c, &sinks[0]);
     else if (c.dump_ast)
-        rc = run_dump(&c, &in, &s);
+        rc = run_dump(&c, &in, &sinks[0]);
     else
-        rc = run_lint(&c, &in, &s);
+        rc = run_lint(&c, &in, sinks);
 
 done:
     tfl_inputs_free(&in);
