@@ -26,6 +26,7 @@ extern const tfl_rule tfl_rule_multiple_instructions; /* TF108 */
 extern const tfl_rule tfl_rule_workdir_relative;      /* TF109 */
 extern const tfl_rule tfl_rule_legacy_key_value;      /* TF110 */
 extern const tfl_rule tfl_rule_image_tag;             /* TF111 */
+extern const tfl_rule tfl_rule_untrusted_registry;    /* TF112 */
 
 extern const tfl_rule tfl_rule_undefined_var;           /* TF500 */
 extern const tfl_rule tfl_rule_global_arg_out_of_scope; /* TF501 */

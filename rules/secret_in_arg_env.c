@@ -17,8 +17,8 @@
  * Global ARGs are not checked (BuildKit does not either): a stage that
  * uses one re-declares it, and that declaration is checked.
  *
- * NEEDSWORK: the pattern cannot be changed from the command line yet; the
- * configuration has no place for rule options.
+ * The configuration may replace the pattern (`secret-pattern`, searched
+ * case-insensitively in the name, like this one).
  */
 #include <pthread.h>
 

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tflint/config.h"
 #include "tflint/discover.h"
 #include "tflint/engine.h"
 #include "tflint/explain.h"
@@ -66,6 +67,15 @@ static const char usage_text[] =
     "                             order of a serial run\n"
     "      --stdin-filename NAME  report standard input as NAME\n"
     "\n"
+    "Configuration:\n"
+    "      --config FILE          read FILE instead of the .tflint.yaml (or\n"
+    "                             .hadolint.yaml) found in the current\n"
+    "                             directory or a parent up to the\n"
+    "                             repository root\n"
+    "      --no-config            read no configuration file\n"
+    "      --print-config         print the configuration in effect (file,\n"
+    "                             TFLINT_* environment, options) and exit\n"
+    "\n"
     "Rules:\n"
     "      --failure-threshold LEVEL\n"
     "                             fail on findings at or above LEVEL: error,\n"
@@ -83,11 +93,16 @@ static const char usage_text[] =
     "  -h, --help                 show this help and exit\n"
     "      --version              show the version and exit\n"
     "\n"
+    "Environment: TFLINT_CONFIG, TFLINT_FORMAT, TFLINT_COLOR,\n"
+    "TFLINT_FAILURE_THRESHOLD, TFLINT_IGNORE, TFLINT_SEVERITY and\n"
+    "TFLINT_TRUSTED_REGISTRIES (lists comma-separated); options win over\n"
+    "them, and they over the configuration file.\n"
+    "\n"
     "Exit status:\n"
     "  0  no finding at or above the failure threshold\n"
     "  1  findings at or above the threshold (parse errors are errors)\n"
-    "  2  usage error, or an input that could not be read (the others are\n"
-    "     still checked and reported)\n"
+    "  2  usage error, a bad configuration, or an input that could not be\n"
+    "     read (the others are still checked and reported)\n"
     "  3  internal error (out of memory)\n"
     "\n"
     "Home page: " TFL_HOMEPAGE "\n";
@@ -113,6 +128,7 @@ typedef struct cli {
     bool dump_ast;
     const char *explain;
     const char *stdin_name;
+    bool print_config;
 } cli;
 
 /* The output: stdout, or a temporary file renamed at the end. */
@@ -177,7 +193,10 @@ enum {
     OPT_LIST_RULES,
     OPT_EXPLAIN,
     OPT_DUMP,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_PRINT_CONFIG
 };
 
 /* Files a worker may be ahead of the report, per thread. */
@@ -199,6 +218,9 @@ static const struct option long_options[] = {
     {"explain", required_argument, NULL, OPT_EXPLAIN},
     {"dump", required_argument, NULL, OPT_DUMP},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -316,6 +338,12 @@ static int apply_option(cli *c, int opt, const char *arg)
         if (strcmp(arg, "ast") != 0)
             return usage_error("--dump knows only 'ast', not", arg);
         c->dump_ast = true;
+        return 0;
+    case OPT_CONFIG: /* read before the other options: see prescan() */
+    case OPT_NO_CONFIG:
+        return 0;
+    case OPT_PRINT_CONFIG:
+        c->print_config = true;
         return 0;
     case OPT_VERSION:
         printf("tflint %s\n", TFL_VERSION);
@@ -880,6 +908,134 @@ static int run_explain(const cli *c, sink *s)
     return rc;
 }
 
+/* --- Configuration ------------------------------------------------------- */
+
+/* What must be known before the options are applied. */
+typedef struct prescan_result {
+    const char *config; /* --config */
+    bool no_config;
+    bool no_file_needed; /* --help, --version */
+    bool format, color;  /* -f, --color given */
+} prescan_result;
+
+/*
+ * The configuration file and the environment come before the options,
+ * which win over them, but --config names the file: so the options are
+ * read twice, first only for what decides the configuration. Errors are
+ * left for the second pass.
+ */
+static void prescan(int argc, char **argv, prescan_result *p)
+{
+    int opt;
+
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":f:o:qh", long_options, NULL)) !=
+           -1) {
+        if (opt == OPT_CONFIG)
+            p->config = optarg;
+        else if (opt == OPT_NO_CONFIG)
+            p->no_config = true;
+        else if (opt == 'h' || opt == OPT_VERSION)
+            p->no_file_needed = true;
+        else if (opt == 'f')
+            p->format = true;
+        else if (opt == OPT_COLOR)
+            p->color = true;
+    }
+    optind = 0; /* glibc: start again from scratch */
+}
+
+static int config_error(const tfl_conf_error *e)
+{
+    if (e->file && e->line)
+        fprintf(stderr, "tflint: %s:%u:%u: %s\n", e->file, (unsigned)e->line,
+                (unsigned)e->col, e->message);
+    else if (e->file)
+        fprintf(stderr, "tflint: %s: %s\n", e->file, e->message);
+    else
+        fprintf(stderr, "tflint: %s\n", e->message);
+    return EXIT_USAGE;
+}
+
+/* Load the configuration file (given or found), merge the environment and
+ * apply both to c->cfg. Returns 0 or an exit status. */
+static int configure(cli *c, const prescan_result *p, tfl_settings *s)
+{
+    const char *path = p->config ? p->config : getenv("TFLINT_CONFIG");
+    char *found = NULL, cwd[4096];
+    tfl_conf_error err = {0};
+    size_t i;
+    int rc = 0;
+
+    if (path && !*path)
+        path = NULL;
+    if (!path && !p->no_config && getcwd(cwd, sizeof cwd)) {
+        if (tfl_settings_find(cwd, &found) < 0)
+            rc = TFL_CONF_ENOMEM;
+        path = found;
+    }
+    if (rc == 0 && path && !p->no_config)
+        rc = tfl_settings_load(s, path, &err);
+    for (i = 0; rc == 0 && i < s->nnotes; i++)
+        fprintf(stderr, "tflint: note: %s:%u:%u: %s\n", s->path,
+                (unsigned)s->notes[i].mark.line, (unsigned)s->notes[i].mark.col,
+                s->notes[i].message);
+    if (rc == 0)
+        rc = tfl_settings_env(s, getenv, &err);
+    if (rc == 0)
+        rc = tfl_settings_apply(s, &c->cfg, &err);
+    free(found);
+    if (rc == TFL_CONF_ENOMEM) {
+        fputs("tflint: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    return rc ? config_error(&err) : 0;
+}
+
+/* TFLINT_FORMAT and TFLINT_COLOR, unless the options set them. */
+static int env_options(cli *c, const prescan_result *p)
+{
+    const char *fmt = getenv("TFLINT_FORMAT"), *color = getenv("TFLINT_COLOR");
+
+    if (fmt && *fmt && !p->format) {
+        if (tfl_format_parse(fmt) < 0) {
+            fprintf(stderr, "tflint: TFLINT_FORMAT: unknown format '%s'\n",
+                    fmt);
+            return EXIT_USAGE;
+        }
+        apply_option(c, 'f', fmt);
+    }
+    if (color && *color && !p->color) {
+        if (strcmp(color, "auto") != 0 && strcmp(color, "always") != 0 &&
+            strcmp(color, "never") != 0) {
+            fprintf(stderr,
+                    "tflint: TFLINT_COLOR: wants auto, always or never, not "
+                    "'%s'\n",
+                    color);
+            return EXIT_USAGE;
+        }
+        apply_option(c, OPT_COLOR, color);
+    }
+    return 0;
+}
+
+static int print_config(const cli *c, const tfl_settings *s)
+{
+    tfl_buf out;
+    int rc = EXIT_CLEAN;
+
+    tfl_buf_init(&out, 0);
+    tfl_settings_print(s, &c->cfg, &out);
+    if (out.failed) {
+        fputs("tflint: out of memory\n", stderr);
+        rc = EXIT_INTERNAL;
+    } else {
+        fwrite(out.data, 1, out.len, stdout);
+    }
+    tfl_buf_free(&out);
+    return rc;
+}
+
 static void catch_signals(void)
 {
     signal(SIGINT, on_signal);
@@ -891,17 +1047,29 @@ int main(int argc, char **argv)
 {
     cli c = {0};
     tfl_inputs in = {0};
+    prescan_result pre = {0};
+    tfl_settings settings;
     int first = 0, rc;
     sink sinks[MAX_OUTPUTS];
     size_t k;
 
+    tfl_settings_init(&settings);
     if (tfl_config_init(&c.cfg) != 0) {
         fputs("tflint: out of memory\n", stderr);
         return EXIT_INTERNAL;
     }
+    prescan(argc, argv, &pre);
+    if (!pre.no_file_needed && (rc = configure(&c, &pre, &settings)) != 0)
+        goto done;
+    if ((rc = env_options(&c, &pre)) != 0)
+        goto done;
     rc = parse_args(&c, argc, argv, &first);
     if (rc != 0)
         goto done;
+    if (c.print_config) {
+        rc = print_config(&c, &settings);
+        goto done;
+    }
     if (!c.list_rules && !c.explain) {
         rc = tfl_discover(&in, (const char *const *)argv + first,
                           (size_t)(argc - first));
@@ -936,5 +1104,6 @@ int main(int argc, char **argv)
 done:
     tfl_inputs_free(&in);
     tfl_config_free(&c.cfg);
+    tfl_settings_free(&settings);
     return rc < 0 ? EXIT_CLEAN : rc;
 }

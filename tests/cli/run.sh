@@ -264,5 +264,55 @@ else
     has "sarif findings: uri" "$tmp/out" '"uri": "bad", "uriBaseId": "%SRCROOT%"'
 fi
 
+# --- Configuration -----------------------------------------------------------
+mkdir -p conf/.git conf/sub hconf
+printf 'FROM ghcr.io/acme/app:1\nFRM x\n' >conf/sub/Dockerfile
+printf 'failure-threshold: error\ntrusted-registries: [docker.io]\nignore: [TF111]\n' >conf/.tflint.yaml
+expect "config: found in a parent" 1 sh -c 'cd conf/sub && exec "$0" -q Dockerfile' "$TFLINT"
+has "config: TF112 from the file" "$tmp/out" "comes from registry 'ghcr.io'"
+expect "config: --no-config" 1 sh -c 'cd conf/sub && exec "$0" -q --no-config Dockerfile' "$TFLINT"
+lacks "config: --no-config: no TF112" "$tmp/out" "TF112"
+expect "config: print" 0 sh -c 'cd conf/sub && exec "$0" --print-config' "$TFLINT"
+has "config: print threshold" "$tmp/out" "failure-threshold: error"
+has "config: print ignore" "$tmp/out" "  - 'TF111'"
+has "config: print registries" "$tmp/out" "  - 'docker.io'"
+empty "config: print stderr" "$tmp/err"
+expect "config: env over file" 0 sh -c 'cd conf/sub && TFLINT_FAILURE_THRESHOLD=none exec "$0" --print-config' "$TFLINT"
+has "config: env threshold" "$tmp/out" "failure-threshold: none"
+expect "config: option over env" 0 sh -c 'cd conf/sub && TFLINT_FAILURE_THRESHOLD=none exec "$0" --failure-threshold=info --print-config' "$TFLINT"
+has "config: option threshold" "$tmp/out" "failure-threshold: info"
+expect "config: TFLINT_IGNORE" 0 env TFLINT_IGNORE=TF100,TF112 "$TFLINT" -q --config conf/.tflint.yaml conf/sub/Dockerfile
+printf 'ignore: [TF111]\nignored: [x]\n' >broken.yaml
+expect "config: broken" 2 "$TFLINT" --config broken.yaml clean/Dockerfile
+has "config: broken message" "$tmp/err" "tflint: broken.yaml:2:1: unknown key 'ignored'"
+empty "config: broken stdout" "$tmp/out"
+printf 'secret-pattern: "(x"\n' >badre.yaml
+expect "config: bad pattern" 2 "$TFLINT" --config badre.yaml clean/Dockerfile
+has "config: bad pattern message" "$tmp/err" "badre.yaml:1:17: 'secret-pattern' is not a valid pattern: missing closing parenthesis at offset 2"
+expect "config: TFLINT_CONFIG" 2 env TFLINT_CONFIG=broken.yaml "$TFLINT" clean/Dockerfile
+expect "config: missing file" 2 "$TFLINT" --config nowhere.yaml clean/Dockerfile
+has "config: missing message" "$tmp/err" "cannot read 'nowhere.yaml'"
+expect "config: help despite a broken file" 0 env TFLINT_CONFIG=broken.yaml "$TFLINT" --help
+expect "config: bad env" 2 env TFLINT_IGNORE=TF999 "$TFLINT" --no-config clean/Dockerfile
+has "config: bad env message" "$tmp/err" "tflint: TFLINT_IGNORE: unknown rule 'TF999'"
+expect "config: bad TFLINT_FORMAT" 2 env TFLINT_FORMAT=xml "$TFLINT" --no-config clean/Dockerfile
+has "config: bad TFLINT_FORMAT message" "$tmp/err" "TFLINT_FORMAT: unknown format 'xml'"
+expect "config: TFLINT_FORMAT" 0 env TFLINT_FORMAT=sarif "$TFLINT" -q --no-config clean/Dockerfile
+has "config: TFLINT_FORMAT sarif" "$tmp/out" '"version": "2.1.0"'
+printf 'ignored: [DL3026]\nlabel-schema: {a: text}\n' >hconf/.hadolint.yaml
+printf 'FROM ghcr.io/acme/app:1\n' >hconf/Dockerfile
+expect "config: hadolint file" 0 sh -c 'cd hconf && TFLINT_TRUSTED_REGISTRIES=docker.io exec "$0" -q' "$TFLINT"
+has "config: hadolint note" "$tmp/err" "tflint: note: "
+has "config: hadolint note text" "$tmp/err" ".hadolint.yaml:2:1: hadolint key 'label-schema' has no tflint counterpart, skipped"
+printf 'custom-rules:\n  - {id: ACME1, message: no curl, pattern: curl, instructions: [RUN]}\n' >custom.yaml
+printf 'FROM alpine:3.20\nRUN curl -o /x https://example.com/x\n' >custom.Dockerfile
+expect "config: custom rule" 1 "$TFLINT" -q --config custom.yaml custom.Dockerfile
+has "config: custom finding" "$tmp/out" "custom.Dockerfile:2:5: warning: no curl [ACME1]"
+expect "config: custom listed" 0 "$TFLINT" --config custom.yaml --list-rules
+has "config: custom in list" "$tmp/out" "ACME1"
+expect "config: custom in sarif" 1 "$TFLINT" -q -f sarif --config custom.yaml custom.Dockerfile
+has "config: custom sarif rule" "$tmp/out" '{"id": "ACME1", "name": "acme1"'
+expect "config: custom ignored from the command line" 0 "$TFLINT" -q --config custom.yaml --ignore ACME1 custom.Dockerfile
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,9 +8,12 @@
  * with positions as tfl_source_pos() gives them (1-based, UTF-16 columns,
  * end exclusive). Empty lines of the expected file are ignored. Each case
  * is its own cmocka test, named <ID>/<case>; a mismatch prints both lists.
+ * An optional <case>.config (a .tflint.yaml) configures the run.
  * A further test checks that every rule of the table has cases.
  */
 #include "support.h"
+
+#include "tflint/config.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -109,12 +112,22 @@ static void run_case(void **state)
     if (!text)
         fail_msg("cannot read '%s'", path);
     {
+        tfl_settings settings;
+        tfl_conf_error err;
         tfl_config cfg;
+        struct stat st;
 
+        tfl_settings_init(&settings);
         assert_int_equal(tfl_config_init(&cfg), 0);
+        snprintf(path, sizeof path, "%s/%s.config", CASES_DIR, name);
+        if (stat(path, &st) == 0 &&
+            (tfl_settings_load(&settings, path, &err) != 0 ||
+             tfl_settings_apply(&settings, &cfg, &err) != 0))
+            fail_msg("%s:%u:%u: %s", path, err.line, err.col, err.message);
         assert_int_equal(tfl_lint_buffer(&cfg, "Dockerfile", text, len, &res),
                          0);
         tfl_config_free(&cfg);
+        tfl_settings_free(&settings);
     }
     free(text);
     snprintf(path, sizeof path, "%s/%s.expected", CASES_DIR, name);
