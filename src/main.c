@@ -18,12 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "tflint/discover.h"
 #include "tflint/engine.h"
 #include "tflint/explain.h"
+#include "tflint/facts.h"
 #include "tflint/report.h"
 
 enum { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL };
@@ -59,6 +61,14 @@ static const char usage_text[] =
     "      --list-rules           list every rule and exit\n"
     "      --explain RULE         describe RULE with examples and exit\n"
     "\n"
+    "Build:\n"
+    "      --target STAGE         judge the image of stage STAGE (as docker\n"
+    "                             build --target) instead of the last one; a\n"
+    "                             file without that stage is an input error\n"
+    "      --base-images FILE     add base-image facts from FILE (format in\n"
+    "                             docs/base-images.md) ahead of the built-in\n"
+    "                             ones; repeatable, later files win\n"
+    "\n"
     "Debugging:\n"
     "      --dump=ast             print BuildKit's AST dump of one file and\n"
     "                             exit (status 1 when its parser would fail)\n"
@@ -69,8 +79,8 @@ static const char usage_text[] =
     "Exit status:\n"
     "  0  no finding at or above the failure threshold\n"
     "  1  findings at or above the threshold (parse errors are errors)\n"
-    "  2  usage error, or an input that could not be read (the others are\n"
-    "     still checked and reported)\n"
+    "  2  usage error, or an input that could not be read or has no stage\n"
+    "     named by --target (the others are still checked and reported)\n"
     "  3  internal error (out of memory)\n"
     "\n"
     "Home page: " TFL_HOMEPAGE "\n";
@@ -85,6 +95,7 @@ typedef struct cli {
     bool dump_ast;
     const char *explain;
     const char *stdin_name;
+    tfl_facts *facts; /* built-in facts plus --base-images files */
 } cli;
 
 /* The output: stdout, or a temporary file renamed at the end. */
@@ -136,6 +147,27 @@ static int set_severity(cli *c, const char *arg)
     return 0;
 }
 
+/* --base-images FILE: add its entries to the facts table. */
+static int load_base_images(cli *c, const char *path)
+{
+    tfl_facts_error err;
+    int rc = tfl_facts_load_file(c->facts, path, &err);
+
+    if (rc == TFL_FACTS_ENOMEM) {
+        fputs("tflint: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    if (rc != 0) {
+        if (err.line)
+            fprintf(stderr, "tflint: %s:%u: %s\n", path, (unsigned)err.line,
+                    err.message);
+        else
+            fprintf(stderr, "tflint: %s: %s\n", path, err.message);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 enum {
     OPT_COLOR = 256,
     OPT_THRESHOLD,
@@ -145,7 +177,9 @@ enum {
     OPT_LIST_RULES,
     OPT_EXPLAIN,
     OPT_DUMP,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_TARGET,
+    OPT_BASE_IMAGES
 };
 
 static const struct option long_options[] = {
@@ -162,6 +196,8 @@ static const struct option long_options[] = {
     {"explain", required_argument, NULL, OPT_EXPLAIN},
     {"dump", required_argument, NULL, OPT_DUMP},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"base-images", required_argument, NULL, OPT_BASE_IMAGES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -221,6 +257,13 @@ static int apply_option(cli *c, int opt, const char *arg)
             return usage_error("--dump knows only 'ast', not", arg);
         c->dump_ast = true;
         return 0;
+    case OPT_TARGET:
+        if (!*arg)
+            return usage_error("--target wants a stage name", NULL);
+        c->cfg.target = arg;
+        return 0;
+    case OPT_BASE_IMAGES:
+        return load_base_images(c, arg);
     case OPT_VERSION:
         printf("tflint %s\n", TFL_VERSION);
         return -1;
@@ -358,6 +401,7 @@ static int sink_close(sink *s, bool ok)
 
 typedef struct tally {
     size_t files, unreadable, findings;
+    size_t no_target; /* files without the --target stage */
     size_t by_sev[TFL_SEV_NONE];
     bool failing;
 } tally;
@@ -442,6 +486,26 @@ static void count(tally *t, const tfl_result *res, tfl_severity threshold)
     }
 }
 
+/* Does `doc` have a stage called `name` (any case), or no stage at all
+ * (then TF100 says more)? */
+static bool has_stage(const tfl_doc *doc, const char *name)
+{
+    bool any = false;
+    size_t i;
+
+    for (i = 0; i < doc->ninstrs; i++) {
+        const tfl_instr *in = &doc->instrs[i];
+
+        if (in->kind != TFL_FROM)
+            continue;
+        any = true;
+        if (in->nargs == 3 && strcasecmp(in->args[1].text, "as") == 0 &&
+            strcasecmp(in->args[2].text, name) == 0)
+            return true;
+    }
+    return !any;
+}
+
 /* Lint and report one input. Returns 0, or -1 when memory runs out. */
 static int lint_one(const cli *c, tfl_reporter *rep, tfl_buf *out,
                     const tfl_input *in, tally *t)
@@ -463,6 +527,11 @@ static int lint_one(const cli *c, tfl_reporter *rep, tfl_buf *out,
     free(data);
     if (rc != 0)
         return -1;
+    if (c->cfg.target && !has_stage(&res.doc, c->cfg.target)) {
+        fprintf(stderr, "tflint: '%s' has no stage named '%s'\n",
+                shown_path(c, in), c->cfg.target);
+        t->no_target++;
+    }
     tfl_report_file(rep, out, &res);
     count(t, &res, c->cfg.threshold);
     tfl_result_free(&res);
@@ -490,7 +559,9 @@ static int run_lint(const cli *c, const tfl_inputs *in, sink *s)
             break;
         sink_flush(s, &out);
     }
-    status = t.unreadable ? EXIT_USAGE : t.failing ? EXIT_FINDINGS : EXIT_CLEAN;
+    status = t.unreadable || t.no_target ? EXIT_USAGE
+             : t.failing                 ? EXIT_FINDINGS
+                                         : EXIT_CLEAN;
     if (i < in->count || out.failed) {
         fputs("tflint: out of memory\n", stderr);
         status = EXIT_INTERNAL;
@@ -575,6 +646,27 @@ static int run_explain(const cli *c, sink *s)
     return rc;
 }
 
+/* The facts every run starts from: those compiled into the binary. */
+static int load_facts(cli *c)
+{
+    tfl_facts_error err;
+    int rc = tfl_facts_new(&c->facts);
+
+    if (rc == 0)
+        rc = tfl_facts_load_builtin(c->facts, &err);
+    if (rc == TFL_FACTS_ENOMEM) {
+        fputs("tflint: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "tflint: built-in base-image facts:%u: %s\n",
+                (unsigned)err.line, err.message);
+        return EXIT_INTERNAL;
+    }
+    c->cfg.facts = c->facts;
+    return 0;
+}
+
 static void catch_signals(void)
 {
     signal(SIGINT, on_signal);
@@ -593,6 +685,9 @@ int main(int argc, char **argv)
         fputs("tflint: out of memory\n", stderr);
         return EXIT_INTERNAL;
     }
+    rc = load_facts(&c);
+    if (rc != 0)
+        goto done;
     rc = parse_args(&c, argc, argv, &first);
     if (rc != 0)
         goto done;
@@ -626,5 +721,6 @@ int main(int argc, char **argv)
 done:
     tfl_inputs_free(&in);
     tfl_config_free(&c.cfg);
+    tfl_facts_free(c.facts);
     return rc < 0 ? EXIT_CLEAN : rc;
 }
