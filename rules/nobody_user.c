@@ -63,14 +63,14 @@ static void check_users(tfl_ctx *ctx, const tfl_model *m, const tfl_ops *ops,
         if ((!u && !g) || !tfl_stage_in_chain(m, s, op->stage))
             continue;
         tfl_report(ctx, owner_span(&op->user, &op->group, u, g),
-                   "USER '%s'%s runs as the shared %s account: every service "
-                   "that drops to it can reach this container's processes "
-                   "and files; create an account of the image's own "
+                   "USER '%s'%s runs as the shared %s: every service that "
+                   "drops to it can reach this container's processes and "
+                   "files; create an account of the image's own "
                    "('useradd -l -u 10001 -U app') and use 'USER "
                    "10001:10001'",
                    owner_text(ctx, &op->user, &op->group, u, g),
                    tfl_value_source(ctx, m, u ? &op->user : &op->group),
-                   u ? "'nobody'" : "'nogroup'");
+                   u ? "account 'nobody'" : "group 'nogroup'");
     }
 }
 

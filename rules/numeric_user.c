@@ -18,23 +18,6 @@
 #include "rules.h"
 #include "user_rules.h"
 
-static const char *tool_name(tfl_acct_tool t)
-{
-    switch (t) {
-    case TFL_TOOL_USERADD:
-        return "useradd";
-    case TFL_TOOL_USERMOD:
-        return "usermod";
-    case TFL_TOOL_DEB_ADDUSER:
-    case TFL_TOOL_BB_ADDUSER:
-        return "adduser";
-    case TFL_TOOL_PASSWD_LINE:
-        return "the /etc/passwd line";
-    default:
-        return "the account command";
-    }
-}
-
 /* GID of the group USER names, else of the account's primary group. */
 static uint32_t group_id(const tfl_user_op *u, const tfl_stage_info *info)
 {
@@ -65,7 +48,7 @@ static const char *suggestion(tfl_ctx *ctx, const tfl_user_op *u,
     char ids[40], why[160], buf[240];
     uint32_t gid;
 
-    if (!a || a->id == TFL_NO_ID)
+    if (!a || !a->name || a->id == TFL_NO_ID)
         return "its numeric 'USER <uid>:<gid>'";
     gid = group_id(u, info);
     if (gid != TFL_NO_ID)
@@ -74,7 +57,7 @@ static const char *suggestion(tfl_ctx *ctx, const tfl_user_op *u,
         snprintf(ids, sizeof ids, "%u", (unsigned)a->id);
     if (a->op)
         snprintf(why, sizeof why, "the IDs %s %s '%s', line %u",
-                 tool_name(a->op->tool),
+                 tfl_acct_tool_name(a->op->tool),
                  a->op->res.picked ? "picks for" : "gives", a->name,
                  (unsigned)tfl_source_line_of(ctx->src, a->op->span.start));
     else

@@ -30,6 +30,19 @@ static bool in_root_home(const tfl_value *v, bool tilde_root)
            tfl_path_under(clean, "/root");
 }
 
+/* Is `v` /root itself (not a path below it)? */
+static bool is_root_home(const tfl_value *v)
+{
+    char clean[512];
+
+    if (!v->text)
+        return false;
+    if (v->text[0] == '~')
+        return v->text[1] == '\0' || strcmp(v->text, "~/") == 0;
+    return tfl_path_clean(v->text, clean, sizeof clean) &&
+           strcmp(clean, "/root") == 0;
+}
+
 static bool runs_as_root(const tfl_ops *ops, const tfl_model *m,
                          const tfl_own_op *op)
 {
@@ -63,20 +76,38 @@ static const char *new_owner(tfl_ctx *ctx, const tfl_own_op *op)
     return tfl_clip(ctx, buf, strlen(buf), sizeof buf);
 }
 
-/* "; give it a home of its own (...)" */
+/* What to do instead: point at the home the account already has, or say
+ * how to give it one. */
 static const char *advice(tfl_ctx *ctx, const tfl_own_op *op)
 {
+    const tfl_account *a = op->user_account;
     const char *name = op->user.text;
     char buf[320];
 
     if (op->kind != TFL_OWN_CHOWN || !name || !*name || tfl_is_number(name) ||
-        strchr(name, '/'))
-        return "give the account a home of its own ('useradd -m' creates "
-               "one under /home; then 'WORKDIR' there)";
-    snprintf(buf, sizeof buf,
-             "give '%.60s' a home of its own ('useradd -m' creates "
-             "/home/%.60s; then 'WORKDIR /home/%.60s')",
-             name, name, name);
+        strchr(name, '/') || strcmp(name, "nobody") == 0)
+        return "give the account that writes there a home of its own "
+               "('useradd -m' creates one under /home; then 'WORKDIR' "
+               "there)";
+    if (a && a->op && a->op->home.text && a->op->home.text[0] == '/')
+        snprintf(buf, sizeof buf,
+                 "'%.60s' has a home of its own, %.60s (line %u): use it "
+                 "('WORKDIR %.60s')",
+                 name, a->op->home.text,
+                 (unsigned)tfl_source_line_of(ctx->src, a->op->span.start),
+                 a->op->home.text);
+    else if (a && a->op && a->op->create_home)
+        snprintf(buf, sizeof buf,
+                 "'%.60s' has a home of its own, /home/%.60s (line %u): use "
+                 "it ('WORKDIR /home/%.60s')",
+                 name, name,
+                 (unsigned)tfl_source_line_of(ctx->src, a->op->span.start),
+                 name);
+    else
+        snprintf(buf, sizeof buf,
+                 "give '%.60s' a home of its own ('useradd -m' creates "
+                 "/home/%.60s; then 'WORKDIR /home/%.60s')",
+                 name, name, name);
     return tfl_clip(ctx, buf, strlen(buf), sizeof buf);
 }
 
@@ -84,7 +115,7 @@ static void check_op(tfl_ctx *ctx, const tfl_model *m, const tfl_ops *ops,
                      const tfl_own_op *op)
 {
     bool tilde = runs_as_root(ops, m, op);
-    const char *owner = NULL, *path;
+    const char *owner = NULL, *path, *where;
     unsigned grants = 0;
     size_t i;
 
@@ -101,21 +132,24 @@ static void check_op(tfl_ctx *ctx, const tfl_model *m, const tfl_ops *ops,
     if (i == op->npaths)
         return;
     path = tfl_value_show(ctx, &op->paths[i]);
+    where = is_root_home(&op->paths[i]) ? "root's home" : "in root's home";
     if (op->kind == TFL_OWN_CHMOD)
         tfl_report(ctx, op->paths[i].span,
-                   "'chmod %s' makes '%s', in root's home, writable by %s: "
+                   "'chmod %s' makes '%s', %s, writable by %s: "
                    "whoever writes root's dotfiles (.profile, .bashrc, .ssh) "
-                   "runs code as root later; %s",
-                   tfl_value_show(ctx, &op->mode), path,
+                   "runs code as root later; keep it closed (0700) and %s",
+                   tfl_value_show(ctx, &op->mode), path, where,
                    grants & TFL_MODE_OTHER_W ? "every account" : "its group",
                    advice(ctx, op));
     else
-        tfl_report(ctx, op->paths[i].span,
-                   "'%s' hands '%s', in root's home, to %s: that account "
-                   "can then change root's dotfiles (.profile, .bashrc, "
-                   ".ssh) and run code as root later; %s",
-                   op->kind == TFL_OWN_CHGRP ? "chgrp" : "chown", path, owner,
-                   advice(ctx, op));
+        tfl_report(
+            ctx, op->paths[i].span,
+            "'%s' hands '%s', %s, to %s: %s can then change root's "
+            "dotfiles (.profile, .bashrc, .ssh) and run code as root "
+            "later; %s",
+            op->kind == TFL_OWN_CHGRP ? "chgrp" : "chown", path, where, owner,
+            strncmp(owner, "group ", 6) == 0 ? "its members" : "that account",
+            advice(ctx, op));
 }
 
 static void check(tfl_ctx *ctx)

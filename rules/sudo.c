@@ -31,7 +31,14 @@ static void check(tfl_ctx *ctx)
             who = NULL;
         else
             who = tfl_value_show(ctx, &u->user);
-        if (!who) {
+        if (!who && !u && s >= 0 && (size_t)s < ops->nstages &&
+            !ops->stages[s].base_facts) {
+            tfl_report(ctx, op->span,
+                       "'sudo' is likely not needed: with no USER before it "
+                       "this RUN runs as the base image's user, root unless "
+                       "that image sets another; drop it, and keep sudo out "
+                       "of the image");
+        } else if (!who) {
             tfl_report(ctx, op->span,
                        "'sudo' is not needed: this RUN already runs as "
                        "root%s; drop it, and keep sudo out of the image",

@@ -36,13 +36,14 @@ static void check(tfl_ctx *ctx)
             snprintf(what, sizeof what, "'%.60s'%s",
                      tfl_value_show(ctx, &op->paths[0]),
                      op->npaths > 1 ? " and the other paths" : "");
-        tfl_report(ctx, op->mode.span,
-                   "mode '%s'%s lets every account write %s: any process "
-                   "of the container, whatever its user, can change them; "
-                   "grant write to the owner only ('755', 'u+w') and give "
-                   "the files to the account that writes them",
-                   tfl_value_show(ctx, &op->mode),
-                   tfl_value_source(ctx, m, &op->mode), what);
+        tfl_report(
+            ctx, op->mode.span,
+            "mode '%s'%s lets every account write %s: any process "
+            "of the container, whatever its user, can change what is "
+            "there; grant write to the owner only ('755', 'u+w') and give "
+            "the files to the account that writes them",
+            tfl_value_show(ctx, &op->mode), tfl_value_source(ctx, m, &op->mode),
+            what);
     }
 }
 

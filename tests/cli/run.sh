@@ -202,5 +202,29 @@ else
     has "sarif findings: uri" "$tmp/out" '"uri": "bad", "uriBaseId": "%SRCROOT%"'
 fi
 
+# --target and --base-images (user rules).
+printf 'FROM golang:1.22 AS build\nRUN go build .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /go/app /app\n' >staged
+expect "target: last stage by default" 0 "$TFLINT" staged
+lacks "target: default" "$tmp/out" "[TF200]"
+expect "target: build stage" 1 "$TFLINT" --target build staged
+has "target: TF200 at the build stage" "$tmp/out" "staged:1:6: warning: "
+expect "target: unknown stage" 2 "$TFLINT" --target nosuch staged
+has "target: unknown stage named" "$tmp/err" "'staged' has no stage named 'nosuch'"
+expect "target: empty" 2 "$TFLINT" --target "" staged
+printf 'FROM mycorp/base:1\nCOPY app /app\n' >internal
+printf 'image mycorp-base\n    match mycorp/base:*\n    default-user 10001\n' >facts.txt
+printf 'image broken\n    frobnicate\n' >badfacts.txt
+expect "base-images: unknown base" 1 "$TFLINT" internal
+has "base-images: unknown base runs as root" "$tmp/out" "[TF200]"
+expect "base-images: known non-root" 0 "$TFLINT" --base-images facts.txt internal
+lacks "base-images: no TF200" "$tmp/out" "[TF200]"
+expect "base-images: malformed" 2 "$TFLINT" --base-images badfacts.txt internal
+has "base-images: file and line" "$tmp/err" "tflint: badfacts.txt:2: "
+expect "base-images: missing" 2 "$TFLINT" --base-images nosuch.txt internal
+has "base-images: missing named" "$tmp/err" "nosuch.txt"
+expect "help lists --target" 0 "$TFLINT" --help
+has "help: --target" "$tmp/out" "--target STAGE"
+has "help: --base-images" "$tmp/out" "--base-images FILE"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,9 +8,12 @@
  * with positions as tfl_source_pos() gives them (1-based, UTF-16 columns,
  * end exclusive). Empty lines of the expected file are ignored. Each case
  * is its own cmocka test, named <ID>/<case>; a mismatch prints both lists.
- * A further test checks that every rule of the table has cases.
+ * A further test checks that every rule of the table has cases. The
+ * built-in base-image facts are loaded, as the command line does.
  */
 #include "support.h"
+
+#include "tflint/facts.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -19,6 +22,8 @@
 #include <sys/stat.h>
 
 #define CASES_DIR TFL_SOURCE_DIR "/tests/rules"
+
+static tfl_facts *facts;
 
 typedef struct lines {
     char **v;
@@ -112,6 +117,7 @@ static void run_case(void **state)
         tfl_config cfg;
 
         assert_int_equal(tfl_config_init(&cfg), 0);
+        cfg.facts = facts;
         assert_int_equal(tfl_lint_buffer(&cfg, "Dockerfile", text, len, &res),
                          0);
         tfl_config_free(&cfg);
@@ -226,6 +232,8 @@ int main(void)
     size_t i;
     int rc;
 
+    if (tfl_facts_new(&facts) != 0 || tfl_facts_load_builtin(facts, NULL) != 0)
+        return 1;
     all_cases = find_cases();
     tests = calloc(all_cases.n + 1, sizeof *tests);
     if (!tests)
@@ -241,5 +249,6 @@ int main(void)
                                  NULL);
     free(tests);
     lines_free(&all_cases);
+    tfl_facts_free(facts);
     return rc;
 }
