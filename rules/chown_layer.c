@@ -7,9 +7,16 @@
  * unpacked into them, `useradd -m`; the ops' created_here) cost nothing
  * extra and are not reported.
  *
+ * A RUN that names a path inside the tree before the command (`mkdir -p
+ * /app/data && chown -R app /app`, `tar -x` into the working directory
+ * and then `chmod -R +rX .`) most likely made the tree itself: the
+ * parent that `mkdir -p` creates, or the files tar unpacks, are not in
+ * the ops' list of created paths, so the raw text is searched for them.
+ *
  * What filled a path is named when a COPY or ADD of the built chain wrote
- * into it or over it; otherwise it came from the base image or an earlier
- * RUN. One finding per command, at the first such path.
+ * into it (a COPY to `/` counts only for itself); otherwise earlier
+ * instructions did, the base image among them. One finding per command,
+ * at the first such path.
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,11 +50,50 @@ static unsigned filled_by_copy(tfl_ctx *ctx, const tfl_model *m,
         if (!d || s < 0 || !tfl_stage_in_chain(m, op->stage, s) ||
             !tfl_path_clean(d, dest, sizeof dest))
             continue;
-        if (tfl_path_under(dest, clean) || tfl_path_under(clean, dest))
+        if (tfl_path_under(dest, clean) ||
+            (strcmp(dest, "/") != 0 && tfl_path_under(clean, dest)))
             return (unsigned)in->first_line;
     }
     (void)ctx;
     return 0;
+}
+
+static bool has(const char *s, size_t n, const char *w, size_t k)
+{
+    size_t i;
+
+    for (i = 0; i + k <= n; i++)
+        if (memcmp(s + i, w, k) == 0)
+            return true;
+    return false;
+}
+
+/* Does the RUN text before `op` write inside path word `v`: name
+ * `WORD/...`, or unpack an archive into the working directory when `v` is
+ * "."? */
+static bool made_here(const tfl_model *m, const tfl_own_op *op,
+                      const tfl_value *v)
+{
+    const tfl_instr *in = &m->doc->instrs[op->instr];
+    uint32_t end = tfl_line_offset(in, op->span.start);
+    char word[256];
+    size_t n = 0, i;
+
+    if (end == UINT32_MAX || !v->raw)
+        return false;
+    for (i = 0; i < v->raw_len && n + 2 < sizeof word; i++)
+        if (v->raw[i] != '"' && v->raw[i] != '\'')
+            word[n++] = v->raw[i];
+    while (n > 1 && word[n - 1] == '/')
+        n--;
+    if (n == 1 && word[0] == '.')
+        return has(in->line, end, "tar ", 4) &&
+               (has(in->line, end, " -x", 3) || has(in->line, end, " x", 2) ||
+                has(in->line, end, "xf ", 3));
+    if (n == 0 || (n == 1 && word[0] == '/'))
+        return false;
+    word[n++] = '/';
+    return has(in->line, end, word, n);
 }
 
 static const char *command(tfl_ctx *ctx, const tfl_own_op *op)
@@ -101,20 +147,21 @@ static void check_op(tfl_ctx *ctx, const tfl_model *m, const tfl_own_op *op)
     unsigned line;
     size_t i, k, more = 0;
 
-    for (i = 0; i < op->npaths && op->created_here[i]; i++)
+    for (i = 0; i < op->npaths &&
+                (op->created_here[i] || made_here(m, op, &op->paths[i]));
+         i++)
         ;
     if (i == op->npaths)
         return;
     p = &op->paths[i];
     for (k = i + 1; k < op->npaths; k++)
-        more += !op->created_here[k];
+        more += !op->created_here[k] && !made_here(m, op, &op->paths[k]);
     line = p->text ? filled_by_copy(ctx, m, op, p->text) : 0;
     if (line)
         snprintf(filled, sizeof filled, "which COPY/ADD on line %u filled",
                  line);
     else
-        snprintf(filled, sizeof filled,
-                 "which the base image or an earlier RUN filled");
+        snprintf(filled, sizeof filled, "which earlier instructions filled");
     if (more)
         snprintf(others, sizeof others, " (and %zu more path%s)", more,
                  more == 1 ? "" : "s");

@@ -7,13 +7,60 @@
  * `:nonroot`, Chainguard, Bitnami, ...) keeps the rule silent; an image
  * tflint has no facts for counts as root, since most do, and the message
  * says that this is an assumption (`--base-images` can teach it
- * otherwise). Build stages are not judged: they may run as root.
+ * otherwise). Build stages are not judged: they may run as root. Nor is an
+ * image made FROM scratch that sets no CMD or ENTRYPOINT: such a stage
+ * exports files (`docker build --output`) and runs nothing. An image that
+ * installs gosu or su-exec usually starts as root on purpose and drops to
+ * its account in the entrypoint script, which tflint cannot read: the
+ * finding stays (the container does start as root) and says so.
  */
 #include <string.h>
 
 #include "rules.h"
 #include "tflint/facts.h"
 #include "user_rules.h"
+
+/* Does stage `s`, or one it is built FROM, set CMD or ENTRYPOINT? */
+static bool has_command(const tfl_model *m, long s)
+{
+    size_t i;
+
+    for (i = 0; i < m->doc->ninstrs; i++) {
+        tfl_kind k = m->doc->instrs[i].kind;
+
+        if ((k == TFL_CMD || k == TFL_ENTRYPOINT) &&
+            tfl_stage_in_chain(m, s, tfl_model_stage_of(m, i)))
+            return true;
+    }
+    return false;
+}
+
+static bool contains(const char *s, size_t n, const char *word)
+{
+    size_t k = strlen(word), i;
+
+    for (i = 0; i + k <= n; i++)
+        if (memcmp(s + i, word, k) == 0)
+            return true;
+    return false;
+}
+
+/* Does a RUN of stage `s`'s chain mention gosu or su-exec? */
+static bool drops_root(const tfl_model *m, long s)
+{
+    size_t i;
+
+    for (i = 0; i < m->doc->ninstrs; i++) {
+        const tfl_instr *in = &m->doc->instrs[i];
+
+        if (in->kind == TFL_RUN &&
+            (contains(in->line, in->line_len, "gosu") ||
+             contains(in->line, in->line_len, "su-exec")) &&
+            tfl_stage_in_chain(m, s, tfl_model_stage_of(m, i)))
+            return true;
+    }
+    return false;
+}
 
 static void check(tfl_ctx *ctx)
 {
@@ -37,7 +84,24 @@ static void check(tfl_ctx *ctx)
     image = root->image_expanded ? root->image_expanded : root->image->text;
     image = tfl_clip(ctx, image, strlen(image), 80);
     img = info->base_facts;
-    if (img && tfl_facts_runs_as_root(img) == TFL_TRI_YES)
+    if (drops_root(m, s)) {
+        tfl_report(ctx, st->image->span,
+                   "the container starts as root: no USER is set in this "
+                   "stage or the stages it is built from; the image installs "
+                   "gosu or su-exec, so its entrypoint may drop to another "
+                   "account, which tflint cannot see; where the entrypoint "
+                   "needs no root, end with 'USER <uid>:<gid>' instead");
+        return;
+    }
+    if (img && img->family == TFL_FAMILY_SCRATCH && !has_command(m, s))
+        return;
+    if (img && img->family == TFL_FAMILY_SCRATCH)
+        tfl_report(ctx, st->image->span,
+                   "the image runs as root: no USER is set in this stage or "
+                   "the stages it is built from, and an image made FROM "
+                   "scratch starts as UID 0; end with a numeric 'USER "
+                   "10001:10001', which needs no account");
+    else if (img && tfl_facts_runs_as_root(img) == TFL_TRI_YES)
         tfl_report(ctx, st->image->span,
                    "the image runs as root: no USER is set in this stage or "
                    "the stages it is built from, and base image '%s' starts "
