@@ -25,6 +25,15 @@ static const tfl_rule *const all_rules[] = {
     &tfl_rule_image_tag,             /* TF111 */
     &tfl_rule_untrusted_registry,    /* TF112 */
 
+    &tfl_rule_missing_user,    /* TF200 */
+    &tfl_rule_root_user,       /* TF201 */
+    &tfl_rule_numeric_user,    /* TF203 */
+    &tfl_rule_sudo,            /* TF204 */
+    &tfl_rule_nobody_user,     /* TF205 */
+    &tfl_rule_root_home_chown, /* TF300 */
+    &tfl_rule_chown_layer,     /* TF301 */
+    &tfl_rule_world_writable,  /* TF302 */
+
     &tfl_rule_undefined_var,           /* TF500 */
     &tfl_rule_global_arg_out_of_scope, /* TF501 */
     &tfl_rule_arg_before_declaration,  /* TF502 */

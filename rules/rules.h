@@ -28,6 +28,15 @@ extern const tfl_rule tfl_rule_legacy_key_value;      /* TF110 */
 extern const tfl_rule tfl_rule_image_tag;             /* TF111 */
 extern const tfl_rule tfl_rule_untrusted_registry;    /* TF112 */
 
+extern const tfl_rule tfl_rule_missing_user;    /* TF200 */
+extern const tfl_rule tfl_rule_root_user;       /* TF201 */
+extern const tfl_rule tfl_rule_numeric_user;    /* TF203 */
+extern const tfl_rule tfl_rule_sudo;            /* TF204 */
+extern const tfl_rule tfl_rule_nobody_user;     /* TF205 */
+extern const tfl_rule tfl_rule_root_home_chown; /* TF300 */
+extern const tfl_rule tfl_rule_chown_layer;     /* TF301 */
+extern const tfl_rule tfl_rule_world_writable;  /* TF302 */
+
 extern const tfl_rule tfl_rule_undefined_var;           /* TF500 */
 extern const tfl_rule tfl_rule_global_arg_out_of_scope; /* TF501 */
 extern const tfl_rule tfl_rule_arg_before_declaration;  /* TF502 */

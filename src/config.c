@@ -1302,8 +1302,8 @@ static int load_facts(tfl_settings *s, tfl_config *cfg, tfl_conf_error *err)
     size_t i;
     int rc;
 
-    if (!s->nbase_images)
-        return 0;
+    /* The built-in facts are always on; the file's base-images extend
+     * them, and so may --base-images options after this. */
     if (tfl_facts_new(&s->facts) != 0)
         return TFL_CONF_ENOMEM;
     rc = tfl_facts_load_builtin(s->facts, &ferr);

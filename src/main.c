@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +36,7 @@
 #include "tflint/discover.h"
 #include "tflint/engine.h"
 #include "tflint/explain.h"
+#include "tflint/facts.h"
 #include "tflint/report.h"
 
 enum { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL };
@@ -86,6 +88,14 @@ static const char usage_text[] =
     "      --list-rules           list every rule and exit\n"
     "      --explain RULE         describe RULE with examples and exit\n"
     "\n"
+    "Build:\n"
+    "      --target STAGE         judge the image of stage STAGE (as docker\n"
+    "                             build --target) instead of the last one; a\n"
+    "                             file without that stage is an input error\n"
+    "      --base-images FILE     add base-image facts from FILE (format in\n"
+    "                             docs/base-images.md) ahead of the built-in\n"
+    "                             ones; repeatable, later files win\n"
+    "\n"
     "Debugging:\n"
     "      --dump=ast             print BuildKit's AST dump of one file and\n"
     "                             exit (status 1 when its parser would fail)\n"
@@ -101,8 +111,9 @@ static const char usage_text[] =
     "Exit status:\n"
     "  0  no finding at or above the failure threshold\n"
     "  1  findings at or above the threshold (parse errors are errors)\n"
-    "  2  usage error, a bad configuration, or an input that could not be\n"
-    "     read (the others are still checked and reported)\n"
+    "  2  usage error, a bad configuration, an input that could not be\n"
+    "     read, or one with no stage named by --target (the others are\n"
+    "     still checked and reported)\n"
     "  3  internal error (out of memory)\n"
     "\n"
     "Home page: " TFL_HOMEPAGE "\n";
@@ -129,6 +140,8 @@ typedef struct cli {
     const char *explain;
     const char *stdin_name;
     bool print_config;
+    tfl_facts *facts; /* the run's facts (owned by the settings), which
+                         --base-images files extend */
 } cli;
 
 /* The output: stdout, or a temporary file renamed at the end. */
@@ -184,6 +197,31 @@ static int set_severity(cli *c, const char *arg)
     return 0;
 }
 
+/* --base-images FILE: add its entries to the facts table. */
+static int load_base_images(cli *c, const char *path)
+{
+    tfl_facts_error err;
+    int rc;
+
+    if (!c->facts) /* --help or --version: nothing will be linted */
+        return 0;
+    rc = tfl_facts_load_file(c->facts, path, &err);
+
+    if (rc == TFL_FACTS_ENOMEM) {
+        fputs("tflint: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    if (rc != 0) {
+        if (err.line)
+            fprintf(stderr, "tflint: %s:%u: %s\n", path, (unsigned)err.line,
+                    err.message);
+        else
+            fprintf(stderr, "tflint: %s: %s\n", path, err.message);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 enum {
     OPT_COLOR = 256,
     OPT_THRESHOLD,
@@ -196,7 +234,9 @@ enum {
     OPT_VERSION,
     OPT_CONFIG,
     OPT_NO_CONFIG,
-    OPT_PRINT_CONFIG
+    OPT_PRINT_CONFIG,
+    OPT_TARGET,
+    OPT_BASE_IMAGES
 };
 
 /* Files a worker may be ahead of the report, per thread. */
@@ -221,6 +261,8 @@ static const struct option long_options[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"no-config", no_argument, NULL, OPT_NO_CONFIG},
     {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"base-images", required_argument, NULL, OPT_BASE_IMAGES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -345,6 +387,13 @@ static int apply_option(cli *c, int opt, const char *arg)
     case OPT_PRINT_CONFIG:
         c->print_config = true;
         return 0;
+    case OPT_TARGET:
+        if (!*arg)
+            return usage_error("--target wants a stage name", NULL);
+        c->cfg.target = arg;
+        return 0;
+    case OPT_BASE_IMAGES:
+        return load_base_images(c, arg);
     case OPT_VERSION:
         printf("tflint %s\n", TFL_VERSION);
         return -1;
@@ -485,6 +534,7 @@ static int sink_close(sink *s, bool ok)
 
 typedef struct tally {
     size_t files, unreadable, findings;
+    size_t no_target; /* files without the --target stage */
     size_t by_sev[TFL_SEV_NONE];
     bool failing;
 } tally;
@@ -564,6 +614,26 @@ static void count(tally *t, const tfl_result *res, tfl_severity threshold)
     }
 }
 
+/* Does `doc` have a stage called `name` (any case), or no stage at all
+ * (then TF100 says more)? */
+static bool has_stage(const tfl_doc *doc, const char *name)
+{
+    bool any = false;
+    size_t i;
+
+    for (i = 0; i < doc->ninstrs; i++) {
+        const tfl_instr *in = &doc->instrs[i];
+
+        if (in->kind != TFL_FROM)
+            continue;
+        any = true;
+        if (in->nargs == 3 && strcasecmp(in->args[1].text, "as") == 0 &&
+            strcasecmp(in->args[2].text, name) == 0)
+            return true;
+    }
+    return !any;
+}
+
 /*
  * Hand one input to every report: its findings when `res` is set, else
  * the failure to read `path` (`why`). Each report's bytes go to its sink at
@@ -623,6 +693,11 @@ static int job_report(const cli *c, tfl_reporter **reps, sink *sinks,
         fprintf(stderr, "tflint: %s\n", j->why);
         t->unreadable++;
         return report_all(c, reps, sinks, out, NULL, shown_path(c, in), j->why);
+    }
+    if (c->cfg.target && !has_stage(&j->res.doc, c->cfg.target)) {
+        fprintf(stderr, "tflint: '%s' has no stage named '%s'\n",
+                shown_path(c, in), c->cfg.target);
+        t->no_target++;
     }
     rc = report_all(c, reps, sinks, out, &j->res, NULL, NULL);
     count(t, &j->res, c->cfg.threshold);
@@ -818,7 +893,9 @@ static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
         done = lint_parallel(c, in, nthreads, reps, sinks, &out, &t, &oom);
     else if (!oom)
         done = lint_serial(c, in, reps, sinks, &out, &t, &oom);
-    status = t.unreadable ? EXIT_USAGE : t.failing ? EXIT_FINDINGS : EXIT_CLEAN;
+    status = t.unreadable || t.no_target ? EXIT_USAGE
+             : t.failing                 ? EXIT_FINDINGS
+                                         : EXIT_CLEAN;
     if (!oom && done == in->count && !out.failed)
         oom = end_all(c, reps, sinks, &out, &diag, status) != 0;
     else
@@ -1061,6 +1138,7 @@ int main(int argc, char **argv)
     prescan(argc, argv, &pre);
     if (!pre.no_file_needed && (rc = configure(&c, &pre, &settings)) != 0)
         goto done;
+    c.facts = settings.facts;
     if ((rc = env_options(&c, &pre)) != 0)
         goto done;
     rc = parse_args(&c, argc, argv, &first);

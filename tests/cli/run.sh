@@ -50,7 +50,7 @@ empty() {
 
 cd "$tmp" || exit 1
 mkdir clean tree tree/a tree/.git nodocker
-printf 'FROM alpine:3.20\nUSER app\n' >clean/Dockerfile
+printf 'FROM alpine:3.20\nUSER 10001:10001\n' >clean/Dockerfile
 printf 'FRM alpine\n' >bad
 printf 'FROM alpine:3.20\nFRM x\n' >tree/b.Dockerfile
 printf 'FROM alpine:3.20\nFRM y\n' >tree/a/Dockerfile
@@ -204,7 +204,7 @@ else
     has "stdin: name" "$tmp/out" "x/Dockerfile:1:1: error: "
     expect "stdin as -" 1 sh -c 'exec "$0" - <bad' "$TFLINT"
     has "stdin: dash" "$tmp/out" "-:1:1: error: "
-    expect "directory" 1 "$TFLINT" tree
+    expect "directory" 1 "$TFLINT" --ignore TF200 tree
     printf 'tree/Dockerfile:2:1:\ntree/a/Dockerfile:2:1:\ntree/b.Dockerfile:2:1:\n' >want-order
     cut -d' ' -f1 "$tmp/out" >got-order
     if cmp -s want-order got-order; then pass; else fail "directory: order"; fi
@@ -300,12 +300,12 @@ has "config: bad TFLINT_FORMAT message" "$tmp/err" "TFLINT_FORMAT: unknown forma
 expect "config: TFLINT_FORMAT" 0 env TFLINT_FORMAT=sarif "$TFLINT" -q --no-config clean/Dockerfile
 has "config: TFLINT_FORMAT sarif" "$tmp/out" '"version": "2.1.0"'
 printf 'ignored: [DL3026]\nlabel-schema: {a: text}\n' >hconf/.hadolint.yaml
-printf 'FROM ghcr.io/acme/app:1\n' >hconf/Dockerfile
+printf 'FROM ghcr.io/acme/app:1\nUSER 10001:10001\n' >hconf/Dockerfile
 expect "config: hadolint file" 0 sh -c 'cd hconf && TFLINT_TRUSTED_REGISTRIES=docker.io exec "$0" -q' "$TFLINT"
 has "config: hadolint note" "$tmp/err" "tflint: note: "
 has "config: hadolint note text" "$tmp/err" ".hadolint.yaml:2:1: hadolint key 'label-schema' has no tflint counterpart, skipped"
 printf 'custom-rules:\n  - {id: ACME1, message: no curl, pattern: curl, instructions: [RUN]}\n' >custom.yaml
-printf 'FROM alpine:3.20\nRUN curl -o /x https://example.com/x\n' >custom.Dockerfile
+printf 'FROM alpine:3.20\nRUN curl -o /x https://example.com/x\nUSER 10001:10001\n' >custom.Dockerfile
 expect "config: custom rule" 1 "$TFLINT" -q --config custom.yaml custom.Dockerfile
 has "config: custom finding" "$tmp/out" "custom.Dockerfile:2:5: warning: no curl [ACME1]"
 expect "config: custom listed" 0 "$TFLINT" --config custom.yaml --list-rules
@@ -313,6 +313,29 @@ has "config: custom in list" "$tmp/out" "ACME1"
 expect "config: custom in sarif" 1 "$TFLINT" -q -f sarif --config custom.yaml custom.Dockerfile
 has "config: custom sarif rule" "$tmp/out" '{"id": "ACME1", "name": "acme1"'
 expect "config: custom ignored from the command line" 0 "$TFLINT" -q --config custom.yaml --ignore ACME1 custom.Dockerfile
+# --target and --base-images (user rules).
+printf 'FROM golang:1.22 AS build\nRUN go build .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /go/app /app\n' >staged
+expect "target: last stage by default" 0 "$TFLINT" staged
+lacks "target: default" "$tmp/out" "[TF200]"
+expect "target: build stage" 1 "$TFLINT" --target build staged
+has "target: TF200 at the build stage" "$tmp/out" "staged:1:6: warning: "
+expect "target: unknown stage" 2 "$TFLINT" --target nosuch staged
+has "target: unknown stage named" "$tmp/err" "'staged' has no stage named 'nosuch'"
+expect "target: empty" 2 "$TFLINT" --target "" staged
+printf 'FROM mycorp/base:1\nCOPY app /app\n' >internal
+printf 'image mycorp-base\n    match mycorp/base:*\n    default-user 10001\n' >facts.txt
+printf 'image broken\n    frobnicate\n' >badfacts.txt
+expect "base-images: unknown base" 1 "$TFLINT" internal
+has "base-images: unknown base runs as root" "$tmp/out" "[TF200]"
+expect "base-images: known non-root" 0 "$TFLINT" --base-images facts.txt internal
+lacks "base-images: no TF200" "$tmp/out" "[TF200]"
+expect "base-images: malformed" 2 "$TFLINT" --base-images badfacts.txt internal
+has "base-images: file and line" "$tmp/err" "tflint: badfacts.txt:2: "
+expect "base-images: missing" 2 "$TFLINT" --base-images nosuch.txt internal
+has "base-images: missing named" "$tmp/err" "nosuch.txt"
+expect "help lists --target" 0 "$TFLINT" --help
+has "help: --target" "$tmp/out" "--target STAGE"
+has "help: --base-images" "$tmp/out" "--base-images FILE"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
