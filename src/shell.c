@@ -37,6 +37,7 @@
 #include "tflint/shell.h"
 
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Terminators a list may end at. */
@@ -110,23 +111,37 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op);
 
 /* ---- memory ---------------------------------------------------------- */
 
+/*
+ * The stacks are scratch space for one split: they live on the heap and are
+ * freed when the split ends, so a RUN costs the arena only what the result
+ * keeps (stack_take copies that out at its exact size).
+ */
 static void *stack_push(split *sp, stack *s)
 {
     if (s->len == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 64;
-        char *n = tfl_arena_alloc(sp->a, ncap * s->size);
+        size_t ncap = s->cap ? s->cap * 2 : 16;
+        char *n =
+            ncap > SIZE_MAX / s->size ? NULL : realloc(s->data, ncap * s->size);
 
         if (!n) {
             sp->oom = true;
             return NULL;
         }
-        if (s->len)
-            memcpy(n, s->data, s->len * s->size);
         s->data = n;
         s->cap = ncap;
     }
     memset(s->data + s->len * s->size, 0, s->size);
     return s->data + s->len++ * s->size;
+}
+
+static void stacks_free(split *sp)
+{
+    free(sp->chars.data);
+    free(sp->parts.data);
+    free(sp->varps.data);
+    free(sp->words.data);
+    free(sp->assigns.data);
+    free(sp->redirs.data);
 }
 
 #define AT(s, type, i) ((type *)(void *)((s).data + (i) * (s).size))
@@ -2071,6 +2086,7 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     L.parent = TFL_SH_NONE;
     L.cur_cmd = TFL_SH_NONE;
     parse_list(&L, 0);
+    stacks_free(&sp);
     if (sp.oom)
         return -1;
     out->cmds = sp.cmds;
