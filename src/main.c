@@ -24,6 +24,7 @@
 #include "tflint/discover.h"
 #include "tflint/engine.h"
 #include "tflint/explain.h"
+#include "tflint/hostdb.h"
 #include "tflint/report.h"
 
 enum { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL };
@@ -58,6 +59,12 @@ static const char usage_text[] =
     "                             style); repeatable\n"
     "      --list-rules           list every rule and exit\n"
     "      --explain RULE         describe RULE with examples and exit\n"
+    "      --build-arg NAME=VALUE judge ARG NAME by VALUE instead of its\n"
+    "                             default (NAME alone: from the environment);\n"
+    "                             repeatable\n"
+    "      --host-passwd FILE     the host's passwd file: name the host\n"
+    "                             account an image UID collides with\n"
+    "      --host-group FILE      the host's group file, likewise for GIDs\n"
     "\n"
     "Debugging:\n"
     "      --dump=ast             print BuildKit's AST dump of one file and\n"
@@ -85,6 +92,8 @@ typedef struct cli {
     bool dump_ast;
     const char *explain;
     const char *stdin_name;
+    tfl_hostdb host_users, host_groups;
+    tfl_build_arg *build_args; /* names malloc'd, values from argv */
 } cli;
 
 /* The output: stdout, or a temporary file renamed at the end. */
@@ -136,6 +145,68 @@ static int set_severity(cli *c, const char *arg)
     return 0;
 }
 
+/* --build-arg NAME=VALUE, or NAME alone for the environment's value (as
+ * docker build does; ignored when the variable is unset). */
+static int add_build_arg(cli *c, const char *arg)
+{
+    const char *eq = strchr(arg, '='), *value;
+    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    tfl_build_arg *v;
+    char *name;
+
+    if (len == 0)
+        return usage_error("--build-arg wants NAME=VALUE, not", arg);
+    value = eq ? eq + 1 : getenv(arg);
+    if (!value)
+        return 0;
+    v = realloc(c->build_args, (c->cfg.nbuild_args + 1) * sizeof *v);
+    name = malloc(len + 1);
+    if (v)
+        c->build_args = v;
+    if (!v || !name) {
+        free(name);
+        fputs("tflint: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    memcpy(name, arg, len);
+    name[len] = '\0';
+    v[c->cfg.nbuild_args].name = name;
+    v[c->cfg.nbuild_args++].value = value;
+    c->cfg.build_args = v;
+    return 0;
+}
+
+/* --host-passwd / --host-group FILE; a later one replaces an earlier. */
+static int load_host_file(cli *c, bool group, const char *path)
+{
+    tfl_hostdb *db = group ? &c->host_groups : &c->host_users;
+    tfl_hostdb_error err = {0};
+    int rc;
+
+    tfl_hostdb_free(db);
+    rc = tfl_hostdb_load(db, path, group, &err);
+    if (rc == TFL_HOSTDB_ENOMEM) {
+        fputs("tflint: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    if (rc != 0) {
+        if (err.line)
+            fprintf(stderr, "tflint: %s:%u: %s\n", path, (unsigned)err.line,
+                    err.message);
+        else
+            fprintf(stderr, "tflint: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    if (group) {
+        c->cfg.host_groups = db->accounts;
+        c->cfg.nhost_groups = db->n;
+    } else {
+        c->cfg.host_users = db->accounts;
+        c->cfg.nhost_users = db->n;
+    }
+    return 0;
+}
+
 enum {
     OPT_COLOR = 256,
     OPT_THRESHOLD,
@@ -145,7 +216,10 @@ enum {
     OPT_LIST_RULES,
     OPT_EXPLAIN,
     OPT_DUMP,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_BUILD_ARG,
+    OPT_HOST_PASSWD,
+    OPT_HOST_GROUP
 };
 
 static const struct option long_options[] = {
@@ -162,6 +236,9 @@ static const struct option long_options[] = {
     {"explain", required_argument, NULL, OPT_EXPLAIN},
     {"dump", required_argument, NULL, OPT_DUMP},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"build-arg", required_argument, NULL, OPT_BUILD_ARG},
+    {"host-passwd", required_argument, NULL, OPT_HOST_PASSWD},
+    {"host-group", required_argument, NULL, OPT_HOST_GROUP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -224,6 +301,11 @@ static int apply_option(cli *c, int opt, const char *arg)
     case OPT_VERSION:
         printf("tflint %s\n", TFL_VERSION);
         return -1;
+    case OPT_BUILD_ARG:
+        return add_build_arg(c, arg);
+    case OPT_HOST_PASSWD:
+    case OPT_HOST_GROUP:
+        return load_host_file(c, opt == OPT_HOST_GROUP, arg);
     case 'h':
         fputs(usage_text, stdout);
         return -1;
@@ -626,5 +708,10 @@ int main(int argc, char **argv)
 done:
     tfl_inputs_free(&in);
     tfl_config_free(&c.cfg);
+    tfl_hostdb_free(&c.host_users);
+    tfl_hostdb_free(&c.host_groups);
+    while (c.cfg.nbuild_args > 0)
+        free((char *)c.build_args[--c.cfg.nbuild_args].name);
+    free(c.build_args);
     return rc < 0 ? EXIT_CLEAN : rc;
 }
