@@ -22,9 +22,17 @@ static const tfl_rule *const all_rules[] = {
     &tfl_rule_legacy_key_value,      /* TF110 */
     &tfl_rule_image_tag,             /* TF111 */
 
+    &tfl_rule_invalid_id,    /* TF400 */
+    &tfl_rule_host_range_id, /* TF401 */
+    &tfl_rule_unmappable_id, /* TF402 */
+    &tfl_rule_lastlog_bloat, /* TF405 */
+
     &tfl_rule_undefined_var,           /* TF500 */
     &tfl_rule_global_arg_out_of_scope, /* TF501 */
     &tfl_rule_arg_before_declaration,  /* TF502 */
+    &tfl_rule_empty_default,           /* TF503 */
+    &tfl_rule_conflicting_default,     /* TF505 */
+    &tfl_rule_redundant_fallback,      /* TF506 */
     &tfl_rule_arg_redeclared,          /* TF507 */
     &tfl_rule_secret_in_arg_env,       /* TF508 */
     &tfl_rule_unused_arg,              /* TF509 */
