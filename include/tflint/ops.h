@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "tflint/engine.h"
+#include "tflint/facts.h"
 #include "tflint/model.h"
 
 #define TFL_NO_ID UINT32_MAX
@@ -53,6 +54,9 @@ typedef struct tfl_value {
     /* The value comes from a shell assignment or fallback earlier in the
      * same RUN (e.g. `if [ -z "$X" ]; then X=1001; fi`). */
     bool from_shell;
+    /* The value refers to a variable nothing in the file declares (the
+     * base image's environment may set it): `text` is then NULL. */
+    bool from_env;
 } tfl_value;
 
 /* Parse `v->text` as an unsigned decimal ID; false when it is not one
@@ -60,31 +64,33 @@ typedef struct tfl_value {
 bool tfl_value_number(const tfl_value *v, uint64_t *out);
 
 typedef enum tfl_acct_tool {
-    TFL_TOOL_USERADD,
-    TFL_TOOL_GROUPADD,
-    TFL_TOOL_USERMOD,
-    TFL_TOOL_GROUPMOD,
-    TFL_TOOL_USERDEL,
-    TFL_TOOL_GROUPDEL,
-    TFL_TOOL_DEB_ADDUSER,  /* Debian's adduser (also adduser --group) */
-    TFL_TOOL_DEB_ADDGROUP, /* Debian's addgroup */
-    TFL_TOOL_BB_ADDUSER,   /* BusyBox adduser */
-    TFL_TOOL_BB_ADDGROUP,  /* BusyBox addgroup */
-    TFL_TOOL_PASSWD_LINE,  /* a line appended to /etc/passwd */
-    TFL_TOOL_GROUP_LINE    /* a line appended to /etc/group */
+    TFL_ACCT_USERADD,
+    TFL_ACCT_GROUPADD,
+    TFL_ACCT_USERMOD,
+    TFL_ACCT_GROUPMOD,
+    TFL_ACCT_USERDEL,
+    TFL_ACCT_GROUPDEL,
+    TFL_ACCT_DEB_ADDUSER,  /* Debian's adduser (also adduser --group) */
+    TFL_ACCT_DEB_ADDGROUP, /* Debian's addgroup */
+    TFL_ACCT_BB_ADDUSER,   /* BusyBox adduser */
+    TFL_ACCT_BB_ADDGROUP,  /* BusyBox addgroup */
+    TFL_ACCT_PASSWD_LINE,  /* a line appended to /etc/passwd */
+    TFL_ACCT_GROUP_LINE    /* a line appended to /etc/group */
 } tfl_acct_tool;
 
 typedef struct tfl_account tfl_account;
 
 /* A user or group of a stage. */
 struct tfl_account {
-    const char *name;
-    uint32_t id;  /* TFL_NO_ID when not known */
-    uint32_t gid; /* users: primary group ID, TFL_NO_ID when not known */
-    bool group;   /* a group rather than a user */
-    bool system;  /* created as a system account */
+    const char *name; /* NULL when not known (a name from $(...)) */
+    uint32_t id;      /* TFL_NO_ID when not known */
+    uint32_t gid;     /* users: primary group ID, TFL_NO_ID when not known */
+    bool group;       /* a group rather than a user */
+    bool system;      /* created as a system account */
+    bool deleted;     /* removed by userdel/groupdel later in the stage */
     /* Where it comes from: NULL for the base image. */
     const struct tfl_acct_op *op;
+    int stage; /* the stage whose op created it; -1 for the base image */
 };
 
 /* One account command. */
@@ -101,12 +107,30 @@ typedef struct tfl_acct_op {
                           BusyBox adduser -G; a name or a number */
     tfl_value *groups; /* supplementary: useradd/usermod -G a,b */
     size_t ngroups;
-    tfl_value home;   /* -d/--home/-h */
-    bool system;      /* -r, --system, -S */
-    bool non_unique;  /* -o, --non-unique */
-    bool no_log_init; /* -l, --no-log-init */
-    bool create_home; /* -m, --create-home (or the tool's default) */
-    bool user_group;  /* a group of the same name is created too */
+    tfl_value home;      /* -d/--home/-h */
+    tfl_value new_name;  /* usermod -l, groupmod -n: the new name */
+    bool system;         /* -r, --system, -S */
+    bool non_unique;     /* -o, --non-unique */
+    bool no_log_init;    /* -l, --no-log-init */
+    bool create_home;    /* -m, --create-home (or the tool's default) */
+    bool user_group;     /* a group of the same name is created too */
+    bool force;          /* groupadd -f: an existing group is not an error */
+    bool no_create_home; /* -M, --no-create-home, BusyBox -H given */
+    bool user_group_opt; /* -U, --user-group, Debian --group given */
+    bool no_user_group;  /* -N, --no-user-group given */
+    /* The stage installed a package providing the tool before the op
+     * (apk add shadow, apt-get install adduser, dnf install
+     * shadow-utils, ...). */
+    bool tool_installed;
+    /* `adduser USER GROUP`, `addgroup USER GROUP` (BusyBox): adds an
+     * existing user to an existing group (`name` and groups[0]). */
+    bool add_member;
+    /* The shell goes on when it fails: followed by `|| ...` (possibly
+     * after `&&` links), or the condition of an if/while. */
+    bool tolerated;
+    /* It runs only under a condition: inside if/case/loop bodies, or
+     * after `||` (e.g. `getent passwd x || useradd x`). */
+    bool conditional;
 
     /* Results of the simulation. */
     struct {
@@ -114,12 +138,26 @@ typedef struct tfl_acct_op {
         bool picked;  /* chosen by the tool, not given */
         uint32_t gid; /* the primary group's ID, TFL_NO_ID if unknown */
         /* An account of the same kind that already has this ID / name
-         * (not counting -o); NULL when none or unknown. */
+         * (not counting -o); NULL when none or unknown. For usermod -l /
+         * groupmod -n, same_name is about the new name. */
         const tfl_account *same_id;
         const tfl_account *same_name;
+        /* The same-name group a user op creates (useradd's user group,
+         * Debian adduser's, BusyBox adduser without -G, which wants GID
+         * = UID): its GID, and a group that already has it. */
+        uint32_t group_id;
+        const tfl_account *same_gid;
+        /* That same-name group already exists: useradd, adduser and
+         * BusyBox refuse ("group 'x' exists"). */
+        const tfl_account *same_group_name;
         /* The primary group (or a supplementary one) is named but exists
          * neither in the base image nor earlier; the value, or NULL. */
         const tfl_value *missing_group;
+        /* usermod/userdel/groupmod/groupdel, add_member: the account
+         * the op changes does not exist; its value, or NULL. */
+        const tfl_value *missing_account;
+        /* The account the op created or changed; NULL when none. */
+        const tfl_account *account;
         /* The stage's accounts are fully known (base known and complete),
          * so absence can be asserted. */
         bool accounts_known;
@@ -148,9 +186,14 @@ typedef struct tfl_own_op {
      * no extra layer. */
     bool *created_here;
     bool recursive; /* -R / --recursive */
+    bool tolerated; /* as in tfl_acct_op */
     /* Simulation: the named user / group exists at this point (true when
-     * the stage's accounts are not fully known). */
+     * the stage's accounts are not fully known, when the value is not
+     * known, and for numeric IDs, which need no account). */
     bool user_known, group_known;
+    /* The accounts named, when they exist at this point. */
+    const tfl_account *user_account, *group_account;
+    bool accounts_known; /* as in tfl_acct_op.res */
 } tfl_own_op;
 
 /* A USER instruction with its user and group values. */
@@ -161,23 +204,35 @@ typedef struct tfl_user_op {
     tfl_value group;              /* after ':'; raw NULL when absent */
     bool user_known, group_known; /* as in tfl_own_op */
     const tfl_account *account;   /* the user it names, when known */
+    const tfl_account *group_account;
+    bool accounts_known;
+    /* The user is root: `root` or 0 (by value, so also through an ARG). */
+    bool root;
 } tfl_user_op;
 
 /* A `sudo` run in a RUN. */
 typedef struct tfl_sudo_op {
     size_t instr;
+    int stage;
     tfl_span span; /* the word `sudo` */
 } tfl_sudo_op;
 
 /* Per stage: the user it runs as, and what its base is known to be. */
 typedef struct tfl_stage_info {
-    const tfl_user_op *last_user;       /* last USER of the stage or its
-                                           ancestors; NULL when none */
-    const void *base_facts;             /* const tfl_facts_image *, or NULL */
-    bool base_runs_as_root;             /* default user of the base is root, or
-                                           the base is unknown */
-    const char *family;                 /* "debian", "alpine", ...; NULL */
-    const tfl_account *const *accounts; /* at the end of the stage */
+    const tfl_user_op *last_user; /* last USER of the stage or its
+                                     ancestors; NULL when none */
+    /* The facts of the stage's root image (through FROM <stage>), or
+     * NULL when it is not known. */
+    const tfl_facts_image *base_facts;
+    bool base_runs_as_root;   /* default user of the base is root, or the
+                                 base is unknown */
+    tfl_family family_id;     /* from the facts, else guessed from the
+                                 package manager the RUNs use */
+    const char *family;       /* "debian", "alpine", ...; NULL unknown */
+    bool family_guessed;      /* family_id comes from the RUNs, not facts */
+    tfl_adduser_kind adduser; /* which adduser the stage's RUNs get */
+    bool accounts_known;      /* base accounts known and complete */
+    const tfl_account *const *accounts; /* live at the end of the stage */
     size_t naccounts;
 } tfl_stage_info;
 
@@ -192,10 +247,33 @@ typedef struct tfl_ops {
     size_t nsudos;
     tfl_stage_info *stages; /* one per model stage */
     size_t nstages;
+    /* Per instruction: the USER in effect there (before the instruction
+     * itself, so a USER sees the previous one), NULL when none. */
+    const tfl_user_op **user_at;
+    size_t ninstrs;
 } tfl_ops;
 
 /* Build the ops of the file in `ctx` once and return them; NULL when
- * memory ran out. */
+ * memory ran out (ctx->oom is then set). */
 const tfl_ops *tfl_ctx_ops(tfl_ctx *ctx);
+
+/* Build the ops of `doc` with `cfg` (facts, build args) and `m`, from
+ * `arena`. Returns 0, or -1 when memory runs out. */
+int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
+                  const tfl_config *cfg, tfl_ops *out);
+
+/* The live account of stage `s` at its end called `name` (a group when
+ * `group`), or NULL. */
+const tfl_account *tfl_stage_account(const tfl_stage_info *s, const char *name,
+                                     bool group);
+
+/* "useradd", "adduser", ... as the tool is called. */
+const char *tfl_acct_tool_name(tfl_acct_tool tool);
+
+/* Describe where a value came from, for messages: "" for a literal,
+ * " (default of ARG USER_ID, line 4)", " (--build-arg USER_ID)",
+ * " (set in the RUN)", ... From `arena`; "" when memory runs out. */
+const char *tfl_value_origin(tfl_arena *arena, const tfl_model *m,
+                             const tfl_value *v);
 
 #endif

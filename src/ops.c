@@ -1,0 +1,2860 @@
+/*
+ * Ops: what the file does to accounts, ownership and the user (ops.h).
+ *
+ * Three passes, all linear in the file:
+ *
+ *  1. Every RUN is split once (shell form, heredoc bodies that are
+ *     scripts, the string of an exec-form `sh -c`); the package managers
+ *     the stage's RUNs call give a family guess for unknown bases, which
+ *     decides whether `adduser` is Debian's or BusyBox's.
+ *
+ *  2. The commands of each RUN are walked in order with a small table of
+ *     the shell variables the RUN assigns, so that a word's value can be
+ *     computed: literal parts, variables from that table, else the ARG or
+ *     ENV the model resolves at the instruction (a --build-arg value
+ *     replacing an ARG default), the modifiers ${X:-v}, ${X:=v}, ${X:+v}.
+ *     Every value keeps its pieces (which value bytes came from which part
+ *     of the word), so a part of a word, like the group of `a:${G}` or the
+ *     UID of `-u${UID}`, gets its own span and binding. Account tools,
+ *     chown/chgrp/chmod, appended passwd lines and sudo become ops in one
+ *     event list, in the order they run; COPY/ADD flags and USER too.
+ *
+ *  3. The events are played per stage against tables of users and groups
+ *     (hashed by name and by ID), seeded from the base facts or copied
+ *     from the parent stage, and each op's `res` records what it met.
+ *
+ * Everything comes from the file's arena; op arrays are complete before
+ * pass 3 takes pointers into them.
+ */
+#include "tflint/ops.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tflint/shell.h"
+
+/* Longest value computed for a word; longer ones count as unknown. */
+#define VAL_MAX 4096
+
+/* --- Account tables -------------------------------------------------- */
+
+typedef struct tab {
+    tfl_account **v;
+    size_t n, cap;
+    uint32_t *by_name, *by_id; /* slot: index + 1, 0 empty */
+    size_t mask;
+    /* Caches for ID picking, dropped when an account goes away: the first
+     * free ID at or above 1000 was at least `hint_lo`; the highest ID in
+     * 1000..60000 is `max_reg` (0: none) when `max_ok`. */
+    uint32_t hint_lo;
+    uint32_t max_reg;
+    bool max_ok;
+} tab;
+
+static uint32_t hash_str(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static uint32_t hash_id(uint32_t id)
+{
+    id ^= id >> 16;
+    id *= 0x45d9f3bu;
+    return id ^ (id >> 16);
+}
+
+static void tab_place(tab *t, size_t i)
+{
+    const tfl_account *a = t->v[i];
+    size_t k;
+
+    if (a->name) {
+        for (k = hash_str(a->name) & t->mask; t->by_name[k];
+             k = (k + 1) & t->mask)
+            ;
+        t->by_name[k] = (uint32_t)(i + 1);
+    }
+    if (a->id != TFL_NO_ID) {
+        for (k = hash_id(a->id) & t->mask; t->by_id[k]; k = (k + 1) & t->mask)
+            ;
+        t->by_id[k] = (uint32_t)(i + 1);
+    }
+}
+
+static int tab_add(tfl_arena *ar, tab *t, tfl_account *a)
+{
+    size_t i;
+
+    if ((t->n + 1) * 2 > t->mask + 1 || !t->by_name) {
+        size_t slots = t->by_name ? (t->mask + 1) * 2 : 64;
+
+        t->by_name = tfl_arena_alloc(ar, slots * sizeof *t->by_name);
+        t->by_id = tfl_arena_alloc(ar, slots * sizeof *t->by_id);
+        if (!t->by_name || !t->by_id)
+            return -1;
+        t->mask = slots - 1;
+        for (i = 0; i < t->n; i++)
+            tab_place(t, i);
+    }
+    if (!tfl_arena_push(ar, (void **)&t->v, &t->n, &t->cap, sizeof *t->v))
+        return -1;
+    t->v[t->n - 1] = a;
+    tab_place(t, t->n - 1);
+    if (t->max_ok && a->id >= 1000 && a->id <= 60000 && a->id > t->max_reg)
+        t->max_reg = a->id;
+    return 0;
+}
+
+static tfl_account *tab_name(const tab *t, const char *name)
+{
+    size_t k;
+
+    if (!t->by_name || !name)
+        return NULL;
+    for (k = hash_str(name) & t->mask; t->by_name[k]; k = (k + 1) & t->mask) {
+        tfl_account *a = t->v[t->by_name[k] - 1];
+
+        if (!a->deleted && a->name && strcmp(a->name, name) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+static tfl_account *tab_id(const tab *t, uint32_t id)
+{
+    size_t k;
+
+    if (!t->by_id || id == TFL_NO_ID)
+        return NULL;
+    for (k = hash_id(id) & t->mask; t->by_id[k]; k = (k + 1) & t->mask) {
+        tfl_account *a = t->v[t->by_id[k] - 1];
+
+        if (!a->deleted && a->id == id)
+            return a;
+    }
+    return NULL;
+}
+
+/* Copies of the live accounts of `src`: a child stage may delete or
+ * change them without touching its parent's. */
+static int tab_copy(tfl_arena *ar, tab *dst, const tab *src)
+{
+    size_t i;
+
+    memset(dst, 0, sizeof *dst);
+    for (i = 0; i < src->n; i++) {
+        tfl_account *a;
+
+        if (src->v[i]->deleted)
+            continue;
+        a = tfl_arena_alloc(ar, sizeof *a);
+        if (!a)
+            return -1;
+        *a = *src->v[i];
+        if (tab_add(ar, dst, a) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void tab_forget(tab *t, tfl_account *a)
+{
+    a->deleted = true;
+    t->hint_lo = 0;
+    t->max_ok = false;
+}
+
+static bool tab_free(const tab *t, uint32_t id)
+{
+    return tab_id(t, id) == NULL;
+}
+
+/* First free ID at or above `lo` (and free in `also` when given). */
+static uint32_t pick_up(tab *t, const tab *also, uint32_t lo)
+{
+    uint32_t id = lo, limit;
+
+    if (lo == 1000 && !also && t->hint_lo > id)
+        id = t->hint_lo;
+    for (limit = 0; limit < 1000000 && id < TFL_NO_ID - 1; id++, limit++)
+        if (tab_free(t, id) && (!also || tab_free(also, id)))
+            break;
+    if (lo == 1000 && !also)
+        t->hint_lo = id;
+    return id;
+}
+
+/* Highest free ID at or below 999 (shadow's system accounts). */
+static uint32_t pick_down(const tab *t, uint32_t lo)
+{
+    uint32_t id;
+
+    for (id = 999; id >= lo; id--)
+        if (tab_free(t, id))
+            return id;
+    return TFL_NO_ID;
+}
+
+/* shadow's regular accounts: one above the highest in 1000..60000. */
+static uint32_t pick_above(tab *t)
+{
+    size_t i;
+
+    if (!t->max_ok) {
+        t->max_reg = 0;
+        for (i = 0; i < t->n; i++) {
+            const tfl_account *a = t->v[i];
+
+            if (!a->deleted && a->id >= 1000 && a->id <= 60000 &&
+                a->id > t->max_reg)
+                t->max_reg = a->id;
+        }
+        t->max_ok = true;
+    }
+    if (t->max_reg == 0)
+        return 1000;
+    if (t->max_reg < 60000)
+        return t->max_reg + 1;
+    return pick_up(t, NULL, 1000);
+}
+
+/* --- Builder state ---------------------------------------------------- */
+
+typedef enum ev_kind { EV_ACCT, EV_OWN, EV_USER, EV_SUDO } ev_kind;
+
+typedef struct event {
+    ev_kind kind;
+    size_t idx;
+} event;
+
+typedef struct sstate {
+    tab users, groups;
+    bool known; /* accounts complete */
+    tfl_family fam;
+    bool guessed;
+    tfl_adduser_kind adduser;
+    const tfl_facts_image *facts;
+    unsigned installed; /* tfl_tool bits installed by RUNs so far */
+} sstate;
+
+/* One split script of a RUN with its origin. */
+typedef struct script {
+    tfl_sh_script s;
+} script;
+
+typedef struct runinfo {
+    script *v;
+    size_t n;
+} runinfo;
+
+typedef struct builder {
+    tfl_arena *a;
+    const tfl_doc *doc;
+    const tfl_model *m;
+    const tfl_config *cfg;
+    tfl_ops *o;
+    size_t acap, ocap, ucap, scap;
+    event *ev;
+    size_t nev, evcap;
+    sstate *st;
+    runinfo *runs; /* per instruction */
+    bool oom;
+} builder;
+
+static void *bpush(builder *b, void **items, size_t *n, size_t *cap, size_t sz)
+{
+    void *p = tfl_arena_push(b->a, items, n, cap, sz);
+
+    if (!p)
+        b->oom = true;
+    return p;
+}
+
+static void add_event(builder *b, ev_kind k, size_t idx)
+{
+    event *e = bpush(b, (void **)&b->ev, &b->nev, &b->evcap, sizeof *e);
+
+    if (e) {
+        e->kind = k;
+        e->idx = idx;
+    }
+}
+
+/* --- Values ------------------------------------------------------------ */
+
+/* A shell variable the RUN assigned. */
+typedef struct shvar {
+    const char *name;
+    const char *text; /* NULL: unknown */
+    const tfl_binding *bind;
+    bool fba, fenv;
+} shvar;
+
+/* Which value bytes one part of a word produced. */
+typedef struct piece {
+    size_t vs, ve;
+    const tfl_sh_part *part;
+    bool known;
+    const tfl_binding *bind;
+    bool fba, fsh, fenv, isvar;
+} piece;
+
+typedef struct sbuf {
+    char *p;
+    size_t len;
+    bool over;
+} sbuf;
+
+typedef struct run {
+    builder *b;
+    size_t instr;
+    int stage;
+    const tfl_sh_script *s;
+    shvar *vars;
+    size_t vmask;            /* vars slots - 1; NULL vars: no shell table */
+    unsigned char *fallback; /* per cmd: holds a test/if fallback */
+    const char **created;    /* paths made earlier in the RUN */
+    size_t ncreated, ccap;
+} run;
+
+/* The result of looking a name up. */
+typedef struct look {
+    bool known, set;
+    const char *text;
+    const tfl_binding *bind;
+    bool fba, fsh, fenv;
+} look;
+
+static void sb_put(sbuf *s, const char *t, size_t n)
+{
+    if (s->over || s->len + n >= VAL_MAX) {
+        s->over = true;
+        return;
+    }
+    memcpy(s->p + s->len, t, n);
+    s->len += n;
+    s->p[s->len] = '\0';
+}
+
+static shvar *var_slot(run *r, const char *name)
+{
+    size_t k;
+
+    if (!r->vars)
+        return NULL;
+    for (k = hash_str(name) & r->vmask; r->vars[k].name; k = (k + 1) & r->vmask)
+        if (strcmp(r->vars[k].name, name) == 0)
+            return &r->vars[k];
+    return &r->vars[k];
+}
+
+static void var_set(run *r, const char *name, const look *l)
+{
+    shvar *v = var_slot(r, name);
+
+    if (!v)
+        return;
+    v->name = name;
+    v->text = l->known ? (l->set ? l->text : "") : NULL;
+    v->bind = l->bind;
+    v->fba = l->fba;
+    v->fenv = l->fenv;
+}
+
+static bool is_arg(const tfl_binding *bd)
+{
+    return bd->origin == TFL_ORIGIN_ARG || bd->origin == TFL_ORIGIN_GLOBAL_ARG;
+}
+
+static look lookup_name(run *r, const char *name)
+{
+    look l = {0};
+    shvar *v = var_slot(r, name);
+    const tfl_binding *bd;
+
+    if (v && v->name) {
+        l.known = v->text != NULL;
+        l.set = true;
+        l.text = v->text;
+        l.bind = v->bind;
+        l.fba = v->fba;
+        l.fsh = true;
+        l.fenv = v->fenv;
+        return l;
+    }
+    if (!name[0] || !((name[0] >= 'A' && name[0] <= 'Z') ||
+                      (name[0] >= 'a' && name[0] <= 'z') || name[0] == '_'))
+        return l; /* $1, $@, $?: unknown */
+    bd = tfl_model_lookup(r->b->m, r->instr, name, strlen(name));
+    if (!bd) {
+        l.fenv = true;
+        return l;
+    }
+    l.bind = bd;
+    l.known = true;
+    if (is_arg(bd) && r->b->cfg &&
+        (l.text = tfl_config_build_arg(r->b->cfg, name, strlen(name)))) {
+        l.fba = true;
+        l.set = true;
+        return l;
+    }
+    l.text = bd->value;
+    l.set = bd->value != NULL;
+    return l;
+}
+
+static bool eval_word(run *r, const tfl_sh_word *w, sbuf *out, piece *pcs,
+                      look *first);
+
+/* Append the value of `v` to `out`; false when it cannot be known. */
+static bool eval_var(run *r, const tfl_sh_var *v, sbuf *out, look *meta)
+{
+    look l = lookup_name(r, v->name);
+    bool empty = !l.set || (v->colon && l.text && !l.text[0]);
+    bool ok = true;
+
+    *meta = l;
+    switch (v->op) {
+    case TFL_SH_VAR_PLAIN:
+        if (!l.known)
+            return false;
+        if (l.set)
+            sb_put(out, l.text, strlen(l.text));
+        return true;
+    case TFL_SH_VAR_DEFAULT:
+    case TFL_SH_VAR_ASSIGN:
+        if (l.known && !empty) {
+            sb_put(out, l.text, strlen(l.text));
+            return true;
+        }
+        if (!l.known && !l.fenv)
+            return false;
+        if (v->arg) {
+            size_t start = out->len;
+            look sub = {0};
+
+            ok = eval_word(r, v->arg, out, NULL, &sub);
+            meta->fsh = true;
+            if (v->op == TFL_SH_VAR_ASSIGN) {
+                look nl = *meta;
+
+                nl.known = ok && !out->over;
+                nl.set = true;
+                nl.text = nl.known ? tfl_arena_strndup(r->b->a, out->p + start,
+                                                       out->len - start)
+                                   : NULL;
+                if (nl.known && !nl.text)
+                    r->b->oom = true;
+                var_set(r, v->name, &nl);
+            }
+        }
+        meta->fenv = false;
+        return ok;
+    case TFL_SH_VAR_ALT:
+        if (!l.known)
+            return false;
+        if (!empty && v->arg) {
+            look sub = {0};
+
+            return eval_word(r, v->arg, out, NULL, &sub);
+        }
+        return true;
+    case TFL_SH_VAR_ERROR:
+        if (!l.known || !l.set)
+            return false;
+        sb_put(out, l.text, strlen(l.text));
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * Append the value of `w` to `out`, recording per part (when `pcs` is
+ * given, w->nparts entries) which bytes it produced. `first` receives the
+ * lookup of the first variable. Returns false when some part is unknown
+ * (the known parts are still appended and their pieces marked known).
+ */
+static bool eval_word(run *r, const tfl_sh_word *w, sbuf *out, piece *pcs,
+                      look *first)
+{
+    bool all = true, have = false;
+    size_t i;
+
+    for (i = 0; i < w->nparts; i++) {
+        const tfl_sh_part *p = &w->parts[i];
+        piece pc = {out->len, out->len, p, true, NULL, 0, 0, 0, 0};
+        look meta = {0};
+
+        switch (p->kind) {
+        case TFL_SH_PART_LITERAL:
+            sb_put(out, p->text, p->len);
+            break;
+        case TFL_SH_PART_VAR:
+            pc.isvar = true;
+            pc.known = eval_var(r, p->var, out, &meta);
+            pc.bind = meta.bind;
+            pc.fba = meta.fba;
+            pc.fsh = meta.fsh;
+            pc.fenv = meta.fenv && !pc.known;
+            if (!have) {
+                *first = meta;
+                have = true;
+            }
+            break;
+        default:
+            pc.known = false;
+            break;
+        }
+        pc.ve = out->len;
+        if (!pc.known)
+            all = false;
+        if (pcs)
+            pcs[i] = pc;
+    }
+    return all && !out->over;
+}
+
+/* A word evaluated once, to cut values out of. */
+typedef struct wval {
+    const tfl_sh_word *w;
+    char buf[VAL_MAX];
+    size_t len;
+    bool known;
+    piece *pcs;
+} wval;
+
+static wval *weval(run *r, const tfl_sh_word *w)
+{
+    wval *x = tfl_arena_alloc(r->b->a, sizeof *x);
+    sbuf sb;
+    look first = {0};
+
+    if (!x) {
+        r->b->oom = true;
+        return NULL;
+    }
+    x->w = w;
+    x->pcs =
+        w->nparts ? tfl_arena_alloc(r->b->a, w->nparts * sizeof *x->pcs) : NULL;
+    if (w->nparts && !x->pcs) {
+        r->b->oom = true;
+        return NULL;
+    }
+    sb.p = x->buf;
+    sb.len = 0;
+    sb.over = false;
+    x->buf[0] = '\0';
+    x->known = eval_word(r, w, &sb, x->pcs, &first);
+    if (sb.over)
+        x->known = false;
+    x->len = sb.len;
+    return x;
+}
+
+/* Where the value of a literal part starts in its raw text, when its
+ * bytes map one to one (no escapes): 0 unquoted, 1 inside '...' or "...";
+ * -1 otherwise. */
+static int exact_part(const tfl_sh_part *p)
+{
+    size_t raw = p->span.end - p->span.start;
+
+    if (p->kind != TFL_SH_PART_LITERAL)
+        return -1;
+    if (!p->quoted)
+        return raw == p->len ? 0 : -1;
+    return raw == p->len + 2 ? 1 : -1;
+}
+
+/* Offset of value byte `off` inside piece `pc` as a source offset. */
+static uint32_t piece_src(const piece *pc, size_t off, bool end)
+{
+    int k = exact_part(pc->part);
+
+    if (k >= 0)
+        return pc->part->span.start + (uint32_t)k + (uint32_t)(off - pc->vs);
+    return end ? pc->part->span.end : pc->part->span.start;
+}
+
+/* Cut value bytes [a, e) (e = SIZE_MAX: to the end) of `x` into `v`. */
+static void wcut(run *r, const wval *x, size_t a, size_t e, tfl_value *v)
+{
+    const tfl_sh_word *w = x->w;
+    size_t i, pa = SIZE_MAX, pb = SIZE_MAX;
+    bool known = true;
+
+    memset(v, 0, sizeof *v);
+    if (e > x->len)
+        e = x->len;
+    if (a > e)
+        a = e;
+    for (i = 0; i < w->nparts; i++) {
+        const piece *pc = &x->pcs[i];
+        bool in = (pc->ve > a && pc->vs < e) ||
+                  (pc->vs == pc->ve && pc->vs >= a && pc->vs <= e &&
+                   (pc->vs < e || pc->vs == x->len || a == e));
+
+        if (!in)
+            continue;
+        if (pa == SIZE_MAX)
+            pa = i;
+        pb = i;
+        if (!pc->known)
+            known = false;
+        if (pc->isvar && !v->binding && !v->from_env) {
+            v->binding = pc->bind;
+            v->from_build_arg = pc->fba;
+            v->from_shell = pc->fsh;
+            v->from_env = pc->fenv;
+        }
+    }
+    v->span = w->span;
+    if (pa != SIZE_MAX) {
+        v->span.start = piece_src(&x->pcs[pa],
+                                  a > x->pcs[pa].vs ? a : x->pcs[pa].vs, false);
+        v->span.end =
+            piece_src(&x->pcs[pb], e < x->pcs[pb].ve ? e : x->pcs[pb].ve, true);
+        if (v->span.end < v->span.start)
+            v->span.end = v->span.start;
+    }
+    if (w->span.end - w->span.start == w->raw_len &&
+        v->span.start >= w->span.start && v->span.end <= w->span.end) {
+        v->raw = w->raw + (v->span.start - w->span.start);
+        v->raw_len = v->span.end - v->span.start;
+    } else {
+        v->raw = w->raw;
+        v->raw_len = w->raw_len;
+        v->span = pa == SIZE_MAX ? w->span : v->span;
+    }
+    if (!v->raw)
+        v->raw = "";
+    if (known && x->known) {
+        v->text = tfl_arena_strndup(r->b->a, x->buf + a, e - a);
+        if (!v->text)
+            r->b->oom = true;
+    } else if (known) {
+        /* The cut avoids the unknown parts. */
+        v->text = tfl_arena_strndup(r->b->a, x->buf + a, e - a);
+        if (!v->text)
+            r->b->oom = true;
+    }
+}
+
+static void wvalue(run *r, const tfl_sh_word *w, tfl_value *v)
+{
+    wval *x = weval(r, w);
+
+    if (x)
+        wcut(r, x, 0, SIZE_MAX, v);
+}
+
+bool tfl_value_number(const tfl_value *v, uint64_t *out)
+{
+    uint64_t n = 0;
+    const char *s = v->text;
+
+    if (!s || !*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        if (n > (UINT64_MAX - 9) / 10)
+            return false;
+        n = n * 10 + (uint64_t)(*s - '0');
+    }
+    *out = n;
+    return true;
+}
+
+/* A value as a 32-bit ID; TFL_NO_ID when not a number that fits. */
+static uint32_t value_id(const tfl_value *v)
+{
+    uint64_t n;
+
+    if (!tfl_value_number(v, &n) || n >= TFL_NO_ID)
+        return TFL_NO_ID;
+    return (uint32_t)n;
+}
+
+/* --- Words of a command ------------------------------------------------- */
+
+/* The literal start of a word: its value when literal, else its leading
+ * literal parts; `whole` tells whether that is all of the word. */
+static size_t lit_prefix(const tfl_sh_word *w, char *buf, size_t cap,
+                         bool *whole)
+{
+    size_t n = 0, i;
+
+    *whole = true;
+    for (i = 0; i < w->nparts; i++) {
+        const tfl_sh_part *p = &w->parts[i];
+
+        if (p->kind != TFL_SH_PART_LITERAL || n + p->len >= cap) {
+            *whole = false;
+            break;
+        }
+        memcpy(buf + n, p->text, p->len);
+        n += p->len;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static const char *base_name(const char *s)
+{
+    const char *b = strrchr(s, '/');
+
+    return b ? b + 1 : s;
+}
+
+/* --- Option tables ------------------------------------------------------ */
+
+enum field {
+    F_NONE,
+    F_UID,
+    F_GID,    /* primary group (name or number) */
+    F_ID,     /* the group's own GID (groupadd -g) */
+    F_GROUPS, /* supplementary */
+    F_HOME,
+    F_SYSTEM,
+    F_NONUNIQUE,
+    F_NOLOG,
+    F_MKHOME,
+    F_NOHOME,
+    F_USERGROUP,
+    F_NOUSERGROUP,
+    F_FORCE,
+    F_NEWNAME,
+    F_GROUPFLAG /* Debian adduser --group */
+};
+
+typedef struct optdef {
+    char sh;
+    const char *lng;
+    bool arg;
+    enum field f;
+} optdef;
+
+static const optdef useradd_opts[] = {{'u', "uid", 1, F_UID},
+                                      {'g', "gid", 1, F_GID},
+                                      {'G', "groups", 1, F_GROUPS},
+                                      {'d', "home-dir", 1, F_HOME},
+                                      {'r', "system", 0, F_SYSTEM},
+                                      {'o', "non-unique", 0, F_NONUNIQUE},
+                                      {'l', "no-log-init", 0, F_NOLOG},
+                                      {'m', "create-home", 0, F_MKHOME},
+                                      {'M', "no-create-home", 0, F_NOHOME},
+                                      {'U', "user-group", 0, F_USERGROUP},
+                                      {'N', "no-user-group", 0, F_NOUSERGROUP},
+                                      {'s', "shell", 1, F_NONE},
+                                      {'c', "comment", 1, F_NONE},
+                                      {'k', "skel", 1, F_NONE},
+                                      {'p', "password", 1, F_NONE},
+                                      {'R', "root", 1, F_NONE},
+                                      {'P', "prefix", 1, F_NONE},
+                                      {'K', "key", 1, F_NONE},
+                                      {'e', "expiredate", 1, F_NONE},
+                                      {'f', "inactive", 1, F_NONE},
+                                      {'b', "base-dir", 1, F_NONE},
+                                      {'Z', "selinux-user", 1, F_NONE},
+                                      {'F', "add-subids-for-system", 0, F_NONE},
+                                      {'D', "defaults", 0, F_NONE},
+                                      {0, "badname", 0, F_NONE},
+                                      {0, "btrfs-subvolume-home", 0, F_NONE},
+                                      {0, "extrausers", 0, F_NONE},
+                                      {0, NULL, 0, F_NONE}};
+
+static const optdef groupadd_opts[] = {{'g', "gid", 1, F_ID},
+                                       {'r', "system", 0, F_SYSTEM},
+                                       {'o', "non-unique", 0, F_NONUNIQUE},
+                                       {'f', "force", 0, F_FORCE},
+                                       {'K', "key", 1, F_NONE},
+                                       {'p', "password", 1, F_NONE},
+                                       {'R', "root", 1, F_NONE},
+                                       {'P', "prefix", 1, F_NONE},
+                                       {'U', "users", 1, F_NONE},
+                                       {0, "extrausers", 0, F_NONE},
+                                       {0, NULL, 0, F_NONE}};
+
+static const optdef usermod_opts[] = {{'u', "uid", 1, F_UID},
+                                      {'g', "gid", 1, F_GID},
+                                      {'G', "groups", 1, F_GROUPS},
+                                      {'a', "append", 0, F_NONE},
+                                      {'l', "login", 1, F_NEWNAME},
+                                      {'d', "home", 1, F_HOME},
+                                      {'m', "move-home", 0, F_NONE},
+                                      {'o', "non-unique", 0, F_NONUNIQUE},
+                                      {'s', "shell", 1, F_NONE},
+                                      {'c', "comment", 1, F_NONE},
+                                      {'L', "lock", 0, F_NONE},
+                                      {'U', "unlock", 0, F_NONE},
+                                      {'e', "expiredate", 1, F_NONE},
+                                      {'f', "inactive", 1, F_NONE},
+                                      {'p', "password", 1, F_NONE},
+                                      {'R', "root", 1, F_NONE},
+                                      {'P', "prefix", 1, F_NONE},
+                                      {'Z', "selinux-user", 1, F_NONE},
+                                      {'v', "add-subuids", 1, F_NONE},
+                                      {'V', "del-subuids", 1, F_NONE},
+                                      {'w', "add-subgids", 1, F_NONE},
+                                      {'W', "del-subgids", 1, F_NONE},
+                                      {'r', "remove", 0, F_NONE},
+                                      {0, "badname", 0, F_NONE},
+                                      {0, NULL, 0, F_NONE}};
+
+static const optdef groupmod_opts[] = {{'g', "gid", 1, F_ID},
+                                       {'n', "new-name", 1, F_NEWNAME},
+                                       {'o', "non-unique", 0, F_NONUNIQUE},
+                                       {'p', "password", 1, F_NONE},
+                                       {'R', "root", 1, F_NONE},
+                                       {'P', "prefix", 1, F_NONE},
+                                       {'U', "users", 1, F_NONE},
+                                       {'a', "append", 0, F_NONE},
+                                       {0, NULL, 0, F_NONE}};
+
+static const optdef del_opts[] = {
+    {'f', "force", 0, F_NONE},        {'r', "remove", 0, F_NONE},
+    {'R', "root", 1, F_NONE},         {'P', "prefix", 1, F_NONE},
+    {'Z', "selinux-user", 0, F_NONE}, {0, NULL, 0, F_NONE}};
+
+static const optdef deb_adduser_opts[] = {{0, "uid", 1, F_UID},
+                                          {0, "gid", 1, F_GID},
+                                          {0, "ingroup", 1, F_GID},
+                                          {0, "group", 0, F_GROUPFLAG},
+                                          {0, "system", 0, F_SYSTEM},
+                                          {0, "home", 1, F_HOME},
+                                          {0, "no-create-home", 0, F_NOHOME},
+                                          {0, "shell", 1, F_NONE},
+                                          {0, "disabled-password", 0, F_NONE},
+                                          {0, "disabled-login", 0, F_NONE},
+                                          {0, "gecos", 1, F_NONE},
+                                          {0, "comment", 1, F_NONE},
+                                          {0, "firstuid", 1, F_NONE},
+                                          {0, "lastuid", 1, F_NONE},
+                                          {0, "firstgid", 1, F_NONE},
+                                          {0, "lastgid", 1, F_NONE},
+                                          {0, "conf", 1, F_NONE},
+                                          {'c', NULL, 1, F_NONE},
+                                          {0, "add-extra-groups", 0, F_NONE},
+                                          {0, "add_extra_groups", 0, F_NONE},
+                                          {0, "allow-bad-names", 0, F_NONE},
+                                          {0, "allow-all-names", 0, F_NONE},
+                                          {0, "force-badname", 0, F_NONE},
+                                          {0, "encrypt-home", 0, F_NONE},
+                                          {0, "extrausers", 0, F_NONE},
+                                          {'q', "quiet", 0, F_NONE},
+                                          {'d', "debug", 0, F_NONE},
+                                          {'v', "verbose", 0, F_NONE},
+                                          {0, "stdoutmsglevel", 1, F_NONE},
+                                          {0, "stderrmsglevel", 1, F_NONE},
+                                          {0, "logmsglevel", 1, F_NONE},
+                                          {0, "key", 1, F_NONE},
+                                          {'k', NULL, 1, F_NONE},
+                                          {0, NULL, 0, F_NONE}};
+
+static const optdef bb_adduser_opts[] = {{'h', "home", 1, F_HOME},
+                                         {'g', "gecos", 1, F_NONE},
+                                         {'s', "shell", 1, F_NONE},
+                                         {'G', "ingroup", 1, F_GID},
+                                         {'S', "system", 0, F_SYSTEM},
+                                         {'D', "disabled-password", 0, F_NONE},
+                                         {0, "empty-password", 0, F_NONE},
+                                         {'H', "no-create-home", 0, F_NOHOME},
+                                         {'u', "uid", 1, F_UID},
+                                         {'k', "skel", 1, F_NONE},
+                                         {0, NULL, 0, F_NONE}};
+
+static const optdef bb_addgroup_opts[] = {
+    {'g', "gid", 1, F_ID}, {'S', "system", 0, F_SYSTEM}, {0, NULL, 0, F_NONE}};
+
+static const optdef *find_short(const optdef *t, char c)
+{
+    for (; t->sh || t->lng; t++)
+        if (t->sh == c)
+            return t;
+    return NULL;
+}
+
+static const optdef *find_long(const optdef *t, const char *s, size_t n)
+{
+    for (; t->sh || t->lng; t++)
+        if (t->lng && strlen(t->lng) == n && strncmp(t->lng, s, n) == 0)
+            return t;
+    return NULL;
+}
+
+/* --- Extraction: account tools ------------------------------------------ */
+
+typedef struct parsed {
+    const tfl_sh_word *pos[8]; /* positional arguments */
+    size_t npos;
+    bool any_short, any_long;
+} parsed;
+
+static void set_field(run *r, tfl_acct_op *op, enum field f, const wval *x,
+                      size_t at)
+{
+    tfl_value v;
+
+    if (f == F_NONE)
+        return;
+    if (x)
+        wcut(r, x, at, SIZE_MAX, &v);
+    switch (f) {
+    case F_UID:
+        op->id = v;
+        break;
+    case F_ID:
+        op->id = v;
+        break;
+    case F_GID:
+        op->group = v;
+        break;
+    case F_HOME:
+        op->home = v;
+        break;
+    case F_NEWNAME:
+        op->new_name = v;
+        break;
+    case F_GROUPS:
+        op->groups = tfl_arena_alloc(r->b->a, sizeof *op->groups);
+        if (!op->groups) {
+            r->b->oom = true;
+            return;
+        }
+        op->groups[0] = v;
+        op->ngroups = 1;
+        break;
+    case F_SYSTEM:
+        op->system = true;
+        break;
+    case F_NONUNIQUE:
+        op->non_unique = true;
+        break;
+    case F_NOLOG:
+        op->no_log_init = true;
+        break;
+    case F_MKHOME:
+        op->create_home = true;
+        break;
+    case F_NOHOME:
+        op->create_home = false;
+        op->no_create_home = true;
+        break;
+    case F_USERGROUP:
+    case F_GROUPFLAG:
+        op->user_group = true;
+        op->user_group_opt = true;
+        break;
+    case F_NOUSERGROUP:
+        op->user_group = false;
+        op->no_user_group = true;
+        break;
+    case F_FORCE:
+        op->force = true;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Split `-G a,b,c` into its names (after the value is complete). */
+static void split_groups(run *r, tfl_acct_op *op, const wval *x, size_t at)
+{
+    size_t n = 1, i, k = 0, s;
+    tfl_value *v;
+
+    if (!op->ngroups || !x || !x->known)
+        return;
+    for (i = at; i < x->len; i++)
+        n += x->buf[i] == ',';
+    if (n == 1)
+        return;
+    v = tfl_arena_alloc(r->b->a, n * sizeof *v);
+    if (!v) {
+        r->b->oom = true;
+        return;
+    }
+    for (s = i = at; i <= x->len; i++)
+        if (i == x->len || x->buf[i] == ',') {
+            if (i > s)
+                wcut(r, x, s, i, &v[k++]);
+            s = i + 1;
+        }
+    op->groups = v;
+    op->ngroups = k;
+}
+
+/* getopt-like parse of the arguments of `c` with table `t`. */
+static void parse_opts(run *r, const tfl_sh_cmd *c, const optdef *t,
+                       tfl_acct_op *op, parsed *ps)
+{
+    size_t n = tfl_sh_cmd_nargs(c), i;
+    bool only_pos = false;
+    char lit[256];
+
+    memset(ps, 0, sizeof *ps);
+    for (i = 0; i < n; i++) {
+        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        bool whole;
+        size_t len = lit_prefix(w, lit, sizeof lit, &whole);
+
+        if (only_pos || len < 2 || lit[0] != '-') {
+            if (!only_pos && whole && len == 2 && lit[0] == '-' &&
+                lit[1] == '-')
+                ;
+            else if (ps->npos < 8)
+                ps->pos[ps->npos++] = w;
+            continue;
+        }
+        if (lit[1] == '-') {
+            const char *eq = memchr(lit + 2, '=', len - 2);
+            size_t nl = eq ? (size_t)(eq - lit - 2) : len - 2;
+            const optdef *d;
+
+            if (len == 2 && whole) {
+                only_pos = true;
+                continue;
+            }
+            ps->any_long = true;
+            d = find_long(t, lit + 2, nl);
+            if (!d || !d->arg) {
+                if (d)
+                    set_field(r, op, d->f, NULL, 0);
+                continue;
+            }
+            if (eq) {
+                wval *x = weval(r, w);
+
+                set_field(r, op, d->f, x, (size_t)(eq - lit) + 1);
+                if (d->f == F_GROUPS)
+                    split_groups(r, op, x, (size_t)(eq - lit) + 1);
+            } else if (i + 1 < n) {
+                wval *x = weval(r, tfl_sh_cmd_arg(c, ++i));
+
+                set_field(r, op, d->f, x, 0);
+                if (d->f == F_GROUPS)
+                    split_groups(r, op, x, 0);
+            }
+            continue;
+        }
+        ps->any_short = true;
+        {
+            size_t k;
+
+            for (k = 1; k < len; k++) {
+                const optdef *d = find_short(t, lit[k]);
+
+                if (!d)
+                    continue;
+                if (!d->arg) {
+                    set_field(r, op, d->f, NULL, 0);
+                    continue;
+                }
+                if (k + 1 < len || !whole) {
+                    wval *x = weval(r, w);
+
+                    set_field(r, op, d->f, x, k + 1);
+                    if (d->f == F_GROUPS)
+                        split_groups(r, op, x, k + 1);
+                } else if (i + 1 < n) {
+                    wval *x = weval(r, tfl_sh_cmd_arg(c, ++i));
+
+                    set_field(r, op, d->f, x, 0);
+                    if (d->f == F_GROUPS)
+                        split_groups(r, op, x, 0);
+                }
+                break;
+            }
+        }
+    }
+}
+
+/* --- Where a command stands in its list --------------------------------- */
+
+static bool in_block(const tfl_sh_script *s, uint32_t b, bool cond)
+{
+    unsigned guard = 0;
+
+    for (; b != TFL_SH_NONE && guard < 4096; b = s->blocks[b].parent, guard++) {
+        tfl_sh_block_kind k = s->blocks[b].kind;
+
+        if (cond && (k == TFL_SH_BLOCK_IF_COND || k == TFL_SH_BLOCK_WHILE_COND))
+            return true;
+        if (!cond &&
+            (k == TFL_SH_BLOCK_IF_THEN || k == TFL_SH_BLOCK_IF_ELSE ||
+             k == TFL_SH_BLOCK_CASE_ITEM || k == TFL_SH_BLOCK_LOOP_BODY ||
+             k == TFL_SH_BLOCK_FOR_BODY || k == TFL_SH_BLOCK_FUNCTION))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Per command: does the shell go on when it fails (`tol`), and does it run
+ * only under a condition (`cond`)? One backward pass: each command's next
+ * sibling in its list is the last command seen at its depth, as long as no
+ * shallower one came in between.
+ */
+static int list_flags(builder *b, const tfl_sh_script *s, unsigned char **tol,
+                      unsigned char **cond)
+{
+    size_t n = s->ncmds, i, maxd = 0;
+    uint32_t *last;
+
+    *tol = tfl_arena_alloc(b->a, n + 1);
+    *cond = tfl_arena_alloc(b->a, n + 1);
+    for (i = 0; i < n; i++)
+        if (s->cmds[i].depth > maxd)
+            maxd = s->cmds[i].depth;
+    last = tfl_arena_alloc(b->a, (maxd + 2) * sizeof *last);
+    if (!*tol || !*cond || !last)
+        return -1;
+    for (i = 0; i <= maxd; i++)
+        last[i] = TFL_SH_NONE;
+    for (i = n; i-- > 0;) {
+        const tfl_sh_cmd *c = &s->cmds[i];
+        unsigned d = c->depth;
+        uint32_t nx = last[d];
+        size_t k;
+
+        if (nx != TFL_SH_NONE) {
+            const tfl_sh_cmd *x = &s->cmds[nx];
+
+            if (x->block == c->block && x->parent == c->parent &&
+                x->nest == c->nest)
+                (*tol)[i] = x->op == TFL_SH_OP_OR ||
+                            (x->op == TFL_SH_OP_AND && (*tol)[nx]);
+        }
+        if (c->negated || in_block(s, c->block, true))
+            (*tol)[i] = 1;
+        (*cond)[i] = c->op == TFL_SH_OP_OR || in_block(s, c->block, false);
+        last[d] = (uint32_t)i;
+        for (k = d + 1; k <= maxd && last[k] != TFL_SH_NONE; k++)
+            last[k] = TFL_SH_NONE;
+    }
+    return 0;
+}
+
+/* --- Paths made in the RUN ------------------------------------------------ */
+
+static void add_created(run *r, const char *path)
+{
+    const char **p;
+    size_t n;
+    char *c;
+
+    if (!path || !*path)
+        return;
+    n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    c = tfl_arena_strndup(r->b->a, path, n);
+    p = bpush(r->b, (void **)&r->created, &r->ncreated, &r->ccap, sizeof *p);
+    if (!c || !p) {
+        r->b->oom = true;
+        return;
+    }
+    *p = c;
+}
+
+/* `path` is a created path or lies inside one. */
+static bool was_created(const run *r, const char *path)
+{
+    size_t i, n;
+
+    if (!path)
+        return false;
+    n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    for (i = 0; i < r->ncreated; i++) {
+        const char *c = r->created[i];
+        size_t cl = strlen(c);
+
+        if (cl <= n && strncmp(c, path, cl) == 0 &&
+            (cl == n || path[cl] == '/' || (cl == 1 && c[0] == '/')))
+            return true;
+    }
+    return false;
+}
+
+static const char *arg_text(run *r, const tfl_sh_cmd *c, size_t i)
+{
+    const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+    tfl_value v;
+
+    if (!w)
+        return NULL;
+    if (w->value)
+        return w->value;
+    wvalue(r, w, &v);
+    return v.text;
+}
+
+static bool arg_is(const tfl_sh_cmd *c, size_t i, const char *s)
+{
+    const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+
+    return w && w->value && strcmp(w->value, s) == 0;
+}
+
+/* The value of option `sh`/`lng` among the arguments, attached or next. */
+static const char *opt_arg(run *r, const tfl_sh_cmd *c, char sh,
+                           const char *lng)
+{
+    size_t n = tfl_sh_cmd_nargs(c), i, ll = lng ? strlen(lng) : 0;
+
+    for (i = 0; i < n; i++) {
+        const char *t = arg_text(r, c, i);
+
+        if (!t || t[0] != '-')
+            continue;
+        if (lng && t[1] == '-' && strncmp(t + 2, lng, ll) == 0) {
+            if (t[2 + ll] == '=')
+                return t + 3 + ll;
+            if (!t[2 + ll])
+                return arg_text(r, c, i + 1);
+        }
+        if (sh && t[1] != '-' && t[1]) {
+            const char *p = strchr(t + 1, sh);
+
+            if (p)
+                return p[1] ? p + 1 : arg_text(r, c, i + 1);
+        }
+    }
+    return NULL;
+}
+
+/* Last argument that is not an option. */
+static const char *last_operand(run *r, const tfl_sh_cmd *c)
+{
+    size_t n = tfl_sh_cmd_nargs(c);
+
+    while (n-- > 0) {
+        const char *t = arg_text(r, c, n);
+
+        if (t && t[0] != '-')
+            return t;
+        if (!t)
+            return NULL;
+    }
+    return NULL;
+}
+
+static void note_created(run *r, const tfl_sh_cmd *c, const char *name)
+{
+    size_t n = tfl_sh_cmd_nargs(c), i;
+    const char *t;
+
+    if (!strcmp(name, "mkdir") || !strcmp(name, "touch")) {
+        for (i = 0; i < n; i++) {
+            t = arg_text(r, c, i);
+            if (t && (!strcmp(t, "-m") || !strcmp(t, "--mode")))
+                i++;
+            else if (t && t[0] != '-')
+                add_created(r, t);
+        }
+    } else if (!strcmp(name, "install")) {
+        for (i = 0; i < n; i++) {
+            t = arg_text(r, c, i);
+            if (t && (!strcmp(t, "-m") || !strcmp(t, "-o") || !strcmp(t, "-g")))
+                i++;
+            else if (t && t[0] != '-')
+                add_created(r, t);
+        }
+    } else if (!strcmp(name, "git") && arg_is(c, 0, "clone")) {
+        const char *pos[2] = {NULL, NULL};
+        size_t np = 0;
+
+        for (i = 1; i < n; i++) {
+            t = arg_text(r, c, i);
+            if (t && (!strcmp(t, "-b") || !strcmp(t, "--branch") ||
+                      !strcmp(t, "--depth") || !strcmp(t, "-c") ||
+                      !strcmp(t, "--origin") || !strcmp(t, "-o")))
+                i++;
+            else if (t && t[0] != '-' && np < 2)
+                pos[np++] = t;
+        }
+        if (np == 2)
+            add_created(r, pos[1]);
+        else if (np == 1) {
+            const char *bn = base_name(pos[0]);
+            size_t l = strlen(bn);
+            char *d;
+
+            if (l > 4 && !strcmp(bn + l - 4, ".git"))
+                l -= 4;
+            d = tfl_arena_strndup(r->b->a, bn, l);
+            add_created(r, d);
+        }
+    } else if (!strcmp(name, "tar")) {
+        add_created(r, opt_arg(r, c, 'C', "directory"));
+    } else if (!strcmp(name, "unzip")) {
+        add_created(r, opt_arg(r, c, 'd', NULL));
+    } else if (!strcmp(name, "cp") || !strcmp(name, "mv") ||
+               !strcmp(name, "rsync") || !strcmp(name, "ln")) {
+        add_created(r, last_operand(r, c));
+    } else if (!strcmp(name, "curl")) {
+        add_created(r, opt_arg(r, c, 'o', "output"));
+    } else if (!strcmp(name, "wget")) {
+        add_created(r, opt_arg(r, c, 'O', "output-document"));
+        add_created(r, opt_arg(r, c, 'P', "directory-prefix"));
+    }
+}
+
+/* --- Package installs and family guesses --------------------------------- */
+
+static tfl_family pm_family(const char *name)
+{
+    if (!strcmp(name, "apk"))
+        return TFL_FAMILY_ALPINE;
+    if (!strcmp(name, "apt-get") || !strcmp(name, "apt") ||
+        !strcmp(name, "dpkg"))
+        return TFL_FAMILY_DEBIAN;
+    if (!strcmp(name, "dnf") || !strcmp(name, "yum") ||
+        !strcmp(name, "microdnf") || !strcmp(name, "rpm"))
+        return TFL_FAMILY_RHEL;
+    if (!strcmp(name, "zypper"))
+        return TFL_FAMILY_SUSE;
+    if (!strcmp(name, "pacman"))
+        return TFL_FAMILY_ARCH;
+    return TFL_FAMILY_UNKNOWN;
+}
+
+/* The tool sets a package install brings. */
+static unsigned installs(const tfl_sh_cmd *c, const char *name)
+{
+    size_t n = tfl_sh_cmd_nargs(c), i;
+    unsigned bits = 0;
+    bool inst = false;
+
+    if (pm_family(name) == TFL_FAMILY_UNKNOWN)
+        return 0;
+    for (i = 0; i < n; i++) {
+        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        const char *t = w->value;
+
+        if (!t)
+            continue;
+        if (!strcmp(t, "add") || !strcmp(t, "install") || !strcmp(t, "in") ||
+            !strcmp(t, "-S") || !strcmp(t, "-Sy") || !strcmp(t, "-Syu"))
+            inst = true;
+        else if (!inst)
+            continue;
+        if (!strncmp(t, "shadow", 6) || !strcmp(t, "passwd") ||
+            !strcmp(t, "login"))
+            bits |= TFL_TOOL_SHADOW;
+        else if (!strcmp(t, "adduser"))
+            bits |= TFL_TOOL_ADDUSER;
+        else if (!strcmp(t, "busybox"))
+            bits |= TFL_TOOL_BUSYBOX;
+    }
+    return bits;
+}
+
+/* --- Account tool ops ------------------------------------------------------
+ */
+
+typedef struct cmdctx {
+    run *r;
+    const tfl_sh_cmd *c;
+    uint32_t ci;
+    unsigned char *tol, *cond;
+} cmdctx;
+
+static tfl_acct_op *push_acct(builder *b, const tfl_acct_op *op)
+{
+    tfl_acct_op *p =
+        bpush(b, (void **)&b->o->accts, &b->o->naccts, &b->acap, sizeof *p);
+
+    if (!p)
+        return NULL;
+    *p = *op;
+    add_event(b, EV_ACCT, b->o->naccts - 1);
+    return p;
+}
+
+static void op_common(cmdctx *cx, tfl_acct_op *op, tfl_acct_tool tool)
+{
+    const tfl_sh_cmd *c = cx->c;
+
+    memset(op, 0, sizeof *op);
+    op->tool = tool;
+    op->instr = cx->r->instr;
+    op->stage = cx->r->stage;
+    op->span = c->span;
+    op->cmd_span = c->arg0 < c->nwords ? c->words[c->arg0].span : c->span;
+    op->tolerated = cx->tol[cx->ci];
+    op->conditional = cx->cond[cx->ci];
+}
+
+static bool flag_style_busybox(const tfl_sh_cmd *c)
+{
+    size_t n = tfl_sh_cmd_nargs(c), i;
+
+    for (i = 0; i < n; i++) {
+        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+
+        if (w->value && w->value[0] == '-' && w->value[1] && w->value[1] != '-')
+            return true;
+    }
+    return false;
+}
+
+/* Which program `adduser`/`addgroup` runs in the stage. */
+static tfl_adduser_kind adduser_kind(cmdctx *cx)
+{
+    const sstate *st = &cx->r->b->st[cx->r->stage];
+
+    if (cx->c->prefixes & TFL_SH_PREFIX_BUSYBOX)
+        return TFL_ADDUSER_BUSYBOX;
+    if (st->adduser == TFL_ADDUSER_DEBIAN ||
+        st->adduser == TFL_ADDUSER_BUSYBOX || st->adduser == TFL_ADDUSER_SHADOW)
+        return st->adduser;
+    switch (st->fam) {
+    case TFL_FAMILY_DEBIAN:
+    case TFL_FAMILY_UBUNTU:
+        return TFL_ADDUSER_DEBIAN;
+    case TFL_FAMILY_ALPINE:
+    case TFL_FAMILY_WOLFI:
+        return TFL_ADDUSER_BUSYBOX;
+    case TFL_FAMILY_RHEL:
+    case TFL_FAMILY_SUSE:
+    case TFL_FAMILY_ARCH:
+        return TFL_ADDUSER_SHADOW;
+    default:
+        return flag_style_busybox(cx->c) ? TFL_ADDUSER_BUSYBOX
+                                         : TFL_ADDUSER_DEBIAN;
+    }
+}
+
+static bool tool_installed(const run *r, tfl_acct_tool t)
+{
+    unsigned have = r->b->st[r->stage].installed;
+
+    switch (t) {
+    case TFL_ACCT_DEB_ADDUSER:
+    case TFL_ACCT_DEB_ADDGROUP:
+        return have & TFL_TOOL_ADDUSER;
+    case TFL_ACCT_BB_ADDUSER:
+    case TFL_ACCT_BB_ADDGROUP:
+        return have & TFL_TOOL_BUSYBOX;
+    default:
+        return have & TFL_TOOL_SHADOW;
+    }
+}
+
+static bool is_user_tool(tfl_acct_tool t)
+{
+    return t == TFL_ACCT_USERADD || t == TFL_ACCT_DEB_ADDUSER ||
+           t == TFL_ACCT_BB_ADDUSER || t == TFL_ACCT_PASSWD_LINE;
+}
+
+static void do_acct(cmdctx *cx, const char *name)
+{
+    run *r = cx->r;
+    tfl_acct_op op;
+    parsed ps;
+    const optdef *t;
+    tfl_acct_tool tool;
+    tfl_family fam = r->b->st[r->stage].fam;
+    bool adduser = !strcmp(name, "adduser"),
+         addgroup = !strcmp(name, "addgroup");
+
+    if (adduser || addgroup) {
+        tfl_adduser_kind k = adduser_kind(cx);
+
+        if (k == TFL_ADDUSER_SHADOW)
+            tool = adduser ? TFL_ACCT_USERADD : TFL_ACCT_GROUPADD;
+        else if (k == TFL_ADDUSER_BUSYBOX)
+            tool = adduser ? TFL_ACCT_BB_ADDUSER : TFL_ACCT_BB_ADDGROUP;
+        else
+            tool = adduser ? TFL_ACCT_DEB_ADDUSER : TFL_ACCT_DEB_ADDGROUP;
+    } else if (!strcmp(name, "useradd"))
+        tool = TFL_ACCT_USERADD;
+    else if (!strcmp(name, "groupadd"))
+        tool = TFL_ACCT_GROUPADD;
+    else if (!strcmp(name, "usermod"))
+        tool = TFL_ACCT_USERMOD;
+    else if (!strcmp(name, "groupmod"))
+        tool = TFL_ACCT_GROUPMOD;
+    else if (!strcmp(name, "userdel") || !strcmp(name, "deluser"))
+        tool = TFL_ACCT_USERDEL;
+    else
+        tool = TFL_ACCT_GROUPDEL;
+
+    switch (tool) {
+    case TFL_ACCT_USERADD:
+        t = useradd_opts;
+        break;
+    case TFL_ACCT_GROUPADD:
+        t = groupadd_opts;
+        break;
+    case TFL_ACCT_USERMOD:
+        t = usermod_opts;
+        break;
+    case TFL_ACCT_GROUPMOD:
+        t = groupmod_opts;
+        break;
+    case TFL_ACCT_DEB_ADDUSER:
+    case TFL_ACCT_DEB_ADDGROUP:
+        t = deb_adduser_opts;
+        break;
+    case TFL_ACCT_BB_ADDUSER:
+        t = bb_adduser_opts;
+        break;
+    case TFL_ACCT_BB_ADDGROUP:
+        t = bb_addgroup_opts;
+        break;
+    default:
+        t = del_opts;
+        break;
+    }
+    op_common(cx, &op, tool);
+    parse_opts(r, cx->c, t, &op, &ps);
+    if (tool == TFL_ACCT_DEB_ADDUSER && op.user_group_opt && !op.system) {
+        /* `adduser --group NAME` is addgroup. */
+        tool = op.tool = TFL_ACCT_DEB_ADDGROUP;
+    }
+    if (tool == TFL_ACCT_DEB_ADDGROUP && op.group.raw && !op.id.raw) {
+        op.id = op.group; /* addgroup --gid is the group's own ID */
+        memset(&op.group, 0, sizeof op.group);
+    }
+    if (ps.npos == 0)
+        return;
+    if (ps.npos >= 2 &&
+        (tool == TFL_ACCT_DEB_ADDUSER || tool == TFL_ACCT_DEB_ADDGROUP ||
+         tool == TFL_ACCT_BB_ADDUSER || tool == TFL_ACCT_BB_ADDGROUP)) {
+        op.add_member = true;
+        op.groups = tfl_arena_alloc(r->b->a, sizeof *op.groups);
+        if (!op.groups) {
+            r->b->oom = true;
+            return;
+        }
+        op.ngroups = 1;
+        wvalue(r, ps.pos[0], &op.name);
+        wvalue(r, ps.pos[1], &op.groups[0]);
+    } else {
+        wvalue(r,
+               ps.pos[tool == TFL_ACCT_DEB_ADDUSER ||
+                              tool == TFL_ACCT_BB_ADDUSER ||
+                              tool == TFL_ACCT_BB_ADDGROUP ||
+                              tool == TFL_ACCT_DEB_ADDGROUP
+                          ? 0
+                          : ps.npos - 1],
+               &op.name);
+    }
+    op.makes_group = tool == TFL_ACCT_GROUPADD || tool == TFL_ACCT_GROUPMOD ||
+                     tool == TFL_ACCT_GROUPDEL ||
+                     tool == TFL_ACCT_DEB_ADDGROUP ||
+                     tool == TFL_ACCT_BB_ADDGROUP;
+    if (op.add_member)
+        op.makes_group = false;
+    switch (tool) {
+    case TFL_ACCT_USERADD:
+        op.user_group = !op.no_user_group && !op.group.raw;
+        op.create_home = op.create_home ||
+                         (!op.no_create_home && !op.system &&
+                          (fam == TFL_FAMILY_RHEL || fam == TFL_FAMILY_SUSE ||
+                           fam == TFL_FAMILY_ARCH));
+        break;
+    case TFL_ACCT_DEB_ADDUSER:
+        op.user_group = op.system ? op.user_group_opt : !op.group.raw;
+        op.create_home = !op.no_create_home && (!op.system || op.home.raw);
+        break;
+    case TFL_ACCT_BB_ADDUSER:
+        op.user_group = !op.group.raw && !op.system;
+        op.create_home = !op.no_create_home;
+        break;
+    default:
+        break;
+    }
+    if (op.add_member)
+        op.user_group = op.create_home = false;
+    op.tool_installed = tool_installed(r, tool);
+    if (is_user_tool(tool) && op.create_home && !op.add_member) {
+        if (op.home.text)
+            add_created(r, op.home.text);
+        else if (op.name.text && !op.home.raw)
+            add_created(r, tfl_arena_printf(r->b->a, "/home/%s", op.name.text));
+    }
+    push_acct(r->b, &op);
+}
+
+/* Cut field `k` (0-based, ':'-separated) of line [ls, le) of `x`. */
+static bool field(run *r, const wval *x, size_t ls, size_t le, unsigned k,
+                  tfl_value *v)
+{
+    size_t i, s = ls;
+    unsigned f = 0;
+
+    for (i = ls; i <= le; i++)
+        if (i == le || x->buf[i] == ':') {
+            if (f == k) {
+                wcut(r, x, s, i, v);
+                return true;
+            }
+            f++;
+            s = i + 1;
+        }
+    memset(v, 0, sizeof *v);
+    return false;
+}
+
+/* `echo 'name:x:1001:1001::/home/name:/bin/sh' >> /etc/passwd`. */
+static void do_line(cmdctx *cx, const tfl_sh_word *w, bool group)
+{
+    run *r = cx->r;
+    wval *x = weval(r, w);
+    size_t ls = 0, i;
+
+    if (!x)
+        return;
+    for (i = 0; i <= x->len; i++) {
+        bool nl = i == x->len || x->buf[i] == '\n' ||
+                  (x->buf[i] == '\\' && i + 1 < x->len && x->buf[i + 1] == 'n');
+        tfl_acct_op op;
+
+        if (!nl)
+            continue;
+        if (i > ls && memchr(x->buf + ls, ':', i - ls)) {
+            op_common(cx, &op,
+                      group ? TFL_ACCT_GROUP_LINE : TFL_ACCT_PASSWD_LINE);
+            op.makes_group = group;
+            field(r, x, ls, i, 0, &op.name);
+            field(r, x, ls, i, 2, &op.id);
+            if (!group) {
+                field(r, x, ls, i, 3, &op.group);
+                field(r, x, ls, i, 5, &op.home);
+            }
+            op.tool_installed = true;
+            push_acct(r->b, &op);
+        }
+        if (i < x->len && x->buf[i] == '\\')
+            i++;
+        ls = i + 1;
+    }
+}
+
+static const char *redir_file(const tfl_sh_cmd *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->nredirs; i++)
+        if (c->redirs[i].op == TFL_SH_REDIR_APPEND &&
+            c->redirs[i].target.value &&
+            (!strcmp(c->redirs[i].target.value, "/etc/passwd") ||
+             !strcmp(c->redirs[i].target.value, "/etc/group")))
+            return c->redirs[i].target.value;
+    return NULL;
+}
+
+/* The text argument of echo/printf (after echo's -n/-e/-E). */
+static const tfl_sh_word *echo_text(const tfl_sh_cmd *c, const char *name)
+{
+    size_t n = tfl_sh_cmd_nargs(c), i;
+
+    if (!strcmp(name, "printf"))
+        return n ? tfl_sh_cmd_arg(c, 0) : NULL;
+    for (i = 0; i < n; i++) {
+        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+
+        if (w->value && w->value[0] == '-' &&
+            strspn(w->value + 1, "neE") == strlen(w->value + 1) && w->value[1])
+            continue;
+        return w;
+    }
+    return NULL;
+}
+
+static void do_passwd_lines(cmdctx *cx, const char *name)
+{
+    const tfl_sh_cmd *c = cx->c;
+    const char *file = NULL;
+    const tfl_sh_word *w = NULL;
+
+    if (!strcmp(name, "echo") || !strcmp(name, "printf")) {
+        file = redir_file(c);
+        if (file)
+            w = echo_text(c, name);
+    } else if (!strcmp(name, "tee") && c->op == TFL_SH_OP_PIPE && cx->ci > 0) {
+        const tfl_sh_cmd *p = &cx->r->s->cmds[cx->ci - 1];
+        const char *pn = tfl_sh_cmd_name(p);
+        size_t i, n = tfl_sh_cmd_nargs(c);
+
+        for (i = 0; i < n; i++) {
+            const tfl_sh_word *a = tfl_sh_cmd_arg(c, i);
+
+            if (a->value && (!strcmp(a->value, "/etc/passwd") ||
+                             !strcmp(a->value, "/etc/group")))
+                file = a->value;
+        }
+        if (file && pn &&
+            (!strcmp(base_name(pn), "echo") ||
+             !strcmp(base_name(pn), "printf")))
+            w = echo_text(p, base_name(pn));
+    }
+    if (file && w)
+        do_line(cx, w, !strcmp(file, "/etc/group"));
+}
+
+/* --- Ownership ops ----------------------------------------------------------
+ */
+
+static tfl_own_op *push_own(builder *b, const tfl_own_op *op)
+{
+    tfl_own_op *p =
+        bpush(b, (void **)&b->o->owns, &b->o->nowns, &b->ocap, sizeof *p);
+
+    if (!p)
+        return NULL;
+    *p = *op;
+    add_event(b, EV_OWN, b->o->nowns - 1);
+    return p;
+}
+
+/* Split an owner value at ':' (or '.' when there is no ':'). */
+static void split_owner(run *r, const wval *x, tfl_value *user,
+                        tfl_value *group)
+{
+    const char *sep = memchr(x->buf, ':', x->len);
+
+    if (!sep && x->known)
+        sep = memchr(x->buf, '.', x->len);
+    memset(user, 0, sizeof *user);
+    memset(group, 0, sizeof *group);
+    if (!sep) {
+        wcut(r, x, 0, SIZE_MAX, user);
+        return;
+    }
+    if (sep > x->buf)
+        wcut(r, x, 0, (size_t)(sep - x->buf), user);
+    if ((size_t)(sep - x->buf) + 1 < x->len)
+        wcut(r, x, (size_t)(sep - x->buf) + 1, SIZE_MAX, group);
+}
+
+static bool chmod_mode_word(const char *t)
+{
+    return t[0] == '-' && t[1] && strspn(t + 1, "rwxXst") == strlen(t + 1);
+}
+
+static void do_own(cmdctx *cx, const char *name)
+{
+    run *r = cx->r;
+    const tfl_sh_cmd *c = cx->c;
+    size_t n = tfl_sh_cmd_nargs(c), i;
+    tfl_own_op op;
+    const tfl_sh_word *pos[64];
+    size_t npos = 0, extra = 0;
+    bool only_pos = false;
+    char lit[64];
+
+    memset(&op, 0, sizeof op);
+    op.kind = !strcmp(name, "chown")   ? TFL_OWN_CHOWN
+              : !strcmp(name, "chgrp") ? TFL_OWN_CHGRP
+                                       : TFL_OWN_CHMOD;
+    op.instr = r->instr;
+    op.stage = r->stage;
+    op.span = c->span;
+    op.tolerated = cx->tol[cx->ci];
+    for (i = 0; i < n; i++) {
+        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        bool whole;
+        size_t len = lit_prefix(w, lit, sizeof lit, &whole);
+
+        if (!only_pos && len >= 2 && lit[0] == '-' &&
+            !(op.kind == TFL_OWN_CHMOD && npos == 0 && whole &&
+              chmod_mode_word(lit))) {
+            if (lit[1] == '-') {
+                if (len == 2 && whole)
+                    only_pos = true;
+                else if (!strncmp(lit, "--reference", 11))
+                    return; /* the owner comes from a file */
+                else if (!strcmp(lit, "--recursive"))
+                    op.recursive = true;
+                else if (!strcmp(lit, "--from"))
+                    i++;
+                continue;
+            }
+            if (memchr(lit + 1, 'R', len - 1))
+                op.recursive = true;
+            continue;
+        }
+        if (npos < 64)
+            pos[npos++] = w;
+        else
+            extra++;
+    }
+    if (npos == 0)
+        return;
+    {
+        wval *x = weval(r, pos[0]);
+
+        if (!x)
+            return;
+        if (op.kind == TFL_OWN_CHOWN)
+            split_owner(r, x, &op.user, &op.group);
+        else if (op.kind == TFL_OWN_CHGRP)
+            wcut(r, x, 0, SIZE_MAX, &op.group);
+        else
+            wcut(r, x, 0, SIZE_MAX, &op.mode);
+    }
+    op.npaths = npos - 1;
+    if (op.npaths) {
+        op.paths = tfl_arena_alloc(r->b->a, op.npaths * sizeof *op.paths);
+        op.created_here = tfl_arena_alloc(r->b->a, op.npaths);
+        if (!op.paths || !op.created_here) {
+            r->b->oom = true;
+            return;
+        }
+        for (i = 0; i < op.npaths; i++) {
+            wvalue(r, pos[i + 1], &op.paths[i]);
+            op.created_here[i] = was_created(r, op.paths[i].text);
+        }
+    }
+    (void)extra;
+    push_own(r->b, &op);
+}
+
+static void do_sudo(cmdctx *cx)
+{
+    const tfl_sh_cmd *c = cx->c;
+    size_t i;
+    builder *b = cx->r->b;
+
+    for (i = 0; i < c->nwords && i <= c->arg0; i++) {
+        const tfl_sh_word *w = &c->words[i];
+        tfl_sudo_op *p;
+
+        if (!w->value || strcmp(base_name(w->value), "sudo") != 0)
+            continue;
+        p = bpush(b, (void **)&b->o->sudos, &b->o->nsudos, &b->scap, sizeof *p);
+        if (!p)
+            return;
+        p->instr = cx->r->instr;
+        p->stage = cx->r->stage;
+        p->span = w->span;
+        add_event(b, EV_SUDO, b->o->nsudos - 1);
+        return;
+    }
+}
+
+/* --- Walking a script --------------------------------------------------------
+ */
+
+static void do_assigns(run *r, const tfl_sh_cmd *c, uint32_t ci)
+{
+    size_t i;
+    bool has_cmd = c->arg0 < c->nwords;
+
+    for (i = 0; i < c->nassigns; i++) {
+        const tfl_sh_assign *a = &c->assigns[i];
+        wval *x;
+        look l = {0}, cur;
+
+        if (a->kind == TFL_SH_ASSIGN_ENV ||
+            (a->kind == TFL_SH_ASSIGN_PLAIN && has_cmd))
+            continue;
+        cur = lookup_name(r, a->name);
+        if (r->fallback[ci] && cur.known && cur.set && cur.text && cur.text[0])
+            continue; /* `[ -z "$X" ] && X=v`: X already has a value */
+        x = weval(r, &a->value);
+        if (!x)
+            return;
+        l.known = x->known;
+        l.set = true;
+        l.bind = cur.bind;
+        l.fba = cur.fba;
+        if (a->append && cur.known && x->known)
+            l.text = tfl_arena_printf(r->b->a, "%s%s", cur.set ? cur.text : "",
+                                      x->buf);
+        else if (a->append)
+            l.known = false;
+        else if (x->known)
+            l.text = tfl_arena_strndup(r->b->a, x->buf, x->len);
+        if (l.known && !l.text) {
+            r->b->oom = true;
+            return;
+        }
+        if (!l.bind && x->w->nparts && x->pcs[0].isvar)
+            l.bind = x->pcs[0].bind;
+        var_set(r, a->name, &l);
+    }
+}
+
+static bool is_acct_tool(const char *n)
+{
+    static const char *const tools[] = {
+        "useradd", "groupadd", "usermod", "groupmod", "userdel", "groupdel",
+        "adduser", "addgroup", "deluser", "delgroup", NULL};
+    size_t i;
+
+    for (i = 0; tools[i]; i++)
+        if (!strcmp(n, tools[i]))
+            return true;
+    return false;
+}
+
+static void walk_script(builder *b, size_t instr, int stage,
+                        const tfl_sh_script *s)
+{
+    run r;
+    unsigned char *tol, *cond;
+    size_t nslots = 16, i;
+    tfl_sh_fallback *fb;
+    size_t nfb;
+
+    memset(&r, 0, sizeof r);
+    r.b = b;
+    r.instr = instr;
+    r.stage = stage;
+    r.s = s;
+    for (i = 0; i < s->ncmds; i++)
+        nslots += s->cmds[i].nassigns;
+    nslots += s->nvars;
+    while (nslots & (nslots - 1))
+        nslots &= nslots - 1;
+    nslots *= 4;
+    r.vars = tfl_arena_alloc(b->a, nslots * sizeof *r.vars);
+    r.vmask = nslots - 1;
+    r.fallback = tfl_arena_alloc(b->a, s->ncmds + 1);
+    if (!r.vars || !r.fallback || list_flags(b, s, &tol, &cond) != 0 ||
+        tfl_sh_fallbacks(b->a, s, &fb, &nfb) != 0) {
+        b->oom = true;
+        return;
+    }
+    for (i = 0; i < nfb; i++)
+        if ((fb[i].kind == TFL_SH_FALLBACK_TEST ||
+             fb[i].kind == TFL_SH_FALLBACK_IF) &&
+            fb[i].cmd < s->ncmds)
+            r.fallback[fb[i].cmd] = 1;
+    for (i = 0; i < s->nblocks; i++) {
+        const tfl_sh_block *bl = &s->blocks[i];
+
+        if (bl->kind == TFL_SH_BLOCK_FOR_BODY && bl->nwords &&
+            bl->words[0].value && bl->first_cmd < s->ncmds) {
+            look unk = {0};
+
+            unk.set = true;
+            var_set(&r, bl->words[0].value, &unk);
+        }
+    }
+    for (i = 0; i < s->ncmds && !b->oom; i++) {
+        const tfl_sh_cmd *c = &s->cmds[i];
+        const char *name = tfl_sh_cmd_name(c);
+        cmdctx cx = {&r, c, (uint32_t)i, tol, cond};
+
+        do_assigns(&r, c, (uint32_t)i);
+        if (c->prefixes & TFL_SH_PREFIX_SUDO)
+            do_sudo(&cx);
+        if (!name)
+            continue;
+        name = base_name(name);
+        if (!strcmp(name, "sudo"))
+            do_sudo(&cx);
+        b->st[stage].installed |= installs(c, name);
+        if (is_acct_tool(name))
+            do_acct(&cx, name);
+        else if (!strcmp(name, "chown") || !strcmp(name, "chgrp") ||
+                 !strcmp(name, "chmod"))
+            do_own(&cx, name);
+        else
+            do_passwd_lines(&cx, name);
+        note_created(&r, c, name);
+    }
+}
+
+/* --- RUN, COPY, USER -------------------------------------------------------
+ */
+
+/* The part [off, off + len) of `m`, re-based at 0. */
+static int sub_map(tfl_arena *a, const tfl_textmap *m, uint32_t off,
+                   uint32_t len, tfl_textmap *out)
+{
+    tfl_piece *v = tfl_arena_alloc(a, (m->npieces + 1) * sizeof *v);
+    size_t i, n = 0;
+
+    if (!v)
+        return -1;
+    for (i = 0; i < m->npieces; i++) {
+        const tfl_piece *p = &m->pieces[i];
+        uint32_t s = p->text_off > off ? p->text_off : off;
+        uint32_t e =
+            p->text_off + p->len < off + len ? p->text_off + p->len : off + len;
+
+        if (e < s || (e == s && n > 0))
+            continue;
+        v[n].text_off = s - off;
+        v[n].src_off = p->src_off + (s - p->text_off);
+        v[n].len = e - s;
+        n++;
+    }
+    out->pieces = v;
+    out->npieces = n;
+    return 0;
+}
+
+static int one_piece(tfl_arena *a, uint32_t src, uint32_t len, tfl_textmap *out)
+{
+    tfl_piece *v = tfl_arena_alloc(a, sizeof *v);
+
+    if (!v)
+        return -1;
+    v->text_off = 0;
+    v->src_off = src;
+    v->len = len;
+    out->pieces = v;
+    out->npieces = 1;
+    return 0;
+}
+
+static int add_script(builder *b, size_t instr, const char *text, size_t len,
+                      const tfl_textmap *map)
+{
+    runinfo *ri = &b->runs[instr];
+    script *sc;
+    size_t cap = ri->n;
+
+    sc = tfl_arena_push(b->a, (void **)&ri->v, &ri->n, &cap, sizeof *sc);
+    if (!sc || tfl_shell_split(b->a, text, len, map, &sc->s) != 0)
+        return -1;
+    return 0;
+}
+
+static bool is_shell(const char *n)
+{
+    n = base_name(n);
+    return !strcmp(n, "sh") || !strcmp(n, "bash") || !strcmp(n, "ash") ||
+           !strcmp(n, "dash") || !strcmp(n, "zsh") || !strcmp(n, "ksh");
+}
+
+/* Is heredoc `h` of the RUN the script itself (or fed to a shell)? */
+static bool heredoc_is_script(const tfl_sh_script *s, const tfl_heredoc *h)
+{
+    size_t i, k;
+
+    for (i = 0; s && i < s->ncmds; i++) {
+        const tfl_sh_cmd *c = &s->cmds[i];
+
+        for (k = 0; k < c->nredirs; k++) {
+            const tfl_sh_heredoc *hd = c->redirs[k].heredoc;
+            const char *n;
+
+            if (!hd || strcmp(hd->delim, h->name) != 0)
+                continue;
+            n = tfl_sh_cmd_name(c);
+            return !n || is_shell(n);
+        }
+    }
+    return true;
+}
+
+static int split_run(builder *b, size_t instr, const tfl_instr *in)
+{
+    tfl_textmap map;
+    size_t i;
+
+    if (in->json) {
+        const tfl_word *w;
+
+        if (in->nargs < 3 || !is_shell(in->args[0].text) ||
+            in->args[1].text[0] != '-' || !strchr(in->args[1].text, 'c'))
+            return 0;
+        w = &in->args[2];
+        if (w->raw_len == w->len + 2) {
+            if (one_piece(b->a, w->span.start + 1, (uint32_t)w->len, &map))
+                return -1;
+        } else if (one_piece(b->a, w->span.start + 1, 0, &map))
+            return -1;
+        return add_script(b, instr, w->text, w->len, &map);
+    }
+    if (in->nargs >= 1) {
+        const tfl_word *w = &in->args[0];
+
+        if (sub_map(b->a, &in->map, w->off, w->raw_len, &map) ||
+            add_script(b, instr, in->line + w->off, w->raw_len, &map))
+            return -1;
+    }
+    for (i = 0; i < in->nheredocs; i++) {
+        const tfl_heredoc *h = &in->heredocs[i];
+        const tfl_sh_script *first =
+            b->runs[instr].n ? &b->runs[instr].v[0].s : NULL;
+
+        if (!heredoc_is_script(first, h))
+            continue;
+        if (one_piece(b->a, h->body_span.start, (uint32_t)h->body_len, &map) ||
+            add_script(b, instr, h->body, h->body_len, &map))
+            return -1;
+    }
+    return 0;
+}
+
+/* The first word of `len` bytes of the instruction's line at `off`, as the
+ * shell splitter reads it (quotes, variables, spans). */
+static const tfl_sh_word *line_word(builder *b, const tfl_instr *in,
+                                    uint32_t off, uint32_t len)
+{
+    tfl_textmap map;
+    tfl_sh_script s;
+
+    if (off + len > in->line_len || sub_map(b->a, &in->map, off, len, &map) ||
+        tfl_shell_split(b->a, in->line + off, len, &map, &s) != 0) {
+        if (off + len <= in->line_len)
+            b->oom = true;
+        return NULL;
+    }
+    if (!s.ncmds || !s.cmds[0].nwords || s.cmds[0].nassigns)
+        return NULL;
+    return &s.cmds[0].words[0];
+}
+
+static void builder_run(builder *b, run *r, size_t instr, int stage)
+{
+    memset(r, 0, sizeof *r);
+    r->b = b;
+    r->instr = instr;
+    r->stage = stage;
+}
+
+/* The value of flag `name` of COPY/ADD as a word, or NULL. */
+static const tfl_sh_word *flag_word(builder *b, const tfl_instr *in,
+                                    const char *name)
+{
+    const tfl_flag *f = tfl_instr_flag(in, name);
+    const char *eq;
+    uint32_t off;
+
+    if (!f || !f->value || f->word.off + f->word.raw_len > in->line_len)
+        return NULL;
+    eq = memchr(in->line + f->word.off, '=', f->word.raw_len);
+    if (!eq)
+        return NULL;
+    off = (uint32_t)(eq - in->line) + 1;
+    return line_word(b, in, off, f->word.off + f->word.raw_len - off);
+}
+
+static void do_copy(builder *b, size_t instr, int stage, const tfl_instr *in)
+{
+    const tfl_sh_word *ow = flag_word(b, in, "chown");
+    const tfl_sh_word *mw = flag_word(b, in, "chmod");
+    tfl_own_op op;
+    run r;
+
+    if (!ow && !mw)
+        return;
+    builder_run(b, &r, instr, stage);
+    memset(&op, 0, sizeof op);
+    op.kind = TFL_OWN_COPY;
+    op.instr = instr;
+    op.stage = stage;
+    op.span = in->span;
+    if (ow) {
+        wval *x = weval(&r, ow);
+
+        if (x)
+            split_owner(&r, x, &op.user, &op.group);
+        op.span = tfl_instr_flag(in, "chown")->word.span;
+    }
+    if (mw) {
+        wvalue(&r, mw, &op.mode);
+        if (!ow)
+            op.span = tfl_instr_flag(in, "chmod")->word.span;
+    }
+    if (in->nargs >= 2) {
+        const tfl_word *d = &in->args[in->nargs - 1];
+        const tfl_sh_word *dw = line_word(b, in, d->off, d->raw_len);
+
+        op.paths = tfl_arena_alloc(b->a, sizeof *op.paths);
+        op.created_here = tfl_arena_alloc(b->a, 1);
+        if (!op.paths || !op.created_here) {
+            b->oom = true;
+            return;
+        }
+        op.npaths = 1;
+        op.created_here[0] = true;
+        if (dw)
+            wvalue(&r, dw, &op.paths[0]);
+        else {
+            op.paths[0].raw = d->text;
+            op.paths[0].raw_len = d->len;
+            op.paths[0].span = d->span;
+            op.paths[0].text = d->text;
+        }
+    }
+    push_own(b, &op);
+}
+
+static void do_user(builder *b, size_t instr, int stage, const tfl_instr *in)
+{
+    const tfl_sh_word *w;
+    tfl_user_op *u;
+    run r;
+    wval *x;
+    const char *sep;
+
+    if (in->nargs < 1)
+        return;
+    w = line_word(b, in, in->args[0].off, in->args[0].raw_len);
+    u = bpush(b, (void **)&b->o->users, &b->o->nusers, &b->ucap, sizeof *u);
+    if (!u)
+        return;
+    u->instr = instr;
+    u->stage = stage;
+    add_event(b, EV_USER, b->o->nusers - 1);
+    if (!w) {
+        u->user.raw = in->args[0].text;
+        u->user.raw_len = in->args[0].len;
+        u->user.span = in->args[0].span;
+        return;
+    }
+    builder_run(b, &r, instr, stage);
+    x = weval(&r, w);
+    if (!x)
+        return;
+    sep = memchr(x->buf, ':', x->len);
+    if (!sep) {
+        wcut(&r, x, 0, SIZE_MAX, &u->user);
+        return;
+    }
+    wcut(&r, x, 0, (size_t)(sep - x->buf), &u->user);
+    wcut(&r, x, (size_t)(sep - x->buf) + 1, SIZE_MAX, &u->group);
+}
+
+/* --- Simulation --------------------------------------------------------------
+ */
+
+static tfl_account *new_account(builder *b, const char *name, uint32_t id,
+                                bool group, const tfl_acct_op *op, int stage)
+{
+    tfl_account *a = tfl_arena_alloc(b->a, sizeof *a);
+
+    if (!a) {
+        b->oom = true;
+        return NULL;
+    }
+    a->name = name;
+    a->id = id;
+    a->gid = TFL_NO_ID;
+    a->group = group;
+    a->system = id < 1000;
+    a->op = op;
+    a->stage = stage;
+    return a;
+}
+
+static void add_account(builder *b, tab *t, tfl_account *a)
+{
+    if (a && tab_add(b->a, t, a) != 0)
+        b->oom = true;
+}
+
+static int seed_stage(builder *b, size_t s)
+{
+    const tfl_model_stage *ms = &b->m->stages[s];
+    sstate *st = &b->st[s];
+    const tfl_facts_image *f = st->facts;
+    size_t i;
+
+    if (ms->parent >= 0 && (size_t)ms->parent < s) {
+        const sstate *p = &b->st[ms->parent];
+
+        st->known = p->known;
+        return tab_copy(b->a, &st->users, &p->users) ||
+               tab_copy(b->a, &st->groups, &p->groups);
+    }
+    if (!f)
+        return 0;
+    st->known = f->accounts_complete;
+    for (i = 0; i < f->ngroups; i++)
+        add_account(b, &st->groups,
+                    new_account(b, f->groups[i].name, f->groups[i].gid, true,
+                                NULL, -1));
+    for (i = 0; i < f->nusers; i++) {
+        tfl_account *a =
+            new_account(b, f->users[i].name, f->users[i].uid, false, NULL, -1);
+
+        if (a)
+            a->gid = f->users[i].gid;
+        add_account(b, &st->users, a);
+    }
+    return b->oom ? -1 : 0;
+}
+
+/* A group named or numbered by `v`: the account, NULL when absent. */
+static const tfl_account *find_group(const sstate *st, const tfl_value *v,
+                                     uint32_t *gid)
+{
+    uint32_t id = value_id(v);
+    const tfl_account *g;
+
+    g = id != TFL_NO_ID ? tab_id(&st->groups, id)
+                        : tab_name(&st->groups, v->text);
+    *gid = g ? g->id : id;
+    return g;
+}
+
+static bool group_missing(const sstate *st, const tfl_value *v)
+{
+    uint32_t gid;
+
+    return st->known && v->raw && v->text && v->text[0] &&
+           !find_group(st, v, &gid);
+}
+
+static uint32_t pick_uid(sstate *st, const tfl_acct_op *op)
+{
+    switch (op->tool) {
+    case TFL_ACCT_USERADD:
+        return op->system ? pick_down(&st->users, 101) : pick_above(&st->users);
+    case TFL_ACCT_DEB_ADDUSER:
+        return op->system ? pick_up(&st->users, NULL, 100)
+                          : pick_up(&st->users, NULL, 1000);
+    case TFL_ACCT_BB_ADDUSER:
+        return pick_up(&st->users, op->user_group ? &st->groups : NULL,
+                       op->system ? 100 : 1000);
+    default:
+        return TFL_NO_ID;
+    }
+}
+
+static uint32_t pick_gid(sstate *st, const tfl_acct_op *op)
+{
+    switch (op->tool) {
+    case TFL_ACCT_GROUPADD:
+    case TFL_ACCT_USERADD:
+        return op->system ? pick_down(&st->groups, 101)
+                          : pick_above(&st->groups);
+    default:
+        return pick_up(&st->groups, NULL, op->system ? 100 : 1000);
+    }
+}
+
+static void sim_useradd(builder *b, sstate *st, tfl_acct_op *op)
+{
+    const char *nm = op->name.text;
+    uint32_t uid = value_id(&op->id);
+    tfl_account *u;
+
+    op->res.same_name = nm ? tab_name(&st->users, nm) : NULL;
+    if (op->id.raw) {
+        op->res.id = uid;
+        if (uid != TFL_NO_ID && !op->non_unique)
+            op->res.same_id = tab_id(&st->users, uid);
+    } else {
+        op->res.id = uid = pick_uid(st, op);
+        op->res.picked = true;
+    }
+    if (op->group.raw) {
+        if (group_missing(st, &op->group))
+            op->res.missing_group = &op->group;
+        find_group(st, &op->group, &op->res.gid);
+    } else if (op->user_group) {
+        const tfl_account *same = nm ? tab_name(&st->groups, nm) : NULL;
+
+        op->res.same_group_name = same;
+        if (op->tool == TFL_ACCT_BB_ADDUSER) {
+            op->res.group_id = uid;
+            op->res.same_gid = tab_id(&st->groups, uid);
+        } else if (uid != TFL_NO_ID && tab_free(&st->groups, uid))
+            op->res.group_id = uid;
+        else
+            op->res.group_id = pick_gid(st, op);
+        op->res.gid = op->res.group_id;
+        if (!same && !op->res.same_name)
+            add_account(
+                b, &st->groups,
+                new_account(b, nm, op->res.group_id, true, op, op->stage));
+    } else {
+        const tfl_account *g = tab_name(
+            &st->groups, op->tool == TFL_ACCT_USERADD ? "users" : "nogroup");
+        op->res.gid = g ? g->id : TFL_NO_ID;
+    }
+    if (op->ngroups) {
+        size_t i;
+
+        for (i = 0; i < op->ngroups && !op->res.missing_group; i++)
+            if (group_missing(st, &op->groups[i]))
+                op->res.missing_group = &op->groups[i];
+    }
+    if (op->res.same_name)
+        return; /* the tool refuses: nothing is created */
+    u = new_account(b, nm, op->res.id, false, op, op->stage);
+    if (!u)
+        return;
+    u->gid = op->res.gid;
+    u->system = op->system || (op->res.id != TFL_NO_ID && op->res.id < 1000);
+    add_account(b, &st->users, u);
+    op->res.account = u;
+}
+
+static void sim_groupadd(builder *b, sstate *st, tfl_acct_op *op)
+{
+    const char *nm = op->name.text;
+    uint32_t gid = value_id(&op->id);
+    tfl_account *g;
+
+    op->res.same_name = nm ? tab_name(&st->groups, nm) : NULL;
+    if (op->id.raw) {
+        op->res.id = gid;
+        if (gid != TFL_NO_ID && !op->non_unique)
+            op->res.same_id = tab_id(&st->groups, gid);
+        if (op->res.same_id && op->force) {
+            op->res.id = pick_gid(st, op); /* -f drops a taken -g */
+            op->res.picked = true;
+        }
+    } else {
+        op->res.id = pick_gid(st, op);
+        op->res.picked = true;
+    }
+    op->res.gid = op->res.id;
+    if (op->res.same_name)
+        return;
+    g = new_account(b, nm, op->res.id, true, op, op->stage);
+    if (g)
+        g->system =
+            op->system || (op->res.id != TFL_NO_ID && op->res.id < 1000);
+    add_account(b, &st->groups, g);
+    op->res.account = g;
+}
+
+/* usermod, groupmod: the account changes ID or name. */
+static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
+{
+    tab *t = op->makes_group ? &st->groups : &st->users;
+    tfl_account *a = op->name.text ? tab_name(t, op->name.text) : NULL;
+    uint32_t id = value_id(&op->id);
+    tfl_account *fresh;
+    size_t i;
+
+    if (!a && st->known && op->name.text)
+        op->res.missing_account = &op->name;
+    if (op->id.raw) {
+        const tfl_account *o = tab_id(t, id);
+
+        op->res.id = id;
+        if (o != a && !op->non_unique)
+            op->res.same_id = o;
+    }
+    if (op->new_name.text) {
+        const tfl_account *o = tab_name(t, op->new_name.text);
+
+        if (o != a)
+            op->res.same_name = o;
+    }
+    if (op->group.raw && group_missing(st, &op->group))
+        op->res.missing_group = &op->group;
+    for (i = 0; i < op->ngroups && !op->res.missing_group; i++)
+        if (group_missing(st, &op->groups[i]))
+            op->res.missing_group = &op->groups[i];
+    if (!a || (!op->id.raw && !op->new_name.raw && !op->group.raw))
+        return;
+    fresh = new_account(b, a->name, a->id, a->group, op, op->stage);
+    if (!fresh)
+        return;
+    *fresh = *a;
+    fresh->op = op;
+    fresh->deleted = false;
+    if (op->id.raw)
+        fresh->id = id;
+    if (op->new_name.text)
+        fresh->name = op->new_name.text;
+    if (op->group.raw)
+        find_group(st, &op->group, &fresh->gid);
+    tab_forget(t, a);
+    add_account(b, t, fresh);
+    op->res.account = fresh;
+}
+
+static void sim_del(sstate *st, tfl_acct_op *op)
+{
+    tab *t = op->makes_group ? &st->groups : &st->users;
+    tfl_account *a = op->name.text ? tab_name(t, op->name.text) : NULL;
+
+    if (!a) {
+        if (st->known && op->name.text)
+            op->res.missing_account = &op->name;
+        return;
+    }
+    op->res.id = a->id;
+    op->res.account = a;
+    tab_forget(t, a);
+}
+
+static void sim_member(sstate *st, tfl_acct_op *op)
+{
+    const tfl_account *u =
+        op->name.text ? tab_name(&st->users, op->name.text) : NULL;
+
+    if (!u && st->known && op->name.text)
+        op->res.missing_account = &op->name;
+    if (op->ngroups && group_missing(st, &op->groups[0]))
+        op->res.missing_group = &op->groups[0];
+    op->res.account = u;
+}
+
+static void sim_acct(builder *b, sstate *st, tfl_acct_op *op)
+{
+    op->res.id = op->res.gid = op->res.group_id = TFL_NO_ID;
+    op->res.accounts_known = st->known;
+    if (op->add_member) {
+        sim_member(st, op);
+        return;
+    }
+    switch (op->tool) {
+    case TFL_ACCT_USERADD:
+    case TFL_ACCT_DEB_ADDUSER:
+    case TFL_ACCT_BB_ADDUSER:
+    case TFL_ACCT_PASSWD_LINE:
+        sim_useradd(b, st, op);
+        break;
+    case TFL_ACCT_GROUPADD:
+    case TFL_ACCT_DEB_ADDGROUP:
+    case TFL_ACCT_BB_ADDGROUP:
+    case TFL_ACCT_GROUP_LINE:
+        sim_groupadd(b, st, op);
+        break;
+    case TFL_ACCT_USERMOD:
+    case TFL_ACCT_GROUPMOD:
+        sim_mod(b, st, op);
+        break;
+    default:
+        sim_del(st, op);
+        break;
+    }
+}
+
+/* Does value `v` name an account of `t`? Sets `*acct`. Unknown values and
+ * numbers count as known (a numeric ID needs no account). */
+static bool names_known(const sstate *st, const tab *t, const tfl_value *v,
+                        const tfl_account **acct)
+{
+    uint32_t id;
+
+    *acct = NULL;
+    if (!v->raw || !v->text || !v->text[0])
+        return true;
+    id = value_id(v);
+    if (id != TFL_NO_ID) {
+        *acct = tab_id(t, id);
+        return true;
+    }
+    *acct = tab_name(t, v->text);
+    return *acct || !st->known;
+}
+
+static void sim_own(sstate *st, tfl_own_op *op)
+{
+    op->accounts_known = st->known;
+    op->user_known = names_known(st, &st->users, &op->user, &op->user_account);
+    op->group_known =
+        names_known(st, &st->groups, &op->group, &op->group_account);
+}
+
+static void sim_user(sstate *st, tfl_user_op *u)
+{
+    u->accounts_known = st->known;
+    u->user_known = names_known(st, &st->users, &u->user, &u->account);
+    u->group_known = names_known(st, &st->groups, &u->group, &u->group_account);
+    u->root = u->user.text &&
+              (!strcmp(u->user.text, "root") || !strcmp(u->user.text, "0"));
+}
+
+/* --- Stages
+ * --------------------------------------------------------------------- */
+
+static void stage_family(builder *b, size_t s)
+{
+    const tfl_model_stage *ms = &b->m->stages[s];
+    sstate *st = &b->st[s];
+    size_t i, k, c;
+
+    if (ms->parent >= 0 && (size_t)ms->parent < s) {
+        const sstate *p = &b->st[ms->parent];
+
+        st->facts = p->facts;
+        st->fam = p->fam;
+        st->guessed = p->guessed;
+        st->adduser = p->adduser;
+        st->installed = p->installed;
+    } else if (b->cfg && b->cfg->facts && ms->image_expanded) {
+        st->facts = tfl_facts_lookup(b->cfg->facts, ms->image_expanded);
+    }
+    if (st->facts && ms->parent < 0) {
+        st->fam = st->facts->family;
+        st->adduser = tfl_facts_adduser(st->facts);
+    }
+    if (st->fam != TFL_FAMILY_UNKNOWN)
+        return;
+    for (i = ms->from_instr; i < ms->end_instr; i++)
+        for (k = 0; k < b->runs[i].n; k++) {
+            const tfl_sh_script *sc = &b->runs[i].v[k].s;
+
+            for (c = 0; c < sc->ncmds; c++) {
+                const char *n = tfl_sh_cmd_name(&sc->cmds[c]);
+                tfl_family f = n ? pm_family(base_name(n)) : TFL_FAMILY_UNKNOWN;
+
+                if (f != TFL_FAMILY_UNKNOWN) {
+                    st->fam = f;
+                    st->guessed = true;
+                    return;
+                }
+            }
+        }
+}
+
+static void extract_stage(builder *b, size_t s)
+{
+    const tfl_model_stage *ms = &b->m->stages[s];
+    size_t i, k;
+
+    for (i = ms->from_instr; i < ms->end_instr && !b->oom; i++) {
+        const tfl_instr *in = &b->doc->instrs[i];
+
+        switch (in->kind) {
+        case TFL_RUN:
+            for (k = 0; k < b->runs[i].n; k++)
+                walk_script(b, i, (int)s, &b->runs[i].v[k].s);
+            break;
+        case TFL_COPY:
+        case TFL_ADD:
+            do_copy(b, i, (int)s, in);
+            break;
+        case TFL_USER:
+            do_user(b, i, (int)s, in);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static void collect_accounts(builder *b, size_t s)
+{
+    sstate *st = &b->st[s];
+    tfl_stage_info *si = &b->o->stages[s];
+    const tfl_account **v;
+    size_t n = 0, i;
+
+    v = tfl_arena_alloc(b->a, (st->users.n + st->groups.n + 1) * sizeof *v);
+    if (!v) {
+        b->oom = true;
+        return;
+    }
+    for (i = 0; i < st->groups.n; i++)
+        if (!st->groups.v[i]->deleted)
+            v[n++] = st->groups.v[i];
+    for (i = 0; i < st->users.n; i++)
+        if (!st->users.v[i]->deleted)
+            v[n++] = st->users.v[i];
+    si->accounts = v;
+    si->naccounts = n;
+}
+
+static void stage_info(builder *b, size_t s)
+{
+    const tfl_model_stage *ms = &b->m->stages[s];
+    const sstate *st = &b->st[s];
+    tfl_stage_info *si = &b->o->stages[s];
+
+    si->base_facts = st->facts;
+    si->family_id = st->fam;
+    si->family =
+        st->fam != TFL_FAMILY_UNKNOWN ? tfl_facts_family_name(st->fam) : NULL;
+    si->family_guessed = st->guessed;
+    si->adduser = st->adduser;
+    si->accounts_known = st->known;
+    if (ms->parent >= 0 && (size_t)ms->parent < s) {
+        const tfl_stage_info *p = &b->o->stages[ms->parent];
+
+        si->last_user = p->last_user;
+        si->base_runs_as_root =
+            p->last_user ? (p->last_user->root || !p->last_user->user.text)
+                         : p->base_runs_as_root;
+    } else {
+        si->base_runs_as_root =
+            !st->facts || tfl_facts_runs_as_root(st->facts) != TFL_TRI_NO;
+    }
+}
+
+static int ev_stage(const builder *b, const event *ev)
+{
+    switch (ev->kind) {
+    case EV_ACCT:
+        return b->o->accts[ev->idx].stage;
+    case EV_OWN:
+        return b->o->owns[ev->idx].stage;
+    case EV_USER:
+        return b->o->users[ev->idx].stage;
+    default:
+        return b->o->sudos[ev->idx].stage;
+    }
+}
+
+/* Play the events of every stage in order. */
+static void simulate(builder *b)
+{
+    size_t s, e = 0, u = 0, i;
+
+    for (s = 0; s < b->m->nstages && !b->oom; s++) {
+        sstate *st = &b->st[s];
+        const tfl_model_stage *ms = &b->m->stages[s];
+        tfl_stage_info *si = &b->o->stages[s];
+        const tfl_user_op *cur;
+
+        if (seed_stage(b, s) != 0) {
+            b->oom = true;
+            return;
+        }
+        stage_info(b, s);
+        for (; e < b->nev && ev_stage(b, &b->ev[e]) == (int)s && !b->oom; e++) {
+            const event *ev = &b->ev[e];
+
+            if (ev->kind == EV_ACCT)
+                sim_acct(b, st, &b->o->accts[ev->idx]);
+            else if (ev->kind == EV_OWN)
+                sim_own(st, &b->o->owns[ev->idx]);
+            else if (ev->kind == EV_USER)
+                sim_user(st, &b->o->users[ev->idx]);
+        }
+        cur = si->last_user;
+        for (i = ms->from_instr; i < ms->end_instr && i < b->o->ninstrs; i++) {
+            b->o->user_at[i] = cur;
+            while (u < b->o->nusers && b->o->users[u].instr == i)
+                cur = &b->o->users[u++];
+        }
+        si->last_user = cur;
+        collect_accounts(b, s);
+    }
+}
+
+int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
+                  const tfl_config *cfg, tfl_ops *out)
+{
+    builder b;
+    size_t i, s;
+
+    memset(out, 0, sizeof *out);
+    memset(&b, 0, sizeof b);
+    b.a = arena;
+    b.doc = doc;
+    b.m = m;
+    b.cfg = cfg;
+    b.o = out;
+    out->ninstrs = doc->ninstrs;
+    out->nstages = m->nstages;
+    out->user_at =
+        tfl_arena_alloc(arena, (doc->ninstrs + 1) * sizeof *out->user_at);
+    out->stages =
+        tfl_arena_alloc(arena, (m->nstages + 1) * sizeof *out->stages);
+    b.st = tfl_arena_alloc(arena, (m->nstages + 1) * sizeof *b.st);
+    b.runs = tfl_arena_alloc(arena, (doc->ninstrs + 1) * sizeof *b.runs);
+    if (!out->user_at || !out->stages || !b.st || !b.runs)
+        goto oom;
+    for (i = 0; i < doc->ninstrs; i++)
+        if (doc->instrs[i].kind == TFL_RUN && m->scope_of[i] >= 0 &&
+            split_run(&b, i, &doc->instrs[i]) != 0)
+            goto oom;
+    for (s = 0; s < m->nstages; s++) {
+        stage_family(&b, s);
+        extract_stage(&b, s);
+        if (b.oom)
+            goto oom;
+    }
+    simulate(&b);
+    if (b.oom)
+        goto oom;
+    return 0;
+oom:
+    memset(out, 0, sizeof *out);
+    return -1;
+}
+
+const tfl_ops *tfl_ctx_ops(tfl_ctx *ctx)
+{
+    const tfl_model *m;
+    tfl_ops *o;
+
+    if (ctx->ops || ctx->oom)
+        return ctx->ops;
+    m = tfl_ctx_model(ctx);
+    if (!m)
+        return NULL;
+    o = tfl_arena_alloc(ctx->arena, sizeof *o);
+    if (!o || tfl_ops_build(ctx->arena, ctx->doc, m, ctx->config, o) != 0) {
+        ctx->oom = true;
+        return NULL;
+    }
+    ctx->ops = o;
+    return o;
+}
+
+const tfl_account *tfl_stage_account(const tfl_stage_info *s, const char *name,
+                                     bool group)
+{
+    size_t i;
+
+    for (i = s->naccounts; name && i-- > 0;)
+        if (s->accounts[i]->group == group && s->accounts[i]->name &&
+            !strcmp(s->accounts[i]->name, name))
+            return s->accounts[i];
+    return NULL;
+}
+
+const char *tfl_acct_tool_name(tfl_acct_tool tool)
+{
+    switch (tool) {
+    case TFL_ACCT_USERADD:
+        return "useradd";
+    case TFL_ACCT_GROUPADD:
+        return "groupadd";
+    case TFL_ACCT_USERMOD:
+        return "usermod";
+    case TFL_ACCT_GROUPMOD:
+        return "groupmod";
+    case TFL_ACCT_USERDEL:
+        return "userdel";
+    case TFL_ACCT_GROUPDEL:
+        return "groupdel";
+    case TFL_ACCT_DEB_ADDUSER:
+    case TFL_ACCT_BB_ADDUSER:
+        return "adduser";
+    case TFL_ACCT_DEB_ADDGROUP:
+    case TFL_ACCT_BB_ADDGROUP:
+        return "addgroup";
+    case TFL_ACCT_PASSWD_LINE:
+        return "/etc/passwd";
+    case TFL_ACCT_GROUP_LINE:
+        return "/etc/group";
+    }
+    return "";
+}
+
+const char *tfl_value_origin(tfl_arena *arena, const tfl_model *m,
+                             const tfl_value *v)
+{
+    const tfl_binding *bd = v->binding;
+    const char *s;
+
+    if (!bd)
+        return v->from_shell ? " (set in the RUN)" : "";
+    if (v->from_build_arg)
+        s = tfl_arena_printf(arena, " (--build-arg %s)", bd->name);
+    else if (v->from_shell)
+        s = tfl_arena_printf(arena, " (fallback for %s %s, line %u)",
+                             tfl_origin_name(bd->origin), bd->name,
+                             tfl_binding_line(m, bd));
+    else if (bd->origin == TFL_ORIGIN_ENV)
+        s = tfl_arena_printf(arena, " (ENV %s, line %u)", bd->name,
+                             tfl_binding_line(m, bd));
+    else
+        s = tfl_arena_printf(arena, " (default of %s %s, line %u)",
+                             tfl_origin_name(bd->origin), bd->name,
+                             tfl_binding_line(m, bd));
+    return s ? s : "";
+}

@@ -1,0 +1,701 @@
+/*
+ * Ops: account, ownership and USER operations read out of RUN, COPY/ADD
+ * and USER, their values (through ARG, ENV, --build-arg and shell
+ * fallbacks) and spans, and the per-stage simulation against the base
+ * image's accounts.
+ */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tflint/facts.h"
+#include "tflint/ops.h"
+
+static tfl_facts *facts;
+
+typedef struct fixture {
+    tfl_arena arena;
+    tfl_source src;
+    tfl_doc doc;
+    tfl_model m;
+    tfl_config cfg;
+    tfl_ops o;
+} fixture;
+
+static int group_setup(void **state)
+{
+    tfl_facts_error err;
+
+    (void)state;
+    assert_int_equal(tfl_facts_new(&facts), 0);
+    assert_int_equal(tfl_facts_load_builtin(facts, &err), 0);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    tfl_facts_free(facts);
+    return 0;
+}
+
+static fixture *build_args(const char *text, const tfl_build_arg *ba,
+                           size_t nba)
+{
+    fixture *f = calloc(1, sizeof *f);
+
+    assert_non_null(f);
+    tfl_arena_init(&f->arena);
+    assert_int_equal(
+        tfl_source_init(&f->src, &f->arena, "Dockerfile", text, strlen(text)),
+        0);
+    assert_int_equal(tfl_parse(&f->arena, &f->src, &f->doc), 0);
+    assert_int_equal(tfl_model_build(&f->arena, &f->doc, &f->m), 0);
+    f->cfg.facts = facts;
+    f->cfg.build_args = ba;
+    f->cfg.nbuild_args = nba;
+    assert_int_equal(tfl_ops_build(&f->arena, &f->doc, &f->m, &f->cfg, &f->o),
+                     0);
+    return f;
+}
+
+static fixture *build(const char *text)
+{
+    return build_args(text, NULL, 0);
+}
+
+static void release(fixture *f)
+{
+    tfl_arena_free(&f->arena);
+    free(f);
+}
+
+/* The source text a span covers, in a static buffer. */
+static const char *at(const fixture *f, tfl_span s)
+{
+    static char buf[256];
+    size_t n = s.end - s.start;
+
+    assert_true(s.end >= s.start && s.end <= f->src.len);
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, f->src.data + s.start, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+static const char *txt(const tfl_value *v)
+{
+    return v->text ? v->text : "<unknown>";
+}
+
+/* A macro so that a failure names the line of the test. */
+#define assert_pos(f, s, ln, cl)                                               \
+    do {                                                                       \
+        tfl_pos p_ = tfl_source_pos(&(f)->src, (s).start);                     \
+        assert_int_equal(p_.line, (ln));                                       \
+        assert_int_equal(p_.col, (cl));                                        \
+    } while (0)
+
+/* --- extraction ---------------------------------------------------------- */
+
+static void test_useradd_forms(void **state)
+{
+    fixture *f =
+        build("FROM ubuntu:22.04\n"
+              "RUN useradd -u 1200 -g 100 -m a && \\\n"
+              "    useradd --uid 1201 b && useradd --uid=1202 c && \\\n"
+              "    useradd -lmu 1203 d && useradd -rm e && "
+              "useradd -u1204 -G adm,users f\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 6);
+    assert_string_equal(txt(&a[0].id), "1200");
+    assert_string_equal(at(f, a[0].id.span), "1200");
+    assert_pos(f, a[0].id.span, 2, 16);
+    assert_string_equal(txt(&a[0].group), "100");
+    assert_true(a[0].create_home);
+    assert_false(a[0].user_group);
+    assert_string_equal(txt(&a[0].name), "a");
+    assert_string_equal(txt(&a[1].id), "1201");
+    assert_pos(f, a[1].id.span, 3, 19);
+    assert_string_equal(txt(&a[2].id), "1202");
+    assert_string_equal(at(f, a[2].id.span), "1202");
+    assert_string_equal(txt(&a[3].id), "1203");
+    assert_true(a[3].no_log_init);
+    assert_true(a[3].create_home);
+    assert_string_equal(at(f, a[3].id.span), "1203");
+    assert_pos(f, a[3].id.span, 4, 18);
+    assert_true(a[4].system);
+    assert_true(a[4].create_home);
+    assert_string_equal(txt(&a[5].id), "1204");
+    assert_string_equal(at(f, a[5].id.span), "1204");
+    assert_int_equal(a[5].ngroups, 2);
+    assert_string_equal(txt(&a[5].groups[0]), "adm");
+    assert_string_equal(txt(&a[5].groups[1]), "users");
+    assert_string_equal(at(f, a[5].groups[1].span), "users");
+    assert_true(a[5].user_group);
+    release(f);
+}
+
+static void test_group_tools(void **state)
+{
+    fixture *f = build("FROM debian:12\n"
+                       "RUN groupadd -r -g 900 svc && groupmod -n svc2 svc && "
+                       "usermod -aG svc2 -u 1300 nobody && userdel games && "
+                       "groupdel games\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 5);
+    assert_int_equal(a[0].tool, TFL_ACCT_GROUPADD);
+    assert_true(a[0].makes_group);
+    assert_true(a[0].system);
+    assert_string_equal(txt(&a[0].id), "900");
+    assert_int_equal(a[1].tool, TFL_ACCT_GROUPMOD);
+    assert_string_equal(txt(&a[1].new_name), "svc2");
+    assert_string_equal(txt(&a[1].name), "svc");
+    assert_int_equal(a[2].tool, TFL_ACCT_USERMOD);
+    assert_string_equal(txt(&a[2].groups[0]), "svc2");
+    assert_null(a[2].res.missing_group);
+    assert_string_equal(txt(&a[2].id), "1300");
+    assert_int_equal(a[3].tool, TFL_ACCT_USERDEL);
+    assert_null(a[3].res.missing_account);
+    assert_int_equal(a[4].tool, TFL_ACCT_GROUPDEL);
+    assert_null(a[4].res.missing_account);
+    release(f);
+}
+
+static void test_debian_adduser(void **state)
+{
+    fixture *f = build("FROM debian:12\n"
+                       "RUN adduser --system --uid 990 --group --home /srv "
+                       "--no-create-home svc && \\\n"
+                       "    adduser --disabled-password --gecos '' --ingroup "
+                       "users app && adduser app staff && "
+                       "addgroup --gid 2000 team\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 4);
+    assert_int_equal(a[0].tool, TFL_ACCT_DEB_ADDUSER);
+    assert_true(a[0].system);
+    assert_true(a[0].user_group);
+    assert_false(a[0].create_home);
+    assert_string_equal(txt(&a[0].id), "990");
+    assert_string_equal(txt(&a[0].home), "/srv");
+    assert_string_equal(txt(&a[0].name), "svc");
+    assert_string_equal(txt(&a[1].group), "users");
+    assert_string_equal(txt(&a[1].name), "app");
+    assert_false(a[1].user_group);
+    assert_true(a[1].create_home);
+    assert_int_equal(a[1].res.id, 1000);
+    assert_true(a[2].add_member);
+    assert_string_equal(txt(&a[2].name), "app");
+    assert_string_equal(txt(&a[2].groups[0]), "staff");
+    assert_null(a[2].res.missing_account);
+    assert_int_equal(a[3].tool, TFL_ACCT_DEB_ADDGROUP);
+    assert_string_equal(txt(&a[3].id), "2000");
+    assert_true(a[3].makes_group);
+    release(f);
+}
+
+static void test_busybox_adduser(void **state)
+{
+    fixture *f = build("FROM alpine:3.20\n"
+                       "RUN addgroup -S -g 1001 app && "
+                       "adduser -S -D -H -h /app -s /bin/sh -g 'App user' "
+                       "-G app -u 1001 app && adduser app wheel\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 3);
+    assert_int_equal(a[0].tool, TFL_ACCT_BB_ADDGROUP);
+    assert_string_equal(txt(&a[0].id), "1001");
+    assert_int_equal(a[1].tool, TFL_ACCT_BB_ADDUSER);
+    assert_string_equal(txt(&a[1].group), "app");
+    assert_string_equal(txt(&a[1].id), "1001");
+    assert_string_equal(txt(&a[1].home), "/app");
+    assert_true(a[1].system);
+    assert_false(a[1].create_home);
+    assert_null(a[1].res.missing_group);
+    assert_null(a[1].res.same_id);
+    assert_true(a[2].add_member);
+    release(f);
+}
+
+static void test_adduser_flavour_from_pm(void **state)
+{
+    fixture *f = build("FROM example.com/mystery:1\n"
+                       "RUN apk add --no-cache curl && adduser -D -u 1001 x\n"
+                       "FROM example.com/other:1\n"
+                       "RUN apt-get update && adduser --uid 1001 y\n"
+                       "FROM example.com/third:1\n"
+                       "RUN adduser -D z\n");
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 3);
+    assert_int_equal(f->o.accts[0].tool, TFL_ACCT_BB_ADDUSER);
+    assert_int_equal(f->o.accts[1].tool, TFL_ACCT_DEB_ADDUSER);
+    assert_int_equal(f->o.accts[2].tool, TFL_ACCT_BB_ADDUSER);
+    assert_int_equal(f->o.stages[0].family_id, TFL_FAMILY_ALPINE);
+    assert_true(f->o.stages[0].family_guessed);
+    assert_int_equal(f->o.stages[1].family_id, TFL_FAMILY_DEBIAN);
+    assert_false(f->o.stages[0].accounts_known);
+    assert_false(f->o.accts[0].res.accounts_known);
+    release(f);
+}
+
+static void test_passwd_lines(void **state)
+{
+    fixture *f = build("FROM scratch\n"
+                       "RUN echo 'app:x:10001:10001::/home/app:/bin/sh' >> "
+                       "/etc/passwd && \\\n"
+                       "    echo \"app:x:10001:\" >> /etc/group\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 2);
+    assert_int_equal(a[0].tool, TFL_ACCT_PASSWD_LINE);
+    assert_string_equal(txt(&a[0].name), "app");
+    assert_string_equal(txt(&a[0].id), "10001");
+    assert_string_equal(at(f, a[0].id.span), "10001");
+    assert_string_equal(txt(&a[0].home), "/home/app");
+    assert_int_equal(a[1].tool, TFL_ACCT_GROUP_LINE);
+    assert_string_equal(at(f, a[1].id.span), "10001");
+    assert_pos(f, a[1].id.span, 3, 17);
+    release(f);
+}
+
+/* --- values ----------------------------------------------------------------
+ */
+
+static void test_values_arg_env(void **state)
+{
+    fixture *f = build("FROM ubuntu:22.04\n"
+                       "ARG USER_ID=1001\n"
+                       "ENV GID=2002\n"
+                       "RUN useradd -u ${USER_ID} -g \"$GID\" tf\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 1);
+    assert_string_equal(txt(&a[0].id), "1001");
+    assert_string_equal(at(f, a[0].id.span), "${USER_ID}");
+    assert_non_null(a[0].id.binding);
+    assert_string_equal(a[0].id.binding->name, "USER_ID");
+    assert_false(a[0].id.from_build_arg);
+    assert_string_equal(tfl_value_origin(&f->arena, &f->m, &a[0].id),
+                        " (default of ARG USER_ID, line 2)");
+    assert_string_equal(txt(&a[0].group), "2002");
+    assert_int_equal(a[0].group.binding->origin, TFL_ORIGIN_ENV);
+    release(f);
+}
+
+static void test_values_build_arg(void **state)
+{
+    static const tfl_build_arg ba[] = {{"USER_ID", "4242"}};
+    fixture *f = build_args("FROM ubuntu:22.04\n"
+                            "ARG USER_ID=1001\n"
+                            "RUN useradd -u $USER_ID tf\n",
+                            ba, 1);
+
+    (void)state;
+    assert_string_equal(txt(&f->o.accts[0].id), "4242");
+    assert_true(f->o.accts[0].id.from_build_arg);
+    assert_string_equal(tfl_value_origin(&f->arena, &f->m, &f->o.accts[0].id),
+                        " (--build-arg USER_ID)");
+    release(f);
+}
+
+static void test_values_shell_fallbacks(void **state)
+{
+    fixture *f = build("FROM ubuntu:22.04\n"
+                       "ARG U\n"
+                       "ARG G=5\n"
+                       "RUN U=${U:-1001} && if [ -z \"$G\" ]; then G=7; fi && "
+                       "if [ -z \"$H\" ]; then H=9; fi && "
+                       "useradd -u $U -g $G -G $H x && "
+                       "X=$(id -u) && useradd -u \"$X\" y\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 2);
+    assert_string_equal(txt(&a[0].id), "1001");
+    assert_true(a[0].id.from_shell);
+    assert_string_equal(a[0].id.binding->name, "U");
+    assert_string_equal(txt(&a[0].group), "5");
+    assert_string_equal(txt(&a[0].groups[0]), "9");
+    assert_null(a[1].id.text);
+    assert_string_equal(at(f, a[1].id.span), "$X");
+    release(f);
+}
+
+static void test_values_unknown_env(void **state)
+{
+    fixture *f = build("FROM ubuntu:22.04\n"
+                       "RUN useradd -u $NB_UID -g ${NB_GID:-100} x\n"
+                       "USER $NB_UID\n");
+
+    (void)state;
+    assert_null(f->o.accts[0].id.text);
+    assert_true(f->o.accts[0].id.from_env);
+    assert_string_equal(txt(&f->o.accts[0].group), "100");
+    assert_null(f->o.users[0].user.text);
+    assert_true(f->o.users[0].user_known);
+    release(f);
+}
+
+static void test_heredoc_and_sh_c(void **state)
+{
+    fixture *f = build("FROM ubuntu:22.04\n"
+                       "RUN <<EOF\n"
+                       "set -e\n"
+                       "  useradd -u 1500 hd\n"
+                       "EOF\n"
+                       "RUN [\"sh\", \"-c\", \"useradd -u 1501 ex\"]\n"
+                       "RUN sh -c 'groupadd -g 1502 nested'\n"
+                       "RUN python3 <<EOF\n"
+                       "useradd -u 1503 not_shell\n"
+                       "EOF\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 3);
+    assert_string_equal(at(f, a[0].id.span), "1500");
+    assert_pos(f, a[0].id.span, 4, 14);
+    assert_string_equal(at(f, a[1].id.span), "1501");
+    assert_pos(f, a[1].id.span, 6, 30);
+    assert_string_equal(at(f, a[2].id.span), "1502");
+    assert_pos(f, a[2].id.span, 7, 24);
+    release(f);
+}
+
+static void test_sudo(void **state)
+{
+    fixture *f = build("FROM ubuntu:22.04\n"
+                       "RUN apt-get update && sudo -E apt-get install -y x\n");
+
+    (void)state;
+    assert_int_equal(f->o.nsudos, 1);
+    assert_string_equal(at(f, f->o.sudos[0].span), "sudo");
+    assert_pos(f, f->o.sudos[0].span, 2, 23);
+    release(f);
+}
+
+static void test_tolerated_conditional(void **state)
+{
+    fixture *f = build("FROM ubuntu:24.04\n"
+                       "RUN groupadd -g 1000 a || true\n"
+                       "RUN getent passwd 1000 || useradd -u 1000 b\n"
+                       "RUN useradd -u 1000 c && echo ok || echo failed\n"
+                       "RUN useradd -u 1000 d; true\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 4);
+    assert_true(a[0].tolerated);
+    assert_false(a[0].conditional);
+    assert_true(a[1].conditional);
+    assert_true(a[2].tolerated);
+    assert_false(a[3].tolerated);
+    assert_false(a[3].conditional);
+    release(f);
+}
+
+/* --- ownership ---------------------------------------------------------------
+ */
+
+static void test_chown_forms(void **state)
+{
+    fixture *f =
+        build("FROM debian:12\n"
+              "ARG G=staff\n"
+              "RUN mkdir -p /app/data && chown -R www-data:${G} /app/data "
+              "/srv && \\\n"
+              "    chown nobody: /a && chown :users /b && "
+              "chown daemon.bin /c && chown --recursive 1000:1000 /d "
+              "&& \\\n"
+              "    chown --reference=/x /y && chgrp -R adm /e && "
+              "chmod -R u+rwX,o-w /f && chmod 0755 /g && "
+              "chmod -x /h\n"
+              "COPY --chown=app:app --chmod=644 a.txt /opt/\n");
+    const tfl_own_op *o = f->o.owns;
+
+    (void)state;
+    assert_int_equal(f->o.nowns, 10);
+    assert_string_equal(txt(&o[0].user), "www-data");
+    assert_string_equal(at(f, o[0].user.span), "www-data");
+    assert_string_equal(txt(&o[0].group), "staff");
+    assert_string_equal(at(f, o[0].group.span), "${G}");
+    assert_string_equal(o[0].group.binding->name, "G");
+    assert_true(o[0].recursive);
+    assert_int_equal(o[0].npaths, 2);
+    assert_true(o[0].created_here[0]);
+    assert_false(o[0].created_here[1]);
+    assert_true(o[0].user_known && o[0].group_known);
+    assert_string_equal(txt(&o[1].user), "nobody");
+    assert_null(o[1].group.raw);
+    assert_null(o[2].user.raw);
+    assert_string_equal(txt(&o[2].group), "users");
+    assert_string_equal(txt(&o[3].user), "daemon");
+    assert_string_equal(txt(&o[3].group), "bin");
+    assert_true(o[4].recursive);
+    assert_string_equal(txt(&o[4].user), "1000");
+    assert_true(o[4].user_known);
+    assert_int_equal(o[5].kind, TFL_OWN_CHGRP);
+    assert_string_equal(txt(&o[5].group), "adm");
+    assert_int_equal(o[6].kind, TFL_OWN_CHMOD);
+    assert_string_equal(txt(&o[6].mode), "u+rwX,o-w");
+    assert_true(o[6].recursive);
+    assert_string_equal(txt(&o[7].mode), "0755");
+    assert_string_equal(txt(&o[8].mode), "-x");
+    assert_int_equal(o[9].kind, TFL_OWN_COPY);
+    assert_string_equal(txt(&o[9].user), "app");
+    assert_string_equal(at(f, o[9].user.span), "app");
+    assert_pos(f, o[9].user.span, 6, 14);
+    assert_string_equal(txt(&o[9].mode), "644");
+    assert_false(o[9].user_known);
+    assert_string_equal(txt(&o[9].paths[0]), "/opt/");
+    release(f);
+}
+
+static void test_created_here(void **state)
+{
+    fixture *f = build("FROM debian:12\n"
+                       "RUN git clone https://x/repo.git && chown -R 1:1 repo "
+                       "&& \\\n"
+                       "    tar -xzf a.tgz -C /opt/t && chown -R 1 /opt/t/sub "
+                       "&& \\\n"
+                       "    useradd -m u && chown u /home/u && "
+                       "curl -o /tmp/f x && chmod +x /tmp/f && "
+                       "chown 1 /var/lib\n");
+    const tfl_own_op *o = f->o.owns;
+
+    (void)state;
+    assert_int_equal(f->o.nowns, 5);
+    assert_true(o[0].created_here[0]);
+    assert_true(o[1].created_here[0]);
+    assert_true(o[2].created_here[0]);
+    assert_true(o[3].created_here[0]);
+    assert_false(o[4].created_here[0]);
+    release(f);
+}
+
+/* --- USER --------------------------------------------------------------------
+ */
+
+static void test_user_values(void **state)
+{
+    fixture *f = build("FROM ubuntu:24.04\n"
+                       "ARG U=ubuntu\n"
+                       "USER ${U}:users\n"
+                       "USER 0\n"
+                       "FROM ubuntu:24.04 AS b\n"
+                       "USER ghost\n");
+    const tfl_user_op *u = f->o.users;
+
+    (void)state;
+    assert_int_equal(f->o.nusers, 3);
+    assert_string_equal(txt(&u[0].user), "ubuntu");
+    assert_string_equal(at(f, u[0].user.span), "${U}");
+    assert_string_equal(u[0].user.binding->name, "U");
+    assert_string_equal(txt(&u[0].group), "users");
+    assert_string_equal(at(f, u[0].group.span), "users");
+    assert_true(u[0].user_known);
+    assert_non_null(u[0].account);
+    assert_int_equal(u[0].account->id, 1000);
+    assert_true(u[1].root);
+    assert_false(u[2].user_known);
+    assert_ptr_equal(f->o.stages[0].last_user, &u[1]);
+    assert_ptr_equal(f->o.user_at[3], &u[0]);
+    assert_null(f->o.user_at[1]);
+    release(f);
+}
+
+/* --- simulation
+ * ------------------------------------------------------------------ */
+
+static void test_base_accounts(void **state)
+{
+    fixture *f = build("FROM ubuntu:24.04\n"
+                       "RUN useradd -u 1000 a && groupadd -g 1000 g && "
+                       "useradd ubuntu\n"
+                       "FROM node:20\n"
+                       "RUN useradd -u 1000 b && groupadd node\n"
+                       "FROM ubuntu:22.04\n"
+                       "RUN useradd -u 1000 c\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 6);
+    assert_true(a[0].res.accounts_known);
+    assert_non_null(a[0].res.same_id);
+    assert_string_equal(a[0].res.same_id->name, "ubuntu");
+    assert_null(a[0].res.same_id->op);
+    assert_non_null(a[1].res.same_id);
+    assert_string_equal(a[1].res.same_id->name, "ubuntu");
+    assert_non_null(a[2].res.same_name);
+    assert_non_null(a[3].res.same_id);
+    assert_string_equal(a[3].res.same_id->name, "node");
+    assert_non_null(a[4].res.same_name);
+    assert_null(a[5].res.same_id);
+    release(f);
+}
+
+static void test_id_picking(void **state)
+{
+    fixture *f = build("FROM ubuntu:24.04\n"
+                       "RUN useradd a && useradd -r b && useradd -r c && "
+                       "groupadd g && groupadd -r h\n"
+                       "FROM debian:12\n"
+                       "RUN adduser --system s && adduser --system t && "
+                       "adduser --disabled-password p && addgroup q\n"
+                       "FROM alpine:3.20\n"
+                       "RUN adduser -D x && adduser -S -D y && addgroup z && "
+                       "adduser -D -u 999 w\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 13);
+    assert_int_equal(a[0].res.id, 1001); /* ubuntu has 1000 */
+    assert_true(a[0].res.picked);
+    assert_int_equal(a[0].res.group_id, 1001);
+    assert_int_equal(a[1].res.id, 999);
+    assert_int_equal(a[2].res.id, 998);
+    assert_int_equal(a[3].res.id, 1002); /* groups 1000, 1001 taken */
+    assert_int_equal(a[4].res.id, 997);  /* 999, 998: b's and c's groups */
+    assert_int_equal(a[5].res.id, 100);
+    assert_int_equal(a[6].res.id, 101);
+    assert_int_equal(a[7].res.id, 1000);
+    assert_int_equal(a[8].res.id, 1001);
+    assert_int_equal(a[9].res.id, 1000);
+    assert_int_equal(a[9].res.group_id, 1000);
+    assert_int_equal(a[10].res.id, 100);
+    assert_int_equal(a[11].res.id, 1001);
+    /* BusyBox wants GID 999 for w's group: Alpine's ping has it. */
+    assert_int_equal(a[12].res.id, 999);
+    assert_non_null(a[12].res.same_gid);
+    assert_string_equal(a[12].res.same_gid->name, "ping");
+    release(f);
+}
+
+static void test_user_groups_and_missing(void **state)
+{
+    fixture *f = build("FROM debian:12\n"
+                       "RUN groupadd app && useradd app\n"
+                       "RUN useradd -g nosuch x && useradd -G adm,nosuch2 y && "
+                       "useradd -N z\n"
+                       "RUN usermod -aG docker y && userdel ghost\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 7);
+    assert_non_null(a[1].res.same_group_name);
+    assert_non_null(a[2].res.missing_group);
+    assert_string_equal(txt(a[2].res.missing_group), "nosuch");
+    assert_string_equal(txt(a[3].res.missing_group), "nosuch2");
+    assert_int_equal(a[4].res.gid, 100);
+    assert_false(a[4].user_group);
+    assert_string_equal(txt(a[5].res.missing_group), "docker");
+    assert_string_equal(txt(a[6].res.missing_account), "ghost");
+    release(f);
+}
+
+static void test_stage_inheritance(void **state)
+{
+    fixture *f = build("FROM ubuntu:22.04 AS base\n"
+                       "RUN groupadd -g 1500 g && useradd -u 1500 -g g u\n"
+                       "USER u\n"
+                       "FROM base AS child\n"
+                       "RUN useradd -u 1500 v && userdel u\n"
+                       "RUN chown u /x\n"
+                       "FROM base\n"
+                       "USER u\n");
+    const tfl_acct_op *a = f->o.accts;
+    const tfl_stage_info *s = f->o.stages;
+
+    (void)state;
+    assert_int_equal(f->o.nstages, 3);
+    assert_non_null(a[2].res.same_id);
+    assert_string_equal(a[2].res.same_id->name, "u");
+    assert_ptr_equal(a[2].res.same_id->op, &a[1]);
+    assert_false(f->o.owns[0].user_known);
+    assert_true(f->o.users[1].user_known);
+    assert_ptr_equal(s[1].last_user, &f->o.users[0]);
+    assert_false(s[1].base_runs_as_root);
+    assert_true(s[0].base_runs_as_root);
+    assert_ptr_equal(s[1].base_facts, s[0].base_facts);
+    assert_non_null(tfl_stage_account(&s[0], "u", false));
+    assert_null(tfl_stage_account(&s[1], "u", false));
+    assert_non_null(tfl_stage_account(&s[2], "u", false));
+    release(f);
+}
+
+static void test_unknown_base(void **state)
+{
+    fixture *f = build("FROM example.com/x:1\n"
+                       "RUN useradd -g nosuch -u 1000 a\n"
+                       "USER ghost\n");
+
+    (void)state;
+    assert_false(f->o.accts[0].res.accounts_known);
+    assert_null(f->o.accts[0].res.missing_group);
+    assert_true(f->o.users[0].user_known);
+    assert_null(f->o.stages[0].base_facts);
+    assert_true(f->o.stages[0].base_runs_as_root);
+    release(f);
+}
+
+static void test_hostile(void **state)
+{
+    size_t n = 20000, i;
+    char *t = malloc(n * 32 + 64), *p = t;
+    fixture *f;
+
+    (void)state;
+    assert_non_null(t);
+    p += sprintf(p, "FROM ubuntu:22.04\nRUN true");
+    for (i = 0; i < n; i++)
+        p += sprintf(p, " && \\\n useradd u%zu", i);
+    *p++ = '\n';
+    *p = '\0';
+    f = build(t);
+    assert_int_equal(f->o.naccts, n);
+    assert_int_equal(f->o.accts[n - 1].res.id, 1000 + n - 1);
+    release(f);
+    free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_useradd_forms),
+        cmocka_unit_test(test_group_tools),
+        cmocka_unit_test(test_debian_adduser),
+        cmocka_unit_test(test_busybox_adduser),
+        cmocka_unit_test(test_adduser_flavour_from_pm),
+        cmocka_unit_test(test_passwd_lines),
+        cmocka_unit_test(test_values_arg_env),
+        cmocka_unit_test(test_values_build_arg),
+        cmocka_unit_test(test_values_shell_fallbacks),
+        cmocka_unit_test(test_values_unknown_env),
+        cmocka_unit_test(test_heredoc_and_sh_c),
+        cmocka_unit_test(test_sudo),
+        cmocka_unit_test(test_tolerated_conditional),
+        cmocka_unit_test(test_chown_forms),
+        cmocka_unit_test(test_created_here),
+        cmocka_unit_test(test_user_values),
+        cmocka_unit_test(test_base_accounts),
+        cmocka_unit_test(test_id_picking),
+        cmocka_unit_test(test_user_groups_and_missing),
+        cmocka_unit_test(test_stage_inheritance),
+        cmocka_unit_test(test_unknown_base),
+        cmocka_unit_test(test_hostile),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
