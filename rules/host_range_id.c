@@ -68,15 +68,15 @@ static void report_id(tfl_ctx *ctx, tfl_span span, const char *what, bool gid,
 static const char *tool_name(tfl_acct_tool t)
 {
     switch (t) {
-    case TFL_TOOL_USERADD:
+    case TFL_ACCT_USERADD:
         return "useradd";
-    case TFL_TOOL_GROUPADD:
+    case TFL_ACCT_GROUPADD:
         return "groupadd";
-    case TFL_TOOL_DEB_ADDUSER:
-    case TFL_TOOL_BB_ADDUSER:
+    case TFL_ACCT_DEB_ADDUSER:
+    case TFL_ACCT_BB_ADDUSER:
         return "adduser";
-    case TFL_TOOL_DEB_ADDGROUP:
-    case TFL_TOOL_BB_ADDGROUP:
+    case TFL_ACCT_DEB_ADDGROUP:
+    case TFL_ACCT_BB_ADDGROUP:
         return "addgroup";
     default:
         return NULL;
@@ -93,7 +93,7 @@ static void check_picked(tfl_ctx *ctx, const tfl_acct_op *op)
     if (!tool || !op->res.picked || op->system || op->res.id == TFL_NO_ID)
         return;
     what = tfl_arena_printf(
-        ctx->arena, "%s %u, which %s picks for '%s' when given none",
+        ctx->arena, "%s %u, which %s picks for '%s' when given none,",
         op->makes_group ? "GID" : "UID", (unsigned)op->res.id, tool,
         name->text  ? tfl_clip(ctx, name->text, strlen(name->text), 40)
         : name->raw ? tfl_clip(ctx, name->raw, name->raw_len, 40)
@@ -120,9 +120,9 @@ static void check(tfl_ctx *ctx)
 
         if (!tfl_value_number(r->v, &id) || id > 2147483647u)
             continue; /* TF400 */
-        what = tfl_arena_printf(ctx->arena, "%s %llu%s", tfl_id_kind(r),
-                                (unsigned long long)id,
-                                tfl_value_origin(ctx, r->v));
+        what =
+            tfl_arena_printf(ctx->arena, "%s %llu%s", tfl_id_kind(r),
+                             (unsigned long long)id, tfl_id_origin(ctx, r->v));
         if (!what) {
             ctx->oom = true;
             return;

@@ -55,25 +55,25 @@ static void add(refs *r, const tfl_value *v, bool gid, bool need_number,
 static const char *id_option(tfl_acct_tool t)
 {
     switch (t) {
-    case TFL_TOOL_USERADD:
+    case TFL_ACCT_USERADD:
         return "useradd -u";
-    case TFL_TOOL_GROUPADD:
+    case TFL_ACCT_GROUPADD:
         return "groupadd -g";
-    case TFL_TOOL_USERMOD:
+    case TFL_ACCT_USERMOD:
         return "usermod -u";
-    case TFL_TOOL_GROUPMOD:
+    case TFL_ACCT_GROUPMOD:
         return "groupmod -g";
-    case TFL_TOOL_DEB_ADDUSER:
+    case TFL_ACCT_DEB_ADDUSER:
         return "adduser --uid";
-    case TFL_TOOL_DEB_ADDGROUP:
+    case TFL_ACCT_DEB_ADDGROUP:
         return "addgroup --gid";
-    case TFL_TOOL_BB_ADDUSER:
+    case TFL_ACCT_BB_ADDUSER:
         return "adduser -u";
-    case TFL_TOOL_BB_ADDGROUP:
+    case TFL_ACCT_BB_ADDGROUP:
         return "addgroup -g";
-    case TFL_TOOL_PASSWD_LINE:
+    case TFL_ACCT_PASSWD_LINE:
         return "/etc/passwd";
-    case TFL_TOOL_GROUP_LINE:
+    case TFL_ACCT_GROUP_LINE:
         return "/etc/group";
     default:
         return "the account tool";
@@ -83,15 +83,15 @@ static const char *id_option(tfl_acct_tool t)
 static const char *group_option(tfl_acct_tool t)
 {
     switch (t) {
-    case TFL_TOOL_USERADD:
+    case TFL_ACCT_USERADD:
         return "useradd -g";
-    case TFL_TOOL_USERMOD:
+    case TFL_ACCT_USERMOD:
         return "usermod -g";
-    case TFL_TOOL_DEB_ADDUSER:
+    case TFL_ACCT_DEB_ADDUSER:
         return "adduser --gid";
-    case TFL_TOOL_BB_ADDUSER:
+    case TFL_ACCT_BB_ADDUSER:
         return "adduser -G";
-    case TFL_TOOL_PASSWD_LINE:
+    case TFL_ACCT_PASSWD_LINE:
         return "/etc/passwd";
     default:
         return "the account tool";
@@ -113,7 +113,7 @@ static void add_acct(refs *r, const tfl_acct_op *op)
         add(r, &op->group, true, false, op, group_option(op->tool), op->stage);
     for (k = 0; k < op->ngroups; k++)
         add(r, &op->groups[k], true, false, op,
-            op->tool == TFL_TOOL_USERMOD ? "usermod -G" : "useradd -G",
+            op->tool == TFL_ACCT_USERMOD ? "usermod -G" : "useradd -G",
             op->stage);
 }
 
@@ -158,35 +158,21 @@ int tfl_id_refs(tfl_ctx *ctx, tfl_id_ref **out, size_t *n)
     return 0;
 }
 
-const char *tfl_value_origin(tfl_ctx *ctx, const tfl_value *v)
+const char *tfl_id_origin(tfl_ctx *ctx, const tfl_value *v)
 {
-    const tfl_binding *b = v->binding;
-    const tfl_model *m;
+    const tfl_model *m = tfl_ctx_model(ctx);
+    tfl_value copy = *v;
     const char *s;
 
-    if (b && !b->raw_default && b->inherits)
-        b = b->inherits; /* the global ARG whose default it takes */
-    if (v->from_shell)
-        s = b ? tfl_arena_printf(ctx->arena, " (%s, set earlier in the RUN)",
-                                 b->name)
-              : " (set earlier in the RUN)";
-    else if (!b)
-        s = "";
-    else if (v->from_build_arg)
-        s = tfl_arena_printf(ctx->arena, " (--build-arg %s)", b->name);
-    else if (!(m = tfl_ctx_model(ctx)) || b->instr == SIZE_MAX)
-        s = tfl_arena_printf(ctx->arena, " (%s %s)", tfl_origin_name(b->origin),
-                             b->name);
-    else if (b->origin == TFL_ORIGIN_ENV)
-        s = tfl_arena_printf(ctx->arena, " (ENV %s, line %u)", b->name,
-                             (unsigned)tfl_binding_line(m, b));
-    else
-        s = tfl_arena_printf(ctx->arena, " (default of ARG %s, line %u)",
-                             b->name, (unsigned)tfl_binding_line(m, b));
-    if (!s) {
-        ctx->oom = true;
+    if (!m)
         return "";
-    }
+    /* A stage ARG without a default takes the global one's: name the line
+     * where the default is set. */
+    if (copy.binding && !copy.binding->raw_default && copy.binding->inherits)
+        copy.binding = copy.binding->inherits;
+    s = tfl_value_origin(ctx->arena, m, &copy);
+    if (copy.binding && !*s)
+        ctx->oom = true;
     return s;
 }
 

@@ -44,12 +44,11 @@ static const char *problem(const tfl_id_ref *r)
         return "is 4294967295 or more: 4294967295 is (uid_t)-1, which means "
                "no ID, and larger values do not fit in 32 bits";
     if (id > 2147483647u)
-        return "is above 2147483647: Kubernetes refuses to run an image user "
-               "beyond that limit, and the kernel treats such IDs as "
-               "negative in places";
+        return "is above 2147483647: Kubernetes refuses such IDs, and the "
+               "kernel treats them as negative in places";
     if (id == 65535)
-        return "is 65535, the 16-bit (uid_t)-1 that older kernels and tools "
-               "read as no ID, so it must not be used";
+        return "is 65535, the 16-bit (uint16_t)-1 that older kernels and "
+               "tools read as no ID, so it must not be used";
     return NULL;
 }
 
@@ -67,7 +66,7 @@ static void check(tfl_ctx *ctx)
         if (why)
             tfl_report(ctx, r->v->span, "%s '%s'%s of %s %s", tfl_id_kind(r),
                        tfl_clip(ctx, r->v->text, strlen(r->v->text), 40),
-                       tfl_value_origin(ctx, r->v), r->where, why);
+                       tfl_id_origin(ctx, r->v), r->where, why);
     }
 }
 

@@ -56,7 +56,7 @@ static void check_op(tfl_ctx *ctx, const tfl_ops *ops, const tfl_acct_op *op)
     uint64_t uid;
     tfl_tri old;
 
-    if ((op->tool != TFL_TOOL_USERADD && op->tool != TFL_TOOL_DEB_ADDUSER) ||
+    if ((op->tool != TFL_ACCT_USERADD && op->tool != TFL_ACCT_DEB_ADDUSER) ||
         op->no_log_init || op->makes_group || !op->id.raw ||
         !tfl_value_number(&op->id, &uid) || uid < MIN_UID || uid >= 4294967295u)
         return;
@@ -69,13 +69,13 @@ static void check_op(tfl_ctx *ctx, const tfl_ops *ops, const tfl_acct_op *op)
                "UID %llu%s is given to %s without -l: %s writes "
                "/var/log/lastlog and /var/log/faillog as sparse files "
                "of %s and %s, which the layer stores in full; %s",
-               (unsigned long long)uid, tfl_value_origin(ctx, &op->id),
-               op->tool == TFL_TOOL_USERADD ? "useradd" : "adduser",
+               (unsigned long long)uid, tfl_id_origin(ctx, &op->id),
+               op->tool == TFL_ACCT_USERADD ? "useradd" : "adduser",
                old == TFL_TRI_YES
                    ? "this base's shadow, older than 4.13,"
                    : "shadow before 4.13 (the base's version is not known)",
                last, fail,
-               op->tool == TFL_TOOL_USERADD
+               op->tool == TFL_ACCT_USERADD
                    ? "add -l (--no-log-init)"
                    : "adduser cannot skip them: use useradd -l");
 }

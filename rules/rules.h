@@ -120,10 +120,11 @@ typedef struct tfl_id_ref {
  */
 int tfl_id_refs(tfl_ctx *ctx, tfl_id_ref **out, size_t *n);
 
-/* Where a value comes from, for a message: " (default of ARG X, line 4)",
- * " (--build-arg X)", " (ENV X, line 6)", " (set earlier in the RUN)", or
- * "" for a literal word. From ctx->arena. */
-const char *tfl_value_origin(tfl_ctx *ctx, const struct tfl_value *v);
+/* Where a value comes from, for a message, as tfl_value_origin() says it
+ * (" (default of ARG X, line 4)", " (--build-arg X)", "" for a literal
+ * word), with the line of the global ARG for a stage ARG that inherits its
+ * default. From ctx->arena. */
+const char *tfl_id_origin(tfl_ctx *ctx, const struct tfl_value *v);
 
 /* How `op` spells the option of its ID ("useradd -u", "groupadd -g") or,
  * with `group`, of its primary group ("useradd -g"). */

@@ -18,8 +18,8 @@
 
 static bool busybox(const tfl_id_ref *r)
 {
-    return r->op && (r->op->tool == TFL_TOOL_BB_ADDUSER ||
-                     r->op->tool == TFL_TOOL_BB_ADDGROUP);
+    return r->op && (r->op->tool == TFL_ACCT_BB_ADDUSER ||
+                     r->op->tool == TFL_ACCT_BB_ADDGROUP);
 }
 
 static void check(tfl_ctx *ctx)
@@ -43,8 +43,8 @@ static void check(tfl_ctx *ctx)
                        "IDs above %u outright and the build fails, and "
                        "rootless Docker and Podman could not map it either",
                        tfl_id_kind(r), (unsigned long long)id,
-                       tfl_value_origin(ctx, r->v), BUSYBOX_MAX_ID,
-                       r->op->tool == TFL_TOOL_BB_ADDUSER ? "adduser"
+                       tfl_id_origin(ctx, r->v), BUSYBOX_MAX_ID,
+                       r->op->tool == TFL_ACCT_BB_ADDUSER ? "adduser"
                                                           : "addgroup",
                        BUSYBOX_MAX_ID);
         else
@@ -53,7 +53,7 @@ static void check(tfl_ctx *ctx)
                        "map 65,536 IDs by default, so the image fails to "
                        "unpack there; use one in %u-%u",
                        tfl_id_kind(r), (unsigned long long)id,
-                       tfl_value_origin(ctx, r->v), (unsigned)cfg->safe_id_max,
+                       tfl_id_origin(ctx, r->v), (unsigned)cfg->safe_id_max,
                        (unsigned)cfg->safe_id_min, (unsigned)cfg->safe_id_max);
     }
 }
