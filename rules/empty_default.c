@@ -28,11 +28,18 @@ static bool is_arg(const tfl_binding *b)
     return b->origin == TFL_ORIGIN_ARG || b->origin == TFL_ORIGIN_GLOBAL_ARG;
 }
 
-/* An ARG whose value is empty at the reference, with no --build-arg. */
+/* An ARG whose value is empty at the reference, with no --build-arg. A
+ * default that only comes out empty because it refers to other variables
+ * (`ARG who=$USER`) is not judged: the base image's ENV, which the model
+ * does not know, may set them. */
 static bool empty_arg(tfl_ctx *ctx, const tfl_binding *b)
 {
+    const tfl_binding *d =
+        b && !b->raw_default && b->inherits ? b->inherits : b;
+
     return b && is_arg(b) && b->instr != SIZE_MAX &&
            (!b->value || !b->value[0]) &&
+           !(d->raw_default && strchr(d->raw_default, '$')) &&
            !tfl_config_build_arg(ctx->config, b->name, b->name_len);
 }
 
