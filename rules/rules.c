@@ -22,6 +22,11 @@ static const tfl_rule *const all_rules[] = {
     &tfl_rule_legacy_key_value,      /* TF110 */
     &tfl_rule_image_tag,             /* TF111 */
 
+    &tfl_rule_unknown_account,      /* TF202 */
+    &tfl_rule_duplicate_id,         /* TF403 */
+    &tfl_rule_duplicate_name,       /* TF404 */
+    &tfl_rule_missing_account_tool, /* TF406 */
+
     &tfl_rule_undefined_var,           /* TF500 */
     &tfl_rule_global_arg_out_of_scope, /* TF501 */
     &tfl_rule_arg_before_declaration,  /* TF502 */
