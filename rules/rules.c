@@ -22,10 +22,14 @@ static const tfl_rule *const all_rules[] = {
     &tfl_rule_legacy_key_value,      /* TF110 */
     &tfl_rule_image_tag,             /* TF111 */
 
-    &tfl_rule_invalid_id,    /* TF400 */
-    &tfl_rule_host_range_id, /* TF401 */
-    &tfl_rule_unmappable_id, /* TF402 */
-    &tfl_rule_lastlog_bloat, /* TF405 */
+    &tfl_rule_unknown_account,      /* TF202 */
+    &tfl_rule_invalid_id,           /* TF400 */
+    &tfl_rule_host_range_id,        /* TF401 */
+    &tfl_rule_unmappable_id,        /* TF402 */
+    &tfl_rule_duplicate_id,         /* TF403 */
+    &tfl_rule_duplicate_name,       /* TF404 */
+    &tfl_rule_lastlog_bloat,        /* TF405 */
+    &tfl_rule_missing_account_tool, /* TF406 */
 
     &tfl_rule_undefined_var,           /* TF500 */
     &tfl_rule_global_arg_out_of_scope, /* TF501 */

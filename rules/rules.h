@@ -27,10 +27,14 @@ extern const tfl_rule tfl_rule_workdir_relative;      /* TF109 */
 extern const tfl_rule tfl_rule_legacy_key_value;      /* TF110 */
 extern const tfl_rule tfl_rule_image_tag;             /* TF111 */
 
-extern const tfl_rule tfl_rule_invalid_id;    /* TF400 */
-extern const tfl_rule tfl_rule_host_range_id; /* TF401 */
-extern const tfl_rule tfl_rule_unmappable_id; /* TF402 */
-extern const tfl_rule tfl_rule_lastlog_bloat; /* TF405 */
+extern const tfl_rule tfl_rule_unknown_account;      /* TF202 */
+extern const tfl_rule tfl_rule_invalid_id;           /* TF400 */
+extern const tfl_rule tfl_rule_host_range_id;        /* TF401 */
+extern const tfl_rule tfl_rule_unmappable_id;        /* TF402 */
+extern const tfl_rule tfl_rule_duplicate_id;         /* TF403 */
+extern const tfl_rule tfl_rule_duplicate_name;       /* TF404 */
+extern const tfl_rule tfl_rule_lastlog_bloat;        /* TF405 */
+extern const tfl_rule tfl_rule_missing_account_tool; /* TF406 */
 
 extern const tfl_rule tfl_rule_undefined_var;           /* TF500 */
 extern const tfl_rule tfl_rule_global_arg_out_of_scope; /* TF501 */
@@ -92,6 +96,23 @@ const char *tfl_clip(tfl_ctx *ctx, const char *s, size_t len, size_t max);
  * ignored)? */
 bool tfl_is_lower(const char *s, size_t len);
 bool tfl_is_upper(const char *s, size_t len);
+
+/* Helpers of the account rules (rules/accounts.c), for messages; from
+ * ctx->arena. */
+struct tfl_account;
+struct tfl_value;
+
+/* The stage's base image (through FROM <stage>), quoted. */
+const char *tfl_stage_image(tfl_ctx *ctx, int stage);
+
+/* Where account `a` of stage `stage` comes from: "in the base image 'x'"
+ * or "(created on line N)". */
+const char *tfl_account_where(tfl_ctx *ctx, const struct tfl_account *a,
+                              int stage);
+
+/* The value quoted (numbers are not), with where it came from: "'app'",
+ * "1001 (default of ARG USER_ID, line 4)". */
+const char *tfl_value_quoted(tfl_ctx *ctx, const struct tfl_value *v);
 
 /* --- IDs and fallbacks (rules/ids.c, rules/fallbacks.c) ---------------- */
 

@@ -112,6 +112,7 @@ static void run_case(void **state)
         tfl_config cfg;
 
         assert_int_equal(tfl_config_init(&cfg), 0);
+        cfg.facts = tfl_test_facts();
         assert_int_equal(tfl_lint_buffer(&cfg, "Dockerfile", text, len, &res),
                          0);
         tfl_config_free(&cfg);
