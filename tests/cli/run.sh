@@ -1,6 +1,7 @@
 #!/bin/sh
-# Command-line behaviour of tflint: exit statuses, -o, rule listings, stdin,
-# directory order, escaping, and SARIF validity. Run by ctest (cli_golden)
+# Command-line behaviour of tflint: exit statuses, -o and -f/-o pairs, rule
+# listings, stdin, directory order, escaping, SARIF validity, and the
+# github, json and gitlab outputs checked by their validators. Run by ctest (cli_golden)
 # with TFLINT set to the binary; TFL_SHARED_DIR, when set, locates the
 # shared validators (default: ../shared beside the repository).
 #
@@ -150,6 +151,32 @@ else
     echo "SKIPPED: SARIF validation ($validator or node not found)"
 fi
 
+# --- Several reports: -f FORMAT -o FILE pairs ---------------------------------
+expect "pairs" 0 "$TFLINT" -f sarif -o pair.sarif -f json -o pair.json -f github clean/Dockerfile
+empty "pairs: github on stdout (clean)" "$tmp/out"
+has "pairs: sarif written" pair.sarif '"results": []'
+has "pairs: json written" pair.json '"version": 1'
+has "pairs: json lists the file" pair.json '{"path": "clean/Dockerfile", "findings": []}'
+expect "pair -o before -f" 0 "$TFLINT" -q -o late.sarif -f sarif clean/Dockerfile
+has "pair -o before -f: sarif" late.sarif '"version": "2.1.0"'
+empty "pair -o before -f: stdout" "$tmp/out"
+expect "two reports on stdout" 2 "$TFLINT" -f json -f github clean/Dockerfile
+has "two on stdout: message" "$tmp/err" "only one report can go to standard output"
+empty "two on stdout: nothing written" "$tmp/out"
+expect "one file twice" 2 "$TFLINT" -f json -o same.out -f gitlab -o same.out clean/Dockerfile
+has "one file twice: message" "$tmp/err" "two reports written to 'same.out'"
+if [ -e same.out ]; then fail "one file twice: same.out created"; else pass; fi
+printf 'keep\n' >keep.json
+expect "a failing -o leaves the other files" 2 "$TFLINT" -f json -o keep.json -f sarif -o nodir/x.sarif clean/Dockerfile
+has "failing -o: old keep.json kept" keep.json "keep"
+leftovers=$(ls | grep -c '\.tmp\.' || true)
+if [ "$leftovers" -eq 0 ]; then pass; else fail "pairs: temporary file left"; fi
+expect "--list-rules with two outputs" 2 "$TFLINT" --list-rules -f json -o a.json -f sarif -o b.sarif
+for fmt in json github checkstyle gitlab codeclimate junit; do
+    expect "format $fmt (unreadable input)" 2 "$TFLINT" -f "$fmt" clean/Dockerfile missing
+done
+has "junit unreadable: error" "$tmp/out" '<error message="cannot read &apos;missing&apos;'
+
 # --- With the parser: findings ---------------------------------------------------
 printf 'FROM alpine:3.20\n' >probe
 if [ -z "$("$TFLINT" --dump=ast probe 2>/dev/null)" ]; then
@@ -197,6 +224,41 @@ else
     if grep -q "$(printf '\033')" "$tmp/out"; then fail "colour never: ESC"; else pass; fi
     expect "NO_COLOR" 1 env NO_COLOR=1 "$TFLINT" --color=auto hostile
     if grep -q "$(printf '\033')" "$tmp/out"; then fail "NO_COLOR: ESC"; else pass; fi
+    expect "github" 1 "$TFLINT" -f github bad hostile
+    has "github: command" "$tmp/out" "::error file=bad,line=1,endLine=1,col=1,"
+    has "github: rule summary" "$tmp/err" "tflint: TF100 parse-error: 2 findings, 2 annotated"
+    if grep -v -E '^(::(error|warning|notice) file=|tflint: )' "$tmp/out" | grep -q .; then
+        fail "github: a line that is not tflint's"
+    else
+        pass
+    fi
+    expect "github quiet" 1 "$TFLINT" -q -f github bad
+    empty "github quiet: stderr" "$tmp/err"
+    expect "sarif to a file, github to stdout" 1 "$TFLINT" -f sarif -o both.sarif -f github bad
+    has "both: annotation" "$tmp/out" "::error file=bad,"
+    has "both: sarif result" both.sarif '"ruleId": "TF100"'
+    checker=$shared/tools/check-gha-annotations.sh
+    if [ -x "$checker" ] && command -v node >/dev/null 2>&1; then
+        "$TFLINT" -f github bad hostile tree >gha.out 2>/dev/null
+        if "$checker" --strict gha.out >"$tmp/err" 2>&1; then pass; else
+            cp "$tmp/err" "$tmp/out"
+            fail "check-gha-annotations --strict"
+        fi
+    else
+        echo "SKIPPED: annotation check ($checker or node not found)"
+    fi
+    if command -v node >/dev/null 2>&1; then
+        for fmt in json gitlab; do
+            "$TFLINT" -f "$fmt" bad hostile tree missing >"$fmt.out" 2>/dev/null
+            if node -e 'JSON.parse(require("fs").readFileSync(0))' <"$fmt.out" 2>"$tmp/err"; then
+                pass
+            else
+                fail "$fmt output does not parse as JSON"
+            fi
+        done
+    else
+        echo "SKIPPED: JSON parsing of json and gitlab output (node not found)"
+    fi
     expect "sarif findings" 1 "$TFLINT" -f sarif bad
     has "sarif findings: result" "$tmp/out" '"ruleId": "TF100", "ruleIndex": 0, "level": "error"'
     has "sarif findings: uri" "$tmp/out" '"uri": "bad", "uriBaseId": "%SRCROOT%"'
