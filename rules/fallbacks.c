@@ -4,7 +4,8 @@
  * bodies of a RUN that is nothing but heredocs (`RUN <<EOF`), which the
  * shell runs. A heredoc fed to another program (`RUN python3 <<EOF`) is
  * data and exec-form RUNs have no shell text. ONBUILD triggers are left
- * out: they run in another build.
+ * out: they run in another build. Only scripts that could hold a fallback
+ * are split.
  */
 #include <string.h>
 
@@ -40,6 +41,20 @@ static int shifted_map(tfl_ctx *ctx, const tfl_instr *in, uint32_t off,
     out->pieces = p;
     out->npieces = n;
     return 0;
+}
+
+/* Could `s` hold a fallback at all? Every form has `:-`, `:=`, `-z` or
+ * `-n`; splitting only such scripts keeps the cost (the splitter's
+ * memory per script) off the many RUNs that have none. */
+static bool may_have_fallback(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < len; i++)
+        if ((s[i] == ':' && (s[i + 1] == '-' || s[i + 1] == '=')) ||
+            (s[i] == '-' && (s[i + 1] == 'z' || s[i + 1] == 'n')))
+            return true;
+    return false;
 }
 
 /* Is the shell text only heredoc markers (`<<EOF`, `<<-"X" <<Y`)? */
@@ -86,6 +101,8 @@ static void split_run(tfl_ctx *ctx, size_t idx,
             tfl_piece one = {0, h->body_span.start, (uint32_t)h->body_len};
             tfl_textmap hm = {&one, 1};
 
+            if (!may_have_fallback(h->body, h->body_len))
+                continue;
             if (tfl_shell_split(ctx->arena, h->body, h->body_len, &hm, &s) !=
                 0) {
                 ctx->oom = true;
@@ -95,6 +112,8 @@ static void split_run(tfl_ctx *ctx, size_t idx,
         }
         return;
     }
+    if (!may_have_fallback(in->line + w->off, w->raw_len))
+        return;
     if (shifted_map(ctx, in, w->off, &map) != 0 ||
         tfl_shell_split(ctx->arena, in->line + w->off, w->raw_len, &map, &s) !=
             0) {
@@ -104,10 +123,12 @@ static void split_run(tfl_ctx *ctx, size_t idx,
     fn(ctx, idx, &s, data);
 }
 
-void tfl_run_scripts(tfl_ctx *ctx,
-                     void (*fn)(tfl_ctx *ctx, size_t instr,
-                                const tfl_sh_script *s, void *data),
-                     void *data)
+/* Call `fn` for every script of the file's RUNs that may hold a
+ * fallback, split with positions in the source. */
+static void run_scripts(tfl_ctx *ctx,
+                        void (*fn)(tfl_ctx *ctx, size_t instr,
+                                   const tfl_sh_script *s, void *data),
+                        void *data)
 {
     size_t i;
 
@@ -156,5 +177,5 @@ void tfl_arg_fallbacks(tfl_ctx *ctx, void (*fn)(tfl_ctx *ctx, size_t instr,
 {
     fb_walk w = {fn};
 
-    tfl_run_scripts(ctx, script_fallbacks, &w);
+    run_scripts(ctx, script_fallbacks, &w);
 }

@@ -118,7 +118,6 @@ const char *tfl_value_quoted(tfl_ctx *ctx, const struct tfl_value *v);
 
 struct tfl_value;
 struct tfl_acct_op;
-struct tfl_sh_script;
 struct tfl_sh_fallback;
 struct tfl_binding;
 
@@ -153,14 +152,6 @@ const char *tfl_acct_option(const struct tfl_acct_op *op, bool group);
 
 /* "UID" or "GID". */
 const char *tfl_id_kind(const tfl_id_ref *r);
-
-/* Call `fn` for every shell script a RUN of the file runs: the shell-form
- * text and the heredoc bodies it feeds to the shell, split with positions
- * in the source. */
-void tfl_run_scripts(tfl_ctx *ctx,
-                     void (*fn)(tfl_ctx *ctx, size_t instr,
-                                const struct tfl_sh_script *s, void *data),
-                     void *data);
 
 /* Call `fn` for every fallback a RUN gives a variable (tfl_sh_fallbacks()
  * forms) whose value is literal, when the variable is an ARG with a
