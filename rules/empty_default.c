@@ -116,17 +116,27 @@ static void check_use(tfl_ctx *ctx, const tfl_model *m, const tfl_use *u)
     }
 }
 
-/* The model's reference to `b` inside `span` of `instr`, else `span`. */
+/* The model's reference to `b` inside `span` of `instr`, else `span`.
+ * Uses are in document order, so the instruction's are found by binary
+ * search: a file with many findings stays linear. */
 static tfl_span ref_span(const tfl_model *m, size_t instr, tfl_span span,
                          const tfl_binding *b)
 {
-    size_t i;
+    size_t lo = 0, hi = m->nuses, i;
 
-    for (i = 0; i < m->nuses; i++) {
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (m->uses[mid].instr < instr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (i = lo; i < m->nuses && m->uses[i].instr == instr; i++) {
         const tfl_use *u = &m->uses[i];
 
-        if (u->instr == instr && u->span.start >= span.start &&
-            u->span.end <= span.end && strcmp(u->name, b->name) == 0)
+        if (u->span.start >= span.start && u->span.end <= span.end &&
+            strcmp(u->name, b->name) == 0)
             return u->span;
     }
     return span;
