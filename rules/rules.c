@@ -27,6 +27,7 @@ static const tfl_rule *const all_rules[] = {
 
     &tfl_rule_missing_user,    /* TF200 */
     &tfl_rule_root_user,       /* TF201 */
+    &tfl_rule_unknown_account, /* TF202 */
     &tfl_rule_numeric_user,    /* TF203 */
     &tfl_rule_sudo,            /* TF204 */
     &tfl_rule_nobody_user,     /* TF205 */
@@ -34,9 +35,20 @@ static const tfl_rule *const all_rules[] = {
     &tfl_rule_chown_layer,     /* TF301 */
     &tfl_rule_world_writable,  /* TF302 */
 
+    &tfl_rule_invalid_id,           /* TF400 */
+    &tfl_rule_host_range_id,        /* TF401 */
+    &tfl_rule_unmappable_id,        /* TF402 */
+    &tfl_rule_duplicate_id,         /* TF403 */
+    &tfl_rule_duplicate_name,       /* TF404 */
+    &tfl_rule_lastlog_bloat,        /* TF405 */
+    &tfl_rule_missing_account_tool, /* TF406 */
+
     &tfl_rule_undefined_var,           /* TF500 */
     &tfl_rule_global_arg_out_of_scope, /* TF501 */
     &tfl_rule_arg_before_declaration,  /* TF502 */
+    &tfl_rule_empty_default,           /* TF503 */
+    &tfl_rule_conflicting_default,     /* TF505 */
+    &tfl_rule_redundant_fallback,      /* TF506 */
     &tfl_rule_arg_redeclared,          /* TF507 */
     &tfl_rule_secret_in_arg_env,       /* TF508 */
     &tfl_rule_unused_arg,              /* TF509 */

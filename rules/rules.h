@@ -37,9 +37,21 @@ extern const tfl_rule tfl_rule_root_home_chown; /* TF300 */
 extern const tfl_rule tfl_rule_chown_layer;     /* TF301 */
 extern const tfl_rule tfl_rule_world_writable;  /* TF302 */
 
+extern const tfl_rule tfl_rule_unknown_account;      /* TF202 */
+extern const tfl_rule tfl_rule_invalid_id;           /* TF400 */
+extern const tfl_rule tfl_rule_host_range_id;        /* TF401 */
+extern const tfl_rule tfl_rule_unmappable_id;        /* TF402 */
+extern const tfl_rule tfl_rule_duplicate_id;         /* TF403 */
+extern const tfl_rule tfl_rule_duplicate_name;       /* TF404 */
+extern const tfl_rule tfl_rule_lastlog_bloat;        /* TF405 */
+extern const tfl_rule tfl_rule_missing_account_tool; /* TF406 */
+
 extern const tfl_rule tfl_rule_undefined_var;           /* TF500 */
 extern const tfl_rule tfl_rule_global_arg_out_of_scope; /* TF501 */
 extern const tfl_rule tfl_rule_arg_before_declaration;  /* TF502 */
+extern const tfl_rule tfl_rule_empty_default;           /* TF503 */
+extern const tfl_rule tfl_rule_conflicting_default;     /* TF505 */
+extern const tfl_rule tfl_rule_redundant_fallback;      /* TF506 */
 extern const tfl_rule tfl_rule_arg_redeclared;          /* TF507 */
 extern const tfl_rule tfl_rule_secret_in_arg_env;       /* TF508 */
 extern const tfl_rule tfl_rule_unused_arg;              /* TF509 */
@@ -94,5 +106,69 @@ const char *tfl_clip(tfl_ctx *ctx, const char *s, size_t len, size_t max);
  * ignored)? */
 bool tfl_is_lower(const char *s, size_t len);
 bool tfl_is_upper(const char *s, size_t len);
+
+/* Helpers of the account rules (rules/accounts.c), for messages; from
+ * ctx->arena. */
+struct tfl_account;
+struct tfl_value;
+
+/* The stage's base image (through FROM <stage>), quoted. */
+const char *tfl_stage_image(tfl_ctx *ctx, int stage);
+
+/* Where account `a` of stage `stage` comes from: "in the base image 'x'"
+ * or "(created on line N)". */
+const char *tfl_account_where(tfl_ctx *ctx, const struct tfl_account *a,
+                              int stage);
+
+/* The value quoted (numbers are not), with where it came from: "'app'",
+ * "1001 (default of ARG USER_ID, line 4)". */
+const char *tfl_value_quoted(tfl_ctx *ctx, const struct tfl_value *v);
+
+/* --- IDs and fallbacks (rules/ids.c, rules/fallbacks.c) ---------------- */
+
+struct tfl_value;
+struct tfl_acct_op;
+struct tfl_sh_fallback;
+struct tfl_binding;
+
+/* A UID or GID word the ID rules judge: the value of an account tool's
+ * option, a numeric USER, chown or --chown owner. */
+typedef struct tfl_id_ref {
+    const struct tfl_value *v;
+    bool gid;                     /* a group ID rather than a user ID */
+    bool need_number;             /* only a number is valid here */
+    const struct tfl_acct_op *op; /* the account command, or NULL */
+    const char *where;            /* "useradd -u", "USER", "chown" */
+    int stage;
+} tfl_id_ref;
+
+/*
+ * Every ID word of the file (account tools, USER, chown, chgrp, --chown),
+ * in ops order, from ctx->arena. Words that are names rather than IDs are
+ * left out unless they look numeric (a digit or '-' first). Returns 0, or
+ * -1 when memory runs out (ctx->oom is set).
+ */
+int tfl_id_refs(tfl_ctx *ctx, tfl_id_ref **out, size_t *n);
+
+/* Where a value comes from, for a message, as tfl_value_origin() says it
+ * (" (default of ARG X, line 4)", " (--build-arg X)", "" for a literal
+ * word), with the line of the global ARG for a stage ARG that inherits its
+ * default. From ctx->arena. */
+const char *tfl_id_origin(tfl_ctx *ctx, const struct tfl_value *v);
+
+/* How `op` spells the option of its ID ("useradd -u", "groupadd -g") or,
+ * with `group`, of its primary group ("useradd -g"). */
+const char *tfl_acct_option(const struct tfl_acct_op *op, bool group);
+
+/* "UID" or "GID". */
+const char *tfl_id_kind(const tfl_id_ref *r);
+
+/* Call `fn` for every fallback a RUN gives a variable (tfl_sh_fallbacks()
+ * forms) whose value is literal, when the variable is an ARG with a
+ * non-empty default at that RUN; `b` is the ARG that sets the default (the
+ * global one for a stage ARG that inherits it). */
+void tfl_arg_fallbacks(tfl_ctx *ctx, void (*fn)(tfl_ctx *ctx, size_t instr,
+                                                const struct tfl_sh_fallback *f,
+                                                const struct tfl_binding *b));
 
 #endif

@@ -37,6 +37,7 @@
 #include "tflint/engine.h"
 #include "tflint/explain.h"
 #include "tflint/facts.h"
+#include "tflint/hostdb.h"
 #include "tflint/report.h"
 
 enum { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL };
@@ -87,6 +88,12 @@ static const char usage_text[] =
     "                             style); repeatable\n"
     "      --list-rules           list every rule and exit\n"
     "      --explain RULE         describe RULE with examples and exit\n"
+    "      --build-arg NAME=VALUE judge ARG NAME by VALUE instead of its\n"
+    "                             default (NAME alone: from the environment);\n"
+    "                             repeatable\n"
+    "      --host-passwd FILE     the host's passwd file: name the host\n"
+    "                             account an image UID collides with\n"
+    "      --host-group FILE      the host's group file, likewise for GIDs\n"
     "\n"
     "Build:\n"
     "      --target STAGE         judge the image of stage STAGE (as docker\n"
@@ -142,6 +149,8 @@ typedef struct cli {
     bool print_config;
     tfl_facts *facts; /* the run's facts (owned by the settings), which
                          --base-images files extend */
+    tfl_hostdb host_users, host_groups;
+    tfl_build_arg *build_args; /* names malloc'd, values from argv */
 } cli;
 
 /* The output: stdout, or a temporary file renamed at the end. */
@@ -222,6 +231,68 @@ static int load_base_images(cli *c, const char *path)
     return 0;
 }
 
+/* --build-arg NAME=VALUE, or NAME alone for the environment's value (as
+ * docker build does; ignored when the variable is unset). */
+static int add_build_arg(cli *c, const char *arg)
+{
+    const char *eq = strchr(arg, '='), *value;
+    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    tfl_build_arg *v;
+    char *name;
+
+    if (len == 0)
+        return usage_error("--build-arg wants NAME=VALUE, not", arg);
+    value = eq ? eq + 1 : getenv(arg);
+    if (!value)
+        return 0;
+    v = realloc(c->build_args, (c->cfg.nbuild_args + 1) * sizeof *v);
+    name = malloc(len + 1);
+    if (v)
+        c->build_args = v;
+    if (!v || !name) {
+        free(name);
+        fputs("tflint: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    memcpy(name, arg, len);
+    name[len] = '\0';
+    v[c->cfg.nbuild_args].name = name;
+    v[c->cfg.nbuild_args++].value = value;
+    c->cfg.build_args = v;
+    return 0;
+}
+
+/* --host-passwd / --host-group FILE; a later one replaces an earlier. */
+static int load_host_file(cli *c, bool group, const char *path)
+{
+    tfl_hostdb *db = group ? &c->host_groups : &c->host_users;
+    tfl_hostdb_error err = {0};
+    int rc;
+
+    tfl_hostdb_free(db);
+    rc = tfl_hostdb_load(db, path, group, &err);
+    if (rc == TFL_HOSTDB_ENOMEM) {
+        fputs("tflint: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    if (rc != 0) {
+        if (err.line)
+            fprintf(stderr, "tflint: %s:%u: %s\n", path, (unsigned)err.line,
+                    err.message);
+        else
+            fprintf(stderr, "tflint: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    if (group) {
+        c->cfg.host_groups = db->accounts;
+        c->cfg.nhost_groups = db->n;
+    } else {
+        c->cfg.host_users = db->accounts;
+        c->cfg.nhost_users = db->n;
+    }
+    return 0;
+}
+
 enum {
     OPT_COLOR = 256,
     OPT_THRESHOLD,
@@ -236,7 +307,10 @@ enum {
     OPT_NO_CONFIG,
     OPT_PRINT_CONFIG,
     OPT_TARGET,
-    OPT_BASE_IMAGES
+    OPT_BASE_IMAGES,
+    OPT_BUILD_ARG,
+    OPT_HOST_PASSWD,
+    OPT_HOST_GROUP
 };
 
 /* Files a worker may be ahead of the report, per thread. */
@@ -263,6 +337,9 @@ static const struct option long_options[] = {
     {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
     {"target", required_argument, NULL, OPT_TARGET},
     {"base-images", required_argument, NULL, OPT_BASE_IMAGES},
+    {"build-arg", required_argument, NULL, OPT_BUILD_ARG},
+    {"host-passwd", required_argument, NULL, OPT_HOST_PASSWD},
+    {"host-group", required_argument, NULL, OPT_HOST_GROUP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -397,6 +474,11 @@ static int apply_option(cli *c, int opt, const char *arg)
     case OPT_VERSION:
         printf("tflint %s\n", TFL_VERSION);
         return -1;
+    case OPT_BUILD_ARG:
+        return add_build_arg(c, arg);
+    case OPT_HOST_PASSWD:
+    case OPT_HOST_GROUP:
+        return load_host_file(c, opt == OPT_HOST_GROUP, arg);
     case 'h':
         fputs(usage_text, stdout);
         return -1;
@@ -1183,5 +1265,10 @@ done:
     tfl_inputs_free(&in);
     tfl_config_free(&c.cfg);
     tfl_settings_free(&settings);
+    tfl_hostdb_free(&c.host_users);
+    tfl_hostdb_free(&c.host_groups);
+    while (c.cfg.nbuild_args > 0)
+        free((char *)c.build_args[--c.cfg.nbuild_args].name);
+    free(c.build_args);
     return rc < 0 ? EXIT_CLEAN : rc;
 }

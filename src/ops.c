@@ -225,7 +225,8 @@ static uint32_t pick_above(tab *t)
 
 /* --- Builder state ---------------------------------------------------- */
 
-typedef enum ev_kind { EV_ACCT, EV_OWN, EV_USER, EV_SUDO } ev_kind;
+/* EV_FORGET: the account files are replaced or edited (idx: stage). */
+typedef enum ev_kind { EV_ACCT, EV_OWN, EV_USER, EV_SUDO, EV_FORGET } ev_kind;
 
 typedef struct event {
     ev_kind kind;
@@ -1673,7 +1674,37 @@ static const tfl_sh_word *echo_text(const tfl_sh_cmd *c, const char *name)
     return NULL;
 }
 
-static void do_passwd_lines(cmdctx *cx, const char *name)
+static bool etc_file(const char *t)
+{
+    return t && (!strcmp(t, "/etc/passwd") || !strcmp(t, "/etc/group") ||
+                 !strcmp(t, "/etc/shadow") || !strcmp(t, "/etc/gshadow"));
+}
+
+/* Does the command name an account file (it may rewrite it)? Readers
+ * count only when they redirect their output into one. */
+static bool touches_etc(const tfl_sh_cmd *c)
+{
+    static const char *const readers[] = {"grep", "cat",  "id",   "getent",
+                                          "head", "tail", "awk",  "test",
+                                          "[",    "ls",   "stat", NULL};
+    size_t i, n = tfl_sh_cmd_nargs(c);
+    const char *name = base_name(tfl_sh_cmd_name(c));
+    bool reader = false;
+
+    for (i = 0; readers[i]; i++)
+        reader = reader || !strcmp(name, readers[i]);
+    for (i = 0; i < c->nredirs; i++)
+        if (c->redirs[i].op != TFL_SH_REDIR_IN &&
+            etc_file(c->redirs[i].target.value))
+            return true;
+    for (i = 0; !reader && i < n; i++)
+        if (etc_file(tfl_sh_cmd_arg(c, i)->value))
+            return true;
+    return false;
+}
+
+/* Returns whether the command was an appended account line. */
+static bool do_passwd_lines(cmdctx *cx, const char *name)
 {
     const tfl_sh_cmd *c = cx->c;
     const char *file = NULL;
@@ -1700,8 +1731,10 @@ static void do_passwd_lines(cmdctx *cx, const char *name)
              !strcmp(base_name(pn), "printf")))
             w = echo_text(p, base_name(pn));
     }
-    if (file && w)
-        do_line(cx, w, !strcmp(file, "/etc/group"));
+    if (!file || !w)
+        return false;
+    do_line(cx, w, !strcmp(file, "/etc/group"));
+    return true;
 }
 
 /* --- Ownership ops ----------------------------------------------------------
@@ -1763,6 +1796,7 @@ static void do_own(cmdctx *cx, const char *name)
     op.stage = r->stage;
     op.span = c->span;
     op.tolerated = cx->tol[cx->ci];
+    op.conditional = cx->cond[cx->ci];
     for (i = 0; i < n; i++) {
         const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
         bool whole;
@@ -1964,8 +1998,8 @@ static void walk_script(builder *b, size_t instr, int stage,
         else if (!strcmp(name, "chown") || !strcmp(name, "chgrp") ||
                  !strcmp(name, "chmod"))
             do_own(&cx, name);
-        else
-            do_passwd_lines(&cx, name);
+        else if (!do_passwd_lines(&cx, name) && touches_etc(c))
+            add_event(b, EV_FORGET, (size_t)stage);
         note_created(&r, c, name);
     }
 }
@@ -2146,6 +2180,14 @@ static void do_copy(builder *b, size_t instr, int stage, const tfl_instr *in)
     tfl_own_op op;
     run r;
 
+    if (in->nargs >= 2) {
+        const char *d = in->args[in->nargs - 1].text;
+
+        if (etc_file(d) || !strcmp(d, "/etc") || !strcmp(d, "/etc/") ||
+            !strcmp(d, "/") || !strncmp(d, "/etc/passwd", 11) ||
+            !strncmp(d, "/etc/group", 10))
+            add_event(b, EV_FORGET, (size_t)stage);
+    }
     if (!ow && !mw)
         return;
     builder_run(b, &r, instr, stage);
@@ -2691,6 +2733,8 @@ static int ev_stage(const builder *b, const event *ev)
         return b->o->owns[ev->idx].stage;
     case EV_USER:
         return b->o->users[ev->idx].stage;
+    case EV_FORGET:
+        return (int)ev->idx;
     default:
         return b->o->sudos[ev->idx].stage;
     }
@@ -2721,6 +2765,8 @@ static void simulate(builder *b)
                 sim_own(st, &b->o->owns[ev->idx]);
             else if (ev->kind == EV_USER)
                 sim_user(st, &b->o->users[ev->idx]);
+            else if (ev->kind == EV_FORGET)
+                st->known = false;
         }
         cur = si->last_user;
         for (i = ms->from_instr; i < ms->end_instr && i < b->o->ninstrs; i++) {

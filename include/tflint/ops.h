@@ -14,7 +14,10 @@
  * family (base-image facts, else the package manager its RUNs use).
  *
  * Simulation. Per stage, in order, starting from the base image's accounts
- * (when known) or from the parent stage's (FROM <stage>): each op creates,
+ * (when known) or from the parent stage's (FROM <stage>). A COPY/ADD into
+ * /etc/passwd, /etc/group or /etc, or a RUN that edits those files other
+ * than by appending lines, makes the accounts unknown from there on
+ * (accounts_known false). Each op creates,
  * changes or deletes accounts; the ID a tool picks when none is given is
  * computed (useradd: first free at or above 1000; useradd -r: highest free
  * at or below 999; Debian adduser --system: lowest free at or above 100;
@@ -185,8 +188,9 @@ typedef struct tfl_own_op {
      * archive extracted or a clone made into it), so changing it costs
      * no extra layer. */
     bool *created_here;
-    bool recursive; /* -R / --recursive */
-    bool tolerated; /* as in tfl_acct_op */
+    bool recursive;   /* -R / --recursive */
+    bool tolerated;   /* as in tfl_acct_op */
+    bool conditional; /* as in tfl_acct_op */
     /* Simulation: the named user / group exists at this point (true when
      * the stage's accounts are not fully known, when the value is not
      * known, and for numeric IDs, which need no account). */

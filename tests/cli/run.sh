@@ -336,6 +336,23 @@ has "base-images: missing named" "$tmp/err" "nosuch.txt"
 expect "help lists --target" 0 "$TFLINT" --help
 has "help: --target" "$tmp/out" "--target STAGE"
 has "help: --base-images" "$tmp/out" "--base-images FILE"
+# --- Build arguments and host accounts ---------------------------------------
+printf 'FROM debian:12\nARG APP_UID\nRUN useradd -l -u "$APP_UID" app\nUSER $APP_UID\n' >ids
+printf 'root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n' >passwd
+printf 'alice:x:1000:\n' >group
+expect "--build-arg missing" 1 "$TFLINT" ids
+has "--build-arg missing: TF503" "$tmp/out" "ARG APP_UID has no default and no --build-arg gives it one"
+expect "--build-arg given" 0 "$TFLINT" --build-arg APP_UID=10001 ids
+empty "--build-arg given: no finding" "$tmp/out"
+expect "--build-arg from environment" 0 env APP_UID=10002 "$TFLINT" --build-arg APP_UID ids
+expect "--build-arg without name" 2 "$TFLINT" --build-arg =1 ids
+expect "--host-passwd" 1 "$TFLINT" --build-arg APP_UID=1000 --host-passwd passwd --host-group group ids
+has "--host-passwd: account named" "$tmp/out" "UID 1000 (--build-arg APP_UID) is below 10000: on a host without user-namespace remapping it is the host's account 'alice'"
+printf 'alice:x:1000\n' >badpasswd
+expect "--host-passwd bad line" 2 "$TFLINT" --host-passwd badpasswd ids
+has "--host-passwd bad line: message" "$tmp/err" "tflint: badpasswd:1: expected 7 fields separated by ':', found 3"
+expect "--host-group missing file" 2 "$TFLINT" --host-group missing ids
+has "--host-group missing file: message" "$tmp/err" "tflint: cannot open 'missing'"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,5 +1,7 @@
 #include "support.h"
 
+#include "tflint/facts.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,11 +55,33 @@ const char *tfl_test_shared(const char *rel)
     return path;
 }
 
+static tfl_facts *facts;
+
+static void free_facts(void)
+{
+    tfl_facts_free(facts);
+}
+
+/* The built-in base-image facts, loaded once for the process, as the
+ * command line does. */
+const struct tfl_facts *tfl_test_facts(void)
+{
+    tfl_facts_error err;
+
+    if (!facts) {
+        assert_int_equal(tfl_facts_new(&facts), 0);
+        assert_int_equal(tfl_facts_load_builtin(facts, &err), 0);
+        atexit(free_facts);
+    }
+    return facts;
+}
+
 void tfl_test_lint(const char *text, tfl_result *res)
 {
     tfl_config cfg;
 
     assert_int_equal(tfl_config_init(&cfg), 0);
+    cfg.facts = tfl_test_facts();
     assert_int_equal(
         tfl_lint_buffer(&cfg, "Dockerfile", text, strlen(text), res), 0);
     tfl_config_free(&cfg);

@@ -33,7 +33,11 @@ const char *tfl_test_shared(const char *rel);
         }                                                                      \
     } while (0)
 
-/* Lint `text` with the default configuration as file "Dockerfile". */
+/* The built-in base-image facts, loaded on first use and freed at exit. */
+const struct tfl_facts *tfl_test_facts(void);
+
+/* Lint `text` with the default configuration (and the built-in facts, as
+ * the command line has them) as file "Dockerfile". */
 void tfl_test_lint(const char *text, tfl_result *res);
 
 /* Number of findings of rule `id` in `res`. */

@@ -133,8 +133,9 @@ static void test_rule_records_aliases(void **state)
     }
 }
 
-/* Lint `text` with a trusted-registry list, which TF112's examples
- * assume (no other rule reads it). */
+/* Lint `text` as the command line does: with the built-in base-image
+ * facts, and with a trusted-registry list, which TF112's examples assume
+ * (no other rule reads it). */
 static void lint_example(const char *text, tfl_result *res)
 {
     static const char *const trusted[] = {"registry.example.com"};
@@ -143,6 +144,7 @@ static void lint_example(const char *text, tfl_result *res)
     assert_int_equal(tfl_config_init(&cfg), 0);
     cfg.trusted_registries = trusted;
     cfg.ntrusted_registries = 1;
+    cfg.facts = tfl_test_facts();
     assert_int_equal(
         tfl_lint_buffer(&cfg, "Dockerfile", text, strlen(text), res), 0);
     tfl_config_free(&cfg);

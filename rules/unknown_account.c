@@ -1,0 +1,140 @@
+/*
+ * TF202 unknown-account: an instruction names a user or group that does
+ * not exist at that point: USER, chown/chgrp, COPY/ADD --chown, the
+ * primary or supplementary group of useradd/adduser, the account usermod,
+ * userdel or `adduser USER GROUP` works on.
+ *
+ * The account simulation (ops.h) decides: a name is missing when the
+ * stage's accounts are fully known (a base image whose account list is
+ * complete, nothing copied over /etc/passwd) and neither the base nor an
+ * earlier instruction of the stage or its parents has it. Numeric IDs need
+ * no account. Commands whose failure the shell ignores (`|| true`) or that
+ * run only under a condition are left alone. When another stage creates
+ * the account, the message says so: a user made in a builder stage does
+ * not exist in the final one.
+ */
+#include <string.h>
+
+#include "rules.h"
+#include "tflint/ops.h"
+
+/* " (stage 'build' creates it, ...)" when a stage this one does not build
+ * on has the account. */
+static const char *elsewhere(tfl_ctx *ctx, const tfl_ops *o, int stage,
+                             const char *name, bool group)
+{
+    const tfl_model *m = tfl_ctx_model(ctx);
+    size_t k;
+
+    if (!m || !name)
+        return "";
+    for (k = 0; k < o->nstages; k++) {
+        int a = stage;
+        const char *s;
+
+        while (a >= 0 && (size_t)a != k)
+            a = m->stages[a].parent;
+        if (a >= 0 || !tfl_stage_account(&o->stages[k], name, group))
+            continue;
+        s = m->stages[k].name
+                ? tfl_arena_printf(ctx->arena,
+                                   "; stage '%s' creates it, but this stage "
+                                   "does not build on it",
+                                   m->stages[k].name)
+                : tfl_arena_printf(ctx->arena,
+                                   "; stage %zu creates it, but this stage "
+                                   "does not build on it",
+                                   k);
+        return s ? s : "";
+    }
+    return "";
+}
+
+static void missing(tfl_ctx *ctx, const tfl_ops *o, int stage,
+                    const tfl_value *v, bool group)
+{
+    tfl_report(ctx, v->span,
+               "%s %s does not exist: nothing before it creates it and the "
+               "base image %s does not have it%s",
+               group ? "group" : "user", tfl_value_quoted(ctx, v),
+               tfl_stage_image(ctx, stage),
+               elsewhere(ctx, o, stage, v->text, group));
+}
+
+static void check_accts(tfl_ctx *ctx, const tfl_ops *o)
+{
+    size_t i;
+
+    for (i = 0; i < o->naccts; i++) {
+        const tfl_acct_op *op = &o->accts[i];
+
+        if (op->tolerated || op->conditional)
+            continue;
+        if (op->res.missing_account)
+            missing(ctx, o, op->stage, op->res.missing_account,
+                    op->makes_group);
+        if (op->res.missing_group)
+            missing(ctx, o, op->stage, op->res.missing_group, true);
+    }
+}
+
+static void check_owns(tfl_ctx *ctx, const tfl_ops *o)
+{
+    size_t i;
+
+    for (i = 0; i < o->nowns; i++) {
+        const tfl_own_op *op = &o->owns[i];
+
+        if (op->tolerated || op->conditional)
+            continue;
+        if (!op->user_known)
+            missing(ctx, o, op->stage, &op->user, false);
+        if (!op->group_known)
+            missing(ctx, o, op->stage, &op->group, true);
+    }
+}
+
+static void check(tfl_ctx *ctx)
+{
+    const tfl_ops *o = tfl_ctx_ops(ctx);
+    size_t i;
+
+    if (!o)
+        return;
+    check_accts(ctx, o);
+    check_owns(ctx, o);
+    for (i = 0; i < o->nusers; i++) {
+        const tfl_user_op *u = &o->users[i];
+
+        if (!u->user_known)
+            missing(ctx, o, u->stage, &u->user, false);
+        if (!u->group_known)
+            missing(ctx, o, u->stage, &u->group, true);
+    }
+}
+
+static const char *const aliases[] = {NULL};
+static const char *const tags[] = {"security", "correctness", "accounts", NULL};
+
+const tfl_rule tfl_rule_unknown_account = {
+    .id = "TF202",
+    .name = "unknown-account",
+    .aliases = aliases,
+    .severity = TFL_SEV_ERROR,
+    .summary = "A user or group is used before anything creates it",
+    .rationale =
+        "USER, chown, COPY --chown, useradd -g/-G and adduser --ingroup "
+        "need the account to exist when they run. When the base image is "
+        "known and nothing earlier in the stage creates the name, the "
+        "build stops (\"unable to find user\", \"invalid user\", \"group "
+        "does not exist\"), or, for USER, the container fails to start. A "
+        "common cause is creating the user in a builder stage and "
+        "switching to it in the final one. Create the account first in "
+        "the same stage, or use numeric IDs, which need no account. "
+        "Nothing is reported when the base image is unknown.",
+    .bad = "FROM debian:12\nRUN chown -R app:app /srv\nUSER app\n",
+    .good = "FROM debian:12\nRUN useradd -r -u 10001 app && chown -R app:app "
+            "/srv\nUSER app\n",
+    .tags = tags,
+    .check = check,
+};

@@ -1,0 +1,7 @@
+ARG TAG
+ARG REGISTRY
+ARG EMPTY=
+FROM alpine:${TAG}
+FROM ${REGISTRY}alpine:3.20 AS ok
+FROM ${EMPTY}
+FROM alpine:${TAG:-3.20}
