@@ -670,9 +670,31 @@ static const char *shown_path(const cli *c, const tfl_input *in)
  * reason in `why`), -1 when memory runs out. Prints nothing: a worker
  * thread calls it, and messages keep the order of the report.
  */
+/* Standard input was closed when tflint started (see guard_stdin). */
+static bool stdin_closed;
+
+/*
+ * With descriptor 0 closed, the first file opened would get it, and a `-`
+ * argument would then read that file (from whichever thread opened it).
+ * Park /dev/null on 0 instead and remember that `-` must fail.
+ */
+static void guard_stdin(void)
+{
+    if (fcntl(0, F_GETFD) != -1 || errno != EBADF)
+        return;
+    stdin_closed = true;
+    if (open("/dev/null", O_RDONLY) != 0)
+        return; /* nothing better to do: 0 stays closed */
+}
+
 static int read_input(const tfl_input *in, char **data, size_t *len,
                       char why[TFL_ERRMSG_SIZE])
 {
+    if (stdin_closed && in->path && strcmp(in->path, "-") == 0) {
+        snprintf(why, TFL_ERRMSG_SIZE, "cannot read standard input: %s",
+                 strerror(EBADF));
+        return 1;
+    }
     if (in->error) {
         snprintf(why, TFL_ERRMSG_SIZE, "%s", in->error);
         return 1;
@@ -1212,6 +1234,7 @@ int main(int argc, char **argv)
     sink sinks[MAX_OUTPUTS];
     size_t k;
 
+    guard_stdin();
     tfl_settings_init(&settings);
     if (tfl_config_init(&c.cfg) != 0) {
         fputs("tflint: out of memory\n", stderr);
