@@ -49,7 +49,7 @@ empty() {
 
 cd "$tmp" || exit 1
 mkdir clean tree tree/a tree/.git nodocker
-printf 'FROM alpine:3.20\nUSER app\n' >clean/Dockerfile
+printf 'FROM alpine:3.20\nUSER 10001:10001\n' >clean/Dockerfile
 printf 'FRM alpine\n' >bad
 printf 'FROM alpine:3.20\nFRM x\n' >tree/b.Dockerfile
 printf 'FROM alpine:3.20\nFRM y\n' >tree/a/Dockerfile
