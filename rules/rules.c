@@ -1,9 +1,11 @@
 /*
  * The table of every rule, in id order. A rule is added by writing its file
- * under rules/ and listing its record here.
+ * under rules/ and listing its record here. Custom rules of the
+ * configuration are appended at run time (tfl_rules_extend).
  */
 #include "tflint/rule.h"
 
+#include <stdlib.h>
 #include <strings.h>
 
 #include "rules.h"
@@ -21,8 +23,18 @@ static const tfl_rule *const all_rules[] = {
     &tfl_rule_workdir_relative,      /* TF109 */
     &tfl_rule_legacy_key_value,      /* TF110 */
     &tfl_rule_image_tag,             /* TF111 */
+    &tfl_rule_untrusted_registry,    /* TF112 */
 
-    &tfl_rule_unknown_account,      /* TF202 */
+    &tfl_rule_missing_user,    /* TF200 */
+    &tfl_rule_root_user,       /* TF201 */
+    &tfl_rule_unknown_account, /* TF202 */
+    &tfl_rule_numeric_user,    /* TF203 */
+    &tfl_rule_sudo,            /* TF204 */
+    &tfl_rule_nobody_user,     /* TF205 */
+    &tfl_rule_root_home_chown, /* TF300 */
+    &tfl_rule_chown_layer,     /* TF301 */
+    &tfl_rule_world_writable,  /* TF302 */
+
     &tfl_rule_duplicate_id,         /* TF403 */
     &tfl_rule_duplicate_name,       /* TF404 */
     &tfl_rule_missing_account_tool, /* TF406 */
@@ -35,20 +47,55 @@ static const tfl_rule *const all_rules[] = {
     &tfl_rule_unused_arg,              /* TF509 */
 };
 
-#define NRULES (sizeof all_rules / sizeof all_rules[0])
+#define NBUILTIN (sizeof all_rules / sizeof all_rules[0])
+
+/*
+ * The rules of a configuration (custom rules) come after the built-in
+ * ones: `table` is the built-in list followed by them, NULL while there
+ * are none. Set once before linting starts, read-only while files are
+ * linted.
+ */
+static const tfl_rule **table;
+static size_t ntable;
+
+int tfl_rules_extend(const tfl_rule *const *extra, size_t n)
+{
+    const tfl_rule **t = NULL;
+    size_t i;
+
+    if (n) {
+        t = malloc((NBUILTIN + n) * sizeof *t);
+        if (!t)
+            return -1;
+        for (i = 0; i < NBUILTIN; i++)
+            t[i] = all_rules[i];
+        for (i = 0; i < n; i++)
+            t[NBUILTIN + i] = extra[i];
+    }
+    free(table);
+    table = t;
+    ntable = n ? NBUILTIN + n : 0;
+    return 0;
+}
 
 const tfl_rule *const *tfl_rules(size_t *count)
 {
-    *count = NRULES;
+    if (table) {
+        *count = ntable;
+        return table;
+    }
+    *count = NBUILTIN;
     return all_rules;
 }
 
 const tfl_rule *tfl_rule_lookup(const char *name)
 {
-    size_t i, k;
+    const tfl_rule *const *rules;
+    size_t i, k, n;
 
-    for (i = 0; i < NRULES; i++) {
-        const tfl_rule *r = all_rules[i];
+    rules = tfl_rules(&n);
+    for (i = 0; i < n; i++) {
+        const tfl_rule *r = rules[i];
 
         if (strcasecmp(r->id, name) == 0 || strcasecmp(r->name, name) == 0)
             return r;
@@ -61,10 +108,12 @@ const tfl_rule *tfl_rule_lookup(const char *name)
 
 size_t tfl_rule_index(const tfl_rule *rule)
 {
-    size_t i;
+    const tfl_rule *const *rules;
+    size_t i, n;
 
-    for (i = 0; i < NRULES; i++)
-        if (all_rules[i] == rule)
+    rules = tfl_rules(&n);
+    for (i = 0; i < n; i++)
+        if (rules[i] == rule)
             return i;
-    return NRULES;
+    return n;
 }

@@ -26,8 +26,18 @@ extern const tfl_rule tfl_rule_multiple_instructions; /* TF108 */
 extern const tfl_rule tfl_rule_workdir_relative;      /* TF109 */
 extern const tfl_rule tfl_rule_legacy_key_value;      /* TF110 */
 extern const tfl_rule tfl_rule_image_tag;             /* TF111 */
+extern const tfl_rule tfl_rule_untrusted_registry;    /* TF112 */
 
-extern const tfl_rule tfl_rule_unknown_account;      /* TF202 */
+extern const tfl_rule tfl_rule_missing_user;    /* TF200 */
+extern const tfl_rule tfl_rule_root_user;       /* TF201 */
+extern const tfl_rule tfl_rule_unknown_account; /* TF202 */
+extern const tfl_rule tfl_rule_numeric_user;    /* TF203 */
+extern const tfl_rule tfl_rule_sudo;            /* TF204 */
+extern const tfl_rule tfl_rule_nobody_user;     /* TF205 */
+extern const tfl_rule tfl_rule_root_home_chown; /* TF300 */
+extern const tfl_rule tfl_rule_chown_layer;     /* TF301 */
+extern const tfl_rule tfl_rule_world_writable;  /* TF302 */
+
 extern const tfl_rule tfl_rule_duplicate_id;         /* TF403 */
 extern const tfl_rule tfl_rule_duplicate_name;       /* TF404 */
 extern const tfl_rule tfl_rule_missing_account_tool; /* TF406 */

@@ -17,10 +17,13 @@
  * Global ARGs are not checked (BuildKit does not either): a stage that
  * uses one re-declares it, and that declaration is checked.
  *
- * NEEDSWORK: the pattern cannot be changed from the command line yet; the
- * configuration has no place for rule options.
+ * The configuration may replace the pattern (`secret-pattern`, searched
+ * case-insensitively in the name, like this one).
  */
+#include <pthread.h>
+
 #include "rules.h"
+#include "tflint/engine.h"
 #include "tflint/model.h"
 #include "tflint/regex.h"
 
@@ -29,23 +32,33 @@ static const char pattern[] =
     "(?:.*_)?(?:apikey|auth|credentials?|key|password|pword|passwd|secret|"
     "token|private)(?:_|$)";
 
-/* Compiled on first use and kept for the life of the process. */
+/*
+ * Compiled once for the life of the process, under pthread_once() because
+ * files are linted by several threads at a time; a compiled pattern may be
+ * matched from any number of threads (regex.c).
+ */
+static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
 static tfl_regex *compiled;
-static bool failed;
 
-static const tfl_regex *secret_regex(void)
+static void compile_builtin(void)
 {
-    if (!compiled && !failed &&
-        tfl_regex_compile(&compiled, pattern, TFL_REGEX_ICASE, NULL, 0, NULL) !=
-            0)
-        failed = true;
+    if (tfl_regex_compile(&compiled, pattern, TFL_REGEX_ICASE, NULL, 0, NULL) !=
+        0)
+        compiled = NULL;
+}
+
+static const tfl_regex *secret_regex(const tfl_config *cfg)
+{
+    if (cfg->secret_pattern)
+        return cfg->secret_pattern;
+    pthread_once(&compile_once, compile_builtin);
     return compiled;
 }
 
 static void check(tfl_ctx *ctx)
 {
     const tfl_model *m = tfl_ctx_model(ctx);
-    const tfl_regex *re = secret_regex();
+    const tfl_regex *re = secret_regex(ctx->config);
     size_t i;
 
     for (i = m ? m->first_doc : 0; m && re && i < m->nbindings; i++) {

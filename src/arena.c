@@ -2,6 +2,16 @@
  * Arena: a list of blocks, each carved from the front. Blocks grow
  * geometrically up to a cap so a big file costs few mallocs; a request
  * larger than the usual block gets a block of its own.
+ *
+ * Arrays grown with tfl_arena_push() would otherwise leave every outgrown
+ * copy behind, which for the instruction and word tables of a 60 MB file
+ * doubles their cost. So an array that is the newest object of the newest
+ * block grows in place when the block has room, and an array past
+ * BIG_ARRAY lives in a block of its own that realloc() resizes (for large
+ * blocks the C library remaps pages instead of copying them).
+ *
+ * Buffers malloc'd elsewhere (the bytes of a file read by the caller) can
+ * be handed over with tfl_arena_adopt() and are freed with the arena.
  */
 #include "tflint/arena.h"
 
@@ -14,12 +24,20 @@
 #define ALIGN 16
 #define FIRST_BLOCK ((size_t)16 << 10)
 #define MAX_BLOCK ((size_t)4 << 20)
+#define BIG_ARRAY ((size_t)64 << 10)
 
 struct tfl_arena_block {
     tfl_arena_block *next;
     size_t size; /* usable bytes after the header */
     size_t used;
+    int own; /* holds one array of tfl_arena_push() and nothing else */
     /* payload follows, aligned to ALIGN */
+};
+
+/* A buffer handed over with tfl_arena_adopt(). */
+struct tfl_arena_adopted {
+    tfl_arena_adopted *next;
+    void *ptr;
 };
 
 #define HEADER (((sizeof(tfl_arena_block) + ALIGN - 1) / ALIGN) * ALIGN)
@@ -27,6 +45,7 @@ struct tfl_arena_block {
 void tfl_arena_init(tfl_arena *a)
 {
     a->head = NULL;
+    a->adopted = NULL;
     a->used = 0;
 }
 
@@ -47,6 +66,7 @@ static tfl_arena_block *new_block(tfl_arena *a, size_t need)
         return NULL;
     b->size = size;
     b->used = 0;
+    b->own = 0;
     b->next = a->head;
     a->head = b;
     return b;
@@ -74,6 +94,7 @@ void *tfl_arena_alloc(tfl_arena *a, size_t size)
             return NULL;
         b->size = size;
         b->used = 0;
+        b->own = 0;
         b->next = a->head;
         a->head = b;
 #else
@@ -121,23 +142,93 @@ char *tfl_arena_printf(tfl_arena *a, const char *fmt, ...)
     return p;
 }
 
+#ifndef TFL_DEBUG_ARENA
+static size_t rounded(size_t n)
+{
+    return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+}
+#endif
+
+/* The link that points at the own block whose payload is `p`, or NULL. */
+static tfl_arena_block **own_block_link(tfl_arena *a, void *p)
+{
+    tfl_arena_block **l;
+
+    for (l = &a->head; *l; l = &(*l)->next)
+        if ((*l)->own && (char *)*l + HEADER == (char *)p)
+            return l;
+    return NULL;
+}
+
+/*
+ * Make `*items` (old capacity `old`, new `ncap` bytes, both multiples of
+ * the element size) hold `ncap` bytes. Returns 0, or -1 when memory runs
+ * out (the array is unchanged then).
+ */
+static int grow(tfl_arena *a, void **items, size_t old, size_t ncap)
+{
+    tfl_arena_block *h = a->head, **link, *b;
+
+#ifndef TFL_DEBUG_ARENA
+    /* The newest object of the newest block: extend it in place. */
+    if (old && h && !h->own &&
+        (char *)*items + rounded(old) == (char *)h + HEADER + h->used &&
+        h->size - h->used >= rounded(ncap) - rounded(old)) {
+        h->used += rounded(ncap) - rounded(old);
+        a->used += rounded(ncap) - rounded(old);
+        return 0;
+    }
+#endif
+    if (ncap < BIG_ARRAY) {
+        void *n = tfl_arena_alloc(a, ncap);
+
+        if (!n)
+            return -1;
+        if (old)
+            memcpy(n, *items, old);
+        *items = n;
+        return 0;
+    }
+    link = old ? own_block_link(a, *items) : NULL;
+    if (ncap > SIZE_MAX - HEADER)
+        return -1;
+    if (link) {
+        b = realloc(*link, HEADER + ncap);
+        if (!b)
+            return -1;
+        *link = b; /* the links before and after stay as they were */
+    } else {
+        b = malloc(HEADER + ncap);
+        if (!b)
+            return -1;
+        if (old)
+            memcpy((char *)b + HEADER, *items, old);
+        /* Behind the newest block, which small allocations go on using. */
+        link = h ? &h->next : &a->head;
+        b->next = *link;
+        *link = b;
+    }
+    b->own = 1;
+    b->size = b->used = ncap;
+    a->used += ncap - old;
+    *items = (char *)b + HEADER;
+    return 0;
+}
+
 void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
                      size_t size)
 {
     char *slot;
 
     if (*count == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        void *n;
+        /* Most arrays of a file hold one to three items (the words of an
+         * instruction): start small, since growing is cheap. */
+        size_t ncap = *cap ? *cap * 2 : size >= 96 ? 1 : 96 / size;
 
         if (ncap > SIZE_MAX / size)
             return NULL;
-        n = tfl_arena_alloc(a, ncap * size);
-        if (!n)
+        if (grow(a, items, *cap * size, ncap * size) != 0)
             return NULL;
-        if (*count)
-            memcpy(n, *items, *count * size);
-        *items = n;
         *cap = ncap;
     }
     slot = (char *)*items + *count * size;
@@ -146,9 +237,25 @@ void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
     return slot;
 }
 
+int tfl_arena_adopt(tfl_arena *a, void *ptr)
+{
+    tfl_arena_adopted *n = tfl_arena_alloc(a, sizeof *n);
+
+    if (!n)
+        return -1;
+    n->ptr = ptr;
+    n->next = a->adopted;
+    a->adopted = n;
+    return 0;
+}
+
 void tfl_arena_free(tfl_arena *a)
 {
     tfl_arena_block *b = a->head;
+    tfl_arena_adopted *d;
+
+    for (d = a->adopted; d; d = d->next)
+        free(d->ptr);
 
     while (b) {
         tfl_arena_block *next = b->next;
@@ -156,5 +263,6 @@ void tfl_arena_free(tfl_arena *a)
         b = next;
     }
     a->head = NULL;
+    a->adopted = NULL;
     a->used = 0;
 }

@@ -15,6 +15,7 @@
  * directly above it. Text after the list (a reason) is allowed.
  */
 #include "tflint/engine.h"
+#include "tflint/encoding.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -369,28 +370,49 @@ static int cmp_findings(const void *pa, const void *pb)
 
 /* --- Linting -------------------------------------------------------------- */
 
-int tfl_lint_buffer(const tfl_config *cfg, const char *path, const char *data,
-                    size_t len, tfl_result *out)
+/* An empty document whose one error says the file is not UTF-8. */
+static int foreign_encoding(tfl_arena *a, const tfl_source *src, tfl_doc *doc,
+                            const char *enc, size_t bom)
+{
+    memset(doc, 0, sizeof *doc);
+    doc->src = src;
+    doc->escape = '\\';
+    doc->errors = tfl_arena_alloc(a, sizeof *doc->errors);
+    if (!doc->errors)
+        return -1;
+    doc->errors[0].message =
+        tfl_arena_printf(a, "not UTF-8 (%s byte-order mark)", enc);
+    if (!doc->errors[0].message)
+        return -1;
+    doc->errors[0].span.start = 0;
+    doc->errors[0].span.end = (uint32_t)bom;
+    doc->nerrors = 1;
+    doc->parser_failed = true;
+    return 0;
+}
+
+/* Index, parse and check `data` (in the arena's care), filling `out`. */
+static int lint(const tfl_config *cfg, const char *path, char *data, size_t len,
+                tfl_result *out)
 {
     const tfl_rule *const *rules;
-    size_t nrules, i, kept;
+    const char *enc;
+    size_t nrules, i, kept, bom;
     long nkept;
     tfl_ctx ctx;
-    char *copy;
 
-    memset(out, 0, sizeof *out);
-    tfl_arena_init(&out->arena);
-    copy = tfl_arena_alloc(&out->arena, len + 1);
     path = tfl_arena_strndup(&out->arena, path, strlen(path));
-    if (!copy || !path)
+    if (!path)
         goto oom;
-    /* The bytes must be in place before the source is indexed. */
-    if (len)
-        memcpy(copy, data, len);
-    if (tfl_source_init(&out->src, &out->arena, path, copy, len) != 0)
+    if (tfl_source_init(&out->src, &out->arena, path, data, len) != 0)
         goto oom;
-    if (tfl_parse(&out->arena, &out->src, &out->doc) != 0)
+    if ((enc = tfl_encoding_foreign_bom(data, len, &bom)) != NULL) {
+        /* Nothing to parse: one TF100 finding says why. */
+        if (foreign_encoding(&out->arena, &out->src, &out->doc, enc, bom))
+            goto oom;
+    } else if (tfl_parse(&out->arena, &out->src, &out->doc) != 0) {
         goto oom;
+    }
 
     memset(&ctx, 0, sizeof ctx);
     ctx.doc = &out->doc;
@@ -425,6 +447,37 @@ oom:
     tfl_arena_free(&out->arena);
     memset(out, 0, sizeof *out);
     return -1;
+}
+
+int tfl_lint_buffer(const tfl_config *cfg, const char *path, const char *data,
+                    size_t len, tfl_result *out)
+{
+    char *copy;
+
+    memset(out, 0, sizeof *out);
+    tfl_arena_init(&out->arena);
+    copy = tfl_arena_alloc(&out->arena, len + 1);
+    if (!copy) {
+        tfl_arena_free(&out->arena);
+        return -1;
+    }
+    /* The bytes must be in place before the source is indexed. */
+    if (len)
+        memcpy(copy, data, len);
+    return lint(cfg, path, copy, len, out);
+}
+
+int tfl_lint_take(const tfl_config *cfg, const char *path, char *data,
+                  size_t len, tfl_result *out)
+{
+    memset(out, 0, sizeof *out);
+    tfl_arena_init(&out->arena);
+    if (tfl_arena_adopt(&out->arena, data) != 0) {
+        free(data);
+        tfl_arena_free(&out->arena);
+        return -1;
+    }
+    return lint(cfg, path, data, len, out);
 }
 
 void tfl_result_free(tfl_result *res)

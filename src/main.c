@@ -6,24 +6,37 @@
  * stderr.
  *
  * The report is flushed after each file, so memory stays bounded by one
- * file whatever the number of inputs. With -o it goes to a temporary file
- * beside the target, renamed over it only when the run is complete; an
- * interrupted or failed run removes the temporary file and leaves any
- * previous report in place.
+ * file whatever the number of inputs. With --jobs N (default: the number
+ * of cores), N threads read and lint files while this thread reports them
+ * in input order: a worker may run ahead of the report by at most WINDOW
+ * files per thread, so memory stays bounded by that many results, each in
+ * its own arena, freed once its file is reported. With -o it goes to a
+ * temporary file beside the target, renamed over it only when the run is
+ * complete; an interrupted or failed run removes the temporary file and
+ * leaves any previous report in place.
+ *
+ * One run may write several reports: `-f FORMAT -o FILE` pairs repeat, each
+ * -o naming the file of the -f before it (an -o before any -f waits for the
+ * next one, so `-o FILE -f FORMAT` still pairs). Each file is linted once
+ * and handed to every reporter; at most one report goes to stdout.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tflint/config.h"
 #include "tflint/discover.h"
 #include "tflint/engine.h"
 #include "tflint/explain.h"
+#include "tflint/facts.h"
 #include "tflint/report.h"
 
 enum { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL };
@@ -40,14 +53,30 @@ static const char usage_text[] =
     "followed, .git skipped). Without PATH, ./Dockerfile is read.\n"
     "\n"
     "Output:\n"
-    "  -f, --format FORMAT        report format: text (default) or sarif\n"
-    "  -o, --output FILE          write the report to FILE (replaced only\n"
-    "                             when the run completes)\n"
+    "  -f, --format FORMAT        report format: text (default), sarif,\n"
+    "                             json, github, checkstyle, gitlab (or\n"
+    "                             codeclimate) or junit\n"
+    "  -o, --output FILE          write the report of the -f before it to\n"
+    "                             FILE (replaced only when the run\n"
+    "                             completes); -f FORMAT -o FILE pairs may\n"
+    "                             repeat, one -f without -o goes to stdout\n"
     "      --color WHEN           auto (default), always or never; auto\n"
     "                             colours when stdout is a terminal, TERM is\n"
     "                             not 'dumb' and NO_COLOR is unset\n"
     "  -q, --quiet                no summary line on standard error\n"
+    "  -j, --jobs N               lint N files at a time (default: the\n"
+    "                             number of cores); the report keeps the\n"
+    "                             order of a serial run\n"
     "      --stdin-filename NAME  report standard input as NAME\n"
+    "\n"
+    "Configuration:\n"
+    "      --config FILE          read FILE instead of the .tflint.yaml (or\n"
+    "                             .hadolint.yaml) found in the current\n"
+    "                             directory or a parent up to the\n"
+    "                             repository root\n"
+    "      --no-config            read no configuration file\n"
+    "      --print-config         print the configuration in effect (file,\n"
+    "                             TFLINT_* environment, options) and exit\n"
     "\n"
     "Rules:\n"
     "      --failure-threshold LEVEL\n"
@@ -59,6 +88,14 @@ static const char usage_text[] =
     "      --list-rules           list every rule and exit\n"
     "      --explain RULE         describe RULE with examples and exit\n"
     "\n"
+    "Build:\n"
+    "      --target STAGE         judge the image of stage STAGE (as docker\n"
+    "                             build --target) instead of the last one; a\n"
+    "                             file without that stage is an input error\n"
+    "      --base-images FILE     add base-image facts from FILE (format in\n"
+    "                             docs/base-images.md) ahead of the built-in\n"
+    "                             ones; repeatable, later files win\n"
+    "\n"
     "Debugging:\n"
     "      --dump=ast             print BuildKit's AST dump of one file and\n"
     "                             exit (status 1 when its parser would fail)\n"
@@ -66,41 +103,65 @@ static const char usage_text[] =
     "  -h, --help                 show this help and exit\n"
     "      --version              show the version and exit\n"
     "\n"
+    "Environment: TFLINT_CONFIG, TFLINT_FORMAT, TFLINT_COLOR,\n"
+    "TFLINT_FAILURE_THRESHOLD, TFLINT_IGNORE, TFLINT_SEVERITY and\n"
+    "TFLINT_TRUSTED_REGISTRIES (lists comma-separated); options win over\n"
+    "them, and they over the configuration file.\n"
+    "\n"
     "Exit status:\n"
     "  0  no finding at or above the failure threshold\n"
     "  1  findings at or above the threshold (parse errors are errors)\n"
-    "  2  usage error, or an input that could not be read (the others are\n"
+    "  2  usage error, a bad configuration, an input that could not be\n"
+    "     read, or one with no stage named by --target (the others are\n"
     "     still checked and reported)\n"
     "  3  internal error (out of memory)\n"
     "\n"
     "Home page: " TFL_HOMEPAGE "\n";
 
+/* Reports one run may write: one per format, with room for duplicates. */
+#define MAX_OUTPUTS 16
+
+/* One report of the run: a format (-1 until given) and a file (NULL:
+ * stdout). */
+typedef struct output {
+    int format;
+    const char *path;
+} output;
+
 typedef struct cli {
     tfl_config cfg;
-    tfl_format format;
-    const char *output;
+    output outputs[MAX_OUTPUTS];
+    size_t noutputs;
     int color;
     bool quiet;
+    long jobs; /* 0: the number of cores */
     bool list_rules;
     bool dump_ast;
     const char *explain;
     const char *stdin_name;
+    bool print_config;
+    tfl_facts *facts; /* the run's facts (owned by the settings), which
+                         --base-images files extend */
 } cli;
 
 /* The output: stdout, or a temporary file renamed at the end. */
 typedef struct sink {
     int fd;
     const char *target;
+    char *volatile *tmp; /* slot in tmp_paths */
     bool failed;
 } sink;
 
-/* The temporary file, for the signal handler to remove. */
-static char *volatile tmp_path;
+/* The temporary files, for the signal handler to remove. */
+static char *volatile tmp_paths[MAX_OUTPUTS];
 
 static void on_signal(int sig)
 {
-    if (tmp_path)
-        unlink(tmp_path);
+    size_t i;
+
+    for (i = 0; i < MAX_OUTPUTS; i++)
+        if (tmp_paths[i])
+            unlink(tmp_paths[i]);
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -136,6 +197,31 @@ static int set_severity(cli *c, const char *arg)
     return 0;
 }
 
+/* --base-images FILE: add its entries to the facts table. */
+static int load_base_images(cli *c, const char *path)
+{
+    tfl_facts_error err;
+    int rc;
+
+    if (!c->facts) /* --help or --version: nothing will be linted */
+        return 0;
+    rc = tfl_facts_load_file(c->facts, path, &err);
+
+    if (rc == TFL_FACTS_ENOMEM) {
+        fputs("tflint: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    if (rc != 0) {
+        if (err.line)
+            fprintf(stderr, "tflint: %s:%u: %s\n", path, (unsigned)err.line,
+                    err.message);
+        else
+            fprintf(stderr, "tflint: %s: %s\n", path, err.message);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 enum {
     OPT_COLOR = 256,
     OPT_THRESHOLD,
@@ -145,8 +231,17 @@ enum {
     OPT_LIST_RULES,
     OPT_EXPLAIN,
     OPT_DUMP,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_PRINT_CONFIG,
+    OPT_TARGET,
+    OPT_BASE_IMAGES
 };
+
+/* Files a worker may be ahead of the report, per thread. */
+#define WINDOW 4
+#define MAX_JOBS 256
 
 static const struct option long_options[] = {
     {"format", required_argument, NULL, 'f'},
@@ -154,6 +249,7 @@ static const struct option long_options[] = {
     {"color", required_argument, NULL, OPT_COLOR},
     {"colour", required_argument, NULL, OPT_COLOR},
     {"quiet", no_argument, NULL, 'q'},
+    {"jobs", required_argument, NULL, 'j'},
     {"failure-threshold", required_argument, NULL, OPT_THRESHOLD},
     {"ignore", required_argument, NULL, OPT_IGNORE},
     {"severity", required_argument, NULL, OPT_SEVERITY},
@@ -162,9 +258,66 @@ static const struct option long_options[] = {
     {"explain", required_argument, NULL, OPT_EXPLAIN},
     {"dump", required_argument, NULL, OPT_DUMP},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"base-images", required_argument, NULL, OPT_BASE_IMAGES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/*
+ * Record -f (`format`) or -o (`path`): it completes the last output when
+ * that one lacks it, else starts a new output.
+ */
+static int add_output(cli *c, int format, const char *path)
+{
+    output *last = c->noutputs ? &c->outputs[c->noutputs - 1] : NULL;
+
+    if (last && format >= 0 && last->format < 0) {
+        last->format = format;
+        return 0;
+    }
+    if (last && path && !last->path) {
+        last->path = path;
+        return 0;
+    }
+    if (c->noutputs == MAX_OUTPUTS)
+        return usage_error("too many reports, at most 16", NULL);
+    c->outputs[c->noutputs].format = format;
+    c->outputs[c->noutputs].path = path;
+    c->noutputs++;
+    return 0;
+}
+
+/* Fill in the defaults (text, stdout) and refuse two reports on stdout or
+ * in one file. */
+static int check_outputs(cli *c)
+{
+    size_t i, j, on_stdout = 0;
+
+    if (c->noutputs == 0)
+        c->outputs[c->noutputs++].format = -1;
+    for (i = 0; i < c->noutputs; i++) {
+        if (c->outputs[i].format < 0)
+            c->outputs[i].format = TFL_FORMAT_TEXT;
+        if (!c->outputs[i].path && ++on_stdout > 1)
+            return usage_error("only one report can go to standard output; "
+                               "give the others -o FILE",
+                               NULL);
+        for (j = 0; j < i; j++)
+            if (c->outputs[i].path && c->outputs[j].path &&
+                strcmp(c->outputs[i].path, c->outputs[j].path) == 0)
+                return usage_error("two reports written to",
+                                   c->outputs[i].path);
+    }
+    if (c->noutputs > 1 && (c->list_rules || c->explain || c->dump_ast))
+        return usage_error("--list-rules, --explain and --dump=ast write "
+                           "one output",
+                           NULL);
+    return 0;
+}
 
 /*
  * Apply one option. Returns 0 to go on, -1 when the run is over with
@@ -178,11 +331,9 @@ static int apply_option(cli *c, int opt, const char *arg)
     case 'f':
         if ((v = tfl_format_parse(arg)) < 0)
             return usage_error("unknown format", arg);
-        c->format = (tfl_format)v;
-        return 0;
+        return add_output(c, v, NULL);
     case 'o':
-        c->output = arg;
-        return 0;
+        return add_output(c, -1, arg);
     case OPT_COLOR:
         if (strcmp(arg, "auto") == 0)
             c->color = COLOR_AUTO;
@@ -196,6 +347,15 @@ static int apply_option(cli *c, int opt, const char *arg)
     case 'q':
         c->quiet = true;
         return 0;
+    case 'j': {
+        char *end;
+
+        errno = 0;
+        c->jobs = strtol(arg, &end, 10);
+        if (errno || end == arg || *end || c->jobs < 1 || c->jobs > MAX_JOBS)
+            return usage_error("--jobs wants a number from 1 to 256, not", arg);
+        return 0;
+    }
     case OPT_THRESHOLD:
         if ((v = tfl_severity_parse(arg)) < 0)
             return usage_error("invalid level", arg);
@@ -221,6 +381,19 @@ static int apply_option(cli *c, int opt, const char *arg)
             return usage_error("--dump knows only 'ast', not", arg);
         c->dump_ast = true;
         return 0;
+    case OPT_CONFIG: /* read before the other options: see prescan() */
+    case OPT_NO_CONFIG:
+        return 0;
+    case OPT_PRINT_CONFIG:
+        c->print_config = true;
+        return 0;
+    case OPT_TARGET:
+        if (!*arg)
+            return usage_error("--target wants a stage name", NULL);
+        c->cfg.target = arg;
+        return 0;
+    case OPT_BASE_IMAGES:
+        return load_base_images(c, arg);
     case OPT_VERSION:
         printf("tflint %s\n", TFL_VERSION);
         return -1;
@@ -238,7 +411,7 @@ static int parse_args(cli *c, int argc, char **argv, int *first)
     int opt, rc;
 
     opterr = 0; /* our own messages, named "tflint" */
-    while ((opt = getopt_long(argc, argv, ":f:o:qh", long_options, NULL)) !=
+    while ((opt = getopt_long(argc, argv, ":f:o:qj:h", long_options, NULL)) !=
            -1) {
         const char *bad = argv[optind - 1];
 
@@ -259,22 +432,24 @@ static int parse_args(cli *c, int argc, char **argv, int *first)
             return rc;
     }
     *first = optind;
-    return 0;
+    return check_outputs(c);
 }
 
-static bool want_color(const cli *c)
+static bool want_color(const cli *c, const output *o)
 {
     const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
     if (c->color != COLOR_AUTO)
         return c->color == COLOR_ALWAYS;
-    return !c->output && isatty(STDOUT_FILENO) && !(nc && *nc) && term &&
+    return !o->path && isatty(STDOUT_FILENO) && !(nc && *nc) && term &&
            strcmp(term, "dumb") != 0;
 }
 
 /* --- Output --------------------------------------------------------------- */
 
-static int sink_open(sink *s, const char *target)
+/* Open the sink of `target` (NULL: stdout); its temporary file's name is
+ * kept in tmp_paths[slot]. */
+static int sink_open(sink *s, const char *target, size_t slot)
 {
     size_t n;
     mode_t mask;
@@ -282,6 +457,7 @@ static int sink_open(sink *s, const char *target)
 
     s->fd = STDOUT_FILENO;
     s->target = target;
+    s->tmp = &tmp_paths[slot];
     s->failed = false;
     if (!target)
         return 0;
@@ -296,7 +472,7 @@ static int sink_open(sink *s, const char *target)
         free(t);
         return 1;
     }
-    tmp_path = t;
+    *s->tmp = t;
     mask = umask(0);
     umask(mask);
     fchmod(s->fd, 0666 & ~mask);
@@ -315,7 +491,7 @@ static void sink_flush(sink *s, tfl_buf *b)
             continue;
         if (n < 0) {
             fprintf(stderr, "tflint: cannot write '%s': %s\n",
-                    s->target ? tmp_path : "standard output", strerror(errno));
+                    s->target ? *s->tmp : "standard output", strerror(errno));
             s->failed = true;
         } else {
             off += (size_t)n;
@@ -328,7 +504,7 @@ static void sink_flush(sink *s, tfl_buf *b)
  * or 1 when the report could not be written. */
 static int sink_close(sink *s, bool ok)
 {
-    char *t = tmp_path;
+    char *t = *s->tmp;
     int rc = s->failed;
 
     if (!s->target)
@@ -349,7 +525,7 @@ static int sink_close(sink *s, bool ok)
         unlink(t);
         rc = 1;
     }
-    tmp_path = NULL;
+    *s->tmp = NULL;
     free(t);
     return rc;
 }
@@ -358,6 +534,7 @@ static int sink_close(sink *s, bool ok)
 
 typedef struct tally {
     size_t files, unreadable, findings;
+    size_t no_target; /* files without the --target stage */
     size_t by_sev[TFL_SEV_NONE];
     bool failing;
 } tally;
@@ -408,22 +585,17 @@ static const char *shown_path(const cli *c, const tfl_input *in)
 
 /*
  * Read `in`. Returns 0 with the bytes, 1 when it cannot be read (the
- * message is already on stderr and in `*why`), -1 when memory runs out.
+ * reason in `why`), -1 when memory runs out. Prints nothing: a worker
+ * thread calls it, and messages keep the order of the report.
  */
 static int read_input(const tfl_input *in, char **data, size_t *len,
                       char why[TFL_ERRMSG_SIZE])
 {
-    int rc;
-
     if (in->error) {
         snprintf(why, TFL_ERRMSG_SIZE, "%s", in->error);
-        rc = 1;
-    } else {
-        rc = tfl_read_file(in->path, data, len, why);
+        return 1;
     }
-    if (rc == 1)
-        fprintf(stderr, "tflint: %s\n", why);
-    return rc;
+    return tfl_read_file(in->path, data, len, why);
 }
 
 static void count(tally *t, const tfl_result *res, tfl_severity threshold)
@@ -442,70 +614,306 @@ static void count(tally *t, const tfl_result *res, tfl_severity threshold)
     }
 }
 
-/* Lint and report one input. Returns 0, or -1 when memory runs out. */
-static int lint_one(const cli *c, tfl_reporter *rep, tfl_buf *out,
-                    const tfl_input *in, tally *t)
+/* Does `doc` have a stage called `name` (any case), or no stage at all
+ * (then TF100 says more)? */
+static bool has_stage(const tfl_doc *doc, const char *name)
 {
-    char why[TFL_ERRMSG_SIZE], *data = NULL;
-    tfl_result res;
-    size_t len = 0;
-    int rc;
+    bool any = false;
+    size_t i;
 
-    rc = read_input(in, &data, &len, why);
-    if (rc < 0)
-        return -1;
-    if (rc == 1) {
-        t->unreadable++;
-        tfl_report_failure(rep, out, shown_path(c, in), why);
-        return 0;
+    for (i = 0; i < doc->ninstrs; i++) {
+        const tfl_instr *in = &doc->instrs[i];
+
+        if (in->kind != TFL_FROM)
+            continue;
+        any = true;
+        if (in->nargs == 3 && strcasecmp(in->args[1].text, "as") == 0 &&
+            strcasecmp(in->args[2].text, name) == 0)
+            return true;
     }
-    rc = tfl_lint_buffer(&c->cfg, shown_path(c, in), data, len, &res);
-    free(data);
-    if (rc != 0)
-        return -1;
-    tfl_report_file(rep, out, &res);
-    count(t, &res, c->cfg.threshold);
-    tfl_result_free(&res);
+    return !any;
+}
+
+/*
+ * Hand one input to every report: its findings when `res` is set, else
+ * the failure to read `path` (`why`). Each report's bytes go to its sink at
+ * once, so memory holds one report's share of one file. Returns 0, or -1
+ * when memory runs out.
+ */
+static int report_all(const cli *c, tfl_reporter **reps, sink *sinks,
+                      tfl_buf *out, const tfl_result *res, const char *path,
+                      const char *why)
+{
+    size_t k;
+
+    for (k = 0; k < c->noutputs; k++) {
+        if (res)
+            tfl_report_file(reps[k], out, res);
+        else
+            tfl_report_failure(reps[k], out, path, why);
+        if (out->failed)
+            return -1;
+        sink_flush(&sinks[k], out);
+    }
     return 0;
 }
 
-static int run_lint(const cli *c, const tfl_inputs *in, sink *s)
+/* One input on its way: read and linted by a worker, then reported. */
+typedef struct job {
+    int state; /* JOB_FREE, JOB_BUSY, JOB_DONE */
+    int rc;    /* 0 linted, 1 unreadable (see why), -1 out of memory */
+    char why[TFL_ERRMSG_SIZE];
+    tfl_result res;
+} job;
+
+enum { JOB_FREE, JOB_BUSY, JOB_DONE };
+
+/* Read and lint `in` into `j`. Safe to call from any thread. */
+static void job_run(const cli *c, const tfl_input *in, job *j)
 {
-    tfl_report_opts opts = {want_color(c), TFL_VERSION, NULL};
-    char cwd[4096];
-    tfl_reporter *rep;
-    tally t = {0};
-    tfl_buf out;
-    int status;
+    char *data = NULL;
+    size_t len = 0;
+
+    j->rc = read_input(in, &data, &len, j->why);
+    if (j->rc == 0 &&
+        tfl_lint_take(&c->cfg, shown_path(c, in), data, len, &j->res) != 0)
+        j->rc = -1;
+}
+
+/* Report `j` for `in` and free its result. Returns 0, or -1 when memory
+ * ran out while it was linted. */
+static int job_report(const cli *c, tfl_reporter **reps, sink *sinks,
+                      tfl_buf *out, const tfl_input *in, job *j, tally *t)
+{
+    int rc;
+
+    if (j->rc < 0)
+        return -1;
+    if (j->rc == 1) {
+        fprintf(stderr, "tflint: %s\n", j->why);
+        t->unreadable++;
+        return report_all(c, reps, sinks, out, NULL, shown_path(c, in), j->why);
+    }
+    if (c->cfg.target && !has_stage(&j->res.doc, c->cfg.target)) {
+        fprintf(stderr, "tflint: '%s' has no stage named '%s'\n",
+                shown_path(c, in), c->cfg.target);
+        t->no_target++;
+    }
+    rc = report_all(c, reps, sinks, out, &j->res, NULL, NULL);
+    count(t, &j->res, c->cfg.threshold);
+    tfl_result_free(&j->res);
+    return rc;
+}
+
+/* Finish every report; the reporters' notes (the github summary) are
+ * collected in `diag`. Returns -1 when memory runs out. */
+static int end_all(const cli *c, tfl_reporter **reps, sink *sinks, tfl_buf *out,
+                   tfl_buf *diag, int status)
+{
+    size_t k;
+
+    for (k = 0; k < c->noutputs; k++) {
+        tfl_report_end(reps[k], out, status);
+        if (!c->quiet)
+            tfl_report_summary(reps[k], diag);
+        if (out->failed)
+            return -1;
+        sink_flush(&sinks[k], out);
+    }
+    return 0;
+}
+
+/* The workers and the window of jobs they share with the reporter. */
+typedef struct pool {
+    const cli *c;
+    const tfl_inputs *in;
+    job *jobs; /* `window` slots; input i goes to slot i % window */
+    size_t window;
+    size_t next;     /* first input no worker has taken */
+    size_t reported; /* inputs reported so far */
+    bool stop;
+    pthread_mutex_t mu;
+    pthread_cond_t room; /* a slot was freed, or stop */
+    pthread_cond_t done; /* a job finished */
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        size_t i;
+        job *j;
+
+        while (!p->stop && p->next < p->in->count &&
+               p->next >= p->reported + p->window)
+            pthread_cond_wait(&p->room, &p->mu);
+        if (p->stop || p->next >= p->in->count)
+            break;
+        i = p->next++;
+        j = &p->jobs[i % p->window];
+        j->state = JOB_BUSY;
+        pthread_mutex_unlock(&p->mu);
+        job_run(p->c, &p->in->items[i], j);
+        pthread_mutex_lock(&p->mu);
+        j->state = JOB_DONE;
+        pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Wait for input `i` in the window; NULL when the pool stopped. */
+static job *pool_wait(pool *p, size_t i)
+{
+    job *j = &p->jobs[i % p->window];
+
+    pthread_mutex_lock(&p->mu);
+    while (j->state != JOB_DONE)
+        pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    return j;
+}
+
+/* Input `i` is reported: its slot is free for a worker. */
+static void pool_release(pool *p, job *j, bool stop)
+{
+    pthread_mutex_lock(&p->mu);
+    j->state = JOB_FREE;
+    p->reported++;
+    p->stop = p->stop || stop;
+    pthread_cond_broadcast(&p->room);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static size_t default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (size_t)n;
+}
+
+/*
+ * Lint every input with `nthreads` workers, reporting in input order.
+ * Returns the number of inputs reported; fewer than in->count when memory
+ * ran out (*oom set) or the output buffer failed.
+ */
+static size_t lint_parallel(const cli *c, const tfl_inputs *in, size_t nthreads,
+                            tfl_reporter **reps, sink *sinks, tfl_buf *out,
+                            tally *t, bool *oom)
+{
+    pthread_t tids[MAX_JOBS];
+    size_t started = 0, i, k;
+    pool p = {0};
+
+    p.c = c;
+    p.in = in;
+    p.window = nthreads * WINDOW;
+    p.jobs = calloc(p.window, sizeof *p.jobs);
+    if (!p.jobs || pthread_mutex_init(&p.mu, NULL) != 0) {
+        free(p.jobs);
+        *oom = true;
+        return 0;
+    }
+    pthread_cond_init(&p.room, NULL);
+    pthread_cond_init(&p.done, NULL);
+    while (started < nthreads &&
+           pthread_create(&tids[started], NULL, worker, &p) == 0)
+        started++;
+    if (started == 0) /* no thread at all: lint in this one */
+        worker(&p);
+    for (i = 0; i < in->count; i++) {
+        job *j = pool_wait(&p, i);
+        bool bad = job_report(c, reps, sinks, out, &in->items[i], j, t) != 0;
+
+        *oom = *oom || bad;
+        pool_release(&p, j, bad || out->failed);
+        if (bad || out->failed)
+            break;
+    }
+    for (k = 0; k < started; k++)
+        pthread_join(tids[k], NULL);
+    /* After a stop, finished jobs that were never reported. */
+    for (k = 0; k < p.window; k++)
+        if (p.jobs[k].state == JOB_DONE && p.jobs[k].rc == 0)
+            tfl_result_free(&p.jobs[k].res);
+    pthread_cond_destroy(&p.room);
+    pthread_cond_destroy(&p.done);
+    pthread_mutex_destroy(&p.mu);
+    free(p.jobs);
+    return i;
+}
+
+/* The same, in this thread. */
+static size_t lint_serial(const cli *c, const tfl_inputs *in,
+                          tfl_reporter **reps, sink *sinks, tfl_buf *out,
+                          tally *t, bool *oom)
+{
     size_t i;
 
-    if (c->format == TFL_FORMAT_SARIF && getcwd(cwd, sizeof cwd))
-        opts.srcroot = cwd;
-    rep = tfl_report_new(c->format, &opts);
-    if (!rep)
-        return EXIT_INTERNAL;
-    tfl_buf_init(&out, 0);
     for (i = 0; i < in->count; i++) {
-        if (lint_one(c, rep, &out, &in->items[i], &t) != 0 || out.failed)
+        job j;
+
+        job_run(c, &in->items[i], &j);
+        if (job_report(c, reps, sinks, out, &in->items[i], &j, t) != 0) {
+            *oom = true;
             break;
-        sink_flush(s, &out);
+        }
+        if (out->failed)
+            break;
     }
-    status = t.unreadable ? EXIT_USAGE : t.failing ? EXIT_FINDINGS : EXIT_CLEAN;
-    if (i < in->count || out.failed) {
+    return i;
+}
+
+static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
+{
+    tfl_reporter *reps[MAX_OUTPUTS] = {0};
+    size_t nthreads = c->jobs ? (size_t)c->jobs : default_jobs(), done = 0;
+    char cwd[4096];
+    const char *root = getcwd(cwd, sizeof cwd) ? cwd : NULL;
+    bool oom = false;
+    tally t = {0};
+    tfl_buf out, diag;
+    int status;
+    size_t k;
+
+    for (k = 0; k < c->noutputs; k++) {
+        tfl_report_opts opts = {want_color(c, &c->outputs[k]), TFL_VERSION,
+                                root};
+
+        reps[k] = tfl_report_new((tfl_format)c->outputs[k].format, &opts);
+        oom = oom || !reps[k];
+    }
+    tfl_buf_init(&out, 0);
+    tfl_buf_init(&diag, 0);
+    if (nthreads > in->count)
+        nthreads = in->count;
+    if (!oom && nthreads > 1)
+        done = lint_parallel(c, in, nthreads, reps, sinks, &out, &t, &oom);
+    else if (!oom)
+        done = lint_serial(c, in, reps, sinks, &out, &t, &oom);
+    status = t.unreadable || t.no_target ? EXIT_USAGE
+             : t.failing                 ? EXIT_FINDINGS
+                                         : EXIT_CLEAN;
+    if (!oom && done == in->count && !out.failed)
+        oom = end_all(c, reps, sinks, &out, &diag, status) != 0;
+    else
+        oom = true;
+    if (oom) {
         fputs("tflint: out of memory\n", stderr);
         status = EXIT_INTERNAL;
-    } else {
-        tfl_report_end(rep, &out, status);
-        if (out.failed) {
-            fputs("tflint: out of memory\n", stderr);
-            status = EXIT_INTERNAL;
-        }
-        sink_flush(s, &out);
     }
+    for (k = 0; k < c->noutputs; k++) {
+        tfl_report_free(reps[k]);
+        if (sink_close(&sinks[k], status != EXIT_INTERNAL) != 0 &&
+            status != EXIT_INTERNAL)
+            status = EXIT_USAGE;
+    }
+    if (diag.len && !diag.failed)
+        fputs(diag.data, stderr);
+    tfl_buf_free(&diag);
     tfl_buf_free(&out);
-    tfl_report_free(rep);
-    if (sink_close(s, status != EXIT_INTERNAL) != 0 && status != EXIT_INTERNAL)
-        status = EXIT_USAGE;
     if (!c->quiet)
         print_summary(&t);
     return status;
@@ -525,6 +933,8 @@ static int run_dump(const cli *c, const tfl_inputs *in, sink *s)
         return usage_error("--dump=ast takes exactly one file", NULL);
     }
     rc = read_input(&in->items[0], &data, &len, why);
+    if (rc == 1)
+        fprintf(stderr, "tflint: %s\n", why);
     if (rc == 0 && tfl_lint_buffer(&c->cfg, shown_path(c, &in->items[0]), data,
                                    len, &res) != 0)
         rc = -1;
@@ -575,6 +985,134 @@ static int run_explain(const cli *c, sink *s)
     return rc;
 }
 
+/* --- Configuration ------------------------------------------------------- */
+
+/* What must be known before the options are applied. */
+typedef struct prescan_result {
+    const char *config; /* --config */
+    bool no_config;
+    bool no_file_needed; /* --help, --version */
+    bool format, color;  /* -f, --color given */
+} prescan_result;
+
+/*
+ * The configuration file and the environment come before the options,
+ * which win over them, but --config names the file: so the options are
+ * read twice, first only for what decides the configuration. Errors are
+ * left for the second pass.
+ */
+static void prescan(int argc, char **argv, prescan_result *p)
+{
+    int opt;
+
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":f:o:qh", long_options, NULL)) !=
+           -1) {
+        if (opt == OPT_CONFIG)
+            p->config = optarg;
+        else if (opt == OPT_NO_CONFIG)
+            p->no_config = true;
+        else if (opt == 'h' || opt == OPT_VERSION)
+            p->no_file_needed = true;
+        else if (opt == 'f')
+            p->format = true;
+        else if (opt == OPT_COLOR)
+            p->color = true;
+    }
+    optind = 0; /* glibc: start again from scratch */
+}
+
+static int config_error(const tfl_conf_error *e)
+{
+    if (e->file && e->line)
+        fprintf(stderr, "tflint: %s:%u:%u: %s\n", e->file, (unsigned)e->line,
+                (unsigned)e->col, e->message);
+    else if (e->file)
+        fprintf(stderr, "tflint: %s: %s\n", e->file, e->message);
+    else
+        fprintf(stderr, "tflint: %s\n", e->message);
+    return EXIT_USAGE;
+}
+
+/* Load the configuration file (given or found), merge the environment and
+ * apply both to c->cfg. Returns 0 or an exit status. */
+static int configure(cli *c, const prescan_result *p, tfl_settings *s)
+{
+    const char *path = p->config ? p->config : getenv("TFLINT_CONFIG");
+    char *found = NULL, cwd[4096];
+    tfl_conf_error err = {0};
+    size_t i;
+    int rc = 0;
+
+    if (path && !*path)
+        path = NULL;
+    if (!path && !p->no_config && getcwd(cwd, sizeof cwd)) {
+        if (tfl_settings_find(cwd, &found) < 0)
+            rc = TFL_CONF_ENOMEM;
+        path = found;
+    }
+    if (rc == 0 && path && !p->no_config)
+        rc = tfl_settings_load(s, path, &err);
+    for (i = 0; rc == 0 && i < s->nnotes; i++)
+        fprintf(stderr, "tflint: note: %s:%u:%u: %s\n", s->path,
+                (unsigned)s->notes[i].mark.line, (unsigned)s->notes[i].mark.col,
+                s->notes[i].message);
+    if (rc == 0)
+        rc = tfl_settings_env(s, getenv, &err);
+    if (rc == 0)
+        rc = tfl_settings_apply(s, &c->cfg, &err);
+    free(found);
+    if (rc == TFL_CONF_ENOMEM) {
+        fputs("tflint: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    return rc ? config_error(&err) : 0;
+}
+
+/* TFLINT_FORMAT and TFLINT_COLOR, unless the options set them. */
+static int env_options(cli *c, const prescan_result *p)
+{
+    const char *fmt = getenv("TFLINT_FORMAT"), *color = getenv("TFLINT_COLOR");
+
+    if (fmt && *fmt && !p->format) {
+        if (tfl_format_parse(fmt) < 0) {
+            fprintf(stderr, "tflint: TFLINT_FORMAT: unknown format '%s'\n",
+                    fmt);
+            return EXIT_USAGE;
+        }
+        apply_option(c, 'f', fmt);
+    }
+    if (color && *color && !p->color) {
+        if (strcmp(color, "auto") != 0 && strcmp(color, "always") != 0 &&
+            strcmp(color, "never") != 0) {
+            fprintf(stderr,
+                    "tflint: TFLINT_COLOR: wants auto, always or never, not "
+                    "'%s'\n",
+                    color);
+            return EXIT_USAGE;
+        }
+        apply_option(c, OPT_COLOR, color);
+    }
+    return 0;
+}
+
+static int print_config(const cli *c, const tfl_settings *s)
+{
+    tfl_buf out;
+    int rc = EXIT_CLEAN;
+
+    tfl_buf_init(&out, 0);
+    tfl_settings_print(s, &c->cfg, &out);
+    if (out.failed) {
+        fputs("tflint: out of memory\n", stderr);
+        rc = EXIT_INTERNAL;
+    } else {
+        fwrite(out.data, 1, out.len, stdout);
+    }
+    tfl_buf_free(&out);
+    return rc;
+}
+
 static void catch_signals(void)
 {
     signal(SIGINT, on_signal);
@@ -586,16 +1124,30 @@ int main(int argc, char **argv)
 {
     cli c = {0};
     tfl_inputs in = {0};
+    prescan_result pre = {0};
+    tfl_settings settings;
     int first = 0, rc;
-    sink s;
+    sink sinks[MAX_OUTPUTS];
+    size_t k;
 
+    tfl_settings_init(&settings);
     if (tfl_config_init(&c.cfg) != 0) {
         fputs("tflint: out of memory\n", stderr);
         return EXIT_INTERNAL;
     }
+    prescan(argc, argv, &pre);
+    if (!pre.no_file_needed && (rc = configure(&c, &pre, &settings)) != 0)
+        goto done;
+    c.facts = settings.facts;
+    if ((rc = env_options(&c, &pre)) != 0)
+        goto done;
     rc = parse_args(&c, argc, argv, &first);
     if (rc != 0)
         goto done;
+    if (c.print_config) {
+        rc = print_config(&c, &settings);
+        goto done;
+    }
     if (!c.list_rules && !c.explain) {
         rc = tfl_discover(&in, (const char *const *)argv + first,
                           (size_t)(argc - first));
@@ -609,22 +1161,27 @@ int main(int argc, char **argv)
             goto done;
         }
     }
-    if (c.output)
+    if (c.noutputs > 1 || c.outputs[0].path)
         catch_signals();
-    rc = sink_open(&s, c.output);
-    if (rc != 0) {
-        rc = rc < 0 ? EXIT_INTERNAL : EXIT_USAGE;
-        goto done;
+    for (k = 0; k < c.noutputs; k++) {
+        rc = sink_open(&sinks[k], c.outputs[k].path, k);
+        if (rc != 0) {
+            while (k-- > 0)
+                sink_close(&sinks[k], false);
+            rc = rc < 0 ? EXIT_INTERNAL : EXIT_USAGE;
+            goto done;
+        }
     }
     if (c.list_rules || c.explain)
-        rc = run_explain(&c, &s);
+        rc = run_explain(&c, &sinks[0]);
     else if (c.dump_ast)
-        rc = run_dump(&c, &in, &s);
+        rc = run_dump(&c, &in, &sinks[0]);
     else
-        rc = run_lint(&c, &in, &s);
+        rc = run_lint(&c, &in, sinks);
 
 done:
     tfl_inputs_free(&in);
     tfl_config_free(&c.cfg);
+    tfl_settings_free(&settings);
     return rc < 0 ? EXIT_CLEAN : rc;
 }

@@ -774,6 +774,12 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
                 end++;
             return end < e && sh->L[end] == '#' ? (uint32_t)end : 0;
         }
+        if (in->kind == TFL_HEALTHCHECK && in->nargs > 0 &&
+            strcasecmp(in->args[0].text, "NONE") == 0) {
+            /* NONE takes nothing: a comment after it is an argument. */
+            split_blanks(sh, b, e, &w, &n);
+            break;
+        }
         if (in->kind != TFL_ADD && in->kind != TFL_COPY &&
             in->kind != TFL_VOLUME)
             return 0;

@@ -9,6 +9,7 @@
 #include "tflint/report.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,12 @@ static const struct {
 } formats[] = {
     {"text", TFL_FORMAT_TEXT, &tfl_renderer_text},
     {"sarif", TFL_FORMAT_SARIF, &tfl_renderer_sarif},
+    {"json", TFL_FORMAT_JSON, &tfl_renderer_json},
+    {"github", TFL_FORMAT_GITHUB, &tfl_renderer_github},
+    {"checkstyle", TFL_FORMAT_CHECKSTYLE, &tfl_renderer_checkstyle},
+    {"gitlab", TFL_FORMAT_GITLAB, &tfl_renderer_gitlab},
+    {"codeclimate", TFL_FORMAT_GITLAB, &tfl_renderer_gitlab},
+    {"junit", TFL_FORMAT_JUNIT, &tfl_renderer_junit},
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])
@@ -49,6 +56,79 @@ const char *tfl_report_path(const char *path)
             path++;
     }
     return path;
+}
+
+void tfl_report_region(const tfl_source *src, tfl_span span, tfl_pos *start,
+                       tfl_pos *end)
+{
+    tfl_pos s = tfl_source_pos(src, span.start);
+    tfl_pos e = tfl_source_pos(src, span.end);
+    const char *text;
+    size_t len;
+
+    if (span.end > span.start && e.line > s.line && e.col == 1 &&
+        tfl_source_line(src, e.line - 1, &text, &len)) {
+        e = tfl_source_pos(src, (uint32_t)(text - src->data + len));
+    }
+    if (e.line < s.line || (e.line == s.line && e.col < s.col))
+        e = s;
+    *start = s;
+    *end = e;
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+int tfl_failures_add(tfl_failures *list, const char *path, const char *message)
+{
+    tfl_failure *f;
+
+    if (list->count == list->cap) {
+        size_t ncap = list->cap ? list->cap * 2 : 8;
+
+        f = realloc(list->items, ncap * sizeof *f);
+        if (!f)
+            return -1;
+        list->items = f;
+        list->cap = ncap;
+    }
+    f = &list->items[list->count];
+    f->path = dup_str(path);
+    f->message = dup_str(message);
+    if (!f->path || !f->message) {
+        free(f->path);
+        free(f->message);
+        return -1;
+    }
+    list->count++;
+    return 0;
+}
+
+void tfl_failures_free(tfl_failures *list)
+{
+    size_t i;
+
+    for (i = 0; i < list->count; i++) {
+        free(list->items[i].path);
+        free(list->items[i].message);
+    }
+    free(list->items);
+    list->items = NULL;
+    list->count = list->cap = 0;
+}
+
+void tfl_report_json_quoted(tfl_buf *b, const char *s)
+{
+    tfl_buf_putc(b, '"');
+    tfl_buf_json_str(b, s, strlen(s));
+    tfl_buf_putc(b, '"');
 }
 
 tfl_reporter *tfl_report_new(tfl_format format, const tfl_report_opts *opts)
@@ -99,6 +179,12 @@ void tfl_report_end(tfl_reporter *rep, tfl_buf *out, int exit_status)
 {
     begin(rep, out);
     rep->r->end(rep->state, out, exit_status);
+}
+
+void tfl_report_summary(tfl_reporter *rep, tfl_buf *diag)
+{
+    if (rep->r->summary)
+        rep->r->summary(rep->state, diag);
 }
 
 void tfl_report_free(tfl_reporter *rep)

@@ -1,6 +1,6 @@
 /*
  * Private interface between the report object (report.c) and its
- * renderers (report_text.c, report_sarif.c). Each renderer is a vtable plus
+ * renderers (report_<format>.c). Each renderer is a vtable plus
  * a state block it allocates itself; report.c only dispatches, so adding a
  * format means one new file and one line in the table there.
  */
@@ -20,11 +20,21 @@ typedef struct tfl_renderer {
     void (*failure)(void *state, tfl_buf *out, const char *path,
                     const char *message);
     void (*end)(void *state, tfl_buf *out, int exit_status);
+    /* Notes for standard error after the end (may be NULL). */
+    void (*summary)(void *state, tfl_buf *diag);
     void (*close)(void *state);
 } tfl_renderer;
 
 extern const tfl_renderer tfl_renderer_text;
 extern const tfl_renderer tfl_renderer_sarif;
+extern const tfl_renderer tfl_renderer_json;
+extern const tfl_renderer tfl_renderer_github;
+extern const tfl_renderer tfl_renderer_checkstyle;
+extern const tfl_renderer tfl_renderer_gitlab;
+extern const tfl_renderer tfl_renderer_junit;
+
+/* The rule id of the notification for an input that could not be read. */
+#define TFL_UNREADABLE_ID "TF000"
 
 /*
  * The reported form of `path`: leading "./" components dropped (so
@@ -32,5 +42,36 @@ extern const tfl_renderer tfl_renderer_sarif;
  * pointer into `path`.
  */
 const char *tfl_report_path(const char *path);
+
+/*
+ * The region a report shows for `span`: 1-based start and end (exclusive)
+ * positions, columns in UTF-16 code units. A span that ends at the start
+ * of a line ends at the end of the previous one instead, so a span
+ * covering a whole line does not claim the next; the end never precedes
+ * the start.
+ */
+void tfl_report_region(const tfl_source *src, tfl_span span, tfl_pos *start,
+                       tfl_pos *end);
+
+/* Inputs that could not be read, kept by renderers that list them at the
+ * end of the report. */
+typedef struct tfl_failure {
+    char *path;
+    char *message;
+} tfl_failure;
+
+typedef struct tfl_failures {
+    tfl_failure *items;
+    size_t count, cap;
+} tfl_failures;
+
+/* Copy `path` and `message` onto the list; 0, or -1 when memory runs out
+ * (the list is then unchanged). */
+int tfl_failures_add(tfl_failures *list, const char *path, const char *message);
+
+void tfl_failures_free(tfl_failures *list);
+
+/* Append `s` as a quoted JSON string. */
+void tfl_report_json_quoted(tfl_buf *b, const char *s);
 
 #endif

@@ -24,20 +24,14 @@
 #include "tflint/rule.h"
 
 #define SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
-#define NOTE_ID "TF000" /* descriptor of the unreadable-input notification */
-#define MAX_DESCRIPTION 1024 /* GitHub's limit on description texts */
-
-typedef struct failure {
-    char *path;
-    char *message;
-} failure;
+#define NOTE_ID TFL_UNREADABLE_ID /* descriptor of unreadable inputs */
+#define MAX_DESCRIPTION 1024      /* GitHub's limit on description texts */
 
 typedef struct sarif_state {
     char *version;
     char *srcroot;
     size_t nresults;
-    failure *failures;
-    size_t nfailures, cap;
+    tfl_failures failures;
 } sarif_state;
 
 static char *dup_or_null(const char *s, bool *oom)
@@ -126,17 +120,9 @@ static void put_artifact(tfl_buf *b, const char *path)
 /* The region object of `span`: {"startLine": ..., "endColumn": ...}. */
 static void put_region_obj(tfl_buf *b, const tfl_source *src, tfl_span span)
 {
-    tfl_pos s = tfl_source_pos(src, span.start);
-    tfl_pos e = tfl_source_pos(src, span.end);
-    const char *text;
-    size_t len;
+    tfl_pos s, e;
 
-    if (span.end > span.start && e.line > s.line && e.col == 1 &&
-        tfl_source_line(src, e.line - 1, &text, &len)) {
-        e = tfl_source_pos(src, (uint32_t)(text - src->data + len));
-    }
-    if (e.line < s.line || (e.line == s.line && e.col < s.col))
-        e = s;
+    tfl_report_region(src, span, &s, &e);
     tfl_buf_printf(b,
                    "{\"startLine\": %u, \"startColumn\": %u, "
                    "\"endLine\": %u, \"endColumn\": %u}",
@@ -378,30 +364,9 @@ static void sarif_failure(void *state, tfl_buf *out, const char *path,
                           const char *message)
 {
     sarif_state *st = state;
-    bool oom = false;
-    failure *f;
 
-    if (st->nfailures == st->cap) {
-        size_t ncap = st->cap ? st->cap * 2 : 8;
-
-        f = realloc(st->failures, ncap * sizeof *f);
-        if (!f) {
-            out->failed = true;
-            return;
-        }
-        st->failures = f;
-        st->cap = ncap;
-    }
-    f = &st->failures[st->nfailures];
-    f->path = dup_or_null(path, &oom);
-    f->message = dup_or_null(message, &oom);
-    if (oom) {
-        free(f->path);
-        free(f->message);
+    if (tfl_failures_add(&st->failures, path, message) != 0)
         out->failed = true;
-        return;
-    }
-    st->nfailures++;
 }
 
 static void put_notifications(tfl_buf *b, const sarif_state *st)
@@ -409,14 +374,14 @@ static void put_notifications(tfl_buf *b, const sarif_state *st)
     size_t i;
 
     tfl_buf_puts(b, ",\n          \"toolExecutionNotifications\": [");
-    for (i = 0; i < st->nfailures; i++) {
+    for (i = 0; i < st->failures.count; i++) {
         tfl_buf_puts(b, i ? ",\n            " : "\n            ");
         tfl_buf_puts(
             b, "{\"level\": \"error\", \"descriptor\": {\"id\": \"" NOTE_ID
                "\"}, \"message\": ");
-        put_message(b, st->failures[i].message);
+        put_message(b, st->failures.items[i].message);
         tfl_buf_puts(b, ", \"locations\": [{\"physicalLocation\": {");
-        put_artifact(b, st->failures[i].path);
+        put_artifact(b, st->failures.items[i].path);
         tfl_buf_puts(b, "}}]}");
     }
     tfl_buf_puts(b, "\n          ]");
@@ -425,7 +390,7 @@ static void put_notifications(tfl_buf *b, const sarif_state *st)
 static void sarif_end(void *state, tfl_buf *out, int exit_status)
 {
     sarif_state *st = state;
-    bool ok = (exit_status == 0 || exit_status == 1) && st->nfailures == 0;
+    bool ok = (exit_status == 0 || exit_status == 1) && st->failures.count == 0;
 
     tfl_buf_puts(out, st->nresults ? "\n      ],\n" : "],\n");
     tfl_buf_printf(out,
@@ -433,7 +398,7 @@ static void sarif_end(void *state, tfl_buf *out, int exit_status)
                    "          \"executionSuccessful\": %s,\n"
                    "          \"exitCode\": %d",
                    ok ? "true" : "false", exit_status);
-    if (st->nfailures)
+    if (st->failures.count)
         put_notifications(out, st);
     tfl_buf_puts(out, "\n        }\n      ]\n    }\n  ]\n}\n");
 }
@@ -441,13 +406,8 @@ static void sarif_end(void *state, tfl_buf *out, int exit_status)
 static void sarif_close(void *state)
 {
     sarif_state *st = state;
-    size_t i;
 
-    for (i = 0; i < st->nfailures; i++) {
-        free(st->failures[i].path);
-        free(st->failures[i].message);
-    }
-    free(st->failures);
+    tfl_failures_free(&st->failures);
     free(st->version);
     free(st->srcroot);
     free(st);
@@ -459,5 +419,6 @@ const tfl_renderer tfl_renderer_sarif = {
     .file = sarif_file,
     .failure = sarif_failure,
     .end = sarif_end,
+    .summary = NULL,
     .close = sarif_close,
 };

@@ -246,5 +246,6 @@ const tfl_renderer tfl_renderer_text = {
     .file = text_file,
     .failure = text_failure,
     .end = text_end,
+    .summary = NULL,
     .close = text_close,
 };

@@ -12,10 +12,12 @@
 #include <stddef.h>
 
 typedef struct tfl_arena_block tfl_arena_block;
+typedef struct tfl_arena_adopted tfl_arena_adopted;
 
 typedef struct tfl_arena {
-    tfl_arena_block *head; /* newest block first */
-    size_t used;           /* bytes handed out, for statistics */
+    tfl_arena_block *head;      /* newest block first */
+    tfl_arena_adopted *adopted; /* buffers to free with the arena */
+    size_t used;                /* bytes handed out, for statistics */
 } tfl_arena;
 
 /* Prepare an empty arena; allocates nothing yet. */
@@ -37,11 +39,18 @@ char *tfl_arena_printf(tfl_arena *a, const char *fmt, ...)
 /*
  * Grow an arena-backed array: `*items` holds `*count` elements of `size`
  * bytes and room for `*cap`. Makes room for one more and returns a pointer
- * to it (zeroed), or NULL when memory runs out. Old storage is abandoned to
- * the arena, so keep pointers to elements only after the array is complete.
+ * to it (zeroed), or NULL when memory runs out. The array may move, so
+ * keep pointers to elements only after it is complete. `*items` must come
+ * from this function (or be NULL with `*cap` 0).
  */
 void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
                      size_t size);
+
+/*
+ * Take ownership of `ptr` (from malloc): it is freed by tfl_arena_free().
+ * Returns 0, or -1 when memory runs out (the caller still owns `ptr`).
+ */
+int tfl_arena_adopt(tfl_arena *a, void *ptr);
 
 /* Release every block; the arena may be reused after tfl_arena_init(). */
 void tfl_arena_free(tfl_arena *a);

@@ -108,6 +108,14 @@ typedef struct tfl_result {
 int tfl_lint_buffer(const tfl_config *cfg, const char *path, const char *data,
                     size_t len, tfl_result *out);
 
+/*
+ * As tfl_lint_buffer(), without the copy: `data` (malloc'd, `len` bytes
+ * followed by a NUL, as tfl_read_file() returns it) is taken over, in
+ * every case, and freed with the result.
+ */
+int tfl_lint_take(const tfl_config *cfg, const char *path, char *data,
+                  size_t len, tfl_result *out);
+
 void tfl_result_free(tfl_result *res);
 
 /* What a rule's check function sees. */

@@ -14,6 +14,13 @@ typedef struct tfl_regex tfl_regex;
 
 /* Pattern options. */
 #define TFL_REGEX_ICASE 1u
+/* Count the work of a match (for tfl_regex_search()): slower to match, but
+ * the budget covers every start position of an unanchored search, where
+ * PCRE2's own match limit starts again at each one. */
+#define TFL_REGEX_COUNTED 2u
+
+/* tfl_regex_search(): the budget or a match limit stopped the search. */
+#define TFL_REGEX_ELIMIT (-2)
 
 /*
  * Compile `pattern` into `*out` (malloc'd; release with tfl_regex_free()).
@@ -29,6 +36,17 @@ int tfl_regex_compile(tfl_regex **out, const char *pattern, unsigned flags,
  * does, 0 when not, -1 when the match limit was hit or memory ran out.
  */
 int tfl_regex_match(const tfl_regex *re, const char *subject, size_t len);
+
+/*
+ * Find the leftmost match of `re` (compiled with TFL_REGEX_COUNTED) in `len`
+ * bytes of `subject`, spending at most `*budget` steps of the matcher over
+ * all start positions; the steps used are taken off `*budget`. Returns 1
+ * with the match in [*start, *end), 0 when there is none,
+ * TFL_REGEX_ELIMIT when the budget or a limit ran out first (the answer is
+ * unknown), -1 when memory runs out.
+ */
+int tfl_regex_search(const tfl_regex *re, const char *subject, size_t len,
+                     unsigned long *budget, size_t *start, size_t *end);
 
 void tfl_regex_free(tfl_regex *re);
 

@@ -5,7 +5,9 @@
  * format, and never starts a line of a report.
  *
  * A run is: tfl_report_new(), then per input in order tfl_report_file() or
- * tfl_report_failure(), then tfl_report_end(), then tfl_report_free().
+ * tfl_report_failure(), then tfl_report_end(), optionally
+ * tfl_report_summary(), then tfl_report_free(). Several reporters may run
+ * side by side over the same results (one per output of the command line).
  */
 #ifndef TFLINT_REPORT_H
 #define TFLINT_REPORT_H
@@ -18,9 +20,17 @@
 /* The project page: SARIF's informationUri, --help and --version. */
 #define TFL_HOMEPAGE "https://github.com/tflint-docker/tflint"
 
-typedef enum tfl_format { TFL_FORMAT_TEXT, TFL_FORMAT_SARIF } tfl_format;
+typedef enum tfl_format {
+    TFL_FORMAT_TEXT,
+    TFL_FORMAT_SARIF,
+    TFL_FORMAT_JSON,
+    TFL_FORMAT_GITHUB,
+    TFL_FORMAT_CHECKSTYLE,
+    TFL_FORMAT_GITLAB,
+    TFL_FORMAT_JUNIT
+} tfl_format;
 
-/* Parse a format name; -1 when unknown. */
+/* Parse a format name ("codeclimate" is GitLab's); -1 when unknown. */
 int tfl_format_parse(const char *name);
 
 typedef struct tfl_report_opts {
@@ -50,6 +60,14 @@ void tfl_report_failure(tfl_reporter *rep, tfl_buf *out, const char *path,
 
 /* Finish the report; `exit_status` is what the run will exit with. */
 void tfl_report_end(tfl_reporter *rep, tfl_buf *out, int exit_status);
+
+/*
+ * Append what the reporter has to tell the user beside the report (plain
+ * text lines, meant for standard error; the github format's count per
+ * rule, since GitHub annotates only the first few findings). Most formats
+ * append nothing. Call after tfl_report_end().
+ */
+void tfl_report_summary(tfl_reporter *rep, tfl_buf *diag);
 
 void tfl_report_free(tfl_reporter *rep);
 

@@ -27,7 +27,8 @@ struct tfl_rule {
     void (*check)(tfl_ctx *ctx);
 };
 
-/* Every rule, in id order; `*count` receives their number. */
+/* Every rule: the built-in ones in id order, then those added with
+ * tfl_rules_extend(); `*count` receives their number. */
 const tfl_rule *const *tfl_rules(size_t *count);
 
 /* Find a rule by id, name or alias (ids and aliases case-insensitive);
@@ -36,5 +37,16 @@ const tfl_rule *tfl_rule_lookup(const char *name);
 
 /* Position of `rule` in tfl_rules(). */
 size_t tfl_rule_index(const tfl_rule *rule);
+
+/*
+ * Append `n` rules (custom rules of a configuration) after the built-in
+ * ones, replacing those of an earlier call; n = 0 removes them. The
+ * records are the caller's and must stay valid while they are in the
+ * table. Call before any file is linted, never while one is: the table is
+ * process-wide. Configurations initialised before the call do not cover
+ * the new rules. Returns 0, or -1 when memory runs out (the table is then
+ * unchanged).
+ */
+int tfl_rules_extend(const tfl_rule *const *extra, size_t n);
 
 #endif

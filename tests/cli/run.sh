@@ -1,6 +1,7 @@
 #!/bin/sh
-# Command-line behaviour of tflint: exit statuses, -o, rule listings, stdin,
-# directory order, escaping, and SARIF validity. Run by ctest (cli_golden)
+# Command-line behaviour of tflint: exit statuses, -o and -f/-o pairs, rule
+# listings, stdin, directory order, escaping, SARIF validity, and the
+# github, json and gitlab outputs checked by their validators. Run by ctest (cli_golden)
 # with TFLINT set to the binary; TFL_SHARED_DIR, when set, locates the
 # shared validators (default: ../shared beside the repository).
 #
@@ -150,6 +151,32 @@ else
     echo "SKIPPED: SARIF validation ($validator or node not found)"
 fi
 
+# --- Several reports: -f FORMAT -o FILE pairs ---------------------------------
+expect "pairs" 0 "$TFLINT" -f sarif -o pair.sarif -f json -o pair.json -f github clean/Dockerfile
+empty "pairs: github on stdout (clean)" "$tmp/out"
+has "pairs: sarif written" pair.sarif '"results": []'
+has "pairs: json written" pair.json '"version": 1'
+has "pairs: json lists the file" pair.json '{"path": "clean/Dockerfile", "findings": []}'
+expect "pair -o before -f" 0 "$TFLINT" -q -o late.sarif -f sarif clean/Dockerfile
+has "pair -o before -f: sarif" late.sarif '"version": "2.1.0"'
+empty "pair -o before -f: stdout" "$tmp/out"
+expect "two reports on stdout" 2 "$TFLINT" -f json -f github clean/Dockerfile
+has "two on stdout: message" "$tmp/err" "only one report can go to standard output"
+empty "two on stdout: nothing written" "$tmp/out"
+expect "one file twice" 2 "$TFLINT" -f json -o same.out -f gitlab -o same.out clean/Dockerfile
+has "one file twice: message" "$tmp/err" "two reports written to 'same.out'"
+if [ -e same.out ]; then fail "one file twice: same.out created"; else pass; fi
+printf 'keep\n' >keep.json
+expect "a failing -o leaves the other files" 2 "$TFLINT" -f json -o keep.json -f sarif -o nodir/x.sarif clean/Dockerfile
+has "failing -o: old keep.json kept" keep.json "keep"
+leftovers=$(ls | grep -c '\.tmp\.' || true)
+if [ "$leftovers" -eq 0 ]; then pass; else fail "pairs: temporary file left"; fi
+expect "--list-rules with two outputs" 2 "$TFLINT" --list-rules -f json -o a.json -f sarif -o b.sarif
+for fmt in json github checkstyle gitlab codeclimate junit; do
+    expect "format $fmt (unreadable input)" 2 "$TFLINT" -f "$fmt" clean/Dockerfile missing
+done
+has "junit unreadable: error" "$tmp/out" '<error message="cannot read &apos;missing&apos;'
+
 # --- With the parser: findings ---------------------------------------------------
 printf 'FROM alpine:3.20\n' >probe
 if [ -z "$("$TFLINT" --dump=ast probe 2>/dev/null)" ]; then
@@ -177,7 +204,7 @@ else
     has "stdin: name" "$tmp/out" "x/Dockerfile:1:1: error: "
     expect "stdin as -" 1 sh -c 'exec "$0" - <bad' "$TFLINT"
     has "stdin: dash" "$tmp/out" "-:1:1: error: "
-    expect "directory" 1 "$TFLINT" tree
+    expect "directory" 1 "$TFLINT" --ignore TF200 tree
     printf 'tree/Dockerfile:2:1:\ntree/a/Dockerfile:2:1:\ntree/b.Dockerfile:2:1:\n' >want-order
     cut -d' ' -f1 "$tmp/out" >got-order
     if cmp -s want-order got-order; then pass; else fail "directory: order"; fi
@@ -197,10 +224,118 @@ else
     if grep -q "$(printf '\033')" "$tmp/out"; then fail "colour never: ESC"; else pass; fi
     expect "NO_COLOR" 1 env NO_COLOR=1 "$TFLINT" --color=auto hostile
     if grep -q "$(printf '\033')" "$tmp/out"; then fail "NO_COLOR: ESC"; else pass; fi
+    expect "github" 1 "$TFLINT" -f github bad hostile
+    has "github: command" "$tmp/out" "::error file=bad,line=1,endLine=1,col=1,"
+    has "github: rule summary" "$tmp/err" "tflint: TF100 parse-error: 2 findings, 2 annotated"
+    if grep -v -E '^(::(error|warning|notice) file=|tflint: )' "$tmp/out" | grep -q .; then
+        fail "github: a line that is not tflint's"
+    else
+        pass
+    fi
+    expect "github quiet" 1 "$TFLINT" -q -f github bad
+    empty "github quiet: stderr" "$tmp/err"
+    expect "sarif to a file, github to stdout" 1 "$TFLINT" -f sarif -o both.sarif -f github bad
+    has "both: annotation" "$tmp/out" "::error file=bad,"
+    has "both: sarif result" both.sarif '"ruleId": "TF100"'
+    checker=$shared/tools/check-gha-annotations.sh
+    if [ -x "$checker" ] && command -v node >/dev/null 2>&1; then
+        "$TFLINT" -f github bad hostile tree >gha.out 2>/dev/null
+        if "$checker" --strict gha.out >"$tmp/err" 2>&1; then pass; else
+            cp "$tmp/err" "$tmp/out"
+            fail "check-gha-annotations --strict"
+        fi
+    else
+        echo "SKIPPED: annotation check ($checker or node not found)"
+    fi
+    if command -v node >/dev/null 2>&1; then
+        for fmt in json gitlab; do
+            "$TFLINT" -f "$fmt" bad hostile tree missing >"$fmt.out" 2>/dev/null
+            if node -e 'JSON.parse(require("fs").readFileSync(0))' <"$fmt.out" 2>"$tmp/err"; then
+                pass
+            else
+                fail "$fmt output does not parse as JSON"
+            fi
+        done
+    else
+        echo "SKIPPED: JSON parsing of json and gitlab output (node not found)"
+    fi
     expect "sarif findings" 1 "$TFLINT" -f sarif bad
     has "sarif findings: result" "$tmp/out" '"ruleId": "TF100", "ruleIndex": 0, "level": "error"'
     has "sarif findings: uri" "$tmp/out" '"uri": "bad", "uriBaseId": "%SRCROOT%"'
 fi
+
+# --- Configuration -----------------------------------------------------------
+mkdir -p conf/.git conf/sub hconf
+printf 'FROM ghcr.io/acme/app:1\nFRM x\n' >conf/sub/Dockerfile
+printf 'failure-threshold: error\ntrusted-registries: [docker.io]\nignore: [TF111]\n' >conf/.tflint.yaml
+expect "config: found in a parent" 1 sh -c 'cd conf/sub && exec "$0" -q Dockerfile' "$TFLINT"
+has "config: TF112 from the file" "$tmp/out" "comes from registry 'ghcr.io'"
+expect "config: --no-config" 1 sh -c 'cd conf/sub && exec "$0" -q --no-config Dockerfile' "$TFLINT"
+lacks "config: --no-config: no TF112" "$tmp/out" "TF112"
+expect "config: print" 0 sh -c 'cd conf/sub && exec "$0" --print-config' "$TFLINT"
+has "config: print threshold" "$tmp/out" "failure-threshold: error"
+has "config: print ignore" "$tmp/out" "  - 'TF111'"
+has "config: print registries" "$tmp/out" "  - 'docker.io'"
+empty "config: print stderr" "$tmp/err"
+expect "config: env over file" 0 sh -c 'cd conf/sub && TFLINT_FAILURE_THRESHOLD=none exec "$0" --print-config' "$TFLINT"
+has "config: env threshold" "$tmp/out" "failure-threshold: none"
+expect "config: option over env" 0 sh -c 'cd conf/sub && TFLINT_FAILURE_THRESHOLD=none exec "$0" --failure-threshold=info --print-config' "$TFLINT"
+has "config: option threshold" "$tmp/out" "failure-threshold: info"
+expect "config: TFLINT_IGNORE" 0 env TFLINT_IGNORE=TF100,TF112 "$TFLINT" -q --config conf/.tflint.yaml conf/sub/Dockerfile
+printf 'ignore: [TF111]\nignored: [x]\n' >broken.yaml
+expect "config: broken" 2 "$TFLINT" --config broken.yaml clean/Dockerfile
+has "config: broken message" "$tmp/err" "tflint: broken.yaml:2:1: unknown key 'ignored'"
+empty "config: broken stdout" "$tmp/out"
+printf 'secret-pattern: "(x"\n' >badre.yaml
+expect "config: bad pattern" 2 "$TFLINT" --config badre.yaml clean/Dockerfile
+has "config: bad pattern message" "$tmp/err" "badre.yaml:1:17: 'secret-pattern' is not a valid pattern: missing closing parenthesis at offset 2"
+expect "config: TFLINT_CONFIG" 2 env TFLINT_CONFIG=broken.yaml "$TFLINT" clean/Dockerfile
+expect "config: missing file" 2 "$TFLINT" --config nowhere.yaml clean/Dockerfile
+has "config: missing message" "$tmp/err" "cannot read 'nowhere.yaml'"
+expect "config: help despite a broken file" 0 env TFLINT_CONFIG=broken.yaml "$TFLINT" --help
+expect "config: bad env" 2 env TFLINT_IGNORE=TF999 "$TFLINT" --no-config clean/Dockerfile
+has "config: bad env message" "$tmp/err" "tflint: TFLINT_IGNORE: unknown rule 'TF999'"
+expect "config: bad TFLINT_FORMAT" 2 env TFLINT_FORMAT=xml "$TFLINT" --no-config clean/Dockerfile
+has "config: bad TFLINT_FORMAT message" "$tmp/err" "TFLINT_FORMAT: unknown format 'xml'"
+expect "config: TFLINT_FORMAT" 0 env TFLINT_FORMAT=sarif "$TFLINT" -q --no-config clean/Dockerfile
+has "config: TFLINT_FORMAT sarif" "$tmp/out" '"version": "2.1.0"'
+printf 'ignored: [DL3026]\nlabel-schema: {a: text}\n' >hconf/.hadolint.yaml
+printf 'FROM ghcr.io/acme/app:1\nUSER 10001:10001\n' >hconf/Dockerfile
+expect "config: hadolint file" 0 sh -c 'cd hconf && TFLINT_TRUSTED_REGISTRIES=docker.io exec "$0" -q' "$TFLINT"
+has "config: hadolint note" "$tmp/err" "tflint: note: "
+has "config: hadolint note text" "$tmp/err" ".hadolint.yaml:2:1: hadolint key 'label-schema' has no tflint counterpart, skipped"
+printf 'custom-rules:\n  - {id: ACME1, message: no curl, pattern: curl, instructions: [RUN]}\n' >custom.yaml
+printf 'FROM alpine:3.20\nRUN curl -o /x https://example.com/x\nUSER 10001:10001\n' >custom.Dockerfile
+expect "config: custom rule" 1 "$TFLINT" -q --config custom.yaml custom.Dockerfile
+has "config: custom finding" "$tmp/out" "custom.Dockerfile:2:5: warning: no curl [ACME1]"
+expect "config: custom listed" 0 "$TFLINT" --config custom.yaml --list-rules
+has "config: custom in list" "$tmp/out" "ACME1"
+expect "config: custom in sarif" 1 "$TFLINT" -q -f sarif --config custom.yaml custom.Dockerfile
+has "config: custom sarif rule" "$tmp/out" '{"id": "ACME1", "name": "acme1"'
+expect "config: custom ignored from the command line" 0 "$TFLINT" -q --config custom.yaml --ignore ACME1 custom.Dockerfile
+# --target and --base-images (user rules).
+printf 'FROM golang:1.22 AS build\nRUN go build .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /go/app /app\n' >staged
+expect "target: last stage by default" 0 "$TFLINT" staged
+lacks "target: default" "$tmp/out" "[TF200]"
+expect "target: build stage" 1 "$TFLINT" --target build staged
+has "target: TF200 at the build stage" "$tmp/out" "staged:1:6: warning: "
+expect "target: unknown stage" 2 "$TFLINT" --target nosuch staged
+has "target: unknown stage named" "$tmp/err" "'staged' has no stage named 'nosuch'"
+expect "target: empty" 2 "$TFLINT" --target "" staged
+printf 'FROM mycorp/base:1\nCOPY app /app\n' >internal
+printf 'image mycorp-base\n    match mycorp/base:*\n    default-user 10001\n' >facts.txt
+printf 'image broken\n    frobnicate\n' >badfacts.txt
+expect "base-images: unknown base" 1 "$TFLINT" internal
+has "base-images: unknown base runs as root" "$tmp/out" "[TF200]"
+expect "base-images: known non-root" 0 "$TFLINT" --base-images facts.txt internal
+lacks "base-images: no TF200" "$tmp/out" "[TF200]"
+expect "base-images: malformed" 2 "$TFLINT" --base-images badfacts.txt internal
+has "base-images: file and line" "$tmp/err" "tflint: badfacts.txt:2: "
+expect "base-images: missing" 2 "$TFLINT" --base-images nosuch.txt internal
+has "base-images: missing named" "$tmp/err" "nosuch.txt"
+expect "help lists --target" 0 "$TFLINT" --help
+has "help: --target" "$tmp/out" "--target STAGE"
+has "help: --base-images" "$tmp/out" "--base-images FILE"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

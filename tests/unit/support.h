@@ -6,6 +6,7 @@
 #define TFL_TEST_SUPPORT_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,5 +52,32 @@ const tfl_finding *tfl_test_find(const tfl_result *res, const char *id,
 void tfl_test_assert_span(const tfl_result *res, const tfl_finding *f,
                           uint32_t line, uint32_t col, uint32_t end_line,
                           uint32_t end_col);
+
+/* A result for `path` over `text` with no findings yet, built by hand so
+ * reports can be tested on any finding; free with tfl_result_free(). */
+void tfl_test_result(tfl_result *res, const char *path, const char *text);
+
+/* Add a finding of rule `rule` on the first occurrence of `word` in the
+ * source (the caller keeps `message` alive). */
+tfl_finding *tfl_test_add(tfl_result *res, const char *rule, const char *word,
+                          tfl_severity sev, const char *message);
+
+/* The span of the first occurrence of `word` in the source. */
+tfl_span tfl_test_span(const tfl_result *res, const char *word);
+
+/* Report `res` (may be NULL), then an unreadable `fail_path` (may be NULL),
+ * in `format` with version "9.9.9" and %SRCROOT% /src/root; the caller
+ * frees the returned string. */
+char *tfl_test_render(int format, bool color, const tfl_result *res,
+                      const char *fail_path, int status);
+
+/* Whether `s` is one JSON value (RFC 8259, strings valid UTF-8), with
+ * nothing but white space around it. */
+bool tfl_test_json_valid(const char *s);
+
+/* Whether `s` is a well-formed XML document (the subset reports use: a
+ * declaration, elements, attributes, text, entity and character
+ * references; no comments, CDATA or DOCTYPE). */
+bool tfl_test_xml_valid(const char *s);
 
 #endif

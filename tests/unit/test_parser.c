@@ -423,6 +423,14 @@ static void test_parser_inline_comment(void **state)
     assert_int_equal(in->npairs, 1);
     assert_true(p.doc.parser_failed); /* BuildKit itself rejects this ENV */
     tfl_arena_free(&p.arena);
+
+    /* HEALTHCHECK NONE takes no arguments; a shell-form CMD keeps its '#' */
+    parse_str(&p, "FROM a\nHEALTHCHECK NONE # off\nHEALTHCHECK CMD a # b\n");
+    assert_true(p.doc.instrs[1].inline_comment);
+    assert_int_equal(p.doc.instrs[1].nargs, 1);
+    assert_false(p.doc.instrs[2].inline_comment);
+    assert_int_equal(p.doc.nerrors, 0);
+    tfl_arena_free(&p.arena);
 }
 
 static void test_parser_json_forms(void **state)

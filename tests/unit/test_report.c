@@ -16,222 +16,23 @@
 #include "report_impl.h"
 #include "utf8.h"
 
-/* --- Building results by hand --------------------------------------------- */
-
-static void make_result(tfl_result *res, const char *path, const char *text)
-{
-    size_t len = strlen(text);
-    char *copy;
-
-    memset(res, 0, sizeof *res);
-    tfl_arena_init(&res->arena);
-    copy = tfl_arena_strndup(&res->arena, text, len);
-    path = tfl_arena_strndup(&res->arena, path, strlen(path));
-    assert_non_null(copy);
-    assert_int_equal(tfl_source_init(&res->src, &res->arena, path, copy, len),
-                     0);
-    res->worst = TFL_SEV_NONE;
-}
-
 /* Add a TF100 finding on the first occurrence of `word` in the source. */
 static tfl_finding *add_finding(tfl_result *res, const char *word,
                                 tfl_severity sev, const char *message)
 {
-    const char *at = strstr(res->src.data, word);
-    tfl_finding *f;
-    size_t cap = res->nfindings;
-
-    assert_non_null(at);
-    f = tfl_arena_push(&res->arena, (void **)&res->findings, &res->nfindings,
-                       &cap, sizeof *f);
-    assert_non_null(f);
-    f->rule = tfl_rule_lookup("TF100");
-    f->severity = sev;
-    f->message = message;
-    f->span.start = (uint32_t)(at - res->src.data);
-    f->span.end = f->span.start + (uint32_t)strlen(word);
-    return f;
-}
-
-static tfl_span span_of(const tfl_result *res, const char *word)
-{
-    const char *at = strstr(res->src.data, word);
-    tfl_span s;
-
-    assert_non_null(at);
-    s.start = (uint32_t)(at - res->src.data);
-    s.end = s.start + (uint32_t)strlen(word);
-    return s;
-}
-
-/* Render one result in `format`; the caller frees the returned string. */
-static char *render(tfl_format format, bool color, const tfl_result *res,
-                    const char *fail_path, int status)
-{
-    tfl_report_opts opts = {color, "9.9.9", "/src/root"};
-    tfl_reporter *rep = tfl_report_new(format, &opts);
-    tfl_buf out;
-    char *s;
-
-    assert_non_null(rep);
-    tfl_buf_init(&out, 0);
-    if (res)
-        tfl_report_file(rep, &out, res);
-    if (fail_path)
-        tfl_report_failure(rep, &out, fail_path, "cannot read 'x': nope");
-    tfl_report_end(rep, &out, status);
-    tfl_report_free(rep);
-    assert_false(out.failed);
-    s = strdup(out.data ? out.data : "");
-    tfl_buf_free(&out);
-    return s;
-}
-
-/* --- A small JSON validity checker ---------------------------------------- */
-
-typedef struct json {
-    const char *p, *end;
-    int depth;
-} json;
-
-static bool j_value(json *j);
-
-static void j_ws(json *j)
-{
-    while (j->p < j->end && strchr(" \t\r\n", *j->p))
-        j->p++;
-}
-
-static bool j_lit(json *j, const char *lit)
-{
-    size_t n = strlen(lit);
-
-    if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n) != 0)
-        return false;
-    j->p += n;
-    return true;
-}
-
-static bool j_string(json *j)
-{
-    if (j->p >= j->end || *j->p != '"')
-        return false;
-    j->p++;
-    while (j->p < j->end && *j->p != '"') {
-        unsigned char c = (unsigned char)*j->p;
-
-        if (c < 0x20)
-            return false;
-        if (c == '\\') {
-            j->p++;
-            if (j->p >= j->end)
-                return false;
-            if (*j->p == 'u') {
-                int k;
-
-                for (k = 1; k <= 4; k++)
-                    if (j->p + k >= j->end ||
-                        !strchr("0123456789abcdefABCDEF", j->p[k]))
-                        return false;
-                j->p += 5;
-            } else if (strchr("\"\\/bfnrt", *j->p)) {
-                j->p++;
-            } else {
-                return false;
-            }
-        } else if (c >= 0x80) {
-            size_t n = tfl_utf8_valid_len(j->p, (size_t)(j->end - j->p));
-
-            if (!n)
-                return false;
-            j->p += n;
-        } else {
-            j->p++;
-        }
-    }
-    if (j->p >= j->end)
-        return false;
-    j->p++;
-    return true;
-}
-
-static bool j_number(json *j)
-{
-    const char *s = j->p;
-
-    if (j->p < j->end && *j->p == '-')
-        j->p++;
-    while (j->p < j->end && strchr("0123456789.eE+-", *j->p))
-        j->p++;
-    return j->p > s;
-}
-
-static bool j_members(json *j, char close, bool object)
-{
-    j_ws(j);
-    if (j->p < j->end && *j->p == close) {
-        j->p++;
-        return true;
-    }
-    for (;;) {
-        j_ws(j);
-        if (object) {
-            if (!j_string(j))
-                return false;
-            j_ws(j);
-            if (!j_lit(j, ":"))
-                return false;
-        }
-        if (!j_value(j))
-            return false;
-        j_ws(j);
-        if (j_lit(j, ","))
-            continue;
-        return j_lit(j, object ? "}" : "]");
-    }
-}
-
-static bool j_value(json *j)
-{
-    bool ok;
-
-    j_ws(j);
-    if (j->p >= j->end || ++j->depth > 64)
-        return false;
-    if (*j->p == '{' || *j->p == '[') {
-        char c = *j->p++;
-
-        ok = j_members(j, c == '{' ? '}' : ']', c == '{');
-    } else if (*j->p == '"') {
-        ok = j_string(j);
-    } else if (j_lit(j, "true") || j_lit(j, "false") || j_lit(j, "null")) {
-        ok = true;
-    } else {
-        ok = j_number(j);
-    }
-    j->depth--;
-    return ok;
-}
-
-static bool json_valid(const char *s)
-{
-    json j = {s, s + strlen(s), 0};
-
-    if (!j_value(&j))
-        return false;
-    j_ws(&j);
-    return j.p == j.end;
+    return tfl_test_add(res, "TF100", word, sev, message);
 }
 
 static void test_report_json_checker(void **state)
 {
     (void)state;
-    assert_true(json_valid("{\"a\": [1, -2.5e3, true, null, \"\\u00e9\"]}"));
-    assert_false(json_valid("{\"a\": [1,]}"));
-    assert_false(json_valid("{\"a\": \"\x01\"}"));
-    assert_false(json_valid("{\"a\": \"\xff\"}"));
-    assert_false(json_valid("{\"a\": 1} x"));
-    assert_false(json_valid("{\"a\" 1}"));
+    assert_true(
+        tfl_test_json_valid("{\"a\": [1, -2.5e3, true, null, \"\\u00e9\"]}"));
+    assert_false(tfl_test_json_valid("{\"a\": [1,]}"));
+    assert_false(tfl_test_json_valid("{\"a\": \"\x01\"}"));
+    assert_false(tfl_test_json_valid("{\"a\": \"\xff\"}"));
+    assert_false(tfl_test_json_valid("{\"a\": 1} x"));
+    assert_false(tfl_test_json_valid("{\"a\" 1}"));
 }
 
 /* --- Text ----------------------------------------------------------------- */
@@ -241,7 +42,9 @@ static void test_report_format_names(void **state)
     (void)state;
     assert_int_equal(tfl_format_parse("text"), TFL_FORMAT_TEXT);
     assert_int_equal(tfl_format_parse("sarif"), TFL_FORMAT_SARIF);
-    assert_int_equal(tfl_format_parse("json"), -1);
+    assert_int_equal(tfl_format_parse("json"), TFL_FORMAT_JSON);
+    assert_int_equal(tfl_format_parse("codeclimate"), TFL_FORMAT_GITLAB);
+    assert_int_equal(tfl_format_parse("xml"), -1);
     assert_string_equal(tfl_report_path("././a/Dockerfile"), "a/Dockerfile");
     assert_string_equal(tfl_report_path(".//b"), "b");
     assert_string_equal(tfl_report_path("../c"), "../c");
@@ -253,10 +56,11 @@ static void test_report_text_lines(void **state)
     char *s;
 
     (void)state;
-    make_result(&res, "./dir/Dockerfile", "FROM a\nRUN \xF0\x9F\x98\x80 b\n");
+    tfl_test_result(&res, "./dir/Dockerfile",
+                    "FROM a\nRUN \xF0\x9F\x98\x80 b\n");
     add_finding(&res, "a", TFL_SEV_WARNING, "image 'a' has no tag");
     add_finding(&res, "b", TFL_SEV_STYLE, "b is odd");
-    s = render(TFL_FORMAT_TEXT, false, &res, "gone", 2);
+    s = tfl_test_render(TFL_FORMAT_TEXT, false, &res, "gone", 2);
     /* the emoji counts two UTF-16 units: "RUN " 4 + 2 + " " 1 -> col 8 */
     assert_string_equal(s, "dir/Dockerfile:1:6: warning: image 'a' has no "
                            "tag [TF100]\n"
@@ -271,10 +75,10 @@ static void test_report_text_escapes(void **state)
     char *s;
 
     (void)state;
-    make_result(&res, "evil\x1b]0;x\x07", "FROM a\n");
+    tfl_test_result(&res, "evil\x1b]0;x\x07", "FROM a\n");
     add_finding(&res, "a", TFL_SEV_ERROR,
                 "word '\x1b[2Jx' then\nnew\tline \xC2\x9B \xE2\x80\xAE \xFF");
-    s = render(TFL_FORMAT_TEXT, false, &res, NULL, 1);
+    s = tfl_test_render(TFL_FORMAT_TEXT, false, &res, NULL, 1);
     assert_null(strchr(s, '\x1b'));
     assert_string_equal(s,
                         "evil^[]0;x^G:1:6: error: word '^[[2Jx' then^Jnew line "
@@ -294,9 +98,9 @@ static void test_report_text_color_marker(void **state)
     char *s;
 
     (void)state;
-    make_result(&res, "D", "FROM a\n\tRUN  foo bar\n");
+    tfl_test_result(&res, "D", "FROM a\n\tRUN  foo bar\n");
     add_finding(&res, "foo", TFL_SEV_ERROR, "m");
-    s = render(TFL_FORMAT_TEXT, true, &res, NULL, 1);
+    s = tfl_test_render(TFL_FORMAT_TEXT, true, &res, NULL, 1);
     assert_string_equal(s, C_PATH "D:2:7: " C_RESET C_ERR "error:" C_RESET
                                   " m [TF100]\n"
                                   "    2 | \tRUN  foo bar\n"
@@ -312,10 +116,10 @@ static void test_report_text_marker_multiline(void **state)
     char *s, *snip;
 
     (void)state;
-    make_result(&res, "D", "RUN a \x1b b \\\n  c\n");
+    tfl_test_result(&res, "D", "RUN a \x1b b \\\n  c\n");
     f = add_finding(&res, "b", TFL_SEV_ERROR, "m");
-    f->span.end = span_of(&res, "c").end; /* runs onto the next line */
-    s = render(TFL_FORMAT_TEXT, true, &res, NULL, 1);
+    f->span.end = tfl_test_span(&res, "c").end; /* runs onto the next line */
+    s = tfl_test_render(TFL_FORMAT_TEXT, true, &res, NULL, 1);
     snip = strstr(s, "    1 | ");
     assert_non_null(snip);
     /* ESC shows as "^[" (two columns), the marker runs to the line's end */
@@ -332,10 +136,10 @@ static void test_report_text_empty_span(void **state)
     char *s;
 
     (void)state;
-    make_result(&res, "D", "FROM a");
+    tfl_test_result(&res, "D", "FROM a");
     f = add_finding(&res, "a", TFL_SEV_ERROR, "m");
     f->span.start = f->span.end = 6; /* at the end of the file */
-    s = render(TFL_FORMAT_TEXT, true, &res, NULL, 1);
+    s = tfl_test_render(TFL_FORMAT_TEXT, true, &res, NULL, 1);
     assert_non_null(strstr(s, "D:1:7: "));
     assert_non_null(strstr(s, "      |       " C_MARK "^" C_RESET "\n"));
     free(s);
@@ -349,8 +153,8 @@ static void test_report_sarif_clean(void **state)
     char *s;
 
     (void)state;
-    s = render(TFL_FORMAT_SARIF, false, NULL, NULL, 0);
-    assert_true(json_valid(s));
+    s = tfl_test_render(TFL_FORMAT_SARIF, false, NULL, NULL, 0);
+    assert_true(tfl_test_json_valid(s));
     assert_true(strncmp(s, "{\n  \"version\": \"2.1.0\",\n  \"$schema\"", 35) ==
                 0);
     assert_non_null(strstr(s, "\"results\": [],"));
@@ -373,20 +177,20 @@ static void test_report_sarif_results(void **state)
     char *s;
 
     (void)state;
-    make_result(&res, "./a b/Dockerfile", "FROM x\nUSER \"\xff\"\n");
+    tfl_test_result(&res, "./a b/Dockerfile", "FROM x\nUSER \"\xff\"\n");
     f = add_finding(&res, "x", TFL_SEV_INFO, "bad \"\xff\"\n");
     f->related = tfl_arena_alloc(&res.arena, sizeof *f->related);
-    f->related[0].span = span_of(&res, "USER");
+    f->related[0].span = tfl_test_span(&res, "USER");
     f->related[0].message = "set here";
     f->nrelated = 1;
     f->fixes = tfl_arena_alloc(&res.arena, sizeof *f->fixes);
-    f->fixes[0].span = span_of(&res, "x");
+    f->fixes[0].span = tfl_test_span(&res, "x");
     f->fixes[0].text = "x:1";
     f->fixes[0].description = "pin it";
     f->nfixes = 1;
     f = add_finding(&res, "USER \"\xff\"\n", TFL_SEV_ERROR, "whole line");
-    s = render(TFL_FORMAT_SARIF, false, &res, NULL, 1);
-    assert_true(json_valid(s));
+    s = tfl_test_render(TFL_FORMAT_SARIF, false, &res, NULL, 1);
+    assert_true(tfl_test_json_valid(s));
     assert_non_null(strstr(
         s, "{\"ruleId\": \"TF100\", \"ruleIndex\": 0, \"level\": \"note\", "
            "\"message\": {\"text\": \"bad \\\"\xEF\xBF\xBD\\\"\\n\"}, "
@@ -416,8 +220,8 @@ static void test_report_sarif_failure(void **state)
     char *s;
 
     (void)state;
-    s = render(TFL_FORMAT_SARIF, false, NULL, "/abs/Docker file", 2);
-    assert_true(json_valid(s));
+    s = tfl_test_render(TFL_FORMAT_SARIF, false, NULL, "/abs/Docker file", 2);
+    assert_true(tfl_test_json_valid(s));
     assert_non_null(strstr(s, "\"executionSuccessful\": false"));
     assert_non_null(strstr(s, "\"exitCode\": 2"));
     assert_non_null(strstr(
@@ -441,14 +245,14 @@ static void test_report_sarif_streams(void **state)
     (void)state;
     assert_non_null(rep);
     tfl_buf_init(&out, 0);
-    make_result(&res, "one", "FROM one\n");
+    tfl_test_result(&res, "one", "FROM one\n");
     add_finding(&res, "one", TFL_SEV_WARNING, "first");
     tfl_report_file(rep, &out, &res);
     tfl_result_free(&res);
     assert_non_null(strstr(out.data, "\"text\": \"first\""));
     after_first = out.len;
 
-    make_result(&res, "two", "FROM two\n");
+    tfl_test_result(&res, "two", "FROM two\n");
     add_finding(&res, "two", TFL_SEV_WARNING, "second");
     tfl_report_file(rep, &out, &res);
     tfl_result_free(&res);
@@ -456,7 +260,7 @@ static void test_report_sarif_streams(void **state)
     tfl_report_failure(rep, &out, "three", "cannot read 'three': gone");
     tfl_report_end(rep, &out, 2);
     tfl_report_free(rep);
-    assert_true(json_valid(out.data));
+    assert_true(tfl_test_json_valid(out.data));
     assert_non_null(strstr(out.data, "\"text\": \"second\""));
     assert_non_null(
         strstr(out.data, "\"%SRCROOT%\": {\"description\": {\"text\":"));
@@ -483,19 +287,19 @@ static void test_report_sarif_validates(void **state)
         print_message("SKIPPED: validate-sarif.sh or node not available\n");
         skip();
     }
-    make_result(&res, "./sub/Dockerfile", "FROM x\nUSER root\n");
+    tfl_test_result(&res, "./sub/Dockerfile", "FROM x\nUSER root\n");
     f = add_finding(&res, "x", TFL_SEV_WARNING, "image 'x' has no tag");
     f->related = tfl_arena_alloc(&res.arena, sizeof *f->related);
-    f->related[0].span = span_of(&res, "root");
+    f->related[0].span = tfl_test_span(&res, "root");
     f->related[0].message = "used here";
     f->nrelated = 1;
     f->fixes = tfl_arena_alloc(&res.arena, sizeof *f->fixes);
-    f->fixes[0].span = span_of(&res, "x");
+    f->fixes[0].span = tfl_test_span(&res, "x");
     f->fixes[0].text = "x:1.0";
     f->fixes[0].description = "pin the tag";
     f->nfixes = 1;
     add_finding(&res, "root", TFL_SEV_STYLE, "style");
-    s = render(TFL_FORMAT_SARIF, false, &res, "missing", 2);
+    s = tfl_test_render(TFL_FORMAT_SARIF, false, &res, "missing", 2);
     tfl_result_free(&res);
 
     fd = mkstemp(path);

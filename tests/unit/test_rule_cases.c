@@ -8,9 +8,14 @@
  * with positions as tfl_source_pos() gives them (1-based, UTF-16 columns,
  * end exclusive). Empty lines of the expected file are ignored. Each case
  * is its own cmocka test, named <ID>/<case>; a mismatch prints both lists.
+ * An optional <case>.config (a .tflint.yaml) configures the run. The
+ * built-in base-image facts are loaded, as the command line does.
  * A further test checks that every rule of the table has cases.
  */
 #include "support.h"
+
+#include "tflint/config.h"
+#include "tflint/facts.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -19,6 +24,8 @@
 #include <sys/stat.h>
 
 #define CASES_DIR TFL_SOURCE_DIR "/tests/rules"
+
+static tfl_facts *facts;
 
 typedef struct lines {
     char **v;
@@ -109,13 +116,23 @@ static void run_case(void **state)
     if (!text)
         fail_msg("cannot read '%s'", path);
     {
+        tfl_settings settings;
+        tfl_conf_error err;
         tfl_config cfg;
+        struct stat st;
 
+        tfl_settings_init(&settings);
         assert_int_equal(tfl_config_init(&cfg), 0);
-        cfg.facts = tfl_test_facts();
+        cfg.facts = facts;
+        snprintf(path, sizeof path, "%s/%s.config", CASES_DIR, name);
+        if (stat(path, &st) == 0 &&
+            (tfl_settings_load(&settings, path, &err) != 0 ||
+             tfl_settings_apply(&settings, &cfg, &err) != 0))
+            fail_msg("%s:%u:%u: %s", path, err.line, err.col, err.message);
         assert_int_equal(tfl_lint_buffer(&cfg, "Dockerfile", text, len, &res),
                          0);
         tfl_config_free(&cfg);
+        tfl_settings_free(&settings);
     }
     free(text);
     snprintf(path, sizeof path, "%s/%s.expected", CASES_DIR, name);
@@ -227,6 +244,8 @@ int main(void)
     size_t i;
     int rc;
 
+    if (tfl_facts_new(&facts) != 0 || tfl_facts_load_builtin(facts, NULL) != 0)
+        return 1;
     all_cases = find_cases();
     tests = calloc(all_cases.n + 1, sizeof *tests);
     if (!tests)
@@ -242,5 +261,6 @@ int main(void)
                                  NULL);
     free(tests);
     lines_free(&all_cases);
+    tfl_facts_free(facts);
     return rc;
 }

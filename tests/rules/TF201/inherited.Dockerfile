@@ -1,0 +1,5 @@
+FROM debian:12-slim AS base
+USER root
+
+FROM base
+COPY app /app

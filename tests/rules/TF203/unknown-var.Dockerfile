@@ -1,0 +1,2 @@
+FROM debian:12-slim
+USER ${APP_UID}

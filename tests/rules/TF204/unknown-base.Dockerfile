@@ -1,0 +1,2 @@
+FROM registry.example.com/base:1
+RUN sudo -u app make

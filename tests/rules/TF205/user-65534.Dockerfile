@@ -1,0 +1,2 @@
+FROM alpine:3.20
+USER 65534:65534

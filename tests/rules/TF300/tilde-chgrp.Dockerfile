@@ -1,0 +1,2 @@
+FROM debian:12-slim
+RUN chgrp -R staff ~

@@ -1,0 +1,3 @@
+FROM debian:12-slim
+COPY app /app
+RUN chown 10001 /app

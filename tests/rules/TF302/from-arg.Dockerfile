@@ -1,0 +1,3 @@
+FROM debian:12-slim
+ARG MODE=0666
+RUN chmod "$MODE" /etc/app.conf
