@@ -2141,7 +2141,7 @@ static void walk_script(builder *b, size_t instr, int stage,
     r.s = s;
     for (i = 0; i < s->ncmds; i++)
         nslots += s->cmds[i].nassigns;
-    nslots += s->nvars;
+    nslots += s->nvars + s->nblocks; /* ${X:=v} and `for X` assign too */
     while (nslots & (nslots - 1))
         nslots &= nslots - 1;
     nslots *= 4;
