@@ -703,7 +703,7 @@ static void test_tools_installed(void **state)
 static void test_hostile(void **state)
 {
     size_t n = 20000, i;
-    char *t = malloc(n * 32 + 64), *p = t;
+    char *t = malloc(n * 40 + 64), *p = t;
     fixture *f;
 
     (void)state;
@@ -716,6 +716,17 @@ static void test_hostile(void **state)
     f = build(t);
     assert_int_equal(f->o.naccts, n);
     assert_int_equal(f->o.accts[n - 1].res.id, 1000 + n - 1);
+    release(f);
+
+    /* Thousands of loop variables: the RUN's variable table must hold
+     * them all (it once filled up and the lookup never ended). */
+    p = t + sprintf(t, "FROM ubuntu:22.04\nRUN true");
+    for (i = 0; i < 3000; i++)
+        p += sprintf(p, " && \\\n for v%zu in a; do :; done", i);
+    sprintf(p, " && useradd -u $v7 x\n");
+    f = build(t);
+    assert_int_equal(f->o.naccts, 1);
+    assert_null(f->o.accts[0].id.text);
     release(f);
     free(t);
 }
