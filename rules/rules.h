@@ -30,6 +30,7 @@ extern const tfl_rule tfl_rule_untrusted_registry;    /* TF112 */
 
 extern const tfl_rule tfl_rule_missing_user;    /* TF200 */
 extern const tfl_rule tfl_rule_root_user;       /* TF201 */
+extern const tfl_rule tfl_rule_unknown_account; /* TF202 */
 extern const tfl_rule tfl_rule_numeric_user;    /* TF203 */
 extern const tfl_rule tfl_rule_sudo;            /* TF204 */
 extern const tfl_rule tfl_rule_nobody_user;     /* TF205 */
@@ -37,7 +38,6 @@ extern const tfl_rule tfl_rule_root_home_chown; /* TF300 */
 extern const tfl_rule tfl_rule_chown_layer;     /* TF301 */
 extern const tfl_rule tfl_rule_world_writable;  /* TF302 */
 
-extern const tfl_rule tfl_rule_unknown_account;      /* TF202 */
 extern const tfl_rule tfl_rule_invalid_id;           /* TF400 */
 extern const tfl_rule tfl_rule_host_range_id;        /* TF401 */
 extern const tfl_rule tfl_rule_unmappable_id;        /* TF402 */

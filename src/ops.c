@@ -241,6 +241,9 @@ typedef struct sstate {
     tfl_adduser_kind adduser;
     const tfl_facts_image *facts;
     unsigned installed; /* tfl_tool bits installed by RUNs so far */
+    /* Packages beyond the known-harmless ones were installed: Debian's
+     * adduser may have come along as a dependency. */
+    bool other_pkgs;
 } sstate;
 
 /* One split script of a RUN with its origin. */
@@ -1328,8 +1331,159 @@ static tfl_family pm_family(const char *name)
     return TFL_FAMILY_UNKNOWN;
 }
 
-/* The tool sets a package install brings. */
-static unsigned installs(const tfl_sh_cmd *c, const char *name)
+/* Packages known to create no account (so installing them leaves the
+ * account lists as they were); a trailing '*' matches any rest. */
+static bool safe_pkg(const char *t)
+{
+    static const char *const safe[] = {"lib*",
+                                       "python3*",
+                                       "py3-*",
+                                       "ca-certificates",
+                                       "curl",
+                                       "wget",
+                                       "git",
+                                       "gcc",
+                                       "g++",
+                                       "make",
+                                       "cmake",
+                                       "build-base",
+                                       "build-essential",
+                                       "bash",
+                                       "tini",
+                                       "dumb-init",
+                                       "unzip",
+                                       "zip",
+                                       "xz*",
+                                       "gnupg*",
+                                       "dirmngr",
+                                       "tzdata",
+                                       "locales",
+                                       "procps",
+                                       "vim*",
+                                       "nano",
+                                       "less",
+                                       "jq",
+                                       "file",
+                                       "openssl",
+                                       "tar",
+                                       "gzip",
+                                       "bzip2",
+                                       "shadow*",
+                                       "sudo",
+                                       "gosu",
+                                       "su-exec",
+                                       "adduser",
+                                       "passwd",
+                                       "apt-transport-https",
+                                       "software-properties-common",
+                                       "lsb-release",
+                                       "iputils*",
+                                       "net-tools",
+                                       "musl-dev",
+                                       "linux-headers",
+                                       "pkg-config",
+                                       "pkgconf",
+                                       "autoconf",
+                                       "automake",
+                                       "patch",
+                                       "coreutils",
+                                       "findutils",
+                                       "grep",
+                                       "sed",
+                                       "gawk",
+                                       "util-linux",
+                                       "ncurses*",
+                                       "rsync",
+                                       "openssh-client",
+                                       "nodejs",
+                                       "npm",
+                                       "ruby*",
+                                       "perl*",
+                                       "golang*",
+                                       "openjdk*",
+                                       "default-jre*",
+                                       "default-jdk*",
+                                       "unzip",
+                                       "zlib*",
+                                       "gettext*",
+                                       "bind-tools",
+                                       "dnsutils",
+                                       "iproute2",
+                                       "netcat*",
+                                       "socat",
+                                       "tree",
+                                       "htop",
+                                       "man-db",
+                                       "dpkg-dev",
+                                       "g++-*",
+                                       "gcc-*",
+                                       "clang*",
+                                       "llvm*",
+                                       "fontconfig",
+                                       "fonts-*",
+                                       "ttf-*",
+                                       "*-dev",
+                                       "*-devel",
+                                       "*-doc",
+                                       "epel-release",
+                                       "which",
+                                       "hostname",
+                                       "ed",
+                                       "diffutils",
+                                       "bc",
+                                       "mercurial",
+                                       "subversion",
+                                       "openssh",
+                                       "busybox*",
+                                       "alpine-sdk",
+                                       "yarn",
+                                       "pip",
+                                       "php*",
+                                       "imagemagick*",
+                                       "ffmpeg",
+                                       "graphviz",
+                                       "tk*",
+                                       "tcl*",
+                                       "wget2",
+                                       "aria2",
+                                       "p7zip*",
+                                       "shellcheck",
+                                       "gnutls*",
+                                       "krb5*",
+                                       "icu*",
+                                       "expat",
+                                       "readline*",
+                                       "sqlite*",
+                                       "mesa*",
+                                       "x11*",
+                                       "xvfb",
+                                       "emacs*",
+                                       "ripgrep",
+                                       "fd-find",
+                                       NULL};
+    size_t i, n = strcspn(t, "=<>~:");
+
+    for (i = 0; safe[i]; i++) {
+        const char *p = safe[i];
+        size_t l = strlen(p);
+
+        if (p[l - 1] == '*' && p[0] != '*' && n >= l - 1 &&
+            !strncmp(t, p, l - 1))
+            return true;
+        if (p[0] == '*' && n >= l - 1 &&
+            !strncmp(t + n - (l - 1), p + 1, l - 1))
+            return true;
+        if (n == l && !strncmp(t, p, n))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The tool sets a package install brings; `*any` tells whether the command
+ * installs packages at all (their scripts may create accounts).
+ */
+static unsigned installs(const tfl_sh_cmd *c, const char *name, bool *any)
 {
     size_t n = tfl_sh_cmd_nargs(c), i;
     unsigned bits = 0;
@@ -1337,17 +1491,32 @@ static unsigned installs(const tfl_sh_cmd *c, const char *name)
 
     if (pm_family(name) == TFL_FAMILY_UNKNOWN)
         return 0;
+    if ((!strcmp(name, "dpkg") || !strcmp(name, "rpm")) && n &&
+        tfl_sh_cmd_arg(c, 0)->value && tfl_sh_cmd_arg(c, 0)->value[0] == '-' &&
+        strpbrk(tfl_sh_cmd_arg(c, 0)->value, "iU"))
+        *any = true;
     for (i = 0; i < n; i++) {
         const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
         const char *t = w->value;
+        char lit[128];
+        bool whole;
 
-        if (!t)
+        if (!t) {
+            /* `pkg="$VERSION"`, `$PACKAGES`: judge by the literal start */
+            lit_prefix(w, lit, sizeof lit, &whole);
+            if (inst && (!strchr(lit, '=') || !safe_pkg(lit)))
+                *any = true;
             continue;
+        }
         if (!strcmp(t, "add") || !strcmp(t, "install") || !strcmp(t, "in") ||
-            !strcmp(t, "-S") || !strcmp(t, "-Sy") || !strcmp(t, "-Syu"))
+            !strcmp(t, "-S") || !strcmp(t, "-Sy") || !strcmp(t, "-Syu") ||
+            !strcmp(t, "localinstall") || !strcmp(t, "reinstall"))
             inst = true;
         else if (!inst)
             continue;
+        if (t[0] != '-' && strcmp(t, "add") && strcmp(t, "install") &&
+            !safe_pkg(t))
+            *any = true;
         if (!strncmp(t, "shadow", 6) || !strcmp(t, "passwd") ||
             !strcmp(t, "login"))
             bits |= TFL_TOOL_SHADOW;
@@ -1442,7 +1611,7 @@ static bool tool_installed(const run *r, tfl_acct_tool t)
     switch (t) {
     case TFL_ACCT_DEB_ADDUSER:
     case TFL_ACCT_DEB_ADDGROUP:
-        return have & TFL_TOOL_ADDUSER;
+        return (have & TFL_TOOL_ADDUSER) || r->b->st[r->stage].other_pkgs;
     case TFL_ACCT_BB_ADDUSER:
     case TFL_ACCT_BB_ADDGROUP:
         return have & TFL_TOOL_BUSYBOX;
@@ -1922,6 +2091,27 @@ static void do_assigns(run *r, const tfl_sh_cmd *c, uint32_t ci)
     }
 }
 
+static bool is_shell(const char *n);
+
+/* A script or installer whose effects cannot be seen: a path to a file,
+ * `sh FILE`, or anything piped into a shell. */
+static bool runs_script(const tfl_sh_cmd *c, const char *name)
+{
+    const char *full = tfl_sh_cmd_name(c);
+    size_t n = strlen(name);
+    const tfl_sh_word *a;
+
+    if ((n > 3 && !strcmp(name + n - 3, ".sh")) ||
+        (full[0] == '.' && full[1] == '/'))
+        return true;
+    if (!is_shell(name))
+        return false;
+    if (c->op == TFL_SH_OP_PIPE)
+        return true;
+    a = tfl_sh_cmd_arg(c, 0);
+    return a && c->shell_c == TFL_SH_NONE && (!a->value || a->value[0] != '-');
+}
+
 static bool is_acct_tool(const char *n)
 {
     static const char *const tools[] = {
@@ -1951,7 +2141,7 @@ static void walk_script(builder *b, size_t instr, int stage,
     r.s = s;
     for (i = 0; i < s->ncmds; i++)
         nslots += s->cmds[i].nassigns;
-    nslots += s->nvars;
+    nslots += s->nvars + s->nblocks; /* ${X:=v} and `for X` assign too */
     while (nslots & (nslots - 1))
         nslots &= nslots - 1;
     nslots *= 4;
@@ -1992,7 +2182,13 @@ static void walk_script(builder *b, size_t instr, int stage,
         name = base_name(name);
         if (!strcmp(name, "sudo"))
             do_sudo(&cx);
-        b->st[stage].installed |= installs(c, name);
+        bool any = false;
+
+        b->st[stage].installed |= installs(c, name, &any);
+        if (any)
+            b->st[stage].other_pkgs = true;
+        if (any || runs_script(c, name))
+            add_event(b, EV_FORGET, (size_t)stage);
         if (is_acct_tool(name))
             do_acct(&cx, name);
         else if (!strcmp(name, "chown") || !strcmp(name, "chgrp") ||
@@ -2513,19 +2709,40 @@ static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
     op->res.account = fresh;
 }
 
+/*
+ * userdel, groupdel. userdel also removes the user's group when it has the
+ * user's name and is its primary group (USERGROUPS_ENAB, the default).
+ * When the name is not known (`userdel "$(id -un 1000)"`), any account may
+ * be gone: the accounts of that kind are all dropped and the stage's list
+ * is no longer complete, so later collisions are not asserted.
+ */
 static void sim_del(sstate *st, tfl_acct_op *op)
 {
     tab *t = op->makes_group ? &st->groups : &st->users;
     tfl_account *a = op->name.text ? tab_name(t, op->name.text) : NULL;
+    size_t i;
 
+    if (!op->name.text) {
+        for (i = 0; i < t->n; i++)
+            if (!t->v[i]->deleted)
+                tab_forget(t, t->v[i]);
+        st->known = false;
+        return;
+    }
     if (!a) {
-        if (st->known && op->name.text)
+        if (st->known)
             op->res.missing_account = &op->name;
         return;
     }
     op->res.id = a->id;
     op->res.account = a;
     tab_forget(t, a);
+    if (!op->makes_group) {
+        tfl_account *g = tab_name(&st->groups, a->name);
+
+        if (g && g->id == a->gid)
+            tab_forget(&st->groups, g);
+    }
 }
 
 static void sim_member(sstate *st, tfl_acct_op *op)
@@ -2624,6 +2841,7 @@ static void stage_family(builder *b, size_t s)
         st->guessed = p->guessed;
         st->adduser = p->adduser;
         st->installed = p->installed;
+        st->other_pkgs = p->other_pkgs;
     } else if (b->cfg && b->cfg->facts && ms->image_expanded) {
         st->facts = tfl_facts_lookup(b->cfg->facts, ms->image_expanded);
     }

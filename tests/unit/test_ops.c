@@ -164,8 +164,9 @@ static void test_group_tools(void **state)
     assert_string_equal(txt(&a[2].id), "1300");
     assert_int_equal(a[3].tool, TFL_ACCT_USERDEL);
     assert_null(a[3].res.missing_account);
+    /* userdel took the user's own group along */
     assert_int_equal(a[4].tool, TFL_ACCT_GROUPDEL);
-    assert_null(a[4].res.missing_account);
+    assert_non_null(a[4].res.missing_account);
     release(f);
 }
 
@@ -650,10 +651,59 @@ static void test_unknown_base(void **state)
     release(f);
 }
 
+static void test_unseen_changes(void **state)
+{
+    fixture *f = build("FROM debian:12\n"
+                       "RUN apt-get install -y curl git && chown app /a\n"
+                       "RUN apt-get install -y exim4 && chown Debian-exim /b\n"
+                       "FROM debian:12\n"
+                       "RUN ./setup.sh && chown app /c\n"
+                       "FROM golang:1.22 AS b\n"
+                       "FROM scratch\n"
+                       "COPY --from=b /etc/passwd /etc/passwd\n"
+                       "USER app\n"
+                       "FROM ubuntu:24.04\n"
+                       "RUN userdel -r ubuntu && groupadd -g 1000 a && "
+                       "useradd -u 1000 -g a a\n"
+                       "FROM ubuntu:24.04\n"
+                       "RUN userdel \"$(id -un 1000)\" && useradd -u 1000 j\n");
+    const tfl_own_op *o = f->o.owns;
+
+    (void)state;
+    assert_int_equal(f->o.nowns, 3);
+    assert_false(o[0].user_known); /* curl and git make no accounts */
+    assert_true(o[1].user_known);  /* exim4's scripts may */
+    assert_true(o[2].user_known);  /* so may a script */
+    assert_true(f->o.users[0].user_known);
+    assert_null(f->o.accts[1].res.same_id); /* ubuntu's group went too */
+    assert_null(f->o.accts[2].res.same_id);
+    assert_null(f->o.accts[4].res.same_id);
+    release(f);
+}
+
+static void test_tools_installed(void **state)
+{
+    fixture *f = build("FROM alpine:3.20\n"
+                       "RUN useradd a && apk add shadow && useradd b\n"
+                       "FROM debian:13\n"
+                       "RUN adduser c && apt-get install -y moby-engine && "
+                       "adduser d\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 4);
+    assert_false(a[0].tool_installed);
+    assert_true(a[1].tool_installed);
+    assert_int_equal(a[2].tool, TFL_ACCT_DEB_ADDUSER);
+    assert_false(a[2].tool_installed);
+    assert_true(a[3].tool_installed);
+    release(f);
+}
+
 static void test_hostile(void **state)
 {
     size_t n = 20000, i;
-    char *t = malloc(n * 32 + 64), *p = t;
+    char *t = malloc(n * 40 + 64), *p = t;
     fixture *f;
 
     (void)state;
@@ -666,6 +716,17 @@ static void test_hostile(void **state)
     f = build(t);
     assert_int_equal(f->o.naccts, n);
     assert_int_equal(f->o.accts[n - 1].res.id, 1000 + n - 1);
+    release(f);
+
+    /* Thousands of loop variables: the RUN's variable table must hold
+     * them all (it once filled up and the lookup never ended). */
+    p = t + sprintf(t, "FROM ubuntu:22.04\nRUN true");
+    for (i = 0; i < 3000; i++)
+        p += sprintf(p, " && \\\n for v%zu in a; do :; done", i);
+    sprintf(p, " && useradd -u $v7 x\n");
+    f = build(t);
+    assert_int_equal(f->o.naccts, 1);
+    assert_null(f->o.accts[0].id.text);
     release(f);
     free(t);
 }
@@ -694,6 +755,8 @@ int main(void)
         cmocka_unit_test(test_user_groups_and_missing),
         cmocka_unit_test(test_stage_inheritance),
         cmocka_unit_test(test_unknown_base),
+        cmocka_unit_test(test_unseen_changes),
+        cmocka_unit_test(test_tools_installed),
         cmocka_unit_test(test_hostile),
     };
 
