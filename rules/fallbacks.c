@@ -43,17 +43,22 @@ static int shifted_map(tfl_ctx *ctx, const tfl_instr *in, uint32_t off,
     return 0;
 }
 
-/* Could `s` hold a fallback at all? Every form has `:-`, `:=`, `-z` or
- * `-n`; splitting only such scripts keeps the cost (the splitter's
- * memory per script) off the many RUNs that have none. */
+/* Could `s` hold a fallback at all? Every form has `:-` or `:=`, or a test
+ * `-z` / `-n` standing as a word of its own; splitting only such scripts
+ * keeps the cost (the splitter's memory per script) off the many RUNs that
+ * have none, `--no-install-recommends` included. */
 static bool may_have_fallback(const char *s, size_t len)
 {
     size_t i;
 
-    for (i = 0; i + 1 < len; i++)
-        if ((s[i] == ':' && (s[i + 1] == '-' || s[i + 1] == '=')) ||
-            (s[i] == '-' && (s[i + 1] == 'z' || s[i + 1] == 'n')))
+    for (i = 0; i + 1 < len; i++) {
+        if (s[i] == ':' && (s[i + 1] == '-' || s[i + 1] == '='))
             return true;
+        if (s[i] == '-' && (s[i + 1] == 'z' || s[i + 1] == 'n') &&
+            (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t') &&
+            (i + 2 == len || s[i + 2] == ' ' || s[i + 2] == '\t'))
+            return true;
+    }
     return false;
 }
 

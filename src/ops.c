@@ -527,7 +527,7 @@ static bool eval_word(run *r, const tfl_sh_word *w, sbuf *out, piece *pcs,
 /* A word evaluated once, to cut values out of. */
 typedef struct wval {
     const tfl_sh_word *w;
-    char buf[VAL_MAX];
+    char *buf; /* the value, NUL-terminated, `len` bytes */
     size_t len;
     bool known;
     piece *pcs;
@@ -536,6 +536,7 @@ typedef struct wval {
 static wval *weval(run *r, const tfl_sh_word *w)
 {
     wval *x = tfl_arena_alloc(r->b->a, sizeof *x);
+    char tmp[VAL_MAX]; /* built here, kept at its exact size */
     sbuf sb;
     look first = {0};
 
@@ -550,14 +551,19 @@ static wval *weval(run *r, const tfl_sh_word *w)
         r->b->oom = true;
         return NULL;
     }
-    sb.p = x->buf;
+    sb.p = tmp;
     sb.len = 0;
     sb.over = false;
-    x->buf[0] = '\0';
+    tmp[0] = '\0';
     x->known = eval_word(r, w, &sb, x->pcs, &first);
     if (sb.over)
         x->known = false;
     x->len = sb.len;
+    x->buf = tfl_arena_strndup(r->b->a, tmp, sb.len);
+    if (!x->buf) {
+        r->b->oom = true;
+        return NULL;
+    }
     return x;
 }
 
@@ -2130,7 +2136,7 @@ static void walk_script(builder *b, size_t instr, int stage,
 {
     run r;
     unsigned char *tol, *cond;
-    size_t nslots = 16, i;
+    size_t nsets = 0, nslots = 1, i;
     tfl_sh_fallback *fb;
     size_t nfb;
 
@@ -2139,16 +2145,22 @@ static void walk_script(builder *b, size_t instr, int stage,
     r.instr = instr;
     r.stage = stage;
     r.s = s;
+    /* The shell table holds the names the RUN may set: assignments,
+     * ${X:=v} and `for X`. Most RUNs set none and get no table; otherwise
+     * it is kept at most half full, so probing always ends. */
     for (i = 0; i < s->ncmds; i++)
-        nslots += s->cmds[i].nassigns;
-    nslots += s->nvars + s->nblocks; /* ${X:=v} and `for X` assign too */
-    while (nslots & (nslots - 1))
-        nslots &= nslots - 1;
-    nslots *= 4;
-    r.vars = tfl_arena_alloc(b->a, nslots * sizeof *r.vars);
+        nsets += s->cmds[i].nassigns;
+    for (i = 0; i < s->nvars; i++)
+        nsets += s->vars[i]->op == TFL_SH_VAR_ASSIGN;
+    for (i = 0; i < s->nblocks; i++)
+        nsets += s->blocks[i].kind == TFL_SH_BLOCK_FOR_BODY;
+    while (nslots < 2 * nsets)
+        nslots *= 2;
+    r.vars = nsets ? tfl_arena_alloc(b->a, nslots * sizeof *r.vars) : NULL;
     r.vmask = nslots - 1;
     r.fallback = tfl_arena_alloc(b->a, s->ncmds + 1);
-    if (!r.vars || !r.fallback || list_flags(b, s, &tol, &cond) != 0 ||
+    if ((nsets && !r.vars) || !r.fallback ||
+        list_flags(b, s, &tol, &cond) != 0 ||
         tfl_sh_fallbacks(b->a, s, &fb, &nfb) != 0) {
         b->oom = true;
         return;
