@@ -142,20 +142,17 @@ static void run_scripts(tfl_ctx *ctx,
             split_run(ctx, i, fn, data);
 }
 
-typedef struct fb_walk {
-    void (*fn)(tfl_ctx *, size_t, const tfl_sh_fallback *, const tfl_binding *);
-} fb_walk;
-
 static bool is_arg(const tfl_binding *b)
 {
     return b->origin == TFL_ORIGIN_ARG || b->origin == TFL_ORIGIN_GLOBAL_ARG;
 }
 
+/* Collect the ARG fallbacks of one script into ctx->arg_fallbacks. */
 static void script_fallbacks(tfl_ctx *ctx, size_t instr, const tfl_sh_script *s,
                              void *data)
 {
-    const fb_walk *w = data;
     const tfl_model *m = tfl_ctx_model(ctx);
+    size_t *cap = data;
     tfl_sh_fallback *fb;
     size_t n, i;
 
@@ -166,13 +163,22 @@ static void script_fallbacks(tfl_ctx *ctx, size_t instr, const tfl_sh_script *s,
     for (i = 0; i < n; i++) {
         const tfl_binding *b =
             tfl_model_lookup(m, instr, fb[i].name, strlen(fb[i].name));
+        tfl_arg_fallback *a;
 
         if (!b || !is_arg(b) || !b->value || !b->value[0] ||
             !fb[i].value->value || b->instr == SIZE_MAX)
             continue;
         if (!b->raw_default && b->inherits)
             b = b->inherits; /* the global ARG that holds the default */
-        w->fn(ctx, instr, &fb[i], b);
+        a = tfl_arena_push(ctx->arena, (void **)&ctx->arg_fallbacks,
+                           &ctx->narg_fallbacks, cap, sizeof *a);
+        if (!a) {
+            ctx->oom = true;
+            return;
+        }
+        a->instr = instr;
+        a->f = &fb[i];
+        a->b = b;
     }
 }
 
@@ -180,7 +186,14 @@ void tfl_arg_fallbacks(tfl_ctx *ctx, void (*fn)(tfl_ctx *ctx, size_t instr,
                                                 const tfl_sh_fallback *f,
                                                 const tfl_binding *b))
 {
-    fb_walk w = {fn};
+    size_t i, cap = 0;
 
-    run_scripts(ctx, script_fallbacks, &w);
+    /* Split once per file, whichever of the rules asks first. */
+    if (!ctx->arg_fallbacks_done) {
+        ctx->arg_fallbacks_done = true;
+        run_scripts(ctx, script_fallbacks, &cap);
+    }
+    for (i = 0; i < ctx->narg_fallbacks && !ctx->oom; i++)
+        fn(ctx, ctx->arg_fallbacks[i].instr, ctx->arg_fallbacks[i].f,
+           ctx->arg_fallbacks[i].b);
 }

@@ -167,6 +167,12 @@ const char *tfl_id_kind(const tfl_id_ref *r);
  * forms) whose value is literal, when the variable is an ARG with a
  * non-empty default at that RUN; `b` is the ARG that sets the default (the
  * global one for a stage ARG that inherits it). */
+typedef struct tfl_arg_fallback {
+    size_t instr;
+    const struct tfl_sh_fallback *f;
+    const struct tfl_binding *b;
+} tfl_arg_fallback;
+
 void tfl_arg_fallbacks(tfl_ctx *ctx, void (*fn)(tfl_ctx *ctx, size_t instr,
                                                 const struct tfl_sh_fallback *f,
                                                 const struct tfl_binding *b));

@@ -40,6 +40,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -58,8 +59,31 @@ typedef struct parser {
     size_t *cstart; /* per instruction: first index of its comments */
     size_t cap_cstart, ncstart;
     size_t pend_start, pend_n; /* comment block above the next instruction */
+    char *scratch; /* word under construction (heap, freed at the end) */
+    size_t scratch_cap;
     bool oom;
 } parser;
+
+/* Room for `need` bytes of scratch; NULL (and oom) when memory runs out.
+ * Words are built there and copied out at their size. */
+static char *scratch(parser *p, size_t need)
+{
+    if (need > p->scratch_cap) {
+        size_t cap = p->scratch_cap ? p->scratch_cap : 256;
+        char *n;
+
+        while (cap < need)
+            cap *= 2;
+        n = realloc(p->scratch, cap);
+        if (!n) {
+            p->oom = true;
+            return NULL;
+        }
+        p->scratch = n;
+        p->scratch_cap = cap;
+    }
+    return p->scratch;
+}
 
 /* --- Small helpers -------------------------------------------------------- */
 
@@ -300,11 +324,9 @@ static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
 
     *out = NULL;
     *n = 0;
-    buf = tfl_arena_alloc(sh->p->a, (size_t)(e - b) + 1);
-    if (!buf) {
-        sh->p->oom = true;
+    buf = scratch(sh->p, (size_t)(e - b) + 1);
+    if (!buf)
         return;
-    }
     while (pos <= e) {
         size_t sp = pos < e ? space_len(L + pos, e - pos) : 0;
 
@@ -375,11 +397,15 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
     char *buf;
     uint32_t pos = *b;
 
-    buf = tfl_arena_alloc(sh->p->a, (size_t)(e - *b) + 1);
-    if (!buf) {
-        sh->p->oom = true;
+    while (pos < e && isspace((unsigned char)L[pos]))
+        pos++;
+    if (pos + 1 >= e || L[pos] != '-' || L[pos + 1] != '-') {
+        *b = pos; /* no flags: the common case costs no scratch */
         return;
     }
+    buf = scratch(sh->p, (size_t)(e - *b) + 1);
+    if (!buf)
+        return;
     for (;;) {
         uint32_t start;
         size_t blen = 0;
@@ -743,6 +769,9 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
     tfl_instr *in = sh->in;
     tfl_word *w = NULL;
     size_t n = 0, i;
+
+    if (b >= e || !memchr(sh->L + b, '#', e - b))
+        return 0;
 
     switch (in->kind) {
     case TFL_RUN:
@@ -1431,6 +1460,8 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
         }
         instruction(&p, b, e);
     }
+    free(p.scratch);
+    p.scratch = NULL;
     if (p.oom)
         return -1;
     doc->escape = p.esc;

@@ -127,6 +127,11 @@ struct tfl_ctx {
     const tfl_rule *rule;          /* the rule being run */
     const struct tfl_model *model; /* built on demand: tfl_ctx_model() */
     const struct tfl_ops *ops;     /* built on demand: tfl_ctx_ops() */
+    /* ARG fallbacks of the RUNs (rules/fallbacks.c), shared by the rules
+     * that judge them so the RUNs are split once. */
+    const struct tfl_arg_fallback *arg_fallbacks;
+    size_t narg_fallbacks;
+    bool arg_fallbacks_done;
     /* engine-private */
     tfl_finding *findings;
     size_t nfindings, cap;
