@@ -32,29 +32,45 @@ static const char *copy_dest(const tfl_instr *in)
     return in->args[in->nargs - 1].text;
 }
 
-/* The line of the last COPY/ADD before `op` in its stage chain that wrote
- * into `path` or over it (0 when none). */
-static unsigned filled_by_copy(tfl_ctx *ctx, const tfl_model *m,
-                               const tfl_own_op *op, const char *path)
+/* Did COPY/ADD `in` write into `clean` or over it? */
+static bool copies_into(const tfl_instr *in, const char *clean)
 {
-    char clean[512], dest[512];
-    size_t i;
+    const char *d = copy_dest(in);
+    char dest[512];
+
+    if (!d || !tfl_path_clean(d, dest, sizeof dest))
+        return false;
+    return tfl_path_under(dest, clean) ||
+           (strcmp(dest, "/") != 0 && tfl_path_under(clean, dest));
+}
+
+/*
+ * The line of the last COPY/ADD before `op` in its stage chain that wrote
+ * into `path` or over it (0 when none). Walks back through the op's stage
+ * and then the stages it is built FROM, so each op reads only its chain.
+ */
+static unsigned filled_by_copy(const tfl_model *m, const tfl_own_op *op,
+                               const char *path)
+{
+    char clean[512];
+    long s = op->stage;
+    size_t i = op->instr;
 
     if (!tfl_path_clean(path, clean, sizeof clean))
         return 0;
-    for (i = op->instr; i-- > 0;) {
-        const tfl_instr *in = &m->doc->instrs[i];
-        const char *d = copy_dest(in);
-        int s = tfl_model_stage_of(m, i);
+    while (s >= 0 && (size_t)s < m->nstages) {
+        const tfl_model_stage *st = &m->stages[s];
 
-        if (!d || s < 0 || !tfl_stage_in_chain(m, op->stage, s) ||
-            !tfl_path_clean(d, dest, sizeof dest))
-            continue;
-        if (tfl_path_under(dest, clean) ||
-            (strcmp(dest, "/") != 0 && tfl_path_under(clean, dest)))
-            return (unsigned)in->first_line;
+        if (i > st->end_instr)
+            i = st->end_instr;
+        while (i-- > st->from_instr)
+            if (copies_into(&m->doc->instrs[i], clean))
+                return (unsigned)m->doc->instrs[i].first_line;
+        if (st->parent < 0 || st->parent >= s)
+            break;
+        s = st->parent;
+        i = m->stages[s].end_instr;
     }
-    (void)ctx;
     return 0;
 }
 
@@ -156,7 +172,7 @@ static void check_op(tfl_ctx *ctx, const tfl_model *m, const tfl_own_op *op)
     p = &op->paths[i];
     for (k = i + 1; k < op->npaths; k++)
         more += !op->created_here[k] && !made_here(m, op, &op->paths[k]);
-    line = p->text ? filled_by_copy(ctx, m, op, p->text) : 0;
+    line = p->text ? filled_by_copy(m, op, p->text) : 0;
     if (line)
         snprintf(filled, sizeof filled, "which COPY/ADD on line %u filled",
                  line);
