@@ -62,6 +62,8 @@ void tfl_settings_free(tfl_settings *s)
         tfl_regex_free(s->custom[i].re);
     tfl_regex_free(s->secret_re);
     tfl_facts_free(s->facts);
+    tfl_hostdb_free(&s->host_users);
+    tfl_hostdb_free(&s->host_groups);
     free(s->custom_table);
     tfl_arena_free(&s->arena);
     memset(s, 0, sizeof *s);
@@ -1333,20 +1335,24 @@ static int load_facts(tfl_settings *s, tfl_config *cfg, tfl_conf_error *err)
  * for the host account loader, which is written elsewhere. Until then the
  * files named in the configuration change no finding.
  */
-static int check_host_file(const tfl_settings *s, const tfl_conf_str *f,
-                           const char *key, tfl_conf_error *err)
+/* Load the host-passwd or host-group file named by `f` into `db`. */
+static int load_host_file(tfl_settings *s, const tfl_conf_str *f, bool group,
+                          tfl_hostdb *db, tfl_conf_error *err)
 {
-    FILE *fp;
+    const char *key = group ? "host-group" : "host-passwd";
+    tfl_hostdb_error herr = {0};
+    int rc;
 
     if (!f->value)
         return 0;
-    fp = fopen(f->value, "r");
-    if (!fp) {
-        set_error(err, s->path, f->mark, "%s: cannot read '%s': %s", key,
-                  f->value, strerror(errno));
+    tfl_hostdb_free(db);
+    rc = tfl_hostdb_load(db, f->value, group, &herr);
+    if (rc == TFL_HOSTDB_ENOMEM)
+        return TFL_CONF_ENOMEM;
+    if (rc != 0) {
+        set_error(err, s->path, f->mark, "%s: %s", key, herr.message);
         return TFL_CONF_EINVAL;
     }
-    fclose(fp);
     return 0;
 }
 
@@ -1385,9 +1391,17 @@ int tfl_settings_apply(tfl_settings *s, tfl_config *cfg, tfl_conf_error *err)
     }
     if (s->secret_re)
         cfg->secret_pattern = s->secret_re;
-    if ((rc = check_host_file(s, &s->host_passwd, "host-passwd", err)) ||
-        (rc = check_host_file(s, &s->host_group, "host-group", err)))
+    if ((rc = load_host_file(s, &s->host_passwd, false, &s->host_users, err)) ||
+        (rc = load_host_file(s, &s->host_group, true, &s->host_groups, err)))
         return rc;
+    if (s->host_passwd.value) {
+        cfg->host_users = s->host_users.accounts;
+        cfg->nhost_users = s->host_users.n;
+    }
+    if (s->host_group.value) {
+        cfg->host_groups = s->host_groups.accounts;
+        cfg->nhost_groups = s->host_groups.n;
+    }
     return load_facts(s, cfg, err);
 }
 

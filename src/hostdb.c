@@ -8,6 +8,7 @@
 #include "tflint/hostdb.h"
 
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,7 +177,7 @@ int tfl_hostdb_load(tfl_hostdb *db, const char *path, bool group,
 
     memset(db, 0, sizeof *db);
     if (!fp) {
-        set_error(err, path, 0, "cannot open '%s'", path);
+        set_error(err, path, 0, "cannot read '%s': %s", path, strerror(errno));
         return rc;
     }
     for (;;) {
@@ -204,7 +205,7 @@ int tfl_hostdb_load(tfl_hostdb *db, const char *path, bool group,
             break;
     }
     if (ferror(fp)) {
-        set_error(err, path, 0, "cannot read '%s'", path);
+        set_error(err, path, 0, "cannot read '%s': %s", path, strerror(errno));
         goto done;
     }
     rc = tfl_hostdb_parse(db, path, buf ? buf : "", n, group, err);

@@ -38,6 +38,7 @@
 #include "tflint/arena.h"
 #include "tflint/buf.h"
 #include "tflint/engine.h"
+#include "tflint/hostdb.h"
 #include "tflint/rule.h"
 
 struct tfl_facts;
@@ -122,6 +123,7 @@ typedef struct tfl_settings {
     size_t nseverity, cap_severity;
     int64_t safe_id_min, safe_id_max;     /* -1 when not set */
     tfl_conf_str host_passwd, host_group; /* value NULL when not set */
+    tfl_hostdb host_users, host_groups;   /* what they hold, once applied */
     tfl_conf_str *base_images;            /* paths, relative ones resolved */
     size_t nbase_images, cap_base_images;
     const char **trusted; /* registry patterns */

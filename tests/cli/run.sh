@@ -352,7 +352,7 @@ printf 'alice:x:1000\n' >badpasswd
 expect "--host-passwd bad line" 2 "$TFLINT" --host-passwd badpasswd ids
 has "--host-passwd bad line: message" "$tmp/err" "tflint: badpasswd:1: expected 7 fields separated by ':', found 3"
 expect "--host-group missing file" 2 "$TFLINT" --host-group missing ids
-has "--host-group missing file: message" "$tmp/err" "tflint: cannot open 'missing'"
+has "--host-group missing file: message" "$tmp/err" "tflint: cannot read 'missing': No such file or directory"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

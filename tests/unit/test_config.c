@@ -192,6 +192,11 @@ static void test_config_host_keys(void **state)
     snprintf(want, sizeof want, "%s/etc/group", f->dir);
     assert_string_equal(f->s.host_group.value, want);
     assert_int_equal(f->s.host_passwd.mark.line, 3);
+    /* their accounts reach the rules */
+    assert_int_equal(f->cfg.nhost_users, 1);
+    assert_string_equal(f->cfg.host_users[0].name, "root");
+    assert_int_equal(f->cfg.nhost_groups, 1);
+    assert_int_equal(f->cfg.host_groups[0].id, 0);
 }
 
 static void test_config_base_images(void **state)
