@@ -1329,13 +1329,8 @@ static int load_facts(tfl_settings *s, tfl_config *cfg, tfl_conf_error *err)
     return 0;
 }
 
-/*
- * The host account files. NEEDSWORK: they are only checked to be readable;
- * reading their accounts into cfg->host_users and cfg->host_groups waits
- * for the host account loader, which is written elsewhere. Until then the
- * files named in the configuration change no finding.
- */
-/* Load the host-passwd or host-group file named by `f` into `db`. */
+/* Load the host-passwd or host-group file named by `f` into `db`; the
+ * settings own it, and the config points at its accounts. */
 static int load_host_file(tfl_settings *s, const tfl_conf_str *f, bool group,
                           tfl_hostdb *db, tfl_conf_error *err)
 {
