@@ -897,6 +897,7 @@ static void cook_and_parse(level *L, size_t s, size_t e, bool backtick,
         }
     }
     runs = stack_take(sp, &c.runs, 0, &nruns);
+    free(c.runs.data); /* scratch, like the split's own stacks */
     map = compose(L, runs, nruns);
     if (map && !sp->oom)
         parse_nested(L, c.buf, c.len, map, nest, parent);
