@@ -4,10 +4,6 @@
 # github, json and gitlab outputs checked by their validators. Run by ctest (cli_golden)
 # with TFLINT set to the binary; TFL_SHARED_DIR, when set, locates the
 # shared validators (default: ../shared beside the repository).
-#
-# Checks that need the real parser (findings, --dump=ast output) are skipped
-# with a message while src/parser.c is the placeholder that yields an empty
-# document.
 set -u
 
 : "${TFLINT:?set TFLINT to the tflint binary}"
@@ -177,92 +173,88 @@ for fmt in json github checkstyle gitlab codeclimate junit; do
 done
 has "junit unreadable: error" "$tmp/out" '<error message="cannot read &apos;missing&apos;'
 
-# --- With the parser: findings ---------------------------------------------------
+# --- Findings and --dump=ast ------------------------------------------------------
 printf 'FROM alpine:3.20\n' >probe
-if [ -z "$("$TFLINT" --dump=ast probe 2>/dev/null)" ]; then
-    echo "SKIPPED: checks that need findings (the parser is a placeholder)"
+expect "--dump=ast" 0 "$TFLINT" --dump=ast probe
+has "--dump=ast: output" "$tmp/out" '(from "alpine:3.20")'
+printf '# only a comment\n' >comments
+expect "--dump=ast parser fails" 1 "$TFLINT" --dump=ast comments
+expect "--dump=ast unreadable" 2 "$TFLINT" --dump=ast missing
+has "--dump=ast unreadable: message" "$tmp/err" "cannot read 'missing'"
+expect "findings" 1 "$TFLINT" bad
+has "findings: line" "$tmp/out" "bad:1:1: error: "
+has "findings: rule id" "$tmp/out" "[TF100]"
+has "findings: summary" "$tmp/err" "tflint: 1 file, 1 finding (1 error)"
+expect "threshold none" 0 "$TFLINT" --failure-threshold none bad
+has "threshold none: still reported" "$tmp/out" "[TF100]"
+expect "severity lowered below threshold" 0 "$TFLINT" --severity TF100=info bad
+has "severity lowered: shown as info" "$tmp/out" ": info: "
+expect "threshold style" 1 "$TFLINT" --severity TF100=style --failure-threshold style bad
+expect "ignored" 0 "$TFLINT" --ignore TF100 bad
+empty "ignored: stdout" "$tmp/out"
+expect "unreadable wins over findings" 2 "$TFLINT" bad missing
+expect "stdin" 1 sh -c 'exec "$0" --stdin-filename ./x/Dockerfile - <bad' "$TFLINT"
+has "stdin: name" "$tmp/out" "x/Dockerfile:1:1: error: "
+expect "stdin as -" 1 sh -c 'exec "$0" - <bad' "$TFLINT"
+has "stdin: dash" "$tmp/out" "-:1:1: error: "
+expect "directory" 1 "$TFLINT" --ignore TF200 tree
+printf 'tree/Dockerfile:2:1:\ntree/a/Dockerfile:2:1:\ntree/b.Dockerfile:2:1:\n' >want-order
+cut -d' ' -f1 "$tmp/out" >got-order
+if cmp -s want-order got-order; then pass; else fail "directory: order"; fi
+lacks "directory: .git skipped" "$tmp/out" "hidden"
+lacks "directory: link not followed" "$tmp/out" "Dockerfile.link"
+expect "explicit link" 1 "$TFLINT" tree/Dockerfile.link
+expect "hostile" 1 "$TFLINT" --color=always hostile
+# the only ESC bytes left are tflint's own colour codes
+esc=$(printf '\033')
+if sed "s/$esc\[[0-9;]*m//g" "$tmp/out" | grep -q "$esc"; then
+    fail "hostile: raw escape in the report"
 else
-    expect "--dump=ast" 0 "$TFLINT" --dump=ast probe
-    has "--dump=ast: output" "$tmp/out" '(from "alpine:3.20")'
-    printf '# only a comment\n' >comments
-    expect "--dump=ast parser fails" 1 "$TFLINT" --dump=ast comments
-    expect "--dump=ast unreadable" 2 "$TFLINT" --dump=ast missing
-    has "--dump=ast unreadable: message" "$tmp/err" "cannot read 'missing'"
-    expect "findings" 1 "$TFLINT" bad
-    has "findings: line" "$tmp/out" "bad:1:1: error: "
-    has "findings: rule id" "$tmp/out" "[TF100]"
-    has "findings: summary" "$tmp/err" "tflint: 1 file, 1 finding (1 error)"
-    expect "threshold none" 0 "$TFLINT" --failure-threshold none bad
-    has "threshold none: still reported" "$tmp/out" "[TF100]"
-    expect "severity lowered below threshold" 0 "$TFLINT" --severity TF100=info bad
-    has "severity lowered: shown as info" "$tmp/out" ": info: "
-    expect "threshold style" 1 "$TFLINT" --severity TF100=style --failure-threshold style bad
-    expect "ignored" 0 "$TFLINT" --ignore TF100 bad
-    empty "ignored: stdout" "$tmp/out"
-    expect "unreadable wins over findings" 2 "$TFLINT" bad missing
-    expect "stdin" 1 sh -c 'exec "$0" --stdin-filename ./x/Dockerfile - <bad' "$TFLINT"
-    has "stdin: name" "$tmp/out" "x/Dockerfile:1:1: error: "
-    expect "stdin as -" 1 sh -c 'exec "$0" - <bad' "$TFLINT"
-    has "stdin: dash" "$tmp/out" "-:1:1: error: "
-    expect "directory" 1 "$TFLINT" --ignore TF200 tree
-    printf 'tree/Dockerfile:2:1:\ntree/a/Dockerfile:2:1:\ntree/b.Dockerfile:2:1:\n' >want-order
-    cut -d' ' -f1 "$tmp/out" >got-order
-    if cmp -s want-order got-order; then pass; else fail "directory: order"; fi
-    lacks "directory: .git skipped" "$tmp/out" "hidden"
-    lacks "directory: link not followed" "$tmp/out" "Dockerfile.link"
-    expect "explicit link" 1 "$TFLINT" tree/Dockerfile.link
-    expect "hostile" 1 "$TFLINT" --color=always hostile
-    # the only ESC bytes left are tflint's own colour codes
-    esc=$(printf '\033')
-    if sed "s/$esc\[[0-9;]*m//g" "$tmp/out" | grep -q "$esc"; then
-        fail "hostile: raw escape in the report"
-    else
-        pass
-    fi
-    has "hostile: shown escaped" "$tmp/out" "^[]0;pwned^G"
-    expect "colour never" 1 "$TFLINT" --color=never hostile
-    if grep -q "$(printf '\033')" "$tmp/out"; then fail "colour never: ESC"; else pass; fi
-    expect "NO_COLOR" 1 env NO_COLOR=1 "$TFLINT" --color=auto hostile
-    if grep -q "$(printf '\033')" "$tmp/out"; then fail "NO_COLOR: ESC"; else pass; fi
-    expect "github" 1 "$TFLINT" -f github bad hostile
-    has "github: command" "$tmp/out" "::error file=bad,line=1,endLine=1,col=1,"
-    has "github: rule summary" "$tmp/err" "tflint: TF100 parse-error: 2 findings, 2 annotated"
-    if grep -v -E '^(::(error|warning|notice) file=|tflint: )' "$tmp/out" | grep -q .; then
-        fail "github: a line that is not tflint's"
-    else
-        pass
-    fi
-    expect "github quiet" 1 "$TFLINT" -q -f github bad
-    empty "github quiet: stderr" "$tmp/err"
-    expect "sarif to a file, github to stdout" 1 "$TFLINT" -f sarif -o both.sarif -f github bad
-    has "both: annotation" "$tmp/out" "::error file=bad,"
-    has "both: sarif result" both.sarif '"ruleId": "TF100"'
-    checker=$shared/tools/check-gha-annotations.sh
-    if [ -x "$checker" ] && command -v node >/dev/null 2>&1; then
-        "$TFLINT" -f github bad hostile tree >gha.out 2>/dev/null
-        if "$checker" --strict gha.out >"$tmp/err" 2>&1; then pass; else
-            cp "$tmp/err" "$tmp/out"
-            fail "check-gha-annotations --strict"
-        fi
-    else
-        echo "SKIPPED: annotation check ($checker or node not found)"
-    fi
-    if command -v node >/dev/null 2>&1; then
-        for fmt in json gitlab; do
-            "$TFLINT" -f "$fmt" bad hostile tree missing >"$fmt.out" 2>/dev/null
-            if node -e 'JSON.parse(require("fs").readFileSync(0))' <"$fmt.out" 2>"$tmp/err"; then
-                pass
-            else
-                fail "$fmt output does not parse as JSON"
-            fi
-        done
-    else
-        echo "SKIPPED: JSON parsing of json and gitlab output (node not found)"
-    fi
-    expect "sarif findings" 1 "$TFLINT" -f sarif bad
-    has "sarif findings: result" "$tmp/out" '"ruleId": "TF100", "ruleIndex": 0, "level": "error"'
-    has "sarif findings: uri" "$tmp/out" '"uri": "bad", "uriBaseId": "%SRCROOT%"'
+    pass
 fi
+has "hostile: shown escaped" "$tmp/out" "^[]0;pwned^G"
+expect "colour never" 1 "$TFLINT" --color=never hostile
+if grep -q "$(printf '\033')" "$tmp/out"; then fail "colour never: ESC"; else pass; fi
+expect "NO_COLOR" 1 env NO_COLOR=1 "$TFLINT" --color=auto hostile
+if grep -q "$(printf '\033')" "$tmp/out"; then fail "NO_COLOR: ESC"; else pass; fi
+expect "github" 1 "$TFLINT" -f github bad hostile
+has "github: command" "$tmp/out" "::error file=bad,line=1,endLine=1,col=1,"
+has "github: rule summary" "$tmp/err" "tflint: TF100 parse-error: 2 findings, 2 annotated"
+if grep -v -E '^(::(error|warning|notice) file=|tflint: )' "$tmp/out" | grep -q .; then
+    fail "github: a line that is not tflint's"
+else
+    pass
+fi
+expect "github quiet" 1 "$TFLINT" -q -f github bad
+empty "github quiet: stderr" "$tmp/err"
+expect "sarif to a file, github to stdout" 1 "$TFLINT" -f sarif -o both.sarif -f github bad
+has "both: annotation" "$tmp/out" "::error file=bad,"
+has "both: sarif result" both.sarif '"ruleId": "TF100"'
+checker=$shared/tools/check-gha-annotations.sh
+if [ -x "$checker" ] && command -v node >/dev/null 2>&1; then
+    "$TFLINT" -f github bad hostile tree >gha.out 2>/dev/null
+    if "$checker" --strict gha.out >"$tmp/err" 2>&1; then pass; else
+        cp "$tmp/err" "$tmp/out"
+        fail "check-gha-annotations --strict"
+    fi
+else
+    echo "SKIPPED: annotation check ($checker or node not found)"
+fi
+if command -v node >/dev/null 2>&1; then
+    for fmt in json gitlab; do
+        "$TFLINT" -f "$fmt" bad hostile tree missing >"$fmt.out" 2>/dev/null
+        if node -e 'JSON.parse(require("fs").readFileSync(0))' <"$fmt.out" 2>"$tmp/err"; then
+            pass
+        else
+            fail "$fmt output does not parse as JSON"
+        fi
+    done
+else
+    echo "SKIPPED: JSON parsing of json and gitlab output (node not found)"
+fi
+expect "sarif findings" 1 "$TFLINT" -f sarif bad
+has "sarif findings: result" "$tmp/out" '"ruleId": "TF100", "ruleIndex": 0, "level": "error"'
+has "sarif findings: uri" "$tmp/out" '"uri": "bad", "uriBaseId": "%SRCROOT%"'
 
 # --- Configuration -----------------------------------------------------------
 mkdir -p conf/.git conf/sub hconf
