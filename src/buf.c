@@ -97,6 +97,31 @@ void tfl_buf_printf(tfl_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+void tfl_buf_wrap(tfl_buf *b, size_t width, const char *s)
+{
+    size_t col = 0;
+
+    for (;;) {
+        size_t n;
+
+        s += strspn(s, " \n");
+        n = strcspn(s, " \n");
+        if (!n)
+            break;
+        if (col && col + 1 + n > width) {
+            tfl_buf_putc(b, '\n');
+            col = 0;
+        } else if (col) {
+            tfl_buf_putc(b, ' ');
+            col++;
+        }
+        tfl_buf_put(b, s, n);
+        col += n;
+        s += n;
+    }
+    tfl_buf_putc(b, '\n');
+}
+
 /* Copy the UTF-8 sequence at s, or U+FFFD for one invalid byte; returns
  * the bytes consumed. */
 static size_t put_utf8(tfl_buf *b, const char *s, size_t len)

@@ -84,34 +84,6 @@ void tfl_explain_list(tfl_buf *out)
     }
 }
 
-/* Append `s` wrapped at WRAP columns (words longer than that stand alone).
- */
-static void put_wrapped(tfl_buf *out, const char *s)
-{
-    size_t col = 0;
-
-    while (*s) {
-        size_t n;
-
-        while (*s == ' ')
-            s++;
-        n = strcspn(s, " ");
-        if (!n)
-            break;
-        if (col && col + 1 + n > WRAP) {
-            tfl_buf_putc(out, '\n');
-            col = 0;
-        } else if (col) {
-            tfl_buf_putc(out, ' ');
-            col++;
-        }
-        tfl_buf_put(out, s, n);
-        col += n;
-        s += n;
-    }
-    tfl_buf_putc(out, '\n');
-}
-
 static void put_example(tfl_buf *out, const char *title, const char *text)
 {
     tfl_buf_printf(out, "\n%s:\n", title);
@@ -142,7 +114,7 @@ int tfl_explain_rule(tfl_buf *out, const char *name)
     if (!r->tags || !r->tags[0])
         tfl_buf_puts(out, "none");
     tfl_buf_puts(out, "\n\n");
-    put_wrapped(out, r->rationale);
+    tfl_buf_wrap(out, WRAP, r->rationale);
     put_example(out, "Fails", r->bad);
     put_example(out, "Passes", r->good);
     return 0;

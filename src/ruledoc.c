@@ -39,32 +39,6 @@ static void put_cell(tfl_buf *out, const char *s)
     }
 }
 
-/* `s` as one paragraph wrapped at WRAP columns. */
-static void put_paragraph(tfl_buf *out, const char *s)
-{
-    size_t col = 0;
-
-    for (;;) {
-        size_t n;
-
-        s += strspn(s, " \n");
-        n = strcspn(s, " \n");
-        if (!n)
-            break;
-        if (col && col + 1 + n > WRAP) {
-            tfl_buf_putc(out, '\n');
-            col = 0;
-        } else if (col) {
-            tfl_buf_putc(out, ' ');
-            col++;
-        }
-        tfl_buf_put(out, s, n);
-        col += n;
-        s += n;
-    }
-    tfl_buf_putc(out, '\n');
-}
-
 static void put_block(tfl_buf *out, const char *title, const char *text)
 {
     size_t n = strlen(text);
@@ -90,7 +64,7 @@ void tfl_ruledoc_page(tfl_buf *out, const tfl_rule *r)
     tfl_buf_puts(out, " |\n| Tags | ");
     put_list(out, r->tags, ", ", "none");
     tfl_buf_puts(out, " |\n\n## Why\n\n");
-    put_paragraph(out, r->rationale);
+    tfl_buf_wrap(out, WRAP, r->rationale);
     put_block(out, "Fails", r->bad);
     put_block(out, "Passes", r->good);
     tfl_buf_printf(out,

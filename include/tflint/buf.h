@@ -31,6 +31,13 @@ void tfl_buf_printf(tfl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
+ * Append the words of `s` (separated by spaces and newlines) as one
+ * paragraph wrapped at `width` columns, ending with a newline; a word
+ * longer than the width stands on its own line.
+ */
+void tfl_buf_wrap(tfl_buf *b, size_t width, const char *s);
+
+/*
  * Append `s` as the body of a JSON string (no surrounding quotes): quotes,
  * backslashes and control characters escaped, invalid UTF-8 replaced by
  * U+FFFD.
