@@ -121,6 +121,15 @@ static void test_rule_records_aliases(void **state)
         {"DL3007", "TF111"},
         {"DL3026", "TF112"},
         {"NoEmptyContinuation", "TF102"},
+        {"DL3002", "TF201"},
+        {"DL3066", "TF203"},
+        {"DL3004", "TF204"},
+        {"DL3046", "TF405"},
+        {"UndefinedVar", "TF500"},
+        {"UndefinedArgInFrom", "TF500"},
+        {"InvalidDefaultArgInFrom", "TF503"},
+        {"DL3064", "TF508"},
+        {"SecretsUsedInArgOrEnv", "TF508"},
     };
     size_t i;
 
