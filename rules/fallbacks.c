@@ -13,36 +13,6 @@
 #include "tflint/model.h"
 #include "tflint/shell.h"
 
-/* The map of `in`'s joined text, rebased so that offset 0 is `off`. */
-static int shifted_map(tfl_ctx *ctx, const tfl_instr *in, uint32_t off,
-                       tfl_textmap *out)
-{
-    tfl_piece *p =
-        tfl_arena_alloc(ctx->arena, (in->map.npieces + 1) * sizeof *p);
-    size_t i, n = 0;
-
-    if (!p)
-        return -1;
-    for (i = 0; i < in->map.npieces; i++) {
-        tfl_piece q = in->map.pieces[i];
-
-        if (q.text_off + q.len <= off && i + 1 < in->map.npieces)
-            continue;
-        if (q.text_off < off) {
-            uint32_t cut = off - q.text_off < q.len ? off - q.text_off : q.len;
-
-            q.src_off += cut;
-            q.len -= cut;
-            q.text_off = off;
-        }
-        q.text_off -= off;
-        p[n++] = q;
-    }
-    out->pieces = p;
-    out->npieces = n;
-    return 0;
-}
-
 /* Could `s` hold a fallback at all? Every form has `:-` or `:=`, or a test
  * `-z` / `-n` standing as a word of its own; splitting only such scripts
  * keeps the cost (the splitter's memory per script) off the many RUNs that
@@ -119,7 +89,7 @@ static void split_run(tfl_ctx *ctx, size_t idx,
     }
     if (!may_have_fallback(in->line + w->off, w->raw_len))
         return;
-    if (shifted_map(ctx, in, w->off, &map) != 0 ||
+    if (tfl_textmap_sub(ctx->arena, &in->map, w->off, w->raw_len, &map) != 0 ||
         tfl_shell_split(ctx->arena, in->line + w->off, w->raw_len, &map, &s) !=
             0) {
         ctx->oom = true;

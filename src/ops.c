@@ -2215,33 +2215,6 @@ static void walk_script(builder *b, size_t instr, int stage,
 /* --- RUN, COPY, USER -------------------------------------------------------
  */
 
-/* The part [off, off + len) of `m`, re-based at 0. */
-static int sub_map(tfl_arena *a, const tfl_textmap *m, uint32_t off,
-                   uint32_t len, tfl_textmap *out)
-{
-    tfl_piece *v = tfl_arena_alloc(a, (m->npieces + 1) * sizeof *v);
-    size_t i, n = 0;
-
-    if (!v)
-        return -1;
-    for (i = 0; i < m->npieces; i++) {
-        const tfl_piece *p = &m->pieces[i];
-        uint32_t s = p->text_off > off ? p->text_off : off;
-        uint32_t e =
-            p->text_off + p->len < off + len ? p->text_off + p->len : off + len;
-
-        if (e < s || (e == s && n > 0))
-            continue;
-        v[n].text_off = s - off;
-        v[n].src_off = p->src_off + (s - p->text_off);
-        v[n].len = e - s;
-        n++;
-    }
-    out->pieces = v;
-    out->npieces = n;
-    return 0;
-}
-
 static int one_piece(tfl_arena *a, uint32_t src, uint32_t len, tfl_textmap *out)
 {
     tfl_piece *v = tfl_arena_alloc(a, sizeof *v);
@@ -2319,7 +2292,7 @@ static int split_run(builder *b, size_t instr, const tfl_instr *in)
     if (in->nargs >= 1) {
         const tfl_word *w = &in->args[0];
 
-        if (sub_map(b->a, &in->map, w->off, w->raw_len, &map) ||
+        if (tfl_textmap_sub(b->a, &in->map, w->off, w->raw_len, &map) ||
             add_script(b, instr, in->line + w->off, w->raw_len, &map))
             return -1;
     }
@@ -2345,7 +2318,8 @@ static const tfl_sh_word *line_word(builder *b, const tfl_instr *in,
     tfl_textmap map;
     tfl_sh_script s;
 
-    if (off + len > in->line_len || sub_map(b->a, &in->map, off, len, &map) ||
+    if (off + len > in->line_len ||
+        tfl_textmap_sub(b->a, &in->map, off, len, &map) ||
         tfl_shell_split(b->a, in->line + off, len, &map, &s) != 0) {
         if (off + len <= in->line_len)
             b->oom = true;

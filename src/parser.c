@@ -211,13 +211,10 @@ static tfl_span span_of(uint32_t b, uint32_t e)
 
 /* --- Text maps ------------------------------------------------------------ */
 
-uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off)
+size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off)
 {
     size_t lo = 0, hi = m->npieces;
 
-    if (m->npieces == 0)
-        return 0;
-    /* Last piece starting at or before off. */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
         if (m->pieces[mid].text_off <= off)
@@ -225,9 +222,46 @@ uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off)
         else
             hi = mid;
     }
-    if (off - m->pieces[lo].text_off > m->pieces[lo].len)
-        return m->pieces[lo].src_off + m->pieces[lo].len;
-    return m->pieces[lo].src_off + (off - m->pieces[lo].text_off);
+    return lo;
+}
+
+uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off)
+{
+    size_t k;
+
+    if (m->npieces == 0)
+        return 0;
+    k = tfl_textmap_piece(m, off);
+    if (off - m->pieces[k].text_off > m->pieces[k].len)
+        return m->pieces[k].src_off + m->pieces[k].len;
+    return m->pieces[k].src_off + (off - m->pieces[k].text_off);
+}
+
+int tfl_textmap_sub(tfl_arena *arena, const tfl_textmap *m, uint32_t off,
+                    uint32_t len, tfl_textmap *out)
+{
+    tfl_piece *v = tfl_arena_alloc(arena, (m->npieces + 1) * sizeof *v);
+    size_t i, n = 0;
+
+    if (!v)
+        return -1;
+    for (i = 0; i < m->npieces; i++) {
+        const tfl_piece *pc = &m->pieces[i];
+        uint32_t s = pc->text_off > off ? pc->text_off : off;
+        uint32_t e = pc->text_off + pc->len < off + len ? pc->text_off + pc->len
+                                                        : off + len;
+
+        /* Keep one empty piece at most, so an empty cut still maps. */
+        if (e < s || (e == s && n > 0))
+            continue;
+        v[n].text_off = s - off;
+        v[n].src_off = pc->src_off + (s - pc->text_off);
+        v[n].len = e - s;
+        n++;
+    }
+    out->pieces = v;
+    out->npieces = n;
+    return 0;
 }
 
 tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len)

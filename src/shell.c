@@ -748,22 +748,6 @@ static void parse_nested(level *L, const char *text, size_t len,
     parse_list(&N, 0);
 }
 
-/* Index of the piece of `m` holding level offset `off`. */
-static size_t piece_of(const tfl_textmap *m, uint32_t off)
-{
-    size_t lo = 0, hi = m->npieces;
-
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (m->pieces[mid].text_off <= off)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /*
  * Turn runs (cooked offset, level offset, length) into a textmap from the
  * cooked text straight to the source, splitting runs where L's own map
@@ -789,7 +773,8 @@ static tfl_textmap *compose(level *L, const tfl_piece *runs, size_t nruns)
             tfl_piece *p;
 
             if (L->map && L->map->npieces) {
-                const tfl_piece *q = &L->map->pieces[piece_of(L->map, off)];
+                const tfl_piece *q =
+                    &L->map->pieces[tfl_textmap_piece(L->map, off)];
                 uint32_t d = off - q->text_off;
 
                 if (off >= q->text_off && d < q->len) {

@@ -66,6 +66,18 @@ uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off);
 /* Source span of joined-text range [off, off + len). */
 tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len);
 
+/* Index of the last piece of `m` starting at or before `off` (0 when `m`
+ * has none): the piece that holds `off`. */
+size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off);
+
+/*
+ * The part [off, off + len) of `m`, re-based so that `off` becomes 0, for
+ * text cut out of a joined line (a RUN's command after its flags). The
+ * pieces come from `arena`. Returns 0, or -1 when memory runs out.
+ */
+int tfl_textmap_sub(tfl_arena *arena, const tfl_textmap *m, uint32_t off,
+                    uint32_t len, tfl_textmap *out);
+
 /*
  * A word of an instruction. `text` is its value (NUL-terminated): for JSON
  * elements the unescaped string, for flags the text with quotes unwrapped,
