@@ -112,6 +112,11 @@ static void run_scripts(tfl_ctx *ctx,
             split_run(ctx, i, fn, data);
 }
 
+tfl_span tfl_fallback_span(const tfl_sh_fallback *f)
+{
+    return f->value->span.end > f->value->span.start ? f->value->span : f->span;
+}
+
 static bool is_arg(const tfl_binding *b)
 {
     return b->origin == TFL_ORIGIN_ARG || b->origin == TFL_ORIGIN_GLOBAL_ARG;

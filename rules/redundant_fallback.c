@@ -11,11 +11,6 @@
 #include "tflint/model.h"
 #include "tflint/shell.h"
 
-static tfl_span value_span(const tfl_sh_fallback *f)
-{
-    return f->value->span.end > f->value->span.start ? f->value->span : f->span;
-}
-
 static void on_fallback(tfl_ctx *ctx, size_t instr, const tfl_sh_fallback *f,
                         const tfl_binding *b)
 {
@@ -25,7 +20,7 @@ static void on_fallback(tfl_ctx *ctx, size_t instr, const tfl_sh_fallback *f,
     (void)instr;
     if (strcmp(f->value->value, b->value) != 0)
         return;
-    r = tfl_report(ctx, value_span(f),
+    r = tfl_report(ctx, tfl_fallback_span(f),
                    "fallback '%s' for ARG %s repeats its default (line %u): "
                    "it only matters when --build-arg %s= is passed empty",
                    tfl_clip(ctx, f->value->value, f->value->len, 60), b->name,

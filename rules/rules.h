@@ -167,6 +167,10 @@ const char *tfl_id_kind(const tfl_id_ref *r);
  * forms) whose value is literal, when the variable is an ARG with a
  * non-empty default at that RUN; `b` is the ARG that sets the default (the
  * global one for a stage ARG that inherits it). */
+/* Where a finding about fallback `f` points: its value, or the whole
+ * fallback when the value is empty. */
+tfl_span tfl_fallback_span(const struct tfl_sh_fallback *f);
+
 typedef struct tfl_arg_fallback {
     size_t instr;
     const struct tfl_sh_fallback *f;
