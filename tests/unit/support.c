@@ -76,6 +76,14 @@ const struct tfl_facts *tfl_test_facts(void)
     return facts;
 }
 
+void tfl_test_parse(tfl_arena *a, tfl_source *src, tfl_doc *doc,
+                    const char *text, size_t len)
+{
+    tfl_arena_init(a);
+    assert_int_equal(tfl_source_init(src, a, "Dockerfile", text, len), 0);
+    assert_int_equal(tfl_parse(a, src, doc), 0);
+}
+
 void tfl_test_lint(const char *text, tfl_result *res)
 {
     tfl_config cfg;

@@ -36,6 +36,11 @@ const char *tfl_test_shared(const char *rel);
 /* The built-in base-image facts, loaded on first use and freed at exit. */
 const struct tfl_facts *tfl_test_facts(void);
 
+/* Start arena `a` and parse `len` bytes of `text` as file "Dockerfile"
+ * into `src` and `doc` (parse failures are findings, not test failures). */
+void tfl_test_parse(tfl_arena *a, tfl_source *src, tfl_doc *doc,
+                    const char *text, size_t len);
+
 /* Lint `text` with the default configuration (and the built-in facts, as
  * the command line has them) as file "Dockerfile". */
 void tfl_test_lint(const char *text, tfl_result *res);

@@ -22,11 +22,7 @@ static fixture *build(const char *text)
     fixture *f = calloc(1, sizeof *f);
 
     assert_non_null(f);
-    tfl_arena_init(&f->arena);
-    assert_int_equal(
-        tfl_source_init(&f->src, &f->arena, "Dockerfile", text, strlen(text)),
-        0);
-    assert_int_equal(tfl_parse(&f->arena, &f->src, &f->doc), 0);
+    tfl_test_parse(&f->arena, &f->src, &f->doc, text, strlen(text));
     assert_int_equal(tfl_model_build(&f->arena, &f->doc, &f->m), 0);
     return f;
 }

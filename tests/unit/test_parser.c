@@ -20,10 +20,7 @@ typedef struct parsed {
 
 static void parse_text(parsed *p, const char *text, size_t len)
 {
-    tfl_arena_init(&p->arena);
-    assert_int_equal(
-        tfl_source_init(&p->src, &p->arena, "Dockerfile", text, len), 0);
-    assert_int_equal(tfl_parse(&p->arena, &p->src, &p->doc), 0);
+    tfl_test_parse(&p->arena, &p->src, &p->doc, text, len);
 }
 
 static void parse_str(parsed *p, const char *text)
