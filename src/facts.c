@@ -407,6 +407,32 @@ static int merge_accounts(parser *p, variant *v, const variant *from)
     return 0;
 }
 
+/* Give the empty variant `v` copies of the accounts of `from`. */
+static int copy_accounts(parser *p, variant *v, const variant *from)
+{
+    int rc;
+
+    if ((rc = budget(p, from->nusers + from->ngroups)) != 0)
+        return rc;
+    if (from->nusers) {
+        v->users =
+            tfl_arena_alloc(&p->f->arena, from->nusers * sizeof *v->users);
+        if (!v->users)
+            return oom(p);
+        memcpy(v->users, from->users, from->nusers * sizeof *v->users);
+        v->nusers = v->capusers = from->nusers;
+    }
+    if (from->ngroups) {
+        v->groups =
+            tfl_arena_alloc(&p->f->arena, from->ngroups * sizeof *v->groups);
+        if (!v->groups)
+            return oom(p);
+        memcpy(v->groups, from->groups, from->ngroups * sizeof *v->groups);
+        v->ngroups = v->capgroups = from->ngroups;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------------------
  * Building the variants of the open entry
  */
@@ -434,7 +460,9 @@ static int copy_variant(parser *p, variant *dst, const entry *parent,
             dst->guards[k++] = src->guards[i];
     }
     dst->nguards = ng;
-    return merge_accounts(p, dst, src);
+    /* `dst` starts empty and `src`'s names are unique: copy the accounts
+     * whole instead of merging them one by one. */
+    return copy_accounts(p, dst, src);
 }
 
 static int alloc_variants(parser *p, size_t n)
