@@ -1,8 +1,8 @@
 /*
  * The user and ownership rules beyond their data cases: --target picks the
- * judged stage, the mission's examples report what issue 3 asks of these
- * rules (and the fixed fourth example no error or warning at all), and
- * the mode and path helpers the rules share.
+ * judged stage, the mission's examples report the user and ownership
+ * findings they should (and the fixed fourth example no error or warning
+ * at all), and the mode and path helpers the rules share.
  */
 #include "support.h"
 
