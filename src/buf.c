@@ -78,6 +78,22 @@ void tfl_buf_put_uint(tfl_buf *b, unsigned long long v, unsigned width)
     b->data[b->len] = '\0';
 }
 
+void tfl_buf_put_hex(tfl_buf *b, unsigned long long v, unsigned digits)
+{
+    static const char xdigit[] = "0123456789abcdef";
+    char *p;
+
+    if (!tfl_buf_reserve(b, digits))
+        return;
+    p = b->data + b->len + digits;
+    b->len += digits;
+    b->data[b->len] = '\0';
+    while (p > b->data + b->len - digits) {
+        *--p = xdigit[v & 15];
+        v >>= 4;
+    }
+}
+
 void tfl_buf_printf(tfl_buf *b, const char *fmt, ...)
 {
     va_list ap;

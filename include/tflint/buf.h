@@ -75,6 +75,9 @@ static inline void tfl_buf_putc(tfl_buf *b, char c)
  */
 void tfl_buf_put_uint(tfl_buf *b, unsigned long long v, unsigned width);
 
+/* Append the low `digits` hex digits of `v`, lower case, as "%0*llx". */
+void tfl_buf_put_hex(tfl_buf *b, unsigned long long v, unsigned digits);
+
 void tfl_buf_printf(tfl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
