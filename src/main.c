@@ -1067,6 +1067,9 @@ static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
     }
     tfl_buf_init(&out, 0);
     tfl_buf_init(&diag, 0);
+    /* Room for a flush's worth and the file that ends it, taken once. */
+    if (c->noutputs == 1)
+        tfl_buf_reserve(&out, 2 * FLUSH_AT);
     if (nthreads > in->count)
         nthreads = in->count;
     if (!oom && nthreads > 1)

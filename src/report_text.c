@@ -32,6 +32,7 @@
 
 typedef struct text_state {
     bool color;
+    tfl_buf path; /* the current file's path, made safe once for all */
 } text_state;
 
 static const char *sev_color(tfl_severity sev)
@@ -180,17 +181,17 @@ static void put_snippet(tfl_buf *b, uint32_t line, const char *text, size_t len,
     tfl_buf_putc(b, '\n');
 }
 
-static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_finding *f,
-                        bool color)
+static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_buf *path,
+                        const tfl_finding *f, bool color)
 {
-    const char *path = tfl_report_path(src->path), *text;
+    const char *text;
     tfl_pos pos = tfl_source_pos(src, f->span.start);
     size_t len, from, to;
     uint32_t off;
 
     if (color)
         tfl_buf_puts(b, BOLD);
-    put_text(b, path, strlen(path), false);
+    tfl_buf_put(b, path->data, path->len);
     tfl_buf_putc(b, ':');
     tfl_buf_put_uint(b, pos.line, 0);
     tfl_buf_putc(b, ':');
@@ -226,18 +227,29 @@ static void *text_open(const tfl_report_opts *opts)
 {
     text_state *st = calloc(1, sizeof *st);
 
-    if (st)
+    if (st) {
         st->color = opts->color;
+        tfl_buf_init(&st->path, 0);
+    }
     return st;
 }
 
 static void text_file(void *state, tfl_buf *out, const tfl_result *res)
 {
     text_state *st = state;
+    const char *path = tfl_report_path(res->src.path);
     size_t i;
 
+    if (!res->nfindings)
+        return;
+    tfl_buf_reset(&st->path);
+    put_text(&st->path, path, strlen(path), false);
+    if (st->path.failed) {
+        out->failed = true;
+        return;
+    }
     for (i = 0; i < res->nfindings; i++)
-        put_finding(out, &res->src, &res->findings[i], st->color);
+        put_finding(out, &res->src, &st->path, &res->findings[i], st->color);
 }
 
 /* The text report is findings only; the caller tells the user about an
@@ -260,7 +272,11 @@ static void text_end(void *state, tfl_buf *out, int exit_status)
 
 static void text_close(void *state)
 {
-    free(state);
+    text_state *st = state;
+
+    if (st)
+        tfl_buf_free(&st->path);
+    free(st);
 }
 
 const tfl_renderer tfl_renderer_text = {
