@@ -91,6 +91,20 @@ static void next_unit(const char *s, size_t len, bool keep_tab, size_t *n,
     }
 }
 
+#define ONES 0x0101010101010101ULL
+
+/* Is every byte of `w` in 0x20..0x7e? A byte below 0x20 borrows into its
+ * top bit when 0x20 is taken away; one above 0x7e has (or gets, adding 1)
+ * its top bit set. Carries between bytes only come from bytes that are
+ * caught already. */
+static bool all_printable(uint64_t w)
+{
+    uint64_t low = (w - 0x20 * ONES) & ~w;
+    uint64_t high = (w + ONES) | w;
+
+    return ((low | high) & (0x80 * ONES)) == 0;
+}
+
 /*
  * Append `s` made safe for a terminal (see the note at the top). Runs of
  * bytes shown as they are (printable ASCII, tabs when `keep_tab`, UTF-8
@@ -101,10 +115,23 @@ static void put_text(tfl_buf *b, const char *s, size_t len, bool keep_tab)
     size_t i = 0, run = 0;
 
     while (i < len) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c;
         const char *repl;
         char caret[3];
         size_t n;
+
+        /* Eight bytes at a time while all of them are printable ASCII. */
+        while (len - i >= 8) {
+            uint64_t w;
+
+            memcpy(&w, s + i, 8);
+            if (!all_printable(w))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        c = (unsigned char)s[i];
 
         if ((c >= 0x20 && c < 0x7f) || (c == '\t' && keep_tab)) {
             i++;
