@@ -377,6 +377,20 @@ static tfl_span span_of(level *L, size_t off, size_t end)
         s.end = (uint32_t)end;
         return s;
     }
+    if (L->piece < L->map->npieces) {
+        /* the usual case: the whole span is in the piece of the last one */
+        const tfl_piece *pc = &L->map->pieces[L->piece];
+        size_t last = end > off ? end - 1 : off;
+
+        if (pc->text_off <= off && last - pc->text_off < pc->len &&
+            (L->piece + 1 == L->map->npieces || pc[1].text_off > last)) {
+            s.start = pc->src_off + (uint32_t)(off - pc->text_off);
+            s.end = end > off
+                        ? pc->src_off + (uint32_t)(last - pc->text_off) + 1
+                        : s.start;
+            return s;
+        }
+    }
     s.start = map_off(L, (uint32_t)off);
     s.end = end == off ? s.start : map_off(L, (uint32_t)(end - 1)) + 1;
     return s;
@@ -1204,19 +1218,59 @@ static bool at_array(const level *L, size_t start)
     return true;
 }
 
+/* Byte `i` of an unquoted word stands for itself and sets no flag ('='
+ * too, unless it may open a NAME=(...) array). */
+static bool plain_at(const level *L, size_t i)
+{
+    return (cl(L->t[i]) & C_PLAIN) ||
+           (L->t[i] == '=' && !(i + 1 < L->n && L->t[i + 1] == '('));
+}
+
+/* The word [start, end) has nothing but plain bytes: build what the
+ * general path would (one unquoted literal part), without its stacks. */
+static void plain_word(level *L, size_t start, size_t end, tfl_sh_word *out)
+{
+    split *sp = L->sp;
+    size_t len = end - start;
+    char *val = dup(sp, L->t + start, len);
+    tfl_sh_part *p = pool_alloc(sp, sizeof *p, 8);
+
+    memset(out, 0, sizeof *out);
+    out->raw = L->t + start;
+    out->raw_len = (uint32_t)len;
+    out->span = span_of(L, start, end);
+    L->pos = end;
+    if (!val || !p)
+        return;
+    p->kind = TFL_SH_PART_LITERAL;
+    p->text = val;
+    p->len = (uint32_t)len;
+    p->span = out->span;
+    out->parts = p;
+    out->nparts = 1;
+    out->value = val;
+    out->len = (uint32_t)len;
+}
+
 static void read_word(level *L, int mode, tfl_sh_word *out)
 {
     wbuild b;
-    size_t start = L->pos;
+    size_t start = L->pos, e = start;
 
+    while (e < L->n && plain_at(L, e))
+        e++;
+    if (e > start &&
+        (e == L->n || (mode == W_NORMAL ? is_meta(L->t[e]) : L->t[e] == '}'))) {
+        plain_word(L, start, e, out);
+        return;
+    }
     word_begin(L, &b);
     while (L->pos < L->n && !L->sp->oom) {
         char c = L->t[L->pos];
 
-        if (cl(c) & C_PLAIN) {
-            size_t e = L->pos + 1;
-
-            while (e < L->n && (cl(L->t[e]) & C_PLAIN))
+        if (plain_at(L, L->pos)) {
+            e = L->pos + 1;
+            while (e < L->n && plain_at(L, e))
                 e++;
             lit_run(L, &b, L->pos, e, false);
             L->pos = e;
@@ -1245,9 +1299,9 @@ static void read_word(level *L, int mode, tfl_sh_word *out)
             read_backtick(L, &b, false);
         } else if (mode == W_NORMAL && at_array(L, start)) {
             bool unclosed = false;
-            size_t e = skip_region(L, L->pos + 1, '(', ')', &unclosed);
+            size_t end = skip_region(L, L->pos + 1, '(', ')', &unclosed);
 
-            for (; L->pos < e; L->pos++)
+            for (; L->pos < end; L->pos++)
                 lit_add(L, &b, L->t[L->pos], false, L->pos);
         } else {
             if (c == '*' || c == '?' || c == '[')
@@ -1334,9 +1388,15 @@ static bool make_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k,
     return true;
 }
 
+/* strcmp() == 0, with the first bytes compared before the call */
+static bool same(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static bool word_is(const tfl_sh_word *w, const char *s)
 {
-    return w->value && strcmp(w->value, s) == 0;
+    return w->value && same(w->value, s);
 }
 
 /* Last component of a literal command name ("/usr/bin/env" -> "env"). */
@@ -1354,7 +1414,7 @@ static const char *base_name(const tfl_sh_word *w)
 static bool in_list(const char *s, const char *const *list)
 {
     for (; s && *list; list++)
-        if (strcmp(s, *list) == 0)
+        if (same(s, *list))
             return true;
     return false;
 }
@@ -1417,21 +1477,21 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask)
 
         if (!b || !b[0] || !memchr("estnbc", b[0], 6))
             break; /* none of the prefixes below */
-        if (strcmp(b, "env") == 0) {
+        if (same(b, "env")) {
             j = skip_opts(w, n, i + 1, env_a), bit = TFL_SH_PREFIX_ENV;
             envish = true;
-        } else if (strcmp(b, "sudo") == 0) {
+        } else if (same(b, "sudo")) {
             j = skip_opts(w, n, i + 1, sudo_a), bit = TFL_SH_PREFIX_SUDO;
             envish = true;
-        } else if (strcmp(b, "exec") == 0) {
+        } else if (same(b, "exec")) {
             j = skip_opts(w, n, i + 1, exec_a), bit = TFL_SH_PREFIX_EXEC;
-        } else if (strcmp(b, "time") == 0) {
+        } else if (same(b, "time")) {
             j = skip_opts(w, n, i + 1, time_a), bit = TFL_SH_PREFIX_TIME;
-        } else if (strcmp(b, "nohup") == 0) {
+        } else if (same(b, "nohup")) {
             j = i + 1, bit = TFL_SH_PREFIX_NOHUP;
-        } else if (strcmp(b, "busybox") == 0) {
+        } else if (same(b, "busybox")) {
             j = i + 1, bit = TFL_SH_PREFIX_BUSYBOX;
-        } else if (strcmp(b, "command") == 0) {
+        } else if (same(b, "command")) {
             /* `command -v x` asks about x, it does not run it */
             if (i + 1 < n &&
                 (word_is(&w[i + 1], "-v") || word_is(&w[i + 1], "-V")))
@@ -2278,7 +2338,7 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
         len = UINT32_MAX;
     /* about what the result of a typical RUN of `len` bytes takes, so the
      * last chunk's unused tail stays small */
-    sp.pool_chunk = len < 256 ? 1024 : len > 16384 ? 65536 : len * 4;
+    sp.pool_chunk = len < 256 ? 512 : len > 65536 ? 65536 : len;
     memset(&L, 0, sizeof L);
     L.sp = &sp;
     L.t = text ? text : "";
