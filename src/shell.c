@@ -59,8 +59,9 @@ enum { W_NORMAL, W_BRACE };
 
 typedef struct stack {
     char *data;
-    size_t len, cap; /* in elements */
-    size_t size;     /* element size */
+    size_t len, cap;  /* in elements */
+    size_t size;      /* element size */
+    const char *init; /* first buffer, on the C stack (or NULL) */
 } stack;
 
 /* A part under construction: offsets are into the current level's text
@@ -84,6 +85,7 @@ typedef struct split {
     stack chars, parts, varps, words, assigns, redirs;
     char *pool; /* free bytes of the current pool chunk */
     size_t pool_left, pool_chunk;
+    const void *cmds0, *vars0; /* first buffers of cmds and vars */
 } split;
 
 typedef struct level {
@@ -120,12 +122,34 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op);
  * freed when the split ends, so a RUN costs the arena only what the result
  * keeps (stack_take copies that out at its exact size).
  */
-static void *stack_push(split *sp, stack *s)
+/* realloc() for scratch whose first buffer `init` is not from malloc()
+ * (a small RUN then needs no heap at all); `used` bytes are kept. */
+static void *resize(void *data, size_t used, size_t size, const void *init)
+{
+    void *n;
+
+    if (data != init)
+        return realloc(data, size);
+    n = malloc(size);
+    if (n && used)
+        memcpy(n, data, used);
+    return n;
+}
+
+static void release(void *data, const void *init)
+{
+    if (data != init)
+        free(data);
+}
+
+/* Room for one more element, not cleared: the caller fills it. */
+static void *stack_slot(split *sp, stack *s)
 {
     if (s->len == s->cap) {
         size_t ncap = s->cap ? s->cap * 2 : 16;
-        char *n =
-            ncap > SIZE_MAX / s->size ? NULL : realloc(s->data, ncap * s->size);
+        char *n = ncap > SIZE_MAX / s->size ? NULL
+                                            : resize(s->data, s->len * s->size,
+                                                     ncap * s->size, s->init);
 
         if (!n) {
             sp->oom = true;
@@ -134,18 +158,26 @@ static void *stack_push(split *sp, stack *s)
         s->data = n;
         s->cap = ncap;
     }
-    memset(s->data + s->len * s->size, 0, s->size);
     return s->data + s->len++ * s->size;
+}
+
+static void *stack_push(split *sp, stack *s)
+{
+    void *p = stack_slot(sp, s);
+
+    if (p)
+        memset(p, 0, s->size);
+    return p;
 }
 
 static void stacks_free(split *sp)
 {
-    free(sp->chars.data);
-    free(sp->parts.data);
-    free(sp->varps.data);
-    free(sp->words.data);
-    free(sp->assigns.data);
-    free(sp->redirs.data);
+    release(sp->chars.data, sp->chars.init);
+    release(sp->parts.data, sp->parts.init);
+    release(sp->varps.data, sp->varps.init);
+    release(sp->words.data, sp->words.init);
+    release(sp->assigns.data, sp->assigns.init);
+    release(sp->redirs.data, sp->redirs.init);
 }
 
 #define AT(s, type, i) ((type *)(void *)((s).data + (i) * (s).size))
@@ -228,13 +260,15 @@ static char *dup(split *sp, const char *s, size_t len)
 
 /* Make room for one more element of a scratch array on the heap. */
 static void *grow(split *sp, void **items, size_t *count, size_t *cap,
-                  size_t size)
+                  size_t size, const void *init)
 {
     char *p;
 
     if (*count == *cap) {
         size_t ncap = *cap ? *cap * 2 : 16;
-        void *n = ncap > SIZE_MAX / size ? NULL : realloc(*items, ncap * size);
+        void *n = ncap > SIZE_MAX / size
+                      ? NULL
+                      : resize(*items, *count * size, ncap * size, init);
 
         if (!n) {
             sp->oom = true;
@@ -259,7 +293,7 @@ static void chars_put(split *sp, const char *s, size_t n)
 
         while (ncap - c->len < n)
             ncap *= 2;
-        d = realloc(c->data, ncap);
+        d = resize(c->data, c->len, ncap, c->init);
         if (!d) {
             sp->oom = true;
             return;
@@ -743,7 +777,8 @@ static tfl_sh_var *new_var(level *L, size_t s)
     v->cmd = L->cur_cmd;
     v->name = "";
     v->span = span_of(L, s, s + 1);
-    gp = grow(sp, (void **)&sp->vars, &sp->nvars, &sp->capvars, sizeof *gp);
+    gp = grow(sp, (void **)&sp->vars, &sp->nvars, &sp->capvars, sizeof *gp,
+              sp->vars0);
     wp = stack_push(sp, &sp->varps);
     if (gp)
         *gp = v;
@@ -1252,18 +1287,27 @@ static void plain_word(level *L, size_t start, size_t end, tfl_sh_word *out)
     out->len = (uint32_t)len;
 }
 
+static void read_mixed(level *L, int mode, tfl_sh_word *out);
+
 static void read_word(level *L, int mode, tfl_sh_word *out)
 {
-    wbuild b;
-    size_t start = L->pos, e = start;
+    size_t e = L->pos;
 
     while (e < L->n && plain_at(L, e))
         e++;
-    if (e > start &&
-        (e == L->n || (mode == W_NORMAL ? is_meta(L->t[e]) : L->t[e] == '}'))) {
-        plain_word(L, start, e, out);
-        return;
-    }
+    if (e > L->pos &&
+        (e == L->n || (mode == W_NORMAL ? is_meta(L->t[e]) : L->t[e] == '}')))
+        plain_word(L, L->pos, e, out);
+    else
+        read_mixed(L, mode, out);
+}
+
+/* Any word: quotes, escapes, expansions, parts of all kinds. */
+static void read_mixed(level *L, int mode, tfl_sh_word *out)
+{
+    wbuild b;
+    size_t start = L->pos, e;
+
     word_begin(L, &b);
     while (L->pos < L->n && !L->sp->oom) {
         char c = L->t[L->pos];
@@ -1650,8 +1694,8 @@ static void skip_redirs(level *L)
 static uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
 {
     split *sp = L->sp;
-    tfl_sh_cmd *c =
-        grow(sp, (void **)&sp->cmds, &sp->ncmds, &sp->capcmds, sizeof *c);
+    tfl_sh_cmd *c = grow(sp, (void **)&sp->cmds, &sp->ncmds, &sp->capcmds,
+                         sizeof *c, sp->cmds0);
 
     if (!c)
         return TFL_SH_NONE;
@@ -1735,12 +1779,12 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
         char c = L->t[L->pos];
         size_t before = L->pos;
 
-        if (at_redir(L)) {
+        if ((c == '<' || c == '>' || c == '&' || is_digit(c)) && at_redir(L)) {
             tfl_sh_redir tmp, *r;
 
             memset(&tmp, 0, sizeof tmp);
             read_redir(L, &tmp);
-            r = stack_push(sp, &sp->redirs);
+            r = stack_slot(sp, &sp->redirs);
             if (r)
                 *r = tmp;
         } else if (is_meta(c)) {
@@ -1754,12 +1798,12 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
 
             read_word(L, W_NORMAL, &w);
             if (!words_seen && make_assign(L, &w, TFL_SH_ASSIGN_PLAIN, &a)) {
-                tfl_sh_assign *slot = stack_push(sp, &sp->assigns);
+                tfl_sh_assign *slot = stack_slot(sp, &sp->assigns);
 
                 if (slot)
                     *slot = a;
             } else {
-                tfl_sh_word *slot = stack_push(sp, &sp->words);
+                tfl_sh_word *slot = stack_slot(sp, &sp->words);
 
                 words_seen = true;
                 if (slot)
@@ -1781,8 +1825,8 @@ static uint32_t open_block(level *L, tfl_sh_block_kind kind, uint32_t head,
                            size_t kwlen)
 {
     split *sp = L->sp;
-    tfl_sh_block *b =
-        grow(sp, (void **)&sp->blocks, &sp->nblocks, &sp->capblocks, sizeof *b);
+    tfl_sh_block *b = grow(sp, (void **)&sp->blocks, &sp->nblocks,
+                           &sp->capblocks, sizeof *b, NULL);
     uint32_t i;
 
     if (!b)
@@ -2322,11 +2366,35 @@ static void *keep(split *sp, const void *items, size_t size)
 int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
                     const tfl_textmap *map, tfl_sh_script *out)
 {
+    /* first buffers of the scratch, enough for most RUNs */
+    char chars0[512];
+    bpart parts0[16];
+    const tfl_sh_var *varps0[16], *vars0[16];
+    tfl_sh_word words0[16];
+    tfl_sh_cmd cmds0[8];
     split sp;
     level L;
 
     memset(out, 0, sizeof *out);
     memset(&sp, 0, sizeof sp);
+    sp.chars.data = chars0;
+    sp.chars.cap = sizeof chars0;
+    sp.parts.data = (char *)parts0;
+    sp.parts.cap = 16;
+    sp.varps.data = (char *)varps0;
+    sp.varps.cap = 16;
+    sp.words.data = (char *)words0;
+    sp.words.cap = 16;
+    sp.chars.init = sp.chars.data;
+    sp.parts.init = sp.parts.data;
+    sp.varps.init = sp.varps.data;
+    sp.words.init = sp.words.data;
+    sp.cmds = cmds0;
+    sp.capcmds = 8;
+    sp.cmds0 = cmds0;
+    sp.vars = (const tfl_sh_var **)vars0;
+    sp.capvars = 16;
+    sp.vars0 = vars0;
     sp.a = arena;
     sp.chars.size = 1;
     sp.parts.size = sizeof(bpart);
@@ -2352,9 +2420,9 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     out->cmds = keep(&sp, sp.cmds, sp.ncmds * sizeof *sp.cmds);
     out->blocks = keep(&sp, sp.blocks, sp.nblocks * sizeof *sp.blocks);
     out->vars = keep(&sp, sp.vars, sp.nvars * sizeof *sp.vars);
-    free(sp.cmds);
+    release(sp.cmds, sp.cmds0);
     free(sp.blocks);
-    free(sp.vars);
+    release(sp.vars, sp.vars0);
     if (sp.oom) {
         memset(out, 0, sizeof *out);
         return -1;
