@@ -58,6 +58,9 @@ typedef struct tab {
     uint32_t hint_lo;
     uint32_t max_reg;
     bool max_ok;
+    /* The arrays and accounts belong to a parent stage or a base's seed:
+     * read them as they are, copy them before any change (tab_own). */
+    bool borrowed;
 } tab;
 
 static uint32_t hash_str(const char *s)
@@ -94,10 +97,14 @@ static void tab_place(tab *t, size_t i)
     }
 }
 
+static int tab_own(tfl_arena *ar, tab *t);
+
 static int tab_add(tfl_arena *ar, tab *t, tfl_account *a)
 {
     size_t i;
 
+    if (tab_own(ar, t) != 0)
+        return -1;
     if ((t->n + 1) * 2 > t->mask + 1 || !t->by_name) {
         size_t slots = t->by_name ? (t->mask + 1) * 2 : 64;
 
@@ -170,11 +177,38 @@ static int tab_copy(tfl_arena *ar, tab *dst, const tab *src)
     return 0;
 }
 
-static void tab_forget(tab *t, tfl_account *a)
+/* A stage starts from its parent's or its base's table without copying
+ * it: most stages never change their accounts. The first change copies
+ * the live accounts, as the copy of tab_copy() would have been made at
+ * the start (nothing changed in between). */
+static int tab_own(tfl_arena *ar, tab *t)
 {
+    tab src;
+
+    if (!t->borrowed)
+        return 0;
+    src = *t;
+    return tab_copy(ar, t, &src);
+}
+
+/* Mark `a` of `t` deleted; returns it (its copy when `t` was borrowed),
+ * or NULL when memory runs out. */
+static tfl_account *tab_forget(tfl_arena *ar, tab *t, tfl_account *a)
+{
+    if (t->borrowed) {
+        size_t i, k = 0;
+
+        for (i = 0; i < t->n && t->v[i] != a; i++)
+            k += !t->v[i]->deleted;
+        assert(i < t->n && !a->deleted);
+        if (tab_own(ar, t) != 0)
+            return NULL;
+        a = t->v[k];
+    }
     a->deleted = true;
     t->hint_lo = 0;
     t->max_ok = false;
+    return a;
 }
 
 static bool tab_free(const tab *t, uint32_t id)
@@ -253,7 +287,18 @@ typedef struct sstate {
     /* Packages beyond the known-harmless ones were installed: Debian's
      * adduser may have come along as a dependency. */
     bool other_pkgs;
+    /* The live accounts of the tables while both are borrowed. */
+    const tfl_account *const *lent;
+    size_t nlent;
 } sstate;
+
+/* The accounts of one base image, shared by the stages built on it. */
+typedef struct seed {
+    const tfl_facts_image *facts;
+    tab users, groups;
+    const tfl_account **accounts; /* live, groups first */
+    size_t naccounts;
+} seed;
 
 /* One split script of a RUN with its origin: OPS_SCRIPT_LINE, the
  * string of an exec-form `sh -c`, or heredoc k >= 0. */
@@ -283,6 +328,8 @@ typedef struct builder {
     event *ev;
     size_t nev, evcap;
     sstate *st;
+    seed *seeds;
+    size_t nseeds, seedcap;
     unsigned char *run_split; /* tfl_ops.run_split */
     bool oom;
 } builder;
@@ -2603,25 +2650,53 @@ static void add_account(builder *b, tab *t, tfl_account *a)
         b->oom = true;
 }
 
-static int seed_stage(builder *b, size_t s)
+/* A borrowed view of `src` (see tab_own), its caches dropped. */
+static void tab_borrow(tab *dst, const tab *src)
 {
-    const tfl_model_stage *ms = &b->m->stages[s];
-    sstate *st = &b->st[s];
-    const tfl_facts_image *f = st->facts;
+    *dst = *src;
+    dst->borrowed = true;
+    dst->hint_lo = 0;
+    dst->max_ok = false;
+}
+
+/* The accounts of `users` and `groups` live now, groups first. */
+static const tfl_account **live_accounts(builder *b, const tab *users,
+                                         const tab *groups, size_t *n)
+{
+    const tfl_account **v;
     size_t i;
 
-    if (ms->parent >= 0 && (size_t)ms->parent < s) {
-        const sstate *p = &b->st[ms->parent];
-
-        st->known = p->known;
-        return tab_copy(b->a, &st->users, &p->users) ||
-               tab_copy(b->a, &st->groups, &p->groups);
+    *n = 0;
+    v = tfl_arena_alloc(b->a, (users->n + groups->n + 1) * sizeof *v);
+    if (!v) {
+        b->oom = true;
+        return NULL;
     }
-    if (!f)
-        return 0;
-    st->known = f->accounts_complete;
+    for (i = 0; i < groups->n; i++)
+        if (!groups->v[i]->deleted)
+            v[(*n)++] = groups->v[i];
+    for (i = 0; i < users->n; i++)
+        if (!users->v[i]->deleted)
+            v[(*n)++] = users->v[i];
+    return v;
+}
+
+/* The accounts of base image `f`, made once per file and lent to every
+ * stage built on it. */
+static const seed *image_seed(builder *b, const tfl_facts_image *f)
+{
+    seed *sd;
+    size_t i;
+
+    for (i = 0; i < b->nseeds; i++)
+        if (b->seeds[i].facts == f)
+            return &b->seeds[i];
+    sd = bpush(b, (void **)&b->seeds, &b->nseeds, &b->seedcap, sizeof *sd);
+    if (!sd)
+        return NULL;
+    sd->facts = f;
     for (i = 0; i < f->ngroups; i++)
-        add_account(b, &st->groups,
+        add_account(b, &sd->groups,
                     new_account(b, f->groups[i].name, f->groups[i].gid, true,
                                 NULL, -1));
     for (i = 0; i < f->nusers; i++) {
@@ -2630,9 +2705,40 @@ static int seed_stage(builder *b, size_t s)
 
         if (a)
             a->gid = f->users[i].gid;
-        add_account(b, &st->users, a);
+        add_account(b, &sd->users, a);
     }
-    return b->oom ? -1 : 0;
+    sd->accounts = live_accounts(b, &sd->users, &sd->groups, &sd->naccounts);
+    return b->oom ? NULL : sd;
+}
+
+static int seed_stage(builder *b, size_t s)
+{
+    const tfl_model_stage *ms = &b->m->stages[s];
+    sstate *st = &b->st[s];
+    const tfl_facts_image *f = st->facts;
+    const seed *sd;
+
+    if (ms->parent >= 0 && (size_t)ms->parent < s) {
+        const sstate *p = &b->st[ms->parent];
+        const tfl_stage_info *pi = &b->o->stages[ms->parent];
+
+        st->known = p->known;
+        tab_borrow(&st->users, &p->users);
+        tab_borrow(&st->groups, &p->groups);
+        st->lent = pi->accounts;
+        st->nlent = pi->naccounts;
+        return 0;
+    }
+    if (!f)
+        return 0;
+    st->known = f->accounts_complete;
+    if (!(sd = image_seed(b, f)))
+        return -1;
+    tab_borrow(&st->users, &sd->users);
+    tab_borrow(&st->groups, &sd->groups);
+    st->lent = sd->accounts;
+    st->nlent = sd->naccounts;
+    return 0;
 }
 
 /* A group named or numbered by `v`: the account, NULL when absent. */
@@ -2815,7 +2921,8 @@ static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
         fresh->name = op->new_name.text;
     if (op->group.raw)
         find_group(st, &op->group, &fresh->gid);
-    tab_forget(t, a);
+    if (!tab_forget(b->a, t, a))
+        b->oom = true;
     add_account(b, t, fresh);
     op->res.account = fresh;
 }
@@ -2827,16 +2934,20 @@ static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
  * be gone: the accounts of that kind are all dropped and the stage's list
  * is no longer complete, so later collisions are not asserted.
  */
-static void sim_del(sstate *st, tfl_acct_op *op)
+static void sim_del(builder *b, sstate *st, tfl_acct_op *op)
 {
     tab *t = op->makes_group ? &st->groups : &st->users;
     tfl_account *a = op->name.text ? tab_name(t, op->name.text) : NULL;
     size_t i;
 
     if (!op->name.text) {
+        if (tab_own(b->a, t) != 0) {
+            b->oom = true;
+            return;
+        }
         for (i = 0; i < t->n; i++)
             if (!t->v[i]->deleted)
-                tab_forget(t, t->v[i]);
+                tab_forget(b->a, t, t->v[i]);
         st->known = false;
         return;
     }
@@ -2846,13 +2957,16 @@ static void sim_del(sstate *st, tfl_acct_op *op)
         return;
     }
     op->res.id = a->id;
-    op->res.account = a;
-    tab_forget(t, a);
+    op->res.account = a = tab_forget(b->a, t, a);
+    if (!a) {
+        b->oom = true;
+        return;
+    }
     if (!op->makes_group) {
         tfl_account *g = tab_name(&st->groups, a->name);
 
-        if (g && g->id == a->gid)
-            tab_forget(&st->groups, g);
+        if (g && g->id == a->gid && !tab_forget(b->a, &st->groups, g))
+            b->oom = true;
     }
 }
 
@@ -2894,7 +3008,7 @@ static void sim_acct(builder *b, sstate *st, tfl_acct_op *op)
         sim_mod(b, st, op);
         break;
     default:
-        sim_del(st, op);
+        sim_del(b, st, op);
         break;
     }
 }
@@ -3073,22 +3187,14 @@ static void collect_accounts(builder *b, size_t s)
 {
     sstate *st = &b->st[s];
     tfl_stage_info *si = &b->o->stages[s];
-    const tfl_account **v;
-    size_t n = 0, i;
 
-    v = tfl_arena_alloc(b->a, (st->users.n + st->groups.n + 1) * sizeof *v);
-    if (!v) {
-        b->oom = true;
+    if (st->users.borrowed && st->groups.borrowed) {
+        /* Unchanged: the list of the stage or seed the tables came from. */
+        si->accounts = st->lent;
+        si->naccounts = st->nlent;
         return;
     }
-    for (i = 0; i < st->groups.n; i++)
-        if (!st->groups.v[i]->deleted)
-            v[n++] = st->groups.v[i];
-    for (i = 0; i < st->users.n; i++)
-        if (!st->users.v[i]->deleted)
-            v[n++] = st->users.v[i];
-    si->accounts = v;
-    si->naccounts = n;
+    si->accounts = live_accounts(b, &st->users, &st->groups, &si->naccounts);
 }
 
 static void stage_info(builder *b, size_t s)
