@@ -99,6 +99,25 @@ static void tab_place(tab *t, size_t i)
 
 static int tab_own(tfl_arena *ar, tab *t);
 
+/* Make room in an empty `t` for `n` accounts, so that filling it neither
+ * rehashes nor moves its array. */
+static int tab_reserve(tfl_arena *ar, tab *t, size_t n)
+{
+    size_t slots = 64;
+
+    assert(t->n == 0 && !t->by_name);
+    while (slots < 2 * (n + 1))
+        slots *= 2;
+    t->by_name = tfl_arena_alloc(ar, slots * sizeof *t->by_name);
+    t->by_id = tfl_arena_alloc(ar, slots * sizeof *t->by_id);
+    t->v = tfl_arena_alloc(ar, (n + 1) * sizeof *t->v);
+    if (!t->by_name || !t->by_id || !t->v)
+        return -1;
+    t->mask = slots - 1;
+    t->cap = n + 1;
+    return 0;
+}
+
 static int tab_add(tfl_arena *ar, tab *t, tfl_account *a)
 {
     size_t i;
@@ -1535,7 +1554,11 @@ static bool safe_pkg(const char *t)
 
     for (i = 0; safe[i]; i++) {
         const char *p = safe[i];
-        size_t l = strlen(p);
+        size_t l;
+
+        if (p[0] != t[0] && p[0] != '*')
+            continue; /* neither a prefix nor the name: cheap to rule out */
+        l = strlen(p);
 
         if (p[l - 1] == '*' && p[0] != '*' && n >= l - 1 &&
             !strncmp(t, p, l - 1))
@@ -1573,8 +1596,10 @@ static unsigned installs(const tfl_sh_cmd *c, const char *name, bool *any)
 
         if (!t) {
             /* `pkg="$VERSION"`, `$PACKAGES`: judge by the literal start */
+            if (!inst || *any)
+                continue;
             lit_prefix(w, lit, sizeof lit, &whole);
-            if (inst && (!strchr(lit, '=') || !safe_pkg(lit)))
+            if (!strchr(lit, '=') || !safe_pkg(lit))
                 *any = true;
             continue;
         }
@@ -1584,7 +1609,7 @@ static unsigned installs(const tfl_sh_cmd *c, const char *name, bool *any)
             inst = true;
         else if (!inst)
             continue;
-        if (t[0] != '-' && strcmp(t, "add") && strcmp(t, "install") &&
+        if (!*any && t[0] != '-' && strcmp(t, "add") && strcmp(t, "install") &&
             !safe_pkg(t))
             *any = true;
         if (!strncmp(t, "shadow", 6) || !strcmp(t, "passwd") ||
@@ -1958,23 +1983,17 @@ static const tfl_sh_word *echo_text(const tfl_sh_cmd *c, const char *name)
 
 static bool etc_file(const char *t)
 {
-    return t && (!strcmp(t, "/etc/passwd") || !strcmp(t, "/etc/group") ||
-                 !strcmp(t, "/etc/shadow") || !strcmp(t, "/etc/gshadow"));
+    return t && t[0] == '/' && t[1] == 'e' &&
+           (!strcmp(t, "/etc/passwd") || !strcmp(t, "/etc/group") ||
+            !strcmp(t, "/etc/shadow") || !strcmp(t, "/etc/gshadow"));
 }
 
 /* Does the command name an account file (it may rewrite it)? Readers
  * count only when they redirect their output into one. */
-static bool touches_etc(const tfl_sh_cmd *c)
+static bool touches_etc(const tfl_sh_cmd *c, bool reader)
 {
-    static const char *const readers[] = {"grep", "cat",  "id",   "getent",
-                                          "head", "tail", "awk",  "test",
-                                          "[",    "ls",   "stat", NULL};
     size_t i, n = tfl_sh_cmd_nargs(c);
-    const char *name = base_name(tfl_sh_cmd_name(c));
-    bool reader = false;
 
-    for (i = 0; readers[i]; i++)
-        reader = reader || !strcmp(name, readers[i]);
     for (i = 0; i < c->nredirs; i++)
         if (c->redirs[i].op != TFL_SH_REDIR_IN &&
             etc_file(c->redirs[i].target.value))
@@ -2218,11 +2237,64 @@ static void do_assigns(run *r, const tfl_sh_cmd *c, uint32_t ci)
     }
 }
 
+/* What a command name is to the walk, looked up once per command instead
+ * of comparing it with every name each step knows. */
+enum {
+    F_SUDO = 1 << 0,
+    F_ACCT = 1 << 1,   /* an account tool */
+    F_OWN = 1 << 2,    /* chown, chgrp, chmod */
+    F_ECHO = 1 << 3,   /* echo, printf, tee: may append account lines */
+    F_PM = 1 << 4,     /* a package manager (pm_family) */
+    F_SHELL = 1 << 5,  /* is_shell */
+    F_READER = 1 << 6, /* reads account files without changing them */
+    F_CREATES = 1 << 7 /* may create paths (note_created) */
+};
+
+typedef struct kindname {
+    const char *name;
+    unsigned flags;
+} kindname;
+
+static int kind_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const kindname *)elem)->name);
+}
+
+static unsigned cmd_kind(const char *name)
+{
+    /* In strcmp order, for bsearch. */
+    static const kindname kinds[] = {
+        {"[", F_READER},      {"addgroup", F_ACCT}, {"adduser", F_ACCT},
+        {"apk", F_PM},        {"apt", F_PM},        {"apt-get", F_PM},
+        {"ash", F_SHELL},     {"awk", F_READER},    {"bash", F_SHELL},
+        {"cat", F_READER},    {"chgrp", F_OWN},     {"chmod", F_OWN},
+        {"chown", F_OWN},     {"cp", F_CREATES},    {"curl", F_CREATES},
+        {"dash", F_SHELL},    {"delgroup", F_ACCT}, {"deluser", F_ACCT},
+        {"dnf", F_PM},        {"dpkg", F_PM},       {"echo", F_ECHO},
+        {"getent", F_READER}, {"git", F_CREATES},   {"grep", F_READER},
+        {"groupadd", F_ACCT}, {"groupdel", F_ACCT}, {"groupmod", F_ACCT},
+        {"head", F_READER},   {"id", F_READER},     {"install", F_CREATES},
+        {"ksh", F_SHELL},     {"ln", F_CREATES},    {"ls", F_READER},
+        {"microdnf", F_PM},   {"mkdir", F_CREATES}, {"mv", F_CREATES},
+        {"pacman", F_PM},     {"printf", F_ECHO},   {"rpm", F_PM},
+        {"rsync", F_CREATES}, {"sh", F_SHELL},      {"stat", F_READER},
+        {"sudo", F_SUDO},     {"tail", F_READER},   {"tar", F_CREATES},
+        {"tee", F_ECHO},      {"test", F_READER},   {"touch", F_CREATES},
+        {"unzip", F_CREATES}, {"useradd", F_ACCT},  {"userdel", F_ACCT},
+        {"usermod", F_ACCT},  {"wget", F_CREATES},  {"yum", F_PM},
+        {"zsh", F_SHELL},     {"zypper", F_PM},
+    };
+    const kindname *k = bsearch(name, kinds, sizeof kinds / sizeof kinds[0],
+                                sizeof kinds[0], kind_cmp);
+
+    return k ? k->flags : 0;
+}
+
 static bool is_shell(const char *n);
 
 /* A script or installer whose effects cannot be seen: a path to a file,
  * `sh FILE`, or anything piped into a shell. */
-static bool runs_script(const tfl_sh_cmd *c, const char *name)
+static bool runs_script(const tfl_sh_cmd *c, const char *name, unsigned kind)
 {
     const char *full = tfl_sh_cmd_name(c);
     size_t n = strlen(name);
@@ -2231,7 +2303,7 @@ static bool runs_script(const tfl_sh_cmd *c, const char *name)
     if ((n > 3 && !strcmp(name + n - 3, ".sh")) ||
         (full[0] == '.' && full[1] == '/'))
         return true;
-    if (!is_shell(name))
+    if (!(kind & F_SHELL))
         return false;
     if (c->op == TFL_SH_OP_PIPE)
         return true;
@@ -2275,19 +2347,6 @@ static void keep_fallbacks(builder *b, size_t instr, int origin,
         if (!k->f.name || !w->raw || !w->value)
             b->oom = true;
     }
-}
-
-static bool is_acct_tool(const char *n)
-{
-    static const char *const tools[] = {
-        "useradd", "groupadd", "usermod", "groupmod", "userdel", "groupdel",
-        "adduser", "addgroup", "deluser", "delgroup", NULL};
-    size_t i;
-
-    for (i = 0; tools[i]; i++)
-        if (!strcmp(n, tools[i]))
-            return true;
-    return false;
 }
 
 static void walk_script(builder *b, size_t instr, int stage,
@@ -2345,6 +2404,7 @@ static void walk_script(builder *b, size_t instr, int stage,
         const tfl_sh_cmd *c = &s->cmds[i];
         const char *name = tfl_sh_cmd_name(c);
         cmdctx cx = {&r, c, (uint32_t)i, tol, cond};
+        unsigned kind;
 
         do_assigns(&r, c, (uint32_t)i);
         if (c->prefixes & TFL_SH_PREFIX_SUDO)
@@ -2352,23 +2412,26 @@ static void walk_script(builder *b, size_t instr, int stage,
         if (!name)
             continue;
         name = base_name(name);
-        if (!strcmp(name, "sudo"))
+        kind = cmd_kind(name);
+        if (kind & F_SUDO)
             do_sudo(&cx);
         bool any = false;
 
-        b->st[stage].installed |= installs(c, name, &any);
+        if (kind & F_PM)
+            b->st[stage].installed |= installs(c, name, &any);
         if (any)
             b->st[stage].other_pkgs = true;
-        if (any || runs_script(c, name))
+        if (any || runs_script(c, name, kind))
             add_event(b, EV_FORGET, (size_t)stage);
-        if (is_acct_tool(name))
+        if (kind & F_ACCT)
             do_acct(&cx, name);
-        else if (!strcmp(name, "chown") || !strcmp(name, "chgrp") ||
-                 !strcmp(name, "chmod"))
+        else if (kind & F_OWN)
             do_own(&cx, name);
-        else if (!do_passwd_lines(&cx, name) && touches_etc(c))
+        else if (!((kind & F_ECHO) && do_passwd_lines(&cx, name)) &&
+                 touches_etc(c, kind & F_READER))
             add_event(b, EV_FORGET, (size_t)stage);
-        note_created(&r, c, name);
+        if (kind & F_CREATES)
+            note_created(&r, c, name);
     }
 }
 
@@ -2695,6 +2758,11 @@ static const seed *image_seed(builder *b, const tfl_facts_image *f)
     if (!sd)
         return NULL;
     sd->facts = f;
+    if (tab_reserve(b->a, &sd->groups, f->ngroups) != 0 ||
+        tab_reserve(b->a, &sd->users, f->nusers) != 0) {
+        b->oom = true;
+        return NULL;
+    }
     for (i = 0; i < f->ngroups; i++)
         add_account(b, &sd->groups,
                     new_account(b, f->groups[i].name, f->groups[i].gid, true,
@@ -3089,7 +3157,10 @@ static void guess_family(sstate *st, const runinfo *ri)
 
         for (c = 0; c < sc->ncmds; c++) {
             const char *n = tfl_sh_cmd_name(&sc->cmds[c]);
-            tfl_family f = n ? pm_family(base_name(n)) : TFL_FAMILY_UNKNOWN;
+            tfl_family f = TFL_FAMILY_UNKNOWN;
+
+            if (n && (cmd_kind(n = base_name(n)) & F_PM))
+                f = pm_family(n);
 
             if (f != TFL_FAMILY_UNKNOWN) {
                 st->fam = f;
