@@ -380,14 +380,19 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
     size_t i = 0;
 
     while (i < n && !bd->oom) {
-        size_t st = i, b, e;
+        const char *d = memchr(s + i, '$', n - i);
+        size_t st, b, e, k;
         char *name;
 
-        if (s[i] == '\\') {
-            i += 2;
-            continue;
-        }
-        if (s[i] != '$' || i + 1 >= n) {
+        if (!d)
+            break;
+        /* A backslash takes the next byte literally: the `$` is escaped
+         * when the run of backslashes before it (since i) is odd. */
+        st = (size_t)(d - s);
+        for (k = st; k > i && s[k - 1] == '\\';)
+            k--;
+        i = st;
+        if (((st - k) & 1) || i + 1 >= n) {
             i++;
             continue;
         }

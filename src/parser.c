@@ -211,13 +211,45 @@ static tfl_span span_of(uint32_t b, uint32_t e)
 
 /* --- Text maps ------------------------------------------------------------ */
 
-size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off)
+/*
+ * Lookups. Rules and the shell splitter ask for many spans of one text, so
+ * a bisection per end was a large share of the whole run. Pieces are lines
+ * of similar length, so the piece holding an offset is first guessed from
+ * the offset's share of the text, then found by galloping from the guess
+ * (or from the piece of the span's start, for its end): O(1) for the usual
+ * text and O(log n) at worst. Every search returns what a bisection would:
+ * the last piece whose text_off is <= off, or 0.
+ */
+static size_t piece_from(const tfl_piece *pc, size_t n, uint32_t off, size_t k)
 {
-    size_t lo = 0, hi = m->npieces;
+    size_t lo, hi, step = 1;
 
+    if (pc[k].text_off <= off) {
+        /* Gallop right: pc[lo].text_off <= off, and off < pc[hi] or hi == n */
+        lo = k;
+        hi = k + 1;
+        while (hi < n && pc[hi].text_off <= off) {
+            lo = hi;
+            hi = step < n - hi ? hi + step : n;
+            step *= 2;
+        }
+    } else {
+        /* Gallop left: off < pc[hi].text_off */
+        hi = k;
+        lo = k;
+        for (;;) {
+            lo = step < lo ? lo - step : 0;
+            if (lo == 0 || pc[lo].text_off <= off)
+                break;
+            hi = lo;
+            step *= 2;
+        }
+        if (pc[lo].text_off > off)
+            return 0;
+    }
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (m->pieces[mid].text_off <= off)
+        if (pc[mid].text_off <= off)
             lo = mid;
         else
             hi = mid;
@@ -225,16 +257,38 @@ size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off)
     return lo;
 }
 
-uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off)
+static size_t piece_guess(const tfl_textmap *m, uint32_t off)
 {
+    const tfl_piece *last = &m->pieces[m->npieces - 1];
+    uint64_t total = (uint64_t)last->text_off + last->len;
     size_t k;
 
+    if (total == 0)
+        return m->npieces - 1;
+    k = (size_t)((uint64_t)off * m->npieces / total);
+    return k < m->npieces ? k : m->npieces - 1;
+}
+
+size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off)
+{
+    if (m->npieces <= 1)
+        return 0;
+    return piece_from(m->pieces, m->npieces, off, piece_guess(m, off));
+}
+
+/* Source offset of `off` in piece k (clamped to the piece's end). */
+static uint32_t source_in(const tfl_piece *pc, uint32_t off)
+{
+    if (off - pc->text_off > pc->len)
+        return pc->src_off + pc->len;
+    return pc->src_off + (off - pc->text_off);
+}
+
+uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off)
+{
     if (m->npieces == 0)
         return 0;
-    k = tfl_textmap_piece(m, off);
-    if (off - m->pieces[k].text_off > m->pieces[k].len)
-        return m->pieces[k].src_off + m->pieces[k].len;
-    return m->pieces[k].src_off + (off - m->pieces[k].text_off);
+    return source_in(&m->pieces[tfl_textmap_piece(m, off)], off);
 }
 
 int tfl_textmap_sub(tfl_arena *arena, const tfl_textmap *m, uint32_t off,
@@ -267,15 +321,24 @@ int tfl_textmap_sub(tfl_arena *arena, const tfl_textmap *m, uint32_t off,
 tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len)
 {
     tfl_span s;
+    size_t k;
 
-    s.start = tfl_textmap_source(m, off);
+    if (m->npieces == 0) {
+        s.start = 0;
+        s.end = len ? 1 : 0;
+        return s;
+    }
+    k = tfl_textmap_piece(m, off);
+    s.start = source_in(&m->pieces[k], off);
     if (len == 0) {
         s.end = s.start;
         return s;
     }
     /* Map the last byte, then step past it, so an end that falls on a
      * piece boundary stays on the line where the text ended. */
-    s.end = tfl_textmap_source(m, off + len - 1) + 1;
+    off += len - 1;
+    k = piece_from(m->pieces, m->npieces, off, k);
+    s.end = source_in(&m->pieces[k], off) + 1;
     return s;
 }
 
