@@ -61,6 +61,8 @@ typedef struct parser {
     size_t pend_start, pend_n; /* comment block above the next instruction */
     char *scratch; /* word under construction (heap, freed at the end) */
     size_t scratch_cap;
+    tfl_word *wv; /* words being split (heap), copied out at their count */
+    size_t nwv, cap_wv;
     bool oom;
 } parser;
 
@@ -348,20 +350,41 @@ typedef struct shaper {
     parser *p;
     tfl_instr *in;
     const char *L; /* the joined text */
+    /* Words are only looked at, not kept: their text is not copied and
+     * only its first byte may be read. */
+    bool probe;
 } shaper;
 
-static bool make_word(shaper *sh, tfl_word *w, const char *text, size_t len,
-                      uint32_t off, uint32_t raw_len)
+/*
+ * Fill `w`. Its text is copied to the arena, unless it is the raw text and
+ * runs to the end of the joined line, whose NUL then ends it too: that
+ * saves a copy of most RUN commands.
+ */
+static void set_word(shaper *sh, tfl_word *w, const char *text, size_t len,
+                     uint32_t off, uint32_t raw_len)
 {
-    w->text = tfl_arena_strndup(sh->p->a, text, len);
-    if (!w->text) {
-        sh->p->oom = true;
-        return false;
-    }
+    w->text = text;
     w->len = len;
     w->off = off;
     w->raw_len = raw_len;
     w->span = tfl_textmap_span(&sh->in->map, off, raw_len);
+}
+
+static bool make_word(shaper *sh, tfl_word *w, const char *text, size_t len,
+                      uint32_t off, uint32_t raw_len)
+{
+    const char *raw = sh->L + off;
+
+    if (sh->probe || (len == raw_len && off + len == sh->in->line_len &&
+                      (text == raw || memcmp(text, raw, len) == 0)))
+        w->text = raw;
+    else
+        w->text = tfl_arena_strndup(sh->p->a, text, len);
+    if (!w->text) {
+        sh->p->oom = true;
+        return false;
+    }
+    set_word(sh, w, w->text, len, off, raw_len);
     return true;
 }
 
@@ -375,14 +398,49 @@ static tfl_word *push_word(shaper *sh, tfl_word **arr, size_t *n, size_t *cap)
     return w;
 }
 
-/* Raw words of [b, e) split on runs of BuildKit's blank set. */
-static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
-                         size_t *n)
+/*
+ * Split words go to the parser's word stack first and to the arena only
+ * once their number is known, so no outgrown copy of an array is left in
+ * the arena. A split pushes above a mark and copies [mark, top) out.
+ */
+static tfl_word *wv_push(parser *p)
 {
-    size_t cap = 0;
+    if (p->nwv == p->cap_wv) {
+        size_t cap = p->cap_wv ? p->cap_wv * 2 : 64;
+        tfl_word *n = realloc(p->wv, cap * sizeof *n);
 
+        if (!n) {
+            p->oom = true;
+            return NULL;
+        }
+        p->wv = n;
+        p->cap_wv = cap;
+    }
+    memset(&p->wv[p->nwv], 0, sizeof *p->wv);
+    return &p->wv[p->nwv++];
+}
+
+/* Copy the words above `mark` to the arena and pop them. */
+static void wv_take(parser *p, size_t mark, tfl_word **out, size_t *n)
+{
+    *n = p->nwv - mark;
     *out = NULL;
-    *n = 0;
+    if (*n) {
+        *out = tfl_arena_alloc(p->a, *n * sizeof **out);
+        if (!*out) {
+            p->oom = true;
+            *n = 0;
+        } else {
+            memcpy(*out, p->wv + mark, *n * sizeof **out);
+        }
+    }
+    p->nwv = mark;
+}
+
+/* Raw words of [b, e) split on runs of BuildKit's blank set, pushed on the
+ * word stack. */
+static void push_blanks(shaper *sh, uint32_t b, uint32_t e)
+{
     while (b < e) {
         uint32_t s;
         tfl_word *w;
@@ -394,10 +452,19 @@ static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
         s = b;
         while (b < e && !is_blank(sh->L[b]))
             b++;
-        w = push_word(sh, out, n, &cap);
+        w = wv_push(sh->p);
         if (!w || !make_word(sh, w, sh->L + s, b - s, s, b - s))
             return;
     }
+}
+
+static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
+                         size_t *n)
+{
+    size_t mark = sh->p->nwv;
+
+    push_blanks(sh, b, e);
+    wv_take(sh->p, mark, out, n);
 }
 
 /*
@@ -407,20 +474,16 @@ static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
  * anything too (BuildKit keeps both characters); a dangling escape at the
  * very end is dropped.
  */
-static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
-                        size_t *n)
+static void push_words(shaper *sh, uint32_t b, uint32_t e)
 {
     const char *L = sh->L;
     char esc = sh->p->esc;
-    size_t cap = 0;
     char *buf;
     size_t blen = 0;
     uint32_t pos = b, start = b;
     char quote = 0;
     bool in_word = false, blank_ok = false;
 
-    *out = NULL;
-    *n = 0;
     buf = scratch(sh->p, (size_t)(e - b) + 1);
     if (!buf)
         return;
@@ -442,7 +505,7 @@ static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
         }
         if (pos == e || (!quote && sp)) {
             if (blank_ok || blen > 0) {
-                tfl_word *w = push_word(sh, out, n, &cap);
+                tfl_word *w = wv_push(sh->p);
                 if (!w || !make_word(sh, w, buf, blen, start, pos - start))
                     return;
             }
@@ -478,6 +541,15 @@ static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
         }
         buf[blen++] = L[pos++];
     }
+}
+
+static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
+                        size_t *n)
+{
+    size_t mark = sh->p->nwv;
+
+    push_words(sh, b, e);
+    wv_take(sh->p, mark, out, n);
 }
 
 /* --- Flags ---------------------------------------------------------------- */
@@ -628,13 +700,17 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
 static void shape_string(shaper *sh, uint32_t b, uint32_t e)
 {
     tfl_word *w;
-    size_t cap = 0;
 
     if (b >= e)
         return;
-    w = push_word(sh, &sh->in->args, &sh->in->nargs, &cap);
-    if (w)
-        make_word(sh, w, sh->L + b, e - b, b, e - b);
+    w = tfl_arena_alloc(sh->p->a, sizeof *w);
+    if (!w) {
+        sh->p->oom = true;
+        return;
+    }
+    sh->in->args = w;
+    sh->in->nargs = 1;
+    make_word(sh, w, sh->L + b, e - b, b, e - b);
 }
 
 static void shape_maybe_json(shaper *sh, uint32_t b, uint32_t e)
@@ -721,11 +797,21 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     tfl_instr *in = sh->in;
     const char *kw = in->kind == TFL_ENV ? "ENV" : "LABEL";
     tfl_word *words;
-    size_t n, i, cap = 0, acap = 0;
+    size_t mark = sh->p->nwv, n, i;
 
-    split_words(sh, b, e, &words, &n);
+    /* The split words stay on the word stack: only their texts are kept,
+     * cut in place at the '='. */
+    push_words(sh, b, e);
+    words = sh->p->wv + mark;
+    n = sh->p->nwv - mark;
+    sh->p->nwv = mark;
     if (n == 0)
         return;
+    in->pairs = tfl_arena_alloc(sh->p->a, n * sizeof *in->pairs);
+    if (!in->pairs) {
+        sh->p->oom = true;
+        return;
+    }
     if (!memchr(words[0].text, '=', words[0].len)) {
         /* Legacy form: the first token is the key, the rest the value. */
         uint32_t k = b, v;
@@ -742,9 +828,8 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
             sh->p->doc->parser_failed = true;
             return;
         }
-        pr = tfl_arena_push(sh->p->a, (void **)&in->pairs, &in->npairs, &cap,
-                            sizeof *pr);
-        if (!pr || !make_word(sh, &pr->key, sh->L + b, k - b, b, k - b) ||
+        pr = &in->pairs[in->npairs++];
+        if (!make_word(sh, &pr->key, sh->L + b, k - b, b, k - b) ||
             !make_word(sh, &pr->value, sh->L + v, e - v, v, e - v)) {
             sh->p->oom = true;
             return;
@@ -765,30 +850,33 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
                 in->npairs = 0;
                 return;
             }
-            pr = tfl_arena_push(sh->p->a, (void **)&in->pairs, &in->npairs,
-                                &cap, sizeof *pr);
-            if (!pr) {
-                sh->p->oom = true;
-                return;
-            }
+            pr = &in->pairs[in->npairs++];
             klen = (size_t)(eq - words[i].text);
-            make_word(sh, &pr->key, words[i].text, klen, words[i].off,
-                      (uint32_t)klen);
+            if (words[i].text != sh->L + words[i].off) {
+                /* the word's own copy: its key ends where the '=' was */
+                ((char *)words[i].text)[klen] = '\0';
+                set_word(sh, &pr->key, words[i].text, klen, words[i].off,
+                         (uint32_t)klen);
+            } else {
+                make_word(sh, &pr->key, words[i].text, klen, words[i].off,
+                          (uint32_t)klen);
+            }
             make_word(sh, &pr->value, eq + 1, words[i].len - klen - 1,
                       words[i].off + (uint32_t)klen + 1,
                       words[i].raw_len - (uint32_t)klen - 1);
         }
     }
     /* args: key and value of each pair, for rules that walk words */
+    if (in->npairs == 0)
+        return;
+    in->args = tfl_arena_alloc(sh->p->a, 2 * in->npairs * sizeof *in->args);
+    if (!in->args) {
+        sh->p->oom = true;
+        return;
+    }
     for (i = 0; i < in->npairs; i++) {
-        tfl_word *w = push_word(sh, &in->args, &in->nargs, &acap);
-        if (!w)
-            return;
-        *w = in->pairs[i].key;
-        w = push_word(sh, &in->args, &in->nargs, &acap);
-        if (!w)
-            return;
-        *w = in->pairs[i].value;
+        in->args[in->nargs++] = in->pairs[i].key;
+        in->args[in->nargs++] = in->pairs[i].value;
     }
 }
 
@@ -850,6 +938,7 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
     sub.p = sh->p;
     sub.in = t;
     sub.L = sh->L;
+    sub.probe = false;
     shape(&sub, b, e);
     t->span = span_of(t->keyword.span.start, sh->in->span.end);
     sh->in->trigger = t;
@@ -864,12 +953,14 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
 static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
 {
     tfl_instr *in = sh->in;
-    tfl_word *w = NULL;
-    size_t n = 0, i;
+    size_t mark = sh->p->nwv, i;
+    uint32_t found = 0;
 
     if (b >= e || !memchr(sh->L + b, '#', e - b))
         return 0;
 
+    /* The words below are only probed: their texts are not copied. */
+    sh->probe = true;
     switch (in->kind) {
     case TFL_RUN:
     case TFL_CMD:
@@ -891,6 +982,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
                 while (jb < e && isspace((unsigned char)sh->L[jb]))
                     jb++;
             }
+            sh->probe = false;
             tfl_json_string_array(sh->p->a, sh->L + jb, e - jb, &el, &nel,
                                   &end);
             if (end == 0)
@@ -903,36 +995,39 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
         if (in->kind == TFL_HEALTHCHECK && in->nargs > 0 &&
             strcasecmp(in->args[0].text, "NONE") == 0) {
             /* NONE takes nothing: a comment after it is an argument. */
-            split_blanks(sh, b, e, &w, &n);
+            push_blanks(sh, b, e);
             break;
         }
         if (in->kind != TFL_ADD && in->kind != TFL_COPY &&
             in->kind != TFL_VOLUME)
-            return 0;
+            break;
         if (in->json)
-            return 0;
+            break;
         /* fall through */
     case TFL_FROM:
     case TFL_EXPOSE:
-        split_blanks(sh, b, e, &w, &n);
+        push_blanks(sh, b, e);
         break;
     case TFL_ENV:
     case TFL_LABEL:
     case TFL_ARG:
-        split_words(sh, b, e, &w, &n);
+        push_words(sh, b, e);
         break;
     case TFL_USER:
     case TFL_WORKDIR:
     case TFL_STOPSIGNAL:
-        split_blanks(sh, b, e, &w, &n);
+        push_blanks(sh, b, e);
         break;
     default:
-        return 0;
+        break;
     }
-    for (i = 1; i < n; i++)
-        if (w[i].text[0] == '#')
-            return w[i].off;
-    return 0;
+    sh->probe = false;
+    /* w[0] is an argument even when it starts with '#' */
+    for (i = mark + 1; i < sh->p->nwv && !found; i++)
+        if (sh->p->wv[i].text[0] == '#')
+            found = sh->p->wv[i].off;
+    sh->p->nwv = mark;
+    return found;
 }
 
 /* --- Instruction shaping -------------------------------------------------- */
@@ -1474,6 +1569,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     sh.p = p;
     sh.in = in;
     sh.L = text;
+    sh.probe = false;
     in->span.end = last_end;
     shape(&sh, 0, (uint32_t)total);
     in->span.start = in->keyword.span.start;
@@ -1559,6 +1655,8 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     }
     free(p.scratch);
     p.scratch = NULL;
+    free(p.wv);
+    p.wv = NULL;
     if (p.oom)
         return -1;
     doc->escape = p.esc;
