@@ -63,6 +63,8 @@ typedef struct parser {
     size_t scratch_cap;
     tfl_word *wv; /* words being split (heap), copied out at their count */
     size_t nwv, cap_wv;
+    tfl_piece *pv; /* pieces of the instruction being read (heap) */
+    size_t cap_pv;
     bool oom;
 } parser;
 
@@ -798,6 +800,7 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     const char *kw = in->kind == TFL_ENV ? "ENV" : "LABEL";
     tfl_word *words;
     size_t mark = sh->p->nwv, n, i;
+    bool legacy;
 
     /* The split words stay on the word stack: only their texts are kept,
      * cut in place at the '='. */
@@ -807,12 +810,13 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     sh->p->nwv = mark;
     if (n == 0)
         return;
-    in->pairs = tfl_arena_alloc(sh->p->a, n * sizeof *in->pairs);
+    legacy = !memchr(words[0].text, '=', words[0].len);
+    in->pairs = tfl_arena_alloc(sh->p->a, (legacy ? 1 : n) * sizeof *in->pairs);
     if (!in->pairs) {
         sh->p->oom = true;
         return;
     }
-    if (!memchr(words[0].text, '=', words[0].len)) {
+    if (legacy) {
         /* Legacy form: the first token is the key, the rest the value. */
         uint32_t k = b, v;
         tfl_pair *pr;
@@ -1496,8 +1500,8 @@ static bool continues(parser *p, uint32_t b, uint32_t e, uint32_t *piece_end)
 static void instruction(parser *p, uint32_t b, uint32_t e)
 {
     const tfl_source *src = p->src;
-    tfl_piece *pieces = NULL;
-    size_t npieces = 0, cap = 0, total = 0, i;
+    tfl_piece *pieces;
+    size_t npieces = 0, total = 0, i;
     tfl_instr *in;
     uint32_t pe, lb, le, last_end = e;
     bool cont;
@@ -1513,12 +1517,20 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     in->first_line = (uint32_t)p->next; /* 1-based: line already consumed */
     cont = continues(p, b, e, &pe);
     for (;;) {
-        tfl_piece *pc =
-            tfl_arena_push(p->a, (void **)&pieces, &npieces, &cap, sizeof *pc);
-        if (!pc) {
-            p->oom = true;
-            return;
+        tfl_piece *pc;
+
+        if (npieces == p->cap_pv) {
+            size_t ncap = p->cap_pv ? p->cap_pv * 2 : 64;
+
+            pc = realloc(p->pv, ncap * sizeof *pc);
+            if (!pc) {
+                p->oom = true;
+                return;
+            }
+            p->pv = pc;
+            p->cap_pv = ncap;
         }
+        pc = &p->pv[npieces++];
         pc->text_off = (uint32_t)total;
         pc->src_off = b;
         pc->len = pe - b;
@@ -1552,11 +1564,15 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     }
     in->last_line = (uint32_t)p->next;
 
+    /* The pieces were gathered on the heap: the arena gets them at their
+     * number, not at a doubled capacity. */
+    pieces = tfl_arena_alloc(p->a, npieces * sizeof *pieces);
     text = tfl_arena_alloc(p->a, total + 1);
-    if (!text) {
+    if (!pieces || !text) {
         p->oom = true;
         return;
     }
+    memcpy(pieces, p->pv, npieces * sizeof *pieces);
     for (i = 0; i < npieces; i++)
         memcpy(text + pieces[i].text_off, src->data + pieces[i].src_off,
                pieces[i].len);
@@ -1657,6 +1673,8 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     p.scratch = NULL;
     free(p.wv);
     p.wv = NULL;
+    free(p.pv);
+    p.pv = NULL;
     if (p.oom)
         return -1;
     doc->escape = p.esc;
