@@ -181,9 +181,19 @@ static bool fb_match(uint32_t k, const char *s)
     bool yes = false;
     uint32_t i;
 
-    for (i = 0; i < ps->n; i++)
-        if (!pat_step(t->pool + t->pats[ps->first + i], s, &yes))
+    for (i = ps->first; i < ps->first + ps->n; i++) {
+        const char *p = t->pool + t->pats[i];
+        bool neg = p[0] == '!';
+
+        if (!neg && yes)
+            continue;
+        /* The run every accepted string contains, before the glob. */
+        if (t->pat_lits[i] != TFL_FB_NULL &&
+            !strstr(s, t->pool + t->pat_lits[i]))
+            continue;
+        if (!pat_step(p, s, &yes))
             return false;
+    }
     return yes;
 }
 #endif
@@ -1403,9 +1413,9 @@ int tfl_facts_normalize(const char *ref, char *out, size_t cap)
 {
     const char *at = strchr(ref, '@');
     const char *end = at ? at : ref + strlen(ref);
-    const char *name = ref, *slash, *last, *tag;
+    const char *name = ref, *slash, *last, *tag, *suffix;
     bool hub = true;
-    int len;
+    size_t len, slen;
 
     slash = memchr(ref, '/', (size_t)(end - ref));
     if (slash && is_host(ref, (size_t)(slash - ref))) {
@@ -1422,11 +1432,14 @@ int tfl_facts_normalize(const char *ref, char *out, size_t cap)
     for (last = end; last > name && last[-1] != '/'; last--)
         ;
     tag = memchr(last, ':', (size_t)(end - last));
-    len = snprintf(out, cap, "%.*s%s", (int)(end - name), name,
-                   tag  ? ""
-                   : at ? ":"
-                        : ":latest");
-    return len < 0 || (size_t)len >= cap ? -1 : 0;
+    suffix = tag ? "" : at ? ":" : ":latest";
+    len = (size_t)(end - name);
+    slen = strlen(suffix);
+    if (len + slen >= cap)
+        return -1;
+    memcpy(out, name, len);
+    memcpy(out + len, suffix, slen + 1);
+    return 0;
 }
 
 #ifndef TFL_FACTS_GENERATOR
@@ -1464,10 +1477,12 @@ static const tfl_facts_image *
 fb_lookup(const tfl_facts *f, const tfl_facts_layer *l, const char *norm)
 {
     const tfl_fb_table *t = &tfl_facts_builtin;
-    size_t e, v, g;
+    unsigned char c = (unsigned char)norm[0];
+    size_t b, v, g;
 
-    for (e = 0; e < t->nentries; e++) {
-        const tfl_fb_entry *en = &t->entries[e];
+    /* Only the entries whose patterns can accept the first byte. */
+    for (b = t->buckets[c]; b < t->buckets[c + 1]; b++) {
+        const tfl_fb_entry *en = &t->entries[t->bucket_entries[b]];
 
         if (!fb_match(en->match, norm))
             continue;

@@ -115,10 +115,19 @@ typedef struct tfl_fb_table {
     size_t nvariants;
     const tfl_fb_patset *patsets;
     const uint32_t *pats; /* pool offsets */
+    /* per pattern that starts with `*`: a run of its literal characters
+     * that every string it accepts contains, else TFL_FB_NULL */
+    const uint32_t *pat_lits;
     const uint32_t *guards;
     const tfl_fb_user *users;
     const tfl_fb_group *groups;
     size_t naccounts; /* user and group records, as a parse counts them */
+    /* The entries a reference starting with byte `c` can match, in file
+     * order: bucket_entries[buckets[c] .. buckets[c + 1]). An entry is in
+     * the bucket of each first byte of its patterns, and in all when one
+     * of them starts with a wildcard. */
+    const uint32_t *buckets; /* 257 */
+    const uint16_t *bucket_entries;
 } tfl_fb_table;
 
 /* data/base-images.txt, as the generated C file defines it. */

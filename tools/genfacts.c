@@ -18,6 +18,7 @@
  * tflint reports one, and the build stops.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +53,8 @@ typedef struct gen {
     size_t npatsets, cappatsets;
     const tfl_facts_patset **guard_src; /* patsets[k] for k < nguard_src */
     size_t nguard_src, capguard_src;
-    uint32_t *pats, *guards;
-    size_t npats, cappats, nguards, capguards;
+    uint32_t *pats, *lits, *guards;
+    size_t npats, cappats, caplits, nguards, capguards;
     tfl_fb_user *users;
     size_t nusers, capusers;
     tfl_fb_group *groups;
@@ -88,6 +89,35 @@ static uint32_t str(gen *g, const char *s)
     return (uint32_t)(g->npool - len);
 }
 
+/* For a pattern that starts with `*` (after a `!`), the longest run of
+ * literal characters in it: a string the glob accepts contains it, so a
+ * lookup can reject with strstr() before the quadratic glob. */
+static uint32_t required_run(gen *g, const char *pat)
+{
+    char run[512];
+    size_t best = 0, bestlen = 0, i = 0, start;
+    const char *p = pat[0] == '!' ? pat + 1 : pat;
+
+    if (p[0] != '*')
+        return TFL_FB_NULL;
+    while (p[i]) {
+        while (p[i] && strchr("*?[", p[i]))
+            i++;
+        start = i;
+        while (p[i] && !strchr("*?[", p[i]))
+            i++;
+        if (i - start > bestlen) {
+            best = start;
+            bestlen = i - start;
+        }
+    }
+    if (bestlen == 0 || bestlen >= sizeof run)
+        return TFL_FB_NULL;
+    memcpy(run, p + best, bestlen);
+    run[bestlen] = '\0';
+    return str(g, run);
+}
+
 static uint32_t add_patset(gen *g, const tfl_facts_patset *ps)
 {
     size_t i;
@@ -96,10 +126,13 @@ static uint32_t add_patset(gen *g, const tfl_facts_patset *ps)
     g->patsets[g->npatsets].first = (uint32_t)g->npats;
     g->patsets[g->npatsets].n = (uint32_t)ps->n;
     for (i = 0; i < ps->n; i++) {
-        uint32_t off = str(g, ps->pats[i]);
+        uint32_t off = str(g, ps->pats[i]), lit = required_run(g, ps->pats[i]);
+        size_t nlits = g->npats;
 
         GROW(g->pats, g->npats, g->cappats);
-        g->pats[g->npats++] = off;
+        GROW(g->lits, nlits, g->caplits);
+        g->pats[g->npats] = off;
+        g->lits[g->npats++] = lit;
     }
     return (uint32_t)g->npatsets++;
 }
@@ -226,6 +259,58 @@ static void put_u32s(FILE *out, const char *name, const uint32_t *a, size_t n)
     fputs(n ? "\n};\n\n" : "0};\n\n", out);
 }
 
+/* Which first bytes of a reference can entry `e`'s match accept:
+ * `first[c]` for each, all of them when a pattern starts with a
+ * wildcard. Exclusions accept nothing. */
+static void first_bytes(const gen *g, const tfl_fb_entry *e, bool first[256])
+{
+    const tfl_fb_patset *ps = &g->patsets[e->match];
+    uint32_t i;
+
+    memset(first, 0, 256);
+    for (i = 0; i < ps->n; i++) {
+        unsigned char c = (unsigned char)g->pool[g->pats[ps->first + i]];
+
+        if (c == '!')
+            continue;
+        if (c == '*' || c == '?' || c == '[' || c == '\0') {
+            memset(first, 1, 256);
+            return;
+        }
+        first[c] = true;
+    }
+}
+
+static void put_buckets(FILE *out, const gen *g)
+{
+    uint32_t starts[257];
+    size_t c, e, n = 0;
+    bool first[256];
+
+    if (g->nentries > UINT16_MAX) {
+        fputs("tfl_genfacts: too many entries\n", stderr);
+        exit(1);
+    }
+    fputs("static const uint16_t bucket_entries[] = {", out);
+    for (c = 0; c < 256; c++) {
+        starts[c] = (uint32_t)n;
+        for (e = 0; e < g->nentries; e++) {
+            first_bytes(g, &g->entries[e], first);
+            if (!first[c])
+                continue;
+            fprintf(out, "%s%zu",
+                    n == 0   ? "\n    "
+                    : n % 12 ? ", "
+                             : ",\n    ",
+                    e);
+            n++;
+        }
+    }
+    starts[256] = (uint32_t)n;
+    fputs(n ? "\n};\n\n" : "0};\n\n", out);
+    put_u32s(out, "buckets", starts, 257);
+}
+
 static void put_tables(FILE *out, const gen *g, size_t naccounts)
 {
     size_t i;
@@ -270,6 +355,7 @@ static void put_tables(FILE *out, const gen *g, size_t naccounts)
                 g->patsets[i].n);
     fputs("};\n\n", out);
     put_u32s(out, "pats", g->pats, g->npats);
+    put_u32s(out, "pat_lits", g->lits, g->npats);
     put_u32s(out, "guards", g->guards, g->nguards);
     fputs("static const tfl_fb_user users[] = {", out);
     for (i = 0; i < g->nusers; i++)
@@ -284,10 +370,12 @@ static void put_tables(FILE *out, const gen *g, size_t naccounts)
         fprintf(out, "\n    {%" PRIu32 "u, %" PRIu32 "u, %" PRIu32 "u},",
                 g->groups[i].name, g->groups[i].gid, g->groups[i].members);
     fputs(g->ngroups ? "\n};\n\n" : "{0, 0, 0}};\n\n", out);
+    put_buckets(out, g);
     fprintf(out,
             "const tfl_fb_table tfl_facts_builtin = {\n"
-            "    pool, entries, %zu, variants, %zu, patsets, pats, guards,\n"
-            "    users, groups, %zu,\n};\n",
+            "    pool, entries, %zu, variants, %zu, patsets, pats, pat_lits, "
+            "guards,\n"
+            "    users, groups, %zu, buckets, bucket_entries,\n};\n",
             g->nentries, g->nvars, naccounts);
 }
 
@@ -310,6 +398,7 @@ static void put_table(FILE *out, const tfl_facts *f)
     free(g.patsets);
     free(g.guard_src);
     free(g.pats);
+    free(g.lits);
     free(g.guards);
     free(g.users);
     free(g.groups);
