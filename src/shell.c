@@ -548,13 +548,13 @@ static void take_newline(level *L)
 /* A word's own part must line up with its value, span and length. */
 _Static_assert(
     offsetof(tfl_sh_word, value) == offsetof(tfl_sh_word, self.text) &&
-        offsetof(tfl_sh_word, self_var) == offsetof(tfl_sh_word, self.var) &&
+        offsetof(tfl_sh_word, vars) == offsetof(tfl_sh_word, self.var) &&
         offsetof(tfl_sh_word, span) == offsetof(tfl_sh_word, self.span) &&
         offsetof(tfl_sh_word, len) == offsetof(tfl_sh_word, self.len) &&
         offsetof(tfl_sh_word, self_kind) == offsetof(tfl_sh_word, self.kind) &&
         offsetof(tfl_sh_word, self_quoted) ==
             offsetof(tfl_sh_word, self.quoted),
-    "tfl_sh_word.self overlays value, span and len");
+    "tfl_sh_word.self overlays value, vars, span and len");
 
 /*
  * While a word moves (built in a local, pushed, copied to its array),
@@ -699,10 +699,11 @@ static void word_end(level *L, wbuild *b, size_t start, tfl_sh_word *out)
             /* its own part (see place()) */
             sp->parts.len = b->pmark;
             sp->chars.len = b->cmark;
+            /* a literal part holds no reference: vars stay NULL, which
+             * the part reads as its `var` */
+            assert(sp->varps.len == b->vmark);
             out->nparts = 1;
-            out->vars = stack_take(sp, &sp->varps, b->vmark, &nv);
-            out->nvars = (uint32_t)nv;
-            out->flags = b->flags;
+            out->flags = (uint16_t)b->flags;
             out->value = val;
             out->len = (uint32_t)vlen;
             return;
@@ -738,7 +739,7 @@ static void word_end(level *L, wbuild *b, size_t start, tfl_sh_word *out)
     out->nparts = np;
     out->vars = stack_take(sp, &sp->varps, b->vmark, &nv);
     out->nvars = nv;
-    out->flags = b->flags;
+    out->flags = (uint16_t)b->flags;
     if (literal && val) {
         out->value = val;
         out->len = vlen;

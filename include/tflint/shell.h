@@ -102,28 +102,28 @@ enum {
 struct tfl_sh_word {
     const char *raw; /* as written, in the text of its own level */
     const tfl_sh_part *parts;
-    const tfl_sh_var *const *vars; /* direct references, in order */
     /*
      * A word that is one unquoted literal part, the most common kind, is
      * its own part: `parts` then points to `self`, whose text, span and
-     * length are the word's value, span and length.
+     * length are the word's value, span and length (and whose `var` is
+     * the word's `vars`, NULL as such a word has none).
      */
     union {
         tfl_sh_part self;
         struct {
             /* After quote removal; NULL unless every part is LITERAL. */
             const char *value;
-            const void *self_var; /* NULL, the part's `var` */
-            tfl_span span;        /* the raw word in the source */
+            const tfl_sh_var *const *vars; /* direct references, in order */
+            tfl_span span;                 /* the raw word in the source */
             uint32_t len;
             uint8_t self_kind; /* 0, the part's `kind` */
             bool self_quoted;  /* false, the part's `quoted` */
+            uint16_t flags;    /* TFL_SH_WORD_* */
         };
     };
     uint32_t raw_len;
     uint32_t nparts;
     uint32_t nvars;
-    unsigned flags; /* TFL_SH_WORD_* */
 };
 
 typedef enum tfl_sh_assign_kind {
