@@ -243,17 +243,17 @@ typedef struct tfl_sh_cmd {
     uint32_t nassigns;
     uint32_t nwords;
     uint32_t nredirs;
-    uint32_t arg0;    /* index of the real command name in `words` (past
-                         the prefixes); == nwords when there is none */
-    uint32_t block;   /* innermost block, or TFL_SH_NONE */
-    uint32_t parent;  /* command holding this one (nest != NONE) */
-    uint32_t shell_c; /* `sh -c STRING`: index of STRING in words, else
-                         TFL_SH_NONE */
-    uint16_t depth;   /* nesting level, 0 at top (< TFL_SH_MAX_DEPTH) */
-    uint8_t prefixes; /* TFL_SH_PREFIX_* met before arg0 */
-    uint8_t op;       /* tfl_sh_op */
-    uint8_t nest;     /* tfl_sh_nest */
-    bool negated;     /* `! cmd` */
+    uint32_t arg0;     /* index of the real command name in `words` (past
+                          the prefixes); == nwords when there is none */
+    uint32_t block;    /* innermost block, or TFL_SH_NONE */
+    uint32_t parent;   /* command holding this one (nest != NONE) */
+    uint32_t shell_c;  /* `sh -c STRING`: index of STRING in words, else
+                          TFL_SH_NONE */
+    uint8_t depth;     /* nesting level, 0 at top (<= TFL_SH_MAX_DEPTH) */
+    uint8_t prefixes;  /* TFL_SH_PREFIX_* met before arg0 */
+    unsigned op : 3;   /* tfl_sh_op */
+    unsigned nest : 2; /* tfl_sh_nest */
+    bool negated : 1;  /* `! cmd` */
 } tfl_sh_cmd;
 
 typedef struct tfl_sh_script {
