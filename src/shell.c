@@ -30,9 +30,21 @@
  * Memory. The pieces of what is being built (characters of word values,
  * parts, words, assignments, redirections) live on stacks shared by all
  * levels: builders nest strictly, so each takes a mark, pushes, copies its
- * finished items to an exact-size arena array and pops back to the mark.
+ * finished items to an exact-size array and pops back to the mark. The
+ * stacks and the command, block and reference arrays are scratch: they
+ * start in buffers on the C stack, move to the heap when those are full,
+ * and what the script keeps is copied out once, at its exact size, into
+ * chunks carved from the arena (one arena call per chunk, no rounding per
+ * object). What is kept is small by layout: 32-bit lengths, and a word
+ * made of one unquoted literal part (most of them) is its own part.
  * Running out of memory sets a sticky flag; parsing then winds down and
  * tfl_shell_split() returns -1.
+ *
+ * Speed. Bytes are classified by one table; a run of plain bytes is
+ * scanned and copied whole, and a word that is nothing else is built
+ * without the stacks. Span mapping remembers the map piece it used last,
+ * as offsets mostly come in order. Keywords, prefixes and shells are
+ * compared only when the first byte can start one.
  */
 #include "tflint/shell.h"
 
@@ -398,10 +410,22 @@ static uint32_t map_off(level *L, uint32_t off)
     return pc[k].src_off + (off - pc[k].text_off);
 }
 
+/* span_of() when [off, end) is not inside the last piece used. */
+static tfl_span span_search(level *L, size_t off, size_t end)
+{
+    tfl_span s;
+
+    s.start = map_off(L, (uint32_t)off);
+    s.end = end == off ? s.start : map_off(L, (uint32_t)(end - 1)) + 1;
+    return s;
+}
+
 /* As tfl_textmap_span(), which it must match: the end maps its last byte
  * and steps past it. */
-static tfl_span span_of(level *L, size_t off, size_t end)
+static inline tfl_span span_of(level *L, size_t off, size_t end)
 {
+    const tfl_piece *pc;
+    size_t last;
     tfl_span s;
 
     if (end < off)
@@ -411,22 +435,17 @@ static tfl_span span_of(level *L, size_t off, size_t end)
         s.end = (uint32_t)end;
         return s;
     }
-    if (L->piece < L->map->npieces) {
-        /* the usual case: the whole span is in the piece of the last one */
-        const tfl_piece *pc = &L->map->pieces[L->piece];
-        size_t last = end > off ? end - 1 : off;
-
-        if (pc->text_off <= off && last - pc->text_off < pc->len &&
-            (L->piece + 1 == L->map->npieces || pc[1].text_off > last)) {
-            s.start = pc->src_off + (uint32_t)(off - pc->text_off);
-            s.end = end > off
-                        ? pc->src_off + (uint32_t)(last - pc->text_off) + 1
-                        : s.start;
-            return s;
-        }
-    }
-    s.start = map_off(L, (uint32_t)off);
-    s.end = end == off ? s.start : map_off(L, (uint32_t)(end - 1)) + 1;
+    if (L->piece >= L->map->npieces)
+        return span_search(L, off, end);
+    /* the usual case: the whole span is in the piece of the last one */
+    pc = &L->map->pieces[L->piece];
+    last = end > off ? end - 1 : off;
+    if (pc->text_off > off || last - pc->text_off >= pc->len ||
+        (L->piece + 1 < L->map->npieces && pc[1].text_off <= last))
+        return span_search(L, off, end);
+    s.start = pc->src_off + (uint32_t)(off - pc->text_off);
+    s.end =
+        end > off ? pc->src_off + (uint32_t)(last - pc->text_off) + 1 : s.start;
     return s;
 }
 
