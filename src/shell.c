@@ -1329,12 +1329,18 @@ static bool at_array(const level *L, size_t start)
     return true;
 }
 
-/* Byte `i` of an unquoted word stands for itself and sets no flag ('='
- * too, unless it may open a NAME=(...) array). */
-static bool plain_at(const level *L, size_t i)
+/* The end of the run of unquoted bytes from `i` that stand for themselves
+ * and set no flag ('=' too, unless it may open a NAME=(...) array). */
+static size_t plain_end(const level *L, size_t i)
 {
-    return (cl(L->t[i]) & C_PLAIN) ||
-           (L->t[i] == '=' && !(i + 1 < L->n && L->t[i + 1] == '('));
+    for (;;) {
+        while (i < L->n && (cl(L->t[i]) & C_PLAIN))
+            i++;
+        if (i < L->n && L->t[i] == '=' && !(i + 1 < L->n && L->t[i + 1] == '('))
+            i++;
+        else
+            return i;
+    }
 }
 
 /* The word [start, end) has nothing but plain bytes: build what the
@@ -1361,10 +1367,8 @@ static void read_mixed(level *L, int mode, tfl_sh_word *out);
 
 static void read_word(level *L, int mode, tfl_sh_word *out)
 {
-    size_t e = L->pos;
+    size_t e = plain_end(L, L->pos);
 
-    while (e < L->n && plain_at(L, e))
-        e++;
     if (e > L->pos &&
         (e == L->n || (mode == W_NORMAL ? is_meta(L->t[e]) : L->t[e] == '}')))
         plain_word(L, L->pos, e, out);
@@ -1382,10 +1386,8 @@ static void read_mixed(level *L, int mode, tfl_sh_word *out)
     while (L->pos < L->n && !L->sp->oom) {
         char c = L->t[L->pos];
 
-        if (plain_at(L, L->pos)) {
-            e = L->pos + 1;
-            while (e < L->n && plain_at(L, e))
-                e++;
+        e = plain_end(L, L->pos);
+        if (e > L->pos) {
             lit_run(L, &b, L->pos, e, false);
             L->pos = e;
             continue;
