@@ -3120,6 +3120,174 @@ static void sim_user(sstate *st, tfl_user_op *u)
 /* --- Stages
  * --------------------------------------------------------------------- */
 
+/* --- Which RUNs can matter ----------------------------------------------- */
+
+/*
+ * A RUN can give the ops something only through a command or word whose
+ * value holds one of a few names: an account tool ("user", "group"),
+ * chown/chgrp/chmod, sudo, a package manager (installs, the family guess),
+ * an account file ("passwd", "group", "shadow"), a script it runs (".sh",
+ * "./", a shell). A literal value is the raw text minus quotes, escaping
+ * backslashes, line continuations and the '$' of $'...' / $"...", at every
+ * nesting level (an `sh -c` string is itself such a value), and the ANSI-C
+ * escapes the splitter knows only make control and quote characters. So
+ * the text with those bytes dropped (and any '$' before a quote or a
+ * backslash) holds every such name as a plain substring, and a RUN whose
+ * text holds none is skipped unsplit: what it would give is nothing (its
+ * fallbacks, if any, TF505/TF506 find with a split of their own). A shell
+ * name counts only as a whole word (or after a '/'), with a dropped line
+ * continuation taken for a possible word break (a comment ends there).
+ */
+
+/* Per byte: 0 a byte that never ends a word (so a name next to one is
+ * part of it), 1 any other, 2 one that may be dropped (quotes, '$', '\\');
+ * +4 when some name ends with it. */
+static const unsigned char sieve_class[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 2, 1, 1, 1, 0, 0, 0, 0, 5,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 1, 0, 0,
+    1, 0, 0, 0, 4, 0, 4, 4, 4, 0, 0, 4, 0, 4, 4, 4, 4, 0, 4, 0, 4, 0, 0, 4,
+    0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+#define PK2(a, b) ((uint64_t)(a) << 8 | (uint64_t)(b))
+#define PK3(a, b, c) (PK2(a, b) << 8 | (uint64_t)(c))
+#define PK4(a, b, c, d) (PK3(a, b, c) << 8 | (uint64_t)(d))
+#define PK5(a, b, c, d, e) (PK4(a, b, c, d) << 8 | (uint64_t)(e))
+#define PK6(a, b, c, d, e, f) (PK5(a, b, c, d, e) << 8 | (uint64_t)(f))
+/* The newest `n` bytes kept are packed value `v`. */
+#define TAIL(w, n, v) (((w) & ((UINT64_C(1) << (8 * (n))) - 1)) == (v))
+
+/* The kept bytes `w` (newest lowest) end with a name; `c` is the newest. */
+static bool name_ends(uint64_t w, unsigned char c)
+{
+    switch (c) {
+    case 'r':
+        return TAIL(w, 4, PK4('u', 's', 'e', 'r')) ||
+               TAIL(w, 6, PK6('z', 'y', 'p', 'p', 'e', 'r'));
+    case 'p':
+        return TAIL(w, 5, PK5('g', 'r', 'o', 'u', 'p')) ||
+               TAIL(w, 5, PK5('c', 'h', 'g', 'r', 'p'));
+    case 'd':
+        return TAIL(w, 6, PK6('p', 'a', 's', 's', 'w', 'd')) ||
+               TAIL(w, 5, PK5('c', 'h', 'm', 'o', 'd'));
+    case 'w':
+        return TAIL(w, 6, PK6('s', 'h', 'a', 'd', 'o', 'w'));
+    case 'n':
+        return TAIL(w, 5, PK5('c', 'h', 'o', 'w', 'n')) ||
+               TAIL(w, 6, PK6('p', 'a', 'c', 'm', 'a', 'n'));
+    case 'o':
+        return TAIL(w, 4, PK4('s', 'u', 'd', 'o'));
+    case 'k':
+        return TAIL(w, 3, PK3('a', 'p', 'k'));
+    case 't':
+        return TAIL(w, 3, PK3('a', 'p', 't'));
+    case 'g':
+        return TAIL(w, 4, PK4('d', 'p', 'k', 'g'));
+    case 'f':
+        return TAIL(w, 3, PK3('d', 'n', 'f'));
+    case 'm':
+        return TAIL(w, 3, PK3('y', 'u', 'm')) || TAIL(w, 3, PK3('r', 'p', 'm'));
+    case 'h':
+        return TAIL(w, 3, PK3('.', 's', 'h'));
+    case '/':
+        return TAIL(w, 2, PK2('.', '/'));
+    default:
+        return false;
+    }
+}
+
+/* A word ends after the kept bytes `w`: was it a shell's name, a whole
+ * word or after a '/'? `brk` has a bit per kept byte, set when a line
+ * continuation was dropped before it (a word may end there, as in a
+ * comment). Before the first byte, `w` reads 0, which ends words. */
+static bool shell_ends(uint64_t w, unsigned brk)
+{
+#define BEFORE(n)                                                              \
+    ((sieve_class[(w >> (8 * (n))) & 0xff] & 3) || (brk >> ((n)-1)) & 1)
+    if ((w & 0xff) != 'h')
+        return false;
+    return (TAIL(w, 2, PK2('s', 'h')) && BEFORE(2)) ||
+           ((TAIL(w, 3, PK3('a', 's', 'h')) || TAIL(w, 3, PK3('z', 's', 'h')) ||
+             TAIL(w, 3, PK3('k', 's', 'h'))) &&
+            BEFORE(3)) ||
+           ((TAIL(w, 4, PK4('b', 'a', 's', 'h')) ||
+             TAIL(w, 4, PK4('d', 'a', 's', 'h'))) &&
+            BEFORE(4));
+#undef BEFORE
+}
+
+/* Could script text `t` hold anything the ops read (see above)? */
+static bool may_matter(const char *t, size_t len)
+{
+    uint64_t w = 0;
+    unsigned brk = 0;
+    bool cont = false;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)t[i];
+        unsigned k = sieve_class[c];
+
+        if ((k & 3) == 2) {
+            if (c == '\\') {
+                if (++i == len)
+                    break;
+                c = (unsigned char)t[i];
+                if (c == '\n') {
+                    cont = true;
+                    continue;
+                }
+                k = sieve_class[c];
+                if (c == '\'' || c == '"')
+                    continue;
+            } else if (c == '$' && i + 1 < len &&
+                       (t[i + 1] == '\'' || t[i + 1] == '"' ||
+                        t[i + 1] == '\\')) {
+                continue;
+            } else if (c != '$') {
+                continue; /* a quote */
+            }
+        }
+        if (((k & 3) || cont) && shell_ends(w, brk))
+            return true;
+        w = (w << 8) | c;
+        brk = ((brk << 1) | cont) & 0xff;
+        cont = false;
+        if ((k & 4) && name_ends(w, c))
+            return true;
+    }
+    return shell_ends(w, brk);
+}
+
+/* Could RUN `in` hold anything the ops read, in any text split_run()
+ * would split? */
+static bool run_may_matter(const tfl_instr *in)
+{
+    size_t i;
+
+    if (in->json)
+        return in->nargs >= 3 && may_matter(in->args[2].text, in->args[2].len);
+    if (in->nargs >= 1 && in->args[0].off <= in->line_len &&
+        in->args[0].raw_len <= in->line_len - in->args[0].off &&
+        may_matter(in->line + in->args[0].off, in->args[0].raw_len))
+        return true;
+    if (in->nargs >= 1 &&
+        (in->args[0].off > in->line_len ||
+         in->args[0].raw_len > in->line_len - in->args[0].off))
+        return true; /* not a text we can read: split it as before */
+    for (i = 0; i < in->nheredocs; i++)
+        if (may_matter(in->heredocs[i].body, in->heredocs[i].body_len))
+            return true;
+    return false;
+}
+
 /* What a stage starts from: its parent's state, or its base's facts. The
  * family guess, when the facts give none, comes later from the RUNs. */
 static void stage_family(builder *b, size_t s)
@@ -3192,7 +3360,7 @@ static void guess_ahead(builder *b, int stage, size_t instr)
          i++) {
         const tfl_instr *in = &b->doc->instrs[i];
 
-        if (in->kind != TFL_RUN || b->m->scope_of[i] < 0)
+        if (in->kind != TFL_RUN || b->m->scope_of[i] < 0 || !run_may_matter(in))
             continue;
         if (split_run(&ar, in, &ri) != 0) {
             b->oom = true;
@@ -3213,7 +3381,7 @@ static void extract_run(builder *b, size_t i, int s, const tfl_instr *in)
     runinfo ri;
     size_t k;
 
-    if (b->m->scope_of[i] < 0)
+    if (b->m->scope_of[i] < 0 || !run_may_matter(in))
         return;
     if (split_run(b->t, in, &ri) != 0) {
         b->oom = true;
