@@ -774,6 +774,13 @@ static int double_quote(lexer *lx, bool raw, sbuf *res)
  * to the end, appending the result to `res` and, when `w` is not NULL,
  * splitting it into words. `raw` keeps escape characters (glob words).
  */
+/* Does byte `c` stand for itself in scan_until? */
+static bool plain(const lexer *lx, char c, int stop)
+{
+    return c != '$' && c != lx->escape && (unsigned char)c != stop &&
+           (!lx->quotes || (c != '\'' && c != '"'));
+}
+
 static int scan_until(lexer *lx, int stop, bool raw, sbuf *res, words *w)
 {
     if (put(lx, res, "", 0))
@@ -812,7 +819,11 @@ static int scan_until(lexer *lx, int stop, bool raw, sbuf *res, words *w)
             lx->pos += cw;
             continue;
         }
-        cw = peek(lx, &cp);
+        /* A run of bytes that mean nothing here is copied in one go: no
+         * special byte is ever part of a multi-byte character. */
+        cw = 1;
+        while (lx->pos + cw < lx->len && plain(lx, lx->in[lx->pos + cw], stop))
+            cw++;
         if (put(lx, res, lx->in + lx->pos, cw) ||
             words_split(lx, w, lx->in + lx->pos, cw))
             return OOM;

@@ -292,10 +292,23 @@ static bool guarded(const char *text, const tfl_expansion *x, size_t i)
     return false;
 }
 
+/* Does `text` hold a byte that expansion treats specially? */
+static bool has_special(const char *text, size_t len, char escape)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        if (text[i] == '$' || text[i] == '\'' || text[i] == '"' ||
+            text[i] == escape)
+            return true;
+    return false;
+}
+
 /*
  * Expand `len` bytes of `text` at the place of `lc`, record its references
- * as uses, and return the value (arena copy; the raw text when malformed),
- * or NULL when memory ran out.
+ * as uses, and return the value (an arena string, or `text` itself when
+ * it holds nothing to expand; the raw text when malformed), or NULL when
+ * memory ran out.
  */
 static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
                              const char *text, size_t len, bool heredoc)
@@ -305,6 +318,10 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
     int rc;
     size_t i;
 
+    /* Most words hold nothing to expand: they are their own value (every
+     * text but a heredoc body is NUL-terminated at `len`). */
+    if (!heredoc && !has_special(text, len, bd->m->doc->escape))
+        return text;
     memset(&x, 0, sizeof x);
     rc = heredoc
              ? tfl_expand_heredoc(bd->a, text, len, &env, &x)
@@ -326,7 +343,7 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
         u->malformed = rc != 0;
     }
     if (rc == 0 && x.value)
-        return tfl_arena_strndup(bd->a, x.value, x.len);
+        return x.value; /* already an arena string of its own */
     return tfl_arena_strndup(bd->a, text, len);
 }
 
@@ -380,14 +397,19 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
     size_t i = 0;
 
     while (i < n && !bd->oom) {
-        size_t st = i, b, e;
+        const char *d = memchr(s + i, '$', n - i);
+        size_t st, b, e, k;
         char *name;
 
-        if (s[i] == '\\') {
-            i += 2;
-            continue;
-        }
-        if (s[i] != '$' || i + 1 >= n) {
+        if (!d)
+            break;
+        /* A backslash takes the next byte literally: the `$` is escaped
+         * when the run of backslashes before it (since i) is odd. */
+        st = (size_t)(d - s);
+        for (k = st; k > i && s[k - 1] == '\\';)
+            k--;
+        i = st;
+        if (((st - k) & 1) || i + 1 >= n) {
             i++;
             continue;
         }

@@ -61,6 +61,10 @@ typedef struct parser {
     size_t pend_start, pend_n; /* comment block above the next instruction */
     char *scratch; /* word under construction (heap, freed at the end) */
     size_t scratch_cap;
+    tfl_word *wv; /* words being split (heap), copied out at their count */
+    size_t nwv, cap_wv;
+    tfl_piece *pv; /* pieces of the instruction being read (heap) */
+    size_t cap_pv;
     bool oom;
 } parser;
 
@@ -211,13 +215,45 @@ static tfl_span span_of(uint32_t b, uint32_t e)
 
 /* --- Text maps ------------------------------------------------------------ */
 
-size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off)
+/*
+ * Lookups. Rules and the shell splitter ask for many spans of one text, so
+ * a bisection per end was a large share of the whole run. Pieces are lines
+ * of similar length, so the piece holding an offset is first guessed from
+ * the offset's share of the text, then found by galloping from the guess
+ * (or from the piece of the span's start, for its end): O(1) for the usual
+ * text and O(log n) at worst. Every search returns what a bisection would:
+ * the last piece whose text_off is <= off, or 0.
+ */
+static size_t piece_from(const tfl_piece *pc, size_t n, uint32_t off, size_t k)
 {
-    size_t lo = 0, hi = m->npieces;
+    size_t lo, hi, step = 1;
 
+    if (pc[k].text_off <= off) {
+        /* Gallop right: pc[lo].text_off <= off, and off < pc[hi] or hi == n */
+        lo = k;
+        hi = k + 1;
+        while (hi < n && pc[hi].text_off <= off) {
+            lo = hi;
+            hi = step < n - hi ? hi + step : n;
+            step *= 2;
+        }
+    } else {
+        /* Gallop left: off < pc[hi].text_off */
+        hi = k;
+        lo = k;
+        for (;;) {
+            lo = step < lo ? lo - step : 0;
+            if (lo == 0 || pc[lo].text_off <= off)
+                break;
+            hi = lo;
+            step *= 2;
+        }
+        if (pc[lo].text_off > off)
+            return 0;
+    }
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (m->pieces[mid].text_off <= off)
+        if (pc[mid].text_off <= off)
             lo = mid;
         else
             hi = mid;
@@ -225,16 +261,38 @@ size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off)
     return lo;
 }
 
-uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off)
+static size_t piece_guess(const tfl_textmap *m, uint32_t off)
 {
+    const tfl_piece *last = &m->pieces[m->npieces - 1];
+    uint64_t total = (uint64_t)last->text_off + last->len;
     size_t k;
 
+    if (total == 0)
+        return m->npieces - 1;
+    k = (size_t)((uint64_t)off * m->npieces / total);
+    return k < m->npieces ? k : m->npieces - 1;
+}
+
+size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off)
+{
+    if (m->npieces <= 1)
+        return 0;
+    return piece_from(m->pieces, m->npieces, off, piece_guess(m, off));
+}
+
+/* Source offset of `off` in piece k (clamped to the piece's end). */
+static uint32_t source_in(const tfl_piece *pc, uint32_t off)
+{
+    if (off - pc->text_off > pc->len)
+        return pc->src_off + pc->len;
+    return pc->src_off + (off - pc->text_off);
+}
+
+uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off)
+{
     if (m->npieces == 0)
         return 0;
-    k = tfl_textmap_piece(m, off);
-    if (off - m->pieces[k].text_off > m->pieces[k].len)
-        return m->pieces[k].src_off + m->pieces[k].len;
-    return m->pieces[k].src_off + (off - m->pieces[k].text_off);
+    return source_in(&m->pieces[tfl_textmap_piece(m, off)], off);
 }
 
 int tfl_textmap_sub(tfl_arena *arena, const tfl_textmap *m, uint32_t off,
@@ -267,15 +325,24 @@ int tfl_textmap_sub(tfl_arena *arena, const tfl_textmap *m, uint32_t off,
 tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len)
 {
     tfl_span s;
+    size_t k;
 
-    s.start = tfl_textmap_source(m, off);
+    if (m->npieces == 0) {
+        s.start = 0;
+        s.end = len ? 1 : 0;
+        return s;
+    }
+    k = tfl_textmap_piece(m, off);
+    s.start = source_in(&m->pieces[k], off);
     if (len == 0) {
         s.end = s.start;
         return s;
     }
     /* Map the last byte, then step past it, so an end that falls on a
      * piece boundary stays on the line where the text ended. */
-    s.end = tfl_textmap_source(m, off + len - 1) + 1;
+    off += len - 1;
+    k = piece_from(m->pieces, m->npieces, off, k);
+    s.end = source_in(&m->pieces[k], off) + 1;
     return s;
 }
 
@@ -285,20 +352,41 @@ typedef struct shaper {
     parser *p;
     tfl_instr *in;
     const char *L; /* the joined text */
+    /* Words are only looked at, not kept: their text is not copied and
+     * only its first byte may be read. */
+    bool probe;
 } shaper;
 
-static bool make_word(shaper *sh, tfl_word *w, const char *text, size_t len,
-                      uint32_t off, uint32_t raw_len)
+/*
+ * Fill `w`. Its text is copied to the arena, unless it is the raw text and
+ * runs to the end of the joined line, whose NUL then ends it too: that
+ * saves a copy of most RUN commands.
+ */
+static void set_word(shaper *sh, tfl_word *w, const char *text, size_t len,
+                     uint32_t off, uint32_t raw_len)
 {
-    w->text = tfl_arena_strndup(sh->p->a, text, len);
-    if (!w->text) {
-        sh->p->oom = true;
-        return false;
-    }
+    w->text = text;
     w->len = len;
     w->off = off;
     w->raw_len = raw_len;
     w->span = tfl_textmap_span(&sh->in->map, off, raw_len);
+}
+
+static bool make_word(shaper *sh, tfl_word *w, const char *text, size_t len,
+                      uint32_t off, uint32_t raw_len)
+{
+    const char *raw = sh->L + off;
+
+    if (sh->probe || (len == raw_len && off + len == sh->in->line_len &&
+                      (text == raw || memcmp(text, raw, len) == 0)))
+        w->text = raw;
+    else
+        w->text = tfl_arena_strndup(sh->p->a, text, len);
+    if (!w->text) {
+        sh->p->oom = true;
+        return false;
+    }
+    set_word(sh, w, w->text, len, off, raw_len);
     return true;
 }
 
@@ -312,14 +400,49 @@ static tfl_word *push_word(shaper *sh, tfl_word **arr, size_t *n, size_t *cap)
     return w;
 }
 
-/* Raw words of [b, e) split on runs of BuildKit's blank set. */
-static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
-                         size_t *n)
+/*
+ * Split words go to the parser's word stack first and to the arena only
+ * once their number is known, so no outgrown copy of an array is left in
+ * the arena. A split pushes above a mark and copies [mark, top) out.
+ */
+static tfl_word *wv_push(parser *p)
 {
-    size_t cap = 0;
+    if (p->nwv == p->cap_wv) {
+        size_t cap = p->cap_wv ? p->cap_wv * 2 : 64;
+        tfl_word *n = realloc(p->wv, cap * sizeof *n);
 
+        if (!n) {
+            p->oom = true;
+            return NULL;
+        }
+        p->wv = n;
+        p->cap_wv = cap;
+    }
+    memset(&p->wv[p->nwv], 0, sizeof *p->wv);
+    return &p->wv[p->nwv++];
+}
+
+/* Copy the words above `mark` to the arena and pop them. */
+static void wv_take(parser *p, size_t mark, tfl_word **out, size_t *n)
+{
+    *n = p->nwv - mark;
     *out = NULL;
-    *n = 0;
+    if (*n) {
+        *out = tfl_arena_alloc(p->a, *n * sizeof **out);
+        if (!*out) {
+            p->oom = true;
+            *n = 0;
+        } else {
+            memcpy(*out, p->wv + mark, *n * sizeof **out);
+        }
+    }
+    p->nwv = mark;
+}
+
+/* Raw words of [b, e) split on runs of BuildKit's blank set, pushed on the
+ * word stack. */
+static void push_blanks(shaper *sh, uint32_t b, uint32_t e)
+{
     while (b < e) {
         uint32_t s;
         tfl_word *w;
@@ -331,10 +454,19 @@ static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
         s = b;
         while (b < e && !is_blank(sh->L[b]))
             b++;
-        w = push_word(sh, out, n, &cap);
+        w = wv_push(sh->p);
         if (!w || !make_word(sh, w, sh->L + s, b - s, s, b - s))
             return;
     }
+}
+
+static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
+                         size_t *n)
+{
+    size_t mark = sh->p->nwv;
+
+    push_blanks(sh, b, e);
+    wv_take(sh->p, mark, out, n);
 }
 
 /*
@@ -344,20 +476,16 @@ static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
  * anything too (BuildKit keeps both characters); a dangling escape at the
  * very end is dropped.
  */
-static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
-                        size_t *n)
+static void push_words(shaper *sh, uint32_t b, uint32_t e)
 {
     const char *L = sh->L;
     char esc = sh->p->esc;
-    size_t cap = 0;
     char *buf;
     size_t blen = 0;
     uint32_t pos = b, start = b;
     char quote = 0;
     bool in_word = false, blank_ok = false;
 
-    *out = NULL;
-    *n = 0;
     buf = scratch(sh->p, (size_t)(e - b) + 1);
     if (!buf)
         return;
@@ -379,7 +507,7 @@ static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
         }
         if (pos == e || (!quote && sp)) {
             if (blank_ok || blen > 0) {
-                tfl_word *w = push_word(sh, out, n, &cap);
+                tfl_word *w = wv_push(sh->p);
                 if (!w || !make_word(sh, w, buf, blen, start, pos - start))
                     return;
             }
@@ -415,6 +543,15 @@ static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
         }
         buf[blen++] = L[pos++];
     }
+}
+
+static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
+                        size_t *n)
+{
+    size_t mark = sh->p->nwv;
+
+    push_words(sh, b, e);
+    wv_take(sh->p, mark, out, n);
 }
 
 /* --- Flags ---------------------------------------------------------------- */
@@ -565,13 +702,17 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
 static void shape_string(shaper *sh, uint32_t b, uint32_t e)
 {
     tfl_word *w;
-    size_t cap = 0;
 
     if (b >= e)
         return;
-    w = push_word(sh, &sh->in->args, &sh->in->nargs, &cap);
-    if (w)
-        make_word(sh, w, sh->L + b, e - b, b, e - b);
+    w = tfl_arena_alloc(sh->p->a, sizeof *w);
+    if (!w) {
+        sh->p->oom = true;
+        return;
+    }
+    sh->in->args = w;
+    sh->in->nargs = 1;
+    make_word(sh, w, sh->L + b, e - b, b, e - b);
 }
 
 static void shape_maybe_json(shaper *sh, uint32_t b, uint32_t e)
@@ -658,12 +799,24 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     tfl_instr *in = sh->in;
     const char *kw = in->kind == TFL_ENV ? "ENV" : "LABEL";
     tfl_word *words;
-    size_t n, i, cap = 0, acap = 0;
+    size_t mark = sh->p->nwv, n, i;
+    bool legacy;
 
-    split_words(sh, b, e, &words, &n);
+    /* The split words stay on the word stack: only their texts are kept,
+     * cut in place at the '='. */
+    push_words(sh, b, e);
+    words = sh->p->wv + mark;
+    n = sh->p->nwv - mark;
+    sh->p->nwv = mark;
     if (n == 0)
         return;
-    if (!memchr(words[0].text, '=', words[0].len)) {
+    legacy = !memchr(words[0].text, '=', words[0].len);
+    in->pairs = tfl_arena_alloc(sh->p->a, (legacy ? 1 : n) * sizeof *in->pairs);
+    if (!in->pairs) {
+        sh->p->oom = true;
+        return;
+    }
+    if (legacy) {
         /* Legacy form: the first token is the key, the rest the value. */
         uint32_t k = b, v;
         tfl_pair *pr;
@@ -679,9 +832,8 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
             sh->p->doc->parser_failed = true;
             return;
         }
-        pr = tfl_arena_push(sh->p->a, (void **)&in->pairs, &in->npairs, &cap,
-                            sizeof *pr);
-        if (!pr || !make_word(sh, &pr->key, sh->L + b, k - b, b, k - b) ||
+        pr = &in->pairs[in->npairs++];
+        if (!make_word(sh, &pr->key, sh->L + b, k - b, b, k - b) ||
             !make_word(sh, &pr->value, sh->L + v, e - v, v, e - v)) {
             sh->p->oom = true;
             return;
@@ -702,30 +854,33 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
                 in->npairs = 0;
                 return;
             }
-            pr = tfl_arena_push(sh->p->a, (void **)&in->pairs, &in->npairs,
-                                &cap, sizeof *pr);
-            if (!pr) {
-                sh->p->oom = true;
-                return;
-            }
+            pr = &in->pairs[in->npairs++];
             klen = (size_t)(eq - words[i].text);
-            make_word(sh, &pr->key, words[i].text, klen, words[i].off,
-                      (uint32_t)klen);
+            if (words[i].text != sh->L + words[i].off) {
+                /* the word's own copy: its key ends where the '=' was */
+                ((char *)words[i].text)[klen] = '\0';
+                set_word(sh, &pr->key, words[i].text, klen, words[i].off,
+                         (uint32_t)klen);
+            } else {
+                make_word(sh, &pr->key, words[i].text, klen, words[i].off,
+                          (uint32_t)klen);
+            }
             make_word(sh, &pr->value, eq + 1, words[i].len - klen - 1,
                       words[i].off + (uint32_t)klen + 1,
                       words[i].raw_len - (uint32_t)klen - 1);
         }
     }
     /* args: key and value of each pair, for rules that walk words */
+    if (in->npairs == 0)
+        return;
+    in->args = tfl_arena_alloc(sh->p->a, 2 * in->npairs * sizeof *in->args);
+    if (!in->args) {
+        sh->p->oom = true;
+        return;
+    }
     for (i = 0; i < in->npairs; i++) {
-        tfl_word *w = push_word(sh, &in->args, &in->nargs, &acap);
-        if (!w)
-            return;
-        *w = in->pairs[i].key;
-        w = push_word(sh, &in->args, &in->nargs, &acap);
-        if (!w)
-            return;
-        *w = in->pairs[i].value;
+        in->args[in->nargs++] = in->pairs[i].key;
+        in->args[in->nargs++] = in->pairs[i].value;
     }
 }
 
@@ -787,6 +942,7 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
     sub.p = sh->p;
     sub.in = t;
     sub.L = sh->L;
+    sub.probe = false;
     shape(&sub, b, e);
     t->span = span_of(t->keyword.span.start, sh->in->span.end);
     sh->in->trigger = t;
@@ -801,12 +957,14 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
 static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
 {
     tfl_instr *in = sh->in;
-    tfl_word *w = NULL;
-    size_t n = 0, i;
+    size_t mark = sh->p->nwv, i;
+    uint32_t found = 0;
 
     if (b >= e || !memchr(sh->L + b, '#', e - b))
         return 0;
 
+    /* The words below are only probed: their texts are not copied. */
+    sh->probe = true;
     switch (in->kind) {
     case TFL_RUN:
     case TFL_CMD:
@@ -828,6 +986,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
                 while (jb < e && isspace((unsigned char)sh->L[jb]))
                     jb++;
             }
+            sh->probe = false;
             tfl_json_string_array(sh->p->a, sh->L + jb, e - jb, &el, &nel,
                                   &end);
             if (end == 0)
@@ -840,36 +999,39 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
         if (in->kind == TFL_HEALTHCHECK && in->nargs > 0 &&
             strcasecmp(in->args[0].text, "NONE") == 0) {
             /* NONE takes nothing: a comment after it is an argument. */
-            split_blanks(sh, b, e, &w, &n);
+            push_blanks(sh, b, e);
             break;
         }
         if (in->kind != TFL_ADD && in->kind != TFL_COPY &&
             in->kind != TFL_VOLUME)
-            return 0;
+            break;
         if (in->json)
-            return 0;
+            break;
         /* fall through */
     case TFL_FROM:
     case TFL_EXPOSE:
-        split_blanks(sh, b, e, &w, &n);
+        push_blanks(sh, b, e);
         break;
     case TFL_ENV:
     case TFL_LABEL:
     case TFL_ARG:
-        split_words(sh, b, e, &w, &n);
+        push_words(sh, b, e);
         break;
     case TFL_USER:
     case TFL_WORKDIR:
     case TFL_STOPSIGNAL:
-        split_blanks(sh, b, e, &w, &n);
+        push_blanks(sh, b, e);
         break;
     default:
-        return 0;
+        break;
     }
-    for (i = 1; i < n; i++)
-        if (w[i].text[0] == '#')
-            return w[i].off;
-    return 0;
+    sh->probe = false;
+    /* w[0] is an argument even when it starts with '#' */
+    for (i = mark + 1; i < sh->p->nwv && !found; i++)
+        if (sh->p->wv[i].text[0] == '#')
+            found = sh->p->wv[i].off;
+    sh->p->nwv = mark;
+    return found;
 }
 
 /* --- Instruction shaping -------------------------------------------------- */
@@ -1338,8 +1500,8 @@ static bool continues(parser *p, uint32_t b, uint32_t e, uint32_t *piece_end)
 static void instruction(parser *p, uint32_t b, uint32_t e)
 {
     const tfl_source *src = p->src;
-    tfl_piece *pieces = NULL;
-    size_t npieces = 0, cap = 0, total = 0, i;
+    tfl_piece *pieces;
+    size_t npieces = 0, total = 0, i;
     tfl_instr *in;
     uint32_t pe, lb, le, last_end = e;
     bool cont;
@@ -1355,12 +1517,20 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     in->first_line = (uint32_t)p->next; /* 1-based: line already consumed */
     cont = continues(p, b, e, &pe);
     for (;;) {
-        tfl_piece *pc =
-            tfl_arena_push(p->a, (void **)&pieces, &npieces, &cap, sizeof *pc);
-        if (!pc) {
-            p->oom = true;
-            return;
+        tfl_piece *pc;
+
+        if (npieces == p->cap_pv) {
+            size_t ncap = p->cap_pv ? p->cap_pv * 2 : 64;
+
+            pc = realloc(p->pv, ncap * sizeof *pc);
+            if (!pc) {
+                p->oom = true;
+                return;
+            }
+            p->pv = pc;
+            p->cap_pv = ncap;
         }
+        pc = &p->pv[npieces++];
         pc->text_off = (uint32_t)total;
         pc->src_off = b;
         pc->len = pe - b;
@@ -1394,11 +1564,15 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     }
     in->last_line = (uint32_t)p->next;
 
+    /* The pieces were gathered on the heap: the arena gets them at their
+     * number, not at a doubled capacity. */
+    pieces = tfl_arena_alloc(p->a, npieces * sizeof *pieces);
     text = tfl_arena_alloc(p->a, total + 1);
-    if (!text) {
+    if (!pieces || !text) {
         p->oom = true;
         return;
     }
+    memcpy(pieces, p->pv, npieces * sizeof *pieces);
     for (i = 0; i < npieces; i++)
         memcpy(text + pieces[i].text_off, src->data + pieces[i].src_off,
                pieces[i].len);
@@ -1411,6 +1585,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     sh.p = p;
     sh.in = in;
     sh.L = text;
+    sh.probe = false;
     in->span.end = last_end;
     shape(&sh, 0, (uint32_t)total);
     in->span.start = in->keyword.span.start;
@@ -1496,6 +1671,10 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     }
     free(p.scratch);
     p.scratch = NULL;
+    free(p.wv);
+    p.wv = NULL;
+    free(p.pv);
+    p.pv = NULL;
     if (p.oom)
         return -1;
     doc->escape = p.esc;

@@ -9,25 +9,37 @@
 
 #include "utf8.h"
 
+/* Number of LFs in [s, s + len): memchr is vectorised, a byte loop is not. */
+static size_t count_lf(const char *s, size_t len)
+{
+    const char *end = s + len, *p = s;
+    size_t n = 0;
+
+    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        n++;
+        p++;
+    }
+    return n;
+}
+
 int tfl_source_init(tfl_source *src, tfl_arena *arena, const char *path,
                     const char *data, size_t len)
 {
-    size_t n = 1, i, k = 0;
+    size_t n = 1 + count_lf(data, len), k = 0;
+    const char *p = data, *end = data + len;
 
     src->path = path;
     src->data = data;
     src->len = len;
     src->bom = (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-    for (i = 0; i < len; i++)
-        if (data[i] == '\n')
-            n++;
     src->line_starts = tfl_arena_alloc(arena, n * sizeof(uint32_t));
     if (!src->line_starts)
         return -1;
     src->line_starts[k++] = 0;
-    for (i = 0; i < len; i++)
-        if (data[i] == '\n')
-            src->line_starts[k++] = (uint32_t)(i + 1);
+    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        p++;
+        src->line_starts[k++] = (uint32_t)(p - data);
+    }
     src->nlines = n;
     return 0;
 }
