@@ -2251,43 +2251,91 @@ enum {
 };
 
 typedef struct kindname {
-    const char *name;
+    uint64_t key; /* the name's bytes, the first lowest, zero-padded */
     unsigned flags;
 } kindname;
 
-static int kind_cmp(const void *key, const void *elem)
-{
-    return strcmp(key, ((const kindname *)elem)->name);
-}
-
 static unsigned cmd_kind(const char *name)
 {
-    /* In strcmp order, for bsearch. */
+    /* Every name fits in 8 bytes: one integer compare per step. Sorted
+     * by key. */
     static const kindname kinds[] = {
-        {"[", F_READER},      {"addgroup", F_ACCT}, {"adduser", F_ACCT},
-        {"apk", F_PM},        {"apt", F_PM},        {"apt-get", F_PM},
-        {"ash", F_SHELL},     {"awk", F_READER},    {"bash", F_SHELL},
-        {"cat", F_READER},    {"chgrp", F_OWN},     {"chmod", F_OWN},
-        {"chown", F_OWN},     {"cp", F_CREATES},    {"curl", F_CREATES},
-        {"dash", F_SHELL},    {"delgroup", F_ACCT}, {"deluser", F_ACCT},
-        {"dnf", F_PM},        {"dpkg", F_PM},       {"echo", F_ECHO},
-        {"getent", F_READER}, {"git", F_CREATES},   {"grep", F_READER},
-        {"groupadd", F_ACCT}, {"groupdel", F_ACCT}, {"groupmod", F_ACCT},
-        {"head", F_READER},   {"id", F_READER},     {"install", F_CREATES},
-        {"ksh", F_SHELL},     {"ln", F_CREATES},    {"ls", F_READER},
-        {"microdnf", F_PM},   {"mkdir", F_CREATES}, {"mv", F_CREATES},
-        {"pacman", F_PM},     {"printf", F_ECHO},   {"rpm", F_PM},
-        {"rsync", F_CREATES}, {"sh", F_SHELL},      {"stat", F_READER},
-        {"sudo", F_SUDO},     {"tail", F_READER},   {"tar", F_CREATES},
-        {"tee", F_ECHO},      {"test", F_READER},   {"touch", F_CREATES},
-        {"unzip", F_CREATES}, {"useradd", F_ACCT},  {"userdel", F_ACCT},
-        {"usermod", F_ACCT},  {"wget", F_CREATES},  {"yum", F_PM},
-        {"zsh", F_SHELL},     {"zypper", F_PM},
+        {UINT64_C(0x000000000000005b), F_READER},  /* [ */
+        {UINT64_C(0x0000000000006469), F_READER},  /* id */
+        {UINT64_C(0x0000000000006873), F_SHELL},   /* sh */
+        {UINT64_C(0x0000000000006e6c), F_CREATES}, /* ln */
+        {UINT64_C(0x0000000000007063), F_CREATES}, /* cp */
+        {UINT64_C(0x000000000000736c), F_READER},  /* ls */
+        {UINT64_C(0x000000000000766d), F_CREATES}, /* mv */
+        {UINT64_C(0x0000000000656574), F_ECHO},    /* tee */
+        {UINT64_C(0x0000000000666e64), F_PM},      /* dnf */
+        {UINT64_C(0x0000000000687361), F_SHELL},   /* ash */
+        {UINT64_C(0x000000000068736b), F_SHELL},   /* ksh */
+        {UINT64_C(0x000000000068737a), F_SHELL},   /* zsh */
+        {UINT64_C(0x00000000006b7061), F_PM},      /* apk */
+        {UINT64_C(0x00000000006b7761), F_READER},  /* awk */
+        {UINT64_C(0x00000000006d7072), F_PM},      /* rpm */
+        {UINT64_C(0x00000000006d7579), F_PM},      /* yum */
+        {UINT64_C(0x0000000000726174), F_CREATES}, /* tar */
+        {UINT64_C(0x0000000000746163), F_READER},  /* cat */
+        {UINT64_C(0x0000000000746967), F_CREATES}, /* git */
+        {UINT64_C(0x0000000000747061), F_PM},      /* apt */
+        {UINT64_C(0x0000000064616568), F_READER},  /* head */
+        {UINT64_C(0x00000000676b7064), F_PM},      /* dpkg */
+        {UINT64_C(0x0000000068736162), F_SHELL},   /* bash */
+        {UINT64_C(0x0000000068736164), F_SHELL},   /* dash */
+        {UINT64_C(0x000000006c696174), F_READER},  /* tail */
+        {UINT64_C(0x000000006c727563), F_CREATES}, /* curl */
+        {UINT64_C(0x000000006f647573), F_SUDO},    /* sudo */
+        {UINT64_C(0x000000006f686365), F_ECHO},    /* echo */
+        {UINT64_C(0x0000000070657267), F_READER},  /* grep */
+        {UINT64_C(0x0000000074617473), F_READER},  /* stat */
+        {UINT64_C(0x0000000074656777), F_CREATES}, /* wget */
+        {UINT64_C(0x0000000074736574), F_READER},  /* test */
+        {UINT64_C(0x000000636e797372), F_CREATES}, /* rsync */
+        {UINT64_C(0x000000646f6d6863), F_OWN},     /* chmod */
+        {UINT64_C(0x0000006863756f74), F_CREATES}, /* touch */
+        {UINT64_C(0x0000006e776f6863), F_OWN},     /* chown */
+        {UINT64_C(0x00000070697a6e75), F_CREATES}, /* unzip */
+        {UINT64_C(0x0000007072676863), F_OWN},     /* chgrp */
+        {UINT64_C(0x0000007269646b6d), F_CREATES}, /* mkdir */
+        {UINT64_C(0x000066746e697270), F_ECHO},    /* printf */
+        {UINT64_C(0x00006e616d636170), F_PM},      /* pacman */
+        {UINT64_C(0x000072657070797a), F_PM},      /* zypper */
+        {UINT64_C(0x0000746e65746567), F_READER},  /* getent */
+        {UINT64_C(0x0064646172657375), F_ACCT},    /* useradd */
+        {UINT64_C(0x00646f6d72657375), F_ACCT},    /* usermod */
+        {UINT64_C(0x006c656472657375), F_ACCT},    /* userdel */
+        {UINT64_C(0x006c6c6174736e69), F_CREATES}, /* install */
+        {UINT64_C(0x0072657375646461), F_ACCT},    /* adduser */
+        {UINT64_C(0x00726573756c6564), F_ACCT},    /* deluser */
+        {UINT64_C(0x007465672d747061), F_PM},      /* apt-get */
+        {UINT64_C(0x64646170756f7267), F_ACCT},    /* groupadd */
+        {UINT64_C(0x646f6d70756f7267), F_ACCT},    /* groupmod */
+        {UINT64_C(0x666e646f7263696d), F_PM},      /* microdnf */
+        {UINT64_C(0x6c656470756f7267), F_ACCT},    /* groupdel */
+        {UINT64_C(0x70756f7267646461), F_ACCT},    /* addgroup */
+        {UINT64_C(0x70756f72676c6564), F_ACCT},    /* delgroup */
     };
-    const kindname *k = bsearch(name, kinds, sizeof kinds / sizeof kinds[0],
-                                sizeof kinds[0], kind_cmp);
+    uint64_t key = 0;
+    size_t i, lo = 0, hi = sizeof kinds / sizeof kinds[0];
 
-    return k ? k->flags : 0;
+    for (i = 0; name[i]; i++) {
+        if (i == 8)
+            return 0;
+        key |= (uint64_t)(unsigned char)name[i] << (8 * i);
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (kinds[mid].key == key)
+            return kinds[mid].flags;
+        if (kinds[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
 }
 
 static bool is_shell(const char *n);
@@ -2749,6 +2797,7 @@ static const tfl_account **live_accounts(builder *b, const tab *users,
 static const seed *image_seed(builder *b, const tfl_facts_image *f)
 {
     seed *sd;
+    tfl_account *acc;
     size_t i;
 
     for (i = 0; i < b->nseeds; i++)
@@ -2763,17 +2812,31 @@ static const seed *image_seed(builder *b, const tfl_facts_image *f)
         b->oom = true;
         return NULL;
     }
-    for (i = 0; i < f->ngroups; i++)
-        add_account(b, &sd->groups,
-                    new_account(b, f->groups[i].name, f->groups[i].gid, true,
-                                NULL, -1));
-    for (i = 0; i < f->nusers; i++) {
-        tfl_account *a =
-            new_account(b, f->users[i].name, f->users[i].uid, false, NULL, -1);
-
-        if (a)
-            a->gid = f->users[i].gid;
-        add_account(b, &sd->users, a);
+    acc = tfl_arena_alloc(b->a, (f->ngroups + f->nusers + 1) * sizeof *acc);
+    if (!acc) {
+        b->oom = true;
+        return NULL;
+    }
+    /* As new_account() and tab_add() would, without their per-account
+     * allocation and checks: the tables have room. */
+    for (i = 0; i < f->ngroups; i++, acc++) {
+        acc->name = f->groups[i].name;
+        acc->id = f->groups[i].gid;
+        acc->gid = TFL_NO_ID;
+        acc->group = true;
+        acc->system = acc->id < 1000;
+        acc->stage = -1;
+        sd->groups.v[sd->groups.n++] = acc;
+        tab_place(&sd->groups, sd->groups.n - 1);
+    }
+    for (i = 0; i < f->nusers; i++, acc++) {
+        acc->name = f->users[i].name;
+        acc->id = f->users[i].uid;
+        acc->gid = f->users[i].gid;
+        acc->system = acc->id < 1000;
+        acc->stage = -1;
+        sd->users.v[sd->users.n++] = acc;
+        tab_place(&sd->users, sd->users.n - 1);
     }
     sd->accounts = live_accounts(b, &sd->users, &sd->groups, &sd->naccounts);
     return b->oom ? NULL : sd;
