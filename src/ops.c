@@ -353,13 +353,53 @@ typedef struct builder {
     bool oom;
 } builder;
 
+/*
+ * Grow one of the builder's arrays (ops, events, seeds) with realloc: an
+ * arena array that doubles leaves each outgrown copy behind, twice the
+ * final size in all. The kept ones move into the arena at their exact
+ * size once complete (settle); the rest are freed at the end.
+ */
 static void *bpush(builder *b, void **items, size_t *n, size_t *cap, size_t sz)
 {
-    void *p = tfl_arena_push(b->a, items, n, cap, sz);
+    char *p;
 
-    if (!p)
-        b->oom = true;
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+
+        if (nc > SIZE_MAX / sz || !(p = realloc(*items, nc * sz))) {
+            b->oom = true;
+            return NULL;
+        }
+        *items = p;
+        *cap = nc;
+    }
+    p = (char *)*items + *n * sz;
+    memset(p, 0, sz);
+    (*n)++;
     return p;
+}
+
+/* Move a complete array of bpush() into the arena, at its exact size. */
+static void settle(builder *b, void **items, size_t n, size_t *cap, size_t sz)
+{
+    void *p = n ? tfl_arena_alloc(b->a, n * sz) : NULL;
+
+    if (n && !p)
+        b->oom = true;
+    else if (n)
+        memcpy(p, *items, n * sz);
+    free(*items);
+    *items = p;
+    *cap = 0;
+}
+
+/* Free what only the builder used (the op arrays are settled by then). */
+static void builder_free(builder *b)
+{
+    free(b->ev);
+    free(b->seeds);
+    b->ev = NULL;
+    b->seeds = NULL;
 }
 
 static void add_event(builder *b, ev_kind k, size_t idx)
@@ -1248,7 +1288,8 @@ static void add_created(run *r, const char *path)
     while (n > 1 && path[n - 1] == '/')
         n--;
     c = tfl_arena_strndup(r->b->t, path, n);
-    p = bpush(r->b, (void **)&r->created, &r->ncreated, &r->ccap, sizeof *p);
+    p = tfl_arena_push(r->b->t, (void **)&r->created, &r->ncreated, &r->ccap,
+                       sizeof *p);
     if (!c || !p) {
         r->b->oom = true;
         return;
@@ -3600,7 +3641,7 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
     out->stages =
         tfl_arena_alloc(arena, (m->nstages + 1) * sizeof *out->stages);
     out->run_split = b.run_split = tfl_arena_alloc(arena, doc->ninstrs + 1);
-    b.st = tfl_arena_alloc(arena, (m->nstages + 1) * sizeof *b.st);
+    b.st = calloc(m->nstages + 1, sizeof *b.st); /* the builder's only */
     tfl_arena_init(&b.scratch);
     b.t = &b.scratch;
     if (!out->user_at || !out->stages || !b.run_split || !b.st)
@@ -3612,12 +3653,35 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
             goto oom;
     }
     tfl_arena_free(&b.scratch);
+    settle(&b, (void **)&out->accts, out->naccts, &b.acap, sizeof *out->accts);
+    settle(&b, (void **)&out->owns, out->nowns, &b.ocap, sizeof *out->owns);
+    settle(&b, (void **)&out->users, out->nusers, &b.ucap, sizeof *out->users);
+    settle(&b, (void **)&out->sudos, out->nsudos, &b.scap, sizeof *out->sudos);
+    settle(&b, (void **)&out->fallbacks, out->nfallbacks, &b.fcap,
+           sizeof *out->fallbacks);
+    if (b.oom)
+        goto oom;
     simulate(&b);
     if (b.oom)
         goto oom;
+    builder_free(&b);
+    free(b.st);
     return 0;
 oom:
     tfl_arena_free(&b.scratch);
+    if (b.acap)
+        free(out->accts);
+    if (b.ocap)
+        free(out->owns);
+    if (b.ucap)
+        free(out->users);
+    if (b.scap)
+        free(out->sudos);
+    if (b.fcap)
+        free((void *)out->fallbacks);
+    free(b.ev);
+    free(b.seeds);
+    free(b.st);
     memset(out, 0, sizeof *out);
     return -1;
 }
