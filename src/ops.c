@@ -61,6 +61,7 @@ typedef struct tab {
     /* The arrays and accounts belong to a parent stage or a base's seed:
      * read them as they are, copy them before any change (tab_own). */
     bool borrowed;
+    size_t own_from; /* v[own_from..] were added here, the rest shared */
 } tab;
 
 static uint32_t hash_str(const char *s)
@@ -174,60 +175,74 @@ static tfl_account *tab_id(const tab *t, uint32_t id)
     return NULL;
 }
 
-/* Copies of the live accounts of `src`: a child stage may delete or
- * change them without touching its parent's. */
-static int tab_copy(tfl_arena *ar, tab *dst, const tab *src)
-{
-    size_t i;
-
-    memset(dst, 0, sizeof *dst);
-    for (i = 0; i < src->n; i++) {
-        tfl_account *a;
-
-        if (src->v[i]->deleted)
-            continue;
-        a = tfl_arena_alloc(ar, sizeof *a);
-        if (!a)
-            return -1;
-        *a = *src->v[i];
-        if (tab_add(ar, dst, a) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* A stage starts from its parent's or its base's table without copying
+/*
+ * A stage starts from its parent's or its base's table without copying
  * it: most stages never change their accounts. The first change copies
- * the live accounts, as the copy of tab_copy() would have been made at
- * the start (nothing changed in between). */
+ * the arrays (the same slots, so lookups find what they found before);
+ * the accounts stay shared, and one is copied only when the stage deletes
+ * it (own_from tells which ones the table made itself).
+ */
 static int tab_own(tfl_arena *ar, tab *t)
 {
-    tab src;
+    tfl_account **v;
+    size_t slots = t->by_name ? t->mask + 1 : 0;
 
     if (!t->borrowed)
         return 0;
-    src = *t;
-    return tab_copy(ar, t, &src);
+    v = tfl_arena_alloc(ar, (t->n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    memcpy(v, t->v, t->n * sizeof *v);
+    if (slots) {
+        uint32_t *bn = tfl_arena_alloc(ar, slots * sizeof *bn);
+        uint32_t *bi = tfl_arena_alloc(ar, slots * sizeof *bi);
+
+        if (!bn || !bi)
+            return -1;
+        memcpy(bn, t->by_name, slots * sizeof *bn);
+        memcpy(bi, t->by_id, slots * sizeof *bi);
+        t->by_name = bn;
+        t->by_id = bi;
+    }
+    t->v = v;
+    t->cap = t->n + 1;
+    t->own_from = t->n;
+    t->borrowed = false;
+    return 0;
 }
 
-/* Mark `a` of `t` deleted; returns it (its copy when `t` was borrowed),
- * or NULL when memory runs out. */
-static tfl_account *tab_forget(tfl_arena *ar, tab *t, tfl_account *a)
+/* Mark account `k` of `t` deleted; returns it (a copy when it was shared
+ * with the table `t` came from), or NULL when memory runs out. */
+static tfl_account *tab_forget_at(tfl_arena *ar, tab *t, size_t k)
 {
-    if (t->borrowed) {
-        size_t i, k = 0;
+    tfl_account *a;
 
-        for (i = 0; i < t->n && t->v[i] != a; i++)
-            k += !t->v[i]->deleted;
-        assert(i < t->n && !a->deleted);
-        if (tab_own(ar, t) != 0)
+    if (tab_own(ar, t) != 0)
+        return NULL;
+    assert(k < t->n && !t->v[k]->deleted);
+    a = t->v[k];
+    if (k < t->own_from) {
+        tfl_account *c = tfl_arena_alloc(ar, sizeof *c);
+
+        if (!c)
             return NULL;
-        a = t->v[k];
+        *c = *a;
+        t->v[k] = a = c;
     }
     a->deleted = true;
     t->hint_lo = 0;
     t->max_ok = false;
     return a;
+}
+
+/* Mark live account `a` of `t` deleted (see tab_forget_at). */
+static tfl_account *tab_forget(tfl_arena *ar, tab *t, tfl_account *a)
+{
+    size_t k;
+
+    for (k = 0; k < t->n && t->v[k] != a; k++)
+        ;
+    return tab_forget_at(ar, t, k);
 }
 
 static bool tab_free(const tab *t, uint32_t id)
@@ -3113,13 +3128,11 @@ static void sim_del(builder *b, sstate *st, tfl_acct_op *op)
     size_t i;
 
     if (!op->name.text) {
-        if (tab_own(b->a, t) != 0) {
-            b->oom = true;
-            return;
-        }
         for (i = 0; i < t->n; i++)
-            if (!t->v[i]->deleted)
-                tab_forget(b->a, t, t->v[i]);
+            if (!t->v[i]->deleted && !tab_forget_at(b->a, t, i)) {
+                b->oom = true;
+                return;
+            }
         st->known = false;
         return;
     }

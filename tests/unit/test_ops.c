@@ -627,6 +627,9 @@ static void test_stage_inheritance(void **state)
     assert_true(s[0].base_runs_as_root);
     assert_ptr_equal(s[1].base_facts, s[0].base_facts);
     assert_non_null(tfl_stage_account(&s[0], "u", false));
+    /* The child's userdel leaves the parent's account as it was. */
+    assert_false(a[1].res.account->deleted);
+    assert_true(a[3].res.account->deleted);
     assert_null(tfl_stage_account(&s[1], "u", false));
     assert_non_null(tfl_stage_account(&s[2], "u", false));
     release(f);
