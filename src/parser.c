@@ -91,6 +91,64 @@ static char *scratch(parser *p, size_t need)
 
 /* --- Small helpers -------------------------------------------------------- */
 
+/*
+ * The instruction and comment tables grow on the heap while the file is
+ * read, then go to the arena at their exact size: growing them in the
+ * arena would copy them at every doubling and leave the copies behind.
+ */
+static void *heap_push(parser *p, void **items, size_t *n, size_t *cap,
+                       size_t size)
+{
+    char *slot;
+
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        void *grown = realloc(*items, ncap * size);
+
+        if (!grown) {
+            p->oom = true;
+            return NULL;
+        }
+        *items = grown;
+        *cap = ncap;
+    }
+    slot = (char *)*items + *n * size;
+    memset(slot, 0, size);
+    (*n)++;
+    return slot;
+}
+
+/* Move a table of heap_push() into the arena (NULL when empty). A large
+ * one is trimmed and adopted rather than copied. */
+static void heap_settle(parser *p, void **items, size_t n, size_t size)
+{
+    void *heap = *items, *moved = NULL;
+
+    *items = NULL;
+    if (n == 0 || p->oom) {
+        free(heap);
+        return;
+    }
+    if (n * size >= ((size_t)64 << 10)) {
+        moved = realloc(heap, n * size);
+        if (!moved)
+            moved = heap;
+        if (tfl_arena_adopt(p->a, moved) != 0) {
+            free(moved);
+            p->oom = true;
+            return;
+        }
+    } else {
+        moved = tfl_arena_alloc(p->a, n * size);
+        if (moved)
+            memcpy(moved, heap, n * size);
+        else
+            p->oom = true;
+        free(heap);
+    }
+    *items = moved;
+}
+
 static const char *const kind_names[] = {
     "ADD",    "ARG",   "CMD",         "COPY",  "ENTRYPOINT", "ENV",
     "EXPOSE", "FROM",  "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD",
@@ -104,10 +162,19 @@ const char *tfl_kind_name(tfl_kind kind)
 
 static tfl_kind kind_of(const char *s, size_t n)
 {
+    char up[12];
+    size_t i;
     int k;
 
+    if (n < 3 || n > sizeof up - 1)
+        return TFL_UNKNOWN;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        up[i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+    }
+    up[n] = '\0';
     for (k = 0; k < TFL_UNKNOWN; k++)
-        if (strlen(kind_names[k]) == n && strncasecmp(kind_names[k], s, n) == 0)
+        if (kind_names[k][0] == up[0] && strcmp(kind_names[k], up) == 0)
             return (tfl_kind)k;
     return TFL_UNKNOWN;
 }
@@ -118,18 +185,11 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
 }
 
-/* Length of the Unicode white-space character at s (Go's unicode.IsSpace),
- * or 0. */
-static size_t space_len(const char *s, size_t len)
+static size_t space_len_utf8(const char *s, size_t len)
 {
     uint32_t cp;
-    size_t n;
+    size_t n = tfl_utf8_decode(s, len, &cp);
 
-    if (len == 0)
-        return 0;
-    if ((unsigned char)s[0] < 0x80)
-        return (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) ? 1 : 0;
-    n = tfl_utf8_decode(s, len, &cp);
     if (n == 0)
         return 0;
     if (cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
@@ -137,6 +197,17 @@ static size_t space_len(const char *s, size_t len)
         cp == 0x202F || cp == 0x205F || cp == 0x3000)
         return n;
     return 0;
+}
+
+/* Length of the Unicode white-space character at s (Go's unicode.IsSpace),
+ * or 0. ASCII, the usual case, is decided inline. */
+static inline size_t space_len(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if ((unsigned char)s[0] < 0x80)
+        return (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) ? 1 : 0;
+    return space_len_utf8(s, len);
 }
 
 /* Trim Unicode white space from both ends of [*b, *e) in s. */
@@ -1233,8 +1304,15 @@ static void find_heredocs(parser *p, tfl_instr *in, tfl_instr *target)
     size_t cap = 0;
     int have = 0;
 
-    for (pos = 0; pos + 1 < e && !(s[pos] == '<' && s[pos + 1] == '<'); pos++)
-        ;
+    for (pos = 0; pos + 1 < e; pos++) {
+        const char *lt = memchr(s + pos, '<', e - 1 - pos);
+
+        if (!lt)
+            return;
+        pos = (uint32_t)(lt - s);
+        if (s[pos + 1] == '<')
+            break;
+    }
     if (pos + 1 >= e)
         return;
     pos = 0;
@@ -1462,8 +1540,8 @@ static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
         tb++;
     tb++;
     trim_space(s, &tb, &te);
-    c = tfl_arena_push(p->a, (void **)&p->doc->comments, &p->doc->ncomments,
-                       &p->cap_comments, sizeof *c);
+    c = heap_push(p, (void **)&p->doc->comments, &p->doc->ncomments,
+                  &p->cap_comments, sizeof *c);
     if (!c) {
         p->oom = true;
         return;
@@ -1508,8 +1586,8 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     char *text;
     shaper sh;
 
-    in = tfl_arena_push(p->a, (void **)&p->doc->instrs, &p->doc->ninstrs,
-                        &p->cap_instrs, sizeof *in);
+    in = heap_push(p, (void **)&p->doc->instrs, &p->doc->ninstrs,
+                   &p->cap_instrs, sizeof *in);
     if (!in) {
         p->oom = true;
         return;
@@ -1675,6 +1753,9 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     p.wv = NULL;
     free(p.pv);
     p.pv = NULL;
+    heap_settle(&p, (void **)&doc->instrs, doc->ninstrs, sizeof *doc->instrs);
+    heap_settle(&p, (void **)&doc->comments, doc->ncomments,
+                sizeof *doc->comments);
     if (p.oom)
         return -1;
     doc->escape = p.esc;
