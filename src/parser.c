@@ -56,7 +56,7 @@ typedef struct parser {
     size_t nphys; /* physical lines */
     size_t next;  /* next physical line to read, 0-based */
     size_t cap_instrs, cap_comments, cap_errors, cap_dirs;
-    size_t *cstart; /* per instruction: first index of its comments */
+    size_t *cstart; /* per instruction: first index of its comments (heap) */
     size_t cap_cstart, ncstart;
     size_t pend_start, pend_n; /* comment block above the next instruction */
     char *scratch; /* word under construction (heap, freed at the end) */
@@ -1163,8 +1163,13 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     k = b;
     while (k < e && !is_blank(sh->L[k]))
         k++;
-    make_word(sh, &in->keyword, sh->L + b, k - b, b, k - b);
     in->kind = kind_of(sh->L + b, k - b);
+    if (in->kind != TFL_UNKNOWN &&
+        memcmp(sh->L + b, kind_names[in->kind], k - b) == 0)
+        /* written in capitals, as usual: the name is the text */
+        set_word(sh, &in->keyword, kind_names[in->kind], k - b, b, k - b);
+    else
+        make_word(sh, &in->keyword, sh->L + b, k - b, b, k - b);
     a = k;
     while (a < e && is_blank(sh->L[a]))
         a++;
@@ -1686,8 +1691,8 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
 
     /* comments directly above */
     {
-        size_t *slot = tfl_arena_push(p->a, (void **)&p->cstart, &p->ncstart,
-                                      &p->cap_cstart, sizeof *slot);
+        size_t *slot = heap_push(p, (void **)&p->cstart, &p->ncstart,
+                                 &p->cap_cstart, sizeof *slot);
         if (!slot) {
             p->oom = true;
             return;
@@ -1756,8 +1761,10 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     heap_settle(&p, (void **)&doc->instrs, doc->ninstrs, sizeof *doc->instrs);
     heap_settle(&p, (void **)&doc->comments, doc->ncomments,
                 sizeof *doc->comments);
-    if (p.oom)
+    if (p.oom) {
+        free(p.cstart);
         return -1;
+    }
     doc->escape = p.esc;
 
     /* The comment array is complete: resolve the instructions' blocks. */
@@ -1769,6 +1776,7 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
             in->trigger->ncomments = in->ncomments;
         }
     }
+    free(p.cstart);
 
     if (doc->ninstrs == 0 && !doc->parser_failed) {
         ERR(&p, span_of(src->bom, src->bom), "file with no instructions");
