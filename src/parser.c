@@ -344,11 +344,26 @@ static size_t piece_guess(const tfl_textmap *m, uint32_t off)
     return k < m->npieces ? k : m->npieces - 1;
 }
 
+/*
+ * Callers walk a text front to back, so the piece found last (per thread)
+ * is the best start when the same map is asked again. It is only a hint:
+ * any start gives the same answer.
+ */
+static _Thread_local const tfl_piece *hint_map;
+static _Thread_local size_t hint_piece;
+
 size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off)
 {
+    size_t k;
+
     if (m->npieces <= 1)
         return 0;
-    return piece_from(m->pieces, m->npieces, off, piece_guess(m, off));
+    k = hint_map == m->pieces && hint_piece < m->npieces ? hint_piece
+                                                         : piece_guess(m, off);
+    k = piece_from(m->pieces, m->npieces, off, k);
+    hint_map = m->pieces;
+    hint_piece = k;
+    return k;
 }
 
 /* Source offset of `off` in piece k (clamped to the piece's end). */
