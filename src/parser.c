@@ -613,6 +613,17 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                     continue;
                 }
                 buf[blen++] = L[pos++];
+            } else {
+                /* the rest of a run of printable ASCII that means nothing
+                 * here (the usual word) in one go */
+                uint32_t s0 = pos++;
+
+                while (pos < e && L[pos] > ' ' && L[pos] < 0x7f &&
+                       L[pos] != '\'' && L[pos] != '"' && L[pos] != esc)
+                    pos++;
+                memcpy(buf + blen, L + s0, pos - s0);
+                blen += pos - s0;
+                continue;
             }
             buf[blen++] = L[pos++];
             continue;
@@ -626,6 +637,16 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                 continue;
             }
             buf[blen++] = L[pos++];
+        } else {
+            /* quoted text up to the next quote or escape in one go */
+            uint32_t s0 = pos++;
+
+            while (pos < e && L[pos] != quote &&
+                   (L[pos] != esc || quote == '\''))
+                pos++;
+            memcpy(buf + blen, L + s0, pos - s0);
+            blen += pos - s0;
+            continue;
         }
         buf[blen++] = L[pos++];
     }
