@@ -352,18 +352,30 @@ static size_t piece_guess(const tfl_textmap *m, uint32_t off)
 static _Thread_local const tfl_piece *hint_map;
 static _Thread_local size_t hint_piece;
 
-size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off)
+/* Is piece k the answer for `off`? The usual case, checked inline. */
+static inline bool holds(const tfl_piece *pc, size_t n, size_t k, uint32_t off)
 {
-    size_t k;
+    return pc[k].text_off <= off && (k + 1 == n || pc[k + 1].text_off > off);
+}
 
-    if (m->npieces <= 1)
-        return 0;
-    k = hint_map == m->pieces && hint_piece < m->npieces ? hint_piece
-                                                         : piece_guess(m, off);
-    k = piece_from(m->pieces, m->npieces, off, k);
+/* The piece of `off`, searched from the hint (or guess) and kept as the
+ * next hint; m has two pieces or more. */
+static size_t piece_hinted(const tfl_textmap *m, uint32_t off)
+{
+    size_t k = hint_map == m->pieces && hint_piece < m->npieces
+                   ? hint_piece
+                   : piece_guess(m, off);
+
+    if (!holds(m->pieces, m->npieces, k, off))
+        k = piece_from(m->pieces, m->npieces, off, k);
     hint_map = m->pieces;
     hint_piece = k;
     return k;
+}
+
+size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off)
+{
+    return m->npieces <= 1 ? 0 : piece_hinted(m, off);
 }
 
 /* Source offset of `off` in piece k (clamped to the piece's end). */
@@ -418,7 +430,12 @@ tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len)
         s.end = len ? 1 : 0;
         return s;
     }
-    k = tfl_textmap_piece(m, off);
+    if (m->npieces == 1) {
+        s.start = source_in(m->pieces, off);
+        s.end = len ? source_in(m->pieces, off + len - 1) + 1 : s.start;
+        return s;
+    }
+    k = piece_hinted(m, off);
     s.start = source_in(&m->pieces[k], off);
     if (len == 0) {
         s.end = s.start;
@@ -427,7 +444,10 @@ tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len)
     /* Map the last byte, then step past it, so an end that falls on a
      * piece boundary stays on the line where the text ended. */
     off += len - 1;
-    k = piece_from(m->pieces, m->npieces, off, k);
+    if (!holds(m->pieces, m->npieces, k, off)) {
+        k = piece_from(m->pieces, m->npieces, off, k);
+        hint_piece = k;
+    }
     s.end = source_in(&m->pieces[k], off) + 1;
     return s;
 }
