@@ -496,16 +496,6 @@ static bool make_word(shaper *sh, tfl_word *w, const char *text, size_t len,
     return true;
 }
 
-/* Append a word to a growing array. */
-static tfl_word *push_word(shaper *sh, tfl_word **arr, size_t *n, size_t *cap)
-{
-    tfl_word *w = tfl_arena_push(sh->p->a, (void **)arr, n, cap, sizeof *w);
-
-    if (!w)
-        sh->p->oom = true;
-    return w;
-}
-
 /*
  * Split words go to the parser's word stack first and to the arena only
  * once their number is known, so no outgrown copy of an array is left in
@@ -529,9 +519,9 @@ static tfl_word *wv_push(parser *p)
 }
 
 /* Copy the words above `mark` to the arena and pop them. */
-static void wv_take(parser *p, size_t mark, tfl_word **out, size_t *n)
+static void wv_take(parser *p, size_t mark, tfl_word **out, uint32_t *n)
 {
-    *n = p->nwv - mark;
+    *n = (uint32_t)(p->nwv - mark);
     *out = NULL;
     if (*n) {
         *out = tfl_arena_alloc(p->a, *n * sizeof **out);
@@ -567,7 +557,7 @@ static void push_blanks(shaper *sh, uint32_t b, uint32_t e)
 }
 
 static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
-                         size_t *n)
+                         uint32_t *n)
 {
     size_t mark = sh->p->nwv;
 
@@ -673,7 +663,7 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
 }
 
 static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
-                        size_t *n)
+                        uint32_t *n)
 {
     size_t mark = sh->p->nwv;
 
@@ -691,7 +681,7 @@ static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
 static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
 {
     const char *L = sh->L;
-    size_t cap = 0;
+    size_t cap = 0, nf;
     char *buf;
     uint32_t pos = *b;
 
@@ -751,8 +741,10 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
         }
         if (!blank_ok && blen == 0)
             continue;
-        f = tfl_arena_push(sh->p->a, (void **)&sh->in->flags, &sh->in->nflags,
-                           &cap, sizeof *f);
+        nf = sh->in->nflags;
+        f = tfl_arena_push(sh->p->a, (void **)&sh->in->flags, &nf, &cap,
+                           sizeof *f);
+        sh->in->nflags = (uint32_t)nf;
         if (!f || !make_word(sh, &f->word, buf, blen, start, pos - start)) {
             sh->p->oom = true;
             return;
@@ -862,15 +854,20 @@ static void shape_healthcheck(shaper *sh, uint32_t b, uint32_t e)
 {
     uint32_t sep = b;
     tfl_word *w;
-    size_t cap = 0;
     tfl_instr *in = sh->in;
 
     if (b >= e)
         return;
     while (sep < e && sh->L[sep] != ' ' && sh->L[sep] != '\t')
         sep++;
-    w = push_word(sh, &in->args, &in->nargs, &cap);
-    if (!w || !make_word(sh, w, sh->L + b, sep - b, b, sep - b))
+    w = tfl_arena_alloc(sh->p->a, sizeof *w);
+    if (!w) {
+        sh->p->oom = true;
+        return;
+    }
+    in->args = w;
+    in->nargs = 1;
+    if (!make_word(sh, w, sh->L + b, sep - b, b, sep - b))
         return;
     trim_space(sh->L, &sep, &e);
     if (sep >= e)
@@ -1411,9 +1408,11 @@ static void find_heredocs(parser *p, tfl_instr *in, tfl_instr *target)
             memset(&h, 0, sizeof h);
             if (heredoc_marker(p, s, wb[0], we[0], have > 1 ? wb[1] : 0,
                                have > 1 ? we[1] : 0, &uses_next, &h)) {
-                tfl_heredoc *slot =
-                    tfl_arena_push(p->a, (void **)&target->heredocs,
-                                   &target->nheredocs, &cap, sizeof *slot);
+                size_t nh = target->nheredocs;
+                tfl_heredoc *slot = tfl_arena_push(
+                    p->a, (void **)&target->heredocs, &nh, &cap, sizeof *slot);
+
+                target->nheredocs = (uint32_t)nh;
                 if (!slot) {
                     p->oom = true;
                     return;
