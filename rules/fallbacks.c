@@ -5,12 +5,18 @@
  * shell runs. A heredoc fed to another program (`RUN python3 <<EOF`) is
  * data and exec-form RUNs have no shell text. ONBUILD triggers are left
  * out: they run in another build. Only scripts that could hold a fallback
- * are split.
+ * are read.
+ *
+ * The ops (ops.h) split every RUN of a stage already and keep the
+ * fallbacks with a literal value of each script, so those are taken from
+ * there; a RUN is split here only when the ops left out a script read
+ * here (a RUN outside every stage, a heredoc the ops took for data).
  */
 #include <string.h>
 
 #include "rules.h"
 #include "tflint/model.h"
+#include "tflint/ops.h"
 #include "tflint/shell.h"
 
 /* Could `s` hold a fallback at all? Every form has `:-` or `:=`, or a test
@@ -54,15 +60,17 @@ static bool only_heredocs(const char *s, size_t len)
     return any;
 }
 
-static void split_run(tfl_ctx *ctx, size_t idx,
-                      void (*fn)(tfl_ctx *, size_t, const tfl_sh_script *,
+/* The texts of RUN `in` that may hold a fallback, as the shell runs them:
+ * its shell-form text, or, when that is nothing but heredoc markers, the
+ * bodies of its heredocs. `fn` gets each text with the script it stands
+ * for (TFL_OPS_SCRIPT_LINE or the heredoc's index). */
+static void run_texts(tfl_ctx *ctx, size_t idx,
+                      void (*fn)(tfl_ctx *, size_t, int, const char *, size_t,
                                  void *),
                       void *data)
 {
     const tfl_instr *in = &ctx->doc->instrs[idx];
     const tfl_word *w;
-    tfl_sh_script s;
-    tfl_textmap map;
     size_t i;
 
     if (in->json || in->nargs == 0)
@@ -71,45 +79,27 @@ static void split_run(tfl_ctx *ctx, size_t idx,
     if (w->off > in->line_len || w->raw_len > in->line_len - w->off)
         return;
     if (in->nheredocs && only_heredocs(in->line + w->off, w->raw_len)) {
-        for (i = 0; i < in->nheredocs; i++) {
-            const tfl_heredoc *h = &in->heredocs[i];
-            tfl_piece one = {0, h->body_span.start, (uint32_t)h->body_len};
-            tfl_textmap hm = {&one, 1};
-
-            if (!may_have_fallback(h->body, h->body_len))
-                continue;
-            if (tfl_shell_split(ctx->arena, h->body, h->body_len, &hm, &s) !=
-                0) {
-                ctx->oom = true;
-                return;
-            }
-            fn(ctx, idx, &s, data);
-        }
+        for (i = 0; i < in->nheredocs && !ctx->oom; i++)
+            if (may_have_fallback(in->heredocs[i].body,
+                                  in->heredocs[i].body_len))
+                fn(ctx, idx, (int)i, in->heredocs[i].body,
+                   in->heredocs[i].body_len, data);
         return;
     }
-    if (!may_have_fallback(in->line + w->off, w->raw_len))
-        return;
-    if (tfl_textmap_sub(ctx->arena, &in->map, w->off, w->raw_len, &map) != 0 ||
-        tfl_shell_split(ctx->arena, in->line + w->off, w->raw_len, &map, &s) !=
-            0) {
-        ctx->oom = true;
-        return;
-    }
-    fn(ctx, idx, &s, data);
+    if (may_have_fallback(in->line + w->off, w->raw_len))
+        fn(ctx, idx, TFL_OPS_SCRIPT_LINE, in->line + w->off, w->raw_len, data);
 }
 
-/* Call `fn` for every script of the file's RUNs that may hold a
- * fallback, split with positions in the source. */
-static void run_scripts(tfl_ctx *ctx,
-                        void (*fn)(tfl_ctx *ctx, size_t instr,
-                                   const tfl_sh_script *s, void *data),
-                        void *data)
+/* Does RUN `idx` need a script the ops did not split? */
+static void needs_split(tfl_ctx *ctx, size_t idx, int script, const char *text,
+                        size_t len, void *data)
 {
-    size_t i;
-
-    for (i = 0; i < ctx->doc->ninstrs && !ctx->oom; i++)
-        if (ctx->doc->instrs[i].kind == TFL_RUN)
-            split_run(ctx, i, fn, data);
+    (void)ctx;
+    (void)idx;
+    (void)text;
+    (void)len;
+    if (script != TFL_OPS_SCRIPT_LINE)
+        *(bool *)data = true;
 }
 
 tfl_span tfl_fallback_span(const tfl_sh_fallback *f)
@@ -122,51 +112,134 @@ static bool is_arg(const tfl_binding *b)
     return b->origin == TFL_ORIGIN_ARG || b->origin == TFL_ORIGIN_GLOBAL_ARG;
 }
 
-/* Collect the ARG fallbacks of one script into ctx->arg_fallbacks. */
-static void script_fallbacks(tfl_ctx *ctx, size_t instr, const tfl_sh_script *s,
-                             void *data)
+/* Keep fallback `f` of RUN `instr` when it gives an ARG with a non-empty
+ * default another value source. */
+static void consider(tfl_ctx *ctx, const tfl_model *m, size_t instr,
+                     const tfl_sh_fallback *f, size_t *cap)
 {
-    const tfl_model *m = tfl_ctx_model(ctx);
-    size_t *cap = data;
-    tfl_sh_fallback *fb;
-    size_t n, i;
+    const tfl_binding *b = tfl_model_lookup(m, instr, f->name, strlen(f->name));
+    tfl_arg_fallback *a;
 
-    if (!m || tfl_sh_fallbacks(ctx->arena, s, &fb, &n) != 0) {
+    if (!b || !is_arg(b) || !b->value || !b->value[0] || !f->value->value ||
+        b->instr == SIZE_MAX)
+        return;
+    if (!b->raw_default && b->inherits)
+        b = b->inherits; /* the global ARG that holds the default */
+    a = tfl_arena_push(ctx->arena, (void **)&ctx->arg_fallbacks,
+                       &ctx->narg_fallbacks, cap, sizeof *a);
+    if (!a) {
         ctx->oom = true;
         return;
     }
-    for (i = 0; i < n; i++) {
-        const tfl_binding *b =
-            tfl_model_lookup(m, instr, fb[i].name, strlen(fb[i].name));
-        tfl_arg_fallback *a;
+    a->instr = instr;
+    a->f = f;
+    a->b = b;
+}
 
-        if (!b || !is_arg(b) || !b->value || !b->value[0] ||
-            !fb[i].value->value || b->instr == SIZE_MAX)
-            continue;
-        if (!b->raw_default && b->inherits)
-            b = b->inherits; /* the global ARG that holds the default */
-        a = tfl_arena_push(ctx->arena, (void **)&ctx->arg_fallbacks,
-                           &ctx->narg_fallbacks, cap, sizeof *a);
-        if (!a) {
-            ctx->oom = true;
-            return;
-        }
-        a->instr = instr;
-        a->f = &fb[i];
-        a->b = b;
+typedef struct pass {
+    const tfl_model *m;
+    const tfl_ops *ops;
+    size_t next; /* first of ops->fallbacks not yet passed */
+    size_t cap;
+} pass;
+
+/* Split one text of a RUN the ops did not read and keep its fallbacks. */
+static void split_text(tfl_ctx *ctx, size_t idx, int script, const char *text,
+                       size_t len, void *data)
+{
+    const tfl_instr *in = &ctx->doc->instrs[idx];
+    pass *p = data;
+    tfl_sh_script s;
+    tfl_textmap map;
+    tfl_sh_fallback *fb;
+    size_t n, i;
+
+    if (script == TFL_OPS_SCRIPT_LINE) {
+        const tfl_word *w = &in->args[0];
+
+        if (tfl_textmap_sub(ctx->arena, &in->map, w->off, w->raw_len, &map) !=
+            0)
+            goto oom;
+    } else {
+        tfl_piece *one = tfl_arena_alloc(ctx->arena, sizeof *one);
+
+        if (!one)
+            goto oom;
+        one->src_off = in->heredocs[script].body_span.start;
+        one->len = (uint32_t)len;
+        map.pieces = one;
+        map.npieces = 1;
     }
+    if (tfl_shell_split(ctx->arena, text, len, &map, &s) != 0 ||
+        tfl_sh_fallbacks(ctx->arena, &s, &fb, &n) != 0)
+        goto oom;
+    for (i = 0; i < n && !ctx->oom; i++)
+        consider(ctx, p->m, idx, &fb[i], &p->cap);
+    return;
+oom:
+    ctx->oom = true;
+}
+
+/* Keep the fallbacks the ops found in one text of a RUN. */
+static void ops_text(tfl_ctx *ctx, size_t idx, int script, const char *text,
+                     size_t len, void *data)
+{
+    pass *p = data;
+    size_t i;
+
+    (void)text;
+    (void)len;
+    for (i = p->next; i < p->ops->nfallbacks && !ctx->oom; i++) {
+        const tfl_ops_fallback *f = &p->ops->fallbacks[i];
+
+        if (f->instr != idx)
+            break;
+        if (f->script == script)
+            consider(ctx, p->m, idx, &f->f, &p->cap);
+    }
+}
+
+/*
+ * The fallbacks of RUN `idx`: those the ops kept when they split every
+ * script this pass reads (the usual case, so a RUN is split once), else
+ * from a split of our own.
+ */
+static void run_fallbacks(tfl_ctx *ctx, pass *p, size_t idx)
+{
+    unsigned char how = p->ops->run_split[idx];
+    bool missing = false;
+
+    while (p->next < p->ops->nfallbacks &&
+           p->ops->fallbacks[p->next].instr < idx)
+        p->next++;
+    if (how == TFL_OPS_SPLIT_PARTIAL)
+        run_texts(ctx, idx, needs_split, &missing);
+    if (how == TFL_OPS_SPLIT_NONE || missing)
+        run_texts(ctx, idx, split_text, p);
+    else
+        run_texts(ctx, idx, ops_text, p);
 }
 
 void tfl_arg_fallbacks(tfl_ctx *ctx, void (*fn)(tfl_ctx *ctx, size_t instr,
                                                 const tfl_sh_fallback *f,
                                                 const tfl_binding *b))
 {
-    size_t i, cap = 0;
+    size_t i;
 
-    /* Split once per file, whichever of the rules asks first. */
+    /* Collected once per file, whichever of the rules asks first. */
     if (!ctx->arg_fallbacks_done) {
+        pass p = {0};
+
         ctx->arg_fallbacks_done = true;
-        run_scripts(ctx, script_fallbacks, &cap);
+        p.m = tfl_ctx_model(ctx);
+        p.ops = p.m ? tfl_ctx_ops(ctx) : NULL;
+        if (!p.ops) {
+            ctx->oom = true;
+            return;
+        }
+        for (i = 0; i < ctx->doc->ninstrs && !ctx->oom; i++)
+            if (ctx->doc->instrs[i].kind == TFL_RUN)
+                run_fallbacks(ctx, &p, i);
     }
     for (i = 0; i < ctx->narg_fallbacks && !ctx->oom; i++)
         fn(ctx, ctx->arg_fallbacks[i].instr, ctx->arg_fallbacks[i].f,

@@ -15,6 +15,7 @@
  */
 #include "tflint/arena.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -73,7 +74,7 @@ static tfl_arena_block *new_block(tfl_arena *a, size_t need)
 }
 #endif
 
-void *tfl_arena_alloc(tfl_arena *a, size_t size)
+void *tfl_arena_alloc_raw(tfl_arena *a, size_t size)
 {
     tfl_arena_block *b = a->head;
     void *p;
@@ -106,13 +107,21 @@ void *tfl_arena_alloc(tfl_arena *a, size_t size)
     p = (char *)b + HEADER + b->used;
     b->used += size;
     a->used += size;
-    memset(p, 0, size);
+    return p;
+}
+
+void *tfl_arena_alloc(tfl_arena *a, size_t size)
+{
+    void *p = tfl_arena_alloc_raw(a, size);
+
+    if (p)
+        memset(p, 0, size);
     return p;
 }
 
 char *tfl_arena_strndup(tfl_arena *a, const char *s, size_t len)
 {
-    char *p = tfl_arena_alloc(a, len + 1);
+    char *p = len < SIZE_MAX ? tfl_arena_alloc_raw(a, len + 1) : NULL;
 
     if (!p)
         return NULL;
@@ -122,22 +131,51 @@ char *tfl_arena_strndup(tfl_arena *a, const char *s, size_t len)
     return p;
 }
 
+char *tfl_arena_vprintf(tfl_arena *a, const char *fmt, va_list ap)
+{
+    tfl_arena_block *b = a->head;
+    size_t room = 0;
+    va_list again;
+    char *p = NULL;
+    int n;
+
+#ifndef TFL_DEBUG_ARENA
+    /* Format straight into the free end of the newest block; only a
+     * string that does not fit there is formatted a second time. */
+    if (b && !b->own) {
+        room = b->size - b->used;
+        p = (char *)b + HEADER + b->used;
+    }
+#else
+    (void)b;
+#endif
+    va_copy(again, ap);
+    n = vsnprintf(p, room, fmt, ap);
+    if (n >= 0 && (size_t)n < room) {
+        char *q = tfl_arena_alloc_raw(a, (size_t)n + 1);
+
+        /* Block sizes and offsets are multiples of ALIGN, so what fits
+         * in `room` is taken from that same place. */
+        assert(q == p);
+        p = q;
+    } else if (n >= 0) {
+        p = tfl_arena_alloc_raw(a, (size_t)n + 1);
+        if (p)
+            vsnprintf(p, (size_t)n + 1, fmt, again);
+    } else {
+        p = NULL;
+    }
+    va_end(again);
+    return p;
+}
+
 char *tfl_arena_printf(tfl_arena *a, const char *fmt, ...)
 {
     va_list ap;
-    int n;
     char *p;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    p = tfl_arena_alloc(a, (size_t)n + 1);
-    if (!p)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    p = tfl_arena_vprintf(a, fmt, ap);
     va_end(ap);
     return p;
 }
@@ -180,7 +218,8 @@ static int grow(tfl_arena *a, void **items, size_t old, size_t ncap)
     }
 #endif
     if (ncap < BIG_ARRAY) {
-        void *n = tfl_arena_alloc(a, ncap);
+        /* Slots are zeroed one by one as tfl_arena_push() hands them out. */
+        void *n = tfl_arena_alloc_raw(a, ncap);
 
         if (!n)
             return -1;
@@ -239,7 +278,7 @@ void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
 
 int tfl_arena_adopt(tfl_arena *a, void *ptr)
 {
-    tfl_arena_adopted *n = tfl_arena_alloc(a, sizeof *n);
+    tfl_arena_adopted *n = tfl_arena_alloc_raw(a, sizeof *n);
 
     if (!n)
         return -1;

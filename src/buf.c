@@ -32,7 +32,7 @@ void tfl_buf_reset(tfl_buf *b)
         b->data[0] = '\0';
 }
 
-static bool reserve(tfl_buf *b, size_t extra)
+bool tfl_buf_grow(tfl_buf *b, size_t extra)
 {
     size_t need, ncap;
     char *n;
@@ -59,41 +59,72 @@ static bool reserve(tfl_buf *b, size_t extra)
     return true;
 }
 
-void tfl_buf_put(tfl_buf *b, const char *s, size_t len)
+void tfl_buf_put_uint(tfl_buf *b, unsigned long long v, unsigned width)
 {
-    if (!reserve(b, len))
+    char digits[24], *p = digits + sizeof digits;
+    size_t n, pad;
+
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    n = (size_t)(digits + sizeof digits - p);
+    pad = width > n ? width - n : 0;
+    if (!tfl_buf_reserve(b, pad + n))
         return;
-    if (len)
-        memcpy(b->data + b->len, s, len);
-    b->len += len;
+    memset(b->data + b->len, ' ', pad);
+    memcpy(b->data + b->len + pad, p, n);
+    b->len += pad + n;
     b->data[b->len] = '\0';
 }
 
-void tfl_buf_puts(tfl_buf *b, const char *s)
+void tfl_buf_put_hex(tfl_buf *b, unsigned long long v, unsigned digits)
 {
-    tfl_buf_put(b, s, strlen(s));
-}
+    static const char xdigit[] = "0123456789abcdef";
+    char *p;
 
-void tfl_buf_putc(tfl_buf *b, char c)
-{
-    tfl_buf_put(b, &c, 1);
+    if (!tfl_buf_reserve(b, digits))
+        return;
+    p = b->data + b->len + digits;
+    b->len += digits;
+    b->data[b->len] = '\0';
+    while (p > b->data + b->len - digits) {
+        *--p = xdigit[v & 15];
+        v >>= 4;
+    }
 }
 
 void tfl_buf_printf(tfl_buf *b, const char *fmt, ...)
 {
     va_list ap;
+    size_t room;
     int n;
 
+    if (b->failed)
+        return;
+    /* Format straight into the free space; only a result that does not
+     * fit is formatted a second time. */
+    room = b->cap - b->len;
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n < 0 || !reserve(b, (size_t)n)) {
+    if (n < 0) {
         b->failed = true;
         return;
     }
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t)n >= room) {
+        if (b->data)
+            b->data[b->len] = '\0'; /* undo the truncated copy */
+        if (!tfl_buf_reserve(b, (size_t)n))
+            return;
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    } else if (b->max && (size_t)n > b->max - b->len) {
+        b->data[b->len] = '\0';
+        b->failed = true;
+        return;
+    }
     b->len += (size_t)n;
 }
 
@@ -122,66 +153,112 @@ void tfl_buf_wrap(tfl_buf *b, size_t width, const char *s)
     tfl_buf_putc(b, '\n');
 }
 
-/* Copy the UTF-8 sequence at s, or U+FFFD for one invalid byte; returns
- * the bytes consumed. */
-static size_t put_utf8(tfl_buf *b, const char *s, size_t len)
-{
-    size_t n = tfl_utf8_valid_len(s, len);
+/*
+ * The escapers copy runs of bytes that need nothing in one append: `plain`
+ * marks the ASCII bytes a format takes as they are, and a well-formed
+ * UTF-8 sequence joins the run too. Anything else ends the run and is
+ * written in its escaped form.
+ */
+static const char fffd[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
-    if (n == 0) {
-        tfl_buf_puts(b, "\xEF\xBF\xBD");
-        return 1;
-    }
-    tfl_buf_put(b, s, n);
-    return n;
+/* An ASCII byte set as two masks, bit c of lo for c < 64, bit c - 64 of
+ * hi for the rest. */
+typedef struct byteset {
+    uint64_t lo, hi;
+} byteset;
+
+static bool in_set(byteset set, unsigned char c)
+{
+    return c < 64 ? (set.lo >> c) & 1 : (set.hi >> (c - 64)) & 1;
 }
+
+/* Length of the run of bytes at `s` that `plain` or UTF-8 lets through. */
+static size_t plain_run(const char *s, size_t len, byteset plain)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n;
+
+        if (c < 0x80) {
+            if (!in_set(plain, c))
+                break;
+            i++;
+            continue;
+        }
+        n = tfl_utf8_valid_len(s + i, len - i);
+        if (n == 0)
+            break;
+        i += n;
+    }
+    return i;
+}
+
+/* JSON: printable ASCII but the quote and the backslash. */
+static const byteset json_plain = {0xfffffffb00000000ULL,
+                                   0x7fffffffefffffffULL};
+
+static const char hex[] = "0123456789abcdef";
 
 void tfl_buf_json_str(tfl_buf *b, const char *s, size_t len)
 {
     size_t i = 0;
 
     while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80) {
-            i += put_utf8(b, s + i, len - i);
-            continue;
-        }
+        size_t n = plain_run(s + i, len - i, json_plain);
+        unsigned char c;
+
+        tfl_buf_put(b, s + i, n);
+        i += n;
+        if (i >= len)
+            break;
+        c = (unsigned char)s[i++];
         switch (c) {
         case '"':
-            tfl_buf_puts(b, "\\\"");
+            tfl_buf_put(b, "\\\"", 2);
             break;
         case '\\':
-            tfl_buf_puts(b, "\\\\");
+            tfl_buf_put(b, "\\\\", 2);
             break;
         case '\n':
-            tfl_buf_puts(b, "\\n");
+            tfl_buf_put(b, "\\n", 2);
             break;
         case '\r':
-            tfl_buf_puts(b, "\\r");
+            tfl_buf_put(b, "\\r", 2);
             break;
         case '\t':
-            tfl_buf_puts(b, "\\t");
+            tfl_buf_put(b, "\\t", 2);
             break;
         default:
-            if (c < 0x20 || c == 0x7f)
-                tfl_buf_printf(b, "\\u%04x", c);
-            else
-                tfl_buf_putc(b, (char)c);
+            if (c >= 0x80) {
+                tfl_buf_put(b, fffd, 3); /* one invalid byte */
+            } else {
+                /* A control character, or DEL. */
+                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+
+                tfl_buf_put(b, u, sizeof u);
+            }
         }
-        i++;
     }
 }
+
+/* XML: printable ASCII but the five characters with entities. */
+static const byteset xml_plain = {0xafffff3b00000000ULL, 0x7fffffffffffffffULL};
 
 void tfl_buf_xml_str(tfl_buf *b, const char *s, size_t len)
 {
     size_t i = 0;
 
     while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80) {
-            i += put_utf8(b, s + i, len - i);
-            continue;
-        }
+        size_t n = plain_run(s + i, len - i, xml_plain);
+        unsigned char c;
+
+        tfl_buf_put(b, s + i, n);
+        i += n;
+        if (i >= len)
+            break;
+        c = (unsigned char)s[i++];
         switch (c) {
         case '<':
             tfl_buf_puts(b, "&lt;");
@@ -198,14 +275,19 @@ void tfl_buf_xml_str(tfl_buf *b, const char *s, size_t len)
         case '\'':
             tfl_buf_puts(b, "&apos;");
             break;
+        case '\n':
+            tfl_buf_puts(b, "&#10;");
+            break;
+        case '\t':
+            tfl_buf_puts(b, "&#9;");
+            break;
+        case '\r':
+            tfl_buf_puts(b, "&#13;");
+            break;
         default:
-            if (c == '\n' || c == '\t' || c == '\r')
-                tfl_buf_printf(b, "&#%d;", c);
-            else if (c < 0x20 || c == 0x7f)
-                tfl_buf_puts(b, "\xEF\xBF\xBD"); /* not allowed in XML */
-            else
-                tfl_buf_putc(b, (char)c);
+            /* Other controls are not allowed in XML; an invalid byte is
+             * replaced like them. */
+            tfl_buf_put(b, fffd, 3);
         }
-        i++;
     }
 }

@@ -132,14 +132,12 @@ tfl_finding *tfl_report(tfl_ctx *ctx, tfl_span span, const char *fmt, ...)
     tfl_finding *f;
     va_list ap;
     char *msg;
-    int n;
 
     if (ctx->oom)
         return NULL;
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    msg = tfl_arena_vprintf(ctx->arena, fmt, ap);
     va_end(ap);
-    msg = n < 0 ? NULL : tfl_arena_alloc(ctx->arena, (size_t)n + 1);
     f = msg ? tfl_arena_push(ctx->arena, (void **)&ctx->findings,
                              &ctx->nfindings, &ctx->cap, sizeof *f)
             : NULL;
@@ -147,9 +145,6 @@ tfl_finding *tfl_report(tfl_ctx *ctx, tfl_span span, const char *fmt, ...)
         ctx->oom = true;
         return NULL;
     }
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    va_end(ap);
     f->rule = ctx->rule;
     f->severity = tfl_config_severity(ctx->config, ctx->rule);
     f->message = msg;

@@ -27,6 +27,14 @@
  * rules out cycles. Everything lives in the table's arena; bounded input
  * (text size, line length, words per line, variants per entry, accounts
  * per table) keeps a hostile file from growing memory without limit.
+ *
+ * The built-in data is parsed at build time by this same code (built
+ * into tools/genfacts.c), which writes it as compact tables without
+ * pointers (facts_table.h). A run only reserves the built-in layer: a
+ * lookup matches on the compact tables and makes the one image it
+ * returns, and a later load that names a built-in entry gets it made in
+ * the pointer form above. Parsing the text at each start cost 1.4 M
+ * instructions, more than linting a small file.
  */
 #include "tflint/facts.h"
 
@@ -36,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts_table.h"
 #include "tflint/arena.h"
 
 /* Defined by the C file that cmake/EmbedData.cmake generates from data/. */
@@ -53,38 +62,9 @@ typedef struct word {
     size_t n;
 } word;
 
-/* Globs; those starting with '!' exclude. */
-typedef struct patset {
-    const char **pats;
-    size_t n, cap;
-} patset;
-
-typedef struct variant {
-    tfl_facts_image img;
-    const patset **guards; /* all must accept the reference */
-    size_t nguards;
-    tfl_facts_user *users;
-    size_t nusers, capusers;
-    tfl_facts_group *groups;
-    size_t ngroups, capgroups;
-} variant;
-
-typedef struct entry {
-    const char *name;
-    uint32_t line;
-    patset match;
-    variant *vars;
-    size_t nvars;
-} entry;
-
-struct tfl_facts {
-    tfl_arena arena;
-    entry **entries; /* in load order; a load's entries are contiguous */
-    size_t nentries, capentries;
-    size_t *layer_start; /* first entry of each load */
-    size_t nlayers, caplayers;
-    size_t naccounts;
-};
+typedef tfl_facts_patset patset;
+typedef tfl_facts_variant variant;
+typedef tfl_facts_entry entry;
 
 typedef struct when {
     patset pats;
@@ -170,23 +150,53 @@ static bool glob(const char *pat, const char *s)
     return *pat == '\0';
 }
 
+/* One pattern of a set: false when `p` excludes `s`, else `*yes` records
+ * whether some pattern accepted it. */
+static bool pat_step(const char *p, const char *s, bool *yes)
+{
+    if (p[0] == '!')
+        return !glob(p + 1, s);
+    if (!*yes)
+        *yes = glob(p, s);
+    return true;
+}
+
 static bool patset_match(const patset *ps, const char *s)
 {
     bool yes = false;
     size_t i;
 
-    for (i = 0; i < ps->n; i++) {
-        const char *p = ps->pats[i];
+    for (i = 0; i < ps->n; i++)
+        if (!pat_step(ps->pats[i], s, &yes))
+            return false;
+    return yes;
+}
 
-        if (p[0] == '!') {
-            if (glob(p + 1, s))
-                return false;
-        } else if (!yes) {
-            yes = glob(p, s);
-        }
+#ifndef TFL_FACTS_GENERATOR
+/* patset_match() on a compact set of the built-in tables. */
+static bool fb_match(uint32_t k, const char *s)
+{
+    const tfl_fb_table *t = &tfl_facts_builtin;
+    const tfl_fb_patset *ps = &t->patsets[k];
+    bool yes = false;
+    uint32_t i;
+
+    for (i = ps->first; i < ps->first + ps->n; i++) {
+        const char *p = t->pool + t->pats[i];
+        bool neg = p[0] == '!';
+
+        if (!neg && yes)
+            continue;
+        /* The run every accepted string contains, before the glob. */
+        if (t->pat_lits[i] != TFL_FB_NULL &&
+            !strstr(s, t->pool + t->pat_lits[i]))
+            continue;
+        if (!pat_step(p, s, &yes))
+            return false;
     }
     return yes;
 }
+#endif
 
 /* ------------------------------------------------------------------------
  * Small helpers
@@ -294,16 +304,34 @@ static int patset_add(parser *p, patset *ps, word w)
     return 0;
 }
 
-/* The newest entry called `name`: earlier entries of this load first, then
- * earlier loads. */
-static const entry *find_entry(const tfl_facts *f, word name)
-{
-    size_t i = f->nentries;
+static entry *fb_entry(tfl_arena *a, size_t k);
+static const char *fb_name(size_t k);
 
-    while (i-- > 0)
-        if (word_is(name, f->entries[i]->name))
-            return f->entries[i];
-    return NULL;
+/* The newest entry called `name`: earlier entries of this load first, then
+ * earlier loads. A built-in entry is made in pointer form the first time
+ * a load names it. Fails as "unknown entry" or for memory. */
+static int find_entry(parser *p, word name, const entry **out)
+{
+    tfl_facts *f = p->f;
+    size_t i = f->nentries, l = f->nlayers;
+
+    while (i-- > 0) {
+        while (l > 0 && f->layers[l - 1].start > i)
+            l--;
+        if (f->entries[i]) {
+            if (word_is(name, f->entries[i]->name))
+                break;
+        } else if (word_is(name, fb_name(i - f->layers[l - 1].start))) {
+            f->entries[i] = fb_entry(&f->arena, i - f->layers[l - 1].start);
+            if (!f->entries[i])
+                return oom(p);
+            break;
+        }
+    }
+    if (i == SIZE_MAX)
+        return fail(p, "unknown entry '%.*s'", SHOW(name));
+    *out = f->entries[i];
+    return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -432,6 +460,154 @@ static int copy_accounts(parser *p, variant *v, const variant *from)
     }
     return 0;
 }
+
+/* ------------------------------------------------------------------------
+ * The built-in tables in pointer form (see facts_table.h)
+ */
+
+#define BUILTIN_ORIGIN "data/base-images.txt"
+
+#ifdef TFL_FACTS_GENERATOR
+/* The generator makes the tables, so it has none to read. */
+static entry *fb_entry(tfl_arena *a, size_t k)
+{
+    (void)a;
+    (void)k;
+    return NULL;
+}
+
+static const char *fb_name(size_t k)
+{
+    (void)k;
+    return "";
+}
+#else
+static const char *fb_name(size_t k)
+{
+    return tfl_facts_builtin.pool + tfl_facts_builtin.entries[k].name;
+}
+
+static const char *fb_str(uint32_t off)
+{
+    return off == TFL_FB_NULL ? NULL : tfl_facts_builtin.pool + off;
+}
+
+static int fb_patset(tfl_arena *a, uint32_t k, patset *out)
+{
+    const tfl_fb_table *t = &tfl_facts_builtin;
+    const tfl_fb_patset *c = &t->patsets[k];
+    uint32_t i;
+
+    out->n = out->cap = c->n;
+    out->pats = NULL;
+    if (c->n == 0)
+        return 0;
+    out->pats = tfl_arena_alloc(a, c->n * sizeof *out->pats);
+    if (!out->pats)
+        return -1;
+    for (i = 0; i < c->n; i++)
+        out->pats[i] = t->pool + t->pats[c->first + i];
+    return 0;
+}
+
+/* The image of compact variant `k` with its accounts, into `img`; the
+ * account arrays also go to `*users` and `*groups`. */
+static int fb_image(tfl_arena *a, size_t k, tfl_facts_image *img,
+                    tfl_facts_user **users, tfl_facts_group **groups)
+{
+    const tfl_fb_table *t = &tfl_facts_builtin;
+    const tfl_fb_variant *c = &t->variants[k];
+    uint32_t i;
+
+    memset(img, 0, sizeof *img);
+    img->name = fb_str(c->name);
+    img->base = fb_str(c->base);
+    img->origin = BUILTIN_ORIGIN;
+    img->line = c->line;
+    img->family = (tfl_family)c->family;
+    img->tools = c->tools;
+    img->tools_maybe = c->tools_maybe;
+    img->tools_known = c->tools_known;
+    img->shell = (tfl_tri)c->shell;
+    img->old_shadow = (tfl_tri)c->old_shadow;
+    img->accounts_complete = c->accounts_complete;
+    img->default_user = fb_str(c->default_user);
+    img->default_uid = c->default_uid;
+    img->note = fb_str(c->note);
+    *users = NULL;
+    *groups = NULL;
+    if (c->nusers && !(*users = tfl_arena_alloc(a, c->nusers * sizeof **users)))
+        return -1;
+    for (i = 0; i < c->nusers; i++) {
+        const tfl_fb_user *u = &t->users[c->users + i];
+
+        (*users)[i] =
+            (tfl_facts_user){fb_str(u->name), u->uid, u->gid, fb_str(u->group)};
+    }
+    if (c->ngroups &&
+        !(*groups = tfl_arena_alloc(a, c->ngroups * sizeof **groups)))
+        return -1;
+    for (i = 0; i < c->ngroups; i++) {
+        const tfl_fb_group *g = &t->groups[c->groups + i];
+
+        (*groups)[i] =
+            (tfl_facts_group){fb_str(g->name), g->gid, fb_str(g->members)};
+    }
+    img->users = *users;
+    img->nusers = c->nusers;
+    img->groups = *groups;
+    img->ngroups = c->ngroups;
+    return 0;
+}
+
+static int fb_variant(tfl_arena *a, size_t k, variant *v)
+{
+    const tfl_fb_table *t = &tfl_facts_builtin;
+    const tfl_fb_variant *c = &t->variants[k];
+    uint32_t i;
+
+    memset(v, 0, sizeof *v);
+    if (fb_image(a, k, &v->img, &v->users, &v->groups) != 0)
+        return -1;
+    v->nusers = v->capusers = c->nusers;
+    v->ngroups = v->capgroups = c->ngroups;
+    v->nguards = c->nguards;
+    if (c->nguards &&
+        !(v->guards = tfl_arena_alloc(a, c->nguards * sizeof *v->guards)))
+        return -1;
+    for (i = 0; i < c->nguards; i++) {
+        patset *g = tfl_arena_alloc(a, sizeof *g);
+
+        if (!g || fb_patset(a, t->guards[c->guards + i], g) != 0)
+            return -1;
+        v->guards[i] = g;
+    }
+    return 0;
+}
+
+/* Built-in entry `k` in the form a parse builds, for a later load that
+ * names it; NULL when out of memory. */
+static entry *fb_entry(tfl_arena *a, size_t k)
+{
+    const tfl_fb_entry *c = &tfl_facts_builtin.entries[k];
+    entry *e = tfl_arena_alloc(a, sizeof *e);
+    uint32_t i;
+
+    if (!e)
+        return NULL;
+    e->name = fb_str(c->name);
+    e->line = c->line;
+    e->nvars = c->nvars;
+    if (fb_patset(a, c->match, &e->match) != 0 ||
+        !(e->vars =
+              tfl_arena_alloc(a, (c->nvars ? c->nvars : 1) * sizeof *e->vars)))
+        return NULL;
+    for (i = 0; i < c->nvars; i++)
+        if (fb_variant(a, c->vars + i, &e->vars[i]) != 0)
+            return NULL;
+    return e;
+}
+#endif
 
 /* ------------------------------------------------------------------------
  * Building the variants of the open entry
@@ -719,9 +895,8 @@ static int line_include(parser *p, const word *w, size_t n)
 
     if (n != 2)
         return fail(p, "'include' needs one entry name");
-    e = find_entry(p->f, w[1]);
-    if (!e)
-        return fail(p, "unknown entry '%.*s'", SHOW(w[1]));
+    if ((rc = find_entry(p, w[1], &e)) != 0)
+        return rc;
     if (e->nvars != 1)
         return fail(p, "cannot include '%s': it has several variants", e->name);
     for (i = 0; i < p->cur->nvars; i++)
@@ -829,8 +1004,8 @@ static int line_when(parser *p, const word *w, size_t n)
                           &p->capwhens, sizeof *slot);
     if (!slot)
         return oom(p);
-    if (!(slot->target = find_entry(p->f, w[n - 1])))
-        return fail(p, "unknown entry '%.*s'", SHOW(w[n - 1]));
+    if ((rc = find_entry(p, w[n - 1], &slot->target)) != 0)
+        return rc;
     for (i = 1; i < n - 2; i++)
         if ((rc = patset_add(p, &slot->pats, w[i])) != 0)
             return rc;
@@ -914,8 +1089,8 @@ static int line_image(parser *p, const word *w, size_t n)
             return fail(p, "entry '%.*s' is already defined on line %u",
                         SHOW(w[1]), (unsigned)p->f->entries[i]->line);
     p->like = NULL;
-    if (n == 4 && !(p->like = find_entry(p->f, w[3])))
-        return fail(p, "unknown entry '%.*s'", SHOW(w[3]));
+    if (n == 4 && (rc = find_entry(p, w[3], &p->like)) != 0)
+        return rc;
     p->cur = tfl_arena_alloc(&p->f->arena, sizeof *p->cur);
     if (!p->cur || !(p->cur->name = dup_word(p, w[1])))
         return oom(p);
@@ -1037,6 +1212,11 @@ int tfl_facts_new(tfl_facts **out)
     *out = f;
     if (!f)
         return TFL_FACTS_ENOMEM;
+    if (pthread_mutex_init(&f->lock, NULL) != 0) {
+        free(f);
+        *out = NULL;
+        return TFL_FACTS_ENOMEM;
+    }
     tfl_arena_init(&f->arena);
     return 0;
 }
@@ -1046,6 +1226,7 @@ void tfl_facts_free(tfl_facts *f)
     if (!f)
         return;
     tfl_arena_free(&f->arena);
+    pthread_mutex_destroy(&f->lock);
     free(f);
 }
 
@@ -1053,7 +1234,7 @@ int tfl_facts_load(tfl_facts *f, const char *origin, const char *text,
                    size_t len, tfl_facts_error *err)
 {
     parser p;
-    size_t *slot;
+    tfl_facts_layer *slot;
     size_t saved_accounts = f->naccounts;
     int rc;
 
@@ -1069,13 +1250,15 @@ int tfl_facts_load(tfl_facts *f, const char *origin, const char *text,
     }
     if ((rc = parse(&p, text, len)) != 0)
         goto done;
-    slot = tfl_arena_push(&f->arena, (void **)&f->layer_start, &f->nlayers,
+    slot = tfl_arena_push(&f->arena, (void **)&f->layers, &f->nlayers,
                           &f->caplayers, sizeof *slot);
     if (!slot) {
         rc = oom(&p);
         goto done;
     }
-    *slot = p.first;
+    slot->start = p.first;
+    slot->builtin = false;
+    slot->images = NULL;
 
 done:
     if (rc) {
@@ -1087,11 +1270,59 @@ done:
     return rc;
 }
 
+#ifndef TFL_FACTS_GENERATOR
+static int builtin_fail(tfl_facts_error *err, int rc, const char *msg)
+{
+    if (err) {
+        err->origin = BUILTIN_ORIGIN;
+        err->line = 0;
+        snprintf(err->message, sizeof err->message, "%s", msg);
+    }
+    return rc;
+}
+
+/* The generator parsed data/base-images.txt at build time, so loading it
+ * only reserves its slots: entries are made when a later load names them,
+ * images when a lookup returns them. */
 int tfl_facts_load_builtin(tfl_facts *f, tfl_facts_error *err)
 {
-    return tfl_facts_load(f, "data/base-images.txt", tfl_data_base_images,
-                          tfl_data_base_images_size, err);
+    const tfl_fb_table *t = &tfl_facts_builtin;
+    size_t first = f->nentries, i;
+    tfl_facts_layer *layer;
+
+    if (t->naccounts > MAX_ACCOUNTS - f->naccounts)
+        return builtin_fail(err, TFL_FACTS_EDATA,
+                            "too many accounts in the table (limit 200000)");
+    for (i = 0; i < t->nentries; i++) {
+        entry **slot =
+            tfl_arena_push(&f->arena, (void **)&f->entries, &f->nentries,
+                           &f->capentries, sizeof *slot);
+        if (!slot)
+            goto oom;
+        *slot = NULL;
+    }
+    layer = tfl_arena_push(&f->arena, (void **)&f->layers, &f->nlayers,
+                           &f->caplayers, sizeof *layer);
+    if (!layer)
+        goto oom;
+    layer->start = first;
+    layer->builtin = true;
+    layer->images = tfl_arena_alloc(
+        &f->arena, (t->nvariants ? t->nvariants : 1) * sizeof *layer->images);
+    if (!layer->images) {
+        f->nlayers--;
+        goto oom;
+    }
+    for (i = 0; i < t->nvariants; i++)
+        atomic_init(&layer->images[i], NULL);
+    f->naccounts += t->naccounts;
+    return 0;
+
+oom:
+    f->nentries = first;
+    return builtin_fail(err, TFL_FACTS_ENOMEM, "out of memory");
 }
+#endif
 
 int tfl_facts_load_file(tfl_facts *f, const char *path, tfl_facts_error *err)
 {
@@ -1129,12 +1360,14 @@ done:
     return rc;
 }
 
+#ifndef TFL_FACTS_GENERATOR
 const char *tfl_facts_builtin_text(size_t *len)
 {
     if (len)
         *len = tfl_data_base_images_size;
     return tfl_data_base_images;
 }
+#endif
 
 /* Does the first path component `s` (of `n` bytes) name a registry. */
 static bool is_host(const char *s, size_t n)
@@ -1180,9 +1413,9 @@ int tfl_facts_normalize(const char *ref, char *out, size_t cap)
 {
     const char *at = strchr(ref, '@');
     const char *end = at ? at : ref + strlen(ref);
-    const char *name = ref, *slash, *last, *tag;
+    const char *name = ref, *slash, *last, *tag, *suffix;
     bool hub = true;
-    int len;
+    size_t len, slen;
 
     slash = memchr(ref, '/', (size_t)(end - ref));
     if (slash && is_host(ref, (size_t)(slash - ref))) {
@@ -1199,11 +1432,94 @@ int tfl_facts_normalize(const char *ref, char *out, size_t cap)
     for (last = end; last > name && last[-1] != '/'; last--)
         ;
     tag = memchr(last, ':', (size_t)(end - last));
-    len = snprintf(out, cap, "%.*s%s", (int)(end - name), name,
-                   tag  ? ""
-                   : at ? ":"
-                        : ":latest");
-    return len < 0 || (size_t)len >= cap ? -1 : 0;
+    suffix = tag ? "" : at ? ":" : ":latest";
+    len = (size_t)(end - name);
+    slen = strlen(suffix);
+    if (len + slen >= cap)
+        return -1;
+    memcpy(out, name, len);
+    memcpy(out + len, suffix, slen + 1);
+    return 0;
+}
+
+#ifndef TFL_FACTS_GENERATOR
+/* The image of compact variant `k` of built-in layer `l`, made on first
+ * use; NULL when out of memory. Lookups may run in several threads, and
+ * the table is not const in fact (tfl_facts_new made it), so the lock and
+ * arena may change under a const view. */
+static const tfl_facts_image *fb_get(const tfl_facts *cf,
+                                     const tfl_facts_layer *l, size_t k)
+{
+    tfl_facts *f = (tfl_facts *)cf;
+    const tfl_facts_image *img;
+    tfl_facts_user *users;
+    tfl_facts_group *groups;
+
+    img = atomic_load_explicit(&l->images[k], memory_order_acquire);
+    if (img)
+        return img;
+    pthread_mutex_lock(&f->lock);
+    img = atomic_load_explicit(&l->images[k], memory_order_relaxed);
+    if (!img) {
+        tfl_facts_image *made = tfl_arena_alloc(&f->arena, sizeof *made);
+
+        if (made && fb_image(&f->arena, k, made, &users, &groups) == 0) {
+            atomic_store_explicit(&l->images[k], made, memory_order_release);
+            img = made;
+        }
+    }
+    pthread_mutex_unlock(&f->lock);
+    return img;
+}
+
+/* The lookup in a built-in layer, on the compact tables. */
+static const tfl_facts_image *
+fb_lookup(const tfl_facts *f, const tfl_facts_layer *l, const char *norm)
+{
+    const tfl_fb_table *t = &tfl_facts_builtin;
+    unsigned char c = (unsigned char)norm[0];
+    size_t b, v, g;
+
+    /* Only the entries whose patterns can accept the first byte. */
+    for (b = t->buckets[c]; b < t->buckets[c + 1]; b++) {
+        const tfl_fb_entry *en = &t->entries[t->bucket_entries[b]];
+
+        if (!fb_match(en->match, norm))
+            continue;
+        for (v = en->vars; v < en->vars + en->nvars; v++) {
+            const tfl_fb_variant *var = &t->variants[v];
+
+            for (g = 0; g < var->nguards; g++)
+                if (!fb_match(t->guards[var->guards + g], norm))
+                    break;
+            if (g == var->nguards)
+                return fb_get(f, l, v);
+        }
+    }
+    return NULL;
+}
+#endif
+
+/* The lookup in a layer loaded from text. */
+static const tfl_facts_image *text_lookup(const tfl_facts *f, size_t i,
+                                          size_t end, const char *norm)
+{
+    size_t v, g;
+
+    for (; i < end; i++) {
+        const entry *e = f->entries[i];
+
+        if (!patset_match(&e->match, norm))
+            continue;
+        for (v = 0; v < e->nvars; v++) {
+            for (g = 0; g < e->vars[v].nguards; g++)
+                if (!patset_match(e->vars[v].guards[g], norm))
+                    break;
+            if (g == e->vars[v].nguards)
+                return &e->vars[v].img;
+        }
+    }
+    return NULL;
 }
 
 const tfl_facts_image *tfl_facts_lookup(const tfl_facts *f, const char *ref)
@@ -1214,24 +1530,19 @@ const tfl_facts_image *tfl_facts_lookup(const tfl_facts *f, const char *ref)
     if (tfl_facts_normalize(ref, norm, sizeof norm) != 0)
         return NULL;
     while (layer-- > 0) {
-        size_t i = f->layer_start[layer];
+        const tfl_facts_layer *l = &f->layers[layer];
         size_t end =
-            layer + 1 < f->nlayers ? f->layer_start[layer + 1] : f->nentries;
+            layer + 1 < f->nlayers ? f->layers[layer + 1].start : f->nentries;
+        const tfl_facts_image *img = NULL;
 
-        for (; i < end; i++) {
-            const entry *e = f->entries[i];
-            size_t v, g;
-
-            if (!patset_match(&e->match, norm))
-                continue;
-            for (v = 0; v < e->nvars; v++) {
-                for (g = 0; g < e->vars[v].nguards; g++)
-                    if (!patset_match(e->vars[v].guards[g], norm))
-                        break;
-                if (g == e->vars[v].nguards)
-                    return &e->vars[v].img;
-            }
-        }
+#ifndef TFL_FACTS_GENERATOR
+        if (l->builtin)
+            img = fb_lookup(f, l, norm);
+        else
+#endif
+            img = text_lookup(f, l->start, end, norm);
+        if (img)
+            return img;
     }
     return NULL;
 }

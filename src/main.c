@@ -31,6 +31,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "tflint/config.h"
 #include "tflint/discover.h"
@@ -827,19 +830,52 @@ static int end_all(const cli *c, tfl_reporter **reps, sink *sinks, tfl_buf *out,
     return 0;
 }
 
-/* The workers and the window of jobs they share with the reporter. */
+/*
+ * The workers and the window of jobs they share with the reporter. The
+ * reporting thread lints too whenever the next file to report is not
+ * ready, so `nthreads` threads keep `nthreads` cores busy (a reporter that
+ * only waited would wake and sleep once per file). Sleepers are counted so
+ * that a thread signals only when someone waits for what it did: with
+ * thousands of small files, wake-ups otherwise cost more system time than
+ * the linting.
+ */
 typedef struct pool {
     const cli *c;
     const tfl_inputs *in;
     job *jobs; /* `window` slots; input i goes to slot i % window */
     size_t window;
-    size_t next;     /* first input no worker has taken */
+    size_t next;     /* first input no thread has taken */
     size_t reported; /* inputs reported so far */
     bool stop;
+    size_t idle;         /* workers waiting for room */
+    bool reporter_waits; /* the reporter waits for a job to finish */
     pthread_mutex_t mu;
     pthread_cond_t room; /* a slot was freed, or stop */
     pthread_cond_t done; /* a job finished */
 } pool;
+
+/* May a thread take input p->next now? Called with the lock held. */
+static bool can_take(const pool *p)
+{
+    return !p->stop && p->next < p->in->count &&
+           p->next < p->reported + p->window;
+}
+
+/* Take input p->next, lint it without the lock, and mark it done. Called
+ * with the lock held; holds it again on return. */
+static void run_next(pool *p)
+{
+    size_t i = p->next++;
+    job *j = &p->jobs[i % p->window];
+
+    j->state = JOB_BUSY;
+    pthread_mutex_unlock(&p->mu);
+    job_run(p->c, &p->in->items[i], j);
+    pthread_mutex_lock(&p->mu);
+    j->state = JOB_DONE;
+    if (p->reporter_waits)
+        pthread_cond_signal(&p->done);
+}
 
 static void *worker(void *arg)
 {
@@ -847,35 +883,34 @@ static void *worker(void *arg)
 
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        size_t i;
-        job *j;
-
-        while (!p->stop && p->next < p->in->count &&
-               p->next >= p->reported + p->window)
+        while (!p->stop && p->next < p->in->count && !can_take(p)) {
+            p->idle++;
             pthread_cond_wait(&p->room, &p->mu);
-        if (p->stop || p->next >= p->in->count)
+            p->idle--;
+        }
+        if (!can_take(p))
             break;
-        i = p->next++;
-        j = &p->jobs[i % p->window];
-        j->state = JOB_BUSY;
-        pthread_mutex_unlock(&p->mu);
-        job_run(p->c, &p->in->items[i], j);
-        pthread_mutex_lock(&p->mu);
-        j->state = JOB_DONE;
-        pthread_cond_broadcast(&p->done);
+        run_next(p);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
 }
 
-/* Wait for input `i` in the window; NULL when the pool stopped. */
+/* Wait for input `i` in the window, linting others while it is not done. */
 static job *pool_wait(pool *p, size_t i)
 {
     job *j = &p->jobs[i % p->window];
 
     pthread_mutex_lock(&p->mu);
-    while (j->state != JOB_DONE)
+    while (j->state != JOB_DONE) {
+        if (can_take(p)) {
+            run_next(p);
+            continue;
+        }
+        p->reporter_waits = true;
         pthread_cond_wait(&p->done, &p->mu);
+        p->reporter_waits = false;
+    }
     pthread_mutex_unlock(&p->mu);
     return j;
 }
@@ -887,8 +922,28 @@ static void pool_release(pool *p, job *j, bool stop)
     j->state = JOB_FREE;
     p->reported++;
     p->stop = p->stop || stop;
-    pthread_cond_broadcast(&p->room);
+    if (p->stop)
+        pthread_cond_broadcast(&p->room);
+    else if (p->idle)
+        pthread_cond_signal(&p->room);
     pthread_mutex_unlock(&p->mu);
+}
+
+/*
+ * With several threads, each file's memory is freed while another file's
+ * is in use, and glibc then hands the free top of its heaps back to the
+ * kernel (and later blocks past its adaptive mmap threshold come and go
+ * as mappings): the next file takes page faults on fresh pages, several
+ * thousand of them on the corpus. Keep that memory for the next file
+ * instead; it was the peak already, and the peak is what counts.
+ */
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_TRIM_THRESHOLD, 16 << 20);
+    /* Above the arena's largest block, so those stay on the heap. */
+    mallopt(M_MMAP_THRESHOLD, (4 << 20) + (256 << 10));
+#endif
 }
 
 static size_t default_jobs(void)
@@ -899,9 +954,10 @@ static size_t default_jobs(void)
 }
 
 /*
- * Lint every input with `nthreads` workers, reporting in input order.
- * Returns the number of inputs reported; fewer than in->count when memory
- * ran out (*oom set) or the output buffer failed.
+ * Lint every input with `nthreads` threads (this one and nthreads - 1
+ * workers), reporting in input order. Returns the number of inputs
+ * reported; fewer than in->count when memory ran out (*oom set) or the
+ * output buffer failed.
  */
 static size_t lint_parallel(const cli *c, const tfl_inputs *in, size_t nthreads,
                             tfl_reporter **reps, sink *sinks, tfl_buf *out,
@@ -922,11 +978,10 @@ static size_t lint_parallel(const cli *c, const tfl_inputs *in, size_t nthreads,
     }
     pthread_cond_init(&p.room, NULL);
     pthread_cond_init(&p.done, NULL);
-    while (started < nthreads &&
+    keep_freed_memory();
+    while (started + 1 < nthreads &&
            pthread_create(&tids[started], NULL, worker, &p) == 0)
         started++;
-    if (started == 0) /* no thread at all: lint in this one */
-        worker(&p);
     for (i = 0; i < in->count; i++) {
         job *j = pool_wait(&p, i);
         bool bad = job_report(c, reps, sinks, out, &in->items[i], j, t) != 0;
@@ -936,6 +991,11 @@ static size_t lint_parallel(const cli *c, const tfl_inputs *in, size_t nthreads,
         if (bad || out->failed)
             break;
     }
+    /* Workers asleep for room once the reporter took the last inputs. */
+    pthread_mutex_lock(&p.mu);
+    p.stop = true;
+    pthread_cond_broadcast(&p.room);
+    pthread_mutex_unlock(&p.mu);
     for (k = 0; k < started; k++)
         pthread_join(tids[k], NULL);
     /* After a stop, finished jobs that were never reported. */

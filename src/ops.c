@@ -1,12 +1,16 @@
 /*
  * Ops: what the file does to accounts, ownership and the user (ops.h).
  *
- * Three passes, all linear in the file:
+ * Three steps, all linear in the file:
  *
- *  1. Every RUN is split once (shell form, heredoc bodies that are
- *     scripts, the string of an exec-form `sh -c`); the package managers
- *     the stage's RUNs call give a family guess for unknown bases, which
- *     decides whether `adduser` is Debian's or BusyBox's.
+ *  1. Stage by stage, every RUN is split once (shell form, heredoc bodies
+ *     that are scripts, the string of an exec-form `sh -c`) into a
+ *     scratch arena that lives only while the RUN is read, so a big file
+ *     never holds its scripts at once; what the ops keep (values, the
+ *     fallbacks TF505/TF506 read) is copied into the file's arena. The
+ *     first package manager the stage's RUNs call gives a family guess
+ *     for unknown bases, which decides whether `adduser` is Debian's or
+ *     BusyBox's: an account tool met before it reads ahead for it.
  *
  *  2. The commands of each RUN are walked in order with a small table of
  *     the shell variables the RUN assigns, so that a word's value can be
@@ -23,8 +27,8 @@
  *     (hashed by name and by ID), seeded from the base facts or copied
  *     from the parent stage, and each op's `res` records what it met.
  *
- * Everything comes from the file's arena; op arrays are complete before
- * pass 3 takes pointers into them.
+ * What the ops keep comes from the file's arena; op arrays are complete
+ * before pass 3 takes pointers into them.
  */
 #include "tflint/ops.h"
 
@@ -36,6 +40,10 @@
 
 /* Longest value computed for a word; longer ones count as unknown. */
 #define VAL_MAX 4096
+
+/* The scratch arena is dropped between instructions once it holds this
+ * much: few mallocs for the usual small RUNs, a bounded peak for the rest. */
+#define SCRATCH_MAX ((size_t)256 << 10)
 
 /* --- Account tables -------------------------------------------------- */
 
@@ -50,6 +58,9 @@ typedef struct tab {
     uint32_t hint_lo;
     uint32_t max_reg;
     bool max_ok;
+    /* The arrays and accounts belong to a parent stage or a base's seed:
+     * read them as they are, copy them before any change (tab_own). */
+    bool borrowed;
 } tab;
 
 static uint32_t hash_str(const char *s)
@@ -86,10 +97,33 @@ static void tab_place(tab *t, size_t i)
     }
 }
 
+static int tab_own(tfl_arena *ar, tab *t);
+
+/* Make room in an empty `t` for `n` accounts, so that filling it neither
+ * rehashes nor moves its array. */
+static int tab_reserve(tfl_arena *ar, tab *t, size_t n)
+{
+    size_t slots = 64;
+
+    assert(t->n == 0 && !t->by_name);
+    while (slots < 2 * (n + 1))
+        slots *= 2;
+    t->by_name = tfl_arena_alloc(ar, slots * sizeof *t->by_name);
+    t->by_id = tfl_arena_alloc(ar, slots * sizeof *t->by_id);
+    t->v = tfl_arena_alloc(ar, (n + 1) * sizeof *t->v);
+    if (!t->by_name || !t->by_id || !t->v)
+        return -1;
+    t->mask = slots - 1;
+    t->cap = n + 1;
+    return 0;
+}
+
 static int tab_add(tfl_arena *ar, tab *t, tfl_account *a)
 {
     size_t i;
 
+    if (tab_own(ar, t) != 0)
+        return -1;
     if ((t->n + 1) * 2 > t->mask + 1 || !t->by_name) {
         size_t slots = t->by_name ? (t->mask + 1) * 2 : 64;
 
@@ -162,11 +196,38 @@ static int tab_copy(tfl_arena *ar, tab *dst, const tab *src)
     return 0;
 }
 
-static void tab_forget(tab *t, tfl_account *a)
+/* A stage starts from its parent's or its base's table without copying
+ * it: most stages never change their accounts. The first change copies
+ * the live accounts, as the copy of tab_copy() would have been made at
+ * the start (nothing changed in between). */
+static int tab_own(tfl_arena *ar, tab *t)
 {
+    tab src;
+
+    if (!t->borrowed)
+        return 0;
+    src = *t;
+    return tab_copy(ar, t, &src);
+}
+
+/* Mark `a` of `t` deleted; returns it (its copy when `t` was borrowed),
+ * or NULL when memory runs out. */
+static tfl_account *tab_forget(tfl_arena *ar, tab *t, tfl_account *a)
+{
+    if (t->borrowed) {
+        size_t i, k = 0;
+
+        for (i = 0; i < t->n && t->v[i] != a; i++)
+            k += !t->v[i]->deleted;
+        assert(i < t->n && !a->deleted);
+        if (tab_own(ar, t) != 0)
+            return NULL;
+        a = t->v[k];
+    }
     a->deleted = true;
     t->hint_lo = 0;
     t->max_ok = false;
+    return a;
 }
 
 static bool tab_free(const tab *t, uint32_t id)
@@ -238,35 +299,57 @@ typedef struct sstate {
     bool known; /* accounts complete */
     tfl_family fam;
     bool guessed;
+    bool fam_final; /* fam can no longer change */
     tfl_adduser_kind adduser;
     const tfl_facts_image *facts;
     unsigned installed; /* tfl_tool bits installed by RUNs so far */
     /* Packages beyond the known-harmless ones were installed: Debian's
      * adduser may have come along as a dependency. */
     bool other_pkgs;
+    /* The live accounts of the tables while both are borrowed. */
+    const tfl_account *const *lent;
+    size_t nlent;
 } sstate;
 
-/* One split script of a RUN with its origin. */
+/* The accounts of one base image, shared by the stages built on it. */
+typedef struct seed {
+    const tfl_facts_image *facts;
+    tab users, groups;
+    const tfl_account **accounts; /* live, groups first */
+    size_t naccounts;
+} seed;
+
+/* One split script of a RUN with its origin: OPS_SCRIPT_LINE, the
+ * string of an exec-form `sh -c`, or heredoc k >= 0. */
 typedef struct script {
     tfl_sh_script s;
+    int origin;
 } script;
 
+/* The scripts of one RUN, from a scratch arena. */
 typedef struct runinfo {
     script *v;
-    size_t n;
+    size_t n, cap;
+    bool partial; /* a heredoc was left out (fed to another program) */
 } runinfo;
 
 typedef struct builder {
-    tfl_arena *a;
+    tfl_arena *a; /* the file's: what the ops keep */
+    /* Scratch for one instruction at a time (its scripts, word values,
+     * shell variables), dropped once it outgrows SCRATCH_MAX. */
+    tfl_arena *t;
+    tfl_arena scratch;
     const tfl_doc *doc;
     const tfl_model *m;
     const tfl_config *cfg;
     tfl_ops *o;
-    size_t acap, ocap, ucap, scap;
+    size_t acap, ocap, ucap, scap, fcap;
     event *ev;
     size_t nev, evcap;
     sstate *st;
-    runinfo *runs; /* per instruction */
+    seed *seeds;
+    size_t nseeds, seedcap;
+    unsigned char *run_split; /* tfl_ops.run_split */
     bool oom;
 } builder;
 
@@ -449,7 +532,7 @@ static bool eval_var(run *r, const tfl_sh_var *v, sbuf *out, look *meta)
 
                 nl.known = ok && !out->over;
                 nl.set = true;
-                nl.text = nl.known ? tfl_arena_strndup(r->b->a, out->p + start,
+                nl.text = nl.known ? tfl_arena_strndup(r->b->t, out->p + start,
                                                        out->len - start)
                                    : NULL;
                 if (nl.known && !nl.text)
@@ -535,7 +618,7 @@ typedef struct wval {
 
 static wval *weval(run *r, const tfl_sh_word *w)
 {
-    wval *x = tfl_arena_alloc(r->b->a, sizeof *x);
+    wval *x = tfl_arena_alloc(r->b->t, sizeof *x);
     char tmp[VAL_MAX]; /* built here, kept at its exact size */
     sbuf sb;
     look first = {0};
@@ -546,7 +629,7 @@ static wval *weval(run *r, const tfl_sh_word *w)
     }
     x->w = w;
     x->pcs =
-        w->nparts ? tfl_arena_alloc(r->b->a, w->nparts * sizeof *x->pcs) : NULL;
+        w->nparts ? tfl_arena_alloc(r->b->t, w->nparts * sizeof *x->pcs) : NULL;
     if (w->nparts && !x->pcs) {
         r->b->oom = true;
         return NULL;
@@ -559,7 +642,7 @@ static wval *weval(run *r, const tfl_sh_word *w)
     if (sb.over)
         x->known = false;
     x->len = sb.len;
-    x->buf = tfl_arena_strndup(r->b->a, tmp, sb.len);
+    x->buf = tfl_arena_strndup(r->b->t, tmp, sb.len);
     if (!x->buf) {
         r->b->oom = true;
         return NULL;
@@ -644,12 +727,12 @@ static void wcut(run *r, const wval *x, size_t a, size_t e, tfl_value *v)
     if (!v->raw)
         v->raw = "";
     if (known && x->known) {
-        v->text = tfl_arena_strndup(r->b->a, x->buf + a, e - a);
+        v->text = tfl_arena_strndup(r->b->t, x->buf + a, e - a);
         if (!v->text)
             r->b->oom = true;
     } else if (known) {
         /* The cut avoids the unknown parts. */
-        v->text = tfl_arena_strndup(r->b->a, x->buf + a, e - a);
+        v->text = tfl_arena_strndup(r->b->t, x->buf + a, e - a);
         if (!v->text)
             r->b->oom = true;
     }
@@ -932,7 +1015,7 @@ static void set_field(run *r, tfl_acct_op *op, enum field f, const wval *x,
         op->new_name = v;
         break;
     case F_GROUPS:
-        op->groups = tfl_arena_alloc(r->b->a, sizeof *op->groups);
+        op->groups = tfl_arena_alloc(r->b->t, sizeof *op->groups);
         if (!op->groups) {
             r->b->oom = true;
             return;
@@ -985,7 +1068,7 @@ static void split_groups(run *r, tfl_acct_op *op, const wval *x, size_t at)
         n += x->buf[i] == ',';
     if (n == 1)
         return;
-    v = tfl_arena_alloc(r->b->a, n * sizeof *v);
+    v = tfl_arena_alloc(r->b->t, n * sizeof *v);
     if (!v) {
         r->b->oom = true;
         return;
@@ -1117,12 +1200,12 @@ static int list_flags(builder *b, const tfl_sh_script *s, unsigned char **tol,
     size_t n = s->ncmds, i, maxd = 0;
     uint32_t *last;
 
-    *tol = tfl_arena_alloc(b->a, n + 1);
-    *cond = tfl_arena_alloc(b->a, n + 1);
+    *tol = tfl_arena_alloc(b->t, n + 1);
+    *cond = tfl_arena_alloc(b->t, n + 1);
     for (i = 0; i < n; i++)
         if (s->cmds[i].depth > maxd)
             maxd = s->cmds[i].depth;
-    last = tfl_arena_alloc(b->a, (maxd + 2) * sizeof *last);
+    last = tfl_arena_alloc(b->t, (maxd + 2) * sizeof *last);
     if (!*tol || !*cond || !last)
         return -1;
     for (i = 0; i <= maxd; i++)
@@ -1164,7 +1247,7 @@ static void add_created(run *r, const char *path)
     n = strlen(path);
     while (n > 1 && path[n - 1] == '/')
         n--;
-    c = tfl_arena_strndup(r->b->a, path, n);
+    c = tfl_arena_strndup(r->b->t, path, n);
     p = bpush(r->b, (void **)&r->created, &r->ncreated, &r->ccap, sizeof *p);
     if (!c || !p) {
         r->b->oom = true;
@@ -1300,7 +1383,7 @@ static void note_created(run *r, const tfl_sh_cmd *c, const char *name)
 
             if (l > 4 && !strcmp(bn + l - 4, ".git"))
                 l -= 4;
-            d = tfl_arena_strndup(r->b->a, bn, l);
+            d = tfl_arena_strndup(r->b->t, bn, l);
             add_created(r, d);
         }
     } else if (!strcmp(name, "tar")) {
@@ -1471,7 +1554,11 @@ static bool safe_pkg(const char *t)
 
     for (i = 0; safe[i]; i++) {
         const char *p = safe[i];
-        size_t l = strlen(p);
+        size_t l;
+
+        if (p[0] != t[0] && p[0] != '*')
+            continue; /* neither a prefix nor the name: cheap to rule out */
+        l = strlen(p);
 
         if (p[l - 1] == '*' && p[0] != '*' && n >= l - 1 &&
             !strncmp(t, p, l - 1))
@@ -1509,8 +1596,10 @@ static unsigned installs(const tfl_sh_cmd *c, const char *name, bool *any)
 
         if (!t) {
             /* `pkg="$VERSION"`, `$PACKAGES`: judge by the literal start */
+            if (!inst || *any)
+                continue;
             lit_prefix(w, lit, sizeof lit, &whole);
-            if (inst && (!strchr(lit, '=') || !safe_pkg(lit)))
+            if (!strchr(lit, '=') || !safe_pkg(lit))
                 *any = true;
             continue;
         }
@@ -1520,7 +1609,7 @@ static unsigned installs(const tfl_sh_cmd *c, const char *name, bool *any)
             inst = true;
         else if (!inst)
             continue;
-        if (t[0] != '-' && strcmp(t, "add") && strcmp(t, "install") &&
+        if (!*any && t[0] != '-' && strcmp(t, "add") && strcmp(t, "install") &&
             !safe_pkg(t))
             *any = true;
         if (!strncmp(t, "shadow", 6) || !strcmp(t, "passwd") ||
@@ -1544,6 +1633,37 @@ typedef struct cmdctx {
     unsigned char *tol, *cond;
 } cmdctx;
 
+/* Copy the bytes of `v` into the file's arena: its raw text may lie in a
+ * script of the scratch (the cooked string of `sh -c`), its value does. */
+static void keep_value(builder *b, tfl_value *v)
+{
+    if (v->raw && !(v->raw = tfl_arena_strndup(b->a, v->raw, v->raw_len)))
+        b->oom = true;
+    if (v->text &&
+        !(v->text = tfl_arena_strndup(b->a, v->text, strlen(v->text))))
+        b->oom = true;
+}
+
+/* A kept copy of the `n` values at `v` (NULL for none). */
+static tfl_value *keep_values(builder *b, const tfl_value *v, size_t n)
+{
+    tfl_value *c;
+    size_t i;
+
+    if (!n)
+        return NULL;
+    c = tfl_arena_alloc(b->a, n * sizeof *c);
+    if (!c) {
+        b->oom = true;
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        c[i] = v[i];
+        keep_value(b, &c[i]);
+    }
+    return c;
+}
+
 static tfl_acct_op *push_acct(builder *b, const tfl_acct_op *op)
 {
     tfl_acct_op *p =
@@ -1552,6 +1672,12 @@ static tfl_acct_op *push_acct(builder *b, const tfl_acct_op *op)
     if (!p)
         return NULL;
     *p = *op;
+    keep_value(b, &p->name);
+    keep_value(b, &p->id);
+    keep_value(b, &p->group);
+    keep_value(b, &p->home);
+    keep_value(b, &p->new_name);
+    p->groups = keep_values(b, op->groups, op->ngroups);
     add_event(b, EV_ACCT, b->o->naccts - 1);
     return p;
 }
@@ -1632,6 +1758,8 @@ static bool is_user_tool(tfl_acct_tool t)
            t == TFL_ACCT_BB_ADDUSER || t == TFL_ACCT_PASSWD_LINE;
 }
 
+static void guess_ahead(builder *b, int stage, size_t instr);
+
 static void do_acct(cmdctx *cx, const char *name)
 {
     run *r = cx->r;
@@ -1639,9 +1767,13 @@ static void do_acct(cmdctx *cx, const char *name)
     parsed ps;
     const optdef *t;
     tfl_acct_tool tool;
-    tfl_family fam = r->b->st[r->stage].fam;
+    tfl_family fam;
     bool adduser = !strcmp(name, "adduser"),
          addgroup = !strcmp(name, "addgroup");
+
+    if (!r->b->st[r->stage].fam_final)
+        guess_ahead(r->b, r->stage, r->instr);
+    fam = r->b->st[r->stage].fam;
 
     if (adduser || addgroup) {
         tfl_adduser_kind k = adduser_kind(cx);
@@ -1708,7 +1840,7 @@ static void do_acct(cmdctx *cx, const char *name)
         (tool == TFL_ACCT_DEB_ADDUSER || tool == TFL_ACCT_DEB_ADDGROUP ||
          tool == TFL_ACCT_BB_ADDUSER || tool == TFL_ACCT_BB_ADDGROUP)) {
         op.add_member = true;
-        op.groups = tfl_arena_alloc(r->b->a, sizeof *op.groups);
+        op.groups = tfl_arena_alloc(r->b->t, sizeof *op.groups);
         if (!op.groups) {
             r->b->oom = true;
             return;
@@ -1758,7 +1890,7 @@ static void do_acct(cmdctx *cx, const char *name)
         if (op.home.text)
             add_created(r, op.home.text);
         else if (op.name.text && !op.home.raw)
-            add_created(r, tfl_arena_printf(r->b->a, "/home/%s", op.name.text));
+            add_created(r, tfl_arena_printf(r->b->t, "/home/%s", op.name.text));
     }
     push_acct(r->b, &op);
 }
@@ -1851,23 +1983,17 @@ static const tfl_sh_word *echo_text(const tfl_sh_cmd *c, const char *name)
 
 static bool etc_file(const char *t)
 {
-    return t && (!strcmp(t, "/etc/passwd") || !strcmp(t, "/etc/group") ||
-                 !strcmp(t, "/etc/shadow") || !strcmp(t, "/etc/gshadow"));
+    return t && t[0] == '/' && t[1] == 'e' &&
+           (!strcmp(t, "/etc/passwd") || !strcmp(t, "/etc/group") ||
+            !strcmp(t, "/etc/shadow") || !strcmp(t, "/etc/gshadow"));
 }
 
 /* Does the command name an account file (it may rewrite it)? Readers
  * count only when they redirect their output into one. */
-static bool touches_etc(const tfl_sh_cmd *c)
+static bool touches_etc(const tfl_sh_cmd *c, bool reader)
 {
-    static const char *const readers[] = {"grep", "cat",  "id",   "getent",
-                                          "head", "tail", "awk",  "test",
-                                          "[",    "ls",   "stat", NULL};
     size_t i, n = tfl_sh_cmd_nargs(c);
-    const char *name = base_name(tfl_sh_cmd_name(c));
-    bool reader = false;
 
-    for (i = 0; readers[i]; i++)
-        reader = reader || !strcmp(name, readers[i]);
     for (i = 0; i < c->nredirs; i++)
         if (c->redirs[i].op != TFL_SH_REDIR_IN &&
             etc_file(c->redirs[i].target.value))
@@ -1923,6 +2049,20 @@ static tfl_own_op *push_own(builder *b, const tfl_own_op *op)
     if (!p)
         return NULL;
     *p = *op;
+    keep_value(b, &p->user);
+    keep_value(b, &p->group);
+    keep_value(b, &p->mode);
+    p->paths = keep_values(b, op->paths, op->npaths);
+    if (op->npaths) {
+        bool *c = tfl_arena_alloc(b->a, op->npaths * sizeof *c);
+
+        if (!c) {
+            b->oom = true;
+            return NULL;
+        }
+        memcpy(c, op->created_here, op->npaths * sizeof *c);
+        p->created_here = c;
+    }
     add_event(b, EV_OWN, b->o->nowns - 1);
     return p;
 }
@@ -2016,8 +2156,8 @@ static void do_own(cmdctx *cx, const char *name)
     }
     op.npaths = npos - 1;
     if (op.npaths) {
-        op.paths = tfl_arena_alloc(r->b->a, op.npaths * sizeof *op.paths);
-        op.created_here = tfl_arena_alloc(r->b->a, op.npaths);
+        op.paths = tfl_arena_alloc(r->b->t, op.npaths * sizeof *op.paths);
+        op.created_here = tfl_arena_alloc(r->b->t, op.npaths);
         if (!op.paths || !op.created_here) {
             r->b->oom = true;
             return;
@@ -2081,12 +2221,12 @@ static void do_assigns(run *r, const tfl_sh_cmd *c, uint32_t ci)
         l.bind = cur.bind;
         l.fba = cur.fba;
         if (a->append && cur.known && x->known)
-            l.text = tfl_arena_printf(r->b->a, "%s%s", cur.set ? cur.text : "",
+            l.text = tfl_arena_printf(r->b->t, "%s%s", cur.set ? cur.text : "",
                                       x->buf);
         else if (a->append)
             l.known = false;
         else if (x->known)
-            l.text = tfl_arena_strndup(r->b->a, x->buf, x->len);
+            l.text = tfl_arena_strndup(r->b->t, x->buf, x->len);
         if (l.known && !l.text) {
             r->b->oom = true;
             return;
@@ -2097,11 +2237,64 @@ static void do_assigns(run *r, const tfl_sh_cmd *c, uint32_t ci)
     }
 }
 
+/* What a command name is to the walk, looked up once per command instead
+ * of comparing it with every name each step knows. */
+enum {
+    F_SUDO = 1 << 0,
+    F_ACCT = 1 << 1,   /* an account tool */
+    F_OWN = 1 << 2,    /* chown, chgrp, chmod */
+    F_ECHO = 1 << 3,   /* echo, printf, tee: may append account lines */
+    F_PM = 1 << 4,     /* a package manager (pm_family) */
+    F_SHELL = 1 << 5,  /* is_shell */
+    F_READER = 1 << 6, /* reads account files without changing them */
+    F_CREATES = 1 << 7 /* may create paths (note_created) */
+};
+
+typedef struct kindname {
+    const char *name;
+    unsigned flags;
+} kindname;
+
+static int kind_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const kindname *)elem)->name);
+}
+
+static unsigned cmd_kind(const char *name)
+{
+    /* In strcmp order, for bsearch. */
+    static const kindname kinds[] = {
+        {"[", F_READER},      {"addgroup", F_ACCT}, {"adduser", F_ACCT},
+        {"apk", F_PM},        {"apt", F_PM},        {"apt-get", F_PM},
+        {"ash", F_SHELL},     {"awk", F_READER},    {"bash", F_SHELL},
+        {"cat", F_READER},    {"chgrp", F_OWN},     {"chmod", F_OWN},
+        {"chown", F_OWN},     {"cp", F_CREATES},    {"curl", F_CREATES},
+        {"dash", F_SHELL},    {"delgroup", F_ACCT}, {"deluser", F_ACCT},
+        {"dnf", F_PM},        {"dpkg", F_PM},       {"echo", F_ECHO},
+        {"getent", F_READER}, {"git", F_CREATES},   {"grep", F_READER},
+        {"groupadd", F_ACCT}, {"groupdel", F_ACCT}, {"groupmod", F_ACCT},
+        {"head", F_READER},   {"id", F_READER},     {"install", F_CREATES},
+        {"ksh", F_SHELL},     {"ln", F_CREATES},    {"ls", F_READER},
+        {"microdnf", F_PM},   {"mkdir", F_CREATES}, {"mv", F_CREATES},
+        {"pacman", F_PM},     {"printf", F_ECHO},   {"rpm", F_PM},
+        {"rsync", F_CREATES}, {"sh", F_SHELL},      {"stat", F_READER},
+        {"sudo", F_SUDO},     {"tail", F_READER},   {"tar", F_CREATES},
+        {"tee", F_ECHO},      {"test", F_READER},   {"touch", F_CREATES},
+        {"unzip", F_CREATES}, {"useradd", F_ACCT},  {"userdel", F_ACCT},
+        {"usermod", F_ACCT},  {"wget", F_CREATES},  {"yum", F_PM},
+        {"zsh", F_SHELL},     {"zypper", F_PM},
+    };
+    const kindname *k = bsearch(name, kinds, sizeof kinds / sizeof kinds[0],
+                                sizeof kinds[0], kind_cmp);
+
+    return k ? k->flags : 0;
+}
+
 static bool is_shell(const char *n);
 
 /* A script or installer whose effects cannot be seen: a path to a file,
  * `sh FILE`, or anything piped into a shell. */
-static bool runs_script(const tfl_sh_cmd *c, const char *name)
+static bool runs_script(const tfl_sh_cmd *c, const char *name, unsigned kind)
 {
     const char *full = tfl_sh_cmd_name(c);
     size_t n = strlen(name);
@@ -2110,7 +2303,7 @@ static bool runs_script(const tfl_sh_cmd *c, const char *name)
     if ((n > 3 && !strcmp(name + n - 3, ".sh")) ||
         (full[0] == '.' && full[1] == '/'))
         return true;
-    if (!is_shell(name))
+    if (!(kind & F_SHELL))
         return false;
     if (c->op == TFL_SH_OP_PIPE)
         return true;
@@ -2118,21 +2311,46 @@ static bool runs_script(const tfl_sh_cmd *c, const char *name)
     return a && c->shell_c == TFL_SH_NONE && (!a->value || a->value[0] != '-');
 }
 
-static bool is_acct_tool(const char *n)
+/* Keep the fallbacks of a script that have a literal value, for the
+ * TF505/TF506 pass (tfl_ops.fallbacks); copies, as the script goes with
+ * the scratch arena. */
+static void keep_fallbacks(builder *b, size_t instr, int origin,
+                           const tfl_sh_fallback *fb, size_t n)
 {
-    static const char *const tools[] = {
-        "useradd", "groupadd", "usermod", "groupmod", "userdel", "groupdel",
-        "adduser", "addgroup", "deluser", "delgroup", NULL};
     size_t i;
 
-    for (i = 0; tools[i]; i++)
-        if (!strcmp(n, tools[i]))
-            return true;
-    return false;
+    for (i = 0; i < n && !b->oom; i++) {
+        const tfl_sh_word *v = fb[i].value;
+        tfl_ops_fallback *k;
+        tfl_sh_word *w;
+
+        if (!v->value)
+            continue;
+        k = bpush(b, (void **)&b->o->fallbacks, &b->o->nfallbacks, &b->fcap,
+                  sizeof *k);
+        w = tfl_arena_alloc(b->a, sizeof *w);
+        if (!k || !w) {
+            b->oom = true;
+            return;
+        }
+        k->instr = instr;
+        k->script = origin;
+        k->f = fb[i];
+        k->f.name = tfl_arena_strndup(b->a, fb[i].name, strlen(fb[i].name));
+        w->raw = tfl_arena_strndup(b->a, v->raw ? v->raw : "", v->raw_len);
+        w->raw_len = v->raw_len;
+        w->span = v->span;
+        w->value = tfl_arena_strndup(b->a, v->value, v->len);
+        w->len = v->len;
+        w->flags = v->flags;
+        k->f.value = w;
+        if (!k->f.name || !w->raw || !w->value)
+            b->oom = true;
+    }
 }
 
 static void walk_script(builder *b, size_t instr, int stage,
-                        const tfl_sh_script *s)
+                        const tfl_sh_script *s, int origin)
 {
     run r;
     unsigned char *tol, *cond;
@@ -2156,12 +2374,12 @@ static void walk_script(builder *b, size_t instr, int stage,
         nsets += s->blocks[i].kind == TFL_SH_BLOCK_FOR_BODY;
     while (nslots < 2 * nsets)
         nslots *= 2;
-    r.vars = nsets ? tfl_arena_alloc(b->a, nslots * sizeof *r.vars) : NULL;
+    r.vars = nsets ? tfl_arena_alloc(b->t, nslots * sizeof *r.vars) : NULL;
     r.vmask = nslots - 1;
-    r.fallback = tfl_arena_alloc(b->a, s->ncmds + 1);
+    r.fallback = tfl_arena_alloc(b->t, s->ncmds + 1);
     if ((nsets && !r.vars) || !r.fallback ||
         list_flags(b, s, &tol, &cond) != 0 ||
-        tfl_sh_fallbacks(b->a, s, &fb, &nfb) != 0) {
+        tfl_sh_fallbacks(b->t, s, &fb, &nfb) != 0) {
         b->oom = true;
         return;
     }
@@ -2170,6 +2388,7 @@ static void walk_script(builder *b, size_t instr, int stage,
              fb[i].kind == TFL_SH_FALLBACK_IF) &&
             fb[i].cmd < s->ncmds)
             r.fallback[fb[i].cmd] = 1;
+    keep_fallbacks(b, instr, origin, fb, nfb);
     for (i = 0; i < s->nblocks; i++) {
         const tfl_sh_block *bl = &s->blocks[i];
 
@@ -2185,6 +2404,7 @@ static void walk_script(builder *b, size_t instr, int stage,
         const tfl_sh_cmd *c = &s->cmds[i];
         const char *name = tfl_sh_cmd_name(c);
         cmdctx cx = {&r, c, (uint32_t)i, tol, cond};
+        unsigned kind;
 
         do_assigns(&r, c, (uint32_t)i);
         if (c->prefixes & TFL_SH_PREFIX_SUDO)
@@ -2192,23 +2412,26 @@ static void walk_script(builder *b, size_t instr, int stage,
         if (!name)
             continue;
         name = base_name(name);
-        if (!strcmp(name, "sudo"))
+        kind = cmd_kind(name);
+        if (kind & F_SUDO)
             do_sudo(&cx);
         bool any = false;
 
-        b->st[stage].installed |= installs(c, name, &any);
+        if (kind & F_PM)
+            b->st[stage].installed |= installs(c, name, &any);
         if (any)
             b->st[stage].other_pkgs = true;
-        if (any || runs_script(c, name))
+        if (any || runs_script(c, name, kind))
             add_event(b, EV_FORGET, (size_t)stage);
-        if (is_acct_tool(name))
+        if (kind & F_ACCT)
             do_acct(&cx, name);
-        else if (!strcmp(name, "chown") || !strcmp(name, "chgrp") ||
-                 !strcmp(name, "chmod"))
+        else if (kind & F_OWN)
             do_own(&cx, name);
-        else if (!do_passwd_lines(&cx, name) && touches_etc(c))
+        else if (!((kind & F_ECHO) && do_passwd_lines(&cx, name)) &&
+                 touches_etc(c, kind & F_READER))
             add_event(b, EV_FORGET, (size_t)stage);
-        note_created(&r, c, name);
+        if (kind & F_CREATES)
+            note_created(&r, c, name);
     }
 }
 
@@ -2229,16 +2452,15 @@ static int one_piece(tfl_arena *a, uint32_t src, uint32_t len, tfl_textmap *out)
     return 0;
 }
 
-static int add_script(builder *b, size_t instr, const char *text, size_t len,
-                      const tfl_textmap *map)
+static int add_script(tfl_arena *ar, runinfo *ri, int origin, const char *text,
+                      size_t len, const tfl_textmap *map)
 {
-    runinfo *ri = &b->runs[instr];
-    script *sc;
-    size_t cap = ri->n;
+    script *sc =
+        tfl_arena_push(ar, (void **)&ri->v, &ri->n, &ri->cap, sizeof *sc);
 
-    sc = tfl_arena_push(b->a, (void **)&ri->v, &ri->n, &cap, sizeof *sc);
-    if (!sc || tfl_shell_split(b->a, text, len, map, &sc->s) != 0)
+    if (!sc || tfl_shell_split(ar, text, len, map, &sc->s) != 0)
         return -1;
+    sc->origin = origin;
     return 0;
 }
 
@@ -2270,11 +2492,13 @@ static bool heredoc_is_script(const tfl_sh_script *s, const tfl_heredoc *h)
     return true;
 }
 
-static int split_run(builder *b, size_t instr, const tfl_instr *in)
+/* Split the scripts of RUN `in` into `ri`, all from `ar`. */
+static int split_run(tfl_arena *ar, const tfl_instr *in, runinfo *ri)
 {
     tfl_textmap map;
     size_t i;
 
+    memset(ri, 0, sizeof *ri);
     if (in->json) {
         const tfl_word *w;
 
@@ -2283,28 +2507,30 @@ static int split_run(builder *b, size_t instr, const tfl_instr *in)
             return 0;
         w = &in->args[2];
         if (w->raw_len == w->len + 2) {
-            if (one_piece(b->a, w->span.start + 1, (uint32_t)w->len, &map))
+            if (one_piece(ar, w->span.start + 1, (uint32_t)w->len, &map))
                 return -1;
-        } else if (one_piece(b->a, w->span.start + 1, 0, &map))
+        } else if (one_piece(ar, w->span.start + 1, 0, &map))
             return -1;
-        return add_script(b, instr, w->text, w->len, &map);
+        return add_script(ar, ri, TFL_OPS_SCRIPT_EXEC, w->text, w->len, &map);
     }
     if (in->nargs >= 1) {
         const tfl_word *w = &in->args[0];
 
-        if (tfl_textmap_sub(b->a, &in->map, w->off, w->raw_len, &map) ||
-            add_script(b, instr, in->line + w->off, w->raw_len, &map))
+        if (tfl_textmap_sub(ar, &in->map, w->off, w->raw_len, &map) ||
+            add_script(ar, ri, TFL_OPS_SCRIPT_LINE, in->line + w->off,
+                       w->raw_len, &map))
             return -1;
     }
     for (i = 0; i < in->nheredocs; i++) {
         const tfl_heredoc *h = &in->heredocs[i];
-        const tfl_sh_script *first =
-            b->runs[instr].n ? &b->runs[instr].v[0].s : NULL;
+        const tfl_sh_script *first = ri->n ? &ri->v[0].s : NULL;
 
-        if (!heredoc_is_script(first, h))
+        if (!heredoc_is_script(first, h)) {
+            ri->partial = true;
             continue;
-        if (one_piece(b->a, h->body_span.start, (uint32_t)h->body_len, &map) ||
-            add_script(b, instr, h->body, h->body_len, &map))
+        }
+        if (one_piece(ar, h->body_span.start, (uint32_t)h->body_len, &map) ||
+            add_script(ar, ri, (int)i, h->body, h->body_len, &map))
             return -1;
     }
     return 0;
@@ -2319,8 +2545,8 @@ static const tfl_sh_word *line_word(builder *b, const tfl_instr *in,
     tfl_sh_script s;
 
     if (off + len > in->line_len ||
-        tfl_textmap_sub(b->a, &in->map, off, len, &map) ||
-        tfl_shell_split(b->a, in->line + off, len, &map, &s) != 0) {
+        tfl_textmap_sub(b->t, &in->map, off, len, &map) ||
+        tfl_shell_split(b->t, in->line + off, len, &map, &s) != 0) {
         if (off + len <= in->line_len)
             b->oom = true;
         return NULL;
@@ -2394,8 +2620,8 @@ static void do_copy(builder *b, size_t instr, int stage, const tfl_instr *in)
         const tfl_word *d = &in->args[in->nargs - 1];
         const tfl_sh_word *dw = line_word(b, in, d->off, d->raw_len);
 
-        op.paths = tfl_arena_alloc(b->a, sizeof *op.paths);
-        op.created_here = tfl_arena_alloc(b->a, 1);
+        op.paths = tfl_arena_alloc(b->t, sizeof *op.paths);
+        op.created_here = tfl_arena_alloc(b->t, 1);
         if (!op.paths || !op.created_here) {
             b->oom = true;
             return;
@@ -2414,30 +2640,20 @@ static void do_copy(builder *b, size_t instr, int stage, const tfl_instr *in)
     push_own(b, &op);
 }
 
-static void do_user(builder *b, size_t instr, int stage, const tfl_instr *in)
+static void user_values(builder *b, tfl_user_op *u, const tfl_instr *in,
+                        const tfl_sh_word *w)
 {
-    const tfl_sh_word *w;
-    tfl_user_op *u;
     run r;
     wval *x;
     const char *sep;
 
-    if (in->nargs < 1)
-        return;
-    w = line_word(b, in, in->args[0].off, in->args[0].raw_len);
-    u = bpush(b, (void **)&b->o->users, &b->o->nusers, &b->ucap, sizeof *u);
-    if (!u)
-        return;
-    u->instr = instr;
-    u->stage = stage;
-    add_event(b, EV_USER, b->o->nusers - 1);
     if (!w) {
         u->user.raw = in->args[0].text;
         u->user.raw_len = in->args[0].len;
         u->user.span = in->args[0].span;
         return;
     }
-    builder_run(b, &r, instr, stage);
+    builder_run(b, &r, u->instr, u->stage);
     x = weval(&r, w);
     if (!x)
         return;
@@ -2448,6 +2664,25 @@ static void do_user(builder *b, size_t instr, int stage, const tfl_instr *in)
     }
     wcut(&r, x, 0, (size_t)(sep - x->buf), &u->user);
     wcut(&r, x, (size_t)(sep - x->buf) + 1, SIZE_MAX, &u->group);
+}
+
+static void do_user(builder *b, size_t instr, int stage, const tfl_instr *in)
+{
+    const tfl_sh_word *w;
+    tfl_user_op *u;
+
+    if (in->nargs < 1)
+        return;
+    w = line_word(b, in, in->args[0].off, in->args[0].raw_len);
+    u = bpush(b, (void **)&b->o->users, &b->o->nusers, &b->ucap, sizeof *u);
+    if (!u)
+        return;
+    u->instr = instr;
+    u->stage = stage;
+    add_event(b, EV_USER, b->o->nusers - 1);
+    user_values(b, u, in, w);
+    keep_value(b, &u->user);
+    keep_value(b, &u->group);
 }
 
 /* --- Simulation --------------------------------------------------------------
@@ -2478,25 +2713,58 @@ static void add_account(builder *b, tab *t, tfl_account *a)
         b->oom = true;
 }
 
-static int seed_stage(builder *b, size_t s)
+/* A borrowed view of `src` (see tab_own), its caches dropped. */
+static void tab_borrow(tab *dst, const tab *src)
 {
-    const tfl_model_stage *ms = &b->m->stages[s];
-    sstate *st = &b->st[s];
-    const tfl_facts_image *f = st->facts;
+    *dst = *src;
+    dst->borrowed = true;
+    dst->hint_lo = 0;
+    dst->max_ok = false;
+}
+
+/* The accounts of `users` and `groups` live now, groups first. */
+static const tfl_account **live_accounts(builder *b, const tab *users,
+                                         const tab *groups, size_t *n)
+{
+    const tfl_account **v;
     size_t i;
 
-    if (ms->parent >= 0 && (size_t)ms->parent < s) {
-        const sstate *p = &b->st[ms->parent];
-
-        st->known = p->known;
-        return tab_copy(b->a, &st->users, &p->users) ||
-               tab_copy(b->a, &st->groups, &p->groups);
+    *n = 0;
+    v = tfl_arena_alloc(b->a, (users->n + groups->n + 1) * sizeof *v);
+    if (!v) {
+        b->oom = true;
+        return NULL;
     }
-    if (!f)
-        return 0;
-    st->known = f->accounts_complete;
+    for (i = 0; i < groups->n; i++)
+        if (!groups->v[i]->deleted)
+            v[(*n)++] = groups->v[i];
+    for (i = 0; i < users->n; i++)
+        if (!users->v[i]->deleted)
+            v[(*n)++] = users->v[i];
+    return v;
+}
+
+/* The accounts of base image `f`, made once per file and lent to every
+ * stage built on it. */
+static const seed *image_seed(builder *b, const tfl_facts_image *f)
+{
+    seed *sd;
+    size_t i;
+
+    for (i = 0; i < b->nseeds; i++)
+        if (b->seeds[i].facts == f)
+            return &b->seeds[i];
+    sd = bpush(b, (void **)&b->seeds, &b->nseeds, &b->seedcap, sizeof *sd);
+    if (!sd)
+        return NULL;
+    sd->facts = f;
+    if (tab_reserve(b->a, &sd->groups, f->ngroups) != 0 ||
+        tab_reserve(b->a, &sd->users, f->nusers) != 0) {
+        b->oom = true;
+        return NULL;
+    }
     for (i = 0; i < f->ngroups; i++)
-        add_account(b, &st->groups,
+        add_account(b, &sd->groups,
                     new_account(b, f->groups[i].name, f->groups[i].gid, true,
                                 NULL, -1));
     for (i = 0; i < f->nusers; i++) {
@@ -2505,9 +2773,40 @@ static int seed_stage(builder *b, size_t s)
 
         if (a)
             a->gid = f->users[i].gid;
-        add_account(b, &st->users, a);
+        add_account(b, &sd->users, a);
     }
-    return b->oom ? -1 : 0;
+    sd->accounts = live_accounts(b, &sd->users, &sd->groups, &sd->naccounts);
+    return b->oom ? NULL : sd;
+}
+
+static int seed_stage(builder *b, size_t s)
+{
+    const tfl_model_stage *ms = &b->m->stages[s];
+    sstate *st = &b->st[s];
+    const tfl_facts_image *f = st->facts;
+    const seed *sd;
+
+    if (ms->parent >= 0 && (size_t)ms->parent < s) {
+        const sstate *p = &b->st[ms->parent];
+        const tfl_stage_info *pi = &b->o->stages[ms->parent];
+
+        st->known = p->known;
+        tab_borrow(&st->users, &p->users);
+        tab_borrow(&st->groups, &p->groups);
+        st->lent = pi->accounts;
+        st->nlent = pi->naccounts;
+        return 0;
+    }
+    if (!f)
+        return 0;
+    st->known = f->accounts_complete;
+    if (!(sd = image_seed(b, f)))
+        return -1;
+    tab_borrow(&st->users, &sd->users);
+    tab_borrow(&st->groups, &sd->groups);
+    st->lent = sd->accounts;
+    st->nlent = sd->naccounts;
+    return 0;
 }
 
 /* A group named or numbered by `v`: the account, NULL when absent. */
@@ -2690,7 +2989,8 @@ static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
         fresh->name = op->new_name.text;
     if (op->group.raw)
         find_group(st, &op->group, &fresh->gid);
-    tab_forget(t, a);
+    if (!tab_forget(b->a, t, a))
+        b->oom = true;
     add_account(b, t, fresh);
     op->res.account = fresh;
 }
@@ -2702,16 +3002,20 @@ static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
  * be gone: the accounts of that kind are all dropped and the stage's list
  * is no longer complete, so later collisions are not asserted.
  */
-static void sim_del(sstate *st, tfl_acct_op *op)
+static void sim_del(builder *b, sstate *st, tfl_acct_op *op)
 {
     tab *t = op->makes_group ? &st->groups : &st->users;
     tfl_account *a = op->name.text ? tab_name(t, op->name.text) : NULL;
     size_t i;
 
     if (!op->name.text) {
+        if (tab_own(b->a, t) != 0) {
+            b->oom = true;
+            return;
+        }
         for (i = 0; i < t->n; i++)
             if (!t->v[i]->deleted)
-                tab_forget(t, t->v[i]);
+                tab_forget(b->a, t, t->v[i]);
         st->known = false;
         return;
     }
@@ -2721,13 +3025,16 @@ static void sim_del(sstate *st, tfl_acct_op *op)
         return;
     }
     op->res.id = a->id;
-    op->res.account = a;
-    tab_forget(t, a);
+    op->res.account = a = tab_forget(b->a, t, a);
+    if (!a) {
+        b->oom = true;
+        return;
+    }
     if (!op->makes_group) {
         tfl_account *g = tab_name(&st->groups, a->name);
 
-        if (g && g->id == a->gid)
-            tab_forget(&st->groups, g);
+        if (g && g->id == a->gid && !tab_forget(b->a, &st->groups, g))
+            b->oom = true;
     }
 }
 
@@ -2769,7 +3076,7 @@ static void sim_acct(builder *b, sstate *st, tfl_acct_op *op)
         sim_mod(b, st, op);
         break;
     default:
-        sim_del(st, op);
+        sim_del(b, st, op);
         break;
     }
 }
@@ -2813,11 +3120,12 @@ static void sim_user(sstate *st, tfl_user_op *u)
 /* --- Stages
  * --------------------------------------------------------------------- */
 
+/* What a stage starts from: its parent's state, or its base's facts. The
+ * family guess, when the facts give none, comes later from the RUNs. */
 static void stage_family(builder *b, size_t s)
 {
     const tfl_model_stage *ms = &b->m->stages[s];
     sstate *st = &b->st[s];
-    size_t i, k, c;
 
     if (ms->parent >= 0 && (size_t)ms->parent < s) {
         const sstate *p = &b->st[ms->parent];
@@ -2835,37 +3143,99 @@ static void stage_family(builder *b, size_t s)
         st->fam = st->facts->family;
         st->adduser = tfl_facts_adduser(st->facts);
     }
-    if (st->fam != TFL_FAMILY_UNKNOWN)
-        return;
-    for (i = ms->from_instr; i < ms->end_instr; i++)
-        for (k = 0; k < b->runs[i].n; k++) {
-            const tfl_sh_script *sc = &b->runs[i].v[k].s;
+    st->fam_final = st->fam != TFL_FAMILY_UNKNOWN;
+}
 
-            for (c = 0; c < sc->ncmds; c++) {
-                const char *n = tfl_sh_cmd_name(&sc->cmds[c]);
-                tfl_family f = n ? pm_family(base_name(n)) : TFL_FAMILY_UNKNOWN;
+/* Guess the stage's family from the first package manager the scripts
+ * of one RUN call, unless an earlier RUN already decided it. */
+static void guess_family(sstate *st, const runinfo *ri)
+{
+    size_t k, c;
 
-                if (f != TFL_FAMILY_UNKNOWN) {
-                    st->fam = f;
-                    st->guessed = true;
-                    return;
-                }
+    for (k = 0; k < ri->n && !st->fam_final; k++) {
+        const tfl_sh_script *sc = &ri->v[k].s;
+
+        for (c = 0; c < sc->ncmds; c++) {
+            const char *n = tfl_sh_cmd_name(&sc->cmds[c]);
+            tfl_family f = TFL_FAMILY_UNKNOWN;
+
+            if (n && (cmd_kind(n = base_name(n)) & F_PM))
+                f = pm_family(n);
+
+            if (f != TFL_FAMILY_UNKNOWN) {
+                st->fam = f;
+                st->guessed = true;
+                st->fam_final = true;
+                return;
             }
         }
+    }
+}
+
+/*
+ * An account tool met before any package manager of its stage: the guess
+ * comes from the first one of the whole stage, so read the stage's later
+ * RUNs for it (from their own scratch, as the current RUN's scripts are
+ * still in use). Done at most once per stage: the guess is then final.
+ */
+static void guess_ahead(builder *b, int stage, size_t instr)
+{
+    const tfl_model_stage *ms = &b->m->stages[stage];
+    sstate *st = &b->st[stage];
+    tfl_arena ar;
+    runinfo ri;
+    size_t i;
+
+    st->fam_final = true;
+    tfl_arena_init(&ar);
+    for (i = instr + 1; i < ms->end_instr && st->fam == TFL_FAMILY_UNKNOWN;
+         i++) {
+        const tfl_instr *in = &b->doc->instrs[i];
+
+        if (in->kind != TFL_RUN || b->m->scope_of[i] < 0)
+            continue;
+        if (split_run(&ar, in, &ri) != 0) {
+            b->oom = true;
+            break;
+        }
+        st->fam_final = false;
+        guess_family(st, &ri);
+        st->fam_final = true;
+        tfl_arena_free(&ar);
+        tfl_arena_init(&ar);
+    }
+    tfl_arena_free(&ar);
+}
+
+/* A RUN: split, guess the family, walk, and keep the fallbacks. */
+static void extract_run(builder *b, size_t i, int s, const tfl_instr *in)
+{
+    runinfo ri;
+    size_t k;
+
+    if (b->m->scope_of[i] < 0)
+        return;
+    if (split_run(b->t, in, &ri) != 0) {
+        b->oom = true;
+        return;
+    }
+    guess_family(&b->st[s], &ri);
+    b->run_split[i] = ri.partial ? TFL_OPS_SPLIT_PARTIAL : TFL_OPS_SPLIT_ALL;
+    for (k = 0; k < ri.n && !b->oom; k++)
+        walk_script(b, i, s, &ri.v[k].s, ri.v[k].origin);
 }
 
 static void extract_stage(builder *b, size_t s)
 {
     const tfl_model_stage *ms = &b->m->stages[s];
-    size_t i, k;
+    size_t i;
 
     for (i = ms->from_instr; i < ms->end_instr && !b->oom; i++) {
         const tfl_instr *in = &b->doc->instrs[i];
 
         switch (in->kind) {
         case TFL_RUN:
-            for (k = 0; k < b->runs[i].n; k++)
-                walk_script(b, i, (int)s, &b->runs[i].v[k].s);
+            extract_run(b, i, (int)s, in);
             break;
         case TFL_COPY:
         case TFL_ADD:
@@ -2877,6 +3247,10 @@ static void extract_stage(builder *b, size_t s)
         default:
             break;
         }
+        if (b->scratch.used > SCRATCH_MAX) {
+            tfl_arena_free(&b->scratch);
+            tfl_arena_init(&b->scratch);
+        }
     }
 }
 
@@ -2884,22 +3258,14 @@ static void collect_accounts(builder *b, size_t s)
 {
     sstate *st = &b->st[s];
     tfl_stage_info *si = &b->o->stages[s];
-    const tfl_account **v;
-    size_t n = 0, i;
 
-    v = tfl_arena_alloc(b->a, (st->users.n + st->groups.n + 1) * sizeof *v);
-    if (!v) {
-        b->oom = true;
+    if (st->users.borrowed && st->groups.borrowed) {
+        /* Unchanged: the list of the stage or seed the tables came from. */
+        si->accounts = st->lent;
+        si->naccounts = st->nlent;
         return;
     }
-    for (i = 0; i < st->groups.n; i++)
-        if (!st->groups.v[i]->deleted)
-            v[n++] = st->groups.v[i];
-    for (i = 0; i < st->users.n; i++)
-        if (!st->users.v[i]->deleted)
-            v[n++] = st->users.v[i];
-    si->accounts = v;
-    si->naccounts = n;
+    si->accounts = live_accounts(b, &st->users, &st->groups, &si->naccounts);
 }
 
 static void stage_info(builder *b, size_t s)
@@ -2987,7 +3353,7 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
                   const tfl_config *cfg, tfl_ops *out)
 {
     builder b;
-    size_t i, s;
+    size_t s;
 
     memset(out, 0, sizeof *out);
     memset(&b, 0, sizeof b);
@@ -3002,25 +3368,25 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
         tfl_arena_alloc(arena, (doc->ninstrs + 1) * sizeof *out->user_at);
     out->stages =
         tfl_arena_alloc(arena, (m->nstages + 1) * sizeof *out->stages);
+    out->run_split = b.run_split = tfl_arena_alloc(arena, doc->ninstrs + 1);
     b.st = tfl_arena_alloc(arena, (m->nstages + 1) * sizeof *b.st);
-    b.runs = tfl_arena_alloc(arena, (doc->ninstrs + 1) * sizeof *b.runs);
-    if (!out->user_at || !out->stages || !b.st || !b.runs)
+    tfl_arena_init(&b.scratch);
+    b.t = &b.scratch;
+    if (!out->user_at || !out->stages || !b.run_split || !b.st)
         goto oom;
-    for (i = 0; i < doc->ninstrs; i++)
-        if (doc->instrs[i].kind == TFL_RUN && m->scope_of[i] >= 0 &&
-            split_run(&b, i, &doc->instrs[i]) != 0)
-            goto oom;
     for (s = 0; s < m->nstages; s++) {
         stage_family(&b, s);
         extract_stage(&b, s);
         if (b.oom)
             goto oom;
     }
+    tfl_arena_free(&b.scratch);
     simulate(&b);
     if (b.oom)
         goto oom;
     return 0;
 oom:
+    tfl_arena_free(&b.scratch);
     memset(out, 0, sizeof *out);
     return -1;
 }

@@ -36,7 +36,9 @@ static void checkstyle_begin(void *state, tfl_buf *out)
 
 static void put_attr(tfl_buf *b, const char *name, const char *value)
 {
-    tfl_buf_printf(b, " %s=\"", name);
+    tfl_buf_putc(b, ' ');
+    tfl_buf_puts(b, name);
+    tfl_buf_put(b, "=\"", 2);
     tfl_buf_xml_str(b, value, strlen(value));
     tfl_buf_putc(b, '"');
 }
@@ -71,11 +73,16 @@ static void checkstyle_file(void *state, tfl_buf *out, const tfl_result *res)
         tfl_pos s, e;
 
         tfl_report_region(&res->src, f->span, &s, &e);
-        tfl_buf_printf(out, "    <error line=\"%u\" column=\"%u\"",
-                       (unsigned)s.line, (unsigned)s.col);
+        tfl_buf_puts(out, "    <error line=\"");
+        tfl_buf_put_uint(out, s.line, 0);
+        tfl_buf_puts(out, "\" column=\"");
+        tfl_buf_put_uint(out, s.col, 0);
+        tfl_buf_putc(out, '"');
         put_attr(out, "severity", severity_of(f->severity));
         put_attr(out, "message", f->message);
-        tfl_buf_printf(out, " source=\"tflint.%s\"/>\n", f->rule->id);
+        tfl_buf_puts(out, " source=\"tflint.");
+        tfl_buf_puts(out, f->rule->id);
+        tfl_buf_puts(out, "\"/>\n");
     }
     tfl_buf_puts(out, "  </file>\n");
 }

@@ -90,6 +90,16 @@ static bool unsafe_cp(uint32_t cp)
            (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* Is ASCII byte `c` written as it is by put_safe()? */
+static bool plain_ascii(unsigned char c, bool prop, bool escape)
+{
+    if (c < 0x20 || c >= 0x7f)
+        return c == '\t';
+    if (!escape)
+        return true;
+    return c != '%' && !(prop && (c == ':' || c == ','));
+}
+
 /*
  * Append `s` for the runner: in a property value when `prop`, else as
  * the message or a plain log line. `escape` selects the runner's %-codes
@@ -104,7 +114,18 @@ static void put_safe(tfl_buf *b, const char *s, bool prop, bool escape,
     while (i < len) {
         unsigned char c = (unsigned char)s[i];
         uint32_t cp = c;
-        size_t n = 1;
+        size_t n = 1, run = i;
+
+        /* Printable ASCII that stays as it is goes out as one run. */
+        while (i < len && (!max || units < max) &&
+               plain_ascii(c, prop, escape)) {
+            units++;
+            c = (unsigned char)s[++i];
+        }
+        tfl_buf_put(b, s + run, i - run);
+        if (i >= len)
+            break;
+        cp = c;
 
         if (c >= 0x80)
             n = tfl_utf8_decode(s + i, len - i, &cp);
@@ -141,13 +162,20 @@ static void put_command(tfl_buf *b, const tfl_source *src, const tfl_finding *f,
     tfl_pos s, e;
 
     tfl_report_region(src, f->span, &s, &e);
-    tfl_buf_printf(b, "::%s file=", kind_names[kind]);
+    tfl_buf_put(b, "::", 2);
+    tfl_buf_puts(b, kind_names[kind]);
+    tfl_buf_puts(b, " file=");
     put_safe(b, tfl_report_path(src->path), true, true, 0);
-    tfl_buf_printf(b, ",line=%u,endLine=%u", (unsigned)s.line,
-                   (unsigned)e.line);
-    if (s.line == e.line)
-        tfl_buf_printf(b, ",col=%u,endColumn=%u", (unsigned)s.col,
-                       (unsigned)e.col);
+    tfl_buf_puts(b, ",line=");
+    tfl_buf_put_uint(b, s.line, 0);
+    tfl_buf_puts(b, ",endLine=");
+    tfl_buf_put_uint(b, e.line, 0);
+    if (s.line == e.line) {
+        tfl_buf_puts(b, ",col=");
+        tfl_buf_put_uint(b, s.col, 0);
+        tfl_buf_puts(b, ",endColumn=");
+        tfl_buf_put_uint(b, e.col, 0);
+    }
     tfl_buf_puts(b, ",title=");
     put_safe(b, f->rule->id, true, true, 0);
     tfl_buf_putc(b, ' ');
@@ -165,10 +193,17 @@ static void put_plain(tfl_buf *b, const tfl_source *src, const tfl_finding *f)
     tfl_report_region(src, f->span, &s, &e);
     tfl_buf_puts(b, "tflint: ");
     put_safe(b, tfl_report_path(src->path), false, false, 0);
-    tfl_buf_printf(b, ":%u:%u: %s: ", (unsigned)s.line, (unsigned)s.col,
-                   tfl_severity_name(f->severity));
+    tfl_buf_putc(b, ':');
+    tfl_buf_put_uint(b, s.line, 0);
+    tfl_buf_putc(b, ':');
+    tfl_buf_put_uint(b, s.col, 0);
+    tfl_buf_put(b, ": ", 2);
+    tfl_buf_puts(b, tfl_severity_name(f->severity));
+    tfl_buf_put(b, ": ", 2);
     put_safe(b, f->message, false, false, 0);
-    tfl_buf_printf(b, " [%s]\n", f->rule->id);
+    tfl_buf_put(b, " [", 2);
+    tfl_buf_puts(b, f->rule->id);
+    tfl_buf_put(b, "]\n", 2);
 }
 
 static void github_file(void *state, tfl_buf *out, const tfl_result *res)

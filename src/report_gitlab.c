@@ -117,8 +117,8 @@ static void put_fingerprint(tfl_buf *b, hash h, size_t occ)
     while ((occ /= 10) != 0);
     while (n > 0)
         hash_byte(&h, (unsigned char)num[--n]);
-    tfl_buf_printf(b, "%016llx%016llx", (unsigned long long)mix(h.a),
-                   (unsigned long long)mix(h.b));
+    tfl_buf_put_hex(b, mix(h.a), 16);
+    tfl_buf_put_hex(b, mix(h.b), 16);
 }
 
 static hash key_of(const tfl_source *src, const tfl_finding *f)
@@ -229,16 +229,20 @@ static void put_issue(tfl_buf *b, const char *check, const char *category,
     tfl_report_json_quoted(b, check);
     tfl_buf_puts(b, ", \"description\": ");
     tfl_report_json_quoted(b, message);
-    tfl_buf_printf(b,
-                   ", \"categories\": [\"%s\"], \"severity\": \"%s\", "
-                   "\"fingerprint\": \"",
-                   category, severity);
+    tfl_buf_puts(b, ", \"categories\": [\"");
+    tfl_buf_puts(b, category);
+    tfl_buf_puts(b, "\"], \"severity\": \"");
+    tfl_buf_puts(b, severity);
+    tfl_buf_puts(b, "\", \"fingerprint\": \"");
     put_fingerprint(b, h, occ);
     tfl_buf_puts(b, "\", \"engine_name\": \"tflint\", \"location\": "
                     "{\"path\": ");
     tfl_report_json_quoted(b, path);
-    tfl_buf_printf(b, ", \"lines\": {\"begin\": %u, \"end\": %u}}}", begin,
-                   end);
+    tfl_buf_puts(b, ", \"lines\": {\"begin\": ");
+    tfl_buf_put_uint(b, begin, 0);
+    tfl_buf_puts(b, ", \"end\": ");
+    tfl_buf_put_uint(b, end, 0);
+    tfl_buf_puts(b, "}}}");
 }
 
 static void *gitlab_open(const tfl_report_opts *opts)

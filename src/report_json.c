@@ -63,11 +63,14 @@ static void put_region(tfl_buf *b, const tfl_source *src, tfl_span span)
     tfl_pos s, e;
 
     tfl_report_region(src, span, &s, &e);
-    tfl_buf_printf(b,
-                   "\"line\": %u, \"column\": %u, \"endLine\": %u, "
-                   "\"endColumn\": %u",
-                   (unsigned)s.line, (unsigned)s.col, (unsigned)e.line,
-                   (unsigned)e.col);
+    tfl_buf_puts(b, "\"line\": ");
+    tfl_buf_put_uint(b, s.line, 0);
+    tfl_buf_puts(b, ", \"column\": ");
+    tfl_buf_put_uint(b, s.col, 0);
+    tfl_buf_puts(b, ", \"endLine\": ");
+    tfl_buf_put_uint(b, e.line, 0);
+    tfl_buf_puts(b, ", \"endColumn\": ");
+    tfl_buf_put_uint(b, e.col, 0);
 }
 
 static void put_related(tfl_buf *b, const tfl_source *src, const tfl_finding *f)
@@ -107,8 +110,9 @@ static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_finding *f)
     tfl_report_json_quoted(b, f->rule->id);
     tfl_buf_puts(b, ", \"name\": ");
     tfl_report_json_quoted(b, f->rule->name);
-    tfl_buf_printf(b, ", \"severity\": \"%s\", \"message\": ",
-                   tfl_severity_name(f->severity));
+    tfl_buf_puts(b, ", \"severity\": \"");
+    tfl_buf_puts(b, tfl_severity_name(f->severity));
+    tfl_buf_puts(b, "\", \"message\": ");
     tfl_report_json_quoted(b, f->message);
     tfl_buf_puts(b, ", ");
     put_region(b, src, f->span);

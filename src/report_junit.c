@@ -66,8 +66,13 @@ static void open_suite(tfl_buf *out, const char *path, size_t tests,
 {
     tfl_buf_puts(out, "  <testsuite name=\"");
     put_xml(out, path);
-    tfl_buf_printf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
-                   tests, failures, errors);
+    tfl_buf_puts(out, "\" tests=\"");
+    tfl_buf_put_uint(out, tests, 0);
+    tfl_buf_puts(out, "\" failures=\"");
+    tfl_buf_put_uint(out, failures, 0);
+    tfl_buf_puts(out, "\" errors=\"");
+    tfl_buf_put_uint(out, errors, 0);
+    tfl_buf_puts(out, "\">\n");
 }
 
 static void open_case(tfl_buf *out, const char *path, const char *id,
@@ -107,9 +112,14 @@ static void put_rule_case(tfl_buf *out, const tfl_result *res, const char *path,
     open_case(out, path, first->rule->id, first->rule->name, false);
     tfl_buf_puts(out, "      <failure message=\"");
     put_xml(out, first->message);
-    if (n > 1)
-        tfl_buf_printf(out, " (and %zu more)", n - 1);
-    tfl_buf_printf(out, "\" type=\"%s\">", tfl_severity_name(worst));
+    if (n > 1) {
+        tfl_buf_puts(out, " (and ");
+        tfl_buf_put_uint(out, n - 1, 0);
+        tfl_buf_puts(out, " more)");
+    }
+    tfl_buf_puts(out, "\" type=\"");
+    tfl_buf_puts(out, tfl_severity_name(worst));
+    tfl_buf_put(out, "\">", 2);
     for (i = 0; i < res->nfindings; i++) {
         const tfl_finding *f = &res->findings[i];
         tfl_pos s, e;
@@ -118,8 +128,13 @@ static void put_rule_case(tfl_buf *out, const tfl_result *res, const char *path,
             continue;
         tfl_report_region(&res->src, f->span, &s, &e);
         put_xml(out, path);
-        tfl_buf_printf(out, ":%u:%u: %s: ", (unsigned)s.line, (unsigned)s.col,
-                       tfl_severity_name(f->severity));
+        tfl_buf_putc(out, ':');
+        tfl_buf_put_uint(out, s.line, 0);
+        tfl_buf_putc(out, ':');
+        tfl_buf_put_uint(out, s.col, 0);
+        tfl_buf_put(out, ": ", 2);
+        tfl_buf_puts(out, tfl_severity_name(f->severity));
+        tfl_buf_put(out, ": ", 2);
         put_xml(out, f->message);
         tfl_buf_putc(out, '\n');
     }

@@ -123,11 +123,15 @@ static void put_region_obj(tfl_buf *b, const tfl_source *src, tfl_span span)
     tfl_pos s, e;
 
     tfl_report_region(src, span, &s, &e);
-    tfl_buf_printf(b,
-                   "{\"startLine\": %u, \"startColumn\": %u, "
-                   "\"endLine\": %u, \"endColumn\": %u}",
-                   (unsigned)s.line, (unsigned)s.col, (unsigned)e.line,
-                   (unsigned)e.col);
+    tfl_buf_puts(b, "{\"startLine\": ");
+    tfl_buf_put_uint(b, s.line, 0);
+    tfl_buf_puts(b, ", \"startColumn\": ");
+    tfl_buf_put_uint(b, s.col, 0);
+    tfl_buf_puts(b, ", \"endLine\": ");
+    tfl_buf_put_uint(b, e.line, 0);
+    tfl_buf_puts(b, ", \"endColumn\": ");
+    tfl_buf_put_uint(b, e.col, 0);
+    tfl_buf_putc(b, '}');
 }
 
 static void put_region(tfl_buf *b, const tfl_source *src, tfl_span span)
@@ -300,7 +304,9 @@ static void put_related(tfl_buf *b, const tfl_source *src, const tfl_finding *f)
 
     tfl_buf_puts(b, ", \"relatedLocations\": [");
     for (i = 0; i < f->nrelated; i++) {
-        tfl_buf_printf(b, "%s{\"id\": %zu, ", i ? ", " : "", i + 1);
+        tfl_buf_puts(b, i ? ", {\"id\": " : "{\"id\": ");
+        tfl_buf_put_uint(b, i + 1, 0);
+        tfl_buf_put(b, ", ", 2);
         put_physical(b, src, f->related[i].span);
         tfl_buf_puts(b, ", \"message\": ");
         put_message(b, f->related[i].message ? f->related[i].message : "");
@@ -332,10 +338,13 @@ static void put_fixes(tfl_buf *b, const tfl_source *src, const tfl_finding *f)
 
 static void put_result(tfl_buf *b, const tfl_source *src, const tfl_finding *f)
 {
-    tfl_buf_printf(b,
-                   "{\"ruleId\": \"%s\", \"ruleIndex\": %zu, \"level\": "
-                   "\"%s\", \"message\": ",
-                   f->rule->id, tfl_rule_index(f->rule), level_of(f->severity));
+    tfl_buf_puts(b, "{\"ruleId\": \"");
+    tfl_buf_puts(b, f->rule->id);
+    tfl_buf_puts(b, "\", \"ruleIndex\": ");
+    tfl_buf_put_uint(b, tfl_rule_index(f->rule), 0);
+    tfl_buf_puts(b, ", \"level\": \"");
+    tfl_buf_puts(b, level_of(f->severity));
+    tfl_buf_puts(b, "\", \"message\": ");
     put_message(b, f->message);
     tfl_buf_puts(b, ", \"locations\": [{");
     put_physical(b, src, f->span);

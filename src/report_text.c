@@ -90,23 +90,36 @@ static void next_unit(const char *s, size_t len, bool keep_tab, size_t *n,
     }
 }
 
-/* Append `s` made safe for a terminal (see the note at the top). */
+/*
+ * Append `s` made safe for a terminal (see the note at the top). Runs of
+ * bytes shown as they are (printable ASCII, tabs when `keep_tab`, UTF-8
+ * that is not hostile) go out in one append; next_unit() decides the rest.
+ */
 static void put_text(tfl_buf *b, const char *s, size_t len, bool keep_tab)
 {
-    size_t i = 0;
+    size_t i = 0, run = 0;
 
     while (i < len) {
+        unsigned char c = (unsigned char)s[i];
         const char *repl;
         char caret[3];
         size_t n;
 
+        if ((c >= 0x20 && c < 0x7f) || (c == '\t' && keep_tab)) {
+            i++;
+            continue;
+        }
         next_unit(s + i, len - i, keep_tab, &n, &repl, caret);
-        if (repl)
-            tfl_buf_puts(b, repl);
-        else
-            tfl_buf_put(b, s + i, n);
+        if (!repl) {
+            i += n;
+            continue;
+        }
+        tfl_buf_put(b, s + run, i - run);
+        tfl_buf_puts(b, repl);
         i += n;
+        run = i;
     }
+    tfl_buf_put(b, s + run, i - run);
 }
 
 /* Columns a shown unit takes: caret notation two, anything else one. */
@@ -125,7 +138,8 @@ static void put_snippet(tfl_buf *b, uint32_t line, const char *text, size_t len,
     size_t i = 0, k;
     bool first = true;
 
-    tfl_buf_printf(b, "%5u | ", (unsigned)line);
+    tfl_buf_put_uint(b, line, 5);
+    tfl_buf_puts(b, " | ");
     put_text(b, text, len, true);
     tfl_buf_puts(b, "\n      | ");
     while (i < len && i < from) {
@@ -177,15 +191,24 @@ static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_finding *f,
     if (color)
         tfl_buf_puts(b, BOLD);
     put_text(b, path, strlen(path), false);
-    tfl_buf_printf(b, ":%u:%u: ", (unsigned)pos.line, (unsigned)pos.col);
-    if (color)
-        tfl_buf_printf(b, RESET "%s", sev_color(f->severity));
-    tfl_buf_printf(b, "%s:", tfl_severity_name(f->severity));
+    tfl_buf_putc(b, ':');
+    tfl_buf_put_uint(b, pos.line, 0);
+    tfl_buf_putc(b, ':');
+    tfl_buf_put_uint(b, pos.col, 0);
+    tfl_buf_put(b, ": ", 2);
+    if (color) {
+        tfl_buf_puts(b, RESET);
+        tfl_buf_puts(b, sev_color(f->severity));
+    }
+    tfl_buf_puts(b, tfl_severity_name(f->severity));
+    tfl_buf_putc(b, ':');
     if (color)
         tfl_buf_puts(b, RESET);
     tfl_buf_putc(b, ' ');
     put_text(b, f->message, strlen(f->message), false);
-    tfl_buf_printf(b, " [%s]\n", f->rule->id);
+    tfl_buf_put(b, " [", 2);
+    tfl_buf_puts(b, f->rule->id);
+    tfl_buf_put(b, "]\n", 2);
 
     if (!color || !tfl_source_line(src, pos.line, &text, &len))
         return;

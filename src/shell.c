@@ -59,8 +59,9 @@ enum { W_NORMAL, W_BRACE };
 
 typedef struct stack {
     char *data;
-    size_t len, cap; /* in elements */
-    size_t size;     /* element size */
+    size_t len, cap;  /* in elements */
+    size_t size;      /* element size */
+    const char *init; /* first buffer, on the C stack (or NULL) */
 } stack;
 
 /* A part under construction: offsets are into the current level's text
@@ -75,13 +76,16 @@ typedef struct split {
     tfl_arena *a;
     bool oom;
     bool truncated;
-    tfl_sh_cmd *cmds;
+    tfl_sh_cmd *cmds; /* heap while splitting, see grow() */
     size_t ncmds, capcmds;
     tfl_sh_block *blocks;
     size_t nblocks, capblocks;
     const tfl_sh_var **vars;
     size_t nvars, capvars;
     stack chars, parts, varps, words, assigns, redirs;
+    char *pool; /* free bytes of the current pool chunk */
+    size_t pool_left, pool_chunk;
+    const void *cmds0, *vars0; /* first buffers of cmds and vars */
 } split;
 
 typedef struct level {
@@ -94,6 +98,7 @@ typedef struct level {
     tfl_sh_nest nest; /* for commands created now */
     uint32_t parent;
     uint32_t cur_cmd; /* simple command being read, or TFL_SH_NONE */
+    size_t piece;     /* map piece of the last span_of() */
     tfl_sh_heredoc **pending;
     size_t npending, cappending;
 } level;
@@ -106,6 +111,7 @@ typedef struct wbuild {
 } wbuild;
 
 static void parse_list(level *L, unsigned mask);
+static void *pool_alloc(split *sp, size_t size, size_t align);
 static void read_word(level *L, int mode, tfl_sh_word *out);
 static void parse_command(level *L, unsigned mask, tfl_sh_op op);
 
@@ -116,12 +122,34 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op);
  * freed when the split ends, so a RUN costs the arena only what the result
  * keeps (stack_take copies that out at its exact size).
  */
-static void *stack_push(split *sp, stack *s)
+/* realloc() for scratch whose first buffer `init` is not from malloc()
+ * (a small RUN then needs no heap at all); `used` bytes are kept. */
+static void *resize(void *data, size_t used, size_t size, const void *init)
+{
+    void *n;
+
+    if (data != init)
+        return realloc(data, size);
+    n = malloc(size);
+    if (n && used)
+        memcpy(n, data, used);
+    return n;
+}
+
+static void release(void *data, const void *init)
+{
+    if (data != init)
+        free(data);
+}
+
+/* Room for one more element, not cleared: the caller fills it. */
+static void *stack_slot(split *sp, stack *s)
 {
     if (s->len == s->cap) {
         size_t ncap = s->cap ? s->cap * 2 : 16;
-        char *n =
-            ncap > SIZE_MAX / s->size ? NULL : realloc(s->data, ncap * s->size);
+        char *n = ncap > SIZE_MAX / s->size ? NULL
+                                            : resize(s->data, s->len * s->size,
+                                                     ncap * s->size, s->init);
 
         if (!n) {
             sp->oom = true;
@@ -130,18 +158,26 @@ static void *stack_push(split *sp, stack *s)
         s->data = n;
         s->cap = ncap;
     }
-    memset(s->data + s->len * s->size, 0, s->size);
     return s->data + s->len++ * s->size;
+}
+
+static void *stack_push(split *sp, stack *s)
+{
+    void *p = stack_slot(sp, s);
+
+    if (p)
+        memset(p, 0, s->size);
+    return p;
 }
 
 static void stacks_free(split *sp)
 {
-    free(sp->chars.data);
-    free(sp->parts.data);
-    free(sp->varps.data);
-    free(sp->words.data);
-    free(sp->assigns.data);
-    free(sp->redirs.data);
+    release(sp->chars.data, sp->chars.init);
+    release(sp->parts.data, sp->parts.init);
+    release(sp->varps.data, sp->varps.init);
+    release(sp->words.data, sp->words.init);
+    release(sp->assigns.data, sp->assigns.init);
+    release(sp->redirs.data, sp->redirs.init);
 }
 
 #define AT(s, type, i) ((type *)(void *)((s).data + (i) * (s).size))
@@ -154,10 +190,8 @@ static void *stack_take(split *sp, stack *s, size_t mark, size_t *count)
 
     *count = 0;
     if (n) {
-        out = tfl_arena_alloc(sp->a, n * s->size);
-        if (!out)
-            sp->oom = true;
-        else {
+        out = pool_alloc(sp, n * s->size, 8);
+        if (out) {
             memcpy(out, s->data + mark * s->size, n * s->size);
             *count = n;
         }
@@ -176,41 +210,163 @@ static void *push(split *sp, void **items, size_t *count, size_t *cap,
     return p;
 }
 
+/*
+ * Small results (words, parts, names, values) are carved from chunks of
+ * the arena: one arena call per chunk instead of one per object, and no
+ * rounding of each object to the arena's alignment. Chunks are sized by
+ * the text, so a short RUN wastes little at the end of its last chunk.
+ * The memory is zero-filled, as the arena's is.
+ */
+static void *pool_alloc(split *sp, size_t size, size_t align)
+{
+    size_t pad = (size_t)(-(uintptr_t)sp->pool & (align - 1));
+    void *p;
+
+    if (size + pad > sp->pool_left) {
+        if (size > sp->pool_chunk / 4) {
+            p = tfl_arena_alloc(sp->a, size);
+            if (!p)
+                sp->oom = true;
+            return p;
+        }
+        sp->pool = tfl_arena_alloc(sp->a, sp->pool_chunk);
+        if (!sp->pool) {
+            sp->pool_left = 0;
+            sp->oom = true;
+            return NULL;
+        }
+        sp->pool_left = sp->pool_chunk;
+        pad = 0;
+    }
+    p = sp->pool + pad;
+    sp->pool += pad + size;
+    sp->pool_left -= pad + size;
+    return p;
+}
+
+#define POOL_NEW(sp, type) ((type *)pool_alloc(sp, sizeof(type), 8))
+
 static char *dup(split *sp, const char *s, size_t len)
 {
-    char *p = tfl_arena_strndup(sp->a, s, len);
+    char *p = pool_alloc(sp, len + 1, 1);
 
-    if (!p)
-        sp->oom = true;
+    if (p) {
+        if (len)
+            memcpy(p, s, len);
+        p[len] = '\0';
+    }
     return p;
+}
+
+/* Make room for one more element of a scratch array on the heap. */
+static void *grow(split *sp, void **items, size_t *count, size_t *cap,
+                  size_t size, const void *init)
+{
+    char *p;
+
+    if (*count == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        void *n = ncap > SIZE_MAX / size
+                      ? NULL
+                      : resize(*items, *count * size, ncap * size, init);
+
+        if (!n) {
+            sp->oom = true;
+            return NULL;
+        }
+        *items = n;
+        *cap = ncap;
+    }
+    p = (char *)*items + (*count)++ * size;
+    memset(p, 0, size);
+    return p;
+}
+
+/* Append `n` bytes to the character stack. */
+static void chars_put(split *sp, const char *s, size_t n)
+{
+    stack *c = &sp->chars;
+
+    if (c->cap - c->len < n) {
+        size_t ncap = c->cap ? c->cap : 256;
+        char *d;
+
+        while (ncap - c->len < n)
+            ncap *= 2;
+        d = resize(c->data, c->len, ncap, c->init);
+        if (!d) {
+            sp->oom = true;
+            return;
+        }
+        c->data = d;
+        c->cap = ncap;
+    }
+    memcpy(c->data + c->len, s, n);
+    c->len += n;
 }
 
 /* ---- characters and positions ---------------------------------------- */
 
+/* Byte classes, one table lookup instead of a chain of comparisons. */
+enum {
+    C_BLANK = 1 << 0,  /* space, tab, CR */
+    C_META = 1 << 1,   /* ends an unquoted word */
+    C_NAME0 = 1 << 2,  /* may start a NAME */
+    C_DIGIT = 1 << 3,  /* 0-9 */
+    C_PLAIN = 1 << 4,  /* unquoted, stands for itself, sets no flag */
+    C_DQPLAIN = 1 << 5 /* inside "...", stands for itself */
+};
+
+/*
+ * By byte value. Default 48 (PLAIN | DQPLAIN); letters and '_' add NAME0,
+ * digits DIGIT; ' = * ? [ ~ } are plain only inside "..." (32); the
+ * metacharacters are META (34, blanks 35); " \\ $ ` are neither (0).
+ */
+static const unsigned char cls[256] = {
+    48, 48, 48, 48, 48, 48, 48, 48, 48, 35, 34, 48, 48, 35, 48, 48, 48, 48, 48,
+    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 35, 48, 0,  48, 0,  48,
+    34, 32, 34, 34, 32, 48, 48, 48, 48, 48, 56, 56, 56, 56, 56, 56, 56, 56, 56,
+    56, 48, 34, 34, 32, 34, 32, 48, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52,
+    52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 32, 0,  48, 48,
+    52, 0,  52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52,
+    52, 52, 52, 52, 52, 52, 52, 52, 52, 48, 34, 32, 32, 48, 48, 48, 48, 48, 48,
+    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
+    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
+    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
+    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
+    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
+    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
+    48, 48, 48, 48, 48, 48, 48, 48, 48,
+};
+
+static unsigned cl(char c)
+{
+    return cls[(unsigned char)c];
+}
+
 static bool is_blank(char c)
 {
-    return c == ' ' || c == '\t' || c == '\r';
+    return cl(c) & C_BLANK;
 }
 
 static bool is_meta(char c)
 {
-    return is_blank(c) || c == '\n' || c == ';' || c == '&' || c == '|' ||
-           c == '(' || c == ')' || c == '<' || c == '>';
+    return cl(c) & C_META;
 }
 
 static bool is_name_start(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    return cl(c) & C_NAME0;
 }
 
 static bool is_digit(char c)
 {
-    return c >= '0' && c <= '9';
+    return cl(c) & C_DIGIT;
 }
 
 static bool is_name_char(char c)
 {
-    return is_name_start(c) || is_digit(c);
+    return cl(c) & (C_NAME0 | C_DIGIT);
 }
 
 static bool at(const level *L, size_t i, char c)
@@ -218,7 +374,33 @@ static bool at(const level *L, size_t i, char c)
     return i < L->n && L->t[i] == c;
 }
 
-static tfl_span span_of(const level *L, size_t off, size_t end)
+/*
+ * tfl_textmap_source() for L's map, with the piece of the previous call
+ * kept: offsets mostly come in order, so the search is rarely needed.
+ */
+static uint32_t map_off(level *L, uint32_t off)
+{
+    const tfl_piece *pc = L->map->pieces;
+    size_t n = L->map->npieces, k = L->piece;
+
+    if (n == 0)
+        return 0;
+    if (k >= n || pc[k].text_off > off ||
+        (k + 1 < n && pc[k + 1].text_off <= off)) {
+        if (k + 2 < n && pc[k + 1].text_off <= off && pc[k + 2].text_off > off)
+            k++;
+        else
+            k = tfl_textmap_piece(L->map, off);
+        L->piece = k;
+    }
+    if (off - pc[k].text_off > pc[k].len)
+        return pc[k].src_off + pc[k].len;
+    return pc[k].src_off + (off - pc[k].text_off);
+}
+
+/* As tfl_textmap_span(), which it must match: the end maps its last byte
+ * and steps past it. */
+static tfl_span span_of(level *L, size_t off, size_t end)
 {
     tfl_span s;
 
@@ -229,7 +411,23 @@ static tfl_span span_of(const level *L, size_t off, size_t end)
         s.end = (uint32_t)end;
         return s;
     }
-    return tfl_textmap_span(L->map, (uint32_t)off, (uint32_t)(end - off));
+    if (L->piece < L->map->npieces) {
+        /* the usual case: the whole span is in the piece of the last one */
+        const tfl_piece *pc = &L->map->pieces[L->piece];
+        size_t last = end > off ? end - 1 : off;
+
+        if (pc->text_off <= off && last - pc->text_off < pc->len &&
+            (L->piece + 1 == L->map->npieces || pc[1].text_off > last)) {
+            s.start = pc->src_off + (uint32_t)(off - pc->text_off);
+            s.end = end > off
+                        ? pc->src_off + (uint32_t)(last - pc->text_off) + 1
+                        : s.start;
+            return s;
+        }
+    }
+    s.start = map_off(L, (uint32_t)off);
+    s.end = end == off ? s.start : map_off(L, (uint32_t)(end - 1)) + 1;
+    return s;
 }
 
 /* Blanks and shell-level line continuations. */
@@ -401,13 +599,21 @@ static void lit_open(level *L, wbuild *b, bool quoted, size_t roff)
 static void lit_add(level *L, wbuild *b, char c, bool quoted, size_t roff)
 {
     split *sp = L->sp;
-    char *ch;
 
     if (!b->open || top_part(sp)->p.quoted != quoted)
         lit_open(L, b, quoted, roff);
-    ch = stack_push(sp, &sp->chars);
-    if (ch)
-        *ch = c;
+    chars_put(sp, &c, 1);
+}
+
+/* Add the bytes [s, e) of the text, each standing for itself: the same as
+ * lit_add() byte by byte, in one copy. */
+static void lit_run(level *L, wbuild *b, size_t s, size_t e, bool quoted)
+{
+    split *sp = L->sp;
+
+    if (!b->open || top_part(sp)->p.quoted != quoted)
+        lit_open(L, b, quoted, s);
+    chars_put(sp, L->t + s, e - s);
 }
 
 /* Push a non-literal part covering raw [roff, rend). */
@@ -448,7 +654,7 @@ static void word_end(level *L, wbuild *b, size_t start, tfl_sh_word *out)
     val = dup(sp, sp->chars.data ? sp->chars.data + b->cmark : "",
               sp->chars.len - b->cmark);
     if (np)
-        parts = tfl_arena_alloc(sp->a, np * sizeof *parts);
+        parts = pool_alloc(sp, np * sizeof *parts, 8);
     if ((np && !parts) || !val) {
         sp->oom = true;
         np = 0;
@@ -457,7 +663,12 @@ static void word_end(level *L, wbuild *b, size_t start, tfl_sh_word *out)
         bpart *bp = AT(sp->parts, bpart, b->pmark + i);
 
         parts[i] = bp->p;
-        parts[i].span = span_of(L, bp->roff, bp->rend);
+        /* mapping a span costs a search: a part that is the whole word
+         * (the usual case) has the word's */
+        if (bp->roff == start && bp->rend == L->pos)
+            parts[i].span = out->span;
+        else
+            parts[i].span = span_of(L, bp->roff, bp->rend);
         if (bp->p.kind == TFL_SH_PART_LITERAL) {
             parts[i].text = val + (bp->soff - b->cmark);
         } else {
@@ -483,11 +694,11 @@ static void read_single(level *L, wbuild *b)
 {
     size_t s = L->pos + 1;
     const char *q = memchr(L->t + s, '\'', L->n - s);
-    size_t e = q ? (size_t)(q - L->t) : L->n, i;
+    size_t e = q ? (size_t)(q - L->t) : L->n;
 
     lit_open(L, b, true, L->pos);
-    for (i = s; i < e; i++)
-        lit_add(L, b, L->t[i], true, i);
+    if (e > s)
+        lit_run(L, b, s, e, true);
     if (!q)
         b->flags |= TFL_SH_WORD_OPEN;
     L->pos = q ? e + 1 : L->n;
@@ -556,7 +767,7 @@ static void read_ansi(level *L, wbuild *b)
 static tfl_sh_var *new_var(level *L, size_t s)
 {
     split *sp = L->sp;
-    tfl_sh_var *v = tfl_arena_alloc(sp->a, sizeof *v);
+    tfl_sh_var *v = POOL_NEW(sp, tfl_sh_var);
     const tfl_sh_var **gp, **wp;
 
     if (!v) {
@@ -566,7 +777,8 @@ static tfl_sh_var *new_var(level *L, size_t s)
     v->cmd = L->cur_cmd;
     v->name = "";
     v->span = span_of(L, s, s + 1);
-    gp = push(sp, (void **)&sp->vars, &sp->nvars, &sp->capvars, sizeof *gp);
+    gp = grow(sp, (void **)&sp->vars, &sp->nvars, &sp->capvars, sizeof *gp,
+              sp->vars0);
     wp = stack_push(sp, &sp->varps);
     if (gp)
         *gp = v;
@@ -697,7 +909,7 @@ static void read_braced(level *L, wbuild *b, bool dq)
     }
     L->pos = i;
     if (!at(L, i, '}')) {
-        tfl_sh_word *arg = tfl_arena_alloc(L->sp->a, sizeof *arg);
+        tfl_sh_word *arg = POOL_NEW(L->sp, tfl_sh_word);
         size_t keep = L->sp->parts.len;
 
         L->depth++;
@@ -756,7 +968,7 @@ static void parse_nested(level *L, const char *text, size_t len,
 static tfl_textmap *compose(level *L, const tfl_piece *runs, size_t nruns)
 {
     split *sp = L->sp;
-    tfl_textmap *m = tfl_arena_alloc(sp->a, sizeof *m);
+    tfl_textmap *m = POOL_NEW(sp, tfl_textmap);
     tfl_piece *out = NULL;
     size_t n = 0, cap = 0, i;
 
@@ -841,7 +1053,7 @@ static void cook_and_parse(level *L, size_t s, size_t e, bool backtick,
     memset(&c, 0, sizeof c);
     c.L = L;
     c.runs.size = sizeof(tfl_piece);
-    c.buf = tfl_arena_alloc(sp->a, e - s + 1);
+    c.buf = pool_alloc(sp, e - s + 1, 1);
     if (!c.buf) {
         sp->oom = true;
         return;
@@ -1010,12 +1222,18 @@ static void read_double(level *L, wbuild *b)
                 continue;
             }
         }
-        if (c == '$')
+        if (c == '$') {
             read_dollar(L, b, true);
-        else if (c == '`')
+        } else if (c == '`') {
             read_backtick(L, b, true);
-        else
-            lit_add(L, b, c, true, L->pos++);
+        } else {
+            size_t e = L->pos + 1;
+
+            while (e < L->n && (cl(L->t[e]) & C_DQPLAIN))
+                e++;
+            lit_run(L, b, L->pos, e, true);
+            L->pos = e;
+        }
     }
     b->flags |= TFL_SH_WORD_OPEN;
     flush(L, b, L->pos);
@@ -1035,15 +1253,73 @@ static bool at_array(const level *L, size_t start)
     return true;
 }
 
+/* Byte `i` of an unquoted word stands for itself and sets no flag ('='
+ * too, unless it may open a NAME=(...) array). */
+static bool plain_at(const level *L, size_t i)
+{
+    return (cl(L->t[i]) & C_PLAIN) ||
+           (L->t[i] == '=' && !(i + 1 < L->n && L->t[i + 1] == '('));
+}
+
+/* The word [start, end) has nothing but plain bytes: build what the
+ * general path would (one unquoted literal part), without its stacks. */
+static void plain_word(level *L, size_t start, size_t end, tfl_sh_word *out)
+{
+    split *sp = L->sp;
+    size_t len = end - start;
+    char *val = dup(sp, L->t + start, len);
+    tfl_sh_part *p = pool_alloc(sp, sizeof *p, 8);
+
+    memset(out, 0, sizeof *out);
+    out->raw = L->t + start;
+    out->raw_len = (uint32_t)len;
+    out->span = span_of(L, start, end);
+    L->pos = end;
+    if (!val || !p)
+        return;
+    p->kind = TFL_SH_PART_LITERAL;
+    p->text = val;
+    p->len = (uint32_t)len;
+    p->span = out->span;
+    out->parts = p;
+    out->nparts = 1;
+    out->value = val;
+    out->len = (uint32_t)len;
+}
+
+static void read_mixed(level *L, int mode, tfl_sh_word *out);
+
 static void read_word(level *L, int mode, tfl_sh_word *out)
 {
+    size_t e = L->pos;
+
+    while (e < L->n && plain_at(L, e))
+        e++;
+    if (e > L->pos &&
+        (e == L->n || (mode == W_NORMAL ? is_meta(L->t[e]) : L->t[e] == '}')))
+        plain_word(L, L->pos, e, out);
+    else
+        read_mixed(L, mode, out);
+}
+
+/* Any word: quotes, escapes, expansions, parts of all kinds. */
+static void read_mixed(level *L, int mode, tfl_sh_word *out)
+{
     wbuild b;
-    size_t start = L->pos;
+    size_t start = L->pos, e;
 
     word_begin(L, &b);
     while (L->pos < L->n && !L->sp->oom) {
         char c = L->t[L->pos];
 
+        if (plain_at(L, L->pos)) {
+            e = L->pos + 1;
+            while (e < L->n && plain_at(L, e))
+                e++;
+            lit_run(L, &b, L->pos, e, false);
+            L->pos = e;
+            continue;
+        }
         if (mode == W_NORMAL && is_meta(c))
             break;
         if (mode == W_BRACE && c == '}')
@@ -1067,9 +1343,9 @@ static void read_word(level *L, int mode, tfl_sh_word *out)
             read_backtick(L, &b, false);
         } else if (mode == W_NORMAL && at_array(L, start)) {
             bool unclosed = false;
-            size_t e = skip_region(L, L->pos + 1, '(', ')', &unclosed);
+            size_t end = skip_region(L, L->pos + 1, '(', ')', &unclosed);
 
-            for (; L->pos < e; L->pos++)
+            for (; L->pos < end; L->pos++)
                 lit_add(L, &b, L->t[L->pos], false, L->pos);
         } else {
             if (c == '*' || c == '?' || c == '[')
@@ -1136,7 +1412,7 @@ static bool make_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k,
         v->value += skip;
         v->len -= skip;
     }
-    parts = tfl_arena_alloc(L->sp->a, w->nparts * sizeof *parts);
+    parts = pool_alloc(L->sp, w->nparts * sizeof *parts, 8);
     if (!parts) {
         L->sp->oom = true;
         v->nparts = 0;
@@ -1156,9 +1432,15 @@ static bool make_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k,
     return true;
 }
 
+/* strcmp() == 0, with the first bytes compared before the call */
+static bool same(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static bool word_is(const tfl_sh_word *w, const char *s)
 {
-    return w->value && strcmp(w->value, s) == 0;
+    return w->value && same(w->value, s);
 }
 
 /* Last component of a literal command name ("/usr/bin/env" -> "env"). */
@@ -1176,7 +1458,7 @@ static const char *base_name(const tfl_sh_word *w)
 static bool in_list(const char *s, const char *const *list)
 {
     for (; s && *list; list++)
-        if (strcmp(s, *list) == 0)
+        if (same(s, *list))
             return true;
     return false;
 }
@@ -1237,23 +1519,23 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask)
         unsigned bit;
         bool envish = false;
 
-        if (!b)
-            break;
-        if (strcmp(b, "env") == 0) {
+        if (!b || !b[0] || !memchr("estnbc", b[0], 6))
+            break; /* none of the prefixes below */
+        if (same(b, "env")) {
             j = skip_opts(w, n, i + 1, env_a), bit = TFL_SH_PREFIX_ENV;
             envish = true;
-        } else if (strcmp(b, "sudo") == 0) {
+        } else if (same(b, "sudo")) {
             j = skip_opts(w, n, i + 1, sudo_a), bit = TFL_SH_PREFIX_SUDO;
             envish = true;
-        } else if (strcmp(b, "exec") == 0) {
+        } else if (same(b, "exec")) {
             j = skip_opts(w, n, i + 1, exec_a), bit = TFL_SH_PREFIX_EXEC;
-        } else if (strcmp(b, "time") == 0) {
+        } else if (same(b, "time")) {
             j = skip_opts(w, n, i + 1, time_a), bit = TFL_SH_PREFIX_TIME;
-        } else if (strcmp(b, "nohup") == 0) {
+        } else if (same(b, "nohup")) {
             j = i + 1, bit = TFL_SH_PREFIX_NOHUP;
-        } else if (strcmp(b, "busybox") == 0) {
+        } else if (same(b, "busybox")) {
             j = i + 1, bit = TFL_SH_PREFIX_BUSYBOX;
-        } else if (strcmp(b, "command") == 0) {
+        } else if (same(b, "command")) {
             /* `command -v x` asks about x, it does not run it */
             if (i + 1 < n &&
                 (word_is(&w[i + 1], "-v") || word_is(&w[i + 1], "-V")))
@@ -1290,6 +1572,8 @@ static uint32_t shell_string(const tfl_sh_word *w, size_t n, size_t arg0)
     size_t i;
     bool c = false;
 
+    if (!b || !b[0] || !memchr("sbdazkmr", b[0], 8))
+        return TFL_SH_NONE; /* neither a shell nor su */
     if (in_list(b, su)) {
         for (i = arg0 + 1; i + 1 < n; i++)
             if (word_is(&w[i], "-c") || word_is(&w[i], "--command"))
@@ -1372,7 +1656,7 @@ static void read_redir(level *L, tfl_sh_redir *r)
     skip_blanks(L);
     read_word(L, W_NORMAL, &r->target);
     if (r->op == TFL_SH_REDIR_HEREDOC) {
-        tfl_sh_heredoc *hd = tfl_arena_alloc(L->sp->a, sizeof *hd);
+        tfl_sh_heredoc *hd = POOL_NEW(L->sp, tfl_sh_heredoc);
         tfl_sh_heredoc **slot;
         const tfl_sh_word *t = &r->target;
 
@@ -1410,8 +1694,8 @@ static void skip_redirs(level *L)
 static uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
 {
     split *sp = L->sp;
-    tfl_sh_cmd *c =
-        push(sp, (void **)&sp->cmds, &sp->ncmds, &sp->capcmds, sizeof *c);
+    tfl_sh_cmd *c = grow(sp, (void **)&sp->cmds, &sp->ncmds, &sp->capcmds,
+                         sizeof *c, sp->cmds0);
 
     if (!c)
         return TFL_SH_NONE;
@@ -1432,7 +1716,9 @@ static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0)
                                            "typeset", "local",    NULL};
     size_t i;
 
-    if (arg0 >= n || !in_list(w[arg0].value, builtins))
+    if (arg0 >= n || !w[arg0].value || !w[arg0].value[0] ||
+        !memchr("erdtl", w[arg0].value[0], 5) ||
+        !in_list(w[arg0].value, builtins))
         return;
     for (i = arg0 + 1; i < n; i++)
         push_assign(L, &w[i], TFL_SH_ASSIGN_EXPORT);
@@ -1445,12 +1731,14 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
     tfl_sh_cmd c;
     tfl_sh_word *w;
     size_t nw, k;
+    unsigned prefixes = 0;
 
     memset(&c, 0, sizeof c);
     w = stack_take(sp, &sp->words, cb->wmark, &nw);
     c.words = w;
     c.nwords = nw;
-    c.arg0 = unwrap(L, w, nw, &c.prefixes);
+    c.arg0 = unwrap(L, w, nw, &prefixes);
+    c.prefixes = (uint8_t)prefixes;
     export_assigns(L, w, nw, c.arg0);
     c.shell_c = shell_string(w, nw, c.arg0);
     c.assigns = stack_take(sp, &sp->assigns, cb->amark, &k);
@@ -1491,12 +1779,12 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
         char c = L->t[L->pos];
         size_t before = L->pos;
 
-        if (at_redir(L)) {
+        if ((c == '<' || c == '>' || c == '&' || is_digit(c)) && at_redir(L)) {
             tfl_sh_redir tmp, *r;
 
             memset(&tmp, 0, sizeof tmp);
             read_redir(L, &tmp);
-            r = stack_push(sp, &sp->redirs);
+            r = stack_slot(sp, &sp->redirs);
             if (r)
                 *r = tmp;
         } else if (is_meta(c)) {
@@ -1510,12 +1798,12 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
 
             read_word(L, W_NORMAL, &w);
             if (!words_seen && make_assign(L, &w, TFL_SH_ASSIGN_PLAIN, &a)) {
-                tfl_sh_assign *slot = stack_push(sp, &sp->assigns);
+                tfl_sh_assign *slot = stack_slot(sp, &sp->assigns);
 
                 if (slot)
                     *slot = a;
             } else {
-                tfl_sh_word *slot = stack_push(sp, &sp->words);
+                tfl_sh_word *slot = stack_slot(sp, &sp->words);
 
                 words_seen = true;
                 if (slot)
@@ -1537,8 +1825,8 @@ static uint32_t open_block(level *L, tfl_sh_block_kind kind, uint32_t head,
                            size_t kwlen)
 {
     split *sp = L->sp;
-    tfl_sh_block *b =
-        push(sp, (void **)&sp->blocks, &sp->nblocks, &sp->capblocks, sizeof *b);
+    tfl_sh_block *b = grow(sp, (void **)&sp->blocks, &sp->nblocks,
+                           &sp->capblocks, sizeof *b, NULL);
     uint32_t i;
 
     if (!b)
@@ -1833,7 +2121,7 @@ static void parse_function(level *L, unsigned mask, tfl_sh_op op,
                            size_t namelen)
 {
     split *sp = L->sp;
-    tfl_sh_word *name = tfl_arena_alloc(sp->a, sizeof *name);
+    tfl_sh_word *name = POOL_NEW(sp, tfl_sh_word);
     size_t kw = L->pos;
     uint32_t b, saved = L->cur_cmd;
 
@@ -1874,7 +2162,7 @@ static void opaque_subshell(level *L, tfl_sh_op op, bool negated)
     uint32_t ci = new_cmd(L, op, negated);
     size_t s = L->pos;
     bool unclosed = false;
-    tfl_sh_word *w = tfl_arena_alloc(sp->a, sizeof *w);
+    tfl_sh_word *w = POOL_NEW(sp, tfl_sh_word);
 
     L->pos = skip_region(L, s, '(', ')', &unclosed);
     sp->truncated = true;
@@ -1894,11 +2182,11 @@ static void opaque_subshell(level *L, tfl_sh_op op, bool negated)
 
 static void parse_command(level *L, unsigned mask, tfl_sh_op op)
 {
-    bool negated = false, deep = L->depth + 1 >= TFL_SH_MAX_DEPTH;
+    bool negated = false, deep = L->depth + 1 >= TFL_SH_MAX_DEPTH, kw;
     size_t fn;
     uint32_t b;
 
-    while (at_kw(L, "!")) {
+    while (at(L, L->pos, '!') && at_kw(L, "!")) {
         negated = !negated;
         L->pos++;
         skip_blanks(L);
@@ -1916,25 +2204,27 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op)
         return;
     }
     L->depth++;
+    /* the first bytes of the reserved words below */
+    kw = memchr("{iwufc", L->t[L->pos], 6) != NULL;
     if (at(L, L->pos, '(')) {
         b = block_list(L, TFL_SH_BLOCK_SUBSHELL, TFL_SH_NONE, 1, mask, T_RPAREN,
                        NULL);
         set_head_op(L, b, op);
         if (at(L, L->pos, ')'))
             L->pos++;
-    } else if (at_kw(L, "{")) {
+    } else if (kw && at_kw(L, "{")) {
         b = block_list(L, TFL_SH_BLOCK_GROUP, TFL_SH_NONE, 1, mask, T_RBRACE,
                        "}");
         set_head_op(L, b, op);
-    } else if (at_kw(L, "if")) {
+    } else if (kw && at_kw(L, "if")) {
         parse_if(L, mask, op);
-    } else if (at_kw(L, "while") || at_kw(L, "until")) {
+    } else if (kw && (at_kw(L, "while") || at_kw(L, "until"))) {
         parse_while(L, mask, op, at_kw(L, "until"));
-    } else if (at_kw(L, "for")) {
+    } else if (kw && at_kw(L, "for")) {
         parse_for(L, mask, op);
-    } else if (at_kw(L, "case")) {
+    } else if (kw && at_kw(L, "case")) {
         parse_case(L, mask, op);
-    } else if (at_kw(L, "function")) {
+    } else if (kw && at_kw(L, "function")) {
         L->pos += 8;
         skip_blanks(L);
         parse_function(L, mask, op, 0);
@@ -1960,14 +2250,24 @@ static unsigned terminator(const level *L)
                {"esac", T_ESAC}, {"}", T_RBRACE}};
     size_t i;
 
-    if (at(L, L->pos, ')'))
+    if (L->pos >= L->n)
+        return 0;
+    switch (L->t[L->pos]) {
+    case ')':
         return T_RPAREN;
-    if (at(L, L->pos, ';') && at(L, L->pos + 1, ';'))
-        return T_DSEMI;
-    if (at(L, L->pos, ';') && at(L, L->pos + 1, '&'))
-        return T_DSEMI;
+    case ';':
+        return at(L, L->pos + 1, ';') || at(L, L->pos + 1, '&') ? T_DSEMI : 0;
+    case 't':
+    case 'e':
+    case 'f':
+    case 'd':
+    case '}':
+        break;
+    default:
+        return 0; /* no keyword starts so */
+    }
     for (i = 0; i < sizeof kws / sizeof kws[0]; i++)
-        if (at_kw(L, kws[i].kw))
+        if (kws[i].kw[0] == L->t[L->pos] && at_kw(L, kws[i].kw))
             return kws[i].bit;
     return 0;
 }
@@ -2046,14 +2346,55 @@ static void parse_list(level *L, unsigned mask)
 
 /* ---- public ----------------------------------------------------------- */
 
+/* An exact-size arena copy of a finished heap array (NULL when empty). */
+static void *keep(split *sp, const void *items, size_t size)
+{
+    void *p;
+
+    if (!size || sp->oom)
+        return NULL;
+    p = size > sp->pool_left ? tfl_arena_alloc(sp->a, size)
+                             : pool_alloc(sp, size, 8);
+    if (!p) {
+        sp->oom = true;
+        return NULL;
+    }
+    memcpy(p, items, size);
+    return p;
+}
+
 int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
                     const tfl_textmap *map, tfl_sh_script *out)
 {
+    /* first buffers of the scratch, enough for most RUNs */
+    char chars0[512];
+    bpart parts0[16];
+    const tfl_sh_var *varps0[16], *vars0[16];
+    tfl_sh_word words0[16];
+    tfl_sh_cmd cmds0[8];
     split sp;
     level L;
 
     memset(out, 0, sizeof *out);
     memset(&sp, 0, sizeof sp);
+    sp.chars.data = chars0;
+    sp.chars.cap = sizeof chars0;
+    sp.parts.data = (char *)parts0;
+    sp.parts.cap = 16;
+    sp.varps.data = (char *)varps0;
+    sp.varps.cap = 16;
+    sp.words.data = (char *)words0;
+    sp.words.cap = 16;
+    sp.chars.init = sp.chars.data;
+    sp.parts.init = sp.parts.data;
+    sp.varps.init = sp.varps.data;
+    sp.words.init = sp.words.data;
+    sp.cmds = cmds0;
+    sp.capcmds = 8;
+    sp.cmds0 = cmds0;
+    sp.vars = (const tfl_sh_var **)vars0;
+    sp.capvars = 16;
+    sp.vars0 = vars0;
     sp.a = arena;
     sp.chars.size = 1;
     sp.parts.size = sizeof(bpart);
@@ -2063,6 +2404,9 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     sp.redirs.size = sizeof(tfl_sh_redir);
     if (len > UINT32_MAX)
         len = UINT32_MAX;
+    /* about what the result of a typical RUN of `len` bytes takes, so the
+     * last chunk's unused tail stays small */
+    sp.pool_chunk = len < 256 ? 512 : len > 65536 ? 65536 : len;
     memset(&L, 0, sizeof L);
     L.sp = &sp;
     L.t = text ? text : "";
@@ -2073,13 +2417,18 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     L.cur_cmd = TFL_SH_NONE;
     parse_list(&L, 0);
     stacks_free(&sp);
-    if (sp.oom)
+    out->cmds = keep(&sp, sp.cmds, sp.ncmds * sizeof *sp.cmds);
+    out->blocks = keep(&sp, sp.blocks, sp.nblocks * sizeof *sp.blocks);
+    out->vars = keep(&sp, sp.vars, sp.nvars * sizeof *sp.vars);
+    release(sp.cmds, sp.cmds0);
+    free(sp.blocks);
+    release(sp.vars, sp.vars0);
+    if (sp.oom) {
+        memset(out, 0, sizeof *out);
         return -1;
-    out->cmds = sp.cmds;
+    }
     out->ncmds = sp.ncmds;
-    out->blocks = sp.blocks;
     out->nblocks = sp.nblocks;
-    out->vars = sp.vars;
     out->nvars = sp.nvars;
     out->truncated = sp.truncated;
     return 0;

@@ -9,6 +9,7 @@
 #ifndef TFLINT_ARENA_H
 #define TFLINT_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct tfl_arena_block tfl_arena_block;
@@ -29,12 +30,22 @@ void tfl_arena_init(tfl_arena *a);
  */
 void *tfl_arena_alloc(tfl_arena *a, size_t size);
 
+/*
+ * The same without the zero-filling, for callers that write every byte
+ * before reading any (copies, formatted strings, arrays filled at once).
+ */
+void *tfl_arena_alloc_raw(tfl_arena *a, size_t size);
+
 /* Copy `len` bytes of `s` and add a NUL; NULL when memory runs out. */
 char *tfl_arena_strndup(tfl_arena *a, const char *s, size_t len);
 
 /* printf into the arena; NULL when memory runs out. */
 char *tfl_arena_printf(tfl_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* The same with a va_list, which it consumes. */
+char *tfl_arena_vprintf(tfl_arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /*
  * Grow an arena-backed array: `*items` holds `*count` elements of `size`

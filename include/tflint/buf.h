@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct tfl_buf {
     char *data; /* NUL-terminated while !failed */
@@ -24,9 +25,59 @@ void tfl_buf_init(tfl_buf *b, size_t max);
 void tfl_buf_free(tfl_buf *b);
 void tfl_buf_reset(tfl_buf *b);
 
-void tfl_buf_put(tfl_buf *b, const char *s, size_t len);
-void tfl_buf_puts(tfl_buf *b, const char *s);
-void tfl_buf_putc(tfl_buf *b, char c);
+/*
+ * Make room for `extra` more bytes (and the NUL) the slow way: grow, or
+ * set `failed` and return false. Use tfl_buf_reserve(), which calls this
+ * only when the room is not there already.
+ */
+bool tfl_buf_grow(tfl_buf *b, size_t extra);
+
+/*
+ * Room for `extra` more bytes after `len` plus the NUL; false (and
+ * `failed` set) when it cannot be had. A renderer that knows the size of
+ * what it writes reserves once and then fills `data` directly.
+ */
+static inline bool tfl_buf_reserve(tfl_buf *b, size_t extra)
+{
+    if (!b->failed && extra < b->cap - b->len &&
+        (!b->max || extra <= b->max - b->len))
+        return true;
+    return tfl_buf_grow(b, extra);
+}
+
+/* The appends are inline: reports call them for every few bytes. */
+static inline void tfl_buf_put(tfl_buf *b, const char *s, size_t len)
+{
+    if (!tfl_buf_reserve(b, len))
+        return;
+    if (len)
+        memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+static inline void tfl_buf_puts(tfl_buf *b, const char *s)
+{
+    tfl_buf_put(b, s, strlen(s));
+}
+
+static inline void tfl_buf_putc(tfl_buf *b, char c)
+{
+    if (!tfl_buf_reserve(b, 1))
+        return;
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
+/*
+ * Append `v` in decimal, padded on the left with spaces to `width`
+ * columns (0: no padding), as printf's "%*llu" would.
+ */
+void tfl_buf_put_uint(tfl_buf *b, unsigned long long v, unsigned width);
+
+/* Append the low `digits` hex digits of `v`, lower case, as "%0*llx". */
+void tfl_buf_put_hex(tfl_buf *b, unsigned long long v, unsigned digits);
+
 void tfl_buf_printf(tfl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -10,10 +10,11 @@
  * or extend the built-in facts.
  *
  * Ownership: a table is built once per process and shared by every file of
- * a run (it is read-only after loading, so it may be read from several
- * threads). tfl_facts_new() allocates it on the heap; everything a lookup
- * returns (images, users, groups, strings) belongs to the table and stays
- * valid until tfl_facts_free().
+ * a run (loads must be over before the lookups start, which may then run
+ * in several threads: the built-in images are made on first lookup, under
+ * the table's lock). tfl_facts_new() allocates it on the heap; everything a
+ * lookup returns (images, users, groups, strings) belongs to the table and
+ * stays valid until tfl_facts_free().
  */
 #ifndef TFLINT_FACTS_H
 #define TFLINT_FACTS_H
@@ -156,7 +157,9 @@ int tfl_facts_normalize(const char *ref, char *out, size_t cap);
 /*
  * The facts for image reference `ref` (as written after FROM, variables
  * already expanded), or NULL when no entry knows the image. Tags, digests
- * and registry hosts are handled as by tfl_facts_normalize().
+ * and registry hosts are handled as by tfl_facts_normalize(). Safe to call
+ * from several threads at once; also NULL when a built-in image cannot be
+ * made for lack of memory.
  */
 const tfl_facts_image *tfl_facts_lookup(const tfl_facts *f, const char *ref);
 

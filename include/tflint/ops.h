@@ -37,6 +37,7 @@
 #include "tflint/engine.h"
 #include "tflint/facts.h"
 #include "tflint/model.h"
+#include "tflint/shell.h"
 
 #define TFL_NO_ID UINT32_MAX
 
@@ -240,6 +241,28 @@ typedef struct tfl_stage_info {
     size_t naccounts;
 } tfl_stage_info;
 
+/* Which script of a RUN: the shell-form text, the string of an exec-form
+ * `sh -c`, or (k >= 0) heredoc k of the instruction. */
+#define TFL_OPS_SCRIPT_LINE (-1)
+#define TFL_OPS_SCRIPT_EXEC (-2)
+
+/* How far the ops split a RUN (tfl_ops.run_split). */
+enum {
+    TFL_OPS_SPLIT_NONE,   /* not read (outside every stage) */
+    TFL_OPS_SPLIT_ALL,    /* every script, each heredoc included */
+    TFL_OPS_SPLIT_PARTIAL /* a heredoc fed to another program left out */
+};
+
+/* A fallback (tfl_sh_fallbacks()) with a literal value in a script the
+ * ops split, kept so that the TF505/TF506 pass need not split the RUN a
+ * second time. `f.value` keeps only its raw text, span, value and flags
+ * (no parts); everything is from the file's arena. */
+typedef struct tfl_ops_fallback {
+    size_t instr;
+    int script; /* TFL_OPS_SCRIPT_*, or the heredoc's index */
+    tfl_sh_fallback f;
+} tfl_ops_fallback;
+
 typedef struct tfl_ops {
     tfl_acct_op *accts;
     size_t naccts;
@@ -255,6 +278,11 @@ typedef struct tfl_ops {
      * itself, so a USER sees the previous one), NULL when none. */
     const tfl_user_op **user_at;
     size_t ninstrs;
+    /* Per instruction: TFL_OPS_SPLIT_* for the RUNs. */
+    const unsigned char *run_split;
+    /* In instruction order, then script order. */
+    const tfl_ops_fallback *fallbacks;
+    size_t nfallbacks;
 } tfl_ops;
 
 /* Build the ops of the file in `ctx` once and return them; NULL when

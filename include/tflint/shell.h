@@ -55,15 +55,15 @@ typedef enum tfl_sh_varop {
 
 /* One parameter expansion. */
 typedef struct tfl_sh_var {
-    const char *name; /* NUL-terminated; "1", "@", "?" for special ones */
-    size_t name_len;
-    tfl_span span;      /* the whole reference, '$' through '}' */
-    tfl_span name_span; /* the name alone */
-    tfl_sh_varop op;
-    bool colon;             /* the ':' form (also when set but empty) */
-    bool quoted;            /* inside "..." */
+    const char *name;       /* NUL-terminated; "1", "@", "?" for special ones */
     const tfl_sh_word *arg; /* word after the operator, or NULL */
-    uint32_t cmd;           /* command whose word holds it, or TFL_SH_NONE */
+    tfl_span span;          /* the whole reference, '$' through '}' */
+    tfl_span name_span;     /* the name alone */
+    uint32_t name_len;
+    uint32_t cmd; /* command whose word holds it, or TFL_SH_NONE */
+    tfl_sh_varop op;
+    bool colon;  /* the ':' form (also when set but empty) */
+    bool quoted; /* inside "..." */
 } tfl_sh_var;
 
 typedef enum tfl_sh_part_kind {
@@ -75,14 +75,14 @@ typedef enum tfl_sh_part_kind {
 
 /* A piece of a word: its value is the concatenation of its parts. */
 typedef struct tfl_sh_part {
-    tfl_sh_part_kind kind;
-    bool quoted;      /* inside '...', "..." or $'...' */
-    const char *text; /* LITERAL: the value; otherwise the raw text */
-    size_t len;
-    tfl_span span;         /* raw text of the part in the source */
+    const char *text;      /* LITERAL: the value; otherwise the raw text */
     const tfl_sh_var *var; /* VAR */
-    uint32_t first_cmd;    /* SUBST: the nested commands, */
-    uint32_t end_cmd;      /* [first_cmd, end_cmd) of the script */
+    tfl_span span;         /* raw text of the part in the source */
+    uint32_t len;
+    uint32_t first_cmd; /* SUBST: the nested commands, */
+    uint32_t end_cmd;   /* [first_cmd, end_cmd) of the script */
+    uint8_t kind;       /* tfl_sh_part_kind */
+    bool quoted;        /* inside '...', "..." or $'...' */
 } tfl_sh_part;
 
 enum {
@@ -96,16 +96,16 @@ enum {
 
 struct tfl_sh_word {
     const char *raw; /* as written, in the text of its own level */
-    size_t raw_len;
-    tfl_span span; /* the raw word in the source */
     /* After quote removal; NULL unless every part is LITERAL. */
     const char *value;
-    size_t len;
-    unsigned flags; /* TFL_SH_WORD_* */
     const tfl_sh_part *parts;
-    size_t nparts;
     const tfl_sh_var *const *vars; /* direct references, in order */
-    size_t nvars;
+    tfl_span span;                 /* the raw word in the source */
+    uint32_t raw_len;
+    uint32_t len;
+    uint32_t nparts;
+    uint32_t nvars;
+    unsigned flags; /* TFL_SH_WORD_* */
 };
 
 typedef enum tfl_sh_assign_kind {
@@ -115,13 +115,13 @@ typedef enum tfl_sh_assign_kind {
 } tfl_sh_assign_kind;
 
 typedef struct tfl_sh_assign {
-    tfl_sh_assign_kind kind;
-    const char *name; /* NUL-terminated */
-    size_t name_len;
-    tfl_span name_span;
-    bool append;       /* X+=1 */
     tfl_sh_word value; /* what follows '=' (may be empty) */
-    tfl_span span;     /* the whole assignment word */
+    const char *name;  /* NUL-terminated */
+    tfl_span name_span;
+    tfl_span span; /* the whole assignment word */
+    uint32_t name_len;
+    uint8_t kind; /* tfl_sh_assign_kind */
+    bool append;  /* X+=1 */
 } tfl_sh_assign;
 
 typedef enum tfl_sh_redir_op {
@@ -138,19 +138,19 @@ typedef enum tfl_sh_redir_op {
 /* A here-document: its body is data, skipped by the splitter. */
 typedef struct tfl_sh_heredoc {
     const char *delim; /* quotes removed, NUL-terminated */
-    bool strip_tabs;   /* <<- */
-    bool expands;      /* delimiter unquoted: the shell expands $X */
-    bool closed;       /* the delimiter line was found */
     const char *body;  /* in the text of its level, line ends kept */
-    size_t body_len;
     tfl_span body_span;
+    uint32_t body_len;
+    bool strip_tabs; /* <<- */
+    bool expands;    /* delimiter unquoted: the shell expands $X */
+    bool closed;     /* the delimiter line was found */
 } tfl_sh_heredoc;
 
 typedef struct tfl_sh_redir {
-    tfl_sh_redir_op op;
-    int fd;                        /* explicit descriptor, -1 when absent */
     tfl_sh_word target;            /* file, descriptor, or here-doc delimiter */
     const tfl_sh_heredoc *heredoc; /* TFL_SH_REDIR_HEREDOC, else NULL */
+    tfl_sh_redir_op op;
+    int fd; /* explicit descriptor, -1 when absent */
 } tfl_sh_redir;
 
 /* How a command is joined to the one before it in its list. */
@@ -202,40 +202,40 @@ typedef enum tfl_sh_block_kind {
  * block, nested ones included, are [first_cmd, end_cmd).
  */
 typedef struct tfl_sh_block {
-    tfl_sh_block_kind kind;
-    uint32_t parent; /* enclosing block or TFL_SH_NONE */
-    uint32_t head;
-    uint32_t first_cmd, end_cmd;
-    bool until;   /* WHILE_COND of an `until` */
-    bool elif;    /* IF_COND of an `elif` */
-    tfl_sh_op op; /* head only: how the compound joins the previous */
     /* for: the variable, then the items; case: the subject, then the
      * patterns of this item; function: its name */
     const tfl_sh_word *words;
-    size_t nwords;
     tfl_span span; /* the keyword or bracket opening the region */
+    uint32_t nwords;
+    uint32_t parent; /* enclosing block or TFL_SH_NONE */
+    uint32_t head;
+    uint32_t first_cmd, end_cmd;
+    uint8_t kind; /* tfl_sh_block_kind */
+    uint8_t op;   /* tfl_sh_op; head only: how the compound joins the
+                     previous */
+    bool until;   /* WHILE_COND of an `until` */
+    bool elif;    /* IF_COND of an `elif` */
 } tfl_sh_block;
 
 typedef struct tfl_sh_cmd {
     const tfl_sh_assign *assigns; /* before the name, env's, export's */
-    size_t nassigns;
-    const tfl_sh_word *words; /* every word after the assignments */
-    size_t nwords;
-    uint32_t arg0;     /* index of the real command name in `words` (past
-                          the prefixes); == nwords when there is none */
-    unsigned prefixes; /* TFL_SH_PREFIX_* met before arg0 */
+    const tfl_sh_word *words;     /* every word after the assignments */
     const tfl_sh_redir *redirs;
-    size_t nredirs;
-
-    tfl_sh_op op;
-    bool negated;   /* `! cmd` */
-    uint32_t block; /* innermost block, or TFL_SH_NONE */
-    tfl_sh_nest nest;
+    tfl_span span;
+    uint32_t nassigns;
+    uint32_t nwords;
+    uint32_t nredirs;
+    uint32_t arg0;    /* index of the real command name in `words` (past
+                         the prefixes); == nwords when there is none */
+    uint32_t block;   /* innermost block, or TFL_SH_NONE */
     uint32_t parent;  /* command holding this one (nest != NONE) */
-    unsigned depth;   /* nesting level, 0 at top */
     uint32_t shell_c; /* `sh -c STRING`: index of STRING in words, else
                          TFL_SH_NONE */
-    tfl_span span;
+    uint16_t depth;   /* nesting level, 0 at top (< TFL_SH_MAX_DEPTH) */
+    uint8_t prefixes; /* TFL_SH_PREFIX_* met before arg0 */
+    uint8_t op;       /* tfl_sh_op */
+    uint8_t nest;     /* tfl_sh_nest */
+    bool negated;     /* `! cmd` */
 } tfl_sh_cmd;
 
 typedef struct tfl_sh_script {

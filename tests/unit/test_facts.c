@@ -79,6 +79,151 @@ static void test_facts_builtin_parses(void **state)
     assert_memory_equal(text, "# Base-image facts", 18);
 }
 
+/* Two lookups give equal records, field by field. */
+static void assert_same_image(const char *ref, const tfl_facts_image *a,
+                              const tfl_facts_image *b)
+{
+    size_t i;
+
+    if (!a || !b) {
+        if (a != b)
+            fail_msg("%s: found in one table only", ref);
+        return;
+    }
+#define SAME_STR(x, y)                                                         \
+    do {                                                                       \
+        if (((x) == NULL) != ((y) == NULL) || ((x) && strcmp((x), (y))))       \
+            fail_msg("%s: %s differs", ref, #x);                               \
+    } while (0)
+    SAME_STR(a->name, b->name);
+    SAME_STR(a->base, b->base);
+    SAME_STR(a->origin, b->origin);
+    SAME_STR(a->default_user, b->default_user);
+    SAME_STR(a->note, b->note);
+    assert_int_equal(a->line, b->line);
+    assert_int_equal(a->family, b->family);
+    assert_int_equal(a->tools, b->tools);
+    assert_int_equal(a->tools_maybe, b->tools_maybe);
+    assert_int_equal(a->tools_known, b->tools_known);
+    assert_int_equal(a->shell, b->shell);
+    assert_int_equal(a->old_shadow, b->old_shadow);
+    assert_int_equal(a->accounts_complete, b->accounts_complete);
+    assert_int_equal(a->default_uid, b->default_uid);
+    assert_int_equal(a->nusers, b->nusers);
+    assert_int_equal(a->ngroups, b->ngroups);
+    for (i = 0; i < a->nusers; i++) {
+        SAME_STR(a->users[i].name, b->users[i].name);
+        SAME_STR(a->users[i].group, b->users[i].group);
+        assert_int_equal(a->users[i].uid, b->users[i].uid);
+        assert_int_equal(a->users[i].gid, b->users[i].gid);
+    }
+    for (i = 0; i < a->ngroups; i++) {
+        SAME_STR(a->groups[i].name, b->groups[i].name);
+        SAME_STR(a->groups[i].members, b->groups[i].members);
+        assert_int_equal(a->groups[i].gid, b->groups[i].gid);
+    }
+#undef SAME_STR
+}
+
+/* Look `ref` up in both tables, and the ref with each usual tag suffix
+ * in place of a final `*` (that reaches the `when` variants). */
+static void compare_ref(const tfl_facts *a, const tfl_facts *b, char *ref)
+{
+    static const char *const tails[] = {
+        "",       "-alpine3.18", "-alpine3.20", "-bookworm", "-bullseye",
+        "-jammy", "-noble",      "-focal",      "-slim",     "-ubi9-minimal",
+        "-ubi8",  "alpine",      "-management", "1.2.3",     "-trixie",
+    };
+    char buf[512];
+    size_t i, n = strlen(ref);
+
+    if (n && ref[n - 1] == '*')
+        ref[--n] = '\0';
+    for (i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        snprintf(buf, sizeof buf, "%s%s", ref, tails[i]);
+        assert_same_image(buf, tfl_facts_lookup(a, buf),
+                          tfl_facts_lookup(b, buf));
+    }
+}
+
+/* A pattern made into a reference it accepts: `*` empty, `?` and
+ * classes their first character. */
+static void pattern_ref(const char *pat, char *out, size_t cap)
+{
+    size_t k = 0;
+
+    for (; *pat && k + 2 < cap; pat++) {
+        if (*pat == '*' && pat[1] != '\0')
+            continue;
+        if (*pat == '?') {
+            out[k++] = 'x';
+        } else if (*pat == '[' && strchr(pat, ']')) {
+            const char *q = pat + 1;
+
+            if (*q == '!' || *q == '^')
+                q = "_]";
+            out[k++] = *q;
+            pat = strchr(pat + 1, ']');
+        } else {
+            out[k++] = *pat;
+        }
+    }
+    out[k] = '\0';
+}
+
+/* The compiled-in tables answer as a parse of the text does, for a
+ * reference made from every `match` and `when` pattern of the data, and
+ * for a user file built on built-in entries. */
+static void test_facts_builtin_tables_equal_parse(void **state)
+{
+    static const char user[] = "image app like debian-12\n"
+                               "    match mycorp/app:*\n"
+                               "    user app 10001 staff\n"
+                               "image both\n"
+                               "    when *alpine* use alpine-3.19\n"
+                               "    when * use ubuntu-24.04\n"
+                               "    match both:*\n"
+                               "    include debian-common\n";
+    size_t len, pos = 0;
+    const char *text = tfl_facts_builtin_text(&len);
+    tfl_facts *parsed, *built;
+    tfl_facts_error err;
+    char line[4096], ref[512];
+
+    (void)state;
+    assert_int_equal(tfl_facts_new(&parsed), 0);
+    assert_int_equal(tfl_facts_new(&built), 0);
+    assert_int_equal(
+        tfl_facts_load(parsed, "data/base-images.txt", text, len, &err), 0);
+    assert_int_equal(tfl_facts_load_builtin(built, &err), 0);
+    while (pos < len) {
+        size_t n = strcspn(text + pos, "\n");
+        char *w, *save = NULL;
+
+        snprintf(line, sizeof line, "%.*s", (int)n, text + pos);
+        pos += n + 1;
+        w = strtok_r(line, " \t", &save);
+        if (!w || (strcmp(w, "match") != 0 && strcmp(w, "when") != 0))
+            continue;
+        while ((w = strtok_r(NULL, " \t", &save)) && w[0] != '#') {
+            if (strcmp(w, "use") == 0)
+                break;
+            pattern_ref(w[0] == '!' ? w + 1 : w, ref, sizeof ref);
+            compare_ref(parsed, built, ref);
+        }
+    }
+    assert_int_equal(tfl_facts_load(parsed, "u", user, strlen(user), &err), 0);
+    assert_int_equal(tfl_facts_load(built, "u", user, strlen(user), &err), 0);
+    snprintf(ref, sizeof ref, "mycorp/app:1");
+    compare_ref(parsed, built, ref);
+    snprintf(ref, sizeof ref, "both:1*");
+    compare_ref(parsed, built, ref);
+    assert_non_null(
+        tfl_facts_user_by_name(tfl_facts_lookup(built, "both:1"), "www-data"));
+    tfl_facts_free(parsed);
+    tfl_facts_free(built);
+}
+
 static void test_facts_normalize(void **state)
 {
     static const char *const cases[][2] = {
@@ -741,6 +886,7 @@ int main(void)
     };
     const struct CMUnitTest others[] = {
         cmocka_unit_test(test_facts_normalize),
+        cmocka_unit_test(test_facts_builtin_tables_equal_parse),
         cmocka_unit_test(test_facts_user_file_extends),
         cmocka_unit_test(test_facts_user_file_errors),
         cmocka_unit_test(test_facts_failed_load_leaves_table),

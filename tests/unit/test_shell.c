@@ -554,6 +554,167 @@ static void test_shell_binary_bytes(void **state)
     free(r);
 }
 
+/* Words made only of plain bytes take a short path; these sit on its
+ * edges: '=' (plain unless it may open NAME=(...)), the bytes that end
+ * it, and a plain run followed by something that is not plain. */
+static void test_shell_plain_words(void **state)
+{
+    const char *t = "cmd --o=v a=(x y) ab'c' ab\"c\" ab\\c ab$X ab* a~ a#b "
+                    "a}b x";
+    tfl_sh_script s = split(t);
+    const tfl_sh_cmd *c;
+    const tfl_sh_word *w;
+
+    (void)state;
+    assert_int_equal(s.ncmds, 1);
+    c = &s.cmds[0];
+    assert_int_equal(c->nwords, 12);
+    w = &c->words[1];
+    assert_word(w, "--o=v", 4, 9);
+    assert_int_equal(w->nparts, 1);
+    assert_int_equal(w->flags, 0);
+    assert_int_equal(w->parts[0].span.start, 4);
+    assert_int_equal(w->parts[0].span.end, 9);
+    assert_memory_equal(w->parts[0].text, "--o=v", 5);
+    w = &c->words[2]; /* the array stays one literal word */
+    assert_word(w, "a=(x y)", 10, 17);
+    assert_int_equal(w->nparts, 1);
+    w = &c->words[3];
+    assert_word(w, "abc", 18, 23);
+    assert_int_equal(w->nparts, 2);
+    assert_false(w->parts[0].quoted);
+    assert_true(w->parts[1].quoted);
+    assert_int_equal(w->parts[0].span.end, 20);
+    assert_int_equal(w->parts[1].span.start, 20);
+    assert_true(w->flags & TFL_SH_WORD_QUOTED);
+    assert_word(&c->words[4], "abc", 24, 29);
+    assert_int_equal(c->words[4].nparts, 2);
+    w = &c->words[5];
+    assert_word(w, "abc", 30, 34);
+    assert_int_equal(w->nparts, 2);
+    assert_true(w->parts[1].quoted);
+    w = &c->words[6];
+    assert_word(w, NULL, 35, 39);
+    assert_int_equal(w->nparts, 2);
+    assert_int_equal(w->parts[1].kind, TFL_SH_PART_VAR);
+    assert_int_equal(w->nvars, 1);
+    assert_true(c->words[7].flags & TFL_SH_WORD_GLOB);
+    assert_false(c->words[8].flags & TFL_SH_WORD_TILDE);
+    assert_word(&c->words[8], "a~", 44, 46);
+    assert_word(&c->words[9], "a#b", 47, 50);
+    assert_word(&c->words[10], "a}b", 51, 54);
+    assert_int_equal(c->words[10].nparts, 1);
+    assert_word(&c->words[11], "x", 55, 56);
+    assert_int_equal(c->words[11].parts[0].span.end, 56);
+}
+
+/* Runs inside "..." are copied whole; escapes and $ still cut them. */
+static void test_shell_double_quote_runs(void **state)
+{
+    const char *t = "echo \"a\\$b\\\\c\\qd\" \"x\\\ny\" \"p${Q}r\"";
+    tfl_sh_script s = split(t);
+    const tfl_sh_cmd *c;
+    const tfl_sh_word *w;
+
+    (void)state;
+    c = &s.cmds[0];
+    assert_int_equal(c->nwords, 4);
+    assert_word(&c->words[1], "a$b\\c\\qd", 5, 17);
+    assert_int_equal(c->words[1].nparts, 1);
+    assert_true(c->words[1].parts[0].quoted);
+    assert_word(&c->words[2], "xy", 18, 24);
+    w = &c->words[3];
+    assert_word(w, NULL, 25, 33);
+    assert_int_equal(w->nparts, 3);
+    assert_memory_equal(w->parts[0].text, "p", 1);
+    assert_int_equal(w->parts[1].kind, TFL_SH_PART_VAR);
+    assert_string_equal(w->parts[1].var->name, "Q");
+    assert_memory_equal(w->parts[2].text, "r", 1);
+    assert_int_equal(w->parts[2].span.start, 31); /* the closing quote */
+    assert_int_equal(w->parts[2].span.end, 33);   /* belongs to it */
+}
+
+/* Reserved words are looked for by their first byte: words that only
+ * begin like one stay commands, and keywords after a command are words. */
+static void test_shell_keyword_lookalikes(void **state)
+{
+    tfl_sh_script s =
+        split("ifx a; fix b; echo if then fi done; ! c; !d; until e; do f; "
+              "done; { g; }; function h { i; }; casey; for_x");
+    size_t i;
+    static const char *const names[] = {
+        "ifx", "fix", "echo", "c", "!d", "e", "f", "g", "i", "casey", "for_x"};
+
+    (void)state;
+    assert_int_equal(s.ncmds, 11);
+    for (i = 0; i < 11; i++)
+        assert_string_equal(tfl_sh_cmd_name(&s.cmds[i]), names[i]);
+    assert_int_equal(s.cmds[2].nwords, 5);
+    assert_true(s.cmds[3].negated);
+    assert_false(s.cmds[4].negated);
+    assert_int_equal(s.nblocks, 5); /* the function's body is a group */
+    assert_int_equal(s.blocks[0].kind, TFL_SH_BLOCK_WHILE_COND);
+    assert_true(s.blocks[0].until);
+    assert_int_equal(s.blocks[2].kind, TFL_SH_BLOCK_GROUP);
+    assert_int_equal(s.blocks[3].kind, TFL_SH_BLOCK_FUNCTION);
+}
+
+/* Prefixes and shells are recognised by name only, not by first byte. */
+static void test_shell_prefix_lookalikes(void **state)
+{
+    tfl_sh_script s = split("envy A=1 x; exec2 y; sudo -u u z; bash2 -c q; "
+                            "exporter B=2; export C=3; ssh -c w");
+
+    (void)state;
+    assert_int_equal(s.ncmds, 7);
+    assert_string_equal(tfl_sh_cmd_name(&s.cmds[0]), "envy");
+    assert_int_equal(s.cmds[0].prefixes, 0);
+    assert_string_equal(tfl_sh_cmd_name(&s.cmds[1]), "exec2");
+    assert_string_equal(tfl_sh_cmd_name(&s.cmds[2]), "z");
+    assert_int_equal(s.cmds[2].prefixes, TFL_SH_PREFIX_SUDO);
+    assert_int_equal(s.cmds[3].shell_c, TFL_SH_NONE);
+    assert_int_equal(s.cmds[4].nassigns, 0);
+    assert_int_equal(s.cmds[5].nassigns, 1);
+    assert_string_equal(s.cmds[5].assigns[0].name, "C");
+    assert_int_equal(s.cmds[6].shell_c, TFL_SH_NONE);
+}
+
+/* Spans through a map of several pieces, in and out of order (a command's
+ * span starts before the words read last): each must be what
+ * tfl_textmap_span() gives. */
+static void test_shell_span_cache(void **state)
+{
+    /* "a b\\\nc d\nef\\\ngh $X" joined by the lexer as three lines */
+    static const char text[] = "a b c d; ef gh ${X:-y z}";
+    static const tfl_piece pieces[] = {{0, 100, 4}, {4, 200, 5}, {9, 300, 15}};
+    tfl_textmap map = {pieces, 3};
+    tfl_sh_script s = split_map(text, sizeof text - 1, &map);
+    size_t i, k;
+
+    (void)state;
+    assert_int_equal(s.ncmds, 2);
+    for (i = 0; i < s.ncmds; i++) {
+        const tfl_sh_cmd *c = &s.cmds[i];
+
+        for (k = 0; k < c->nwords; k++) {
+            const tfl_sh_word *w = &c->words[k];
+            tfl_span want =
+                tfl_textmap_span(&map, (uint32_t)(w->raw - text), w->raw_len);
+
+            assert_int_equal(w->span.start, want.start);
+            assert_int_equal(w->span.end, want.end);
+        }
+    }
+    assert_int_equal(s.cmds[0].span.start, 100);
+    assert_int_equal(s.cmds[0].span.end, 203);
+    assert_int_equal(s.cmds[0].words[2].span.start, 200);
+    assert_int_equal(s.cmds[1].words[0].span.start, 300);
+    assert_int_equal(s.nvars, 1);
+    assert_int_equal(s.vars[0]->span.start, 306);
+    assert_int_equal(s.vars[0]->span.end, 315);
+    assert_int_equal(s.vars[0]->arg->span.start, 311);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +742,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_shell_many_ands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shell_deep_nesting, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_shell_plain_words, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shell_double_quote_runs, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shell_keyword_lookalikes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shell_prefix_lookalikes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shell_span_cache, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shell_binary_bytes, setup,
                                         teardown),
     };
