@@ -1572,22 +1572,19 @@ static bool too_long(parser *p, uint32_t b, uint32_t e, bool report)
     return true;
 }
 
-static bool is_comment_line(const char *s, uint32_t b, uint32_t e)
+/* First offset of [b, e) after leading Unicode white space: a line is
+ * blank when that is e and a comment when it holds '#'. */
+static uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 {
     size_t n;
 
-    while (b < e && (n = space_len(s + b, e - b)) > 0)
+    for (;;) {
+        while (b < e && (s[b] == ' ' || s[b] == '\t'))
+            b++;
+        if (b >= e || (n = space_len(s + b, e - b)) == 0)
+            return b;
         b += (uint32_t)n;
-    return b < e && s[b] == '#';
-}
-
-static bool is_blank_line(const char *s, uint32_t b, uint32_t e)
-{
-    size_t n;
-
-    while (b < e && (n = space_len(s + b, e - b)) > 0)
-        b += (uint32_t)n;
-    return b == e;
+    }
 }
 
 static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
@@ -1609,7 +1606,7 @@ static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
     c->text = s + tb;
     c->len = te > tb ? te - tb : 0;
     c->span = span_of(b, e);
-    c->line = tfl_source_line_of(p->src, b);
+    c->line = (uint32_t)p->next; /* the line just read, 1-based */
     if (!pending)
         return;
     if (p->pend_n == 0)
@@ -1641,7 +1638,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     tfl_piece *pieces;
     size_t npieces = 0, total = 0, i;
     tfl_instr *in;
-    uint32_t pe, lb, le, last_end = e;
+    uint32_t pe, lb, le, t, last_end = e;
     bool cont;
     char *text;
     shaper sh;
@@ -1681,11 +1678,12 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
             p->next++;
             if (too_long(p, lb, le, true))
                 continue;
-            if (is_comment_line(src->data, lb, le)) {
+            t = skip_space(src->data, lb, le);
+            if (t < le && src->data[t] == '#') {
                 add_comment(p, lb, le, false);
                 continue;
             }
-            if (is_blank_line(src->data, lb, le)) {
+            if (t == le) {
                 if (!in->empty_continuation) {
                     in->empty_continuation = true;
                     in->empty_line = span_of(lb, le);
@@ -1779,7 +1777,7 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
         p.nphys = 0;
 
     while (p.next < p.nphys && !p.oom) {
-        uint32_t b, e;
+        uint32_t b, e, t;
 
         phys_line(&p, p.next, &b, &e);
         p.next++;
@@ -1792,20 +1790,16 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
                 continue;
             in_directives = false;
         }
-        if (is_blank_line(src->data, b, e)) {
+        t = skip_space(src->data, b, e);
+        if (t == e) {
             p.pend_n = 0;
             continue;
         }
-        if (is_comment_line(src->data, b, e)) {
+        if (src->data[t] == '#') {
             add_comment(&p, b, e, true);
             continue;
         }
-        {
-            size_t n;
-            while (b < e && (n = space_len(src->data + b, e - b)) > 0)
-                b += (uint32_t)n;
-        }
-        instruction(&p, b, e);
+        instruction(&p, t, e);
     }
     free(p.scratch);
     p.scratch = NULL;
