@@ -316,6 +316,10 @@ enum {
     OPT_HOST_GROUP
 };
 
+/* Bytes of a lone report gathered before they are written: one write per
+ * few dozen files instead of one per file. */
+#define FLUSH_AT ((size_t)64 << 10)
+
 /* Files a worker may be ahead of the report, per thread. */
 #define WINDOW 4
 #define MAX_JOBS 256
@@ -760,9 +764,19 @@ static int report_all(const cli *c, tfl_reporter **reps, sink *sinks,
             tfl_report_failure(reps[k], out, path, why);
         if (out->failed)
             return -1;
-        sink_flush(&sinks[k], out);
+        /* Several reports share `out`, so each writes its part at once. */
+        if (c->noutputs > 1 || out->len >= FLUSH_AT)
+            sink_flush(&sinks[k], out);
     }
     return 0;
+}
+
+/* Write what a lone report has gathered, before a message on standard
+ * error, so that both keep their order on a terminal. */
+static void flush_pending(const cli *c, sink *sinks, tfl_buf *out)
+{
+    if (c->noutputs == 1 && out->len && !out->failed)
+        sink_flush(&sinks[0], out);
 }
 
 /* One input on its way: read and linted by a worker, then reported. */
@@ -797,11 +811,13 @@ static int job_report(const cli *c, tfl_reporter **reps, sink *sinks,
     if (j->rc < 0)
         return -1;
     if (j->rc == 1) {
+        flush_pending(c, sinks, out);
         fprintf(stderr, "tflint: %s\n", j->why);
         t->unreadable++;
         return report_all(c, reps, sinks, out, NULL, shown_path(c, in), j->why);
     }
     if (c->cfg.target && !has_stage(&j->res.doc, c->cfg.target)) {
+        flush_pending(c, sinks, out);
         fprintf(stderr, "tflint: '%s' has no stage named '%s'\n",
                 shown_path(c, in), c->cfg.target);
         t->no_target++;
@@ -1051,6 +1067,9 @@ static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
     }
     tfl_buf_init(&out, 0);
     tfl_buf_init(&diag, 0);
+    /* Room for a flush's worth and the file that ends it, taken once. */
+    if (c->noutputs == 1)
+        tfl_buf_reserve(&out, 2 * FLUSH_AT);
     if (nthreads > in->count)
         nthreads = in->count;
     if (!oom && nthreads > 1)
@@ -1060,6 +1079,7 @@ static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
     status = t.unreadable || t.no_target ? EXIT_USAGE
              : t.failing                 ? EXIT_FINDINGS
                                          : EXIT_CLEAN;
+    flush_pending(c, sinks, &out);
     if (!oom && done == in->count && !out.failed)
         oom = end_all(c, reps, sinks, &out, &diag, status) != 0;
     else

@@ -32,6 +32,7 @@
 
 typedef struct text_state {
     bool color;
+    tfl_buf path; /* the current file's path, made safe once for all */
 } text_state;
 
 static const char *sev_color(tfl_severity sev)
@@ -90,6 +91,20 @@ static void next_unit(const char *s, size_t len, bool keep_tab, size_t *n,
     }
 }
 
+#define ONES 0x0101010101010101ULL
+
+/* Is every byte of `w` in 0x20..0x7e? A byte below 0x20 borrows into its
+ * top bit when 0x20 is taken away; one above 0x7e has (or gets, adding 1)
+ * its top bit set. Carries between bytes only come from bytes that are
+ * caught already. */
+static bool all_printable(uint64_t w)
+{
+    uint64_t low = (w - 0x20 * ONES) & ~w;
+    uint64_t high = (w + ONES) | w;
+
+    return ((low | high) & (0x80 * ONES)) == 0;
+}
+
 /*
  * Append `s` made safe for a terminal (see the note at the top). Runs of
  * bytes shown as they are (printable ASCII, tabs when `keep_tab`, UTF-8
@@ -100,10 +115,23 @@ static void put_text(tfl_buf *b, const char *s, size_t len, bool keep_tab)
     size_t i = 0, run = 0;
 
     while (i < len) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c;
         const char *repl;
         char caret[3];
         size_t n;
+
+        /* Eight bytes at a time while all of them are printable ASCII. */
+        while (len - i >= 8) {
+            uint64_t w;
+
+            memcpy(&w, s + i, 8);
+            if (!all_printable(w))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        c = (unsigned char)s[i];
 
         if ((c >= 0x20 && c < 0x7f) || (c == '\t' && keep_tab)) {
             i++;
@@ -180,17 +208,17 @@ static void put_snippet(tfl_buf *b, uint32_t line, const char *text, size_t len,
     tfl_buf_putc(b, '\n');
 }
 
-static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_finding *f,
-                        bool color)
+static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_buf *path,
+                        const tfl_finding *f, bool color)
 {
-    const char *path = tfl_report_path(src->path), *text;
+    const char *text;
     tfl_pos pos = tfl_source_pos(src, f->span.start);
     size_t len, from, to;
     uint32_t off;
 
     if (color)
         tfl_buf_puts(b, BOLD);
-    put_text(b, path, strlen(path), false);
+    tfl_buf_put(b, path->data, path->len);
     tfl_buf_putc(b, ':');
     tfl_buf_put_uint(b, pos.line, 0);
     tfl_buf_putc(b, ':');
@@ -226,18 +254,29 @@ static void *text_open(const tfl_report_opts *opts)
 {
     text_state *st = calloc(1, sizeof *st);
 
-    if (st)
+    if (st) {
         st->color = opts->color;
+        tfl_buf_init(&st->path, 0);
+    }
     return st;
 }
 
 static void text_file(void *state, tfl_buf *out, const tfl_result *res)
 {
     text_state *st = state;
+    const char *path = tfl_report_path(res->src.path);
     size_t i;
 
+    if (!res->nfindings)
+        return;
+    tfl_buf_reset(&st->path);
+    put_text(&st->path, path, strlen(path), false);
+    if (st->path.failed) {
+        out->failed = true;
+        return;
+    }
     for (i = 0; i < res->nfindings; i++)
-        put_finding(out, &res->src, &res->findings[i], st->color);
+        put_finding(out, &res->src, &st->path, &res->findings[i], st->color);
 }
 
 /* The text report is findings only; the caller tells the user about an
@@ -260,7 +299,11 @@ static void text_end(void *state, tfl_buf *out, int exit_status)
 
 static void text_close(void *state)
 {
-    free(state);
+    text_state *st = state;
+
+    if (st)
+        tfl_buf_free(&st->path);
+    free(st);
 }
 
 const tfl_renderer tfl_renderer_text = {
