@@ -3266,7 +3266,9 @@ static void sim_user(sstate *st, tfl_user_op *u)
  * "./", a shell). A literal value is the raw text minus quotes, escaping
  * backslashes, line continuations and the '$' of $'...' / $"...", at every
  * nesting level (an `sh -c` string is itself such a value), and the ANSI-C
- * escapes the splitter knows only make control and quote characters. So
+ * escapes the splitter knows only make control and quote characters (a
+ * text where $'...' meets an escape that could make any byte, such as
+ * \x41, is split whatever it holds, should the splitter learn them). So
  * the text with those bytes dropped (and any '$' before a quote or a
  * backslash) holds every such name as a plain substring, and a RUN whose
  * text holds none is skipped unsplit: what it would give is nothing (its
@@ -3364,7 +3366,7 @@ static bool may_matter(const char *t, size_t len)
 {
     uint64_t w = 0;
     unsigned brk = 0;
-    bool cont = false;
+    bool cont = false, ansi = false, code = false;
     size_t i;
 
     for (i = 0; i < len; i++) {
@@ -3380,12 +3382,21 @@ static bool may_matter(const char *t, size_t len)
                     cont = true;
                     continue;
                 }
+                /* An escape that could name any byte (\x41, \u, octal,
+                 * \cX): the splitter reads none in $'...' today; should
+                 * it learn them, such a text is split. */
+                code = code || (c && strchr("xuUc01234567", c));
+                if (ansi && code)
+                    return true;
                 k = sieve_class[c];
                 if (c == '\'' || c == '"')
                     continue;
             } else if (c == '$' && i + 1 < len &&
                        (t[i + 1] == '\'' || t[i + 1] == '"' ||
                         t[i + 1] == '\\')) {
+                ansi = ansi || t[i + 1] != '"';
+                if (ansi && code)
+                    return true;
                 continue;
             } else if (c != '$') {
                 continue; /* a quote */
