@@ -2457,10 +2457,11 @@ static void walk_script(builder *b, size_t instr, int stage,
                         const tfl_sh_script *s, int origin)
 {
     run r;
-    unsigned char *tol, *cond;
-    size_t nsets = 0, nslots = 1, i;
+    unsigned char *tol, *cond, *kinds;
+    size_t nsets = 0, nslots = 1, i, own_end = 0;
     tfl_sh_fallback *fb;
     size_t nfb;
+    bool var_assigns = false;
 
     memset(&r, 0, sizeof r);
     r.b = b;
@@ -2473,9 +2474,27 @@ static void walk_script(builder *b, size_t instr, int stage,
     for (i = 0; i < s->ncmds; i++)
         nsets += s->cmds[i].nassigns;
     for (i = 0; i < s->nvars; i++)
-        nsets += s->vars[i]->op == TFL_SH_VAR_ASSIGN;
+        if (s->vars[i]->op == TFL_SH_VAR_ASSIGN) {
+            nsets++;
+            var_assigns = true;
+        }
     for (i = 0; i < s->nblocks; i++)
         nsets += s->blocks[i].kind == TFL_SH_BLOCK_FOR_BODY;
+    /* The paths a command makes matter only to a chown/chgrp/chmod after
+     * it; reading them evaluates words, which only ${X:=v} could make
+     * matter to anything else. */
+    kinds = tfl_arena_alloc(b->t, s->ncmds + 1);
+    if (!kinds) {
+        b->oom = true;
+        return;
+    }
+    for (i = 0; i < s->ncmds; i++) {
+        const char *n = tfl_sh_cmd_name(&s->cmds[i]);
+
+        kinds[i] = n ? (unsigned char)cmd_kind(base_name(n)) : 0;
+        if (kinds[i] & F_OWN)
+            own_end = i + 1;
+    }
     while (nslots < 2 * nsets)
         nslots *= 2;
     r.vars = nsets ? tfl_arena_alloc(b->t, nslots * sizeof *r.vars) : NULL;
@@ -2516,7 +2535,7 @@ static void walk_script(builder *b, size_t instr, int stage,
         if (!name)
             continue;
         name = base_name(name);
-        kind = cmd_kind(name);
+        kind = kinds[i];
         if (kind & F_SUDO)
             do_sudo(&cx);
         bool any = false;
@@ -2534,7 +2553,7 @@ static void walk_script(builder *b, size_t instr, int stage,
         else if (!((kind & F_ECHO) && do_passwd_lines(&cx, name)) &&
                  touches_etc(c, kind & F_READER))
             add_event(b, EV_FORGET, (size_t)stage);
-        if (kind & F_CREATES)
+        if ((kind & F_CREATES) && (i < own_end || var_assigns))
             note_created(&r, c, name);
     }
 }
@@ -3247,7 +3266,9 @@ static void sim_user(sstate *st, tfl_user_op *u)
  * "./", a shell). A literal value is the raw text minus quotes, escaping
  * backslashes, line continuations and the '$' of $'...' / $"...", at every
  * nesting level (an `sh -c` string is itself such a value), and the ANSI-C
- * escapes the splitter knows only make control and quote characters. So
+ * escapes the splitter knows only make control and quote characters (a
+ * text where $'...' meets an escape that could make any byte, such as
+ * \x41, is split whatever it holds, should the splitter learn them). So
  * the text with those bytes dropped (and any '$' before a quote or a
  * backslash) holds every such name as a plain substring, and a RUN whose
  * text holds none is skipped unsplit: what it would give is nothing (its
@@ -3345,7 +3366,7 @@ static bool may_matter(const char *t, size_t len)
 {
     uint64_t w = 0;
     unsigned brk = 0;
-    bool cont = false;
+    bool cont = false, ansi = false, code = false;
     size_t i;
 
     for (i = 0; i < len; i++) {
@@ -3361,12 +3382,21 @@ static bool may_matter(const char *t, size_t len)
                     cont = true;
                     continue;
                 }
+                /* An escape that could name any byte (\x41, \u, octal,
+                 * \cX): the splitter reads none in $'...' today; should
+                 * it learn them, such a text is split. */
+                code = code || (c && strchr("xuUc01234567", c));
+                if (ansi && code)
+                    return true;
                 k = sieve_class[c];
                 if (c == '\'' || c == '"')
                     continue;
             } else if (c == '$' && i + 1 < len &&
                        (t[i + 1] == '\'' || t[i + 1] == '"' ||
                         t[i + 1] == '\\')) {
+                ansi = ansi || t[i + 1] != '"';
+                if (ansi && code)
+                    return true;
                 continue;
             } else if (c != '$') {
                 continue; /* a quote */

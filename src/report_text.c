@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes8.h"
 #include "report_impl.h"
 #include "tflint/rule.h"
 #include "utf8.h"
@@ -91,20 +92,6 @@ static void next_unit(const char *s, size_t len, bool keep_tab, size_t *n,
     }
 }
 
-#define ONES 0x0101010101010101ULL
-
-/* Is every byte of `w` in 0x20..0x7e? A byte below 0x20 borrows into its
- * top bit when 0x20 is taken away; one above 0x7e has (or gets, adding 1)
- * its top bit set. Carries between bytes only come from bytes that are
- * caught already. */
-static bool all_printable(uint64_t w)
-{
-    uint64_t low = (w - 0x20 * ONES) & ~w;
-    uint64_t high = (w + ONES) | w;
-
-    return ((low | high) & (0x80 * ONES)) == 0;
-}
-
 /*
  * Append `s` made safe for a terminal (see the note at the top). Runs of
  * bytes shown as they are (printable ASCII, tabs when `keep_tab`, UTF-8
@@ -122,10 +109,7 @@ static void put_text(tfl_buf *b, const char *s, size_t len, bool keep_tab)
 
         /* Eight bytes at a time while all of them are printable ASCII. */
         while (len - i >= 8) {
-            uint64_t w;
-
-            memcpy(&w, s + i, 8);
-            if (!all_printable(w))
+            if (!tfl_all_printable8(tfl_load8(s + i)))
                 break;
             i += 8;
         }

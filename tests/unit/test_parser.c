@@ -637,6 +637,30 @@ static void test_parser_words_point_into_line(void **state)
     tfl_arena_free(&p.arena);
 }
 
+/* A JSON array of many strings on one line: each string's buffer is sized
+ * by the string, so the parse stays linear in memory (it once took 1.5 GB
+ * for this 64 kB line). */
+static void test_parser_json_many_strings(void **state)
+{
+    size_t n = 16000, i, len;
+    char *text = malloc(16 + n * 4);
+    parsed p;
+
+    (void)state;
+    assert_non_null(text);
+    len = (size_t)sprintf(text, "CMD [");
+    for (i = 0; i < n; i++)
+        len += (size_t)sprintf(text + len, "%s\"a\"", i ? "," : "");
+    len += (size_t)sprintf(text + len, "]\n");
+    parse_text(&p, text, len);
+    assert_int_equal(p.doc.ninstrs, 1);
+    assert_true(p.doc.instrs[0].json);
+    assert_int_equal(p.doc.instrs[0].nargs, n);
+    assert_true(p.arena.used < 64 * len);
+    tfl_arena_free(&p.arena);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -660,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_parser_keyword_case),
         cmocka_unit_test(test_parser_textmap_lookups),
         cmocka_unit_test(test_parser_words_point_into_line),
+        cmocka_unit_test(test_parser_json_many_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
