@@ -118,8 +118,16 @@ static bool read_string(reader *r, char **out, size_t *outlen)
     size_t n = 0;
 
     if (out) {
-        /* Decoded text is never longer than 3 bytes per input byte. */
-        buf = tfl_arena_alloc(r->arena, (r->len - r->pos) * 3 + 1);
+        /* Decoded text is never longer than 3 bytes per input byte of the
+         * string. Sized by this string alone, not by the rest of the
+         * input: an array of many strings on one line stays linear. */
+        size_t end = r->pos + 1;
+
+        while (end < r->len && r->s[end] != '"')
+            end += r->s[end] == '\\' ? 2 : 1;
+        if (end > r->len)
+            end = r->len;
+        buf = tfl_arena_alloc(r->arena, (end - r->pos) * 3 + 1);
         if (!buf) {
             r->oom = true;
             return false;

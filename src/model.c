@@ -292,16 +292,22 @@ static bool guarded(const char *text, const tfl_expansion *x, size_t i)
     return false;
 }
 
-/* Does `text` hold a byte that expansion treats specially? */
+/* Does `text` hold a byte that expansion treats specially? `text` is
+ * NUL-terminated at `len`; strcspn() also stops at a NUL inside it, so
+ * the search goes on past such a byte. */
 static bool has_special(const char *text, size_t len, char escape)
 {
-    size_t i;
+    const char *set = escape == '`' ? "$'\"`" : "$'\"\\";
+    size_t i = 0;
 
-    for (i = 0; i < len; i++)
-        if (text[i] == '$' || text[i] == '\'' || text[i] == '"' ||
-            text[i] == escape)
+    for (;;) {
+        i += strcspn(text + i, set);
+        if (i >= len)
+            return false;
+        if (text[i] != '\0')
             return true;
-    return false;
+        i++;
+    }
 }
 
 /*

@@ -56,7 +56,7 @@ typedef struct parser {
     size_t nphys; /* physical lines */
     size_t next;  /* next physical line to read, 0-based */
     size_t cap_instrs, cap_comments, cap_errors, cap_dirs;
-    size_t *cstart; /* per instruction: first index of its comments */
+    size_t *cstart; /* per instruction: first index of its comments (heap) */
     size_t cap_cstart, ncstart;
     size_t pend_start, pend_n; /* comment block above the next instruction */
     char *scratch; /* word under construction (heap, freed at the end) */
@@ -91,6 +91,64 @@ static char *scratch(parser *p, size_t need)
 
 /* --- Small helpers -------------------------------------------------------- */
 
+/*
+ * The instruction and comment tables grow on the heap while the file is
+ * read, then go to the arena at their exact size: growing them in the
+ * arena would copy them at every doubling and leave the copies behind.
+ */
+static void *heap_push(parser *p, void **items, size_t *n, size_t *cap,
+                       size_t size)
+{
+    char *slot;
+
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        void *grown = realloc(*items, ncap * size);
+
+        if (!grown) {
+            p->oom = true;
+            return NULL;
+        }
+        *items = grown;
+        *cap = ncap;
+    }
+    slot = (char *)*items + *n * size;
+    memset(slot, 0, size);
+    (*n)++;
+    return slot;
+}
+
+/* Move a table of heap_push() into the arena (NULL when empty). A large
+ * one is trimmed and adopted rather than copied. */
+static void heap_settle(parser *p, void **items, size_t n, size_t size)
+{
+    void *heap = *items, *moved = NULL;
+
+    *items = NULL;
+    if (n == 0 || p->oom) {
+        free(heap);
+        return;
+    }
+    if (n * size >= ((size_t)64 << 10)) {
+        moved = realloc(heap, n * size);
+        if (!moved)
+            moved = heap;
+        if (tfl_arena_adopt(p->a, moved) != 0) {
+            free(moved);
+            p->oom = true;
+            return;
+        }
+    } else {
+        moved = tfl_arena_alloc(p->a, n * size);
+        if (moved)
+            memcpy(moved, heap, n * size);
+        else
+            p->oom = true;
+        free(heap);
+    }
+    *items = moved;
+}
+
 static const char *const kind_names[] = {
     "ADD",    "ARG",   "CMD",         "COPY",  "ENTRYPOINT", "ENV",
     "EXPOSE", "FROM",  "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD",
@@ -104,10 +162,19 @@ const char *tfl_kind_name(tfl_kind kind)
 
 static tfl_kind kind_of(const char *s, size_t n)
 {
+    char up[12];
+    size_t i;
     int k;
 
+    if (n < 3 || n > sizeof up - 1)
+        return TFL_UNKNOWN;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        up[i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+    }
+    up[n] = '\0';
     for (k = 0; k < TFL_UNKNOWN; k++)
-        if (strlen(kind_names[k]) == n && strncasecmp(kind_names[k], s, n) == 0)
+        if (kind_names[k][0] == up[0] && strcmp(kind_names[k], up) == 0)
             return (tfl_kind)k;
     return TFL_UNKNOWN;
 }
@@ -118,18 +185,11 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
 }
 
-/* Length of the Unicode white-space character at s (Go's unicode.IsSpace),
- * or 0. */
-static size_t space_len(const char *s, size_t len)
+static size_t space_len_utf8(const char *s, size_t len)
 {
     uint32_t cp;
-    size_t n;
+    size_t n = tfl_utf8_decode(s, len, &cp);
 
-    if (len == 0)
-        return 0;
-    if ((unsigned char)s[0] < 0x80)
-        return (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) ? 1 : 0;
-    n = tfl_utf8_decode(s, len, &cp);
     if (n == 0)
         return 0;
     if (cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
@@ -137,6 +197,17 @@ static size_t space_len(const char *s, size_t len)
         cp == 0x202F || cp == 0x205F || cp == 0x3000)
         return n;
     return 0;
+}
+
+/* Length of the Unicode white-space character at s (Go's unicode.IsSpace),
+ * or 0. ASCII, the usual case, is decided inline. */
+static inline size_t space_len(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if ((unsigned char)s[0] < 0x80)
+        return (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')) ? 1 : 0;
+    return space_len_utf8(s, len);
 }
 
 /* Trim Unicode white space from both ends of [*b, *e) in s. */
@@ -273,11 +344,38 @@ static size_t piece_guess(const tfl_textmap *m, uint32_t off)
     return k < m->npieces ? k : m->npieces - 1;
 }
 
+/*
+ * Callers walk a text front to back, so the piece found last (per thread)
+ * is the best start when the same map is asked again. It is only a hint:
+ * any start gives the same answer.
+ */
+static _Thread_local const tfl_piece *hint_map;
+static _Thread_local size_t hint_piece;
+
+/* Is piece k the answer for `off`? The usual case, checked inline. */
+static inline bool holds(const tfl_piece *pc, size_t n, size_t k, uint32_t off)
+{
+    return pc[k].text_off <= off && (k + 1 == n || pc[k + 1].text_off > off);
+}
+
+/* The piece of `off`, searched from the hint (or guess) and kept as the
+ * next hint; m has two pieces or more. */
+static size_t piece_hinted(const tfl_textmap *m, uint32_t off)
+{
+    size_t k = hint_map == m->pieces && hint_piece < m->npieces
+                   ? hint_piece
+                   : piece_guess(m, off);
+
+    if (!holds(m->pieces, m->npieces, k, off))
+        k = piece_from(m->pieces, m->npieces, off, k);
+    hint_map = m->pieces;
+    hint_piece = k;
+    return k;
+}
+
 size_t tfl_textmap_piece(const tfl_textmap *m, uint32_t off)
 {
-    if (m->npieces <= 1)
-        return 0;
-    return piece_from(m->pieces, m->npieces, off, piece_guess(m, off));
+    return m->npieces <= 1 ? 0 : piece_hinted(m, off);
 }
 
 /* Source offset of `off` in piece k (clamped to the piece's end). */
@@ -332,7 +430,12 @@ tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len)
         s.end = len ? 1 : 0;
         return s;
     }
-    k = tfl_textmap_piece(m, off);
+    if (m->npieces == 1) {
+        s.start = source_in(m->pieces, off);
+        s.end = len ? source_in(m->pieces, off + len - 1) + 1 : s.start;
+        return s;
+    }
+    k = piece_hinted(m, off);
     s.start = source_in(&m->pieces[k], off);
     if (len == 0) {
         s.end = s.start;
@@ -341,7 +444,10 @@ tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len)
     /* Map the last byte, then step past it, so an end that falls on a
      * piece boundary stays on the line where the text ended. */
     off += len - 1;
-    k = piece_from(m->pieces, m->npieces, off, k);
+    if (!holds(m->pieces, m->npieces, k, off)) {
+        k = piece_from(m->pieces, m->npieces, off, k);
+        hint_piece = k;
+    }
     s.end = source_in(&m->pieces[k], off) + 1;
     return s;
 }
@@ -390,16 +496,6 @@ static bool make_word(shaper *sh, tfl_word *w, const char *text, size_t len,
     return true;
 }
 
-/* Append a word to a growing array. */
-static tfl_word *push_word(shaper *sh, tfl_word **arr, size_t *n, size_t *cap)
-{
-    tfl_word *w = tfl_arena_push(sh->p->a, (void **)arr, n, cap, sizeof *w);
-
-    if (!w)
-        sh->p->oom = true;
-    return w;
-}
-
 /*
  * Split words go to the parser's word stack first and to the arena only
  * once their number is known, so no outgrown copy of an array is left in
@@ -423,9 +519,9 @@ static tfl_word *wv_push(parser *p)
 }
 
 /* Copy the words above `mark` to the arena and pop them. */
-static void wv_take(parser *p, size_t mark, tfl_word **out, size_t *n)
+static void wv_take(parser *p, size_t mark, tfl_word **out, uint32_t *n)
 {
-    *n = p->nwv - mark;
+    *n = (uint32_t)(p->nwv - mark);
     *out = NULL;
     if (*n) {
         *out = tfl_arena_alloc(p->a, *n * sizeof **out);
@@ -461,7 +557,7 @@ static void push_blanks(shaper *sh, uint32_t b, uint32_t e)
 }
 
 static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
-                         size_t *n)
+                         uint32_t *n)
 {
     size_t mark = sh->p->nwv;
 
@@ -527,6 +623,17 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                     continue;
                 }
                 buf[blen++] = L[pos++];
+            } else {
+                /* the rest of a run of printable ASCII that means nothing
+                 * here (the usual word) in one go */
+                uint32_t s0 = pos++;
+
+                while (pos < e && L[pos] > ' ' && L[pos] < 0x7f &&
+                       L[pos] != '\'' && L[pos] != '"' && L[pos] != esc)
+                    pos++;
+                memcpy(buf + blen, L + s0, pos - s0);
+                blen += pos - s0;
+                continue;
             }
             buf[blen++] = L[pos++];
             continue;
@@ -540,13 +647,23 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                 continue;
             }
             buf[blen++] = L[pos++];
+        } else {
+            /* quoted text up to the next quote or escape in one go */
+            uint32_t s0 = pos++;
+
+            while (pos < e && L[pos] != quote &&
+                   (L[pos] != esc || quote == '\''))
+                pos++;
+            memcpy(buf + blen, L + s0, pos - s0);
+            blen += pos - s0;
+            continue;
         }
         buf[blen++] = L[pos++];
     }
 }
 
 static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
-                        size_t *n)
+                        uint32_t *n)
 {
     size_t mark = sh->p->nwv;
 
@@ -564,7 +681,7 @@ static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
 static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
 {
     const char *L = sh->L;
-    size_t cap = 0;
+    size_t cap = 0, nf;
     char *buf;
     uint32_t pos = *b;
 
@@ -624,8 +741,10 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
         }
         if (!blank_ok && blen == 0)
             continue;
-        f = tfl_arena_push(sh->p->a, (void **)&sh->in->flags, &sh->in->nflags,
-                           &cap, sizeof *f);
+        nf = sh->in->nflags;
+        f = tfl_arena_push(sh->p->a, (void **)&sh->in->flags, &nf, &cap,
+                           sizeof *f);
+        sh->in->nflags = (uint32_t)nf;
         if (!f || !make_word(sh, &f->word, buf, blen, start, pos - start)) {
             sh->p->oom = true;
             return;
@@ -735,15 +854,20 @@ static void shape_healthcheck(shaper *sh, uint32_t b, uint32_t e)
 {
     uint32_t sep = b;
     tfl_word *w;
-    size_t cap = 0;
     tfl_instr *in = sh->in;
 
     if (b >= e)
         return;
     while (sep < e && sh->L[sep] != ' ' && sh->L[sep] != '\t')
         sep++;
-    w = push_word(sh, &in->args, &in->nargs, &cap);
-    if (!w || !make_word(sh, w, sh->L + b, sep - b, b, sep - b))
+    w = tfl_arena_alloc(sh->p->a, sizeof *w);
+    if (!w) {
+        sh->p->oom = true;
+        return;
+    }
+    in->args = w;
+    in->nargs = 1;
+    if (!make_word(sh, w, sh->L + b, sep - b, b, sep - b))
         return;
     trim_space(sh->L, &sep, &e);
     if (sep >= e)
@@ -1092,8 +1216,13 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     k = b;
     while (k < e && !is_blank(sh->L[k]))
         k++;
-    make_word(sh, &in->keyword, sh->L + b, k - b, b, k - b);
     in->kind = kind_of(sh->L + b, k - b);
+    if (in->kind != TFL_UNKNOWN &&
+        memcmp(sh->L + b, kind_names[in->kind], k - b) == 0)
+        /* written in capitals, as usual: the name is the text */
+        set_word(sh, &in->keyword, kind_names[in->kind], k - b, b, k - b);
+    else
+        make_word(sh, &in->keyword, sh->L + b, k - b, b, k - b);
     a = k;
     while (a < e && is_blank(sh->L[a]))
         a++;
@@ -1233,8 +1362,15 @@ static void find_heredocs(parser *p, tfl_instr *in, tfl_instr *target)
     size_t cap = 0;
     int have = 0;
 
-    for (pos = 0; pos + 1 < e && !(s[pos] == '<' && s[pos + 1] == '<'); pos++)
-        ;
+    for (pos = 0; pos + 1 < e; pos++) {
+        const char *lt = memchr(s + pos, '<', e - 1 - pos);
+
+        if (!lt)
+            return;
+        pos = (uint32_t)(lt - s);
+        if (s[pos + 1] == '<')
+            break;
+    }
     if (pos + 1 >= e)
         return;
     pos = 0;
@@ -1272,9 +1408,11 @@ static void find_heredocs(parser *p, tfl_instr *in, tfl_instr *target)
             memset(&h, 0, sizeof h);
             if (heredoc_marker(p, s, wb[0], we[0], have > 1 ? wb[1] : 0,
                                have > 1 ? we[1] : 0, &uses_next, &h)) {
-                tfl_heredoc *slot =
-                    tfl_arena_push(p->a, (void **)&target->heredocs,
-                                   &target->nheredocs, &cap, sizeof *slot);
+                size_t nh = target->nheredocs;
+                tfl_heredoc *slot = tfl_arena_push(
+                    p->a, (void **)&target->heredocs, &nh, &cap, sizeof *slot);
+
+                target->nheredocs = (uint32_t)nh;
                 if (!slot) {
                     p->oom = true;
                     return;
@@ -1434,22 +1572,19 @@ static bool too_long(parser *p, uint32_t b, uint32_t e, bool report)
     return true;
 }
 
-static bool is_comment_line(const char *s, uint32_t b, uint32_t e)
+/* First offset of [b, e) after leading Unicode white space: a line is
+ * blank when that is e and a comment when it holds '#'. */
+static uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 {
     size_t n;
 
-    while (b < e && (n = space_len(s + b, e - b)) > 0)
+    for (;;) {
+        while (b < e && (s[b] == ' ' || s[b] == '\t'))
+            b++;
+        if (b >= e || (n = space_len(s + b, e - b)) == 0)
+            return b;
         b += (uint32_t)n;
-    return b < e && s[b] == '#';
-}
-
-static bool is_blank_line(const char *s, uint32_t b, uint32_t e)
-{
-    size_t n;
-
-    while (b < e && (n = space_len(s + b, e - b)) > 0)
-        b += (uint32_t)n;
-    return b == e;
+    }
 }
 
 static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
@@ -1462,8 +1597,8 @@ static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
         tb++;
     tb++;
     trim_space(s, &tb, &te);
-    c = tfl_arena_push(p->a, (void **)&p->doc->comments, &p->doc->ncomments,
-                       &p->cap_comments, sizeof *c);
+    c = heap_push(p, (void **)&p->doc->comments, &p->doc->ncomments,
+                  &p->cap_comments, sizeof *c);
     if (!c) {
         p->oom = true;
         return;
@@ -1471,7 +1606,7 @@ static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
     c->text = s + tb;
     c->len = te > tb ? te - tb : 0;
     c->span = span_of(b, e);
-    c->line = tfl_source_line_of(p->src, b);
+    c->line = (uint32_t)p->next; /* the line just read, 1-based */
     if (!pending)
         return;
     if (p->pend_n == 0)
@@ -1503,13 +1638,13 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     tfl_piece *pieces;
     size_t npieces = 0, total = 0, i;
     tfl_instr *in;
-    uint32_t pe, lb, le, last_end = e;
+    uint32_t pe, lb, le, t, last_end = e;
     bool cont;
     char *text;
     shaper sh;
 
-    in = tfl_arena_push(p->a, (void **)&p->doc->instrs, &p->doc->ninstrs,
-                        &p->cap_instrs, sizeof *in);
+    in = heap_push(p, (void **)&p->doc->instrs, &p->doc->ninstrs,
+                   &p->cap_instrs, sizeof *in);
     if (!in) {
         p->oom = true;
         return;
@@ -1543,11 +1678,12 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
             p->next++;
             if (too_long(p, lb, le, true))
                 continue;
-            if (is_comment_line(src->data, lb, le)) {
+            t = skip_space(src->data, lb, le);
+            if (t < le && src->data[t] == '#') {
                 add_comment(p, lb, le, false);
                 continue;
             }
-            if (is_blank_line(src->data, lb, le)) {
+            if (t == le) {
                 if (!in->empty_continuation) {
                     in->empty_continuation = true;
                     in->empty_line = span_of(lb, le);
@@ -1608,8 +1744,8 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
 
     /* comments directly above */
     {
-        size_t *slot = tfl_arena_push(p->a, (void **)&p->cstart, &p->ncstart,
-                                      &p->cap_cstart, sizeof *slot);
+        size_t *slot = heap_push(p, (void **)&p->cstart, &p->ncstart,
+                                 &p->cap_cstart, sizeof *slot);
         if (!slot) {
             p->oom = true;
             return;
@@ -1641,7 +1777,7 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
         p.nphys = 0;
 
     while (p.next < p.nphys && !p.oom) {
-        uint32_t b, e;
+        uint32_t b, e, t;
 
         phys_line(&p, p.next, &b, &e);
         p.next++;
@@ -1654,20 +1790,16 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
                 continue;
             in_directives = false;
         }
-        if (is_blank_line(src->data, b, e)) {
+        t = skip_space(src->data, b, e);
+        if (t == e) {
             p.pend_n = 0;
             continue;
         }
-        if (is_comment_line(src->data, b, e)) {
+        if (src->data[t] == '#') {
             add_comment(&p, b, e, true);
             continue;
         }
-        {
-            size_t n;
-            while (b < e && (n = space_len(src->data + b, e - b)) > 0)
-                b += (uint32_t)n;
-        }
-        instruction(&p, b, e);
+        instruction(&p, t, e);
     }
     free(p.scratch);
     p.scratch = NULL;
@@ -1675,8 +1807,13 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     p.wv = NULL;
     free(p.pv);
     p.pv = NULL;
-    if (p.oom)
+    heap_settle(&p, (void **)&doc->instrs, doc->ninstrs, sizeof *doc->instrs);
+    heap_settle(&p, (void **)&doc->comments, doc->ncomments,
+                sizeof *doc->comments);
+    if (p.oom) {
+        free(p.cstart);
         return -1;
+    }
     doc->escape = p.esc;
 
     /* The comment array is complete: resolve the instructions' blocks. */
@@ -1688,6 +1825,7 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
             in->trigger->ncomments = in->ncomments;
         }
     }
+    free(p.cstart);
 
     if (doc->ninstrs == 0 && !doc->parser_failed) {
         ERR(&p, span_of(src->bom, src->bom), "file with no instructions");

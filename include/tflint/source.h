@@ -30,6 +30,9 @@ typedef struct tfl_source {
     uint32_t *line_starts; /* byte offset of each physical line */
     size_t nlines;
     uint32_t bom; /* 3 when the file starts with a UTF-8 BOM, else 0 */
+    /* private: where the last column count stopped, so that findings
+     * along one long line are counted on from there (NULL: none) */
+    struct tfl_source_hint *hint;
 } tfl_source;
 
 typedef struct tfl_pos {

@@ -307,6 +307,23 @@ static void test_model_uses(void **state)
     release(f);
 }
 
+static void test_model_shell_escapes(void **state)
+{
+    /* in the shell text: \\$A \$B \\\$C x\y$D $$E ${F} */
+    const char *text = "FROM alpine\n"
+                       "RUN echo \\\\$A \\$B \\\\\\$C x\\y$D $$E ${F}\n";
+    fixture *f = build(text);
+
+    (void)state;
+    assert_int_equal(f->m.nuses, 3);
+    assert_string_equal(f->m.uses[0].name, "A");
+    assert_int_equal(f->m.uses[0].span.start, strstr(text, "$A") - text);
+    assert_string_equal(f->m.uses[1].name, "D");
+    assert_string_equal(f->m.uses[2].name, "F");
+    assert_int_equal(f->m.uses[2].span.end - f->m.uses[2].span.start, 4);
+    release(f);
+}
+
 static void test_model_heredoc_uses(void **state)
 {
     const char *text = "FROM alpine\n"
@@ -379,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_model_expand_at),
         cmocka_unit_test(test_model_origin_positions),
         cmocka_unit_test(test_model_uses),
+        cmocka_unit_test(test_model_shell_escapes),
         cmocka_unit_test(test_model_heredoc_uses),
         cmocka_unit_test(test_model_hostile),
         cmocka_unit_test(test_model_long_chains),

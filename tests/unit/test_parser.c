@@ -539,6 +539,128 @@ static void test_parser_keyword_case(void **state)
     tfl_arena_free(&p.arena);
 }
 
+/* The piece a bisection finds: the last one whose text_off <= off, or 0. */
+static size_t piece_by_scan(const tfl_textmap *m, uint32_t off)
+{
+    size_t k = 0, i;
+
+    for (i = 0; i < m->npieces; i++)
+        if (m->pieces[i].text_off <= off)
+            k = i;
+    return k;
+}
+
+static uint32_t source_by_scan(const tfl_textmap *m, uint32_t off)
+{
+    const tfl_piece *pc = &m->pieces[piece_by_scan(m, off)];
+
+    if (off - pc->text_off > pc->len)
+        return pc->src_off + pc->len;
+    return pc->src_off + (off - pc->text_off);
+}
+
+/* Lookups start from a guess or from the previous answer: whatever the
+ * order of the questions, the answers must be those of a plain search. */
+static void test_parser_textmap_lookups(void **state)
+{
+    tfl_piece pcs[40];
+    tfl_textmap m = {pcs, 0};
+    uint32_t text = 0, src = 0, total, off, len;
+    unsigned seed = 12345;
+    size_t i, round;
+
+    (void)state;
+    for (i = 0; i < 40; i++) {
+        /* uneven lengths, some empty pieces, gaps in the source */
+        uint32_t n = (i % 7 == 3) ? 0 : (i % 5 == 0 ? 90 : 1 + (uint32_t)i % 4);
+
+        pcs[i].text_off = text;
+        pcs[i].src_off = src;
+        pcs[i].len = n;
+        text += n;
+        src += n + 2;
+    }
+    m.npieces = 40;
+    total = text;
+    for (round = 0; round < 3; round++) {
+        for (i = 0; i < 4000; i++) {
+            tfl_span sp;
+
+            seed = seed * 1103515245u + 12345u;
+            off = round == 0   ? (uint32_t)i % (total + 3)
+                  : round == 1 ? (uint32_t)(total + 2 - i % (total + 3))
+                               : (seed >> 8) % (total + 3);
+            len = (seed >> 4) % 9;
+            assert_int_equal(tfl_textmap_piece(&m, off),
+                             piece_by_scan(&m, off));
+            assert_int_equal(tfl_textmap_source(&m, off),
+                             source_by_scan(&m, off));
+            sp = tfl_textmap_span(&m, off, len);
+            assert_int_equal(sp.start, source_by_scan(&m, off));
+            assert_int_equal(sp.end, len ? source_by_scan(&m, off + len - 1) + 1
+                                         : sp.start);
+        }
+    }
+    /* one piece, and a map with a single empty piece */
+    m.npieces = 1;
+    assert_int_equal(tfl_textmap_source(&m, 5), 5);
+    pcs[0].len = 0;
+    assert_int_equal(tfl_textmap_span(&m, 0, 0).start, 0);
+}
+
+static void test_parser_words_point_into_line(void **state)
+{
+    parsed p;
+    const tfl_instr *in;
+
+    (void)state;
+    parse_str(&p, "FROM a\nRUN echo hi  \nRUN echo \\\n  there\n"
+                  "ENV A=1 B=\"x y\"\nLABEL k v w\n");
+    in = &p.doc.instrs[1];
+    /* trailing blanks are trimmed: the word is copied, NUL-terminated */
+    assert_string_equal(in->args[0].text, "echo hi");
+    in = &p.doc.instrs[2];
+    assert_string_equal(in->args[0].text, "echo   there");
+    assert_ptr_equal(in->args[0].text, in->line + in->args[0].off);
+    in = &p.doc.instrs[3];
+    assert_int_equal(in->npairs, 2);
+    assert_string_equal(in->pairs[0].key.text, "A");
+    assert_string_equal(in->pairs[0].value.text, "1");
+    assert_string_equal(in->pairs[1].key.text, "B");
+    assert_string_equal(in->pairs[1].value.text, "\"x y\"");
+    assert_string_equal(in->line, "ENV A=1 B=\"x y\"");
+    in = &p.doc.instrs[4];
+    assert_int_equal(in->npairs, 1);
+    assert_string_equal(in->pairs[0].key.text, "k");
+    assert_string_equal(in->pairs[0].value.text, "v w");
+    assert_int_equal(in->nargs, 2);
+    tfl_arena_free(&p.arena);
+}
+
+/* A JSON array of many strings on one line: each string's buffer is sized
+ * by the string, so the parse stays linear in memory (it once took 1.5 GB
+ * for this 64 kB line). */
+static void test_parser_json_many_strings(void **state)
+{
+    size_t n = 16000, i, len;
+    char *text = malloc(16 + n * 4);
+    parsed p;
+
+    (void)state;
+    assert_non_null(text);
+    len = (size_t)sprintf(text, "CMD [");
+    for (i = 0; i < n; i++)
+        len += (size_t)sprintf(text + len, "%s\"a\"", i ? "," : "");
+    len += (size_t)sprintf(text + len, "]\n");
+    parse_text(&p, text, len);
+    assert_int_equal(p.doc.ninstrs, 1);
+    assert_true(p.doc.instrs[0].json);
+    assert_int_equal(p.doc.instrs[0].nargs, n);
+    assert_true(p.arena.used < 64 * len);
+    tfl_arena_free(&p.arena);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -560,6 +682,9 @@ int main(void)
         cmocka_unit_test(test_parser_instruction_errors),
         cmocka_unit_test(test_parser_long_line),
         cmocka_unit_test(test_parser_keyword_case),
+        cmocka_unit_test(test_parser_textmap_lookups),
+        cmocka_unit_test(test_parser_words_point_into_line),
+        cmocka_unit_test(test_parser_json_many_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,11 +48,51 @@ static void test_source_line_text(void **state)
     tfl_arena_free(&a);
 }
 
+/* A column count goes on from the last one on the same line: in whatever
+ * order offsets are asked, even inside a character, the answers are those
+ * of a count from the line's start. */
+static void test_source_positions_any_order(void **state)
+{
+    const char *text = "\xEF\xBB\xBF"
+                       "RUN a\xC3\xA9"
+                       "b\xF0\x9F\x98\x80"
+                       "c\xFF\xE2\x82"
+                       "d e\r\n"
+                       "\xF0\x9F\x98\x80\xF0\x9F\x98\x80 x\n";
+    size_t len = strlen(text), k, round;
+    unsigned seed = 7;
+    tfl_arena a;
+    tfl_source src, ref;
+
+    (void)state;
+    tfl_arena_init(&a);
+    assert_int_equal(tfl_source_init(&src, &a, "D", text, len), 0);
+    ref = src;
+    ref.hint = NULL; /* every count from the line's start */
+    for (round = 0; round < 3; round++) {
+        for (k = 0; k < 4 * (len + 2); k++) {
+            uint32_t off;
+            tfl_pos p, q;
+
+            seed = seed * 1103515245u + 12345u;
+            off = round == 0   ? (uint32_t)(k % (len + 2))
+                  : round == 1 ? (uint32_t)(len + 1 - k % (len + 2))
+                               : (seed >> 8) % (uint32_t)(len + 2);
+            p = tfl_source_pos(&src, off);
+            q = tfl_source_pos(&ref, off);
+            assert_int_equal(p.line, q.line);
+            assert_int_equal(p.col, q.col);
+        }
+    }
+    tfl_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_source_positions),
         cmocka_unit_test(test_source_line_text),
+        cmocka_unit_test(test_source_positions_any_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
