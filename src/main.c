@@ -785,6 +785,7 @@ typedef struct job {
     int rc;    /* 0 linted, 1 unreadable (see why), -1 out of memory */
     char why[TFL_ERRMSG_SIZE];
     tfl_result res;
+    size_t owner; /* the thread that linted it (0: the reporting one) */
 } job;
 
 enum { JOB_FREE, JOB_BUSY, JOB_DONE };
@@ -801,8 +802,8 @@ static void job_run(const cli *c, const tfl_input *in, job *j)
         j->rc = -1;
 }
 
-/* Report `j` for `in` and free its result. Returns 0, or -1 when memory
- * ran out while it was linted. */
+/* Report `j` for `in`; the caller frees its result. Returns 0, or -1
+ * when memory ran out while it was linted. */
 static int job_report(const cli *c, tfl_reporter **reps, sink *sinks,
                       tfl_buf *out, const tfl_input *in, job *j, tally *t)
 {
@@ -824,7 +825,6 @@ static int job_report(const cli *c, tfl_reporter **reps, sink *sinks,
     }
     rc = report_all(c, reps, sinks, out, &j->res, NULL, NULL);
     count(t, &j->res, c->cfg.threshold);
-    tfl_result_free(&j->res);
     return rc;
 }
 
@@ -863,7 +863,13 @@ typedef struct pool {
     size_t next;     /* first input no thread has taken */
     size_t reported; /* inputs reported so far */
     bool stop;
-    size_t idle;         /* workers waiting for room */
+    size_t idle; /* workers waiting for room */
+    /* Arenas of reported files, waiting for the worker that linted them:
+     * `window` slots per thread. glibc would otherwise lock that thread's
+     * malloc arena for every block the reporter frees, and the two
+     * threads would queue on it. */
+    tfl_arena *pending;
+    size_t *npending;
     bool reporter_waits; /* the reporter waits for a job to finish */
     pthread_mutex_t mu;
     pthread_cond_t room; /* a slot was freed, or stop */
@@ -877,36 +883,65 @@ static bool can_take(const pool *p)
            p->next < p->reported + p->window;
 }
 
-/* Take input p->next, lint it without the lock, and mark it done. Called
- * with the lock held; holds it again on return. */
-static void run_next(pool *p)
+/* Take input p->next, lint it in thread `self` without the lock, and mark
+ * it done. Called with the lock held; holds it again on return. */
+static void run_next(pool *p, size_t self)
 {
     size_t i = p->next++;
     job *j = &p->jobs[i % p->window];
 
     j->state = JOB_BUSY;
+    j->owner = self;
     pthread_mutex_unlock(&p->mu);
     job_run(p->c, &p->in->items[i], j);
     pthread_mutex_lock(&p->mu);
     j->state = JOB_DONE;
-    if (p->reporter_waits)
+    if (p->reporter_waits) {
+        /* Signalled without the lock, the reporter does not wake only to
+         * wait for it (two switches per file when both threads share a
+         * core). */
+        pthread_mutex_unlock(&p->mu);
         pthread_cond_signal(&p->done);
+        pthread_mutex_lock(&p->mu);
+    }
 }
+
+/* Free the arenas thread `self` has waiting; with the lock held. */
+static void free_pending(pool *p, size_t self)
+{
+    while (p->npending[self]) {
+        tfl_arena a = p->pending[self * p->window + --p->npending[self]];
+
+        pthread_mutex_unlock(&p->mu);
+        tfl_arena_free(&a);
+        pthread_mutex_lock(&p->mu);
+    }
+}
+
+typedef struct worker_arg {
+    pool *p;
+    size_t self; /* 1.. for workers */
+} worker_arg;
 
 static void *worker(void *arg)
 {
-    pool *p = arg;
+    pool *p = ((worker_arg *)arg)->p;
+    size_t self = ((worker_arg *)arg)->self;
 
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (!p->stop && p->next < p->in->count && !can_take(p)) {
+        free_pending(p, self);
+        while (!p->stop && p->next < p->in->count && !can_take(p) &&
+               !p->npending[self]) {
             p->idle++;
             pthread_cond_wait(&p->room, &p->mu);
             p->idle--;
         }
+        if (p->npending[self])
+            continue;
         if (!can_take(p))
             break;
-        run_next(p);
+        run_next(p, self);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -920,7 +955,7 @@ static job *pool_wait(pool *p, size_t i)
     pthread_mutex_lock(&p->mu);
     while (j->state != JOB_DONE) {
         if (can_take(p)) {
-            run_next(p);
+            run_next(p, 0);
             continue;
         }
         p->reporter_waits = true;
@@ -931,18 +966,35 @@ static job *pool_wait(pool *p, size_t i)
     return j;
 }
 
-/* Input `i` is reported: its slot is free for a worker. */
+/*
+ * Input `i` is reported: its slot is free for a worker. Its result is
+ * freed here when this thread linted it, else handed to the worker that
+ * did (free_pending()).
+ */
 static void pool_release(pool *p, job *j, bool stop)
 {
+    bool wake;
+
+    if (j->rc == 0 && j->owner == 0)
+        tfl_result_free(&j->res);
     pthread_mutex_lock(&p->mu);
+    if (j->rc == 0 && j->owner != 0) {
+        p->pending[j->owner * p->window + p->npending[j->owner]++] =
+            j->res.arena;
+        memset(&j->res, 0, sizeof j->res);
+    }
     j->state = JOB_FREE;
     p->reported++;
     p->stop = p->stop || stop;
+    /* A worker asleep for room is woken once half the window is free, not
+     * for every slot: sharing a core with the reporter, it would take the
+     * core for one file each time. The reporter lints meanwhile. */
+    wake = p->idle && p->reported + p->window - p->next >= p->window / 2;
+    pthread_mutex_unlock(&p->mu);
     if (p->stop)
         pthread_cond_broadcast(&p->room);
-    else if (p->idle)
-        pthread_cond_signal(&p->room);
-    pthread_mutex_unlock(&p->mu);
+    else if (wake)
+        pthread_cond_signal(&p->room); /* as in run_next() */
 }
 
 /*
@@ -980,6 +1032,7 @@ static size_t lint_parallel(const cli *c, const tfl_inputs *in, size_t nthreads,
                             tally *t, bool *oom)
 {
     pthread_t tids[MAX_JOBS];
+    worker_arg args[MAX_JOBS];
     size_t started = 0, i, k;
     pool p = {0};
 
@@ -987,16 +1040,25 @@ static size_t lint_parallel(const cli *c, const tfl_inputs *in, size_t nthreads,
     p.in = in;
     p.window = nthreads * WINDOW;
     p.jobs = calloc(p.window, sizeof *p.jobs);
-    if (!p.jobs || pthread_mutex_init(&p.mu, NULL) != 0) {
+    p.pending = calloc(nthreads * p.window, sizeof *p.pending);
+    p.npending = calloc(nthreads, sizeof *p.npending);
+    if (!p.jobs || !p.pending || !p.npending ||
+        pthread_mutex_init(&p.mu, NULL) != 0) {
         free(p.jobs);
+        free(p.pending);
+        free(p.npending);
         *oom = true;
         return 0;
     }
     pthread_cond_init(&p.room, NULL);
     pthread_cond_init(&p.done, NULL);
-    while (started + 1 < nthreads &&
-           pthread_create(&tids[started], NULL, worker, &p) == 0)
+    while (started + 1 < nthreads) {
+        args[started].p = &p;
+        args[started].self = started + 1;
+        if (pthread_create(&tids[started], NULL, worker, &args[started]) != 0)
+            break;
         started++;
+    }
     for (i = 0; i < in->count; i++) {
         job *j = pool_wait(&p, i);
         bool bad = job_report(c, reps, sinks, out, &in->items[i], j, t) != 0;
@@ -1017,10 +1079,17 @@ static size_t lint_parallel(const cli *c, const tfl_inputs *in, size_t nthreads,
     for (k = 0; k < p.window; k++)
         if (p.jobs[k].state == JOB_DONE && p.jobs[k].rc == 0)
             tfl_result_free(&p.jobs[k].res);
+    /* Reported ones whose worker had ended (no thread but this one now). */
+    pthread_mutex_lock(&p.mu);
+    for (k = 1; k < nthreads; k++)
+        free_pending(&p, k);
+    pthread_mutex_unlock(&p.mu);
     pthread_cond_destroy(&p.room);
     pthread_cond_destroy(&p.done);
     pthread_mutex_destroy(&p.mu);
     free(p.jobs);
+    free(p.pending);
+    free(p.npending);
     return i;
 }
 
@@ -1033,9 +1102,13 @@ static size_t lint_serial(const cli *c, const tfl_inputs *in,
 
     for (i = 0; i < in->count; i++) {
         job j;
+        int rc;
 
         job_run(c, &in->items[i], &j);
-        if (job_report(c, reps, sinks, out, &in->items[i], &j, t) != 0) {
+        rc = job_report(c, reps, sinks, out, &in->items[i], &j, t);
+        if (j.rc == 0)
+            tfl_result_free(&j.res);
+        if (rc != 0) {
             *oom = true;
             break;
         }
