@@ -5,12 +5,13 @@
  * --dump=ast output) and nothing else; messages and the summary go to
  * stderr.
  *
- * The report is flushed after each file, so memory stays bounded by one
- * file whatever the number of inputs. With --jobs N (default: the number
- * of cores), N threads read and lint files while this thread reports them
- * in input order: a worker may run ahead of the report by at most WINDOW
- * files per thread, so memory stays bounded by that many results, each in
- * its own arena, freed once its file is reported. With -o it goes to a
+ * The report is written in pieces of FLUSH_AT bytes, so memory stays
+ * bounded by one file whatever the number of inputs. With --jobs N
+ * (default: the number of cores), N threads read and lint files, this one
+ * among them, and this one reports them in input order: linting may run
+ * ahead of the report by at most WINDOW files per thread, so memory stays
+ * bounded by that many results, each in its own arena, freed once its
+ * file is reported (by the thread that linted it). With -o it goes to a
  * temporary file beside the target, renamed over it only when the run is
  * complete; an interrupted or failed run removes the temporary file and
  * leaves any previous report in place.
