@@ -25,16 +25,17 @@
  * have none, `--no-install-recommends` included. */
 static bool may_have_fallback(const char *s, size_t len)
 {
-    size_t i;
+    const char *p, *e = s + len;
 
-    for (i = 0; i + 1 < len; i++) {
-        if (s[i] == ':' && (s[i + 1] == '-' || s[i + 1] == '='))
+    /* memchr skips the long runs between candidates cheaply. */
+    for (p = s; (p = memchr(p, ':', (size_t)(e - p))) && p + 1 < e; p++)
+        if (p[1] == '-' || p[1] == '=')
             return true;
-        if (s[i] == '-' && (s[i + 1] == 'z' || s[i + 1] == 'n') &&
-            (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t') &&
-            (i + 2 == len || s[i + 2] == ' ' || s[i + 2] == '\t'))
+    for (p = s; (p = memchr(p, '-', (size_t)(e - p))) && p + 1 < e; p++)
+        if ((p[1] == 'z' || p[1] == 'n') &&
+            (p == s || p[-1] == ' ' || p[-1] == '\t') &&
+            (p + 2 == e || p[2] == ' ' || p[2] == '\t'))
             return true;
-    }
     return false;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes8.h"
 #include "utf8.h"
 
 void tfl_buf_init(tfl_buf *b, size_t max)
@@ -165,22 +166,41 @@ static const char fffd[] = "\xEF\xBF\xBD"; /* U+FFFD */
  * hi for the rest. */
 typedef struct byteset {
     uint64_t lo, hi;
+    bool xml; /* which of the two sets: see plain_word() */
 } byteset;
 
-static bool in_set(byteset set, unsigned char c)
+static bool in_set(const byteset *set, unsigned char c)
 {
-    return c < 64 ? (set.lo >> c) & 1 : (set.hi >> (c - 64)) & 1;
+    return c < 64 ? (set->lo >> c) & 1 : (set->hi >> (c - 64)) & 1;
+}
+
+/* Are all eight bytes of `w` in `plain`? Both sets are printable ASCII
+ * less a few bytes. */
+static inline bool plain_word(uint64_t w, const byteset *plain)
+{
+    if (!tfl_all_printable8(w))
+        return false;
+    if (plain->xml)
+        return !tfl_has_byte8(w, '<') && !tfl_has_byte8(w, '>') &&
+               !tfl_has_byte8(w, '&') && !tfl_has_byte8(w, '"') &&
+               !tfl_has_byte8(w, '\'');
+    return !tfl_has_byte8(w, '"') && !tfl_has_byte8(w, '\\');
 }
 
 /* Length of the run of bytes at `s` that `plain` or UTF-8 lets through. */
-static size_t plain_run(const char *s, size_t len, byteset plain)
+static inline size_t plain_run(const char *s, size_t len, const byteset *plain)
 {
     size_t i = 0;
 
     while (i < len) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c;
         size_t n;
 
+        while (len - i >= 8 && plain_word(tfl_load8(s + i), plain))
+            i += 8;
+        if (i >= len)
+            break;
+        c = (unsigned char)s[i];
         if (c < 0x80) {
             if (!in_set(plain, c))
                 break;
@@ -196,8 +216,8 @@ static size_t plain_run(const char *s, size_t len, byteset plain)
 }
 
 /* JSON: printable ASCII but the quote and the backslash. */
-static const byteset json_plain = {0xfffffffb00000000ULL,
-                                   0x7fffffffefffffffULL};
+static const byteset json_plain = {0xfffffffb00000000ULL, 0x7fffffffefffffffULL,
+                                   false};
 
 static const char hex[] = "0123456789abcdef";
 
@@ -206,7 +226,7 @@ void tfl_buf_json_str(tfl_buf *b, const char *s, size_t len)
     size_t i = 0;
 
     while (i < len) {
-        size_t n = plain_run(s + i, len - i, json_plain);
+        size_t n = plain_run(s + i, len - i, &json_plain);
         unsigned char c;
 
         tfl_buf_put(b, s + i, n);
@@ -244,14 +264,15 @@ void tfl_buf_json_str(tfl_buf *b, const char *s, size_t len)
 }
 
 /* XML: printable ASCII but the five characters with entities. */
-static const byteset xml_plain = {0xafffff3b00000000ULL, 0x7fffffffffffffffULL};
+static const byteset xml_plain = {0xafffff3b00000000ULL, 0x7fffffffffffffffULL,
+                                  true};
 
 void tfl_buf_xml_str(tfl_buf *b, const char *s, size_t len)
 {
     size_t i = 0;
 
     while (i < len) {
-        size_t n = plain_run(s + i, len - i, xml_plain);
+        size_t n = plain_run(s + i, len - i, &xml_plain);
         unsigned char c;
 
         tfl_buf_put(b, s + i, n);

@@ -73,6 +73,10 @@ void tfl_settings_free(tfl_settings *s)
 
 static void verror(tfl_conf_error *err, const char *file, tfl_conf_mark m,
                    const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static void verror(tfl_conf_error *err, const char *file, tfl_conf_mark m,
+                   const char *fmt, va_list ap)
 {
     if (!err)
         return;

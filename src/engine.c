@@ -127,16 +127,99 @@ int tfl_severity_parse(const char *name)
 
 /* --- Reporting ------------------------------------------------------------ */
 
+/*
+ * Format a finding's message into `out` (`cap` bytes) as vsnprintf would,
+ * for the conversions rules use: %s, %d, %u, %lu, %llu, %zu and %%.
+ * Returns the length, or -1 for anything else (a flag, a width, a NULL
+ * string) or a message longer than `cap`: the caller then asks vsnprintf.
+ * printf costs more than the rest of reporting a finding.
+ */
+static long format_msg(char *out, size_t cap, const char *fmt, va_list ap)
+{
+    size_t n = 0;
+
+    for (; *fmt; fmt++) {
+        unsigned long long v = 0;
+        const char *str = NULL;
+        char num[24], *d = num + sizeof num;
+        size_t len;
+        bool neg = false;
+
+        if (*fmt != '%') {
+            const char *pct = strchr(fmt, '%');
+
+            len = pct ? (size_t)(pct - fmt) : strlen(fmt);
+            if (len >= cap - n)
+                return -1;
+            memcpy(out + n, fmt, len);
+            n += len;
+            fmt += len - 1;
+            continue;
+        }
+        fmt++;
+        if (*fmt == '%') {
+            str = "%";
+        } else if (*fmt == 's') {
+            str = va_arg(ap, const char *);
+            if (!str)
+                return -1;
+        } else if (*fmt == 'd') {
+            int x = va_arg(ap, int);
+
+            neg = x < 0;
+            v = neg ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+        } else if (*fmt == 'u') {
+            v = va_arg(ap, unsigned);
+        } else if (fmt[0] == 'l' && fmt[1] == 'u') {
+            v = va_arg(ap, unsigned long);
+            fmt++;
+        } else if (fmt[0] == 'l' && fmt[1] == 'l' && fmt[2] == 'u') {
+            v = va_arg(ap, unsigned long long);
+            fmt += 2;
+        } else if (fmt[0] == 'z' && fmt[1] == 'u') {
+            v = va_arg(ap, size_t);
+            fmt++;
+        } else {
+            return -1;
+        }
+        if (!str) {
+            do {
+                *--d = (char)('0' + v % 10);
+                v /= 10;
+            } while (v);
+            if (neg)
+                *--d = '-';
+            str = d;
+            len = (size_t)(num + sizeof num - d);
+        } else {
+            len = strlen(str);
+        }
+        if (len >= cap - n)
+            return -1;
+        memcpy(out + n, str, len);
+        n += len;
+    }
+    out[n] = '\0';
+    return (long)n;
+}
+
 tfl_finding *tfl_report(tfl_ctx *ctx, tfl_span span, const char *fmt, ...)
 {
     tfl_finding *f;
-    va_list ap;
-    char *msg;
+    va_list ap, again;
+    char tmp[1024], *msg;
+    long n;
 
     if (ctx->oom)
         return NULL;
     va_start(ap, fmt);
-    msg = tfl_arena_vprintf(ctx->arena, fmt, ap);
+    va_copy(again, ap);
+    n = format_msg(tmp, sizeof tmp, fmt, ap);
+    if (n >= 0)
+        msg = tfl_arena_strndup(ctx->arena, tmp, (size_t)n);
+    else
+        msg = tfl_arena_vprintf(ctx->arena, fmt, again);
+    va_end(again);
     va_end(ap);
     f = msg ? tfl_arena_push(ctx->arena, (void **)&ctx->findings,
                              &ctx->nfindings, &ctx->cap, sizeof *f)

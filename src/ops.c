@@ -61,6 +61,7 @@ typedef struct tab {
     /* The arrays and accounts belong to a parent stage or a base's seed:
      * read them as they are, copy them before any change (tab_own). */
     bool borrowed;
+    size_t own_from; /* v[own_from..] were added here, the rest shared */
 } tab;
 
 static uint32_t hash_str(const char *s)
@@ -174,60 +175,74 @@ static tfl_account *tab_id(const tab *t, uint32_t id)
     return NULL;
 }
 
-/* Copies of the live accounts of `src`: a child stage may delete or
- * change them without touching its parent's. */
-static int tab_copy(tfl_arena *ar, tab *dst, const tab *src)
-{
-    size_t i;
-
-    memset(dst, 0, sizeof *dst);
-    for (i = 0; i < src->n; i++) {
-        tfl_account *a;
-
-        if (src->v[i]->deleted)
-            continue;
-        a = tfl_arena_alloc(ar, sizeof *a);
-        if (!a)
-            return -1;
-        *a = *src->v[i];
-        if (tab_add(ar, dst, a) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* A stage starts from its parent's or its base's table without copying
+/*
+ * A stage starts from its parent's or its base's table without copying
  * it: most stages never change their accounts. The first change copies
- * the live accounts, as the copy of tab_copy() would have been made at
- * the start (nothing changed in between). */
+ * the arrays (the same slots, so lookups find what they found before);
+ * the accounts stay shared, and one is copied only when the stage deletes
+ * it (own_from tells which ones the table made itself).
+ */
 static int tab_own(tfl_arena *ar, tab *t)
 {
-    tab src;
+    tfl_account **v;
+    size_t slots = t->by_name ? t->mask + 1 : 0;
 
     if (!t->borrowed)
         return 0;
-    src = *t;
-    return tab_copy(ar, t, &src);
+    v = tfl_arena_alloc(ar, (t->n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    memcpy(v, t->v, t->n * sizeof *v);
+    if (slots) {
+        uint32_t *bn = tfl_arena_alloc(ar, slots * sizeof *bn);
+        uint32_t *bi = tfl_arena_alloc(ar, slots * sizeof *bi);
+
+        if (!bn || !bi)
+            return -1;
+        memcpy(bn, t->by_name, slots * sizeof *bn);
+        memcpy(bi, t->by_id, slots * sizeof *bi);
+        t->by_name = bn;
+        t->by_id = bi;
+    }
+    t->v = v;
+    t->cap = t->n + 1;
+    t->own_from = t->n;
+    t->borrowed = false;
+    return 0;
 }
 
-/* Mark `a` of `t` deleted; returns it (its copy when `t` was borrowed),
- * or NULL when memory runs out. */
-static tfl_account *tab_forget(tfl_arena *ar, tab *t, tfl_account *a)
+/* Mark account `k` of `t` deleted; returns it (a copy when it was shared
+ * with the table `t` came from), or NULL when memory runs out. */
+static tfl_account *tab_forget_at(tfl_arena *ar, tab *t, size_t k)
 {
-    if (t->borrowed) {
-        size_t i, k = 0;
+    tfl_account *a;
 
-        for (i = 0; i < t->n && t->v[i] != a; i++)
-            k += !t->v[i]->deleted;
-        assert(i < t->n && !a->deleted);
-        if (tab_own(ar, t) != 0)
+    if (tab_own(ar, t) != 0)
+        return NULL;
+    assert(k < t->n && !t->v[k]->deleted);
+    a = t->v[k];
+    if (k < t->own_from) {
+        tfl_account *c = tfl_arena_alloc(ar, sizeof *c);
+
+        if (!c)
             return NULL;
-        a = t->v[k];
+        *c = *a;
+        t->v[k] = a = c;
     }
     a->deleted = true;
     t->hint_lo = 0;
     t->max_ok = false;
     return a;
+}
+
+/* Mark live account `a` of `t` deleted (see tab_forget_at). */
+static tfl_account *tab_forget(tfl_arena *ar, tab *t, tfl_account *a)
+{
+    size_t k;
+
+    for (k = 0; k < t->n && t->v[k] != a; k++)
+        ;
+    return tab_forget_at(ar, t, k);
 }
 
 static bool tab_free(const tab *t, uint32_t id)
@@ -353,13 +368,53 @@ typedef struct builder {
     bool oom;
 } builder;
 
+/*
+ * Grow one of the builder's arrays (ops, events, seeds) with realloc: an
+ * arena array that doubles leaves each outgrown copy behind, twice the
+ * final size in all. The kept ones move into the arena at their exact
+ * size once complete (settle); the rest are freed at the end.
+ */
 static void *bpush(builder *b, void **items, size_t *n, size_t *cap, size_t sz)
 {
-    void *p = tfl_arena_push(b->a, items, n, cap, sz);
+    char *p;
 
-    if (!p)
-        b->oom = true;
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+
+        if (nc > SIZE_MAX / sz || !(p = realloc(*items, nc * sz))) {
+            b->oom = true;
+            return NULL;
+        }
+        *items = p;
+        *cap = nc;
+    }
+    p = (char *)*items + *n * sz;
+    memset(p, 0, sz);
+    (*n)++;
     return p;
+}
+
+/* Move a complete array of bpush() into the arena, at its exact size. */
+static void settle(builder *b, void **items, size_t n, size_t *cap, size_t sz)
+{
+    void *p = n ? tfl_arena_alloc(b->a, n * sz) : NULL;
+
+    if (n && !p)
+        b->oom = true;
+    else if (n)
+        memcpy(p, *items, n * sz);
+    free(*items);
+    *items = p;
+    *cap = 0;
+}
+
+/* Free what only the builder used (the op arrays are settled by then). */
+static void builder_free(builder *b)
+{
+    free(b->ev);
+    free(b->seeds);
+    b->ev = NULL;
+    b->seeds = NULL;
 }
 
 static void add_event(builder *b, ev_kind k, size_t idx)
@@ -1248,7 +1303,8 @@ static void add_created(run *r, const char *path)
     while (n > 1 && path[n - 1] == '/')
         n--;
     c = tfl_arena_strndup(r->b->t, path, n);
-    p = bpush(r->b, (void **)&r->created, &r->ncreated, &r->ccap, sizeof *p);
+    p = tfl_arena_push(r->b->t, (void **)&r->created, &r->ncreated, &r->ccap,
+                       sizeof *p);
     if (!c || !p) {
         r->b->oom = true;
         return;
@@ -2251,43 +2307,91 @@ enum {
 };
 
 typedef struct kindname {
-    const char *name;
+    uint64_t key; /* the name's bytes, the first lowest, zero-padded */
     unsigned flags;
 } kindname;
 
-static int kind_cmp(const void *key, const void *elem)
-{
-    return strcmp(key, ((const kindname *)elem)->name);
-}
-
 static unsigned cmd_kind(const char *name)
 {
-    /* In strcmp order, for bsearch. */
+    /* Every name fits in 8 bytes: one integer compare per step. Sorted
+     * by key. */
     static const kindname kinds[] = {
-        {"[", F_READER},      {"addgroup", F_ACCT}, {"adduser", F_ACCT},
-        {"apk", F_PM},        {"apt", F_PM},        {"apt-get", F_PM},
-        {"ash", F_SHELL},     {"awk", F_READER},    {"bash", F_SHELL},
-        {"cat", F_READER},    {"chgrp", F_OWN},     {"chmod", F_OWN},
-        {"chown", F_OWN},     {"cp", F_CREATES},    {"curl", F_CREATES},
-        {"dash", F_SHELL},    {"delgroup", F_ACCT}, {"deluser", F_ACCT},
-        {"dnf", F_PM},        {"dpkg", F_PM},       {"echo", F_ECHO},
-        {"getent", F_READER}, {"git", F_CREATES},   {"grep", F_READER},
-        {"groupadd", F_ACCT}, {"groupdel", F_ACCT}, {"groupmod", F_ACCT},
-        {"head", F_READER},   {"id", F_READER},     {"install", F_CREATES},
-        {"ksh", F_SHELL},     {"ln", F_CREATES},    {"ls", F_READER},
-        {"microdnf", F_PM},   {"mkdir", F_CREATES}, {"mv", F_CREATES},
-        {"pacman", F_PM},     {"printf", F_ECHO},   {"rpm", F_PM},
-        {"rsync", F_CREATES}, {"sh", F_SHELL},      {"stat", F_READER},
-        {"sudo", F_SUDO},     {"tail", F_READER},   {"tar", F_CREATES},
-        {"tee", F_ECHO},      {"test", F_READER},   {"touch", F_CREATES},
-        {"unzip", F_CREATES}, {"useradd", F_ACCT},  {"userdel", F_ACCT},
-        {"usermod", F_ACCT},  {"wget", F_CREATES},  {"yum", F_PM},
-        {"zsh", F_SHELL},     {"zypper", F_PM},
+        {UINT64_C(0x000000000000005b), F_READER},  /* [ */
+        {UINT64_C(0x0000000000006469), F_READER},  /* id */
+        {UINT64_C(0x0000000000006873), F_SHELL},   /* sh */
+        {UINT64_C(0x0000000000006e6c), F_CREATES}, /* ln */
+        {UINT64_C(0x0000000000007063), F_CREATES}, /* cp */
+        {UINT64_C(0x000000000000736c), F_READER},  /* ls */
+        {UINT64_C(0x000000000000766d), F_CREATES}, /* mv */
+        {UINT64_C(0x0000000000656574), F_ECHO},    /* tee */
+        {UINT64_C(0x0000000000666e64), F_PM},      /* dnf */
+        {UINT64_C(0x0000000000687361), F_SHELL},   /* ash */
+        {UINT64_C(0x000000000068736b), F_SHELL},   /* ksh */
+        {UINT64_C(0x000000000068737a), F_SHELL},   /* zsh */
+        {UINT64_C(0x00000000006b7061), F_PM},      /* apk */
+        {UINT64_C(0x00000000006b7761), F_READER},  /* awk */
+        {UINT64_C(0x00000000006d7072), F_PM},      /* rpm */
+        {UINT64_C(0x00000000006d7579), F_PM},      /* yum */
+        {UINT64_C(0x0000000000726174), F_CREATES}, /* tar */
+        {UINT64_C(0x0000000000746163), F_READER},  /* cat */
+        {UINT64_C(0x0000000000746967), F_CREATES}, /* git */
+        {UINT64_C(0x0000000000747061), F_PM},      /* apt */
+        {UINT64_C(0x0000000064616568), F_READER},  /* head */
+        {UINT64_C(0x00000000676b7064), F_PM},      /* dpkg */
+        {UINT64_C(0x0000000068736162), F_SHELL},   /* bash */
+        {UINT64_C(0x0000000068736164), F_SHELL},   /* dash */
+        {UINT64_C(0x000000006c696174), F_READER},  /* tail */
+        {UINT64_C(0x000000006c727563), F_CREATES}, /* curl */
+        {UINT64_C(0x000000006f647573), F_SUDO},    /* sudo */
+        {UINT64_C(0x000000006f686365), F_ECHO},    /* echo */
+        {UINT64_C(0x0000000070657267), F_READER},  /* grep */
+        {UINT64_C(0x0000000074617473), F_READER},  /* stat */
+        {UINT64_C(0x0000000074656777), F_CREATES}, /* wget */
+        {UINT64_C(0x0000000074736574), F_READER},  /* test */
+        {UINT64_C(0x000000636e797372), F_CREATES}, /* rsync */
+        {UINT64_C(0x000000646f6d6863), F_OWN},     /* chmod */
+        {UINT64_C(0x0000006863756f74), F_CREATES}, /* touch */
+        {UINT64_C(0x0000006e776f6863), F_OWN},     /* chown */
+        {UINT64_C(0x00000070697a6e75), F_CREATES}, /* unzip */
+        {UINT64_C(0x0000007072676863), F_OWN},     /* chgrp */
+        {UINT64_C(0x0000007269646b6d), F_CREATES}, /* mkdir */
+        {UINT64_C(0x000066746e697270), F_ECHO},    /* printf */
+        {UINT64_C(0x00006e616d636170), F_PM},      /* pacman */
+        {UINT64_C(0x000072657070797a), F_PM},      /* zypper */
+        {UINT64_C(0x0000746e65746567), F_READER},  /* getent */
+        {UINT64_C(0x0064646172657375), F_ACCT},    /* useradd */
+        {UINT64_C(0x00646f6d72657375), F_ACCT},    /* usermod */
+        {UINT64_C(0x006c656472657375), F_ACCT},    /* userdel */
+        {UINT64_C(0x006c6c6174736e69), F_CREATES}, /* install */
+        {UINT64_C(0x0072657375646461), F_ACCT},    /* adduser */
+        {UINT64_C(0x00726573756c6564), F_ACCT},    /* deluser */
+        {UINT64_C(0x007465672d747061), F_PM},      /* apt-get */
+        {UINT64_C(0x64646170756f7267), F_ACCT},    /* groupadd */
+        {UINT64_C(0x646f6d70756f7267), F_ACCT},    /* groupmod */
+        {UINT64_C(0x666e646f7263696d), F_PM},      /* microdnf */
+        {UINT64_C(0x6c656470756f7267), F_ACCT},    /* groupdel */
+        {UINT64_C(0x70756f7267646461), F_ACCT},    /* addgroup */
+        {UINT64_C(0x70756f72676c6564), F_ACCT},    /* delgroup */
     };
-    const kindname *k = bsearch(name, kinds, sizeof kinds / sizeof kinds[0],
-                                sizeof kinds[0], kind_cmp);
+    uint64_t key = 0;
+    size_t i, lo = 0, hi = sizeof kinds / sizeof kinds[0];
 
-    return k ? k->flags : 0;
+    for (i = 0; name[i]; i++) {
+        if (i == 8)
+            return 0;
+        key |= (uint64_t)(unsigned char)name[i] << (8 * i);
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (kinds[mid].key == key)
+            return kinds[mid].flags;
+        if (kinds[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
 }
 
 static bool is_shell(const char *n);
@@ -2353,10 +2457,11 @@ static void walk_script(builder *b, size_t instr, int stage,
                         const tfl_sh_script *s, int origin)
 {
     run r;
-    unsigned char *tol, *cond;
-    size_t nsets = 0, nslots = 1, i;
+    unsigned char *tol, *cond, *kinds;
+    size_t nsets = 0, nslots = 1, i, own_end = 0;
     tfl_sh_fallback *fb;
     size_t nfb;
+    bool var_assigns = false;
 
     memset(&r, 0, sizeof r);
     r.b = b;
@@ -2369,9 +2474,27 @@ static void walk_script(builder *b, size_t instr, int stage,
     for (i = 0; i < s->ncmds; i++)
         nsets += s->cmds[i].nassigns;
     for (i = 0; i < s->nvars; i++)
-        nsets += s->vars[i]->op == TFL_SH_VAR_ASSIGN;
+        if (s->vars[i]->op == TFL_SH_VAR_ASSIGN) {
+            nsets++;
+            var_assigns = true;
+        }
     for (i = 0; i < s->nblocks; i++)
         nsets += s->blocks[i].kind == TFL_SH_BLOCK_FOR_BODY;
+    /* The paths a command makes matter only to a chown/chgrp/chmod after
+     * it; reading them evaluates words, which only ${X:=v} could make
+     * matter to anything else. */
+    kinds = tfl_arena_alloc(b->t, s->ncmds + 1);
+    if (!kinds) {
+        b->oom = true;
+        return;
+    }
+    for (i = 0; i < s->ncmds; i++) {
+        const char *n = tfl_sh_cmd_name(&s->cmds[i]);
+
+        kinds[i] = n ? (unsigned char)cmd_kind(base_name(n)) : 0;
+        if (kinds[i] & F_OWN)
+            own_end = i + 1;
+    }
     while (nslots < 2 * nsets)
         nslots *= 2;
     r.vars = nsets ? tfl_arena_alloc(b->t, nslots * sizeof *r.vars) : NULL;
@@ -2412,7 +2535,7 @@ static void walk_script(builder *b, size_t instr, int stage,
         if (!name)
             continue;
         name = base_name(name);
-        kind = cmd_kind(name);
+        kind = kinds[i];
         if (kind & F_SUDO)
             do_sudo(&cx);
         bool any = false;
@@ -2430,7 +2553,7 @@ static void walk_script(builder *b, size_t instr, int stage,
         else if (!((kind & F_ECHO) && do_passwd_lines(&cx, name)) &&
                  touches_etc(c, kind & F_READER))
             add_event(b, EV_FORGET, (size_t)stage);
-        if (kind & F_CREATES)
+        if ((kind & F_CREATES) && (i < own_end || var_assigns))
             note_created(&r, c, name);
     }
 }
@@ -2749,6 +2872,7 @@ static const tfl_account **live_accounts(builder *b, const tab *users,
 static const seed *image_seed(builder *b, const tfl_facts_image *f)
 {
     seed *sd;
+    tfl_account *acc;
     size_t i;
 
     for (i = 0; i < b->nseeds; i++)
@@ -2763,17 +2887,31 @@ static const seed *image_seed(builder *b, const tfl_facts_image *f)
         b->oom = true;
         return NULL;
     }
-    for (i = 0; i < f->ngroups; i++)
-        add_account(b, &sd->groups,
-                    new_account(b, f->groups[i].name, f->groups[i].gid, true,
-                                NULL, -1));
-    for (i = 0; i < f->nusers; i++) {
-        tfl_account *a =
-            new_account(b, f->users[i].name, f->users[i].uid, false, NULL, -1);
-
-        if (a)
-            a->gid = f->users[i].gid;
-        add_account(b, &sd->users, a);
+    acc = tfl_arena_alloc(b->a, (f->ngroups + f->nusers + 1) * sizeof *acc);
+    if (!acc) {
+        b->oom = true;
+        return NULL;
+    }
+    /* As new_account() and tab_add() would, without their per-account
+     * allocation and checks: the tables have room. */
+    for (i = 0; i < f->ngroups; i++, acc++) {
+        acc->name = f->groups[i].name;
+        acc->id = f->groups[i].gid;
+        acc->gid = TFL_NO_ID;
+        acc->group = true;
+        acc->system = acc->id < 1000;
+        acc->stage = -1;
+        sd->groups.v[sd->groups.n++] = acc;
+        tab_place(&sd->groups, sd->groups.n - 1);
+    }
+    for (i = 0; i < f->nusers; i++, acc++) {
+        acc->name = f->users[i].name;
+        acc->id = f->users[i].uid;
+        acc->gid = f->users[i].gid;
+        acc->system = acc->id < 1000;
+        acc->stage = -1;
+        sd->users.v[sd->users.n++] = acc;
+        tab_place(&sd->users, sd->users.n - 1);
     }
     sd->accounts = live_accounts(b, &sd->users, &sd->groups, &sd->naccounts);
     return b->oom ? NULL : sd;
@@ -3009,13 +3147,11 @@ static void sim_del(builder *b, sstate *st, tfl_acct_op *op)
     size_t i;
 
     if (!op->name.text) {
-        if (tab_own(b->a, t) != 0) {
-            b->oom = true;
-            return;
-        }
         for (i = 0; i < t->n; i++)
-            if (!t->v[i]->deleted)
-                tab_forget(b->a, t, t->v[i]);
+            if (!t->v[i]->deleted && !tab_forget_at(b->a, t, i)) {
+                b->oom = true;
+                return;
+            }
         st->known = false;
         return;
     }
@@ -3120,6 +3256,185 @@ static void sim_user(sstate *st, tfl_user_op *u)
 /* --- Stages
  * --------------------------------------------------------------------- */
 
+/* --- Which RUNs can matter ----------------------------------------------- */
+
+/*
+ * A RUN can give the ops something only through a command or word whose
+ * value holds one of a few names: an account tool ("user", "group"),
+ * chown/chgrp/chmod, sudo, a package manager (installs, the family guess),
+ * an account file ("passwd", "group", "shadow"), a script it runs (".sh",
+ * "./", a shell). A literal value is the raw text minus quotes, escaping
+ * backslashes, line continuations and the '$' of $'...' / $"...", at every
+ * nesting level (an `sh -c` string is itself such a value), and the ANSI-C
+ * escapes the splitter knows only make control and quote characters (a
+ * text where $'...' meets an escape that could make any byte, such as
+ * \x41, is split whatever it holds, should the splitter learn them). So
+ * the text with those bytes dropped (and any '$' before a quote or a
+ * backslash) holds every such name as a plain substring, and a RUN whose
+ * text holds none is skipped unsplit: what it would give is nothing (its
+ * fallbacks, if any, TF505/TF506 find with a split of their own). A shell
+ * name counts only as a whole word (or after a '/'), with a dropped line
+ * continuation taken for a possible word break (a comment ends there).
+ */
+
+/* Per byte: 0 a byte that never ends a word (so a name next to one is
+ * part of it), 1 any other, 2 one that may be dropped (quotes, '$', '\\');
+ * +4 when some name ends with it. */
+static const unsigned char sieve_class[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 0, 1, 2, 1, 1, 1, 0, 0, 0, 0, 5,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 1, 0, 0,
+    1, 0, 0, 0, 4, 0, 4, 4, 4, 0, 0, 4, 0, 4, 4, 4, 4, 0, 4, 0, 4, 0, 0, 4,
+    0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+#define PK2(a, b) ((uint64_t)(a) << 8 | (uint64_t)(b))
+#define PK3(a, b, c) (PK2(a, b) << 8 | (uint64_t)(c))
+#define PK4(a, b, c, d) (PK3(a, b, c) << 8 | (uint64_t)(d))
+#define PK5(a, b, c, d, e) (PK4(a, b, c, d) << 8 | (uint64_t)(e))
+#define PK6(a, b, c, d, e, f) (PK5(a, b, c, d, e) << 8 | (uint64_t)(f))
+/* The newest `n` bytes kept are packed value `v`. */
+#define TAIL(w, n, v) (((w) & ((UINT64_C(1) << (8 * (n))) - 1)) == (v))
+
+/* The kept bytes `w` (newest lowest) end with a name; `c` is the newest. */
+static bool name_ends(uint64_t w, unsigned char c)
+{
+    switch (c) {
+    case 'r':
+        return TAIL(w, 4, PK4('u', 's', 'e', 'r')) ||
+               TAIL(w, 6, PK6('z', 'y', 'p', 'p', 'e', 'r'));
+    case 'p':
+        return TAIL(w, 5, PK5('g', 'r', 'o', 'u', 'p')) ||
+               TAIL(w, 5, PK5('c', 'h', 'g', 'r', 'p'));
+    case 'd':
+        return TAIL(w, 6, PK6('p', 'a', 's', 's', 'w', 'd')) ||
+               TAIL(w, 5, PK5('c', 'h', 'm', 'o', 'd'));
+    case 'w':
+        return TAIL(w, 6, PK6('s', 'h', 'a', 'd', 'o', 'w'));
+    case 'n':
+        return TAIL(w, 5, PK5('c', 'h', 'o', 'w', 'n')) ||
+               TAIL(w, 6, PK6('p', 'a', 'c', 'm', 'a', 'n'));
+    case 'o':
+        return TAIL(w, 4, PK4('s', 'u', 'd', 'o'));
+    case 'k':
+        return TAIL(w, 3, PK3('a', 'p', 'k'));
+    case 't':
+        return TAIL(w, 3, PK3('a', 'p', 't'));
+    case 'g':
+        return TAIL(w, 4, PK4('d', 'p', 'k', 'g'));
+    case 'f':
+        return TAIL(w, 3, PK3('d', 'n', 'f'));
+    case 'm':
+        return TAIL(w, 3, PK3('y', 'u', 'm')) || TAIL(w, 3, PK3('r', 'p', 'm'));
+    case 'h':
+        return TAIL(w, 3, PK3('.', 's', 'h'));
+    case '/':
+        return TAIL(w, 2, PK2('.', '/'));
+    default:
+        return false;
+    }
+}
+
+/* A word ends after the kept bytes `w`: was it a shell's name, a whole
+ * word or after a '/'? `brk` has a bit per kept byte, set when a line
+ * continuation was dropped before it (a word may end there, as in a
+ * comment). Before the first byte, `w` reads 0, which ends words. */
+static bool shell_ends(uint64_t w, unsigned brk)
+{
+#define BEFORE(n)                                                              \
+    ((sieve_class[(w >> (8 * (n))) & 0xff] & 3) || (brk >> ((n)-1)) & 1)
+    if ((w & 0xff) != 'h')
+        return false;
+    return (TAIL(w, 2, PK2('s', 'h')) && BEFORE(2)) ||
+           ((TAIL(w, 3, PK3('a', 's', 'h')) || TAIL(w, 3, PK3('z', 's', 'h')) ||
+             TAIL(w, 3, PK3('k', 's', 'h'))) &&
+            BEFORE(3)) ||
+           ((TAIL(w, 4, PK4('b', 'a', 's', 'h')) ||
+             TAIL(w, 4, PK4('d', 'a', 's', 'h'))) &&
+            BEFORE(4));
+#undef BEFORE
+}
+
+/* Could script text `t` hold anything the ops read (see above)? */
+static bool may_matter(const char *t, size_t len)
+{
+    uint64_t w = 0;
+    unsigned brk = 0;
+    bool cont = false, ansi = false, code = false;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)t[i];
+        unsigned k = sieve_class[c];
+
+        if ((k & 3) == 2) {
+            if (c == '\\') {
+                if (++i == len)
+                    break;
+                c = (unsigned char)t[i];
+                if (c == '\n') {
+                    cont = true;
+                    continue;
+                }
+                /* An escape that could name any byte (\x41, \u, octal,
+                 * \cX): the splitter reads none in $'...' today; should
+                 * it learn them, such a text is split. */
+                code = code || (c && strchr("xuUc01234567", c));
+                if (ansi && code)
+                    return true;
+                k = sieve_class[c];
+                if (c == '\'' || c == '"')
+                    continue;
+            } else if (c == '$' && i + 1 < len &&
+                       (t[i + 1] == '\'' || t[i + 1] == '"' ||
+                        t[i + 1] == '\\')) {
+                ansi = ansi || t[i + 1] != '"';
+                if (ansi && code)
+                    return true;
+                continue;
+            } else if (c != '$') {
+                continue; /* a quote */
+            }
+        }
+        if (((k & 3) || cont) && shell_ends(w, brk))
+            return true;
+        w = (w << 8) | c;
+        brk = ((brk << 1) | cont) & 0xff;
+        cont = false;
+        if ((k & 4) && name_ends(w, c))
+            return true;
+    }
+    return shell_ends(w, brk);
+}
+
+/* Could RUN `in` hold anything the ops read, in any text split_run()
+ * would split? */
+static bool run_may_matter(const tfl_instr *in)
+{
+    size_t i;
+
+    if (in->json)
+        return in->nargs >= 3 && may_matter(in->args[2].text, in->args[2].len);
+    if (in->nargs >= 1 && in->args[0].off <= in->line_len &&
+        in->args[0].raw_len <= in->line_len - in->args[0].off &&
+        may_matter(in->line + in->args[0].off, in->args[0].raw_len))
+        return true;
+    if (in->nargs >= 1 &&
+        (in->args[0].off > in->line_len ||
+         in->args[0].raw_len > in->line_len - in->args[0].off))
+        return true; /* not a text we can read: split it as before */
+    for (i = 0; i < in->nheredocs; i++)
+        if (may_matter(in->heredocs[i].body, in->heredocs[i].body_len))
+            return true;
+    return false;
+}
+
 /* What a stage starts from: its parent's state, or its base's facts. The
  * family guess, when the facts give none, comes later from the RUNs. */
 static void stage_family(builder *b, size_t s)
@@ -3192,7 +3507,7 @@ static void guess_ahead(builder *b, int stage, size_t instr)
          i++) {
         const tfl_instr *in = &b->doc->instrs[i];
 
-        if (in->kind != TFL_RUN || b->m->scope_of[i] < 0)
+        if (in->kind != TFL_RUN || b->m->scope_of[i] < 0 || !run_may_matter(in))
             continue;
         if (split_run(&ar, in, &ri) != 0) {
             b->oom = true;
@@ -3213,7 +3528,7 @@ static void extract_run(builder *b, size_t i, int s, const tfl_instr *in)
     runinfo ri;
     size_t k;
 
-    if (b->m->scope_of[i] < 0)
+    if (b->m->scope_of[i] < 0 || !run_may_matter(in))
         return;
     if (split_run(b->t, in, &ri) != 0) {
         b->oom = true;
@@ -3369,7 +3684,7 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
     out->stages =
         tfl_arena_alloc(arena, (m->nstages + 1) * sizeof *out->stages);
     out->run_split = b.run_split = tfl_arena_alloc(arena, doc->ninstrs + 1);
-    b.st = tfl_arena_alloc(arena, (m->nstages + 1) * sizeof *b.st);
+    b.st = calloc(m->nstages + 1, sizeof *b.st); /* the builder's only */
     tfl_arena_init(&b.scratch);
     b.t = &b.scratch;
     if (!out->user_at || !out->stages || !b.run_split || !b.st)
@@ -3381,12 +3696,35 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
             goto oom;
     }
     tfl_arena_free(&b.scratch);
+    settle(&b, (void **)&out->accts, out->naccts, &b.acap, sizeof *out->accts);
+    settle(&b, (void **)&out->owns, out->nowns, &b.ocap, sizeof *out->owns);
+    settle(&b, (void **)&out->users, out->nusers, &b.ucap, sizeof *out->users);
+    settle(&b, (void **)&out->sudos, out->nsudos, &b.scap, sizeof *out->sudos);
+    settle(&b, (void **)&out->fallbacks, out->nfallbacks, &b.fcap,
+           sizeof *out->fallbacks);
+    if (b.oom)
+        goto oom;
     simulate(&b);
     if (b.oom)
         goto oom;
+    builder_free(&b);
+    free(b.st);
     return 0;
 oom:
     tfl_arena_free(&b.scratch);
+    if (b.acap)
+        free(out->accts);
+    if (b.ocap)
+        free(out->owns);
+    if (b.ucap)
+        free(out->users);
+    if (b.scap)
+        free(out->sudos);
+    if (b.fcap)
+        free((void *)out->fallbacks);
+    free(b.ev);
+    free(b.seeds);
+    free(b.st);
     memset(out, 0, sizeof *out);
     return -1;
 }

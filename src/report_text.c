@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes8.h"
 #include "report_impl.h"
 #include "tflint/rule.h"
 #include "utf8.h"
@@ -32,6 +33,7 @@
 
 typedef struct text_state {
     bool color;
+    tfl_buf path; /* the current file's path, made safe once for all */
 } text_state;
 
 static const char *sev_color(tfl_severity sev)
@@ -100,10 +102,20 @@ static void put_text(tfl_buf *b, const char *s, size_t len, bool keep_tab)
     size_t i = 0, run = 0;
 
     while (i < len) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c;
         const char *repl;
         char caret[3];
         size_t n;
+
+        /* Eight bytes at a time while all of them are printable ASCII. */
+        while (len - i >= 8) {
+            if (!tfl_all_printable8(tfl_load8(s + i)))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        c = (unsigned char)s[i];
 
         if ((c >= 0x20 && c < 0x7f) || (c == '\t' && keep_tab)) {
             i++;
@@ -180,17 +192,17 @@ static void put_snippet(tfl_buf *b, uint32_t line, const char *text, size_t len,
     tfl_buf_putc(b, '\n');
 }
 
-static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_finding *f,
-                        bool color)
+static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_buf *path,
+                        const tfl_finding *f, bool color)
 {
-    const char *path = tfl_report_path(src->path), *text;
+    const char *text;
     tfl_pos pos = tfl_source_pos(src, f->span.start);
     size_t len, from, to;
     uint32_t off;
 
     if (color)
         tfl_buf_puts(b, BOLD);
-    put_text(b, path, strlen(path), false);
+    tfl_buf_put(b, path->data, path->len);
     tfl_buf_putc(b, ':');
     tfl_buf_put_uint(b, pos.line, 0);
     tfl_buf_putc(b, ':');
@@ -226,18 +238,29 @@ static void *text_open(const tfl_report_opts *opts)
 {
     text_state *st = calloc(1, sizeof *st);
 
-    if (st)
+    if (st) {
         st->color = opts->color;
+        tfl_buf_init(&st->path, 0);
+    }
     return st;
 }
 
 static void text_file(void *state, tfl_buf *out, const tfl_result *res)
 {
     text_state *st = state;
+    const char *path = tfl_report_path(res->src.path);
     size_t i;
 
+    if (!res->nfindings)
+        return;
+    tfl_buf_reset(&st->path);
+    put_text(&st->path, path, strlen(path), false);
+    if (st->path.failed) {
+        out->failed = true;
+        return;
+    }
     for (i = 0; i < res->nfindings; i++)
-        put_finding(out, &res->src, &res->findings[i], st->color);
+        put_finding(out, &res->src, &st->path, &res->findings[i], st->color);
 }
 
 /* The text report is findings only; the caller tells the user about an
@@ -260,7 +283,11 @@ static void text_end(void *state, tfl_buf *out, int exit_status)
 
 static void text_close(void *state)
 {
-    free(state);
+    text_state *st = state;
+
+    if (st)
+        tfl_buf_free(&st->path);
+    free(st);
 }
 
 const tfl_renderer tfl_renderer_text = {

@@ -30,9 +30,21 @@
  * Memory. The pieces of what is being built (characters of word values,
  * parts, words, assignments, redirections) live on stacks shared by all
  * levels: builders nest strictly, so each takes a mark, pushes, copies its
- * finished items to an exact-size arena array and pops back to the mark.
+ * finished items to an exact-size array and pops back to the mark. The
+ * stacks and the command, block and reference arrays are scratch: they
+ * start in buffers on the C stack, move to the heap when those are full,
+ * and what the script keeps is copied out once, at its exact size, into
+ * chunks carved from the arena (one arena call per chunk, no rounding per
+ * object). What is kept is small by layout: 32-bit lengths, and a word
+ * made of one unquoted literal part (most of them) is its own part.
  * Running out of memory sets a sticky flag; parsing then winds down and
  * tfl_shell_split() returns -1.
+ *
+ * Speed. Bytes are classified by one table; a run of plain bytes is
+ * scanned and copied whole, and a word that is nothing else is built
+ * without the stacks. Span mapping remembers the map piece it used last,
+ * as offsets mostly come in order. Keywords, prefixes and shells are
+ * compared only when the first byte can start one.
  */
 #include "tflint/shell.h"
 
@@ -398,10 +410,22 @@ static uint32_t map_off(level *L, uint32_t off)
     return pc[k].src_off + (off - pc[k].text_off);
 }
 
+/* span_of() when [off, end) is not inside the last piece used. */
+static tfl_span span_search(level *L, size_t off, size_t end)
+{
+    tfl_span s;
+
+    s.start = map_off(L, (uint32_t)off);
+    s.end = end == off ? s.start : map_off(L, (uint32_t)(end - 1)) + 1;
+    return s;
+}
+
 /* As tfl_textmap_span(), which it must match: the end maps its last byte
  * and steps past it. */
-static tfl_span span_of(level *L, size_t off, size_t end)
+static inline tfl_span span_of(level *L, size_t off, size_t end)
 {
+    const tfl_piece *pc;
+    size_t last;
     tfl_span s;
 
     if (end < off)
@@ -411,22 +435,17 @@ static tfl_span span_of(level *L, size_t off, size_t end)
         s.end = (uint32_t)end;
         return s;
     }
-    if (L->piece < L->map->npieces) {
-        /* the usual case: the whole span is in the piece of the last one */
-        const tfl_piece *pc = &L->map->pieces[L->piece];
-        size_t last = end > off ? end - 1 : off;
-
-        if (pc->text_off <= off && last - pc->text_off < pc->len &&
-            (L->piece + 1 == L->map->npieces || pc[1].text_off > last)) {
-            s.start = pc->src_off + (uint32_t)(off - pc->text_off);
-            s.end = end > off
-                        ? pc->src_off + (uint32_t)(last - pc->text_off) + 1
-                        : s.start;
-            return s;
-        }
-    }
-    s.start = map_off(L, (uint32_t)off);
-    s.end = end == off ? s.start : map_off(L, (uint32_t)(end - 1)) + 1;
+    if (L->piece >= L->map->npieces)
+        return span_search(L, off, end);
+    /* the usual case: the whole span is in the piece of the last one */
+    pc = &L->map->pieces[L->piece];
+    last = end > off ? end - 1 : off;
+    if (pc->text_off > off || last - pc->text_off >= pc->len ||
+        (L->piece + 1 < L->map->npieces && pc[1].text_off <= last))
+        return span_search(L, off, end);
+    s.start = pc->src_off + (uint32_t)(off - pc->text_off);
+    s.end =
+        end > off ? pc->src_off + (uint32_t)(last - pc->text_off) + 1 : s.start;
     return s;
 }
 
@@ -545,6 +564,44 @@ static void take_newline(level *L)
 
 /* ---- words ------------------------------------------------------------ */
 
+/* A word's own part must line up with its value, span and length. */
+_Static_assert(
+    offsetof(tfl_sh_word, value) == offsetof(tfl_sh_word, self.text) &&
+        offsetof(tfl_sh_word, vars) == offsetof(tfl_sh_word, self.var) &&
+        offsetof(tfl_sh_word, span) == offsetof(tfl_sh_word, self.span) &&
+        offsetof(tfl_sh_word, len) == offsetof(tfl_sh_word, self.len) &&
+        offsetof(tfl_sh_word, self_kind) == offsetof(tfl_sh_word, self.kind) &&
+        offsetof(tfl_sh_word, self_quoted) ==
+            offsetof(tfl_sh_word, self.quoted),
+    "tfl_sh_word.self overlays value, vars, span and len");
+
+/*
+ * While a word moves (built in a local, pushed, copied to its array),
+ * being its own part is marked by `parts` NULL with one part; place()
+ * points `parts` at `self` once the word has its final address.
+ */
+static const tfl_sh_part *parts_of(const tfl_sh_word *w)
+{
+    return w->parts || !w->nparts ? w->parts : &w->self;
+}
+
+static void place(tfl_sh_word *w)
+{
+    if (!w->parts && w->nparts)
+        w->parts = &w->self;
+}
+
+/* stack_take() for the word stack: the words at their final address. */
+static tfl_sh_word *take_words(split *sp, size_t mark, size_t *count)
+{
+    tfl_sh_word *w = stack_take(sp, &sp->words, mark, count);
+    size_t i;
+
+    for (i = 0; i < *count; i++)
+        place(&w[i]);
+    return w;
+}
+
 static void word_begin(level *L, wbuild *b)
 {
     split *sp = L->sp;
@@ -653,6 +710,24 @@ static void word_end(level *L, wbuild *b, size_t start, tfl_sh_word *out)
     np = sp->parts.len - b->pmark;
     val = dup(sp, sp->chars.data ? sp->chars.data + b->cmark : "",
               sp->chars.len - b->cmark);
+    if (np == 1 && val) {
+        bpart *bp = AT(sp->parts, bpart, b->pmark);
+
+        if (bp->p.kind == TFL_SH_PART_LITERAL && !bp->p.quoted &&
+            bp->roff == start && bp->rend == L->pos) {
+            /* its own part (see place()) */
+            sp->parts.len = b->pmark;
+            sp->chars.len = b->cmark;
+            /* a literal part holds no reference: vars stay NULL, which
+             * the part reads as its `var` */
+            assert(sp->varps.len == b->vmark);
+            out->nparts = 1;
+            out->flags = (uint16_t)b->flags;
+            out->value = val;
+            out->len = (uint32_t)vlen;
+            return;
+        }
+    }
     if (np)
         parts = pool_alloc(sp, np * sizeof *parts, 8);
     if ((np && !parts) || !val) {
@@ -683,7 +758,7 @@ static void word_end(level *L, wbuild *b, size_t start, tfl_sh_word *out)
     out->nparts = np;
     out->vars = stack_take(sp, &sp->varps, b->vmark, &nv);
     out->nvars = nv;
-    out->flags = b->flags;
+    out->flags = (uint16_t)b->flags;
     if (literal && val) {
         out->value = val;
         out->len = vlen;
@@ -915,6 +990,7 @@ static void read_braced(level *L, wbuild *b, bool dq)
         L->depth++;
         if (arg) {
             read_word(L, W_BRACE, arg);
+            place(arg);
             if (v)
                 v->arg = arg;
         } else {
@@ -1253,12 +1329,18 @@ static bool at_array(const level *L, size_t start)
     return true;
 }
 
-/* Byte `i` of an unquoted word stands for itself and sets no flag ('='
- * too, unless it may open a NAME=(...) array). */
-static bool plain_at(const level *L, size_t i)
+/* The end of the run of unquoted bytes from `i` that stand for themselves
+ * and set no flag ('=' too, unless it may open a NAME=(...) array). */
+static size_t plain_end(const level *L, size_t i)
 {
-    return (cl(L->t[i]) & C_PLAIN) ||
-           (L->t[i] == '=' && !(i + 1 < L->n && L->t[i + 1] == '('));
+    for (;;) {
+        while (i < L->n && (cl(L->t[i]) & C_PLAIN))
+            i++;
+        if (i < L->n && L->t[i] == '=' && !(i + 1 < L->n && L->t[i + 1] == '('))
+            i++;
+        else
+            return i;
+    }
 }
 
 /* The word [start, end) has nothing but plain bytes: build what the
@@ -1268,21 +1350,15 @@ static void plain_word(level *L, size_t start, size_t end, tfl_sh_word *out)
     split *sp = L->sp;
     size_t len = end - start;
     char *val = dup(sp, L->t + start, len);
-    tfl_sh_part *p = pool_alloc(sp, sizeof *p, 8);
 
     memset(out, 0, sizeof *out);
     out->raw = L->t + start;
     out->raw_len = (uint32_t)len;
     out->span = span_of(L, start, end);
     L->pos = end;
-    if (!val || !p)
+    if (!val)
         return;
-    p->kind = TFL_SH_PART_LITERAL;
-    p->text = val;
-    p->len = (uint32_t)len;
-    p->span = out->span;
-    out->parts = p;
-    out->nparts = 1;
+    out->nparts = 1; /* its own part (see place()) */
     out->value = val;
     out->len = (uint32_t)len;
 }
@@ -1291,10 +1367,8 @@ static void read_mixed(level *L, int mode, tfl_sh_word *out);
 
 static void read_word(level *L, int mode, tfl_sh_word *out)
 {
-    size_t e = L->pos;
+    size_t e = plain_end(L, L->pos);
 
-    while (e < L->n && plain_at(L, e))
-        e++;
     if (e > L->pos &&
         (e == L->n || (mode == W_NORMAL ? is_meta(L->t[e]) : L->t[e] == '}')))
         plain_word(L, L->pos, e, out);
@@ -1312,10 +1386,8 @@ static void read_mixed(level *L, int mode, tfl_sh_word *out)
     while (L->pos < L->n && !L->sp->oom) {
         char c = L->t[L->pos];
 
-        if (plain_at(L, L->pos)) {
-            e = L->pos + 1;
-            while (e < L->n && plain_at(L, e))
-                e++;
+        e = plain_end(L, L->pos);
+        if (e > L->pos) {
             lit_run(L, &b, L->pos, e, false);
             L->pos = e;
             continue;
@@ -1364,7 +1436,7 @@ static void read_mixed(level *L, int mode, tfl_sh_word *out)
  * length of the name (0 when not an assignment). */
 static size_t assign_name(const tfl_sh_word *w, bool *append)
 {
-    const tfl_sh_part *p = w->nparts ? &w->parts[0] : NULL;
+    const tfl_sh_part *p = w->nparts ? &parts_of(w)[0] : NULL;
     size_t i = 0;
 
     *append = false;
@@ -1418,7 +1490,7 @@ static bool make_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k,
         v->nparts = 0;
         return true;
     }
-    memcpy(parts, w->parts, w->nparts * sizeof *parts);
+    memcpy(parts, parts_of(w), w->nparts * sizeof *parts);
     parts[0].text += skip;
     parts[0].len -= skip;
     parts[0].span = span_of(L, woff + skip, woff + skip + parts[0].len);
@@ -1730,11 +1802,12 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
     split *sp = L->sp;
     tfl_sh_cmd c;
     tfl_sh_word *w;
-    size_t nw, k;
+    tfl_sh_redir *r;
+    size_t nw, k, i;
     unsigned prefixes = 0;
 
     memset(&c, 0, sizeof c);
-    w = stack_take(sp, &sp->words, cb->wmark, &nw);
+    w = take_words(sp, cb->wmark, &nw);
     c.words = w;
     c.nwords = nw;
     c.arg0 = unwrap(L, w, nw, &prefixes);
@@ -1743,7 +1816,10 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
     c.shell_c = shell_string(w, nw, c.arg0);
     c.assigns = stack_take(sp, &sp->assigns, cb->amark, &k);
     c.nassigns = k;
-    c.redirs = stack_take(sp, &sp->redirs, cb->rmark, &k);
+    r = stack_take(sp, &sp->redirs, cb->rmark, &k);
+    for (i = 0; i < k; i++)
+        place(&r[i].target);
+    c.redirs = r;
     c.nredirs = k;
     c.span = span_of(L, start, end);
     if (ci == TFL_SH_NONE)
@@ -1984,7 +2060,7 @@ static void parse_for(level *L, unsigned mask, tfl_sh_op op)
     }
     L->cur_cmd = saved;
     skip_separators(L, true);
-    words = stack_take(sp, &sp->words, mark, &n);
+    words = take_words(sp, mark, &n);
     if (!at_kw(L, "do"))
         return;
     b = open_block(L, TFL_SH_BLOCK_FOR_BODY, TFL_SH_NONE, 2);
@@ -2073,7 +2149,7 @@ static void parse_case(level *L, unsigned mask, tfl_sh_op op)
         L->cur_cmd = saved;
         b = open_block(L, TFL_SH_BLOCK_CASE_ITEM, head, 0);
         if (b != TFL_SH_NONE) {
-            const tfl_sh_word *w = stack_take(sp, &sp->words, mark, &n);
+            const tfl_sh_word *w = take_words(sp, mark, &n);
 
             sp->blocks[b].words = w;
             sp->blocks[b].nwords = n;
@@ -2131,6 +2207,7 @@ static void parse_function(level *L, unsigned mask, tfl_sh_op op,
     }
     L->cur_cmd = TFL_SH_NONE;
     read_word(L, W_NORMAL, name);
+    place(name);
     L->cur_cmd = saved;
     (void)namelen;
     skip_blanks(L);
@@ -2404,9 +2481,9 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     sp.redirs.size = sizeof(tfl_sh_redir);
     if (len > UINT32_MAX)
         len = UINT32_MAX;
-    /* about what the result of a typical RUN of `len` bytes takes, so the
-     * last chunk's unused tail stays small */
-    sp.pool_chunk = len < 256 ? 512 : len > 65536 ? 65536 : len;
+    /* a fraction of what the result of a RUN of `len` bytes takes (some
+     * 11 bytes a byte), so the unused tail of its last chunk stays small */
+    sp.pool_chunk = len < 512 ? 256 : len > 131072 ? 65536 : len / 2;
     memset(&L, 0, sizeof L);
     L.sp = &sp;
     L.t = text ? text : "";

@@ -75,14 +75,19 @@ typedef enum tfl_sh_part_kind {
 
 /* A piece of a word: its value is the concatenation of its parts. */
 typedef struct tfl_sh_part {
-    const char *text;      /* LITERAL: the value; otherwise the raw text */
-    const tfl_sh_var *var; /* VAR */
-    tfl_span span;         /* raw text of the part in the source */
+    const char *text; /* LITERAL: the value; otherwise the raw text */
+    /* What the kind says is set (all zero for LITERAL and ARITH). */
+    union {
+        const tfl_sh_var *var; /* VAR */
+        struct {
+            uint32_t first_cmd; /* SUBST: the nested commands, */
+            uint32_t end_cmd;   /* [first_cmd, end_cmd) of the script */
+        };
+    };
+    tfl_span span; /* raw text of the part in the source */
     uint32_t len;
-    uint32_t first_cmd; /* SUBST: the nested commands, */
-    uint32_t end_cmd;   /* [first_cmd, end_cmd) of the script */
-    uint8_t kind;       /* tfl_sh_part_kind */
-    bool quoted;        /* inside '...', "..." or $'...' */
+    uint8_t kind; /* tfl_sh_part_kind */
+    bool quoted;  /* inside '...', "..." or $'...' */
 } tfl_sh_part;
 
 enum {
@@ -96,16 +101,29 @@ enum {
 
 struct tfl_sh_word {
     const char *raw; /* as written, in the text of its own level */
-    /* After quote removal; NULL unless every part is LITERAL. */
-    const char *value;
     const tfl_sh_part *parts;
-    const tfl_sh_var *const *vars; /* direct references, in order */
-    tfl_span span;                 /* the raw word in the source */
+    /*
+     * A word that is one unquoted literal part, the most common kind, is
+     * its own part: `parts` then points to `self`, whose text, span and
+     * length are the word's value, span and length (and whose `var` is
+     * the word's `vars`, NULL as such a word has none).
+     */
+    union {
+        tfl_sh_part self;
+        struct {
+            /* After quote removal; NULL unless every part is LITERAL. */
+            const char *value;
+            const tfl_sh_var *const *vars; /* direct references, in order */
+            tfl_span span;                 /* the raw word in the source */
+            uint32_t len;
+            uint8_t self_kind; /* 0, the part's `kind` */
+            bool self_quoted;  /* false, the part's `quoted` */
+            uint16_t flags;    /* TFL_SH_WORD_* */
+        };
+    };
     uint32_t raw_len;
-    uint32_t len;
     uint32_t nparts;
     uint32_t nvars;
-    unsigned flags; /* TFL_SH_WORD_* */
 };
 
 typedef enum tfl_sh_assign_kind {
@@ -225,17 +243,17 @@ typedef struct tfl_sh_cmd {
     uint32_t nassigns;
     uint32_t nwords;
     uint32_t nredirs;
-    uint32_t arg0;    /* index of the real command name in `words` (past
-                         the prefixes); == nwords when there is none */
-    uint32_t block;   /* innermost block, or TFL_SH_NONE */
-    uint32_t parent;  /* command holding this one (nest != NONE) */
-    uint32_t shell_c; /* `sh -c STRING`: index of STRING in words, else
-                         TFL_SH_NONE */
-    uint16_t depth;   /* nesting level, 0 at top (< TFL_SH_MAX_DEPTH) */
-    uint8_t prefixes; /* TFL_SH_PREFIX_* met before arg0 */
-    uint8_t op;       /* tfl_sh_op */
-    uint8_t nest;     /* tfl_sh_nest */
-    bool negated;     /* `! cmd` */
+    uint32_t arg0;     /* index of the real command name in `words` (past
+                          the prefixes); == nwords when there is none */
+    uint32_t block;    /* innermost block, or TFL_SH_NONE */
+    uint32_t parent;   /* command holding this one (nest != NONE) */
+    uint32_t shell_c;  /* `sh -c STRING`: index of STRING in words, else
+                          TFL_SH_NONE */
+    uint8_t depth;     /* nesting level, 0 at top (<= TFL_SH_MAX_DEPTH) */
+    uint8_t prefixes;  /* TFL_SH_PREFIX_* met before arg0 */
+    unsigned op : 3;   /* tfl_sh_op */
+    unsigned nest : 2; /* tfl_sh_nest */
+    bool negated : 1;  /* `! cmd` */
 } tfl_sh_cmd;
 
 typedef struct tfl_sh_script {

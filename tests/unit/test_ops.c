@@ -627,6 +627,9 @@ static void test_stage_inheritance(void **state)
     assert_true(s[0].base_runs_as_root);
     assert_ptr_equal(s[1].base_facts, s[0].base_facts);
     assert_non_null(tfl_stage_account(&s[0], "u", false));
+    /* The child's userdel leaves the parent's account as it was. */
+    assert_false(a[1].res.account->deleted);
+    assert_true(a[3].res.account->deleted);
     assert_null(tfl_stage_account(&s[1], "u", false));
     assert_non_null(tfl_stage_account(&s[2], "u", false));
     release(f);
@@ -727,6 +730,52 @@ static void test_hostile(void **state)
     free(t);
 }
 
+/* RUNs with none of the names the ops look for are not split; names
+ * hidden by quotes, escapes, $'...' and `sh -c` must still be seen. */
+static void test_unsplit_runs(void **state)
+{
+    fixture *f = build("FROM debian:12\n"
+                       "RUN echo hi && make -j2 >/dev/null\n"
+                       "RUN us\"\"eradd -u 1001 a\n"
+                       "RUN su\\do true && $'ch'own a /p\n"
+                       "RUN sh -c \"gr''oupadd g\"\n"
+                       "RUN <<EOF\nu\\\nseradd b\nEOF\n");
+
+    (void)state;
+    assert_int_equal(f->o.run_split[1], TFL_OPS_SPLIT_NONE);
+    assert_int_equal(f->o.run_split[2], TFL_OPS_SPLIT_ALL);
+    assert_int_equal(f->o.naccts, 3);
+    assert_string_equal(f->o.accts[0].name.text, "a");
+    assert_string_equal(f->o.accts[1].name.text, "g");
+    assert_string_equal(f->o.accts[2].name.text, "b");
+    assert_int_equal(f->o.nsudos, 1);
+    assert_int_equal(f->o.nowns, 1);
+    release(f);
+
+    /* A script run by a shell makes the accounts unknown: the shell's
+     * name counts as a word after a '/', after quotes, and after a
+     * comment whose line ends in a backslash. */
+    f = build("FROM debian:12\n"
+              "RUN true && chown ghost /a\n"
+              "FROM debian:12\n"
+              "RUN /bin/\"b\"ash x\n"
+              "RUN chown ghost /a\n"
+              "FROM debian:12\n"
+              "RUN <<EOF\n"
+              "# note\\\n"
+              "sh x\n"
+              "EOF\n"
+              "RUN chown ghost /a\n"
+              "FROM debian:12\n"
+              "RUN bashx y; zsh_x; chown ghost /a\n");
+    assert_int_equal(f->o.nowns, 4);
+    assert_false(f->o.owns[0].user_known);
+    assert_true(f->o.owns[1].user_known);
+    assert_true(f->o.owns[2].user_known);
+    assert_false(f->o.owns[3].user_known);
+    release(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -754,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_unseen_changes),
         cmocka_unit_test(test_tools_installed),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_unsplit_runs),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -715,6 +715,66 @@ static void test_shell_span_cache(void **state)
     assert_int_equal(s.vars[0]->arg->span.start, 311);
 }
 
+/* A word of one unquoted literal part: the part matches the word wherever
+ * the word ends up (command words, redirection targets, loop items, case
+ * patterns, ${X:-...} arguments, function names, assignment values). */
+static void assert_one_part(const tfl_sh_word *w, const char *value)
+{
+    assert_non_null(w);
+    assert_string_equal(w->value, value);
+    assert_int_equal(w->nparts, 1);
+    assert_non_null(w->parts);
+    assert_int_equal(w->parts[0].kind, TFL_SH_PART_LITERAL);
+    assert_false(w->parts[0].quoted);
+    assert_int_equal(w->parts[0].len, strlen(value));
+    assert_memory_equal(w->parts[0].text, value, strlen(value));
+    assert_int_equal(w->parts[0].span.start, w->span.start);
+    assert_int_equal(w->parts[0].span.end, w->span.end);
+}
+
+static void test_shell_own_part(void **state)
+{
+    const char *t = "A=v cp a\\\nb >out; for i in x y; do :; done; "
+                    "case k in p|q) :;; esac; echo ${X:-dflt}; f() { :; }";
+    tfl_sh_script s = split(t);
+    const tfl_sh_cmd *c = &s.cmds[0];
+    size_t i, seen = 0;
+
+    (void)state;
+    assert_int_equal(c->nassigns, 1);
+    assert_string_equal(c->assigns[0].value.value, "v");
+    assert_int_equal(c->assigns[0].value.nparts, 1);
+    assert_memory_equal(c->assigns[0].value.parts[0].text, "v", 1);
+    assert_int_equal(c->assigns[0].value.parts[0].span.start, 2);
+    assert_one_part(&c->words[0], "cp");
+    assert_one_part(&c->words[1], "ab"); /* continued, still one part */
+    assert_int_equal(c->words[1].span.end, 11);
+    assert_int_equal(c->nredirs, 1);
+    assert_one_part(&c->redirs[0].target, "out");
+    for (i = 0; i < s.nblocks; i++) {
+        const tfl_sh_block *b = &s.blocks[i];
+
+        if (b->kind == TFL_SH_BLOCK_FOR_BODY) {
+            assert_int_equal(b->nwords, 3);
+            assert_one_part(&b->words[0], "i");
+            assert_one_part(&b->words[2], "y");
+            seen++;
+        } else if (b->kind == TFL_SH_BLOCK_CASE_ITEM) {
+            assert_int_equal(b->nwords, 3);
+            assert_one_part(&b->words[0], "k");
+            assert_one_part(&b->words[1], "p");
+            assert_one_part(&b->words[2], "q");
+            seen++;
+        } else if (b->kind == TFL_SH_BLOCK_FUNCTION) {
+            assert_one_part(&b->words[0], "f");
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 3);
+    assert_int_equal(s.nvars, 1);
+    assert_one_part(s.vars[0]->arg, "dflt");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -751,6 +811,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_shell_prefix_lookalikes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_shell_span_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shell_own_part, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shell_binary_bytes, setup,
                                         teardown),
     };

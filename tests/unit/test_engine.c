@@ -1,0 +1,118 @@
+/*
+ * The engine's finding creation: tfl_report() formats messages itself for
+ * the common conversions and hands the rest to vsnprintf, so every message
+ * here is compared with what snprintf makes of the same format.
+ */
+#include "support.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tflint/rule.h"
+
+typedef struct fixture {
+    tfl_arena arena;
+    tfl_config cfg;
+    tfl_ctx ctx;
+} fixture;
+
+static int setup(void **state)
+{
+    static fixture fx;
+    size_t n;
+
+    memset(&fx, 0, sizeof fx);
+    tfl_arena_init(&fx.arena);
+    if (tfl_config_init(&fx.cfg) != 0)
+        return -1;
+    fx.ctx.arena = &fx.arena;
+    fx.ctx.config = &fx.cfg;
+    fx.ctx.rule = tfl_rules(&n)[0];
+    *state = &fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+
+    tfl_config_free(&fx->cfg);
+    tfl_arena_free(&fx->arena);
+    return 0;
+}
+
+/* The message of the finding just reported. */
+static const char *last(const fixture *fx)
+{
+    assert_false(fx->ctx.oom);
+    assert_true(fx->ctx.nfindings > 0);
+    return fx->ctx.findings[fx->ctx.nfindings - 1].message;
+}
+
+static void test_engine_report_conversions(void **state)
+{
+    fixture *fx = *state;
+    tfl_span span = {0, 0};
+    char want[256];
+
+    tfl_report(&fx->ctx, span, "plain text, no conversion");
+    assert_string_equal(last(fx), "plain text, no conversion");
+
+    tfl_report(&fx->ctx, span, "'%s' and '%s'", "a", "");
+    assert_string_equal(last(fx), "'a' and ''");
+
+    tfl_report(&fx->ctx, span, "%d %d %d %d", 0, -7, INT_MIN, INT_MAX);
+    snprintf(want, sizeof want, "%d %d %d %d", 0, -7, INT_MIN, INT_MAX);
+    assert_string_equal(last(fx), want);
+
+    tfl_report(&fx->ctx, span, "%u %lu %llu %zu 100%%", UINT_MAX, ULONG_MAX,
+               ULLONG_MAX, (size_t)42);
+    snprintf(want, sizeof want, "%u %lu %llu %zu 100%%", UINT_MAX, ULONG_MAX,
+             ULLONG_MAX, (size_t)42);
+    assert_string_equal(last(fx), want);
+}
+
+/* Widths, precisions and other conversions go to vsnprintf. */
+static void test_engine_report_fallback(void **state)
+{
+    fixture *fx = *state;
+    tfl_span span = {0, 0};
+    char want[256];
+
+    tfl_report(&fx->ctx, span, "[%5s] [%-3d] [%.2s] [%x] [%c]", "ab", 4, "xyz",
+               255u, 'q');
+    snprintf(want, sizeof want, "[%5s] [%-3d] [%.2s] [%x] [%c]", "ab", 4, "xyz",
+             255u, 'q');
+    assert_string_equal(last(fx), want);
+}
+
+/* A message longer than the engine's scratch space is still whole. */
+static void test_engine_report_long_message(void **state)
+{
+    fixture *fx = *state;
+    tfl_span span = {0, 0};
+    static char word[5000];
+    const char *msg;
+
+    memset(word, 'w', sizeof word - 1);
+    tfl_report(&fx->ctx, span, "<%s> %u", word, 9u);
+    msg = last(fx);
+    assert_int_equal(strlen(msg), sizeof word - 1 + 4);
+    assert_memory_equal(msg + 1, word, sizeof word - 1);
+    assert_string_equal(msg + sizeof word, "> 9");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_engine_report_conversions, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_engine_report_fallback, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_engine_report_long_message, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
