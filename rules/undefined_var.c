@@ -35,16 +35,15 @@ static bool exempt(const char *name)
  * of the base image). */
 static const tfl_binding *elsewhere(const tfl_model *m, const tfl_use *u)
 {
-    const tfl_binding *b = tfl_model_any(m, u->name, strlen(u->name));
-    const tfl_binding *found = NULL;
+    size_t len = strlen(u->name);
+    const tfl_binding *b = tfl_model_any(m, u->name, len);
 
-    for (; b && b->instr != SIZE_MAX; b = b->older) {
-        if (b->stage == u->scope)
-            return NULL;
-        if (!found && b->stage != TFL_SCOPE_GLOBAL)
-            found = b;
-    }
-    return found;
+    /* Globals are older than every stage's binding: when the newest is
+     * global, no stage declares the name. */
+    if (!b || b->stage == TFL_SCOPE_GLOBAL ||
+        tfl_model_declares(m, u->name, len, u->scope))
+        return NULL;
+    return b;
 }
 
 static void check_stage_use(tfl_ctx *ctx, const tfl_model *m, const tfl_use *u)

@@ -45,12 +45,28 @@ const tfl_user_op *tfl_user_before(const tfl_ops *ops, const tfl_model *m,
                                    size_t instr)
 {
     int s = tfl_model_stage_of(m, instr);
-    size_t i;
+    long root;
+    size_t lo = 0, hi = ops->nusers;
 
-    for (i = ops->nusers; s >= 0 && i-- > 0;) {
-        const tfl_user_op *u = &ops->users[i];
+    if (s < 0)
+        return NULL;
+    root = (long)(tfl_model_root(m, (size_t)s) - m->stages);
+    /* USER ops are in document order: start at the last one before
+     * `instr`, and stop below the chain's root, the lowest stage in it. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
 
-        if (u->instr < instr && tfl_stage_in_chain(m, s, u->stage))
+        if (ops->users[mid].instr < instr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    while (lo-- > 0) {
+        const tfl_user_op *u = &ops->users[lo];
+
+        if (u->stage < root)
+            break;
+        if (tfl_stage_in_chain(m, s, u->stage))
             return u;
     }
     return NULL;

@@ -108,6 +108,42 @@ static const tfl_binding **slot_of(const tfl_model *m, const char *name,
     return &m->table[i];
 }
 
+/*
+ * A long chain of one name as an array, oldest first. A binding's chain
+ * is linked newest to oldest, which is all the builder needs: its lookups
+ * come in document order, so the newest binding is the one wanted. Rules
+ * look up at any place afterwards, and in a file of thousands of stages a
+ * name such as VERSION has thousands of bindings: walking them from the
+ * newest for every use is quadratic. Chains longer than LONG_CHAIN are
+ * therefore copied into arrays once the model is built, where a binary
+ * search finds a place. Bindings are published in document order, and
+ * stages are numbered in it, so both orders hold along an array; a chain
+ * where they would not is left unindexed (and walked) rather than
+ * searched wrongly.
+ */
+#define LONG_CHAIN 16
+
+struct tfl_model_chain {
+    const tfl_binding **slot; /* the table slot of the name; NULL: empty */
+    const tfl_binding **v;
+    size_t n;
+};
+
+/* The array of the chain in table slot `slot`, or NULL. */
+static const struct tfl_model_chain *chain_of(const tfl_model *m,
+                                              const tfl_binding **slot)
+{
+    size_t i;
+
+    if (!m->chains_cap)
+        return NULL;
+    i = ((size_t)(slot - m->table) * 2654435761u) & (m->chains_cap - 1);
+    for (; m->chains[i].slot; i = (i + 1) & (m->chains_cap - 1))
+        if (m->chains[i].slot == slot)
+            return &m->chains[i];
+    return NULL;
+}
+
 /* --- Resolution ----------------------------------------------------------- */
 
 static bool before(const tfl_binding *b, size_t instr, size_t part)
@@ -116,13 +152,48 @@ static bool before(const tfl_binding *b, size_t instr, size_t part)
            (b->instr == instr && b->part < part);
 }
 
+/* The newest binding in `slot`'s chain that comes before the place. */
+static const tfl_binding *newest_before(const tfl_model *m,
+                                        const tfl_binding **slot, size_t instr,
+                                        size_t part)
+{
+    const tfl_binding *b = *slot;
+    const struct tfl_model_chain *c;
+    size_t lo = 0, hi;
+
+    if (!b || before(b, instr, part))
+        return b;
+    c = chain_of(m, slot);
+    if (!c) {
+        while (b && !before(b, instr, part))
+            b = b->older;
+        return b;
+    }
+    for (hi = c->n; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (before(c->v[mid], instr, part))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? c->v[lo - 1] : NULL;
+}
+
 static const tfl_binding *resolve(const tfl_model *m, int scope, size_t instr,
                                   size_t part, const char *name, size_t len)
 {
-    const tfl_binding *b = *slot_of(m, name, len);
+    const tfl_binding **slot = slot_of(m, name, len);
+    const tfl_binding *b = newest_before(m, slot, instr, part);
     int cur = scope;
     size_t i;
 
+    /* `global` is the first global binding from `b` on, so it is the
+     * answer unless the chain is out of order (then walk). */
+    if (scope == TFL_SCOPE_GLOBAL && (!b || !b->global))
+        return NULL;
+    if (scope == TFL_SCOPE_GLOBAL && before(b->global, instr, part))
+        return b->global;
     for (; b; b = b->older) {
         if (!before(b, instr, part))
             continue;
@@ -181,7 +252,79 @@ static void publish(tfl_model *m, tfl_binding *b)
     const tfl_binding **slot = slot_of(m, b->name, b->name_len);
 
     b->older = *slot;
+    b->global = b->stage == TFL_SCOPE_GLOBAL ? b
+                : b->older                   ? b->older->global
+                                             : NULL;
     *slot = b;
+}
+
+/* Are the bindings of `c` (oldest first) in document and stage order? */
+static bool ordered(const struct tfl_model_chain *c)
+{
+    size_t i;
+
+    for (i = 1; i < c->n; i++) {
+        const tfl_binding *a = c->v[i - 1], *b = c->v[i];
+
+        if (b->instr == SIZE_MAX
+                ? a->instr != SIZE_MAX
+                : a->instr != SIZE_MAX &&
+                      (a->instr > b->instr ||
+                       (a->instr == b->instr && a->part >= b->part)))
+            return false;
+        if (a->stage > b->stage)
+            return false;
+    }
+    return true;
+}
+
+/* Copy the chains longer than LONG_CHAIN into arrays (see chain_of). */
+static int index_chains(tfl_arena *arena, tfl_model *m)
+{
+    size_t i, nlong = 0, cap = 16;
+    struct tfl_model_chain *chains;
+
+    for (i = 0; i < m->table_cap; i++) {
+        const tfl_binding *b = m->table[i];
+        size_t n = 0;
+
+        for (; b && n <= LONG_CHAIN; b = b->older)
+            n++;
+        nlong += n > LONG_CHAIN;
+    }
+    if (!nlong)
+        return 0;
+    while (cap < 2 * nlong)
+        cap *= 2;
+    chains = tfl_arena_alloc(arena, cap * sizeof *chains);
+    if (!chains)
+        return -1;
+    m->chains = chains;
+    m->chains_cap = cap;
+    for (i = 0; i < m->table_cap; i++) {
+        const tfl_binding *b;
+        struct tfl_model_chain c;
+        size_t n = 0, k;
+
+        for (b = m->table[i]; b; b = b->older)
+            n++;
+        if (n <= LONG_CHAIN)
+            continue;
+        c.slot = &m->table[i];
+        c.n = n;
+        c.v = tfl_arena_alloc_raw(arena, n * sizeof *c.v);
+        if (!c.v)
+            return -1;
+        for (b = m->table[i]; b; b = b->older)
+            c.v[--n] = b;
+        if (!ordered(&c))
+            continue;
+        k = ((size_t)i * 2654435761u) & (cap - 1);
+        while (chains[k].slot)
+            k = (k + 1) & (cap - 1);
+        chains[k] = c;
+    }
+    return 0;
 }
 
 static size_t count_bindings(const tfl_doc *doc)
@@ -691,7 +834,7 @@ int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
     add_predefined(&bd);
     for (i = 0; i < doc->ninstrs && !bd.oom; i++)
         do_instr(&bd, i);
-    if (bd.oom)
+    if (bd.oom || index_chains(arena, out) != 0)
         return -1;
     assert(out->nbindings <= nb);
     if (out->nstages)
@@ -765,9 +908,30 @@ int tfl_model_expand(const tfl_model *m, tfl_arena *arena, size_t instr,
 const tfl_binding *tfl_model_declared_later(const tfl_model *m,
                                             const tfl_use *u)
 {
-    const tfl_binding *b = *slot_of(m, u->name, strlen(u->name));
+    const tfl_binding **slot = slot_of(m, u->name, strlen(u->name));
+    const struct tfl_model_chain *c = chain_of(m, slot);
+    const tfl_binding *b = *slot;
     const tfl_binding *found = NULL;
 
+    if (c) {
+        size_t lo = 0, hi = c->n;
+
+        /* The first binding after the use, then forward in its stage. */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (c->v[mid]->instr == SIZE_MAX || c->v[mid]->instr <= u->instr)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < c->n && c->v[lo]->stage <= u->scope; lo++)
+            if (c->v[lo]->stage == u->scope &&
+                (c->v[lo]->origin == TFL_ORIGIN_ARG ||
+                 c->v[lo]->origin == TFL_ORIGIN_GLOBAL_ARG))
+                return c->v[lo];
+        return NULL;
+    }
     /* Newest first: the last one seen is the nearest after the use. */
     for (; b && (b->instr == SIZE_MAX || b->instr > u->instr); b = b->older)
         if (b->instr != SIZE_MAX && b->stage == u->scope &&
@@ -781,9 +945,35 @@ const tfl_binding *tfl_model_global(const tfl_model *m, const char *name,
 {
     const tfl_binding *b = *slot_of(m, name, len);
 
-    while (b && b->stage != TFL_SCOPE_GLOBAL)
-        b = b->older;
-    return b;
+    return b ? b->global : NULL;
+}
+
+bool tfl_model_declares(const tfl_model *m, const char *name, size_t len,
+                        int stage)
+{
+    const tfl_binding **slot = slot_of(m, name, len);
+    const struct tfl_model_chain *c = chain_of(m, slot);
+    const tfl_binding *b;
+    size_t lo = 0, hi;
+
+    if (!c) {
+        for (b = *slot; b; b = b->older)
+            if (b->stage == stage && b->instr != SIZE_MAX)
+                return true;
+        return false;
+    }
+    for (hi = c->n; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (c->v[mid]->stage < stage)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* Predefined bindings are global and oldest: skip them. */
+    while (lo < c->n && c->v[lo]->stage == stage && c->v[lo]->instr == SIZE_MAX)
+        lo++;
+    return lo < c->n && c->v[lo]->stage == stage;
 }
 
 const tfl_model_stage *tfl_model_root(const tfl_model *m, size_t s)

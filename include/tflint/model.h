@@ -70,8 +70,10 @@ struct tfl_binding {
     /* A stage ARG without default that takes the value of this global. */
     const tfl_binding *inherits;
     const tfl_binding *older; /* the previous binding of the same name */
-    bool self_ref;            /* the default refers to the name itself */
-    uint32_t nuses;           /* references that resolved to it */
+    /* The newest global binding of the name that is this one or older. */
+    const tfl_binding *global;
+    bool self_ref;  /* the default refers to the name itself */
+    uint32_t nuses; /* references that resolved to it */
 };
 
 /* A variable reference found in the file. */
@@ -117,6 +119,10 @@ struct tfl_model {
     size_t table_cap;
     size_t first_every; /* bindings [first_every, first_doc) are PATH, proxy */
     size_t first_doc;   /* first binding declared by the file */
+    /* Long chains of one name as arrays, oldest first, so that a lookup
+     * at any place costs a binary search (see index_chains). */
+    const struct tfl_model_chain *chains;
+    size_t chains_cap; /* 0 when no chain is long */
 };
 
 /*
@@ -174,6 +180,10 @@ const tfl_binding *tfl_model_global(const tfl_model *m, const char *name,
 
 /* Stage `s`'s root: the stage its chain of FROM <stage> starts from. */
 const tfl_model_stage *tfl_model_root(const tfl_model *m, size_t s);
+
+/* Does stage `stage` (or TFL_SCOPE_GLOBAL) declare NAME anywhere? */
+bool tfl_model_declares(const tfl_model *m, const char *name, size_t len,
+                        int stage);
 
 /* The newest binding of NAME declared by the file in any scope, or NULL. */
 const tfl_binding *tfl_model_any(const tfl_model *m, const char *name,

@@ -4,6 +4,7 @@
  */
 #include "support.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -382,6 +383,62 @@ static void test_model_long_chains(void **state)
     tfl_buf_free(&b);
 }
 
+/* Forty stages that each declare W, use W and V, then declare V: chains
+ * long enough to be searched as arrays. Lookups at every place give what
+ * the scoping rules say, the same as a walk from the newest would. */
+static void test_model_indexed_chains(void **state)
+{
+    tfl_buf b;
+    fixture *f;
+    size_t i, run, from;
+    char want[16];
+
+    (void)state;
+    tfl_buf_init(&b, 1 << 16);
+    tfl_buf_printf(&b, "ARG V=g\n");
+    for (i = 0; i < 40; i++)
+        tfl_buf_printf(&b,
+                       "FROM alpine:$V AS s%zu\nENV W=%zu\n"
+                       "RUN echo $W $V\nARG V=%zu\nRUN true\n",
+                       i, i, i);
+    assert_false(b.failed);
+    f = build(b.data);
+    assert_int_equal(f->m.nstages, 40);
+    assert_true(f->m.chains_cap > 0);
+    for (i = 0; i < 40; i++) {
+        const tfl_binding *later;
+        size_t u;
+
+        from = 1 + 5 * i;
+        run = from + 2;
+        snprintf(want, sizeof want, "%zu", i);
+        assert_string_equal(value_at(f, run, "W"), want);
+        assert_int_equal(look(f, run, "W")->stage, (int)i);
+        /* V is declared after the RUN, and the global is not seen. */
+        assert_string_equal(value_at(f, run, "V"), "<none>");
+        assert_string_equal(value_at(f, run + 2, "V"), want);
+        /* FROM expands in the global scope. */
+        assert_string_equal(expand_at(f, from, "$V"), "g");
+        assert_true(tfl_model_declares(&f->m, "W", 1, (int)i));
+        assert_true(tfl_model_declares(&f->m, "V", 1, (int)i));
+        for (u = 0; u < f->m.nuses; u++)
+            if (f->m.uses[u].instr == run &&
+                strcmp(f->m.uses[u].name, "V") == 0)
+                break;
+        assert_true(u < f->m.nuses);
+        later = tfl_model_declared_later(&f->m, &f->m.uses[u]);
+        assert_non_null(later);
+        assert_int_equal(later->instr, run + 1);
+    }
+    assert_string_equal(tfl_model_global(&f->m, "V", 1)->value, "g");
+    assert_null(tfl_model_global(&f->m, "W", 1));
+    assert_true(tfl_model_declares(&f->m, "V", 1, TFL_SCOPE_GLOBAL));
+    assert_false(tfl_model_declares(&f->m, "W", 1, TFL_SCOPE_GLOBAL));
+    assert_false(tfl_model_declares(&f->m, "W", 1, 40));
+    release(f);
+    tfl_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -400,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_model_heredoc_uses),
         cmocka_unit_test(test_model_hostile),
         cmocka_unit_test(test_model_long_chains),
+        cmocka_unit_test(test_model_indexed_chains),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
