@@ -2594,31 +2594,83 @@ static bool is_shell(const char *n)
            !strcmp(n, "dash") || !strcmp(n, "zsh") || !strcmp(n, "ksh");
 }
 
-/* Is heredoc `h` of the RUN the script itself (or fed to a shell)? */
-static bool heredoc_is_script(const tfl_sh_script *s, const tfl_heredoc *h)
-{
-    size_t i, k;
+/*
+ * Which command reads each heredoc of a RUN: the first command (in script
+ * order) with a redirection of that delimiter. Looked up by delimiter in a
+ * table made once per RUN, since a RUN may carry thousands of heredocs.
+ */
+typedef struct hd_reader {
+    const char *delim; /* NULL: empty slot */
+    const tfl_sh_cmd *cmd;
+} hd_reader;
 
-    for (i = 0; s && i < s->ncmds; i++) {
+typedef struct hd_readers {
+    hd_reader *v;
+    size_t mask;
+} hd_readers;
+
+/* Fill `t` from script `s` (NULL: no script, so no readers). */
+static int hd_readers_make(tfl_arena *ar, const tfl_sh_script *s, hd_readers *t)
+{
+    size_t i, k, n = 0, cap = 8;
+
+    t->v = NULL;
+    t->mask = 0;
+    for (i = 0; s && i < s->ncmds; i++)
+        for (k = 0; k < s->cmds[i].nredirs; k++)
+            n += s->cmds[i].redirs[k].heredoc != NULL;
+    if (!n)
+        return 0;
+    while (cap < 2 * n)
+        cap *= 2;
+    t->v = tfl_arena_alloc(ar, cap * sizeof *t->v);
+    if (!t->v)
+        return -1;
+    t->mask = cap - 1;
+    for (i = 0; i < s->ncmds; i++) {
         const tfl_sh_cmd *c = &s->cmds[i];
 
         for (k = 0; k < c->nredirs; k++) {
             const tfl_sh_heredoc *hd = c->redirs[k].heredoc;
-            const char *n;
+            size_t j;
 
-            if (!hd || strcmp(hd->delim, h->name) != 0)
+            if (!hd)
                 continue;
-            n = tfl_sh_cmd_name(c);
-            return !n || is_shell(n);
+            j = hash_str(hd->delim) & t->mask;
+            while (t->v[j].delim && strcmp(t->v[j].delim, hd->delim) != 0)
+                j = (j + 1) & t->mask;
+            if (!t->v[j].delim) { /* the first reader wins */
+                t->v[j].delim = hd->delim;
+                t->v[j].cmd = c;
+            }
         }
     }
-    return true;
+    return 0;
+}
+
+/* Is heredoc `h` of the RUN the script itself (or fed to a shell)? */
+static bool heredoc_is_script(const hd_readers *t, const tfl_heredoc *h)
+{
+    size_t j;
+    const char *n;
+
+    if (!t->v)
+        return true;
+    j = hash_str(h->name) & t->mask;
+    while (t->v[j].delim && strcmp(t->v[j].delim, h->name) != 0)
+        j = (j + 1) & t->mask;
+    if (!t->v[j].delim)
+        return true;
+    n = tfl_sh_cmd_name(t->v[j].cmd);
+    return !n || is_shell(n);
 }
 
 /* Split the scripts of RUN `in` into `ri`, all from `ar`. */
 static int split_run(tfl_arena *ar, const tfl_instr *in, runinfo *ri)
 {
     tfl_textmap map;
+    hd_readers readers;
+    bool made = false;
     size_t i;
 
     memset(ri, 0, sizeof *ri);
@@ -2646,9 +2698,14 @@ static int split_run(tfl_arena *ar, const tfl_instr *in, runinfo *ri)
     }
     for (i = 0; i < in->nheredocs; i++) {
         const tfl_heredoc *h = &in->heredocs[i];
-        const tfl_sh_script *first = ri->n ? &ri->v[0].s : NULL;
 
-        if (!heredoc_is_script(first, h)) {
+        /* The readers are those of the first script, once there is one. */
+        if (!made && ri->n) {
+            if (hd_readers_make(ar, &ri->v[0].s, &readers) != 0)
+                return -1;
+            made = true;
+        }
+        if (ri->n && !heredoc_is_script(&readers, h)) {
             ri->partial = true;
             continue;
         }
