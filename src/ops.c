@@ -251,13 +251,23 @@ static bool tab_free(const tab *t, uint32_t id)
 }
 
 /* First free ID at or above `lo` (and free in `also` when given). */
-static uint32_t pick_up(tab *t, const tab *also, uint32_t lo)
+static uint32_t pick_up(tab *t, tab *also, uint32_t lo)
 {
-    uint32_t id = lo, limit;
+    uint32_t id = lo, limit = 0;
 
     if (lo == 1000 && !also && t->hint_lo > id)
         id = t->hint_lo;
-    for (limit = 0; limit < 1000000 && id < TFL_NO_ID - 1; id++, limit++)
+    if (lo == 1000 && also) {
+        /* Free in both is at or above the first free in each, which the
+         * hints find at once when users and groups grow together. */
+        uint32_t a = pick_up(t, NULL, lo), g = pick_up(also, NULL, lo);
+
+        id = a > g ? a : g;
+        if (id - lo > 1000000)
+            id = lo + 1000000;
+        limit = id - lo; /* the bound of a search from `lo` */
+    }
+    for (; limit < 1000000 && id < TFL_NO_ID - 1; id++, limit++)
         if (tab_free(t, id) && (!also || tab_free(also, id)))
             break;
     if (lo == 1000 && !also)

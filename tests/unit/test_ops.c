@@ -580,6 +580,31 @@ static void test_id_picking(void **state)
     release(f);
 }
 
+/* BusyBox adduser wants an ID free as a UID and as a GID: the groups
+ * ahead push it up, many in a row go on from there, and a deleted group
+ * frees its ID for the next one. */
+static void test_id_picking_in_both(void **state)
+{
+    fixture *f = build("FROM alpine:3.20\n"
+                       "RUN addgroup g1 && addgroup g2\n"
+                       "RUN adduser -D x0 && adduser -D x1 && adduser -D x2\n"
+                       "RUN delgroup g1 && adduser -D y\n"
+                       "RUN adduser -D z\n");
+    const tfl_acct_op *a = f->o.accts;
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 8);
+    assert_int_equal(a[0].res.id, 1000);
+    assert_int_equal(a[1].res.id, 1001);
+    assert_int_equal(a[2].res.id, 1002); /* GIDs 1000 and 1001 are taken */
+    assert_int_equal(a[2].res.group_id, 1002);
+    assert_int_equal(a[3].res.id, 1003);
+    assert_int_equal(a[4].res.id, 1004);
+    assert_int_equal(a[6].res.id, 1000); /* g1's GID is free again */
+    assert_int_equal(a[7].res.id, 1005);
+    release(f);
+}
+
 static void test_user_groups_and_missing(void **state)
 {
     fixture *f = build("FROM debian:12\n"
@@ -797,6 +822,7 @@ int main(void)
         cmocka_unit_test(test_user_values),
         cmocka_unit_test(test_base_accounts),
         cmocka_unit_test(test_id_picking),
+        cmocka_unit_test(test_id_picking_in_both),
         cmocka_unit_test(test_user_groups_and_missing),
         cmocka_unit_test(test_stage_inheritance),
         cmocka_unit_test(test_unknown_base),
