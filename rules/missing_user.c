@@ -35,13 +35,20 @@ static bool has_command(const tfl_model *m, long s)
     return false;
 }
 
+/* Is `word` (two bytes or more) in the `n` bytes at `s`? */
 static bool contains(const char *s, size_t n, const char *word)
 {
-    size_t k = strlen(word), i;
+    size_t k = strlen(word);
+    const char *p = s, *end = s + n;
 
-    for (i = 0; i + k <= n; i++)
-        if (memcmp(s + i, word, k) == 0)
+    /* memchr finds candidates for the first byte much faster than a
+       byte-by-byte comparison; most RUN texts have few of them. */
+    while ((size_t)(end - p) >= k &&
+           (p = memchr(p, word[0], (size_t)(end - p) - k + 1)) != NULL) {
+        if (memcmp(p + 1, word + 1, k - 1) == 0)
             return true;
+        p++;
+    }
     return false;
 }
 
@@ -54,9 +61,9 @@ static bool drops_root(const tfl_model *m, long s)
         const tfl_instr *in = &m->doc->instrs[i];
 
         if (in->kind == TFL_RUN &&
+            tfl_stage_in_chain(m, s, tfl_model_stage_of(m, i)) &&
             (contains(in->line, in->line_len, "gosu") ||
-             contains(in->line, in->line_len, "su-exec")) &&
-            tfl_stage_in_chain(m, s, tfl_model_stage_of(m, i)))
+             contains(in->line, in->line_len, "su-exec")))
             return true;
     }
     return false;
