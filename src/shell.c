@@ -227,7 +227,8 @@ static void *push(split *sp, void **items, size_t *count, size_t *cap,
  * the arena: one arena call per chunk instead of one per object, and no
  * rounding of each object to the arena's alignment. Chunks are sized by
  * the text, so a short RUN wastes little at the end of its last chunk.
- * The memory is zero-filled, as the arena's is.
+ * The memory is not cleared: every caller fills what it takes (POOL_NEW
+ * clears its object).
  */
 static void *pool_alloc(split *sp, size_t size, size_t align)
 {
@@ -236,12 +237,12 @@ static void *pool_alloc(split *sp, size_t size, size_t align)
 
     if (size + pad > sp->pool_left) {
         if (size > sp->pool_chunk / 4) {
-            p = tfl_arena_alloc(sp->a, size);
+            p = tfl_arena_alloc_raw(sp->a, size);
             if (!p)
                 sp->oom = true;
             return p;
         }
-        sp->pool = tfl_arena_alloc(sp->a, sp->pool_chunk);
+        sp->pool = tfl_arena_alloc_raw(sp->a, sp->pool_chunk);
         if (!sp->pool) {
             sp->pool_left = 0;
             sp->oom = true;
@@ -256,7 +257,17 @@ static void *pool_alloc(split *sp, size_t size, size_t align)
     return p;
 }
 
-#define POOL_NEW(sp, type) ((type *)pool_alloc(sp, sizeof(type), 8))
+/* One zeroed object from the pool. */
+static void *pool_new(split *sp, size_t size)
+{
+    void *p = pool_alloc(sp, size, 8);
+
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
+#define POOL_NEW(sp, type) ((type *)pool_new(sp, sizeof(type)))
 
 static char *dup(split *sp, const char *s, size_t len)
 {
@@ -379,6 +390,48 @@ static bool is_digit(char c)
 static bool is_name_char(char c)
 {
     return cl(c) & (C_NAME0 | C_DIGIT);
+}
+
+/* What a word may name, by its first byte: the test before any strcmp(). */
+enum {
+    F_PREFIX = 1 << 0, /* env exec time nohup busybox command sudo */
+    F_SHELL = 1 << 1,  /* sh bash dash ash zsh ksh mksh, su runuser */
+    F_EXPORT = 1 << 2, /* export readonly declare typeset local */
+    F_KEYWORD = 1 << 3 /* { if while until for case function */
+};
+
+static unsigned first_kind(char c)
+{
+    switch (c) {
+    case 'e':
+    case 't':
+        return F_PREFIX | F_EXPORT;
+    case 's':
+    case 'b':
+        return F_PREFIX | F_SHELL;
+    case 'n':
+        return F_PREFIX;
+    case 'c':
+        return F_PREFIX | F_KEYWORD;
+    case 'd':
+    case 'r':
+        return F_SHELL | F_EXPORT;
+    case 'a':
+    case 'z':
+    case 'k':
+    case 'm':
+        return F_SHELL;
+    case 'l':
+        return F_EXPORT;
+    case '{':
+    case 'i':
+    case 'w':
+    case 'u':
+    case 'f':
+        return F_KEYWORD;
+    default:
+        return 0;
+    }
 }
 
 static bool at(const level *L, size_t i, char c)
@@ -1169,6 +1222,7 @@ static void cook_and_parse(level *L, size_t s, size_t e, bool backtick,
             i++;
         }
     }
+    c.buf[c.len] = '\0';
     runs = stack_take(sp, &c.runs, 0, &nruns);
     free(c.runs.data); /* scratch, like the split's own stacks */
     map = compose(L, runs, nruns);
@@ -1569,8 +1623,10 @@ static void push_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k)
 }
 
 /* Find the real command past env/exec/nohup/time/command/sudo/busybox;
- * env's and sudo's assignments are recorded. */
-static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask)
+ * env's and sudo's assignments are recorded. `*name` is set to the base
+ * name of the word found (NULL when there is none or it has no value). */
+static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
+                       const char **name)
 {
     static const char *const env_a[] = {"-u",      "--unset", "-C",
                                         "--chdir", "-S",      NULL};
@@ -1585,13 +1641,15 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask)
     static const char *const none[] = {NULL};
     size_t i = 0;
 
+    *name = NULL;
     while (i < n) {
         const char *b = base_name(&w[i]);
         size_t j, k;
         unsigned bit;
         bool envish = false;
 
-        if (!b || !b[0] || !memchr("estnbc", b[0], 6))
+        *name = b;
+        if (!b || !(first_kind(b[0]) & F_PREFIX))
             break; /* none of the prefixes below */
         if (same(b, "env")) {
             j = skip_opts(w, n, i + 1, env_a), bit = TFL_SH_PREFIX_ENV;
@@ -1629,22 +1687,23 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask)
             push_assign(L, &w[j], TFL_SH_ASSIGN_ENV);
         *mask |= bit;
         i = k;
+        *name = NULL;
     }
     return (uint32_t)i;
 }
 
 /* Index of the script string of `sh -c STRING` (or `su -c STRING`), or
- * TFL_SH_NONE. */
-static uint32_t shell_string(const tfl_sh_word *w, size_t n, size_t arg0)
+ * TFL_SH_NONE; `b` is the base name of word arg0 (see unwrap()). */
+static uint32_t shell_string(const tfl_sh_word *w, size_t n, size_t arg0,
+                             const char *b)
 {
     static const char *const shells[] = {"sh",  "bash", "dash", "ash",
                                          "zsh", "ksh",  "mksh", NULL};
     static const char *const su[] = {"su", "runuser", NULL};
-    const char *b = arg0 < n ? base_name(&w[arg0]) : NULL;
     size_t i;
     bool c = false;
 
-    if (!b || !b[0] || !memchr("sbdazkmr", b[0], 8))
+    if (arg0 >= n || !b || !(first_kind(b[0]) & F_SHELL))
         return TFL_SH_NONE; /* neither a shell nor su */
     if (in_list(b, su)) {
         for (i = arg0 + 1; i + 1 < n; i++)
@@ -1788,8 +1847,8 @@ static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0)
                                            "typeset", "local",    NULL};
     size_t i;
 
-    if (arg0 >= n || !w[arg0].value || !w[arg0].value[0] ||
-        !memchr("erdtl", w[arg0].value[0], 5) ||
+    if (arg0 >= n || !w[arg0].value ||
+        !(first_kind(w[arg0].value[0]) & F_EXPORT) ||
         !in_list(w[arg0].value, builtins))
         return;
     for (i = arg0 + 1; i < n; i++)
@@ -1805,15 +1864,16 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
     tfl_sh_redir *r;
     size_t nw, k, i;
     unsigned prefixes = 0;
+    const char *name;
 
     memset(&c, 0, sizeof c);
     w = take_words(sp, cb->wmark, &nw);
     c.words = w;
     c.nwords = nw;
-    c.arg0 = unwrap(L, w, nw, &prefixes);
+    c.arg0 = unwrap(L, w, nw, &prefixes, &name);
     c.prefixes = (uint8_t)prefixes;
     export_assigns(L, w, nw, c.arg0);
-    c.shell_c = shell_string(w, nw, c.arg0);
+    c.shell_c = shell_string(w, nw, c.arg0, name);
     c.assigns = stack_take(sp, &sp->assigns, cb->amark, &k);
     c.nassigns = k;
     r = stack_take(sp, &sp->redirs, cb->rmark, &k);
@@ -2282,7 +2342,7 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op)
     }
     L->depth++;
     /* the first bytes of the reserved words below */
-    kw = memchr("{iwufc", L->t[L->pos], 6) != NULL;
+    kw = (first_kind(L->t[L->pos]) & F_KEYWORD) != 0;
     if (at(L, L->pos, '(')) {
         b = block_list(L, TFL_SH_BLOCK_SUBSHELL, TFL_SH_NONE, 1, mask, T_RPAREN,
                        NULL);
@@ -2430,7 +2490,7 @@ static void *keep(split *sp, const void *items, size_t size)
 
     if (!size || sp->oom)
         return NULL;
-    p = size > sp->pool_left ? tfl_arena_alloc(sp->a, size)
+    p = size > sp->pool_left ? tfl_arena_alloc_raw(sp->a, size)
                              : pool_alloc(sp, size, 8);
     if (!p) {
         sp->oom = true;
