@@ -111,6 +111,10 @@ typedef struct level {
     uint32_t parent;
     uint32_t cur_cmd; /* simple command being read, or TFL_SH_NONE */
     size_t piece;     /* map piece of the last span_of() */
+    /* [lo, hi): the offsets that `piece` alone maps, each to off + delta
+     * (wrapping); everything when there is no map */
+    size_t lo, hi;
+    uint32_t delta;
     tfl_sh_heredoc **pending;
     size_t npending, cappending;
 } level;
@@ -439,6 +443,37 @@ static bool at(const level *L, size_t i, char c)
     return i < L->n && L->t[i] == c;
 }
 
+/* Make piece k of L's map the one span_of() tries first. */
+static void set_piece(level *L, size_t k)
+{
+    const tfl_piece *pc = L->map->pieces;
+    size_t n = L->map->npieces;
+
+    L->piece = k;
+    if (k >= n) {
+        L->lo = 1, L->hi = 0; /* nothing: always the slow path */
+        return;
+    }
+    L->lo = pc[k].text_off;
+    L->hi = (size_t)pc[k].text_off + pc[k].len;
+    if (k + 1 < n && pc[k + 1].text_off < L->hi)
+        L->hi = pc[k + 1].text_off;
+    L->delta = pc[k].src_off - pc[k].text_off;
+}
+
+/* Set up span_of() for L's map (NULL: offsets are source offsets). */
+static void map_init(level *L, const tfl_textmap *map)
+{
+    L->map = map;
+    if (map) {
+        set_piece(L, 0);
+    } else {
+        L->lo = 0;
+        L->hi = SIZE_MAX;
+        L->delta = 0;
+    }
+}
+
 /*
  * tfl_textmap_source() for L's map, with the piece of the previous call
  * kept: offsets mostly come in order, so the search is rarely needed.
@@ -456,7 +491,7 @@ static uint32_t map_off(level *L, uint32_t off)
             k++;
         else
             k = tfl_textmap_piece(L->map, off);
-        L->piece = k;
+        set_piece(L, k);
     }
     if (off - pc[k].text_off > pc[k].len)
         return pc[k].src_off + pc[k].len;
@@ -477,28 +512,17 @@ static tfl_span span_search(level *L, size_t off, size_t end)
  * and steps past it. */
 static inline tfl_span span_of(level *L, size_t off, size_t end)
 {
-    const tfl_piece *pc;
     size_t last;
     tfl_span s;
 
     if (end < off)
         end = off;
-    if (!L->map) {
-        s.start = (uint32_t)off;
-        s.end = (uint32_t)end;
-        return s;
-    }
-    if (L->piece >= L->map->npieces)
-        return span_search(L, off, end);
-    /* the usual case: the whole span is in the piece of the last one */
-    pc = &L->map->pieces[L->piece];
     last = end > off ? end - 1 : off;
-    if (pc->text_off > off || last - pc->text_off >= pc->len ||
-        (L->piece + 1 < L->map->npieces && pc[1].text_off <= last))
+    /* the usual case: the whole span is in the piece of the last one */
+    if (off < L->lo || last >= L->hi)
         return span_search(L, off, end);
-    s.start = pc->src_off + (uint32_t)(off - pc->text_off);
-    s.end =
-        end > off ? pc->src_off + (uint32_t)(last - pc->text_off) + 1 : s.start;
+    s.start = (uint32_t)off + L->delta;
+    s.end = end > off ? (uint32_t)end + L->delta : s.start;
     return s;
 }
 
@@ -1080,7 +1104,7 @@ static void parse_nested(level *L, const char *text, size_t len,
     N.sp = L->sp;
     N.t = text;
     N.n = len;
-    N.map = map;
+    map_init(&N, map);
     N.depth = L->depth + 1;
     N.block = L->block;
     N.nest = nest;
@@ -2548,7 +2572,7 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     L.sp = &sp;
     L.t = text ? text : "";
     L.n = text ? len : 0;
-    L.map = map;
+    map_init(&L, map);
     L.block = TFL_SH_NONE;
     L.parent = TFL_SH_NONE;
     L.cur_cmd = TFL_SH_NONE;
