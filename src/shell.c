@@ -158,22 +158,28 @@ static void release(void *data, const void *init)
         free(data);
 }
 
-/* Room for one more element, not cleared: the caller fills it. */
-static void *stack_slot(split *sp, stack *s)
+/* Double a full stack; false (and oom) when memory runs out. */
+static bool stack_grow(split *sp, stack *s)
 {
-    if (s->len == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 16;
-        char *n = ncap > SIZE_MAX / s->size ? NULL
-                                            : resize(s->data, s->len * s->size,
-                                                     ncap * s->size, s->init);
+    size_t ncap = s->cap ? s->cap * 2 : 16;
+    char *n = ncap > SIZE_MAX / s->size
+                  ? NULL
+                  : resize(s->data, s->len * s->size, ncap * s->size, s->init);
 
-        if (!n) {
-            sp->oom = true;
-            return NULL;
-        }
-        s->data = n;
-        s->cap = ncap;
+    if (!n) {
+        sp->oom = true;
+        return false;
     }
+    s->data = n;
+    s->cap = ncap;
+    return true;
+}
+
+/* Room for one more element, not cleared: the caller fills it. */
+static inline void *stack_slot(split *sp, stack *s)
+{
+    if (s->len == s->cap && !stack_grow(sp, s))
+        return NULL;
     return s->data + s->len++ * s->size;
 }
 
@@ -273,40 +279,70 @@ static void *pool_new(split *sp, size_t size)
 
 #define POOL_NEW(sp, type) ((type *)pool_new(sp, sizeof(type)))
 
-static char *dup(split *sp, const char *s, size_t len)
+/* memcpy() without a call for the short strings most words are: two
+ * copies that overlap in the middle cover any length up to twice theirs. */
+static inline void copy(char *d, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x, y;
+
+        memcpy(&x, s, 8);
+        memcpy(&y, s + n - 8, 8);
+        memcpy(d, &x, 8);
+        memcpy(d + n - 8, &y, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t x, y;
+
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        memcpy(d, &x, 4);
+        memcpy(d + n - 4, &y, 4);
+    } else if (n > 0 && n < 4) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    } else if (n) {
+        memcpy(d, s, n);
+    }
+}
+
+static inline char *dup(split *sp, const char *s, size_t len)
 {
     char *p = pool_alloc(sp, len + 1, 1);
 
     if (p) {
-        if (len)
-            memcpy(p, s, len);
+        copy(p, s, len);
         p[len] = '\0';
     }
     return p;
 }
 
-/* Make room for one more element of a scratch array on the heap. */
-static void *grow(split *sp, void **items, size_t *count, size_t *cap,
-                  size_t size, const void *init)
+/* Double a full scratch array; false (and oom) when memory runs out. */
+static bool grow_array(split *sp, void **items, size_t *count, size_t *cap,
+                       size_t size, const void *init)
 {
-    char *p;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *n = ncap > SIZE_MAX / size
+                  ? NULL
+                  : resize(*items, *count * size, ncap * size, init);
 
-    if (*count == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        void *n = ncap > SIZE_MAX / size
-                      ? NULL
-                      : resize(*items, *count * size, ncap * size, init);
-
-        if (!n) {
-            sp->oom = true;
-            return NULL;
-        }
-        *items = n;
-        *cap = ncap;
+    if (!n) {
+        sp->oom = true;
+        return false;
     }
-    p = (char *)*items + (*count)++ * size;
-    memset(p, 0, size);
-    return p;
+    *items = n;
+    *cap = ncap;
+    return true;
+}
+
+/* Make room for one more element of a scratch array on the heap; it is
+ * not cleared, the caller fills it. */
+static inline void *grow(split *sp, void **items, size_t *count, size_t *cap,
+                         size_t size, const void *init)
+{
+    if (*count == *cap && !grow_array(sp, items, count, cap, size, init))
+        return NULL;
+    return (char *)*items + (*count)++ * size;
 }
 
 /* Append `n` bytes to the character stack. */
@@ -717,13 +753,12 @@ static void lit_open(level *L, wbuild *b, bool quoted, size_t roff)
     bpart *p;
 
     flush(L, b, roff);
-    p = stack_push(sp, &sp->parts);
+    p = stack_slot(sp, &sp->parts);
     if (!p)
         return;
-    p->p.kind = TFL_SH_PART_LITERAL;
-    p->p.quoted = quoted;
-    p->soff = sp->chars.len;
-    p->roff = roff;
+    *p = (bpart){.p = {.kind = TFL_SH_PART_LITERAL, .quoted = quoted},
+                 .soff = sp->chars.len,
+                 .roff = roff};
     b->open = true;
     if (quoted)
         b->flags |= TFL_SH_WORD_QUOTED;
@@ -758,14 +793,13 @@ static bpart *add_part(level *L, wbuild *b, tfl_sh_part_kind kind, size_t roff,
     bpart *p;
 
     flush(L, b, roff);
-    p = stack_push(sp, &sp->parts);
+    p = stack_slot(sp, &sp->parts);
     if (!p)
         return NULL;
-    p->p.kind = kind;
-    p->p.quoted = quoted;
-    p->roff = roff;
-    p->rend = rend;
-    p->soff = sp->chars.len;
+    *p = (bpart){.p = {.kind = (uint8_t)kind, .quoted = quoted},
+                 .soff = sp->chars.len,
+                 .roff = roff,
+                 .rend = rend};
     b->flags |= TFL_SH_WORD_EXPANDS;
     return p;
 }
@@ -919,19 +953,18 @@ static void read_ansi(level *L, wbuild *b)
 static tfl_sh_var *new_var(level *L, size_t s)
 {
     split *sp = L->sp;
-    tfl_sh_var *v = POOL_NEW(sp, tfl_sh_var);
+    tfl_sh_var *v = pool_alloc(sp, sizeof *v, 8);
     const tfl_sh_var **gp, **wp;
 
     if (!v) {
         sp->oom = true;
         return NULL;
     }
-    v->cmd = L->cur_cmd;
-    v->name = "";
+    *v = (tfl_sh_var){.name = "", .cmd = L->cur_cmd};
     v->span = span_of(L, s, s + 1);
     gp = grow(sp, (void **)&sp->vars, &sp->nvars, &sp->capvars, sizeof *gp,
               sp->vars0);
-    wp = stack_push(sp, &sp->varps);
+    wp = stack_slot(sp, &sp->varps);
     if (gp)
         *gp = v;
     if (wp)
@@ -1854,6 +1887,7 @@ static uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
 
     if (!c)
         return TFL_SH_NONE;
+    memset(c, 0, sizeof *c);
     c->op = op;
     c->negated = negated;
     c->block = L->block;
@@ -1991,6 +2025,7 @@ static uint32_t open_block(level *L, tfl_sh_block_kind kind, uint32_t head,
 
     if (!b)
         return TFL_SH_NONE;
+    memset(b, 0, sizeof *b);
     i = (uint32_t)(sp->nblocks - 1);
     b->kind = kind;
     b->parent = L->block;
