@@ -111,6 +111,7 @@ typedef struct level {
     uint32_t parent;
     uint32_t cur_cmd; /* simple command being read, or TFL_SH_NONE */
     size_t piece;     /* map piece of the last span_of() */
+    bool no_eq;       /* the last word read is plain and has no '=' */
     /* [lo, hi): the offsets that `piece` alone maps, each to off + delta
      * (wrapping); everything when there is no map */
     size_t lo, hi;
@@ -1441,16 +1442,20 @@ static bool at_array(const level *L, size_t start)
 }
 
 /* The end of the run of unquoted bytes from `i` that stand for themselves
- * and set no flag ('=' too, unless it may open a NAME=(...) array). */
-static size_t plain_end(const level *L, size_t i)
+ * and set no flag ('=' too, unless it may open a NAME=(...) array); *eq
+ * is set when the run has an '='. */
+static size_t plain_end(const level *L, size_t i, bool *eq)
 {
     for (;;) {
         while (i < L->n && (cl(L->t[i]) & C_PLAIN))
             i++;
-        if (i < L->n && L->t[i] == '=' && !(i + 1 < L->n && L->t[i + 1] == '('))
+        if (i < L->n && L->t[i] == '=' &&
+            !(i + 1 < L->n && L->t[i + 1] == '(')) {
             i++;
-        else
+            *eq = true;
+        } else {
             return i;
+        }
     }
 }
 
@@ -1476,15 +1481,21 @@ static void plain_word(level *L, size_t start, size_t end, tfl_sh_word *out)
 
 static void read_mixed(level *L, int mode, tfl_sh_word *out);
 
+/* Any word; L->no_eq tells whether it is plain and without an '=' (so no
+ * assignment, which is what most first words of a command are not). */
 static void read_word(level *L, int mode, tfl_sh_word *out)
 {
-    size_t e = plain_end(L, L->pos);
+    bool eq = false;
+    size_t e = plain_end(L, L->pos, &eq);
 
     if (e > L->pos &&
-        (e == L->n || (mode == W_NORMAL ? is_meta(L->t[e]) : L->t[e] == '}')))
+        (e == L->n || (mode == W_NORMAL ? is_meta(L->t[e]) : L->t[e] == '}'))) {
         plain_word(L, L->pos, e, out);
-    else
+        L->no_eq = !eq;
+    } else {
         read_mixed(L, mode, out);
+        L->no_eq = false;
+    }
 }
 
 /* Any word: quotes, escapes, expansions, parts of all kinds. */
@@ -1496,8 +1507,9 @@ static void read_mixed(level *L, int mode, tfl_sh_word *out)
     word_begin(L, &b);
     while (L->pos < L->n && !L->sp->oom) {
         char c = L->t[L->pos];
+        bool eq;
 
-        e = plain_end(L, L->pos);
+        e = plain_end(L, L->pos, &eq);
         if (e > L->pos) {
             lit_run(L, &b, L->pos, e, false);
             L->pos = e;
@@ -1615,10 +1627,14 @@ static bool make_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k,
     return true;
 }
 
-/* strcmp() == 0, with the first bytes compared before the call */
+/* strcmp() == 0, with the first two bytes compared before the call */
 static bool same(const char *a, const char *b)
 {
-    return a[0] == b[0] && strcmp(a, b) == 0;
+    if (a[0] != b[0])
+        return false;
+    if (!a[0])
+        return true;
+    return a[1] == b[1] && (!a[1] || strcmp(a + 2, b + 2) == 0);
 }
 
 static bool word_is(const tfl_sh_word *w, const char *s)
@@ -1917,46 +1933,39 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
                        size_t end)
 {
     split *sp = L->sp;
-    tfl_sh_cmd c;
+    tfl_sh_cmd none, *c;
     tfl_sh_word *w;
     tfl_sh_redir *r;
     size_t nw, k, i;
     unsigned prefixes = 0;
     const char *name;
 
-    memset(&c, 0, sizeof c);
+    /* filled in place: nothing below adds commands (and so moves them)
+     * before cook_and_parse() */
+    c = ci == TFL_SH_NONE ? &none : &sp->cmds[ci];
     w = take_words(sp, cb->wmark, &nw);
-    c.words = w;
-    c.nwords = nw;
-    c.arg0 = unwrap(L, w, nw, &prefixes, &name);
-    c.prefixes = (uint8_t)prefixes;
-    export_assigns(L, w, nw, c.arg0);
-    c.shell_c = shell_string(w, nw, c.arg0, name);
-    c.assigns = stack_take(sp, &sp->assigns, cb->amark, &k);
-    c.nassigns = k;
+    c->words = w;
+    c->nwords = nw;
+    c->arg0 = unwrap(L, w, nw, &prefixes, &name);
+    c->prefixes = (uint8_t)prefixes;
+    export_assigns(L, w, nw, c->arg0);
+    c->shell_c = shell_string(w, nw, c->arg0, name);
+    c->assigns = stack_take(sp, &sp->assigns, cb->amark, &k);
+    c->nassigns = k;
     r = stack_take(sp, &sp->redirs, cb->rmark, &k);
     for (i = 0; i < k; i++)
         place(&r[i].target);
-    c.redirs = r;
-    c.nredirs = k;
-    c.span = span_of(L, start, end);
-    if (ci == TFL_SH_NONE)
-        return;
-    c.op = sp->cmds[ci].op;
-    c.negated = sp->cmds[ci].negated;
-    c.block = sp->cmds[ci].block;
-    c.nest = sp->cmds[ci].nest;
-    c.parent = sp->cmds[ci].parent;
-    c.depth = sp->cmds[ci].depth;
-    sp->cmds[ci] = c;
-    if (c.shell_c == TFL_SH_NONE)
+    c->redirs = r;
+    c->nredirs = k;
+    c->span = span_of(L, start, end);
+    if (ci == TFL_SH_NONE || c->shell_c == TFL_SH_NONE)
         return;
     if (L->depth + 1 >= TFL_SH_MAX_DEPTH) {
         sp->truncated = true;
         return;
     }
-    k = (size_t)(w[c.shell_c].raw - L->t);
-    cook_and_parse(L, k, k + w[c.shell_c].raw_len, false, TFL_SH_NEST_SHELL_C,
+    k = (size_t)(w[c->shell_c].raw - L->t);
+    cook_and_parse(L, k, k + w[c->shell_c].raw_len, false, TFL_SH_NEST_SHELL_C,
                    ci);
 }
 
@@ -1991,7 +2000,8 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
             tfl_sh_assign a;
 
             read_word(L, W_NORMAL, &w);
-            if (!words_seen && make_assign(L, &w, TFL_SH_ASSIGN_PLAIN, &a)) {
+            if (!words_seen && !L->no_eq &&
+                make_assign(L, &w, TFL_SH_ASSIGN_PLAIN, &a)) {
                 tfl_sh_assign *slot = stack_slot(sp, &sp->assigns);
 
                 if (slot)
