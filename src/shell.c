@@ -97,7 +97,7 @@ typedef struct split {
     stack chars, parts, varps, words, assigns, redirs;
     char *pool; /* free bytes of the current pool chunk */
     size_t pool_left, pool_chunk;
-    const void *cmds0, *vars0; /* first buffers of cmds and vars */
+    const void *cmds0, *vars0, *blocks0; /* first buffers of the arrays */
 } split;
 
 typedef struct level {
@@ -566,16 +566,18 @@ static inline tfl_span span_of(level *L, size_t off, size_t end)
 /* Blanks and shell-level line continuations. */
 static void skip_blanks(level *L)
 {
-    while (L->pos < L->n) {
-        char c = L->t[L->pos];
+    const char *t = L->t;
+    size_t i = L->pos, n = L->n;
 
-        if (is_blank(c))
-            L->pos++;
-        else if (c == '\\' && at(L, L->pos + 1, '\n'))
-            L->pos += 2;
+    while (i < n) {
+        if (is_blank(t[i]))
+            i++;
+        else if (t[i] == '\\' && i + 1 < n && t[i + 1] == '\n')
+            i += 2;
         else
             break;
     }
+    L->pos = i;
 }
 
 static void skip_comment(level *L)
@@ -732,6 +734,22 @@ static bpart *top_part(split *sp)
     return AT(sp->parts, bpart, sp->parts.len - 1);
 }
 
+/* A new part, field by field: a compound literal would cost a memset()
+ * call in the word loops. */
+static inline void part_init(bpart *p, tfl_sh_part_kind kind, bool quoted,
+                             size_t soff, size_t roff, size_t rend)
+{
+    p->p.text = NULL;
+    p->p.var = NULL; /* the whole union */
+    p->p.span.start = p->p.span.end = 0;
+    p->p.len = 0;
+    p->p.kind = (uint8_t)kind;
+    p->p.quoted = quoted;
+    p->soff = soff;
+    p->roff = roff;
+    p->rend = rend;
+}
+
 /* Close the open literal part at raw offset `rend`; empty ones vanish. */
 static void flush(level *L, wbuild *b, size_t rend)
 {
@@ -757,9 +775,7 @@ static void lit_open(level *L, wbuild *b, bool quoted, size_t roff)
     p = stack_slot(sp, &sp->parts);
     if (!p)
         return;
-    *p = (bpart){.p = {.kind = TFL_SH_PART_LITERAL, .quoted = quoted},
-                 .soff = sp->chars.len,
-                 .roff = roff};
+    part_init(p, TFL_SH_PART_LITERAL, quoted, sp->chars.len, roff, 0);
     b->open = true;
     if (quoted)
         b->flags |= TFL_SH_WORD_QUOTED;
@@ -797,10 +813,7 @@ static bpart *add_part(level *L, wbuild *b, tfl_sh_part_kind kind, size_t roff,
     p = stack_slot(sp, &sp->parts);
     if (!p)
         return NULL;
-    *p = (bpart){.p = {.kind = (uint8_t)kind, .quoted = quoted},
-                 .soff = sp->chars.len,
-                 .roff = roff,
-                 .rend = rend};
+    part_init(p, kind, quoted, sp->chars.len, roff, rend);
     b->flags |= TFL_SH_WORD_EXPANDS;
     return p;
 }
@@ -1805,6 +1818,17 @@ static uint32_t shell_string(const tfl_sh_word *w, size_t n, size_t arg0,
     return c && i < n ? (uint32_t)i : TFL_SH_NONE;
 }
 
+/* `c` may start a redirection: & < > or a digit. One test of a mask of
+ * the bytes from '&' on. */
+static bool redir_start(char c)
+{
+    const uint64_t m = 1ull << 0 | 0x3ffull << ('0' - '&') |
+                       1ull << ('<' - '&') | 1ull << ('>' - '&');
+    unsigned d = (unsigned)(unsigned char)c - '&';
+
+    return d < 64 && (m >> d & 1);
+}
+
 static bool at_redir(const level *L)
 {
     size_t i = L->pos;
@@ -1982,7 +2006,7 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
         char c = L->t[L->pos];
         size_t before = L->pos;
 
-        if ((c == '<' || c == '>' || c == '&' || is_digit(c)) && at_redir(L)) {
+        if (redir_start(c) && at_redir(L)) {
             tfl_sh_redir tmp, *r;
 
             memset(&tmp, 0, sizeof tmp);
@@ -2030,7 +2054,7 @@ static uint32_t open_block(level *L, tfl_sh_block_kind kind, uint32_t head,
 {
     split *sp = L->sp;
     tfl_sh_block *b = grow(sp, (void **)&sp->blocks, &sp->nblocks,
-                           &sp->capblocks, sizeof *b, NULL);
+                           &sp->capblocks, sizeof *b, sp->blocks0);
     uint32_t i;
 
     if (!b)
@@ -2305,11 +2329,12 @@ static void parse_case(level *L, unsigned mask, tfl_sh_op op)
  * length of the name. */
 static size_t at_funcdef(const level *L)
 {
-    size_t i = L->pos, e;
+    const char *t = L->t;
+    size_t i = L->pos, e, n = L->n;
 
-    if (i >= L->n || !is_name_start(L->t[i]))
+    if (i >= n || !is_name_start(t[i]))
         return 0;
-    while (i < L->n && (is_name_char(L->t[i]) || L->t[i] == '-'))
+    while (i < n && (is_name_char(t[i]) || t[i] == '-'))
         i++;
     e = i;
     while (i < L->n && is_blank(L->t[i]))
@@ -2577,7 +2602,10 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     bpart parts0[16];
     const tfl_sh_var *varps0[16], *vars0[16];
     tfl_sh_word words0[16];
-    tfl_sh_cmd cmds0[8];
+    tfl_sh_assign assigns0[4];
+    tfl_sh_redir redirs0[4];
+    tfl_sh_cmd cmds0[32];
+    tfl_sh_block blocks0[8];
     split sp;
     level L;
 
@@ -2595,9 +2623,18 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     sp.parts.init = sp.parts.data;
     sp.varps.init = sp.varps.data;
     sp.words.init = sp.words.data;
+    sp.assigns.data = (char *)assigns0;
+    sp.assigns.cap = 4;
+    sp.assigns.init = sp.assigns.data;
+    sp.redirs.data = (char *)redirs0;
+    sp.redirs.cap = 4;
+    sp.redirs.init = sp.redirs.data;
     sp.cmds = cmds0;
-    sp.capcmds = 8;
+    sp.capcmds = 32;
     sp.cmds0 = cmds0;
+    sp.blocks = blocks0;
+    sp.capblocks = 8;
+    sp.blocks0 = blocks0;
     sp.vars = (const tfl_sh_var **)vars0;
     sp.capvars = 16;
     sp.vars0 = vars0;
@@ -2627,7 +2664,7 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     out->blocks = keep(&sp, sp.blocks, sp.nblocks * sizeof *sp.blocks);
     out->vars = keep(&sp, sp.vars, sp.nvars * sizeof *sp.vars);
     release(sp.cmds, sp.cmds0);
-    free(sp.blocks);
+    release(sp.blocks, sp.blocks0);
     release(sp.vars, sp.vars0);
     if (sp.oom) {
         memset(out, 0, sizeof *out);
