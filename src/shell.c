@@ -707,15 +707,28 @@ static void place(tfl_sh_word *w)
         w->parts = &w->self;
 }
 
-/* stack_take() for the word stack: the words at their final address. */
+/* stack_take() for the word stack: the words at their final address,
+ * copied and placed in one pass. */
 static tfl_sh_word *take_words(split *sp, size_t mark, size_t *count)
 {
-    tfl_sh_word *w = stack_take(sp, &sp->words, mark, count);
-    size_t i;
+    stack *s = &sp->words;
+    size_t n = s->len - mark, i;
+    const tfl_sh_word *from = (const tfl_sh_word *)(void *)s->data + mark;
+    tfl_sh_word *out = NULL;
 
-    for (i = 0; i < *count; i++)
-        place(&w[i]);
-    return w;
+    *count = 0;
+    if (n) {
+        out = pool_alloc(sp, n * sizeof *out, 8);
+        if (out) {
+            for (i = 0; i < n; i++) {
+                out[i] = from[i];
+                place(&out[i]);
+            }
+            *count = n;
+        }
+    }
+    s->len = mark;
+    return out;
 }
 
 static void word_begin(level *L, wbuild *b)
@@ -1492,7 +1505,32 @@ static void plain_word(level *L, size_t start, size_t end, tfl_sh_word *out)
     out->len = (uint32_t)len;
 }
 
-static void read_mixed(level *L, int mode, tfl_sh_word *out);
+static void read_mixed(level *L, int mode, tfl_sh_word *out, size_t e);
+
+/* A word read onto the word stack, or NULL when memory runs out; a plain
+ * one is built in its slot, a mixed one (which may push nested words and
+ * move the stack) is pushed when read. L->no_eq as for read_word(). */
+static tfl_sh_word *push_word(level *L)
+{
+    split *sp = L->sp;
+    bool eq = false;
+    size_t e = plain_end(L, L->pos, &eq);
+    tfl_sh_word *w, tmp;
+
+    if (e > L->pos && (e == L->n || is_meta(L->t[e]))) {
+        w = stack_slot(sp, &sp->words);
+        if (w)
+            plain_word(L, L->pos, e, w);
+        L->no_eq = !eq;
+        return w;
+    }
+    read_mixed(L, W_NORMAL, &tmp, e);
+    L->no_eq = false;
+    w = stack_slot(sp, &sp->words);
+    if (w)
+        *w = tmp;
+    return w;
+}
 
 /* Any word; L->no_eq tells whether it is plain and without an '=' (so no
  * assignment, which is what most first words of a command are not). */
@@ -1506,18 +1544,23 @@ static void read_word(level *L, int mode, tfl_sh_word *out)
         plain_word(L, L->pos, e, out);
         L->no_eq = !eq;
     } else {
-        read_mixed(L, mode, out);
+        read_mixed(L, mode, out, e);
         L->no_eq = false;
     }
 }
 
 /* Any word: quotes, escapes, expansions, parts of all kinds. */
-static void read_mixed(level *L, int mode, tfl_sh_word *out)
+/* `e` is where the plain run at L->pos ends (read_word() has looked). */
+static void read_mixed(level *L, int mode, tfl_sh_word *out, size_t e)
 {
     wbuild b;
-    size_t start = L->pos, e;
+    size_t start = L->pos;
 
     word_begin(L, &b);
+    if (e > L->pos) {
+        lit_run(L, &b, L->pos, e, false);
+        L->pos = e;
+    }
     while (L->pos < L->n && !L->sp->oom) {
         char c = L->t[L->pos];
         bool eq;
@@ -1844,27 +1887,43 @@ static tfl_sh_redir_op redir_op(level *L)
 {
     const char *t = L->t + L->pos;
     size_t left = L->n - L->pos;
-    struct {
-        const char *s;
-        tfl_sh_redir_op op;
-    } ops[] = {{"&>>", TFL_SH_REDIR_APPEND},  {"&>", TFL_SH_REDIR_DUP_OUT},
-               {"<<<", TFL_SH_REDIR_HERESTR}, {"<<-", TFL_SH_REDIR_HEREDOC},
-               {"<<", TFL_SH_REDIR_HEREDOC},  {"<>", TFL_SH_REDIR_RW},
-               {"<&", TFL_SH_REDIR_DUP_IN},   {">>", TFL_SH_REDIR_APPEND},
-               {">&", TFL_SH_REDIR_DUP_OUT},  {">|", TFL_SH_REDIR_OUT},
-               {"<", TFL_SH_REDIR_IN},        {">", TFL_SH_REDIR_OUT}};
-    size_t i;
+    char c1 = left > 1 ? t[1] : 0, c2 = left > 2 ? t[2] : 0;
+    tfl_sh_redir_op op;
+    size_t k = 2;
 
-    for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        size_t k = strlen(ops[i].s);
-
-        if (k <= left && memcmp(t, ops[i].s, k) == 0) {
-            L->pos += k;
-            return ops[i].op;
-        }
+    /* the longest operator that matches */
+    if (t[0] == '&') {
+        assert(c1 == '>' && "at_redir promised an operator");
+        if (c2 == '>')
+            op = TFL_SH_REDIR_APPEND, k = 3;
+        else
+            op = TFL_SH_REDIR_DUP_OUT;
+    } else if (t[0] == '<') {
+        if (c1 == '<' && c2 == '<')
+            op = TFL_SH_REDIR_HERESTR, k = 3;
+        else if (c1 == '<' && c2 == '-')
+            op = TFL_SH_REDIR_HEREDOC, k = 3;
+        else if (c1 == '<')
+            op = TFL_SH_REDIR_HEREDOC;
+        else if (c1 == '>')
+            op = TFL_SH_REDIR_RW;
+        else if (c1 == '&')
+            op = TFL_SH_REDIR_DUP_IN;
+        else
+            op = TFL_SH_REDIR_IN, k = 1;
+    } else {
+        assert(t[0] == '>' && "at_redir promised an operator");
+        if (c1 == '>')
+            op = TFL_SH_REDIR_APPEND;
+        else if (c1 == '&')
+            op = TFL_SH_REDIR_DUP_OUT;
+        else if (c1 == '|')
+            op = TFL_SH_REDIR_OUT;
+        else
+            op = TFL_SH_REDIR_OUT, k = 1;
     }
-    assert(!"at_redir promised an operator");
-    return TFL_SH_REDIR_OUT;
+    L->pos += k;
+    return op;
 }
 
 static void read_redir(level *L, tfl_sh_redir *r)
@@ -2020,22 +2079,21 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
             skip_comment(L);
             break;
         } else {
-            tfl_sh_word w;
+            tfl_sh_word *w = push_word(L);
             tfl_sh_assign a;
 
-            read_word(L, W_NORMAL, &w);
+            if (!w)
+                break;
             if (!words_seen && !L->no_eq &&
-                make_assign(L, &w, TFL_SH_ASSIGN_PLAIN, &a)) {
-                tfl_sh_assign *slot = stack_slot(sp, &sp->assigns);
+                make_assign(L, w, TFL_SH_ASSIGN_PLAIN, &a)) {
+                tfl_sh_assign *slot;
 
+                sp->words.len--; /* it was w */
+                slot = stack_slot(sp, &sp->assigns);
                 if (slot)
                     *slot = a;
             } else {
-                tfl_sh_word *slot = stack_slot(sp, &sp->words);
-
                 words_seen = true;
-                if (slot)
-                    *slot = w;
             }
         }
         if (L->pos == before)
