@@ -541,7 +541,12 @@ static tfl_span span_search(level *L, size_t off, size_t end)
     tfl_span s;
 
     s.start = map_off(L, (uint32_t)off);
-    s.end = end == off ? s.start : map_off(L, (uint32_t)(end - 1)) + 1;
+    if (end == off)
+        s.end = s.start;
+    else if (off >= L->lo && end - 1 < L->hi) /* the piece just found */
+        s.end = (uint32_t)end + L->delta;
+    else
+        s.end = map_off(L, (uint32_t)(end - 1)) + 1;
     return s;
 }
 
