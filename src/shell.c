@@ -1492,7 +1492,8 @@ static size_t plain_end(const level *L, size_t i, bool *eq)
 
 /* The word [start, end) has nothing but plain bytes: build what the
  * general path would (one unquoted literal part), without its stacks. */
-static void plain_word(level *L, size_t start, size_t end, tfl_sh_word *out)
+static inline void plain_word(level *L, size_t start, size_t end,
+                              tfl_sh_word *out)
 {
     split *sp = L->sp;
     size_t len = end - start;
