@@ -35,16 +35,20 @@
  * start in buffers on the C stack, move to the heap when those are full,
  * and what the script keeps is copied out once, at its exact size, into
  * chunks carved from the arena (one arena call per chunk, no rounding per
- * object). What is kept is small by layout: 32-bit lengths, and a word
- * made of one unquoted literal part (most of them) is its own part.
- * Running out of memory sets a sticky flag; parsing then winds down and
- * tfl_shell_split() returns -1.
+ * object, and no clearing: whoever takes pool memory fills it). What is
+ * kept is small by layout: 32-bit lengths, and a word made of one unquoted
+ * literal part (most of them) is its own part. Running out of memory sets
+ * a sticky flag; parsing then winds down and tfl_shell_split() returns -1.
  *
  * Speed. Bytes are classified by one table; a run of plain bytes is
- * scanned and copied whole, and a word that is nothing else is built
- * without the stacks. Span mapping remembers the map piece it used last,
- * as offsets mostly come in order. Keywords, prefixes and shells are
- * compared only when the first byte can start one.
+ * scanned and copied whole, and a word that is nothing else is built in
+ * its slot of the word stack, without the other stacks. Span mapping keeps
+ * the range of offsets the map piece used last maps alone, as offsets
+ * mostly come in order: one comparison each way, and no map is the range
+ * of everything. Keywords, prefixes, shells and export-like builtins are
+ * compared only when one switch on the first byte says one may start so,
+ * and a command's base name is found once. Parts and references are
+ * filled field by field rather than cleared first.
  */
 #include "tflint/shell.h"
 
