@@ -544,6 +544,17 @@ static tfl_span span_search(level *L, size_t off, size_t end)
 {
     tfl_span s;
 
+    /* the usual miss: the first word of a new line, all in the next piece
+     * (the piece kept only steers map_off()'s search, never its result) */
+    if (L->map && L->piece + 1 < L->map->npieces &&
+        L->map->pieces[L->piece + 1].text_off <= off) {
+        set_piece(L, L->piece + 1);
+        if (off >= L->lo && (end > off ? end - 1 : off) < L->hi) {
+            s.start = (uint32_t)off + L->delta;
+            s.end = end > off ? (uint32_t)end + L->delta : s.start;
+            return s;
+        }
+    }
     s.start = map_off(L, (uint32_t)off);
     if (end == off)
         s.end = s.start;
