@@ -35,16 +35,20 @@
  * start in buffers on the C stack, move to the heap when those are full,
  * and what the script keeps is copied out once, at its exact size, into
  * chunks carved from the arena (one arena call per chunk, no rounding per
- * object). What is kept is small by layout: 32-bit lengths, and a word
- * made of one unquoted literal part (most of them) is its own part.
- * Running out of memory sets a sticky flag; parsing then winds down and
- * tfl_shell_split() returns -1.
+ * object, and no clearing: whoever takes pool memory fills it). What is
+ * kept is small by layout: 32-bit lengths, and a word made of one unquoted
+ * literal part (most of them) is its own part. Running out of memory sets
+ * a sticky flag; parsing then winds down and tfl_shell_split() returns -1.
  *
  * Speed. Bytes are classified by one table; a run of plain bytes is
- * scanned and copied whole, and a word that is nothing else is built
- * without the stacks. Span mapping remembers the map piece it used last,
- * as offsets mostly come in order. Keywords, prefixes and shells are
- * compared only when the first byte can start one.
+ * scanned and copied whole, and a word that is nothing else is built in
+ * its slot of the word stack, without the other stacks. Span mapping keeps
+ * the range of offsets the map piece used last maps alone, as offsets
+ * mostly come in order: one comparison each way, and no map is the range
+ * of everything. Keywords, prefixes, shells and export-like builtins are
+ * compared only when one switch on the first byte says one may start so,
+ * and a command's base name is found once. Parts and references are
+ * filled field by field rather than cleared first.
  */
 #include "tflint/shell.h"
 
@@ -97,7 +101,7 @@ typedef struct split {
     stack chars, parts, varps, words, assigns, redirs;
     char *pool; /* free bytes of the current pool chunk */
     size_t pool_left, pool_chunk;
-    const void *cmds0, *vars0; /* first buffers of cmds and vars */
+    const void *cmds0, *vars0, *blocks0; /* first buffers of the arrays */
 } split;
 
 typedef struct level {
@@ -111,6 +115,11 @@ typedef struct level {
     uint32_t parent;
     uint32_t cur_cmd; /* simple command being read, or TFL_SH_NONE */
     size_t piece;     /* map piece of the last span_of() */
+    bool no_eq;       /* the last word read is plain and has no '=' */
+    /* [lo, hi): the offsets that `piece` alone maps, each to off + delta
+     * (wrapping); everything when there is no map */
+    size_t lo, hi;
+    uint32_t delta;
     tfl_sh_heredoc **pending;
     size_t npending, cappending;
 } level;
@@ -154,22 +163,28 @@ static void release(void *data, const void *init)
         free(data);
 }
 
-/* Room for one more element, not cleared: the caller fills it. */
-static void *stack_slot(split *sp, stack *s)
+/* Double a full stack; false (and oom) when memory runs out. */
+static bool stack_grow(split *sp, stack *s)
 {
-    if (s->len == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 16;
-        char *n = ncap > SIZE_MAX / s->size ? NULL
-                                            : resize(s->data, s->len * s->size,
-                                                     ncap * s->size, s->init);
+    size_t ncap = s->cap ? s->cap * 2 : 16;
+    char *n = ncap > SIZE_MAX / s->size
+                  ? NULL
+                  : resize(s->data, s->len * s->size, ncap * s->size, s->init);
 
-        if (!n) {
-            sp->oom = true;
-            return NULL;
-        }
-        s->data = n;
-        s->cap = ncap;
+    if (!n) {
+        sp->oom = true;
+        return false;
     }
+    s->data = n;
+    s->cap = ncap;
+    return true;
+}
+
+/* Room for one more element, not cleared: the caller fills it. */
+static inline void *stack_slot(split *sp, stack *s)
+{
+    if (s->len == s->cap && !stack_grow(sp, s))
+        return NULL;
     return s->data + s->len++ * s->size;
 }
 
@@ -227,7 +242,8 @@ static void *push(split *sp, void **items, size_t *count, size_t *cap,
  * the arena: one arena call per chunk instead of one per object, and no
  * rounding of each object to the arena's alignment. Chunks are sized by
  * the text, so a short RUN wastes little at the end of its last chunk.
- * The memory is zero-filled, as the arena's is.
+ * The memory is not cleared: every caller fills what it takes (POOL_NEW
+ * clears its object).
  */
 static void *pool_alloc(split *sp, size_t size, size_t align)
 {
@@ -236,12 +252,12 @@ static void *pool_alloc(split *sp, size_t size, size_t align)
 
     if (size + pad > sp->pool_left) {
         if (size > sp->pool_chunk / 4) {
-            p = tfl_arena_alloc(sp->a, size);
+            p = tfl_arena_alloc_raw(sp->a, size);
             if (!p)
                 sp->oom = true;
             return p;
         }
-        sp->pool = tfl_arena_alloc(sp->a, sp->pool_chunk);
+        sp->pool = tfl_arena_alloc_raw(sp->a, sp->pool_chunk);
         if (!sp->pool) {
             sp->pool_left = 0;
             sp->oom = true;
@@ -256,42 +272,82 @@ static void *pool_alloc(split *sp, size_t size, size_t align)
     return p;
 }
 
-#define POOL_NEW(sp, type) ((type *)pool_alloc(sp, sizeof(type), 8))
+/* One zeroed object from the pool. */
+static void *pool_new(split *sp, size_t size)
+{
+    void *p = pool_alloc(sp, size, 8);
 
-static char *dup(split *sp, const char *s, size_t len)
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
+#define POOL_NEW(sp, type) ((type *)pool_new(sp, sizeof(type)))
+
+/* memcpy() without a call for the short strings most words are: two
+ * copies that overlap in the middle cover any length up to twice theirs. */
+static inline void copy(char *d, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x, y;
+
+        memcpy(&x, s, 8);
+        memcpy(&y, s + n - 8, 8);
+        memcpy(d, &x, 8);
+        memcpy(d + n - 8, &y, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t x, y;
+
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        memcpy(d, &x, 4);
+        memcpy(d + n - 4, &y, 4);
+    } else if (n > 0 && n < 4) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    } else if (n) {
+        memcpy(d, s, n);
+    }
+}
+
+static inline char *dup(split *sp, const char *s, size_t len)
 {
     char *p = pool_alloc(sp, len + 1, 1);
 
     if (p) {
-        if (len)
-            memcpy(p, s, len);
+        copy(p, s, len);
         p[len] = '\0';
     }
     return p;
 }
 
-/* Make room for one more element of a scratch array on the heap. */
-static void *grow(split *sp, void **items, size_t *count, size_t *cap,
-                  size_t size, const void *init)
+/* Double a full scratch array; false (and oom) when memory runs out. */
+static bool grow_array(split *sp, void **items, size_t *count, size_t *cap,
+                       size_t size, const void *init)
 {
-    char *p;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *n = ncap > SIZE_MAX / size
+                  ? NULL
+                  : resize(*items, *count * size, ncap * size, init);
 
-    if (*count == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        void *n = ncap > SIZE_MAX / size
-                      ? NULL
-                      : resize(*items, *count * size, ncap * size, init);
-
-        if (!n) {
-            sp->oom = true;
-            return NULL;
-        }
-        *items = n;
-        *cap = ncap;
+    if (!n) {
+        sp->oom = true;
+        return false;
     }
-    p = (char *)*items + (*count)++ * size;
-    memset(p, 0, size);
-    return p;
+    *items = n;
+    *cap = ncap;
+    return true;
+}
+
+/* Make room for one more element of a scratch array on the heap; it is
+ * not cleared, the caller fills it. */
+static inline void *grow(split *sp, void **items, size_t *count, size_t *cap,
+                         size_t size, const void *init)
+{
+    if (*count == *cap && !grow_array(sp, items, count, cap, size, init))
+        return NULL;
+    return (char *)*items + (*count)++ * size;
 }
 
 /* Append `n` bytes to the character stack. */
@@ -381,9 +437,82 @@ static bool is_name_char(char c)
     return cl(c) & (C_NAME0 | C_DIGIT);
 }
 
+/* What a word may name, by its first byte: the test before any strcmp(). */
+enum {
+    F_PREFIX = 1 << 0, /* env exec time nohup busybox command sudo */
+    F_SHELL = 1 << 1,  /* sh bash dash ash zsh ksh mksh, su runuser */
+    F_EXPORT = 1 << 2, /* export readonly declare typeset local */
+    F_KEYWORD = 1 << 3 /* { if while until for case function */
+};
+
+static unsigned first_kind(char c)
+{
+    switch (c) {
+    case 'e':
+    case 't':
+        return F_PREFIX | F_EXPORT;
+    case 's':
+    case 'b':
+        return F_PREFIX | F_SHELL;
+    case 'n':
+        return F_PREFIX;
+    case 'c':
+        return F_PREFIX | F_KEYWORD;
+    case 'd':
+    case 'r':
+        return F_SHELL | F_EXPORT;
+    case 'a':
+    case 'z':
+    case 'k':
+    case 'm':
+        return F_SHELL;
+    case 'l':
+        return F_EXPORT;
+    case '{':
+    case 'i':
+    case 'w':
+    case 'u':
+    case 'f':
+        return F_KEYWORD;
+    default:
+        return 0;
+    }
+}
+
 static bool at(const level *L, size_t i, char c)
 {
     return i < L->n && L->t[i] == c;
+}
+
+/* Make piece k of L's map the one span_of() tries first. */
+static void set_piece(level *L, size_t k)
+{
+    const tfl_piece *pc = L->map->pieces;
+    size_t n = L->map->npieces;
+
+    L->piece = k;
+    if (k >= n) {
+        L->lo = 1, L->hi = 0; /* nothing: always the slow path */
+        return;
+    }
+    L->lo = pc[k].text_off;
+    L->hi = (size_t)pc[k].text_off + pc[k].len;
+    if (k + 1 < n && pc[k + 1].text_off < L->hi)
+        L->hi = pc[k + 1].text_off;
+    L->delta = pc[k].src_off - pc[k].text_off;
+}
+
+/* Set up span_of() for L's map (NULL: offsets are source offsets). */
+static void map_init(level *L, const tfl_textmap *map)
+{
+    L->map = map;
+    if (map) {
+        set_piece(L, 0);
+    } else {
+        L->lo = 0;
+        L->hi = SIZE_MAX;
+        L->delta = 0;
+    }
 }
 
 /*
@@ -403,7 +532,7 @@ static uint32_t map_off(level *L, uint32_t off)
             k++;
         else
             k = tfl_textmap_piece(L->map, off);
-        L->piece = k;
+        set_piece(L, k);
     }
     if (off - pc[k].text_off > pc[k].len)
         return pc[k].src_off + pc[k].len;
@@ -415,8 +544,24 @@ static tfl_span span_search(level *L, size_t off, size_t end)
 {
     tfl_span s;
 
+    /* the usual miss: the first word of a new line, all in the next piece
+     * (the piece kept only steers map_off()'s search, never its result) */
+    if (L->map && L->piece + 1 < L->map->npieces &&
+        L->map->pieces[L->piece + 1].text_off <= off) {
+        set_piece(L, L->piece + 1);
+        if (off >= L->lo && (end > off ? end - 1 : off) < L->hi) {
+            s.start = (uint32_t)off + L->delta;
+            s.end = end > off ? (uint32_t)end + L->delta : s.start;
+            return s;
+        }
+    }
     s.start = map_off(L, (uint32_t)off);
-    s.end = end == off ? s.start : map_off(L, (uint32_t)(end - 1)) + 1;
+    if (end == off)
+        s.end = s.start;
+    else if (off >= L->lo && end - 1 < L->hi) /* the piece just found */
+        s.end = (uint32_t)end + L->delta;
+    else
+        s.end = map_off(L, (uint32_t)(end - 1)) + 1;
     return s;
 }
 
@@ -424,44 +569,35 @@ static tfl_span span_search(level *L, size_t off, size_t end)
  * and steps past it. */
 static inline tfl_span span_of(level *L, size_t off, size_t end)
 {
-    const tfl_piece *pc;
     size_t last;
     tfl_span s;
 
     if (end < off)
         end = off;
-    if (!L->map) {
-        s.start = (uint32_t)off;
-        s.end = (uint32_t)end;
-        return s;
-    }
-    if (L->piece >= L->map->npieces)
-        return span_search(L, off, end);
-    /* the usual case: the whole span is in the piece of the last one */
-    pc = &L->map->pieces[L->piece];
     last = end > off ? end - 1 : off;
-    if (pc->text_off > off || last - pc->text_off >= pc->len ||
-        (L->piece + 1 < L->map->npieces && pc[1].text_off <= last))
+    /* the usual case: the whole span is in the piece of the last one */
+    if (off < L->lo || last >= L->hi)
         return span_search(L, off, end);
-    s.start = pc->src_off + (uint32_t)(off - pc->text_off);
-    s.end =
-        end > off ? pc->src_off + (uint32_t)(last - pc->text_off) + 1 : s.start;
+    s.start = (uint32_t)off + L->delta;
+    s.end = end > off ? (uint32_t)end + L->delta : s.start;
     return s;
 }
 
 /* Blanks and shell-level line continuations. */
 static void skip_blanks(level *L)
 {
-    while (L->pos < L->n) {
-        char c = L->t[L->pos];
+    const char *t = L->t;
+    size_t i = L->pos, n = L->n;
 
-        if (is_blank(c))
-            L->pos++;
-        else if (c == '\\' && at(L, L->pos + 1, '\n'))
-            L->pos += 2;
+    while (i < n) {
+        if (is_blank(t[i]))
+            i++;
+        else if (t[i] == '\\' && i + 1 < n && t[i + 1] == '\n')
+            i += 2;
         else
             break;
     }
+    L->pos = i;
 }
 
 static void skip_comment(level *L)
@@ -591,15 +727,28 @@ static void place(tfl_sh_word *w)
         w->parts = &w->self;
 }
 
-/* stack_take() for the word stack: the words at their final address. */
+/* stack_take() for the word stack: the words at their final address,
+ * copied and placed in one pass. */
 static tfl_sh_word *take_words(split *sp, size_t mark, size_t *count)
 {
-    tfl_sh_word *w = stack_take(sp, &sp->words, mark, count);
-    size_t i;
+    stack *s = &sp->words;
+    size_t n = s->len - mark, i;
+    const tfl_sh_word *from = (const tfl_sh_word *)(void *)s->data + mark;
+    tfl_sh_word *out = NULL;
 
-    for (i = 0; i < *count; i++)
-        place(&w[i]);
-    return w;
+    *count = 0;
+    if (n) {
+        out = pool_alloc(sp, n * sizeof *out, 8);
+        if (out) {
+            for (i = 0; i < n; i++) {
+                out[i] = from[i];
+                place(&out[i]);
+            }
+            *count = n;
+        }
+    }
+    s->len = mark;
+    return out;
 }
 
 static void word_begin(level *L, wbuild *b)
@@ -616,6 +765,22 @@ static void word_begin(level *L, wbuild *b)
 static bpart *top_part(split *sp)
 {
     return AT(sp->parts, bpart, sp->parts.len - 1);
+}
+
+/* A new part, field by field: a compound literal would cost a memset()
+ * call in the word loops. */
+static inline void part_init(bpart *p, tfl_sh_part_kind kind, bool quoted,
+                             size_t soff, size_t roff, size_t rend)
+{
+    p->p.text = NULL;
+    p->p.var = NULL; /* the whole union */
+    p->p.span.start = p->p.span.end = 0;
+    p->p.len = 0;
+    p->p.kind = (uint8_t)kind;
+    p->p.quoted = quoted;
+    p->soff = soff;
+    p->roff = roff;
+    p->rend = rend;
 }
 
 /* Close the open literal part at raw offset `rend`; empty ones vanish. */
@@ -640,13 +805,10 @@ static void lit_open(level *L, wbuild *b, bool quoted, size_t roff)
     bpart *p;
 
     flush(L, b, roff);
-    p = stack_push(sp, &sp->parts);
+    p = stack_slot(sp, &sp->parts);
     if (!p)
         return;
-    p->p.kind = TFL_SH_PART_LITERAL;
-    p->p.quoted = quoted;
-    p->soff = sp->chars.len;
-    p->roff = roff;
+    part_init(p, TFL_SH_PART_LITERAL, quoted, sp->chars.len, roff, 0);
     b->open = true;
     if (quoted)
         b->flags |= TFL_SH_WORD_QUOTED;
@@ -681,14 +843,10 @@ static bpart *add_part(level *L, wbuild *b, tfl_sh_part_kind kind, size_t roff,
     bpart *p;
 
     flush(L, b, roff);
-    p = stack_push(sp, &sp->parts);
+    p = stack_slot(sp, &sp->parts);
     if (!p)
         return NULL;
-    p->p.kind = kind;
-    p->p.quoted = quoted;
-    p->roff = roff;
-    p->rend = rend;
-    p->soff = sp->chars.len;
+    part_init(p, kind, quoted, sp->chars.len, roff, rend);
     b->flags |= TFL_SH_WORD_EXPANDS;
     return p;
 }
@@ -842,19 +1000,18 @@ static void read_ansi(level *L, wbuild *b)
 static tfl_sh_var *new_var(level *L, size_t s)
 {
     split *sp = L->sp;
-    tfl_sh_var *v = POOL_NEW(sp, tfl_sh_var);
+    tfl_sh_var *v = pool_alloc(sp, sizeof *v, 8);
     const tfl_sh_var **gp, **wp;
 
     if (!v) {
         sp->oom = true;
         return NULL;
     }
-    v->cmd = L->cur_cmd;
-    v->name = "";
+    *v = (tfl_sh_var){.name = "", .cmd = L->cur_cmd};
     v->span = span_of(L, s, s + 1);
     gp = grow(sp, (void **)&sp->vars, &sp->nvars, &sp->capvars, sizeof *gp,
               sp->vars0);
-    wp = stack_push(sp, &sp->varps);
+    wp = stack_slot(sp, &sp->varps);
     if (gp)
         *gp = v;
     if (wp)
@@ -1027,7 +1184,7 @@ static void parse_nested(level *L, const char *text, size_t len,
     N.sp = L->sp;
     N.t = text;
     N.n = len;
-    N.map = map;
+    map_init(&N, map);
     N.depth = L->depth + 1;
     N.block = L->block;
     N.nest = nest;
@@ -1169,6 +1326,7 @@ static void cook_and_parse(level *L, size_t s, size_t e, bool backtick,
             i++;
         }
     }
+    c.buf[c.len] = '\0';
     runs = stack_take(sp, &c.runs, 0, &nruns);
     free(c.runs.data); /* scratch, like the split's own stacks */
     map = compose(L, runs, nruns);
@@ -1330,22 +1488,27 @@ static bool at_array(const level *L, size_t start)
 }
 
 /* The end of the run of unquoted bytes from `i` that stand for themselves
- * and set no flag ('=' too, unless it may open a NAME=(...) array). */
-static size_t plain_end(const level *L, size_t i)
+ * and set no flag ('=' too, unless it may open a NAME=(...) array); *eq
+ * is set when the run has an '='. */
+static size_t plain_end(const level *L, size_t i, bool *eq)
 {
     for (;;) {
         while (i < L->n && (cl(L->t[i]) & C_PLAIN))
             i++;
-        if (i < L->n && L->t[i] == '=' && !(i + 1 < L->n && L->t[i + 1] == '('))
+        if (i < L->n && L->t[i] == '=' &&
+            !(i + 1 < L->n && L->t[i + 1] == '(')) {
             i++;
-        else
+            *eq = true;
+        } else {
             return i;
+        }
     }
 }
 
 /* The word [start, end) has nothing but plain bytes: build what the
  * general path would (one unquoted literal part), without its stacks. */
-static void plain_word(level *L, size_t start, size_t end, tfl_sh_word *out)
+static inline void plain_word(level *L, size_t start, size_t end,
+                              tfl_sh_word *out)
 {
     split *sp = L->sp;
     size_t len = end - start;
@@ -1363,30 +1526,67 @@ static void plain_word(level *L, size_t start, size_t end, tfl_sh_word *out)
     out->len = (uint32_t)len;
 }
 
-static void read_mixed(level *L, int mode, tfl_sh_word *out);
+static void read_mixed(level *L, int mode, tfl_sh_word *out, size_t e);
 
+/* A word read onto the word stack, or NULL when memory runs out; a plain
+ * one is built in its slot, a mixed one (which may push nested words and
+ * move the stack) is pushed when read. L->no_eq as for read_word(). */
+static tfl_sh_word *push_word(level *L)
+{
+    split *sp = L->sp;
+    bool eq = false;
+    size_t e = plain_end(L, L->pos, &eq);
+    tfl_sh_word *w, tmp;
+
+    if (e > L->pos && (e == L->n || is_meta(L->t[e]))) {
+        w = stack_slot(sp, &sp->words);
+        if (w)
+            plain_word(L, L->pos, e, w);
+        L->no_eq = !eq;
+        return w;
+    }
+    read_mixed(L, W_NORMAL, &tmp, e);
+    L->no_eq = false;
+    w = stack_slot(sp, &sp->words);
+    if (w)
+        *w = tmp;
+    return w;
+}
+
+/* Any word; L->no_eq tells whether it is plain and without an '=' (so no
+ * assignment, which is what most first words of a command are not). */
 static void read_word(level *L, int mode, tfl_sh_word *out)
 {
-    size_t e = plain_end(L, L->pos);
+    bool eq = false;
+    size_t e = plain_end(L, L->pos, &eq);
 
     if (e > L->pos &&
-        (e == L->n || (mode == W_NORMAL ? is_meta(L->t[e]) : L->t[e] == '}')))
+        (e == L->n || (mode == W_NORMAL ? is_meta(L->t[e]) : L->t[e] == '}'))) {
         plain_word(L, L->pos, e, out);
-    else
-        read_mixed(L, mode, out);
+        L->no_eq = !eq;
+    } else {
+        read_mixed(L, mode, out, e);
+        L->no_eq = false;
+    }
 }
 
 /* Any word: quotes, escapes, expansions, parts of all kinds. */
-static void read_mixed(level *L, int mode, tfl_sh_word *out)
+/* `e` is where the plain run at L->pos ends (read_word() has looked). */
+static void read_mixed(level *L, int mode, tfl_sh_word *out, size_t e)
 {
     wbuild b;
-    size_t start = L->pos, e;
+    size_t start = L->pos;
 
     word_begin(L, &b);
+    if (e > L->pos) {
+        lit_run(L, &b, L->pos, e, false);
+        L->pos = e;
+    }
     while (L->pos < L->n && !L->sp->oom) {
         char c = L->t[L->pos];
+        bool eq;
 
-        e = plain_end(L, L->pos);
+        e = plain_end(L, L->pos, &eq);
         if (e > L->pos) {
             lit_run(L, &b, L->pos, e, false);
             L->pos = e;
@@ -1504,10 +1704,14 @@ static bool make_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k,
     return true;
 }
 
-/* strcmp() == 0, with the first bytes compared before the call */
+/* strcmp() == 0, with the first two bytes compared before the call */
 static bool same(const char *a, const char *b)
 {
-    return a[0] == b[0] && strcmp(a, b) == 0;
+    if (a[0] != b[0])
+        return false;
+    if (!a[0])
+        return true;
+    return a[1] == b[1] && (!a[1] || strcmp(a + 2, b + 2) == 0);
 }
 
 static bool word_is(const tfl_sh_word *w, const char *s)
@@ -1569,8 +1773,10 @@ static void push_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k)
 }
 
 /* Find the real command past env/exec/nohup/time/command/sudo/busybox;
- * env's and sudo's assignments are recorded. */
-static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask)
+ * env's and sudo's assignments are recorded. `*name` is set to the base
+ * name of the word found (NULL when there is none or it has no value). */
+static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
+                       const char **name)
 {
     static const char *const env_a[] = {"-u",      "--unset", "-C",
                                         "--chdir", "-S",      NULL};
@@ -1585,13 +1791,15 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask)
     static const char *const none[] = {NULL};
     size_t i = 0;
 
+    *name = NULL;
     while (i < n) {
         const char *b = base_name(&w[i]);
         size_t j, k;
         unsigned bit;
         bool envish = false;
 
-        if (!b || !b[0] || !memchr("estnbc", b[0], 6))
+        *name = b;
+        if (!b || !(first_kind(b[0]) & F_PREFIX))
             break; /* none of the prefixes below */
         if (same(b, "env")) {
             j = skip_opts(w, n, i + 1, env_a), bit = TFL_SH_PREFIX_ENV;
@@ -1629,22 +1837,23 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask)
             push_assign(L, &w[j], TFL_SH_ASSIGN_ENV);
         *mask |= bit;
         i = k;
+        *name = NULL;
     }
     return (uint32_t)i;
 }
 
 /* Index of the script string of `sh -c STRING` (or `su -c STRING`), or
- * TFL_SH_NONE. */
-static uint32_t shell_string(const tfl_sh_word *w, size_t n, size_t arg0)
+ * TFL_SH_NONE; `b` is the base name of word arg0 (see unwrap()). */
+static uint32_t shell_string(const tfl_sh_word *w, size_t n, size_t arg0,
+                             const char *b)
 {
     static const char *const shells[] = {"sh",  "bash", "dash", "ash",
                                          "zsh", "ksh",  "mksh", NULL};
     static const char *const su[] = {"su", "runuser", NULL};
-    const char *b = arg0 < n ? base_name(&w[arg0]) : NULL;
     size_t i;
     bool c = false;
 
-    if (!b || !b[0] || !memchr("sbdazkmr", b[0], 8))
+    if (arg0 >= n || !b || !(first_kind(b[0]) & F_SHELL))
         return TFL_SH_NONE; /* neither a shell nor su */
     if (in_list(b, su)) {
         for (i = arg0 + 1; i + 1 < n; i++)
@@ -1673,6 +1882,17 @@ static uint32_t shell_string(const tfl_sh_word *w, size_t n, size_t arg0)
     return c && i < n ? (uint32_t)i : TFL_SH_NONE;
 }
 
+/* `c` may start a redirection: & < > or a digit. One test of a mask of
+ * the bytes from '&' on. */
+static bool redir_start(char c)
+{
+    const uint64_t m = 1ull << 0 | 0x3ffull << ('0' - '&') |
+                       1ull << ('<' - '&') | 1ull << ('>' - '&');
+    unsigned d = (unsigned)(unsigned char)c - '&';
+
+    return d < 64 && (m >> d & 1);
+}
+
 static bool at_redir(const level *L)
 {
     size_t i = L->pos;
@@ -1688,27 +1908,43 @@ static tfl_sh_redir_op redir_op(level *L)
 {
     const char *t = L->t + L->pos;
     size_t left = L->n - L->pos;
-    struct {
-        const char *s;
-        tfl_sh_redir_op op;
-    } ops[] = {{"&>>", TFL_SH_REDIR_APPEND},  {"&>", TFL_SH_REDIR_DUP_OUT},
-               {"<<<", TFL_SH_REDIR_HERESTR}, {"<<-", TFL_SH_REDIR_HEREDOC},
-               {"<<", TFL_SH_REDIR_HEREDOC},  {"<>", TFL_SH_REDIR_RW},
-               {"<&", TFL_SH_REDIR_DUP_IN},   {">>", TFL_SH_REDIR_APPEND},
-               {">&", TFL_SH_REDIR_DUP_OUT},  {">|", TFL_SH_REDIR_OUT},
-               {"<", TFL_SH_REDIR_IN},        {">", TFL_SH_REDIR_OUT}};
-    size_t i;
+    char c1 = left > 1 ? t[1] : 0, c2 = left > 2 ? t[2] : 0;
+    tfl_sh_redir_op op;
+    size_t k = 2;
 
-    for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        size_t k = strlen(ops[i].s);
-
-        if (k <= left && memcmp(t, ops[i].s, k) == 0) {
-            L->pos += k;
-            return ops[i].op;
-        }
+    /* the longest operator that matches */
+    if (t[0] == '&') {
+        assert(c1 == '>' && "at_redir promised an operator");
+        if (c2 == '>')
+            op = TFL_SH_REDIR_APPEND, k = 3;
+        else
+            op = TFL_SH_REDIR_DUP_OUT;
+    } else if (t[0] == '<') {
+        if (c1 == '<' && c2 == '<')
+            op = TFL_SH_REDIR_HERESTR, k = 3;
+        else if (c1 == '<' && c2 == '-')
+            op = TFL_SH_REDIR_HEREDOC, k = 3;
+        else if (c1 == '<')
+            op = TFL_SH_REDIR_HEREDOC;
+        else if (c1 == '>')
+            op = TFL_SH_REDIR_RW;
+        else if (c1 == '&')
+            op = TFL_SH_REDIR_DUP_IN;
+        else
+            op = TFL_SH_REDIR_IN, k = 1;
+    } else {
+        assert(t[0] == '>' && "at_redir promised an operator");
+        if (c1 == '>')
+            op = TFL_SH_REDIR_APPEND;
+        else if (c1 == '&')
+            op = TFL_SH_REDIR_DUP_OUT;
+        else if (c1 == '|')
+            op = TFL_SH_REDIR_OUT;
+        else
+            op = TFL_SH_REDIR_OUT, k = 1;
     }
-    assert(!"at_redir promised an operator");
-    return TFL_SH_REDIR_OUT;
+    L->pos += k;
+    return op;
 }
 
 static void read_redir(level *L, tfl_sh_redir *r)
@@ -1771,6 +2007,7 @@ static uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
 
     if (!c)
         return TFL_SH_NONE;
+    memset(c, 0, sizeof *c);
     c->op = op;
     c->negated = negated;
     c->block = L->block;
@@ -1788,8 +2025,8 @@ static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0)
                                            "typeset", "local",    NULL};
     size_t i;
 
-    if (arg0 >= n || !w[arg0].value || !w[arg0].value[0] ||
-        !memchr("erdtl", w[arg0].value[0], 5) ||
+    if (arg0 >= n || !w[arg0].value ||
+        !(first_kind(w[arg0].value[0]) & F_EXPORT) ||
         !in_list(w[arg0].value, builtins))
         return;
     for (i = arg0 + 1; i < n; i++)
@@ -1800,45 +2037,39 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
                        size_t end)
 {
     split *sp = L->sp;
-    tfl_sh_cmd c;
+    tfl_sh_cmd none, *c;
     tfl_sh_word *w;
     tfl_sh_redir *r;
     size_t nw, k, i;
     unsigned prefixes = 0;
+    const char *name;
 
-    memset(&c, 0, sizeof c);
+    /* filled in place: nothing below adds commands (and so moves them)
+     * before cook_and_parse() */
+    c = ci == TFL_SH_NONE ? &none : &sp->cmds[ci];
     w = take_words(sp, cb->wmark, &nw);
-    c.words = w;
-    c.nwords = nw;
-    c.arg0 = unwrap(L, w, nw, &prefixes);
-    c.prefixes = (uint8_t)prefixes;
-    export_assigns(L, w, nw, c.arg0);
-    c.shell_c = shell_string(w, nw, c.arg0);
-    c.assigns = stack_take(sp, &sp->assigns, cb->amark, &k);
-    c.nassigns = k;
+    c->words = w;
+    c->nwords = nw;
+    c->arg0 = unwrap(L, w, nw, &prefixes, &name);
+    c->prefixes = (uint8_t)prefixes;
+    export_assigns(L, w, nw, c->arg0);
+    c->shell_c = shell_string(w, nw, c->arg0, name);
+    c->assigns = stack_take(sp, &sp->assigns, cb->amark, &k);
+    c->nassigns = k;
     r = stack_take(sp, &sp->redirs, cb->rmark, &k);
     for (i = 0; i < k; i++)
         place(&r[i].target);
-    c.redirs = r;
-    c.nredirs = k;
-    c.span = span_of(L, start, end);
-    if (ci == TFL_SH_NONE)
-        return;
-    c.op = sp->cmds[ci].op;
-    c.negated = sp->cmds[ci].negated;
-    c.block = sp->cmds[ci].block;
-    c.nest = sp->cmds[ci].nest;
-    c.parent = sp->cmds[ci].parent;
-    c.depth = sp->cmds[ci].depth;
-    sp->cmds[ci] = c;
-    if (c.shell_c == TFL_SH_NONE)
+    c->redirs = r;
+    c->nredirs = k;
+    c->span = span_of(L, start, end);
+    if (ci == TFL_SH_NONE || c->shell_c == TFL_SH_NONE)
         return;
     if (L->depth + 1 >= TFL_SH_MAX_DEPTH) {
         sp->truncated = true;
         return;
     }
-    k = (size_t)(w[c.shell_c].raw - L->t);
-    cook_and_parse(L, k, k + w[c.shell_c].raw_len, false, TFL_SH_NEST_SHELL_C,
+    k = (size_t)(w[c->shell_c].raw - L->t);
+    cook_and_parse(L, k, k + w[c->shell_c].raw_len, false, TFL_SH_NEST_SHELL_C,
                    ci);
 }
 
@@ -1855,7 +2086,7 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
         char c = L->t[L->pos];
         size_t before = L->pos;
 
-        if ((c == '<' || c == '>' || c == '&' || is_digit(c)) && at_redir(L)) {
+        if (redir_start(c) && at_redir(L)) {
             tfl_sh_redir tmp, *r;
 
             memset(&tmp, 0, sizeof tmp);
@@ -1869,21 +2100,21 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
             skip_comment(L);
             break;
         } else {
-            tfl_sh_word w;
+            tfl_sh_word *w = push_word(L);
             tfl_sh_assign a;
 
-            read_word(L, W_NORMAL, &w);
-            if (!words_seen && make_assign(L, &w, TFL_SH_ASSIGN_PLAIN, &a)) {
-                tfl_sh_assign *slot = stack_slot(sp, &sp->assigns);
+            if (!w)
+                break;
+            if (!words_seen && !L->no_eq &&
+                make_assign(L, w, TFL_SH_ASSIGN_PLAIN, &a)) {
+                tfl_sh_assign *slot;
 
+                sp->words.len--; /* it was w */
+                slot = stack_slot(sp, &sp->assigns);
                 if (slot)
                     *slot = a;
             } else {
-                tfl_sh_word *slot = stack_slot(sp, &sp->words);
-
                 words_seen = true;
-                if (slot)
-                    *slot = w;
             }
         }
         if (L->pos == before)
@@ -1902,11 +2133,12 @@ static uint32_t open_block(level *L, tfl_sh_block_kind kind, uint32_t head,
 {
     split *sp = L->sp;
     tfl_sh_block *b = grow(sp, (void **)&sp->blocks, &sp->nblocks,
-                           &sp->capblocks, sizeof *b, NULL);
+                           &sp->capblocks, sizeof *b, sp->blocks0);
     uint32_t i;
 
     if (!b)
         return TFL_SH_NONE;
+    memset(b, 0, sizeof *b);
     i = (uint32_t)(sp->nblocks - 1);
     b->kind = kind;
     b->parent = L->block;
@@ -2176,11 +2408,12 @@ static void parse_case(level *L, unsigned mask, tfl_sh_op op)
  * length of the name. */
 static size_t at_funcdef(const level *L)
 {
-    size_t i = L->pos, e;
+    const char *t = L->t;
+    size_t i = L->pos, e, n = L->n;
 
-    if (i >= L->n || !is_name_start(L->t[i]))
+    if (i >= n || !is_name_start(t[i]))
         return 0;
-    while (i < L->n && (is_name_char(L->t[i]) || L->t[i] == '-'))
+    while (i < n && (is_name_char(t[i]) || t[i] == '-'))
         i++;
     e = i;
     while (i < L->n && is_blank(L->t[i]))
@@ -2282,7 +2515,7 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op)
     }
     L->depth++;
     /* the first bytes of the reserved words below */
-    kw = memchr("{iwufc", L->t[L->pos], 6) != NULL;
+    kw = (first_kind(L->t[L->pos]) & F_KEYWORD) != 0;
     if (at(L, L->pos, '(')) {
         b = block_list(L, TFL_SH_BLOCK_SUBSHELL, TFL_SH_NONE, 1, mask, T_RPAREN,
                        NULL);
@@ -2430,7 +2663,7 @@ static void *keep(split *sp, const void *items, size_t size)
 
     if (!size || sp->oom)
         return NULL;
-    p = size > sp->pool_left ? tfl_arena_alloc(sp->a, size)
+    p = size > sp->pool_left ? tfl_arena_alloc_raw(sp->a, size)
                              : pool_alloc(sp, size, 8);
     if (!p) {
         sp->oom = true;
@@ -2448,7 +2681,10 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     bpart parts0[16];
     const tfl_sh_var *varps0[16], *vars0[16];
     tfl_sh_word words0[16];
-    tfl_sh_cmd cmds0[8];
+    tfl_sh_assign assigns0[4];
+    tfl_sh_redir redirs0[4];
+    tfl_sh_cmd cmds0[32];
+    tfl_sh_block blocks0[8];
     split sp;
     level L;
 
@@ -2466,9 +2702,18 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     sp.parts.init = sp.parts.data;
     sp.varps.init = sp.varps.data;
     sp.words.init = sp.words.data;
+    sp.assigns.data = (char *)assigns0;
+    sp.assigns.cap = 4;
+    sp.assigns.init = sp.assigns.data;
+    sp.redirs.data = (char *)redirs0;
+    sp.redirs.cap = 4;
+    sp.redirs.init = sp.redirs.data;
     sp.cmds = cmds0;
-    sp.capcmds = 8;
+    sp.capcmds = 32;
     sp.cmds0 = cmds0;
+    sp.blocks = blocks0;
+    sp.capblocks = 8;
+    sp.blocks0 = blocks0;
     sp.vars = (const tfl_sh_var **)vars0;
     sp.capvars = 16;
     sp.vars0 = vars0;
@@ -2488,7 +2733,7 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     L.sp = &sp;
     L.t = text ? text : "";
     L.n = text ? len : 0;
-    L.map = map;
+    map_init(&L, map);
     L.block = TFL_SH_NONE;
     L.parent = TFL_SH_NONE;
     L.cur_cmd = TFL_SH_NONE;
@@ -2498,7 +2743,7 @@ int tfl_shell_split(tfl_arena *arena, const char *text, size_t len,
     out->blocks = keep(&sp, sp.blocks, sp.nblocks * sizeof *sp.blocks);
     out->vars = keep(&sp, sp.vars, sp.nvars * sizeof *sp.vars);
     release(sp.cmds, sp.cmds0);
-    free(sp.blocks);
+    release(sp.blocks, sp.blocks0);
     release(sp.vars, sp.vars0);
     if (sp.oom) {
         memset(out, 0, sizeof *out);

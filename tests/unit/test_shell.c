@@ -2,6 +2,7 @@
  * fallbacks, and inputs built to break it. */
 #include "support.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -775,6 +776,80 @@ static void test_shell_own_part(void **state)
     assert_one_part(s.vars[0]->arg, "dflt");
 }
 
+/* Every redirection operator: its kind, descriptor and target, the
+ * longest operator winning (<<< over <<, &>> over &>). */
+static void test_shell_redir_ops(void **state)
+{
+    static const struct {
+        tfl_sh_redir_op op;
+        int fd;
+        const char *target;
+    } want[] = {
+        {TFL_SH_REDIR_IN, -1, "i"},      {TFL_SH_REDIR_OUT, -1, "o"},
+        {TFL_SH_REDIR_APPEND, -1, "p"},  {TFL_SH_REDIR_HERESTR, -1, "q"},
+        {TFL_SH_REDIR_RW, -1, "r"},      {TFL_SH_REDIR_DUP_IN, -1, "3"},
+        {TFL_SH_REDIR_DUP_OUT, -1, "4"}, {TFL_SH_REDIR_OUT, -1, "s"},
+        {TFL_SH_REDIR_DUP_OUT, -1, "t"}, {TFL_SH_REDIR_APPEND, -1, "u"},
+        {TFL_SH_REDIR_OUT, 2, "v"},      {TFL_SH_REDIR_IN, 5, "w"},
+        {TFL_SH_REDIR_HEREDOC, -1, "E"}};
+    tfl_sh_script s = split("cat <i >o >>p <<<q <>r <&3 >&4 >|s &>t &>>u 2>v "
+                            "5<w <<-E\n\tbody\nE\n");
+    const tfl_sh_cmd *c = &s.cmds[0];
+    size_t i;
+
+    (void)state;
+    assert_int_equal(s.ncmds, 1);
+    assert_int_equal(c->nwords, 1);
+    assert_int_equal(c->nredirs, sizeof want / sizeof want[0]);
+    for (i = 0; i < c->nredirs; i++) {
+        assert_int_equal(c->redirs[i].op, want[i].op);
+        assert_int_equal(c->redirs[i].fd, want[i].fd);
+        assert_string_equal(c->redirs[i].target.value, want[i].target);
+    }
+    assert_non_null(c->redirs[12].heredoc);
+    assert_true(c->redirs[12].heredoc->strip_tabs);
+    assert_true(c->redirs[12].heredoc->closed);
+}
+
+/* More commands, assignments, redirections and blocks than the first
+ * buffers hold: all kept, in order. */
+static void test_shell_many_items(void **state)
+{
+    char text[8192], *p = text;
+    tfl_sh_script s;
+    size_t i, k;
+
+    (void)state;
+    for (i = 0; i < 40; i++)
+        p += sprintf(p,
+                     "A%zu=1 B%zu=2 C%zu=3 D%zu=4 E%zu=5 c%zu >a%zu >b%zu "
+                     ">c%zu >d%zu >e%zu; if t%zu; then :; fi\n",
+                     i, i, i, i, i, i, i, i, i, i, i, i);
+    s = split(text);
+    assert_int_equal(s.ncmds, 120);
+    assert_int_equal(s.nblocks, 80);
+    for (i = 0; i < 40; i++) {
+        const tfl_sh_cmd *c = &s.cmds[3 * i];
+        char want[16];
+
+        assert_int_equal(c->nassigns, 5);
+        assert_int_equal(c->nredirs, 5);
+        for (k = 0; k < 5; k++) {
+            sprintf(want, "%c%zu", (int)('A' + k), i);
+            assert_string_equal(c->assigns[k].name, want);
+            sprintf(want, "%c%zu", (int)('a' + k), i);
+            assert_string_equal(c->redirs[k].target.value, want);
+            assert_ptr_equal(c->redirs[k].target.parts,
+                             &c->redirs[k].target.self);
+        }
+        sprintf(want, "c%zu", i);
+        assert_string_equal(tfl_sh_cmd_name(c), want);
+        sprintf(want, "t%zu", i);
+        assert_string_equal(tfl_sh_cmd_name(&s.cmds[3 * i + 1]), want);
+        assert_int_equal(s.cmds[3 * i + 1].block, 2 * i);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -814,6 +889,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_shell_own_part, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shell_binary_bytes, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_shell_redir_ops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shell_many_items, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
