@@ -3294,6 +3294,60 @@ static const unsigned char sieve_class[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/* For the skip loop of may_matter(), per byte: the high half says what it
+ * is as the newest kept byte (bit 15 always; bit 14 for 'h', after which a
+ * word end may close a shell's name; bits 0-11 for the bytes before the
+ * last one of a name: . a d e k n o p r s u w), the low half after which
+ * of those it needs the full look (bit 15: a byte that may be dropped;
+ * bit 14: one that ends words; bits 0-11: it ends a name after them). So a
+ * byte whose halves meet nothing can only be kept, never ends a match:
+ * every name's last two kept bytes are one of those pairs. */
+static const uint32_t sieve_skip[256] = {
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x8000c000, 0x80004000,
+    0x8000c000, 0x80000000, 0x80004000, 0x8000c000, 0x80004000, 0x80004000,
+    0x80004000, 0x80000000, 0x80000000, 0x80000000, 0x80010000, 0x80004001,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80004000,
+    0x80004000, 0x80000000, 0x80004000, 0x80004000, 0x80000000, 0x80000000,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000,
+    0x80000000, 0x80004000, 0x8000c000, 0x80004000, 0x80000000, 0x80000000,
+    0x80004000, 0x80020000, 0x80000000, 0x80000000, 0x80040840, 0x80080000,
+    0x80000020, 0x80000010, 0xc0000200, 0x80000000, 0x80000000, 0x80100080,
+    0x80000000, 0x80000480, 0x80200802, 0x80400004, 0x80800500, 0x80000000,
+    0x81000008, 0x82000000, 0x80000080, 0x84000000, 0x80000000, 0x88000040,
+    0x80000000, 0x80000000, 0x80000000, 0x80004000, 0x80004000, 0x80004000,
+    0x80000000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000,
+};
+
 #define PK2(a, b) ((uint64_t)(a) << 8 | (uint64_t)(b))
 #define PK3(a, b, c) (PK2(a, b) << 8 | (uint64_t)(c))
 #define PK4(a, b, c, d) (PK3(a, b, c) << 8 | (uint64_t)(d))
@@ -3361,6 +3415,61 @@ static bool shell_ends(uint64_t w, unsigned brk)
 #undef BEFORE
 }
 
+/* The 8 bytes at `p` packed as the kept bytes are, the last lowest. */
+static uint64_t last8(const char *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, sizeof v);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap64(v);
+#else
+    {
+        const unsigned char *b = (const unsigned char *)p;
+        size_t k;
+
+        for (v = 0, k = 0; k < 8; k++)
+            v = (v << 8) | b[k];
+        return v;
+    }
+#endif
+}
+
+/* From `i`, the first byte of `t` that needs the full look of
+ * may_matter(), with the kept bytes `w` and breaks `brk` brought past the
+ * ones skipped (none follows a line continuation). */
+static size_t skip_plain(const char *t, size_t len, size_t i, uint64_t *w,
+                         unsigned *brk)
+{
+    uint32_t pb = sieve_skip[*w & 0xff] >> 16;
+    size_t s = i, j;
+
+    while (i < len) {
+        uint32_t e = sieve_skip[(unsigned char)t[i]];
+
+        if (pb & e)
+            break;
+        pb = e >> 16;
+        i++;
+    }
+    if (i - s >= 8) {
+        *brk = 0;
+        *w = last8(t + i - 8);
+    } else if (i > s) {
+        *brk = (*brk << (i - s)) & 0xff;
+        if (i >= 8) {
+            uint64_t n = last8(t + i - 8), m = (UINT64_C(1) << 8 * (i - s)) - 1;
+
+            *w = (*w << 8 * (i - s)) | (n & m);
+        } else {
+            for (j = s; j < i; j++)
+                *w = (*w << 8) | (unsigned char)t[j];
+        }
+    }
+    return i;
+}
+
 /* Could script text `t` hold anything the ops read (see above)? */
 static bool may_matter(const char *t, size_t len)
 {
@@ -3370,9 +3479,16 @@ static bool may_matter(const char *t, size_t len)
     size_t i;
 
     for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)t[i];
-        unsigned k = sieve_class[c];
+        unsigned char c;
+        unsigned k;
 
+        if (!cont) {
+            i = skip_plain(t, len, i, &w, &brk);
+            if (i == len)
+                break;
+        }
+        c = (unsigned char)t[i];
+        k = sieve_class[c];
         if ((k & 3) == 2) {
             if (c == '\\') {
                 if (++i == len)
