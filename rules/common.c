@@ -68,7 +68,7 @@ static void add_stage(tfl_stages *t, const tfl_instr *in, size_t i)
     t->n++;
 }
 
-int tfl_stages_get(tfl_ctx *ctx, tfl_stages *out)
+static int stages_build(tfl_ctx *ctx, tfl_stages *out)
 {
     const tfl_doc *doc = ctx->doc;
     size_t i, count = 0, nslots = 8;
@@ -100,6 +100,28 @@ int tfl_stages_get(tfl_ctx *ctx, tfl_stages *out)
         else if (out->n)
             out->v[out->n - 1].end = i + 1;
     }
+    return 0;
+}
+
+int tfl_stages_get(tfl_ctx *ctx, tfl_stages *out)
+{
+    tfl_stages *keep;
+
+    if (ctx->stages) {
+        *out = *ctx->stages;
+        return 0;
+    }
+    /* Several rules walk the stages of every file: build them once. */
+    if (stages_build(ctx, out) != 0)
+        return -1;
+    keep = tfl_arena_alloc(ctx->arena, sizeof *keep);
+    if (!keep) {
+        ctx->oom = true;
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    *keep = *out;
+    ctx->stages = keep;
     return 0;
 }
 
