@@ -1476,155 +1476,180 @@ static tfl_family pm_family(const char *name)
     return TFL_FAMILY_UNKNOWN;
 }
 
+/* A pattern of safe_pkg(), with its length. */
+typedef struct pkgpat {
+    const char *p;
+    size_t l;
+} pkgpat;
+#define PAT(s)                                                                 \
+    {                                                                          \
+        s, sizeof s - 1                                                        \
+    }
+
+/* Does pattern `pp` take package `t`, whose name is its first `n` bytes?
+ * (No NUL comes before t[n].) */
+static bool pkg_is(const pkgpat *pp, const char *t, size_t n)
+{
+    const char *p = pp->p;
+    size_t l = pp->l;
+
+    if (p[l - 1] == '*' && p[0] != '*' && n >= l - 1 && !memcmp(t, p, l - 1))
+        return true;
+    if (p[0] == '*' && n >= l - 1 && !memcmp(t + n - (l - 1), p + 1, l - 1))
+        return true;
+    return n == l && !memcmp(t, p, n);
+}
+
 /* Packages known to create no account (so installing them leaves the
  * account lists as they were); a trailing '*' matches any rest. */
 static bool safe_pkg(const char *t)
 {
-    static const char *const safe[] = {"lib*",
-                                       "python3*",
-                                       "py3-*",
-                                       "ca-certificates",
-                                       "curl",
-                                       "wget",
-                                       "git",
-                                       "gcc",
-                                       "g++",
-                                       "make",
-                                       "cmake",
-                                       "build-base",
-                                       "build-essential",
-                                       "bash",
-                                       "tini",
-                                       "dumb-init",
-                                       "unzip",
-                                       "zip",
-                                       "xz*",
-                                       "gnupg*",
-                                       "dirmngr",
-                                       "tzdata",
-                                       "locales",
-                                       "procps",
-                                       "vim*",
-                                       "nano",
-                                       "less",
-                                       "jq",
-                                       "file",
-                                       "openssl",
-                                       "tar",
-                                       "gzip",
-                                       "bzip2",
-                                       "shadow*",
-                                       "sudo",
-                                       "gosu",
-                                       "su-exec",
-                                       "adduser",
-                                       "passwd",
-                                       "apt-transport-https",
-                                       "software-properties-common",
-                                       "lsb-release",
-                                       "iputils*",
-                                       "net-tools",
-                                       "musl-dev",
-                                       "linux-headers",
-                                       "pkg-config",
-                                       "pkgconf",
-                                       "autoconf",
-                                       "automake",
-                                       "patch",
-                                       "coreutils",
-                                       "findutils",
-                                       "grep",
-                                       "sed",
-                                       "gawk",
-                                       "util-linux",
-                                       "ncurses*",
-                                       "rsync",
-                                       "openssh-client",
-                                       "nodejs",
-                                       "npm",
-                                       "ruby*",
-                                       "perl*",
-                                       "golang*",
-                                       "openjdk*",
-                                       "default-jre*",
-                                       "default-jdk*",
-                                       "unzip",
-                                       "zlib*",
-                                       "gettext*",
-                                       "bind-tools",
-                                       "dnsutils",
-                                       "iproute2",
-                                       "netcat*",
-                                       "socat",
-                                       "tree",
-                                       "htop",
-                                       "man-db",
-                                       "dpkg-dev",
-                                       "g++-*",
-                                       "gcc-*",
-                                       "clang*",
-                                       "llvm*",
-                                       "fontconfig",
-                                       "fonts-*",
-                                       "ttf-*",
-                                       "*-dev",
-                                       "*-devel",
-                                       "*-doc",
-                                       "epel-release",
-                                       "which",
-                                       "hostname",
-                                       "ed",
-                                       "diffutils",
-                                       "bc",
-                                       "mercurial",
-                                       "subversion",
-                                       "openssh",
-                                       "busybox*",
-                                       "alpine-sdk",
-                                       "yarn",
-                                       "pip",
-                                       "php*",
-                                       "imagemagick*",
-                                       "ffmpeg",
-                                       "graphviz",
-                                       "tk*",
-                                       "tcl*",
-                                       "wget2",
-                                       "aria2",
-                                       "p7zip*",
-                                       "shellcheck",
-                                       "gnutls*",
-                                       "krb5*",
-                                       "icu*",
-                                       "expat",
-                                       "readline*",
-                                       "sqlite*",
-                                       "mesa*",
-                                       "x11*",
-                                       "xvfb",
-                                       "emacs*",
-                                       "ripgrep",
-                                       "fd-find",
-                                       NULL};
-    size_t i, n = strcspn(t, "=<>~:");
+    /* Sorted by first byte: only the "*..." ones (first) and those that
+     * start like the name are tried. */
+    static const pkgpat safe[] = {PAT("*-dev"),
+                                  PAT("*-devel"),
+                                  PAT("*-doc"),
+                                  PAT("adduser"),
+                                  PAT("alpine-sdk"),
+                                  PAT("apt-transport-https"),
+                                  PAT("aria2"),
+                                  PAT("autoconf"),
+                                  PAT("automake"),
+                                  PAT("bash"),
+                                  PAT("bc"),
+                                  PAT("bind-tools"),
+                                  PAT("build-base"),
+                                  PAT("build-essential"),
+                                  PAT("busybox*"),
+                                  PAT("bzip2"),
+                                  PAT("ca-certificates"),
+                                  PAT("clang*"),
+                                  PAT("cmake"),
+                                  PAT("coreutils"),
+                                  PAT("curl"),
+                                  PAT("default-jdk*"),
+                                  PAT("default-jre*"),
+                                  PAT("diffutils"),
+                                  PAT("dirmngr"),
+                                  PAT("dnsutils"),
+                                  PAT("dpkg-dev"),
+                                  PAT("dumb-init"),
+                                  PAT("ed"),
+                                  PAT("emacs*"),
+                                  PAT("epel-release"),
+                                  PAT("expat"),
+                                  PAT("fd-find"),
+                                  PAT("ffmpeg"),
+                                  PAT("file"),
+                                  PAT("findutils"),
+                                  PAT("fontconfig"),
+                                  PAT("fonts-*"),
+                                  PAT("g++"),
+                                  PAT("g++-*"),
+                                  PAT("gawk"),
+                                  PAT("gcc"),
+                                  PAT("gcc-*"),
+                                  PAT("gettext*"),
+                                  PAT("git"),
+                                  PAT("gnupg*"),
+                                  PAT("gnutls*"),
+                                  PAT("golang*"),
+                                  PAT("gosu"),
+                                  PAT("graphviz"),
+                                  PAT("grep"),
+                                  PAT("gzip"),
+                                  PAT("hostname"),
+                                  PAT("htop"),
+                                  PAT("icu*"),
+                                  PAT("imagemagick*"),
+                                  PAT("iproute2"),
+                                  PAT("iputils*"),
+                                  PAT("jq"),
+                                  PAT("krb5*"),
+                                  PAT("less"),
+                                  PAT("lib*"),
+                                  PAT("linux-headers"),
+                                  PAT("llvm*"),
+                                  PAT("locales"),
+                                  PAT("lsb-release"),
+                                  PAT("make"),
+                                  PAT("man-db"),
+                                  PAT("mercurial"),
+                                  PAT("mesa*"),
+                                  PAT("musl-dev"),
+                                  PAT("nano"),
+                                  PAT("ncurses*"),
+                                  PAT("net-tools"),
+                                  PAT("netcat*"),
+                                  PAT("nodejs"),
+                                  PAT("npm"),
+                                  PAT("openjdk*"),
+                                  PAT("openssh"),
+                                  PAT("openssh-client"),
+                                  PAT("openssl"),
+                                  PAT("p7zip*"),
+                                  PAT("passwd"),
+                                  PAT("patch"),
+                                  PAT("perl*"),
+                                  PAT("php*"),
+                                  PAT("pip"),
+                                  PAT("pkg-config"),
+                                  PAT("pkgconf"),
+                                  PAT("procps"),
+                                  PAT("py3-*"),
+                                  PAT("python3*"),
+                                  PAT("readline*"),
+                                  PAT("ripgrep"),
+                                  PAT("rsync"),
+                                  PAT("ruby*"),
+                                  PAT("sed"),
+                                  PAT("shadow*"),
+                                  PAT("shellcheck"),
+                                  PAT("socat"),
+                                  PAT("software-properties-common"),
+                                  PAT("sqlite*"),
+                                  PAT("su-exec"),
+                                  PAT("subversion"),
+                                  PAT("sudo"),
+                                  PAT("tar"),
+                                  PAT("tcl*"),
+                                  PAT("tini"),
+                                  PAT("tk*"),
+                                  PAT("tree"),
+                                  PAT("ttf-*"),
+                                  PAT("tzdata"),
+                                  PAT("unzip"),
+                                  PAT("unzip"),
+                                  PAT("util-linux"),
+                                  PAT("vim*"),
+                                  PAT("wget"),
+                                  PAT("wget2"),
+                                  PAT("which"),
+                                  PAT("x11*"),
+                                  PAT("xvfb"),
+                                  PAT("xz*"),
+                                  PAT("yarn"),
+                                  PAT("zip"),
+                                  PAT("zlib*"),
+                                  {NULL, 0}};
+    size_t nsafe = sizeof safe / sizeof safe[0] - 1;
+    size_t i, lo, hi = nsafe, n = strcspn(t, "=<>~:");
 
-    for (i = 0; safe[i]; i++) {
-        const char *p = safe[i];
-        size_t l;
+    for (i = 0; safe[i].p[0] == '*'; i++)
+        if (pkg_is(&safe[i], t, n))
+            return true;
+    /* Then the first entry starting with t[0] or later, and its peers. */
+    for (lo = i; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2;
 
-        if (p[0] != t[0] && p[0] != '*')
-            continue; /* neither a prefix nor the name: cheap to rule out */
-        l = strlen(p);
-
-        if (p[l - 1] == '*' && p[0] != '*' && n >= l - 1 &&
-            !strncmp(t, p, l - 1))
-            return true;
-        if (p[0] == '*' && n >= l - 1 &&
-            !strncmp(t + n - (l - 1), p + 1, l - 1))
-            return true;
-        if (n == l && !strncmp(t, p, n))
-            return true;
+        if ((unsigned char)safe[mid].p[0] < (unsigned char)t[0])
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    for (i = lo; i < nsafe && safe[i].p[0] == t[0]; i++)
+        if (pkg_is(&safe[i], t, n))
+            return true;
     return false;
 }
 
