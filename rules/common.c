@@ -163,12 +163,14 @@ const char *tfl_clip(tfl_ctx *ctx, const char *s, size_t len, size_t max)
     return out;
 }
 
+/* ASCII letters only, as isupper()/islower() in the C locale the tool
+ * runs in, without a call per byte. */
 bool tfl_is_lower(const char *s, size_t len)
 {
     size_t i;
 
     for (i = 0; i < len; i++)
-        if (isupper((unsigned char)s[i]))
+        if ((unsigned char)(s[i] - 'A') < 26)
             return false;
     return true;
 }
@@ -178,7 +180,7 @@ bool tfl_is_upper(const char *s, size_t len)
     size_t i;
 
     for (i = 0; i < len; i++)
-        if (islower((unsigned char)s[i]))
+        if ((unsigned char)(s[i] - 'a') < 26)
             return false;
     return true;
 }
