@@ -1651,6 +1651,101 @@ const tfl_facts_image *tfl_facts_lookup(const tfl_facts *cf, const char *ref)
     return img;
 }
 
+/* tfl_facts_derived()'s table: open addressing on the image pointer,
+ * doubled when half full. */
+typedef struct derived_slot {
+    const tfl_facts_image *img; /* NULL: empty */
+    const void *(*make)(tfl_arena *, const tfl_facts_image *);
+    const void *data;
+} derived_slot;
+
+struct tfl_facts_derived {
+    derived_slot *slots;
+    size_t mask, n;
+};
+
+static size_t derived_home(const tfl_facts_image *img, size_t mask)
+{
+    uint64_t h = (uint64_t)(uintptr_t)img * 0x9e3779b97f4a7c15u;
+
+    return (size_t)(h >> 32) & mask;
+}
+
+static derived_slot *
+derived_find(struct tfl_facts_derived *d, const tfl_facts_image *img,
+             const void *(*make)(tfl_arena *, const tfl_facts_image *))
+{
+    size_t i = derived_home(img, d->mask);
+
+    while (d->slots[i].img &&
+           (d->slots[i].img != img || d->slots[i].make != make))
+        i = (i + 1) & d->mask;
+    return &d->slots[i];
+}
+
+/* Room for one more entry; false when memory runs out. */
+static bool derived_room(tfl_facts *f)
+{
+    struct tfl_facts_derived *d = f->derived;
+    derived_slot *old;
+    size_t i, nslots;
+
+    if (!d) {
+        d = tfl_arena_alloc(&f->arena, sizeof *d);
+        if (!d)
+            return false;
+        memset(d, 0, sizeof *d);
+        f->derived = d;
+    }
+    if (d->slots && (d->n + 1) * 2 <= d->mask + 1)
+        return true;
+    old = d->slots;
+    nslots = old ? (d->mask + 1) * 2 : 64;
+    d->slots = tfl_arena_alloc(&f->arena, nslots * sizeof *d->slots);
+    if (!d->slots) {
+        d->slots = old;
+        return false;
+    }
+    memset(d->slots, 0, nslots * sizeof *d->slots);
+    i = old ? d->mask + 1 : 0;
+    d->mask = nslots - 1;
+    while (i-- > 0)
+        if (old[i].img)
+            *derived_find(d, old[i].img, old[i].make) = old[i];
+    return true;
+}
+
+const void *tfl_facts_derived(const tfl_facts *cf, const tfl_facts_image *img,
+                              const void *(*make)(tfl_arena *a,
+                                                  const tfl_facts_image *img))
+{
+    tfl_facts *f = (tfl_facts *)cf; /* see fb_get() */
+    const void *data = NULL;
+    derived_slot *slot;
+
+    pthread_mutex_lock(&f->lock);
+    if (f->derived && f->derived->slots) {
+        slot = derived_find(f->derived, img, make);
+        if (slot->img) {
+            data = slot->data;
+            goto done;
+        }
+    }
+    if (!derived_room(f))
+        goto done;
+    data = make(&f->arena, img);
+    if (data) {
+        slot = derived_find(f->derived, img, make);
+        slot->img = img;
+        slot->make = make;
+        slot->data = data;
+        f->derived->n++;
+    }
+done:
+    pthread_mutex_unlock(&f->lock);
+    return data;
+}
+
 const tfl_facts_user *tfl_facts_user_by_name(const tfl_facts_image *img,
                                              const char *name)
 {

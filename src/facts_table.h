@@ -67,6 +67,8 @@ struct tfl_facts {
     /* Answers already given by tfl_facts_lookup(), by reference (under
      * `lock`; a load forgets them). */
     struct tfl_facts_memo *memo;
+    /* tfl_facts_derived(): image and maker to result (under `lock`). */
+    struct tfl_facts_derived *derived;
 };
 
 /*

@@ -2870,19 +2870,18 @@ static void tab_borrow(tab *dst, const tab *src)
     dst->max_ok = false;
 }
 
-/* The accounts of `users` and `groups` live now, groups first. */
-static const tfl_account **live_accounts(builder *b, const tab *users,
+/* The accounts of `users` and `groups` live now, groups first, from `a`;
+ * NULL when memory runs out. */
+static const tfl_account **accounts_live(tfl_arena *a, const tab *users,
                                          const tab *groups, size_t *n)
 {
     const tfl_account **v;
     size_t i;
 
     *n = 0;
-    v = tfl_arena_alloc(b->a, (users->n + groups->n + 1) * sizeof *v);
-    if (!v) {
-        b->oom = true;
+    v = tfl_arena_alloc(a, (users->n + groups->n + 1) * sizeof *v);
+    if (!v)
         return NULL;
-    }
     for (i = 0; i < groups->n; i++)
         if (!groups->v[i]->deleted)
             v[(*n)++] = groups->v[i];
@@ -2892,31 +2891,30 @@ static const tfl_account **live_accounts(builder *b, const tab *users,
     return v;
 }
 
-/* The accounts of base image `f`, made once per file and lent to every
- * stage built on it. */
-static const seed *image_seed(builder *b, const tfl_facts_image *f)
+static const tfl_account **live_accounts(builder *b, const tab *users,
+                                         const tab *groups, size_t *n)
 {
-    seed *sd;
+    const tfl_account **v = accounts_live(b->a, users, groups, n);
+
+    if (!v)
+        b->oom = true;
+    return v;
+}
+
+/* Fill `sd` with the accounts of base image `f`, from `a`: 0, or -1 when
+ * memory runs out. */
+static int seed_fill(tfl_arena *a, seed *sd, const tfl_facts_image *f)
+{
     tfl_account *acc;
     size_t i;
 
-    for (i = 0; i < b->nseeds; i++)
-        if (b->seeds[i].facts == f)
-            return &b->seeds[i];
-    sd = bpush(b, (void **)&b->seeds, &b->nseeds, &b->seedcap, sizeof *sd);
-    if (!sd)
-        return NULL;
     sd->facts = f;
-    if (tab_reserve(b->a, &sd->groups, f->ngroups) != 0 ||
-        tab_reserve(b->a, &sd->users, f->nusers) != 0) {
-        b->oom = true;
-        return NULL;
-    }
-    acc = tfl_arena_alloc(b->a, (f->ngroups + f->nusers + 1) * sizeof *acc);
-    if (!acc) {
-        b->oom = true;
-        return NULL;
-    }
+    if (tab_reserve(a, &sd->groups, f->ngroups) != 0 ||
+        tab_reserve(a, &sd->users, f->nusers) != 0)
+        return -1;
+    acc = tfl_arena_alloc(a, (f->ngroups + f->nusers + 1) * sizeof *acc);
+    if (!acc)
+        return -1;
     /* As new_account() and tab_add() would, without their per-account
      * allocation and checks: the tables have room. */
     for (i = 0; i < f->ngroups; i++, acc++) {
@@ -2938,8 +2936,47 @@ static const seed *image_seed(builder *b, const tfl_facts_image *f)
         sd->users.v[sd->users.n++] = acc;
         tab_place(&sd->users, sd->users.n - 1);
     }
-    sd->accounts = live_accounts(b, &sd->users, &sd->groups, &sd->naccounts);
-    return b->oom ? NULL : sd;
+    sd->accounts = accounts_live(a, &sd->users, &sd->groups, &sd->naccounts);
+    return sd->accounts ? 0 : -1;
+}
+
+/* tfl_facts_derived()'s maker of a seed. */
+static const void *make_seed(tfl_arena *a, const tfl_facts_image *f)
+{
+    seed *sd = tfl_arena_alloc(a, sizeof *sd);
+
+    return sd && seed_fill(a, sd, f) == 0 ? sd : NULL;
+}
+
+/*
+ * The accounts of base image `f`, lent to every stage built on it. They
+ * depend on the image alone and nothing ever writes them (a stage copies
+ * what it changes, see tab_own), so they are made once per facts table
+ * and shared by every file and thread; without one, once per file.
+ */
+static const seed *image_seed(builder *b, const tfl_facts_image *f)
+{
+    seed *sd;
+    size_t i;
+
+    if (b->cfg && b->cfg->facts) {
+        const seed *shared = tfl_facts_derived(b->cfg->facts, f, make_seed);
+
+        if (!shared)
+            b->oom = true;
+        return shared;
+    }
+    for (i = 0; i < b->nseeds; i++)
+        if (b->seeds[i].facts == f)
+            return &b->seeds[i];
+    sd = bpush(b, (void **)&b->seeds, &b->nseeds, &b->seedcap, sizeof *sd);
+    if (!sd)
+        return NULL;
+    if (seed_fill(b->a, sd, f) != 0) {
+        b->oom = true;
+        return NULL;
+    }
+    return sd;
 }
 
 static int seed_stage(builder *b, size_t s)
