@@ -1653,6 +1653,45 @@ static bool safe_pkg(const char *t)
     return false;
 }
 
+/* Is `t` a package manager's word for installing? (A switch on the first
+ * byte: most words are package names and need no compare at all.) */
+static bool install_word(const char *t)
+{
+    switch (t[0]) {
+    case 'a':
+        return !strcmp(t, "add");
+    case 'i':
+        return !strcmp(t, "install") || !strcmp(t, "in");
+    case '-':
+        return !strcmp(t, "-S") || !strcmp(t, "-Sy") || !strcmp(t, "-Syu");
+    case 'l':
+        return !strcmp(t, "localinstall");
+    case 'r':
+        return !strcmp(t, "reinstall");
+    default:
+        return false;
+    }
+}
+
+/* The tools installing package `t` brings. */
+static unsigned pkg_tools(const char *t)
+{
+    switch (t[0]) {
+    case 's':
+        return !strncmp(t, "shadow", 6) ? TFL_TOOL_SHADOW : 0;
+    case 'p':
+        return !strcmp(t, "passwd") ? TFL_TOOL_SHADOW : 0;
+    case 'l':
+        return !strcmp(t, "login") ? TFL_TOOL_SHADOW : 0;
+    case 'a':
+        return !strcmp(t, "adduser") ? TFL_TOOL_ADDUSER : 0;
+    case 'b':
+        return !strcmp(t, "busybox") ? TFL_TOOL_BUSYBOX : 0;
+    default:
+        return 0;
+    }
+}
+
 /*
  * The tool sets a package install brings; `*any` tells whether the command
  * installs packages at all (their scripts may create accounts).
@@ -1684,22 +1723,14 @@ static unsigned installs(const tfl_sh_cmd *c, const char *name, bool *any)
                 *any = true;
             continue;
         }
-        if (!strcmp(t, "add") || !strcmp(t, "install") || !strcmp(t, "in") ||
-            !strcmp(t, "-S") || !strcmp(t, "-Sy") || !strcmp(t, "-Syu") ||
-            !strcmp(t, "localinstall") || !strcmp(t, "reinstall"))
+        if (install_word(t))
             inst = true;
         else if (!inst)
             continue;
         if (!*any && t[0] != '-' && strcmp(t, "add") && strcmp(t, "install") &&
             !safe_pkg(t))
             *any = true;
-        if (!strncmp(t, "shadow", 6) || !strcmp(t, "passwd") ||
-            !strcmp(t, "login"))
-            bits |= TFL_TOOL_SHADOW;
-        else if (!strcmp(t, "adduser"))
-            bits |= TFL_TOOL_ADDUSER;
-        else if (!strcmp(t, "busybox"))
-            bits |= TFL_TOOL_BUSYBOX;
+        bits |= pkg_tools(t);
     }
     return bits;
 }
@@ -2429,7 +2460,8 @@ static bool runs_script(const tfl_sh_cmd *c, const char *name, unsigned kind)
     size_t n = strlen(name);
     const tfl_sh_word *a;
 
-    if ((n > 3 && !strcmp(name + n - 3, ".sh")) ||
+    if ((n > 3 && name[n - 3] == '.' && name[n - 2] == 's' &&
+         name[n - 1] == 'h') ||
         (full[0] == '.' && full[1] == '/'))
         return true;
     if (!(kind & F_SHELL))
