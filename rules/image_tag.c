@@ -46,6 +46,10 @@ static const char *last_part(const char *s)
     const char *last = s;
     size_t depth = 0;
 
+    if (!strchr(s, '$')) { /* the usual reference: no ${...} to skip */
+        last = strrchr(s, '/');
+        return last ? last + 1 : s;
+    }
     for (; *s; s++) {
         if (s[0] == '$' && s[1] == '{') {
             depth++;
