@@ -2369,85 +2369,82 @@ typedef struct kindname {
 
 static unsigned cmd_kind(const char *name)
 {
-    /* Every name fits in 8 bytes: one integer compare per step. Sorted
-     * by key. */
-    static const kindname kinds[] = {
-        {UINT64_C(0x000000000000005b), F_READER},  /* [ */
-        {UINT64_C(0x0000000000006469), F_READER},  /* id */
-        {UINT64_C(0x0000000000006873), F_SHELL},   /* sh */
-        {UINT64_C(0x0000000000006e6c), F_CREATES}, /* ln */
-        {UINT64_C(0x0000000000007063), F_CREATES}, /* cp */
-        {UINT64_C(0x000000000000736c), F_READER},  /* ls */
-        {UINT64_C(0x000000000000766d), F_CREATES}, /* mv */
-        {UINT64_C(0x0000000000656574), F_ECHO},    /* tee */
-        {UINT64_C(0x0000000000666e64), F_PM},      /* dnf */
-        {UINT64_C(0x0000000000687361), F_SHELL},   /* ash */
-        {UINT64_C(0x000000000068736b), F_SHELL},   /* ksh */
-        {UINT64_C(0x000000000068737a), F_SHELL},   /* zsh */
-        {UINT64_C(0x00000000006b7061), F_PM},      /* apk */
-        {UINT64_C(0x00000000006b7761), F_READER},  /* awk */
-        {UINT64_C(0x00000000006d7072), F_PM},      /* rpm */
-        {UINT64_C(0x00000000006d7579), F_PM},      /* yum */
-        {UINT64_C(0x0000000000726174), F_CREATES}, /* tar */
-        {UINT64_C(0x0000000000746163), F_READER},  /* cat */
-        {UINT64_C(0x0000000000746967), F_CREATES}, /* git */
-        {UINT64_C(0x0000000000747061), F_PM},      /* apt */
-        {UINT64_C(0x0000000064616568), F_READER},  /* head */
-        {UINT64_C(0x00000000676b7064), F_PM},      /* dpkg */
-        {UINT64_C(0x0000000068736162), F_SHELL},   /* bash */
-        {UINT64_C(0x0000000068736164), F_SHELL},   /* dash */
-        {UINT64_C(0x000000006c696174), F_READER},  /* tail */
-        {UINT64_C(0x000000006c727563), F_CREATES}, /* curl */
-        {UINT64_C(0x000000006f647573), F_SUDO},    /* sudo */
-        {UINT64_C(0x000000006f686365), F_ECHO},    /* echo */
-        {UINT64_C(0x0000000070657267), F_READER},  /* grep */
-        {UINT64_C(0x0000000074617473), F_READER},  /* stat */
-        {UINT64_C(0x0000000074656777), F_CREATES}, /* wget */
-        {UINT64_C(0x0000000074736574), F_READER},  /* test */
-        {UINT64_C(0x000000636e797372), F_CREATES}, /* rsync */
-        {UINT64_C(0x000000646f6d6863), F_OWN},     /* chmod */
-        {UINT64_C(0x0000006863756f74), F_CREATES}, /* touch */
-        {UINT64_C(0x0000006e776f6863), F_OWN},     /* chown */
-        {UINT64_C(0x00000070697a6e75), F_CREATES}, /* unzip */
-        {UINT64_C(0x0000007072676863), F_OWN},     /* chgrp */
-        {UINT64_C(0x0000007269646b6d), F_CREATES}, /* mkdir */
-        {UINT64_C(0x000066746e697270), F_ECHO},    /* printf */
-        {UINT64_C(0x00006e616d636170), F_PM},      /* pacman */
-        {UINT64_C(0x000072657070797a), F_PM},      /* zypper */
-        {UINT64_C(0x0000746e65746567), F_READER},  /* getent */
-        {UINT64_C(0x0064646172657375), F_ACCT},    /* useradd */
-        {UINT64_C(0x00646f6d72657375), F_ACCT},    /* usermod */
-        {UINT64_C(0x006c656472657375), F_ACCT},    /* userdel */
-        {UINT64_C(0x006c6c6174736e69), F_CREATES}, /* install */
-        {UINT64_C(0x0072657375646461), F_ACCT},    /* adduser */
-        {UINT64_C(0x00726573756c6564), F_ACCT},    /* deluser */
-        {UINT64_C(0x007465672d747061), F_PM},      /* apt-get */
-        {UINT64_C(0x64646170756f7267), F_ACCT},    /* groupadd */
-        {UINT64_C(0x646f6d70756f7267), F_ACCT},    /* groupmod */
-        {UINT64_C(0x666e646f7263696d), F_PM},      /* microdnf */
-        {UINT64_C(0x6c656470756f7267), F_ACCT},    /* groupdel */
-        {UINT64_C(0x70756f7267646461), F_ACCT},    /* addgroup */
-        {UINT64_C(0x70756f72676c6564), F_ACCT},    /* delgroup */
+    /* Every name fits in 8 bytes, packed first byte lowest: a hash table
+     * of those keys, open addressing on the top 7 bits of key * KIND_MUL
+     * (slots made by a script from the names; an empty slot has key 0,
+     * which no name makes). */
+#define KIND_MUL UINT64_C(0x9e3779b97f4a7c15)
+    static const kindname kinds[128] = {
+        [0] = {UINT64_C(0x000000006c727563), F_CREATES},   /* curl */
+        [12] = {UINT64_C(0x00000000006b7061), F_PM},       /* apk */
+        [17] = {UINT64_C(0x0000000000666e64), F_PM},       /* dnf */
+        [30] = {UINT64_C(0x000000000000005b), F_READER},   /* [ */
+        [40] = {UINT64_C(0x0000000074736574), F_READER},   /* test */
+        [41] = {UINT64_C(0x0000000000687361), F_SHELL},    /* ash */
+        [42] = {UINT64_C(0x0000746e65746567), F_READER},   /* getent */
+        [43] = {UINT64_C(0x006c656472657375), F_ACCT},     /* userdel */
+        [44] = {UINT64_C(0x646f6d70756f7267), F_ACCT},     /* groupmod */
+        [46] = {UINT64_C(0x0000000000746163), F_READER},   /* cat */
+        [48] = {UINT64_C(0x0000000000747061), F_PM},       /* apt */
+        [49] = {UINT64_C(0x0000000074617473), F_READER},   /* stat */
+        [52] = {UINT64_C(0x000000006f647573), F_SUDO},     /* sudo */
+        [53] = {UINT64_C(0x000072657070797a), F_PM},       /* zypper */
+        [54] = {UINT64_C(0x0000006e776f6863), F_OWN},      /* chown */
+        [58] = {UINT64_C(0x0000000000007063), F_CREATES},  /* cp */
+        [59] = {UINT64_C(0x006c6c6174736e69), F_CREATES},  /* install */
+        [64] = {UINT64_C(0x000000000068736b), F_SHELL},    /* ksh */
+        [65] = {UINT64_C(0x64646170756f7267), F_ACCT},     /* groupadd */
+        [66] = {UINT64_C(0x6c656470756f7267), F_ACCT},     /* groupdel */
+        [67] = {UINT64_C(0x00006e616d636170), F_PM},       /* pacman */
+        [69] = {UINT64_C(0x0000000070657267), F_READER},   /* grep */
+        [70] = {UINT64_C(0x00000000006d7072), F_PM},       /* rpm */
+        [71] = {UINT64_C(0x70756f72676c6564), F_ACCT},     /* delgroup */
+        [72] = {UINT64_C(0x0000000000006469), F_READER},   /* id */
+        [73] = {UINT64_C(0x0000000000746967), F_CREATES},  /* git */
+        [74] = {UINT64_C(0x0000000000006e6c), F_CREATES},  /* ln */
+        [75] = {UINT64_C(0x00000000676b7064), F_PM},       /* dpkg */
+        [77] = {UINT64_C(0x0000000000656574), F_ECHO},     /* tee */
+        [78] = {UINT64_C(0x0000000000006873), F_SHELL},    /* sh */
+        [79] = {UINT64_C(0x00000000006b7761), F_READER},   /* awk */
+        [80] = {UINT64_C(0x0000000068736162), F_SHELL},    /* bash */
+        [82] = {UINT64_C(0x00726573756c6564), F_ACCT},     /* deluser */
+        [83] = {UINT64_C(0x0064646172657375), F_ACCT},     /* useradd */
+        [85] = {UINT64_C(0x000000000000736c), F_READER},   /* ls */
+        [86] = {UINT64_C(0x70756f7267646461), F_ACCT},     /* addgroup */
+        [90] = {UINT64_C(0x000000646f6d6863), F_OWN},      /* chmod */
+        [95] = {UINT64_C(0x0000000064616568), F_READER},   /* head */
+        [96] = {UINT64_C(0x000000006f686365), F_ECHO},     /* echo */
+        [98] = {UINT64_C(0x000000000068737a), F_SHELL},    /* zsh */
+        [99] = {UINT64_C(0x0072657375646461), F_ACCT},     /* adduser */
+        [100] = {UINT64_C(0x666e646f7263696d), F_PM},      /* microdnf */
+        [103] = {UINT64_C(0x007465672d747061), F_PM},      /* apt-get */
+        [105] = {UINT64_C(0x0000006863756f74), F_CREATES}, /* touch */
+        [106] = {UINT64_C(0x00646f6d72657375), F_ACCT},    /* usermod */
+        [107] = {UINT64_C(0x000000636e797372), F_CREATES}, /* rsync */
+        [110] = {UINT64_C(0x0000000068736164), F_SHELL},   /* dash */
+        [111] = {UINT64_C(0x0000007269646b6d), F_CREATES}, /* mkdir */
+        [114] = {UINT64_C(0x000000006c696174), F_READER},  /* tail */
+        [116] = {UINT64_C(0x000066746e697270), F_ECHO},    /* printf */
+        [117] = {UINT64_C(0x0000000000726174), F_CREATES}, /* tar */
+        [118] = {UINT64_C(0x00000070697a6e75), F_CREATES}, /* unzip */
+        [119] = {UINT64_C(0x000000000000766d), F_CREATES}, /* mv */
+        [120] = {UINT64_C(0x0000000074656777), F_CREATES}, /* wget */
+        [123] = {UINT64_C(0x00000000006d7579), F_PM},      /* yum */
+        [126] = {UINT64_C(0x0000007072676863), F_OWN},     /* chgrp */
     };
     uint64_t key = 0;
-    size_t i, lo = 0, hi = sizeof kinds / sizeof kinds[0];
+    size_t i;
 
     for (i = 0; name[i]; i++) {
         if (i == 8)
             return 0;
         key |= (uint64_t)(unsigned char)name[i] << (8 * i);
     }
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (kinds[mid].key == key)
-            return kinds[mid].flags;
-        if (kinds[mid].key < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    for (i = (size_t)((key * KIND_MUL) >> 57); kinds[i].key; i = (i + 1) & 127)
+        if (kinds[i].key == key)
+            return kinds[i].flags;
     return 0;
+#undef KIND_MUL
 }
 
 static bool is_shell(const char *n);
