@@ -45,6 +45,24 @@
  * much: few mallocs for the usual small RUNs, a bounded peak for the rest. */
 #define SCRATCH_MAX ((size_t)256 << 10)
 
+/* tfl_sh_cmd_name(), tfl_sh_cmd_nargs() and tfl_sh_cmd_arg() as shell.h
+ * defines them, inlined: the ops ask them a few hundred thousand times a
+ * corpus. */
+static inline const char *cmd_name(const tfl_sh_cmd *c)
+{
+    return c->arg0 < c->nwords ? c->words[c->arg0].value : NULL;
+}
+
+static inline size_t cmd_nargs(const tfl_sh_cmd *c)
+{
+    return c->arg0 < c->nwords ? c->nwords - c->arg0 - 1 : 0;
+}
+
+static inline const tfl_sh_word *cmd_arg(const tfl_sh_cmd *c, size_t i)
+{
+    return i < cmd_nargs(c) ? &c->words[c->arg0 + 1 + i] : NULL;
+}
+
 /* --- Account tables -------------------------------------------------- */
 
 typedef struct tab {
@@ -1142,13 +1160,13 @@ static void split_groups(run *r, tfl_acct_op *op, const wval *x, size_t at)
 static void parse_opts(run *r, const tfl_sh_cmd *c, const optdef *t,
                        tfl_acct_op *op, parsed *ps)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
     bool only_pos = false;
     char lit[256];
 
     memset(ps, 0, sizeof *ps);
     for (i = 0; i < n; i++) {
-        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        const tfl_sh_word *w = cmd_arg(c, i);
         bool whole;
         size_t len = lit_prefix(w, lit, sizeof lit, &whole);
 
@@ -1183,7 +1201,7 @@ static void parse_opts(run *r, const tfl_sh_cmd *c, const optdef *t,
                 if (d->f == F_GROUPS)
                     split_groups(r, op, x, (size_t)(eq - lit) + 1);
             } else if (i + 1 < n) {
-                wval *x = weval(r, tfl_sh_cmd_arg(c, ++i));
+                wval *x = weval(r, cmd_arg(c, ++i));
 
                 set_field(r, op, d->f, x, 0);
                 if (d->f == F_GROUPS)
@@ -1211,7 +1229,7 @@ static void parse_opts(run *r, const tfl_sh_cmd *c, const optdef *t,
                     if (d->f == F_GROUPS)
                         split_groups(r, op, x, k + 1);
                 } else if (i + 1 < n) {
-                    wval *x = weval(r, tfl_sh_cmd_arg(c, ++i));
+                    wval *x = weval(r, cmd_arg(c, ++i));
 
                     set_field(r, op, d->f, x, 0);
                     if (d->f == F_GROUPS)
@@ -1335,7 +1353,7 @@ static bool was_created(const run *r, const char *path)
 
 static const char *arg_text(run *r, const tfl_sh_cmd *c, size_t i)
 {
-    const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+    const tfl_sh_word *w = cmd_arg(c, i);
     tfl_value v;
 
     if (!w)
@@ -1348,7 +1366,7 @@ static const char *arg_text(run *r, const tfl_sh_cmd *c, size_t i)
 
 static bool arg_is(const tfl_sh_cmd *c, size_t i, const char *s)
 {
-    const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+    const tfl_sh_word *w = cmd_arg(c, i);
 
     return w && w->value && strcmp(w->value, s) == 0;
 }
@@ -1357,7 +1375,7 @@ static bool arg_is(const tfl_sh_cmd *c, size_t i, const char *s)
 static const char *opt_arg(run *r, const tfl_sh_cmd *c, char sh,
                            const char *lng)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i, ll = lng ? strlen(lng) : 0;
+    size_t n = cmd_nargs(c), i, ll = lng ? strlen(lng) : 0;
 
     for (i = 0; i < n; i++) {
         const char *t = arg_text(r, c, i);
@@ -1383,7 +1401,7 @@ static const char *opt_arg(run *r, const tfl_sh_cmd *c, char sh,
 /* Last argument that is not an option. */
 static const char *last_operand(run *r, const tfl_sh_cmd *c)
 {
-    size_t n = tfl_sh_cmd_nargs(c);
+    size_t n = cmd_nargs(c);
 
     while (n-- > 0) {
         const char *t = arg_text(r, c, n);
@@ -1398,7 +1416,7 @@ static const char *last_operand(run *r, const tfl_sh_cmd *c)
 
 static void note_created(run *r, const tfl_sh_cmd *c, const char *name)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
     const char *t;
 
     if (!strcmp(name, "mkdir") || !strcmp(name, "touch")) {
@@ -1698,18 +1716,18 @@ static unsigned pkg_tools(const char *t)
  */
 static unsigned installs(const tfl_sh_cmd *c, const char *name, bool *any)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
     unsigned bits = 0;
     bool inst = false;
 
     if (pm_family(name) == TFL_FAMILY_UNKNOWN)
         return 0;
     if ((!strcmp(name, "dpkg") || !strcmp(name, "rpm")) && n &&
-        tfl_sh_cmd_arg(c, 0)->value && tfl_sh_cmd_arg(c, 0)->value[0] == '-' &&
-        strpbrk(tfl_sh_cmd_arg(c, 0)->value, "iU"))
+        cmd_arg(c, 0)->value && cmd_arg(c, 0)->value[0] == '-' &&
+        strpbrk(cmd_arg(c, 0)->value, "iU"))
         *any = true;
     for (i = 0; i < n; i++) {
-        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        const tfl_sh_word *w = cmd_arg(c, i);
         const char *t = w->value;
         char lit[128];
         bool whole;
@@ -1810,10 +1828,10 @@ static void op_common(cmdctx *cx, tfl_acct_op *op, tfl_acct_tool tool)
 
 static bool flag_style_busybox(const tfl_sh_cmd *c)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
 
     for (i = 0; i < n; i++) {
-        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        const tfl_sh_word *w = cmd_arg(c, i);
 
         if (w->value && w->value[0] == '-' && w->value[1] && w->value[1] != '-')
             return true;
@@ -2078,12 +2096,12 @@ static const char *redir_file(const tfl_sh_cmd *c)
 /* The text argument of echo/printf (after echo's -n/-e/-E). */
 static const tfl_sh_word *echo_text(const tfl_sh_cmd *c, const char *name)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
 
     if (!strcmp(name, "printf"))
-        return n ? tfl_sh_cmd_arg(c, 0) : NULL;
+        return n ? cmd_arg(c, 0) : NULL;
     for (i = 0; i < n; i++) {
-        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        const tfl_sh_word *w = cmd_arg(c, i);
 
         if (w->value && w->value[0] == '-' &&
             strspn(w->value + 1, "neE") == strlen(w->value + 1) && w->value[1])
@@ -2104,14 +2122,14 @@ static bool etc_file(const char *t)
  * count only when they redirect their output into one. */
 static bool touches_etc(const tfl_sh_cmd *c, bool reader)
 {
-    size_t i, n = tfl_sh_cmd_nargs(c);
+    size_t i, n = cmd_nargs(c);
 
     for (i = 0; i < c->nredirs; i++)
         if (c->redirs[i].op != TFL_SH_REDIR_IN &&
             etc_file(c->redirs[i].target.value))
             return true;
     for (i = 0; !reader && i < n; i++)
-        if (etc_file(tfl_sh_cmd_arg(c, i)->value))
+        if (etc_file(cmd_arg(c, i)->value))
             return true;
     return false;
 }
@@ -2129,11 +2147,11 @@ static bool do_passwd_lines(cmdctx *cx, const char *name)
             w = echo_text(c, name);
     } else if (!strcmp(name, "tee") && c->op == TFL_SH_OP_PIPE && cx->ci > 0) {
         const tfl_sh_cmd *p = &cx->r->s->cmds[cx->ci - 1];
-        const char *pn = tfl_sh_cmd_name(p);
-        size_t i, n = tfl_sh_cmd_nargs(c);
+        const char *pn = cmd_name(p);
+        size_t i, n = cmd_nargs(c);
 
         for (i = 0; i < n; i++) {
-            const tfl_sh_word *a = tfl_sh_cmd_arg(c, i);
+            const tfl_sh_word *a = cmd_arg(c, i);
 
             if (a->value && (!strcmp(a->value, "/etc/passwd") ||
                              !strcmp(a->value, "/etc/group")))
@@ -2208,7 +2226,7 @@ static void do_own(cmdctx *cx, const char *name)
 {
     run *r = cx->r;
     const tfl_sh_cmd *c = cx->c;
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
     tfl_own_op op;
     const tfl_sh_word *pos[64];
     size_t npos = 0, extra = 0;
@@ -2225,7 +2243,7 @@ static void do_own(cmdctx *cx, const char *name)
     op.tolerated = cx->tol[cx->ci];
     op.conditional = cx->cond[cx->ci];
     for (i = 0; i < n; i++) {
-        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        const tfl_sh_word *w = cmd_arg(c, i);
         bool whole;
         size_t len = lit_prefix(w, lit, sizeof lit, &whole);
 
@@ -2453,7 +2471,7 @@ static bool is_shell(const char *n);
  * `sh FILE`, or anything piped into a shell. */
 static bool runs_script(const tfl_sh_cmd *c, const char *name, unsigned kind)
 {
-    const char *full = tfl_sh_cmd_name(c);
+    const char *full = cmd_name(c);
     size_t n = strlen(name);
     const tfl_sh_word *a;
 
@@ -2465,7 +2483,7 @@ static bool runs_script(const tfl_sh_cmd *c, const char *name, unsigned kind)
         return false;
     if (c->op == TFL_SH_OP_PIPE)
         return true;
-    a = tfl_sh_cmd_arg(c, 0);
+    a = cmd_arg(c, 0);
     return a && c->shell_c == TFL_SH_NONE && (!a->value || a->value[0] != '-');
 }
 
@@ -2543,7 +2561,7 @@ static void walk_script(builder *b, size_t instr, int stage,
         return;
     }
     for (i = 0; i < s->ncmds; i++) {
-        const char *n = tfl_sh_cmd_name(&s->cmds[i]);
+        const char *n = cmd_name(&s->cmds[i]);
 
         kinds[i] = n ? (unsigned char)cmd_kind(base_name(n)) : 0;
         if (kinds[i] & F_OWN)
@@ -2579,7 +2597,7 @@ static void walk_script(builder *b, size_t instr, int stage,
     }
     for (i = 0; i < s->ncmds && !b->oom; i++) {
         const tfl_sh_cmd *c = &s->cmds[i];
-        const char *name = tfl_sh_cmd_name(c);
+        const char *name = cmd_name(c);
         cmdctx cx = {&r, c, (uint32_t)i, tol, cond};
         unsigned kind;
 
@@ -2662,7 +2680,7 @@ static bool heredoc_is_script(const tfl_sh_script *s, const tfl_heredoc *h)
 
             if (!hd || strcmp(hd->delim, h->name) != 0)
                 continue;
-            n = tfl_sh_cmd_name(c);
+            n = cmd_name(c);
             return !n || is_shell(n);
         }
     }
@@ -3689,7 +3707,7 @@ static void guess_family(sstate *st, const runinfo *ri)
         const tfl_sh_script *sc = &ri->v[k].s;
 
         for (c = 0; c < sc->ncmds; c++) {
-            const char *n = tfl_sh_cmd_name(&sc->cmds[c]);
+            const char *n = cmd_name(&sc->cmds[c]);
             tfl_family f = TFL_FAMILY_UNKNOWN;
 
             if (n && (cmd_kind(n = base_name(n)) & F_PM))
