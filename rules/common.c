@@ -43,8 +43,8 @@ long tfl_stages_find(const tfl_stages *t, const char *name)
 {
     uint32_t *slot;
 
-    if (!t->slots)
-        return -1;
+    if (!t->slots || !t->nnamed)
+        return -1; /* most files: no name to hash the reference for */
     slot = slot_of(t, name);
     return *slot ? (long)*slot - 1 : -1;
 }
@@ -64,6 +64,7 @@ static void add_stage(tfl_stages *t, const tfl_instr *in, size_t i)
         slot = slot_of(t, st->name->text);
         st->first_named = *slot ? t->v[*slot - 1].first_named : (long)t->n;
         *slot = (uint32_t)t->n + 1;
+        t->nnamed++;
     }
     t->n++;
 }

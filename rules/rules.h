@@ -73,6 +73,7 @@ typedef struct tfl_stages {
     size_t n;
     uint32_t *slots; /* stage index + 1 of the latest stage per name */
     size_t mask;     /* number of slots - 1 */
+    size_t nnamed;   /* stages with a name */
 } tfl_stages;
 
 /*
