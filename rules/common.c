@@ -43,8 +43,8 @@ long tfl_stages_find(const tfl_stages *t, const char *name)
 {
     uint32_t *slot;
 
-    if (!t->slots)
-        return -1;
+    if (!t->slots || !t->nnamed)
+        return -1; /* most files: no name to hash the reference for */
     slot = slot_of(t, name);
     return *slot ? (long)*slot - 1 : -1;
 }
@@ -64,11 +64,12 @@ static void add_stage(tfl_stages *t, const tfl_instr *in, size_t i)
         slot = slot_of(t, st->name->text);
         st->first_named = *slot ? t->v[*slot - 1].first_named : (long)t->n;
         *slot = (uint32_t)t->n + 1;
+        t->nnamed++;
     }
     t->n++;
 }
 
-int tfl_stages_get(tfl_ctx *ctx, tfl_stages *out)
+static int stages_build(tfl_ctx *ctx, tfl_stages *out)
 {
     const tfl_doc *doc = ctx->doc;
     size_t i, count = 0, nslots = 8;
@@ -100,6 +101,28 @@ int tfl_stages_get(tfl_ctx *ctx, tfl_stages *out)
         else if (out->n)
             out->v[out->n - 1].end = i + 1;
     }
+    return 0;
+}
+
+int tfl_stages_get(tfl_ctx *ctx, tfl_stages *out)
+{
+    tfl_stages *keep;
+
+    if (ctx->stages) {
+        *out = *ctx->stages;
+        return 0;
+    }
+    /* Several rules walk the stages of every file: build them once. */
+    if (stages_build(ctx, out) != 0)
+        return -1;
+    keep = tfl_arena_alloc(ctx->arena, sizeof *keep);
+    if (!keep) {
+        ctx->oom = true;
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    *keep = *out;
+    ctx->stages = keep;
     return 0;
 }
 
@@ -141,12 +164,14 @@ const char *tfl_clip(tfl_ctx *ctx, const char *s, size_t len, size_t max)
     return out;
 }
 
+/* ASCII letters only, as isupper()/islower() in the C locale the tool
+ * runs in, without a call per byte. */
 bool tfl_is_lower(const char *s, size_t len)
 {
     size_t i;
 
     for (i = 0; i < len; i++)
-        if (isupper((unsigned char)s[i]))
+        if ((unsigned char)(s[i] - 'A') < 26)
             return false;
     return true;
 }
@@ -156,7 +181,7 @@ bool tfl_is_upper(const char *s, size_t len)
     size_t i;
 
     for (i = 0; i < len; i++)
-        if (islower((unsigned char)s[i]))
+        if ((unsigned char)(s[i] - 'a') < 26)
             return false;
     return true;
 }

@@ -217,8 +217,9 @@ static void run_fallbacks(tfl_ctx *ctx, pass *p, size_t idx)
         run_texts(ctx, idx, needs_split, &missing);
     if (how == TFL_OPS_SPLIT_NONE || missing)
         run_texts(ctx, idx, split_text, p);
-    else
-        run_texts(ctx, idx, ops_text, p);
+    else if (p->next < p->ops->nfallbacks &&
+             p->ops->fallbacks[p->next].instr == idx)
+        run_texts(ctx, idx, ops_text, p); /* else ops_text finds none */
 }
 
 void tfl_arg_fallbacks(tfl_ctx *ctx, void (*fn)(tfl_ctx *ctx, size_t instr,

@@ -46,6 +46,10 @@ static const char *last_part(const char *s)
     const char *last = s;
     size_t depth = 0;
 
+    if (!strchr(s, '$')) { /* the usual reference: no ${...} to skip */
+        last = strrchr(s, '/');
+        return last ? last + 1 : s;
+    }
     for (; *s; s++) {
         if (s[0] == '$' && s[1] == '{') {
             depth++;
@@ -143,10 +147,15 @@ static void judge(tfl_ctx *ctx, const tfl_word *w, const char *ref,
                   const char *part, bool expanded)
 {
     const char *colon = strrchr(part, ':'), *tag = colon ? colon + 1 : NULL;
-    const char *shown = tfl_clip(ctx, w->text, w->len, 80);
+    const char *shown;
     char via[200] = "";
-    size_t tl;
+    size_t tl = tag ? strlen(tag) : 0;
 
+    /* Most tags are fixed ones: the message parts only when it is not. */
+    if (tag && strcmp(tag, "latest") != 0 && strncmp(tag, "latest-", 7) != 0 &&
+        !(tl > 7 && strcmp(tag + tl - 7, "-latest") == 0))
+        return;
+    shown = tfl_clip(ctx, w->text, w->len, 80);
     if (expanded)
         snprintf(via, sizeof via, ", which is '%s' with the ARG defaults,",
                  tfl_clip(ctx, ref, strlen(ref), 80));
@@ -157,7 +166,6 @@ static void judge(tfl_ctx *ctx, const tfl_word *w, const char *ref,
                    shown, via);
         return;
     }
-    tl = strlen(tag);
     if (strcmp(tag, "latest") == 0) {
         tfl_report(ctx, w->span,
                    "image '%s'%s uses the tag 'latest', which moves with "

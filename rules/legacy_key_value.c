@@ -17,6 +17,9 @@ static bool loose_blank(const char *s, size_t len, char esc)
     size_t i;
 
     for (i = 0; i < len; i++) {
+        /* Past '\'' a byte is neither a quote nor a blank. */
+        if ((unsigned char)s[i] > '\'' && s[i] != esc)
+            continue;
         if (s[i] == esc && q != '\'') {
             i++;
         } else if (q) {
@@ -35,7 +38,6 @@ static void one(tfl_ctx *ctx, const tfl_instr *in, const tfl_pair *p)
 {
     const char *kw = tfl_kind_name(in->kind);
     const char *key = tfl_clip(ctx, p->key.text, p->key.len, 40);
-    const char *val = tfl_clip(ctx, p->value.text, p->value.len, 60);
     char esc = ctx->doc->escape ? ctx->doc->escape : '\\';
 
     if (p->value.len > 60)
@@ -50,13 +52,15 @@ static void one(tfl_ctx *ctx, const tfl_instr *in, const tfl_pair *p)
         tfl_report(ctx, p->key.span,
                    "%s '%s' uses the legacy 'key value' form: write "
                    "%s %s=%s",
-                   kw, key, kw, key, val);
+                   kw, key, kw, key,
+                   tfl_clip(ctx, p->value.text, p->value.len, 60));
     else if (!strpbrk(p->value.text, "\"'") &&
              !memchr(p->value.text, esc, p->value.len))
         tfl_report(ctx, p->key.span,
                    "%s '%s' uses the legacy 'key value' form: write "
                    "%s %s=\"%s\"",
-                   kw, key, kw, key, val);
+                   kw, key, kw, key,
+                   tfl_clip(ctx, p->value.text, p->value.len, 60));
     else
         tfl_report(ctx, p->key.span,
                    "%s '%s' uses the legacy 'key value' form: write "

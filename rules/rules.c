@@ -115,12 +115,23 @@ const tfl_rule *tfl_rule_lookup(const char *name)
 
 size_t tfl_rule_index(const tfl_rule *rule)
 {
+    /* A file's findings come rule by rule: the last answer (of this
+     * thread, for this table) is the usual one. */
+    static _Thread_local const tfl_rule *const *last_table;
+    static _Thread_local size_t last_n, last_i;
     const tfl_rule *const *rules;
     size_t i, n;
 
     rules = tfl_rules(&n);
+    if (rules == last_table && n == last_n && last_i < n &&
+        rules[last_i] == rule)
+        return last_i;
     for (i = 0; i < n; i++)
-        if (rules[i] == rule)
+        if (rules[i] == rule) {
+            last_table = rules;
+            last_n = n;
+            last_i = i;
             return i;
+        }
     return n;
 }

@@ -73,14 +73,16 @@ typedef struct tfl_stages {
     size_t n;
     uint32_t *slots; /* stage index + 1 of the latest stage per name */
     size_t mask;     /* number of slots - 1 */
+    size_t nnamed;   /* stages with a name */
 } tfl_stages;
 
 /*
  * The stages of ctx->doc in order, from ctx->arena (zero stages when the
  * file has no FROM). A stage's parent is the latest earlier stage whose
  * name equals the FROM image, as the builder resolves it. Linear in the
- * size of the document. Returns 0, or -1 when memory runs out (then
- * ctx->oom is set).
+ * size of the document, and built once per file: later calls copy the
+ * same table, which callers only read. Returns 0, or -1 when memory runs
+ * out (then ctx->oom is set).
  */
 int tfl_stages_get(tfl_ctx *ctx, tfl_stages *out);
 

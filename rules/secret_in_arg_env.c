@@ -43,19 +43,30 @@ static const char pattern[] =
 
 /* The pattern's words: a component equal to one of `exempt` clears the
  * name, else one equal to one of `secret` flags it. */
-static const char *const secret[] = {
-    "apikey", "auth",   "credential", "credentials", "key",     "password",
-    "pword",  "passwd", "secret",     "token",       "private",
+typedef struct word {
+    const char *s;
+    size_t n;
+} word;
+#define W(x)                                                                   \
+    {                                                                          \
+        x, sizeof x - 1                                                        \
+    }
+static const word secret[] = {
+    W("apikey"), W("auth"),     W("credential"), W("credentials"),
+    W("key"),    W("password"), W("pword"),      W("passwd"),
+    W("secret"), W("token"),    W("private"),
 };
-static const char *const exempt[] = {"public", "file", "version", "gpg"};
+static const word exempt[] = {W("public"), W("file"), W("version"), W("gpg")};
 
-static bool in_list(const char *s, size_t n, const char *const *list,
-                    size_t count)
+static bool in_list(const char *s, size_t n, const word *list, size_t count)
 {
     size_t i;
 
+    /* The words are lower case: a first byte that cannot fold to theirs
+     * rules one out before the compare. */
     for (i = 0; i < count; i++)
-        if (strlen(list[i]) == n && strncasecmp(s, list[i], n) == 0)
+        if (list[i].n == n && (s[0] | 0x20) == list[i].s[0] &&
+            strncasecmp(s, list[i].s, n) == 0)
             return true;
     return false;
 }
@@ -70,7 +81,7 @@ static int builtin_match(const char *name, size_t len)
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)name[i];
 
-        if (c == 0 || c >= 0x80 || c == '\n' || c == '\r')
+        if (c < 0x20 ? c == 0 || c == '\n' || c == '\r' : c >= 0x80)
             return -1;
     }
     for (i = 0; i <= len; i++) {

@@ -1238,6 +1238,7 @@ int tfl_facts_load(tfl_facts *f, const char *origin, const char *text,
     size_t saved_accounts = f->naccounts;
     int rc;
 
+    f->memo = NULL;
     memset(&p, 0, sizeof p);
     p.f = f;
     p.origin = origin ? origin : "";
@@ -1290,6 +1291,7 @@ int tfl_facts_load_builtin(tfl_facts *f, tfl_facts_error *err)
     size_t first = f->nentries, i;
     tfl_facts_layer *layer;
 
+    f->memo = NULL;
     if (t->naccounts > MAX_ACCOUNTS - f->naccounts)
         return builtin_fail(err, TFL_FACTS_EDATA,
                             "too many accounts in the table (limit 200000)");
@@ -1473,8 +1475,9 @@ static const tfl_facts_image *fb_get(const tfl_facts *cf,
 }
 
 /* The lookup in a built-in layer, on the compact tables. */
-static const tfl_facts_image *
-fb_lookup(const tfl_facts *f, const tfl_facts_layer *l, const char *norm)
+static const tfl_facts_image *fb_lookup(const tfl_facts *f,
+                                        const tfl_facts_layer *l,
+                                        const char *norm, bool *failed)
 {
     const tfl_fb_table *t = &tfl_facts_builtin;
     unsigned char c = (unsigned char)norm[0];
@@ -1492,8 +1495,12 @@ fb_lookup(const tfl_facts *f, const tfl_facts_layer *l, const char *norm)
             for (g = 0; g < var->nguards; g++)
                 if (!fb_match(t->guards[var->guards + g], norm))
                     break;
-            if (g == var->nguards)
-                return fb_get(f, l, v);
+            if (g == var->nguards) {
+                const tfl_facts_image *img = fb_get(f, l, v);
+
+                *failed = !img;
+                return img;
+            }
         }
     }
     return NULL;
@@ -1522,7 +1529,9 @@ static const tfl_facts_image *text_lookup(const tfl_facts *f, size_t i,
     return NULL;
 }
 
-const tfl_facts_image *tfl_facts_lookup(const tfl_facts *f, const char *ref)
+/* The lookup itself; `*failed` is set when memory ran out. */
+static const tfl_facts_image *lookup(const tfl_facts *f, const char *ref,
+                                     bool *failed)
 {
     char norm[MAX_REF];
     size_t layer = f->nlayers;
@@ -1537,14 +1546,204 @@ const tfl_facts_image *tfl_facts_lookup(const tfl_facts *f, const char *ref)
 
 #ifndef TFL_FACTS_GENERATOR
         if (l->builtin)
-            img = fb_lookup(f, l, norm);
+            img = fb_lookup(f, l, norm, failed);
         else
 #endif
             img = text_lookup(f, l->start, end, norm);
-        if (img)
+        if (img || *failed)
             return img;
     }
     return NULL;
+}
+
+/*
+ * A corpus names the same few hundred images again and again: each answer
+ * is kept by reference, in a hash table from the table's arena that a
+ * load forgets (the answers hold until then: images, once made, stay).
+ * Full, it keeps what it has and answers the rest afresh.
+ */
+#define MEMO_SLOTS 4096 /* a power of two */
+#define MEMO_MAX_KEY 256
+
+typedef struct memo_slot {
+    const char *key; /* NULL: empty */
+    const tfl_facts_image *img;
+} memo_slot;
+
+struct tfl_facts_memo {
+    memo_slot slots[MEMO_SLOTS];
+    size_t n;
+};
+
+static size_t memo_hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603u;
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot for `ref`: the one holding it, or the empty one where it
+ * belongs. */
+static memo_slot *memo_slot_of(struct tfl_facts_memo *m, const char *ref,
+                               size_t len)
+{
+    size_t i = memo_hash(ref, len) & (MEMO_SLOTS - 1);
+
+    while (m->slots[i].key && strcmp(m->slots[i].key, ref) != 0)
+        i = (i + 1) & (MEMO_SLOTS - 1);
+    return &m->slots[i];
+}
+
+/* Keep answer `img` for `ref` (under the lock); nothing when memory or
+ * room runs out. */
+static void memo_put(tfl_facts *f, const char *ref, size_t len,
+                     const tfl_facts_image *img)
+{
+    memo_slot *slot;
+    char *key;
+
+    if (!f->memo) {
+        f->memo = tfl_arena_alloc(&f->arena, sizeof *f->memo);
+        if (!f->memo)
+            return;
+        memset(f->memo, 0, sizeof *f->memo);
+    }
+    if (f->memo->n >= MEMO_SLOTS / 2)
+        return;
+    slot = memo_slot_of(f->memo, ref, len);
+    if (slot->key || !(key = tfl_arena_alloc(&f->arena, len + 1)))
+        return;
+    memcpy(key, ref, len + 1);
+    slot->img = img;
+    slot->key = key;
+    f->memo->n++;
+}
+
+const tfl_facts_image *tfl_facts_lookup(const tfl_facts *cf, const char *ref)
+{
+    tfl_facts *f = (tfl_facts *)cf; /* the memo changes; see fb_get() */
+    size_t len = strlen(ref);
+    const tfl_facts_image *img;
+    bool failed = false;
+
+    if (len > MEMO_MAX_KEY)
+        return lookup(f, ref, &failed);
+    pthread_mutex_lock(&f->lock);
+    if (f->memo) {
+        memo_slot *slot = memo_slot_of(f->memo, ref, len);
+
+        if (slot->key) {
+            img = slot->img;
+            pthread_mutex_unlock(&f->lock);
+            return img;
+        }
+    }
+    pthread_mutex_unlock(&f->lock);
+    img = lookup(f, ref, &failed);
+    if (!failed) {
+        pthread_mutex_lock(&f->lock);
+        memo_put(f, ref, len, img);
+        pthread_mutex_unlock(&f->lock);
+    }
+    return img;
+}
+
+/* tfl_facts_derived()'s table: open addressing on the image pointer,
+ * doubled when half full. */
+typedef struct derived_slot {
+    const tfl_facts_image *img; /* NULL: empty */
+    const void *(*make)(tfl_arena *, const tfl_facts_image *);
+    const void *data;
+} derived_slot;
+
+struct tfl_facts_derived {
+    derived_slot *slots;
+    size_t mask, n;
+};
+
+static size_t derived_home(const tfl_facts_image *img, size_t mask)
+{
+    uint64_t h = (uint64_t)(uintptr_t)img * 0x9e3779b97f4a7c15u;
+
+    return (size_t)(h >> 32) & mask;
+}
+
+static derived_slot *
+derived_find(struct tfl_facts_derived *d, const tfl_facts_image *img,
+             const void *(*make)(tfl_arena *, const tfl_facts_image *))
+{
+    size_t i = derived_home(img, d->mask);
+
+    while (d->slots[i].img &&
+           (d->slots[i].img != img || d->slots[i].make != make))
+        i = (i + 1) & d->mask;
+    return &d->slots[i];
+}
+
+/* Room for one more entry; false when memory runs out. */
+static bool derived_room(tfl_facts *f)
+{
+    struct tfl_facts_derived *d = f->derived;
+    derived_slot *old;
+    size_t i, nslots;
+
+    if (!d) {
+        d = tfl_arena_alloc(&f->arena, sizeof *d);
+        if (!d)
+            return false;
+        memset(d, 0, sizeof *d);
+        f->derived = d;
+    }
+    if (d->slots && (d->n + 1) * 2 <= d->mask + 1)
+        return true;
+    old = d->slots;
+    nslots = old ? (d->mask + 1) * 2 : 64;
+    d->slots = tfl_arena_alloc(&f->arena, nslots * sizeof *d->slots);
+    if (!d->slots) {
+        d->slots = old;
+        return false;
+    }
+    memset(d->slots, 0, nslots * sizeof *d->slots);
+    i = old ? d->mask + 1 : 0;
+    d->mask = nslots - 1;
+    while (i-- > 0)
+        if (old[i].img)
+            *derived_find(d, old[i].img, old[i].make) = old[i];
+    return true;
+}
+
+const void *tfl_facts_derived(const tfl_facts *cf, const tfl_facts_image *img,
+                              const void *(*make)(tfl_arena *a,
+                                                  const tfl_facts_image *img))
+{
+    tfl_facts *f = (tfl_facts *)cf; /* see fb_get() */
+    const void *data = NULL;
+    derived_slot *slot;
+
+    pthread_mutex_lock(&f->lock);
+    if (f->derived && f->derived->slots) {
+        slot = derived_find(f->derived, img, make);
+        if (slot->img) {
+            data = slot->data;
+            goto done;
+        }
+    }
+    if (!derived_room(f))
+        goto done;
+    data = make(&f->arena, img);
+    if (data) {
+        slot = derived_find(f->derived, img, make);
+        slot->img = img;
+        slot->make = make;
+        slot->data = data;
+        f->derived->n++;
+    }
+done:
+    pthread_mutex_unlock(&f->lock);
+    return data;
 }
 
 const tfl_facts_user *tfl_facts_user_by_name(const tfl_facts_image *img,

@@ -64,6 +64,11 @@ struct tfl_facts {
     /* Guards the arena once loading is over: lookups from several threads
      * may make built-in images. */
     pthread_mutex_t lock;
+    /* Answers already given by tfl_facts_lookup(), by reference (under
+     * `lock`; a load forgets them). */
+    struct tfl_facts_memo *memo;
+    /* tfl_facts_derived(): image and maker to result (under `lock`). */
+    struct tfl_facts_derived *derived;
 };
 
 /*

@@ -45,6 +45,24 @@
  * much: few mallocs for the usual small RUNs, a bounded peak for the rest. */
 #define SCRATCH_MAX ((size_t)256 << 10)
 
+/* tfl_sh_cmd_name(), tfl_sh_cmd_nargs() and tfl_sh_cmd_arg() as shell.h
+ * defines them, inlined: the ops ask them a few hundred thousand times a
+ * corpus. */
+static inline const char *cmd_name(const tfl_sh_cmd *c)
+{
+    return c->arg0 < c->nwords ? c->words[c->arg0].value : NULL;
+}
+
+static inline size_t cmd_nargs(const tfl_sh_cmd *c)
+{
+    return c->arg0 < c->nwords ? c->nwords - c->arg0 - 1 : 0;
+}
+
+static inline const tfl_sh_word *cmd_arg(const tfl_sh_cmd *c, size_t i)
+{
+    return i < cmd_nargs(c) ? &c->words[c->arg0 + 1 + i] : NULL;
+}
+
 /* --- Account tables -------------------------------------------------- */
 
 typedef struct tab {
@@ -1152,13 +1170,13 @@ static void split_groups(run *r, tfl_acct_op *op, const wval *x, size_t at)
 static void parse_opts(run *r, const tfl_sh_cmd *c, const optdef *t,
                        tfl_acct_op *op, parsed *ps)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
     bool only_pos = false;
     char lit[256];
 
     memset(ps, 0, sizeof *ps);
     for (i = 0; i < n; i++) {
-        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        const tfl_sh_word *w = cmd_arg(c, i);
         bool whole;
         size_t len = lit_prefix(w, lit, sizeof lit, &whole);
 
@@ -1193,7 +1211,7 @@ static void parse_opts(run *r, const tfl_sh_cmd *c, const optdef *t,
                 if (d->f == F_GROUPS)
                     split_groups(r, op, x, (size_t)(eq - lit) + 1);
             } else if (i + 1 < n) {
-                wval *x = weval(r, tfl_sh_cmd_arg(c, ++i));
+                wval *x = weval(r, cmd_arg(c, ++i));
 
                 set_field(r, op, d->f, x, 0);
                 if (d->f == F_GROUPS)
@@ -1221,7 +1239,7 @@ static void parse_opts(run *r, const tfl_sh_cmd *c, const optdef *t,
                     if (d->f == F_GROUPS)
                         split_groups(r, op, x, k + 1);
                 } else if (i + 1 < n) {
-                    wval *x = weval(r, tfl_sh_cmd_arg(c, ++i));
+                    wval *x = weval(r, cmd_arg(c, ++i));
 
                     set_field(r, op, d->f, x, 0);
                     if (d->f == F_GROUPS)
@@ -1345,7 +1363,7 @@ static bool was_created(const run *r, const char *path)
 
 static const char *arg_text(run *r, const tfl_sh_cmd *c, size_t i)
 {
-    const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+    const tfl_sh_word *w = cmd_arg(c, i);
     tfl_value v;
 
     if (!w)
@@ -1358,7 +1376,7 @@ static const char *arg_text(run *r, const tfl_sh_cmd *c, size_t i)
 
 static bool arg_is(const tfl_sh_cmd *c, size_t i, const char *s)
 {
-    const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+    const tfl_sh_word *w = cmd_arg(c, i);
 
     return w && w->value && strcmp(w->value, s) == 0;
 }
@@ -1367,7 +1385,7 @@ static bool arg_is(const tfl_sh_cmd *c, size_t i, const char *s)
 static const char *opt_arg(run *r, const tfl_sh_cmd *c, char sh,
                            const char *lng)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i, ll = lng ? strlen(lng) : 0;
+    size_t n = cmd_nargs(c), i, ll = lng ? strlen(lng) : 0;
 
     for (i = 0; i < n; i++) {
         const char *t = arg_text(r, c, i);
@@ -1393,7 +1411,7 @@ static const char *opt_arg(run *r, const tfl_sh_cmd *c, char sh,
 /* Last argument that is not an option. */
 static const char *last_operand(run *r, const tfl_sh_cmd *c)
 {
-    size_t n = tfl_sh_cmd_nargs(c);
+    size_t n = cmd_nargs(c);
 
     while (n-- > 0) {
         const char *t = arg_text(r, c, n);
@@ -1408,7 +1426,7 @@ static const char *last_operand(run *r, const tfl_sh_cmd *c)
 
 static void note_created(run *r, const tfl_sh_cmd *c, const char *name)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
     const char *t;
 
     if (!strcmp(name, "mkdir") || !strcmp(name, "touch")) {
@@ -1486,156 +1504,220 @@ static tfl_family pm_family(const char *name)
     return TFL_FAMILY_UNKNOWN;
 }
 
+/* A pattern of safe_pkg(), with its length. */
+typedef struct pkgpat {
+    const char *p;
+    size_t l;
+} pkgpat;
+#define PAT(s)                                                                 \
+    {                                                                          \
+        s, sizeof s - 1                                                        \
+    }
+
+/* Does pattern `pp` take package `t`, whose name is its first `n` bytes?
+ * (No NUL comes before t[n].) */
+static bool pkg_is(const pkgpat *pp, const char *t, size_t n)
+{
+    const char *p = pp->p;
+    size_t l = pp->l;
+
+    if (p[l - 1] == '*' && p[0] != '*' && n >= l - 1 && !memcmp(t, p, l - 1))
+        return true;
+    if (p[0] == '*' && n >= l - 1 && !memcmp(t + n - (l - 1), p + 1, l - 1))
+        return true;
+    return n == l && !memcmp(t, p, n);
+}
+
 /* Packages known to create no account (so installing them leaves the
  * account lists as they were); a trailing '*' matches any rest. */
 static bool safe_pkg(const char *t)
 {
-    static const char *const safe[] = {"lib*",
-                                       "python3*",
-                                       "py3-*",
-                                       "ca-certificates",
-                                       "curl",
-                                       "wget",
-                                       "git",
-                                       "gcc",
-                                       "g++",
-                                       "make",
-                                       "cmake",
-                                       "build-base",
-                                       "build-essential",
-                                       "bash",
-                                       "tini",
-                                       "dumb-init",
-                                       "unzip",
-                                       "zip",
-                                       "xz*",
-                                       "gnupg*",
-                                       "dirmngr",
-                                       "tzdata",
-                                       "locales",
-                                       "procps",
-                                       "vim*",
-                                       "nano",
-                                       "less",
-                                       "jq",
-                                       "file",
-                                       "openssl",
-                                       "tar",
-                                       "gzip",
-                                       "bzip2",
-                                       "shadow*",
-                                       "sudo",
-                                       "gosu",
-                                       "su-exec",
-                                       "adduser",
-                                       "passwd",
-                                       "apt-transport-https",
-                                       "software-properties-common",
-                                       "lsb-release",
-                                       "iputils*",
-                                       "net-tools",
-                                       "musl-dev",
-                                       "linux-headers",
-                                       "pkg-config",
-                                       "pkgconf",
-                                       "autoconf",
-                                       "automake",
-                                       "patch",
-                                       "coreutils",
-                                       "findutils",
-                                       "grep",
-                                       "sed",
-                                       "gawk",
-                                       "util-linux",
-                                       "ncurses*",
-                                       "rsync",
-                                       "openssh-client",
-                                       "nodejs",
-                                       "npm",
-                                       "ruby*",
-                                       "perl*",
-                                       "golang*",
-                                       "openjdk*",
-                                       "default-jre*",
-                                       "default-jdk*",
-                                       "unzip",
-                                       "zlib*",
-                                       "gettext*",
-                                       "bind-tools",
-                                       "dnsutils",
-                                       "iproute2",
-                                       "netcat*",
-                                       "socat",
-                                       "tree",
-                                       "htop",
-                                       "man-db",
-                                       "dpkg-dev",
-                                       "g++-*",
-                                       "gcc-*",
-                                       "clang*",
-                                       "llvm*",
-                                       "fontconfig",
-                                       "fonts-*",
-                                       "ttf-*",
-                                       "*-dev",
-                                       "*-devel",
-                                       "*-doc",
-                                       "epel-release",
-                                       "which",
-                                       "hostname",
-                                       "ed",
-                                       "diffutils",
-                                       "bc",
-                                       "mercurial",
-                                       "subversion",
-                                       "openssh",
-                                       "busybox*",
-                                       "alpine-sdk",
-                                       "yarn",
-                                       "pip",
-                                       "php*",
-                                       "imagemagick*",
-                                       "ffmpeg",
-                                       "graphviz",
-                                       "tk*",
-                                       "tcl*",
-                                       "wget2",
-                                       "aria2",
-                                       "p7zip*",
-                                       "shellcheck",
-                                       "gnutls*",
-                                       "krb5*",
-                                       "icu*",
-                                       "expat",
-                                       "readline*",
-                                       "sqlite*",
-                                       "mesa*",
-                                       "x11*",
-                                       "xvfb",
-                                       "emacs*",
-                                       "ripgrep",
-                                       "fd-find",
-                                       NULL};
-    size_t i, n = strcspn(t, "=<>~:");
+    /* Sorted by first byte: only the "*..." ones (first) and those that
+     * start like the name are tried. */
+    static const pkgpat safe[] = {PAT("*-dev"),
+                                  PAT("*-devel"),
+                                  PAT("*-doc"),
+                                  PAT("adduser"),
+                                  PAT("alpine-sdk"),
+                                  PAT("apt-transport-https"),
+                                  PAT("aria2"),
+                                  PAT("autoconf"),
+                                  PAT("automake"),
+                                  PAT("bash"),
+                                  PAT("bc"),
+                                  PAT("bind-tools"),
+                                  PAT("build-base"),
+                                  PAT("build-essential"),
+                                  PAT("busybox*"),
+                                  PAT("bzip2"),
+                                  PAT("ca-certificates"),
+                                  PAT("clang*"),
+                                  PAT("cmake"),
+                                  PAT("coreutils"),
+                                  PAT("curl"),
+                                  PAT("default-jdk*"),
+                                  PAT("default-jre*"),
+                                  PAT("diffutils"),
+                                  PAT("dirmngr"),
+                                  PAT("dnsutils"),
+                                  PAT("dpkg-dev"),
+                                  PAT("dumb-init"),
+                                  PAT("ed"),
+                                  PAT("emacs*"),
+                                  PAT("epel-release"),
+                                  PAT("expat"),
+                                  PAT("fd-find"),
+                                  PAT("ffmpeg"),
+                                  PAT("file"),
+                                  PAT("findutils"),
+                                  PAT("fontconfig"),
+                                  PAT("fonts-*"),
+                                  PAT("g++"),
+                                  PAT("g++-*"),
+                                  PAT("gawk"),
+                                  PAT("gcc"),
+                                  PAT("gcc-*"),
+                                  PAT("gettext*"),
+                                  PAT("git"),
+                                  PAT("gnupg*"),
+                                  PAT("gnutls*"),
+                                  PAT("golang*"),
+                                  PAT("gosu"),
+                                  PAT("graphviz"),
+                                  PAT("grep"),
+                                  PAT("gzip"),
+                                  PAT("hostname"),
+                                  PAT("htop"),
+                                  PAT("icu*"),
+                                  PAT("imagemagick*"),
+                                  PAT("iproute2"),
+                                  PAT("iputils*"),
+                                  PAT("jq"),
+                                  PAT("krb5*"),
+                                  PAT("less"),
+                                  PAT("lib*"),
+                                  PAT("linux-headers"),
+                                  PAT("llvm*"),
+                                  PAT("locales"),
+                                  PAT("lsb-release"),
+                                  PAT("make"),
+                                  PAT("man-db"),
+                                  PAT("mercurial"),
+                                  PAT("mesa*"),
+                                  PAT("musl-dev"),
+                                  PAT("nano"),
+                                  PAT("ncurses*"),
+                                  PAT("net-tools"),
+                                  PAT("netcat*"),
+                                  PAT("nodejs"),
+                                  PAT("npm"),
+                                  PAT("openjdk*"),
+                                  PAT("openssh"),
+                                  PAT("openssh-client"),
+                                  PAT("openssl"),
+                                  PAT("p7zip*"),
+                                  PAT("passwd"),
+                                  PAT("patch"),
+                                  PAT("perl*"),
+                                  PAT("php*"),
+                                  PAT("pip"),
+                                  PAT("pkg-config"),
+                                  PAT("pkgconf"),
+                                  PAT("procps"),
+                                  PAT("py3-*"),
+                                  PAT("python3*"),
+                                  PAT("readline*"),
+                                  PAT("ripgrep"),
+                                  PAT("rsync"),
+                                  PAT("ruby*"),
+                                  PAT("sed"),
+                                  PAT("shadow*"),
+                                  PAT("shellcheck"),
+                                  PAT("socat"),
+                                  PAT("software-properties-common"),
+                                  PAT("sqlite*"),
+                                  PAT("su-exec"),
+                                  PAT("subversion"),
+                                  PAT("sudo"),
+                                  PAT("tar"),
+                                  PAT("tcl*"),
+                                  PAT("tini"),
+                                  PAT("tk*"),
+                                  PAT("tree"),
+                                  PAT("ttf-*"),
+                                  PAT("tzdata"),
+                                  PAT("unzip"),
+                                  PAT("unzip"),
+                                  PAT("util-linux"),
+                                  PAT("vim*"),
+                                  PAT("wget"),
+                                  PAT("wget2"),
+                                  PAT("which"),
+                                  PAT("x11*"),
+                                  PAT("xvfb"),
+                                  PAT("xz*"),
+                                  PAT("yarn"),
+                                  PAT("zip"),
+                                  PAT("zlib*"),
+                                  {NULL, 0}};
+    size_t nsafe = sizeof safe / sizeof safe[0] - 1;
+    size_t i, lo, hi = nsafe, n = strcspn(t, "=<>~:");
 
-    for (i = 0; safe[i]; i++) {
-        const char *p = safe[i];
-        size_t l;
+    for (i = 0; safe[i].p[0] == '*'; i++)
+        if (pkg_is(&safe[i], t, n))
+            return true;
+    /* Then the first entry starting with t[0] or later, and its peers. */
+    for (lo = i; lo < hi;) {
+        size_t mid = lo + (hi - lo) / 2;
 
-        if (p[0] != t[0] && p[0] != '*')
-            continue; /* neither a prefix nor the name: cheap to rule out */
-        l = strlen(p);
-
-        if (p[l - 1] == '*' && p[0] != '*' && n >= l - 1 &&
-            !strncmp(t, p, l - 1))
-            return true;
-        if (p[0] == '*' && n >= l - 1 &&
-            !strncmp(t + n - (l - 1), p + 1, l - 1))
-            return true;
-        if (n == l && !strncmp(t, p, n))
-            return true;
+        if ((unsigned char)safe[mid].p[0] < (unsigned char)t[0])
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    for (i = lo; i < nsafe && safe[i].p[0] == t[0]; i++)
+        if (pkg_is(&safe[i], t, n))
+            return true;
     return false;
+}
+
+/* Is `t` a package manager's word for installing? (A switch on the first
+ * byte: most words are package names and need no compare at all.) */
+static bool install_word(const char *t)
+{
+    switch (t[0]) {
+    case 'a':
+        return !strcmp(t, "add");
+    case 'i':
+        return !strcmp(t, "install") || !strcmp(t, "in");
+    case '-':
+        return !strcmp(t, "-S") || !strcmp(t, "-Sy") || !strcmp(t, "-Syu");
+    case 'l':
+        return !strcmp(t, "localinstall");
+    case 'r':
+        return !strcmp(t, "reinstall");
+    default:
+        return false;
+    }
+}
+
+/* The tools installing package `t` brings. */
+static unsigned pkg_tools(const char *t)
+{
+    switch (t[0]) {
+    case 's':
+        return !strncmp(t, "shadow", 6) ? TFL_TOOL_SHADOW : 0;
+    case 'p':
+        return !strcmp(t, "passwd") ? TFL_TOOL_SHADOW : 0;
+    case 'l':
+        return !strcmp(t, "login") ? TFL_TOOL_SHADOW : 0;
+    case 'a':
+        return !strcmp(t, "adduser") ? TFL_TOOL_ADDUSER : 0;
+    case 'b':
+        return !strcmp(t, "busybox") ? TFL_TOOL_BUSYBOX : 0;
+    default:
+        return 0;
+    }
 }
 
 /*
@@ -1644,18 +1726,18 @@ static bool safe_pkg(const char *t)
  */
 static unsigned installs(const tfl_sh_cmd *c, const char *name, bool *any)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
     unsigned bits = 0;
     bool inst = false;
 
     if (pm_family(name) == TFL_FAMILY_UNKNOWN)
         return 0;
     if ((!strcmp(name, "dpkg") || !strcmp(name, "rpm")) && n &&
-        tfl_sh_cmd_arg(c, 0)->value && tfl_sh_cmd_arg(c, 0)->value[0] == '-' &&
-        strpbrk(tfl_sh_cmd_arg(c, 0)->value, "iU"))
+        cmd_arg(c, 0)->value && cmd_arg(c, 0)->value[0] == '-' &&
+        strpbrk(cmd_arg(c, 0)->value, "iU"))
         *any = true;
     for (i = 0; i < n; i++) {
-        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        const tfl_sh_word *w = cmd_arg(c, i);
         const char *t = w->value;
         char lit[128];
         bool whole;
@@ -1669,22 +1751,14 @@ static unsigned installs(const tfl_sh_cmd *c, const char *name, bool *any)
                 *any = true;
             continue;
         }
-        if (!strcmp(t, "add") || !strcmp(t, "install") || !strcmp(t, "in") ||
-            !strcmp(t, "-S") || !strcmp(t, "-Sy") || !strcmp(t, "-Syu") ||
-            !strcmp(t, "localinstall") || !strcmp(t, "reinstall"))
+        if (install_word(t))
             inst = true;
         else if (!inst)
             continue;
         if (!*any && t[0] != '-' && strcmp(t, "add") && strcmp(t, "install") &&
             !safe_pkg(t))
             *any = true;
-        if (!strncmp(t, "shadow", 6) || !strcmp(t, "passwd") ||
-            !strcmp(t, "login"))
-            bits |= TFL_TOOL_SHADOW;
-        else if (!strcmp(t, "adduser"))
-            bits |= TFL_TOOL_ADDUSER;
-        else if (!strcmp(t, "busybox"))
-            bits |= TFL_TOOL_BUSYBOX;
+        bits |= pkg_tools(t);
     }
     return bits;
 }
@@ -1764,10 +1838,10 @@ static void op_common(cmdctx *cx, tfl_acct_op *op, tfl_acct_tool tool)
 
 static bool flag_style_busybox(const tfl_sh_cmd *c)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
 
     for (i = 0; i < n; i++) {
-        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        const tfl_sh_word *w = cmd_arg(c, i);
 
         if (w->value && w->value[0] == '-' && w->value[1] && w->value[1] != '-')
             return true;
@@ -2032,12 +2106,12 @@ static const char *redir_file(const tfl_sh_cmd *c)
 /* The text argument of echo/printf (after echo's -n/-e/-E). */
 static const tfl_sh_word *echo_text(const tfl_sh_cmd *c, const char *name)
 {
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
 
     if (!strcmp(name, "printf"))
-        return n ? tfl_sh_cmd_arg(c, 0) : NULL;
+        return n ? cmd_arg(c, 0) : NULL;
     for (i = 0; i < n; i++) {
-        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        const tfl_sh_word *w = cmd_arg(c, i);
 
         if (w->value && w->value[0] == '-' &&
             strspn(w->value + 1, "neE") == strlen(w->value + 1) && w->value[1])
@@ -2058,14 +2132,14 @@ static bool etc_file(const char *t)
  * count only when they redirect their output into one. */
 static bool touches_etc(const tfl_sh_cmd *c, bool reader)
 {
-    size_t i, n = tfl_sh_cmd_nargs(c);
+    size_t i, n = cmd_nargs(c);
 
     for (i = 0; i < c->nredirs; i++)
         if (c->redirs[i].op != TFL_SH_REDIR_IN &&
             etc_file(c->redirs[i].target.value))
             return true;
     for (i = 0; !reader && i < n; i++)
-        if (etc_file(tfl_sh_cmd_arg(c, i)->value))
+        if (etc_file(cmd_arg(c, i)->value))
             return true;
     return false;
 }
@@ -2083,11 +2157,11 @@ static bool do_passwd_lines(cmdctx *cx, const char *name)
             w = echo_text(c, name);
     } else if (!strcmp(name, "tee") && c->op == TFL_SH_OP_PIPE && cx->ci > 0) {
         const tfl_sh_cmd *p = &cx->r->s->cmds[cx->ci - 1];
-        const char *pn = tfl_sh_cmd_name(p);
-        size_t i, n = tfl_sh_cmd_nargs(c);
+        const char *pn = cmd_name(p);
+        size_t i, n = cmd_nargs(c);
 
         for (i = 0; i < n; i++) {
-            const tfl_sh_word *a = tfl_sh_cmd_arg(c, i);
+            const tfl_sh_word *a = cmd_arg(c, i);
 
             if (a->value && (!strcmp(a->value, "/etc/passwd") ||
                              !strcmp(a->value, "/etc/group")))
@@ -2162,7 +2236,7 @@ static void do_own(cmdctx *cx, const char *name)
 {
     run *r = cx->r;
     const tfl_sh_cmd *c = cx->c;
-    size_t n = tfl_sh_cmd_nargs(c), i;
+    size_t n = cmd_nargs(c), i;
     tfl_own_op op;
     const tfl_sh_word *pos[64];
     size_t npos = 0, extra = 0;
@@ -2179,7 +2253,7 @@ static void do_own(cmdctx *cx, const char *name)
     op.tolerated = cx->tol[cx->ci];
     op.conditional = cx->cond[cx->ci];
     for (i = 0; i < n; i++) {
-        const tfl_sh_word *w = tfl_sh_cmd_arg(c, i);
+        const tfl_sh_word *w = cmd_arg(c, i);
         bool whole;
         size_t len = lit_prefix(w, lit, sizeof lit, &whole);
 
@@ -2323,85 +2397,82 @@ typedef struct kindname {
 
 static unsigned cmd_kind(const char *name)
 {
-    /* Every name fits in 8 bytes: one integer compare per step. Sorted
-     * by key. */
-    static const kindname kinds[] = {
-        {UINT64_C(0x000000000000005b), F_READER},  /* [ */
-        {UINT64_C(0x0000000000006469), F_READER},  /* id */
-        {UINT64_C(0x0000000000006873), F_SHELL},   /* sh */
-        {UINT64_C(0x0000000000006e6c), F_CREATES}, /* ln */
-        {UINT64_C(0x0000000000007063), F_CREATES}, /* cp */
-        {UINT64_C(0x000000000000736c), F_READER},  /* ls */
-        {UINT64_C(0x000000000000766d), F_CREATES}, /* mv */
-        {UINT64_C(0x0000000000656574), F_ECHO},    /* tee */
-        {UINT64_C(0x0000000000666e64), F_PM},      /* dnf */
-        {UINT64_C(0x0000000000687361), F_SHELL},   /* ash */
-        {UINT64_C(0x000000000068736b), F_SHELL},   /* ksh */
-        {UINT64_C(0x000000000068737a), F_SHELL},   /* zsh */
-        {UINT64_C(0x00000000006b7061), F_PM},      /* apk */
-        {UINT64_C(0x00000000006b7761), F_READER},  /* awk */
-        {UINT64_C(0x00000000006d7072), F_PM},      /* rpm */
-        {UINT64_C(0x00000000006d7579), F_PM},      /* yum */
-        {UINT64_C(0x0000000000726174), F_CREATES}, /* tar */
-        {UINT64_C(0x0000000000746163), F_READER},  /* cat */
-        {UINT64_C(0x0000000000746967), F_CREATES}, /* git */
-        {UINT64_C(0x0000000000747061), F_PM},      /* apt */
-        {UINT64_C(0x0000000064616568), F_READER},  /* head */
-        {UINT64_C(0x00000000676b7064), F_PM},      /* dpkg */
-        {UINT64_C(0x0000000068736162), F_SHELL},   /* bash */
-        {UINT64_C(0x0000000068736164), F_SHELL},   /* dash */
-        {UINT64_C(0x000000006c696174), F_READER},  /* tail */
-        {UINT64_C(0x000000006c727563), F_CREATES}, /* curl */
-        {UINT64_C(0x000000006f647573), F_SUDO},    /* sudo */
-        {UINT64_C(0x000000006f686365), F_ECHO},    /* echo */
-        {UINT64_C(0x0000000070657267), F_READER},  /* grep */
-        {UINT64_C(0x0000000074617473), F_READER},  /* stat */
-        {UINT64_C(0x0000000074656777), F_CREATES}, /* wget */
-        {UINT64_C(0x0000000074736574), F_READER},  /* test */
-        {UINT64_C(0x000000636e797372), F_CREATES}, /* rsync */
-        {UINT64_C(0x000000646f6d6863), F_OWN},     /* chmod */
-        {UINT64_C(0x0000006863756f74), F_CREATES}, /* touch */
-        {UINT64_C(0x0000006e776f6863), F_OWN},     /* chown */
-        {UINT64_C(0x00000070697a6e75), F_CREATES}, /* unzip */
-        {UINT64_C(0x0000007072676863), F_OWN},     /* chgrp */
-        {UINT64_C(0x0000007269646b6d), F_CREATES}, /* mkdir */
-        {UINT64_C(0x000066746e697270), F_ECHO},    /* printf */
-        {UINT64_C(0x00006e616d636170), F_PM},      /* pacman */
-        {UINT64_C(0x000072657070797a), F_PM},      /* zypper */
-        {UINT64_C(0x0000746e65746567), F_READER},  /* getent */
-        {UINT64_C(0x0064646172657375), F_ACCT},    /* useradd */
-        {UINT64_C(0x00646f6d72657375), F_ACCT},    /* usermod */
-        {UINT64_C(0x006c656472657375), F_ACCT},    /* userdel */
-        {UINT64_C(0x006c6c6174736e69), F_CREATES}, /* install */
-        {UINT64_C(0x0072657375646461), F_ACCT},    /* adduser */
-        {UINT64_C(0x00726573756c6564), F_ACCT},    /* deluser */
-        {UINT64_C(0x007465672d747061), F_PM},      /* apt-get */
-        {UINT64_C(0x64646170756f7267), F_ACCT},    /* groupadd */
-        {UINT64_C(0x646f6d70756f7267), F_ACCT},    /* groupmod */
-        {UINT64_C(0x666e646f7263696d), F_PM},      /* microdnf */
-        {UINT64_C(0x6c656470756f7267), F_ACCT},    /* groupdel */
-        {UINT64_C(0x70756f7267646461), F_ACCT},    /* addgroup */
-        {UINT64_C(0x70756f72676c6564), F_ACCT},    /* delgroup */
+    /* Every name fits in 8 bytes, packed first byte lowest: a hash table
+     * of those keys, open addressing on the top 7 bits of key * KIND_MUL
+     * (slots made by a script from the names; an empty slot has key 0,
+     * which no name makes). */
+#define KIND_MUL UINT64_C(0x9e3779b97f4a7c15)
+    static const kindname kinds[128] = {
+        [0] = {UINT64_C(0x000000006c727563), F_CREATES},   /* curl */
+        [12] = {UINT64_C(0x00000000006b7061), F_PM},       /* apk */
+        [17] = {UINT64_C(0x0000000000666e64), F_PM},       /* dnf */
+        [30] = {UINT64_C(0x000000000000005b), F_READER},   /* [ */
+        [40] = {UINT64_C(0x0000000074736574), F_READER},   /* test */
+        [41] = {UINT64_C(0x0000000000687361), F_SHELL},    /* ash */
+        [42] = {UINT64_C(0x0000746e65746567), F_READER},   /* getent */
+        [43] = {UINT64_C(0x006c656472657375), F_ACCT},     /* userdel */
+        [44] = {UINT64_C(0x646f6d70756f7267), F_ACCT},     /* groupmod */
+        [46] = {UINT64_C(0x0000000000746163), F_READER},   /* cat */
+        [48] = {UINT64_C(0x0000000000747061), F_PM},       /* apt */
+        [49] = {UINT64_C(0x0000000074617473), F_READER},   /* stat */
+        [52] = {UINT64_C(0x000000006f647573), F_SUDO},     /* sudo */
+        [53] = {UINT64_C(0x000072657070797a), F_PM},       /* zypper */
+        [54] = {UINT64_C(0x0000006e776f6863), F_OWN},      /* chown */
+        [58] = {UINT64_C(0x0000000000007063), F_CREATES},  /* cp */
+        [59] = {UINT64_C(0x006c6c6174736e69), F_CREATES},  /* install */
+        [64] = {UINT64_C(0x000000000068736b), F_SHELL},    /* ksh */
+        [65] = {UINT64_C(0x64646170756f7267), F_ACCT},     /* groupadd */
+        [66] = {UINT64_C(0x6c656470756f7267), F_ACCT},     /* groupdel */
+        [67] = {UINT64_C(0x00006e616d636170), F_PM},       /* pacman */
+        [69] = {UINT64_C(0x0000000070657267), F_READER},   /* grep */
+        [70] = {UINT64_C(0x00000000006d7072), F_PM},       /* rpm */
+        [71] = {UINT64_C(0x70756f72676c6564), F_ACCT},     /* delgroup */
+        [72] = {UINT64_C(0x0000000000006469), F_READER},   /* id */
+        [73] = {UINT64_C(0x0000000000746967), F_CREATES},  /* git */
+        [74] = {UINT64_C(0x0000000000006e6c), F_CREATES},  /* ln */
+        [75] = {UINT64_C(0x00000000676b7064), F_PM},       /* dpkg */
+        [77] = {UINT64_C(0x0000000000656574), F_ECHO},     /* tee */
+        [78] = {UINT64_C(0x0000000000006873), F_SHELL},    /* sh */
+        [79] = {UINT64_C(0x00000000006b7761), F_READER},   /* awk */
+        [80] = {UINT64_C(0x0000000068736162), F_SHELL},    /* bash */
+        [82] = {UINT64_C(0x00726573756c6564), F_ACCT},     /* deluser */
+        [83] = {UINT64_C(0x0064646172657375), F_ACCT},     /* useradd */
+        [85] = {UINT64_C(0x000000000000736c), F_READER},   /* ls */
+        [86] = {UINT64_C(0x70756f7267646461), F_ACCT},     /* addgroup */
+        [90] = {UINT64_C(0x000000646f6d6863), F_OWN},      /* chmod */
+        [95] = {UINT64_C(0x0000000064616568), F_READER},   /* head */
+        [96] = {UINT64_C(0x000000006f686365), F_ECHO},     /* echo */
+        [98] = {UINT64_C(0x000000000068737a), F_SHELL},    /* zsh */
+        [99] = {UINT64_C(0x0072657375646461), F_ACCT},     /* adduser */
+        [100] = {UINT64_C(0x666e646f7263696d), F_PM},      /* microdnf */
+        [103] = {UINT64_C(0x007465672d747061), F_PM},      /* apt-get */
+        [105] = {UINT64_C(0x0000006863756f74), F_CREATES}, /* touch */
+        [106] = {UINT64_C(0x00646f6d72657375), F_ACCT},    /* usermod */
+        [107] = {UINT64_C(0x000000636e797372), F_CREATES}, /* rsync */
+        [110] = {UINT64_C(0x0000000068736164), F_SHELL},   /* dash */
+        [111] = {UINT64_C(0x0000007269646b6d), F_CREATES}, /* mkdir */
+        [114] = {UINT64_C(0x000000006c696174), F_READER},  /* tail */
+        [116] = {UINT64_C(0x000066746e697270), F_ECHO},    /* printf */
+        [117] = {UINT64_C(0x0000000000726174), F_CREATES}, /* tar */
+        [118] = {UINT64_C(0x00000070697a6e75), F_CREATES}, /* unzip */
+        [119] = {UINT64_C(0x000000000000766d), F_CREATES}, /* mv */
+        [120] = {UINT64_C(0x0000000074656777), F_CREATES}, /* wget */
+        [123] = {UINT64_C(0x00000000006d7579), F_PM},      /* yum */
+        [126] = {UINT64_C(0x0000007072676863), F_OWN},     /* chgrp */
     };
     uint64_t key = 0;
-    size_t i, lo = 0, hi = sizeof kinds / sizeof kinds[0];
+    size_t i;
 
     for (i = 0; name[i]; i++) {
         if (i == 8)
             return 0;
         key |= (uint64_t)(unsigned char)name[i] << (8 * i);
     }
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (kinds[mid].key == key)
-            return kinds[mid].flags;
-        if (kinds[mid].key < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    for (i = (size_t)((key * KIND_MUL) >> 57); kinds[i].key; i = (i + 1) & 127)
+        if (kinds[i].key == key)
+            return kinds[i].flags;
     return 0;
+#undef KIND_MUL
 }
 
 static bool is_shell(const char *n);
@@ -2410,18 +2481,19 @@ static bool is_shell(const char *n);
  * `sh FILE`, or anything piped into a shell. */
 static bool runs_script(const tfl_sh_cmd *c, const char *name, unsigned kind)
 {
-    const char *full = tfl_sh_cmd_name(c);
+    const char *full = cmd_name(c);
     size_t n = strlen(name);
     const tfl_sh_word *a;
 
-    if ((n > 3 && !strcmp(name + n - 3, ".sh")) ||
+    if ((n > 3 && name[n - 3] == '.' && name[n - 2] == 's' &&
+         name[n - 1] == 'h') ||
         (full[0] == '.' && full[1] == '/'))
         return true;
     if (!(kind & F_SHELL))
         return false;
     if (c->op == TFL_SH_OP_PIPE)
         return true;
-    a = tfl_sh_cmd_arg(c, 0);
+    a = cmd_arg(c, 0);
     return a && c->shell_c == TFL_SH_NONE && (!a->value || a->value[0] != '-');
 }
 
@@ -2499,7 +2571,7 @@ static void walk_script(builder *b, size_t instr, int stage,
         return;
     }
     for (i = 0; i < s->ncmds; i++) {
-        const char *n = tfl_sh_cmd_name(&s->cmds[i]);
+        const char *n = cmd_name(&s->cmds[i]);
 
         kinds[i] = n ? (unsigned char)cmd_kind(base_name(n)) : 0;
         if (kinds[i] & F_OWN)
@@ -2535,7 +2607,7 @@ static void walk_script(builder *b, size_t instr, int stage,
     }
     for (i = 0; i < s->ncmds && !b->oom; i++) {
         const tfl_sh_cmd *c = &s->cmds[i];
-        const char *name = tfl_sh_cmd_name(c);
+        const char *name = cmd_name(c);
         cmdctx cx = {&r, c, (uint32_t)i, tol, cond};
         unsigned kind;
 
@@ -2671,7 +2743,7 @@ static bool heredoc_is_script(const hd_readers *t, const tfl_heredoc *h)
         j = (j + 1) & t->mask;
     if (!t->v[j].delim)
         return true;
-    n = tfl_sh_cmd_name(t->v[j].cmd);
+    n = cmd_name(t->v[j].cmd);
     return !n || is_shell(n);
 }
 
@@ -2912,19 +2984,18 @@ static void tab_borrow(tab *dst, const tab *src)
     dst->max_ok = false;
 }
 
-/* The accounts of `users` and `groups` live now, groups first. */
-static const tfl_account **live_accounts(builder *b, const tab *users,
+/* The accounts of `users` and `groups` live now, groups first, from `a`;
+ * NULL when memory runs out. */
+static const tfl_account **accounts_live(tfl_arena *a, const tab *users,
                                          const tab *groups, size_t *n)
 {
     const tfl_account **v;
     size_t i;
 
     *n = 0;
-    v = tfl_arena_alloc(b->a, (users->n + groups->n + 1) * sizeof *v);
-    if (!v) {
-        b->oom = true;
+    v = tfl_arena_alloc(a, (users->n + groups->n + 1) * sizeof *v);
+    if (!v)
         return NULL;
-    }
     for (i = 0; i < groups->n; i++)
         if (!groups->v[i]->deleted)
             v[(*n)++] = groups->v[i];
@@ -2934,31 +3005,30 @@ static const tfl_account **live_accounts(builder *b, const tab *users,
     return v;
 }
 
-/* The accounts of base image `f`, made once per file and lent to every
- * stage built on it. */
-static const seed *image_seed(builder *b, const tfl_facts_image *f)
+static const tfl_account **live_accounts(builder *b, const tab *users,
+                                         const tab *groups, size_t *n)
 {
-    seed *sd;
+    const tfl_account **v = accounts_live(b->a, users, groups, n);
+
+    if (!v)
+        b->oom = true;
+    return v;
+}
+
+/* Fill `sd` with the accounts of base image `f`, from `a`: 0, or -1 when
+ * memory runs out. */
+static int seed_fill(tfl_arena *a, seed *sd, const tfl_facts_image *f)
+{
     tfl_account *acc;
     size_t i;
 
-    for (i = 0; i < b->nseeds; i++)
-        if (b->seeds[i].facts == f)
-            return &b->seeds[i];
-    sd = bpush(b, (void **)&b->seeds, &b->nseeds, &b->seedcap, sizeof *sd);
-    if (!sd)
-        return NULL;
     sd->facts = f;
-    if (tab_reserve(b->a, &sd->groups, f->ngroups) != 0 ||
-        tab_reserve(b->a, &sd->users, f->nusers) != 0) {
-        b->oom = true;
-        return NULL;
-    }
-    acc = tfl_arena_alloc(b->a, (f->ngroups + f->nusers + 1) * sizeof *acc);
-    if (!acc) {
-        b->oom = true;
-        return NULL;
-    }
+    if (tab_reserve(a, &sd->groups, f->ngroups) != 0 ||
+        tab_reserve(a, &sd->users, f->nusers) != 0)
+        return -1;
+    acc = tfl_arena_alloc(a, (f->ngroups + f->nusers + 1) * sizeof *acc);
+    if (!acc)
+        return -1;
     /* As new_account() and tab_add() would, without their per-account
      * allocation and checks: the tables have room. */
     for (i = 0; i < f->ngroups; i++, acc++) {
@@ -2980,8 +3050,47 @@ static const seed *image_seed(builder *b, const tfl_facts_image *f)
         sd->users.v[sd->users.n++] = acc;
         tab_place(&sd->users, sd->users.n - 1);
     }
-    sd->accounts = live_accounts(b, &sd->users, &sd->groups, &sd->naccounts);
-    return b->oom ? NULL : sd;
+    sd->accounts = accounts_live(a, &sd->users, &sd->groups, &sd->naccounts);
+    return sd->accounts ? 0 : -1;
+}
+
+/* tfl_facts_derived()'s maker of a seed. */
+static const void *make_seed(tfl_arena *a, const tfl_facts_image *f)
+{
+    seed *sd = tfl_arena_alloc(a, sizeof *sd);
+
+    return sd && seed_fill(a, sd, f) == 0 ? sd : NULL;
+}
+
+/*
+ * The accounts of base image `f`, lent to every stage built on it. They
+ * depend on the image alone and nothing ever writes them (a stage copies
+ * what it changes, see tab_own), so they are made once per facts table
+ * and shared by every file and thread; without one, once per file.
+ */
+static const seed *image_seed(builder *b, const tfl_facts_image *f)
+{
+    seed *sd;
+    size_t i;
+
+    if (b->cfg && b->cfg->facts) {
+        const seed *shared = tfl_facts_derived(b->cfg->facts, f, make_seed);
+
+        if (!shared)
+            b->oom = true;
+        return shared;
+    }
+    for (i = 0; i < b->nseeds; i++)
+        if (b->seeds[i].facts == f)
+            return &b->seeds[i];
+    sd = bpush(b, (void **)&b->seeds, &b->nseeds, &b->seedcap, sizeof *sd);
+    if (!sd)
+        return NULL;
+    if (seed_fill(b->a, sd, f) != 0) {
+        b->oom = true;
+        return NULL;
+    }
+    return sd;
 }
 
 static int seed_stage(builder *b, size_t s)
@@ -3361,6 +3470,60 @@ static const unsigned char sieve_class[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/* For the skip loop of may_matter(), per byte: the high half says what it
+ * is as the newest kept byte (bit 15 always; bit 14 for 'h', after which a
+ * word end may close a shell's name; bits 0-11 for the bytes before the
+ * last one of a name: . a d e k n o p r s u w), the low half after which
+ * of those it needs the full look (bit 15: a byte that may be dropped;
+ * bit 14: one that ends words; bits 0-11: it ends a name after them). So a
+ * byte whose halves meet nothing can only be kept, never ends a match:
+ * every name's last two kept bytes are one of those pairs. */
+static const uint32_t sieve_skip[256] = {
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x8000c000, 0x80004000,
+    0x8000c000, 0x80000000, 0x80004000, 0x8000c000, 0x80004000, 0x80004000,
+    0x80004000, 0x80000000, 0x80000000, 0x80000000, 0x80010000, 0x80004001,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80004000,
+    0x80004000, 0x80000000, 0x80004000, 0x80004000, 0x80000000, 0x80000000,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000,
+    0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000, 0x80000000,
+    0x80000000, 0x80004000, 0x8000c000, 0x80004000, 0x80000000, 0x80000000,
+    0x80004000, 0x80020000, 0x80000000, 0x80000000, 0x80040840, 0x80080000,
+    0x80000020, 0x80000010, 0xc0000200, 0x80000000, 0x80000000, 0x80100080,
+    0x80000000, 0x80000480, 0x80200802, 0x80400004, 0x80800500, 0x80000000,
+    0x81000008, 0x82000000, 0x80000080, 0x84000000, 0x80000000, 0x88000040,
+    0x80000000, 0x80000000, 0x80000000, 0x80004000, 0x80004000, 0x80004000,
+    0x80000000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000, 0x80004000,
+    0x80004000, 0x80004000, 0x80004000, 0x80004000,
+};
+
 #define PK2(a, b) ((uint64_t)(a) << 8 | (uint64_t)(b))
 #define PK3(a, b, c) (PK2(a, b) << 8 | (uint64_t)(c))
 #define PK4(a, b, c, d) (PK3(a, b, c) << 8 | (uint64_t)(d))
@@ -3428,6 +3591,72 @@ static bool shell_ends(uint64_t w, unsigned brk)
 #undef BEFORE
 }
 
+/* The 8 bytes at `p` packed as the kept bytes are, the last lowest. */
+static uint64_t last8(const char *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, sizeof v);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap64(v);
+#else
+    {
+        const unsigned char *b = (const unsigned char *)p;
+        size_t k;
+
+        for (v = 0, k = 0; k < 8; k++)
+            v = (v << 8) | b[k];
+        return v;
+    }
+#endif
+}
+
+/* From `i`, the first byte of `t` that needs the full look of
+ * may_matter(), with the kept bytes `w` and breaks `brk` brought past the
+ * ones skipped (none follows a line continuation). */
+static size_t skip_plain(const char *t, size_t len, size_t i, uint64_t *w,
+                         unsigned *brk)
+{
+    uint32_t pb = sieve_skip[*w & 0xff] >> 16;
+    size_t s = i, j;
+
+    /* Four at a time while they last, then one by one. */
+    for (; i + 4 <= len; i += 4) {
+        uint32_t e0 = sieve_skip[(unsigned char)t[i]];
+        uint32_t e1 = sieve_skip[(unsigned char)t[i + 1]];
+        uint32_t e2 = sieve_skip[(unsigned char)t[i + 2]];
+        uint32_t e3 = sieve_skip[(unsigned char)t[i + 3]];
+
+        if ((pb & e0) | (e0 >> 16 & e1) | (e1 >> 16 & e2) | (e2 >> 16 & e3))
+            break;
+        pb = e3 >> 16;
+    }
+    while (i < len) {
+        uint32_t e = sieve_skip[(unsigned char)t[i]];
+
+        if (pb & e)
+            break;
+        pb = e >> 16;
+        i++;
+    }
+    if (i - s >= 8) {
+        *brk = 0;
+        *w = last8(t + i - 8);
+    } else if (i > s) {
+        *brk = (*brk << (i - s)) & 0xff;
+        if (i >= 8) {
+            uint64_t n = last8(t + i - 8), m = (UINT64_C(1) << 8 * (i - s)) - 1;
+
+            *w = (*w << 8 * (i - s)) | (n & m);
+        } else {
+            for (j = s; j < i; j++)
+                *w = (*w << 8) | (unsigned char)t[j];
+        }
+    }
+    return i;
+}
+
 /* Could script text `t` hold anything the ops read (see above)? */
 static bool may_matter(const char *t, size_t len)
 {
@@ -3437,9 +3666,16 @@ static bool may_matter(const char *t, size_t len)
     size_t i;
 
     for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)t[i];
-        unsigned k = sieve_class[c];
+        unsigned char c;
+        unsigned k;
 
+        if (!cont) {
+            i = skip_plain(t, len, i, &w, &brk);
+            if (i == len)
+                break;
+        }
+        c = (unsigned char)t[i];
+        k = sieve_class[c];
         if ((k & 3) == 2) {
             if (c == '\\') {
                 if (++i == len)
@@ -3538,7 +3774,7 @@ static void guess_family(sstate *st, const runinfo *ri)
         const tfl_sh_script *sc = &ri->v[k].s;
 
         for (c = 0; c < sc->ncmds; c++) {
-            const char *n = tfl_sh_cmd_name(&sc->cmds[c]);
+            const char *n = cmd_name(&sc->cmds[c]);
             tfl_family f = TFL_FAMILY_UNKNOWN;
 
             if (n && (cmd_kind(n = base_name(n)) & F_PM))

@@ -132,6 +132,8 @@ struct tfl_ctx {
     const struct tfl_arg_fallback *arg_fallbacks;
     size_t narg_fallbacks;
     bool arg_fallbacks_done;
+    /* The stage table (rules/common.c: tfl_stages_get), built once. */
+    const struct tfl_stages *stages;
     /* engine-private */
     tfl_finding *findings;
     size_t nfindings, cap;

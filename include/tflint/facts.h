@@ -163,6 +163,21 @@ int tfl_facts_normalize(const char *ref, char *out, size_t cap);
  */
 const tfl_facts_image *tfl_facts_lookup(const tfl_facts *f, const char *ref);
 
+struct tfl_arena;
+
+/*
+ * What a caller derives from image `img` of table `f` once for the life of
+ * the table (the ops build a base image's account tables from it): the
+ * result of make(a, img), run on the first call for `img` and `make` under
+ * the table's lock with `a` the table's arena, the same pointer on every
+ * later call. NULL when make() returns NULL (out of memory; tried again
+ * next time). Safe to call from several threads at once; the result is
+ * shared, so read only; make() must not call into the table.
+ */
+const void *tfl_facts_derived(const tfl_facts *f, const tfl_facts_image *img,
+                              const void *(*make)(struct tfl_arena *a,
+                                                  const tfl_facts_image *img));
+
 /* Account lookups in one image; NULL when it has no such account. When two
  * accounts share an ID, the first listed is returned. */
 const tfl_facts_user *tfl_facts_user_by_name(const tfl_facts_image *img,

@@ -590,6 +590,75 @@ static int load_user(const char *text, tfl_facts **out, tfl_facts_error *err)
     return tfl_facts_load(*out, "mine.txt", text, strlen(text), err);
 }
 
+/* Answers are kept between lookups, and a load forgets them: an entry it
+ * adds takes over the images it matches, answered or not. */
+static void test_facts_lookup_kept_until_load(void **state)
+{
+    const char *text = "image node-fixed like node\n"
+                       "    match node:20*\n"
+                       "    drop user node\n";
+    tfl_facts *f;
+    tfl_facts_error err;
+    const tfl_facts_image *before, *after;
+
+    (void)state;
+    assert_int_equal(tfl_facts_new(&f), 0);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(tfl_facts_load_builtin(f, &err), 0);
+    before = tfl_facts_lookup(f, "node:20-bookworm");
+    assert_non_null(before);
+    assert_ptr_equal(tfl_facts_lookup(f, "node:20-bookworm"), before);
+    assert_null(tfl_facts_lookup(f, "no-such-image-anywhere:1"));
+    assert_null(tfl_facts_lookup(f, "no-such-image-anywhere:1"));
+    assert_string_equal(before->name, "node");
+    assert_int_equal(tfl_facts_load(f, "mine.txt", text, strlen(text), &err),
+                     0);
+    after = tfl_facts_lookup(f, "node:20-bookworm");
+    assert_non_null(after);
+    assert_string_equal(after->name, "node-fixed");
+    assert_string_equal(tfl_facts_lookup(f, "node:22")->name, "node");
+    tfl_facts_free(f);
+}
+
+static int derived_calls;
+
+static const void *derive_name(struct tfl_arena *a, const tfl_facts_image *img)
+{
+    (void)a;
+    derived_calls++;
+    return img->name;
+}
+
+static const void *derive_nothing(struct tfl_arena *a,
+                                  const tfl_facts_image *img)
+{
+    (void)a;
+    (void)img;
+    derived_calls++;
+    return NULL;
+}
+
+/* tfl_facts_derived() makes once per image and maker, and tries again
+ * after a failure. */
+static void test_facts_derived_once(void **state)
+{
+    const tfl_facts_image *deb = get("debian:12"), *alp = get("alpine:3.20");
+    int i;
+
+    (void)state;
+    derived_calls = 0;
+    for (i = 0; i < 100; i++) {
+        assert_ptr_equal(tfl_facts_derived(facts, deb, derive_name), deb->name);
+        assert_ptr_equal(tfl_facts_derived(facts, alp, derive_name), alp->name);
+    }
+    assert_int_equal(derived_calls, 2);
+    assert_null(tfl_facts_derived(facts, deb, derive_nothing));
+    assert_null(tfl_facts_derived(facts, deb, derive_nothing));
+    assert_int_equal(derived_calls, 4);
+    assert_ptr_equal(tfl_facts_derived(facts, deb, derive_name), deb->name);
+    assert_int_equal(derived_calls, 4);
+}
+
 static void test_facts_user_file_extends(void **state)
 {
     const char *text = "# our images\n"
@@ -883,11 +952,13 @@ int main(void)
         cmocka_unit_test(test_facts_temurin_tensorflow_cuda),
         cmocka_unit_test(test_facts_distroless),
         cmocka_unit_test(test_facts_chainguard_bitnami_ubi),
+        cmocka_unit_test(test_facts_derived_once),
     };
     const struct CMUnitTest others[] = {
         cmocka_unit_test(test_facts_normalize),
         cmocka_unit_test(test_facts_builtin_tables_equal_parse),
         cmocka_unit_test(test_facts_user_file_extends),
+        cmocka_unit_test(test_facts_lookup_kept_until_load),
         cmocka_unit_test(test_facts_user_file_errors),
         cmocka_unit_test(test_facts_failed_load_leaves_table),
         cmocka_unit_test(test_facts_load_file),
