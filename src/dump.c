@@ -111,6 +111,17 @@ static void dump_instr(const tfl_instr *in, tfl_buf *out)
         tfl_buf_putc(out, ' ');
         dump_instr(in->trigger, out);
     }
+    if (!in->node_args && (in->kind == TFL_ENV || in->kind == TFL_LABEL)) {
+        for (i = 0; i < in->npairs; i++) {
+            const tfl_pair *pr = &in->pairs[i];
+
+            tfl_buf_putc(out, ' ');
+            quote(out, pr->key.text, pr->key.len);
+            tfl_buf_putc(out, ' ');
+            quote(out, pr->value.text, pr->value.len);
+            tfl_buf_puts(out, pr->legacy ? " \"\"" : " \"=\"");
+        }
+    }
     for (i = 0; i < in->nnode_args; i++) {
         tfl_buf_putc(out, ' ');
         quote(out, in->node_args[i].text, in->node_args[i].len);

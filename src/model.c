@@ -682,11 +682,13 @@ int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
     bd.names = tfl_arena_alloc(arena, bd.names_cap * sizeof *bd.names);
     out->bindings = tfl_arena_alloc(arena, nb * sizeof *out->bindings);
     out->stages = tfl_arena_alloc(arena, (nfrom + 1) * sizeof *out->stages);
+    /* do_instr() writes the entry of every instruction */
     out->scope_of =
-        tfl_arena_alloc(arena, (doc->ninstrs + 1) * sizeof *out->scope_of);
+        tfl_arena_alloc_raw(arena, (doc->ninstrs + 1) * sizeof *out->scope_of);
     if (!out->table || !out->bindings || !out->stages || !out->scope_of ||
         !bd.names)
         return -1;
+    out->scope_of[doc->ninstrs] = 0;
 
     add_predefined(&bd);
     for (i = 0; i < doc->ninstrs && !bd.oom; i++)

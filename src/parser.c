@@ -139,7 +139,7 @@ static void heap_settle(parser *p, void **items, size_t n, size_t size)
             return;
         }
     } else {
-        moved = tfl_arena_alloc(p->a, n * size);
+        moved = tfl_arena_alloc_raw(p->a, n * size);
         if (moved)
             memcpy(moved, heap, n * size);
         else
@@ -524,7 +524,7 @@ static void wv_take(parser *p, size_t mark, tfl_word **out, uint32_t *n)
     *n = (uint32_t)(p->nwv - mark);
     *out = NULL;
     if (*n) {
-        *out = tfl_arena_alloc(p->a, *n * sizeof **out);
+        *out = tfl_arena_alloc_raw(p->a, *n * sizeof **out);
         if (!*out) {
             p->oom = true;
             *n = 0;
@@ -800,7 +800,8 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
         return -1;
     }
     sh->in->json = true;
-    sh->in->args = tfl_arena_alloc(sh->p->a, (n ? n : 1) * sizeof(tfl_word));
+    sh->in->args =
+        tfl_arena_alloc_raw(sh->p->a, (n ? n : 1) * sizeof(tfl_word));
     if (!sh->in->args) {
         sh->p->oom = true;
         return -1;
@@ -997,7 +998,7 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     /* args: key and value of each pair, for rules that walk words */
     if (in->npairs == 0)
         return;
-    in->args = tfl_arena_alloc(sh->p->a, 2 * in->npairs * sizeof *in->args);
+    in->args = tfl_arena_alloc_raw(sh->p->a, 2 * in->npairs * sizeof *in->args);
     if (!in->args) {
         sh->p->oom = true;
         return;
@@ -1008,15 +1009,25 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     }
 }
 
-/* Node values for the dump, taken from the shaped arguments. */
-static void set_node_args(shaper *sh)
+/*
+ * Node values for the dump, taken from the shaped arguments. ENV and LABEL
+ * get none here: the dump makes them from the pairs (tfl_dump_ast), unless
+ * an inline comment is about to change the pairs (`keep`), when the pairs
+ * BuildKit saw are written out now.
+ */
+static void set_node_args(shaper *sh, bool keep)
 {
     tfl_instr *in = sh->in;
     size_t i, n = 0;
 
     if (in->kind == TFL_ENV || in->kind == TFL_LABEL) {
-        tfl_word *w =
-            tfl_arena_alloc(sh->p->a, (in->npairs * 3 + 1) * sizeof *w);
+        tfl_word *w;
+
+        in->node_args = NULL;
+        in->nnode_args = 0;
+        if (!keep)
+            return;
+        w = tfl_arena_alloc_raw(sh->p->a, (in->npairs * 3 + 1) * sizeof *w);
         if (!w) {
             sh->p->oom = true;
             return;
@@ -1030,7 +1041,7 @@ static void set_node_args(shaper *sh)
             n++;
         }
         in->node_args = w;
-        in->nnode_args = n;
+        in->nnode_args = (uint32_t)n;
         return;
     }
     if (in->kind == TFL_UNKNOWN) {
@@ -1230,9 +1241,9 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     while (a < e && isspace((unsigned char)sh->L[a]))
         a++;
     shape_args(sh, a, e);
-    set_node_args(sh);
 
     c = find_inline_comment(sh, a, e);
+    set_node_args(sh, c > a);
     if (c > a) {
         /* Shape again without the comment; keep BuildKit's node values
          * for the dump and drop errors the comment alone caused. */
@@ -1702,8 +1713,8 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
 
     /* The pieces were gathered on the heap: the arena gets them at their
      * number, not at a doubled capacity. */
-    pieces = tfl_arena_alloc(p->a, npieces * sizeof *pieces);
-    text = tfl_arena_alloc(p->a, total + 1);
+    pieces = tfl_arena_alloc_raw(p->a, npieces * sizeof *pieces);
+    text = tfl_arena_alloc_raw(p->a, total + 1);
     if (!pieces || !text) {
         p->oom = true;
         return;

@@ -159,7 +159,10 @@ struct tfl_instr {
     uint32_t npairs;
     tfl_pair *pairs;
 
-    /* The node values BuildKit's parser would keep, for --dump=ast. */
+    /* The node values BuildKit's parser would keep, for --dump=ast. For
+     * ENV and LABEL NULL (0) unless an inline comment changed `pairs`:
+     * the values are then key, value and "=" (or "" when legacy) of each
+     * pair, which tfl_dump_ast() makes from `pairs` itself. */
     tfl_word *node_args;
     uint32_t nnode_args;
 
