@@ -118,16 +118,19 @@ static bool read_string(reader *r, char **out, size_t *outlen)
     size_t n = 0;
 
     if (out) {
-        /* Decoded text is never longer than 3 bytes per input byte of the
-         * string. Sized by this string alone, not by the rest of the
-         * input: an array of many strings on one line stays linear. */
-        size_t end = r->pos + 1;
+        /* Sized by this string alone, not by the rest of the input: an
+         * array of many strings on one line stays linear. An escape never
+         * decodes to more bytes than it is written with, nor an ASCII
+         * byte; a byte of a broken UTF-8 sequence becomes U+FFFD, three. */
+        size_t end = r->pos + 1, high = 0, i;
 
         while (end < r->len && r->s[end] != '"')
             end += r->s[end] == '\\' ? 2 : 1;
         if (end > r->len)
             end = r->len;
-        buf = tfl_arena_alloc(r->arena, (end - r->pos) * 3 + 1);
+        for (i = r->pos; i < end; i++)
+            high += (unsigned char)r->s[i] >= 0x80;
+        buf = tfl_arena_alloc_raw(r->arena, (end - r->pos) + 2 * high + 1);
         if (!buf) {
             r->oom = true;
             return false;
