@@ -121,9 +121,9 @@ typedef struct tfl_heredoc {
 /* A comment line: `text` is what follows '#', trimmed. */
 typedef struct tfl_comment {
     const char *text;
-    size_t len;
-    tfl_span span; /* the whole line, '#' included */
+    uint32_t len;
     uint32_t line;
+    tfl_span span; /* the whole line, '#' included */
 } tfl_comment;
 
 typedef struct tfl_instr tfl_instr;
