@@ -166,6 +166,7 @@ static tfl_binding *new_binding(builder *bd, const char *name, size_t len,
     tfl_model *m = bd->m;
     tfl_binding *b = &m->bindings[m->nbindings++];
 
+    memset(b, 0, sizeof *b); /* the table is not zeroed as a whole */
     b->name = name;
     b->name_len = len;
     b->origin = origin;
@@ -565,7 +566,8 @@ static void do_arg_word(builder *bd, lookup_ctx *lc, const tfl_instr *in,
     const tfl_word *w = &in->args[k];
     const char *eq = memchr(w->text, '=', w->len);
     size_t nlen = eq ? (size_t)(eq - w->text) : w->len;
-    const char *name = tfl_arena_strndup(bd->a, w->text, nlen);
+    /* without '=' the word is the name, and NUL-terminated */
+    const char *name = eq ? tfl_arena_strndup(bd->a, w->text, nlen) : w->text;
     tfl_binding *b;
     const tfl_binding *g;
 
@@ -730,7 +732,7 @@ int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
     while (bd.names_cap < 2 * nfrom)
         bd.names_cap *= 2;
     bd.names = tfl_arena_alloc(arena, bd.names_cap * sizeof *bd.names);
-    out->bindings = tfl_arena_alloc(arena, nb * sizeof *out->bindings);
+    out->bindings = tfl_arena_alloc_raw(arena, nb * sizeof *out->bindings);
     out->stages = tfl_arena_alloc(arena, (nfrom + 1) * sizeof *out->stages);
     /* do_instr() writes the entry of every instruction */
     out->scope_of =
