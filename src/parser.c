@@ -56,7 +56,7 @@ typedef struct parser {
     char esc;
     size_t nphys; /* physical lines */
     size_t next;  /* next physical line to read, 0-based */
-    size_t cap_instrs, cap_comments, cap_errors, cap_dirs;
+    size_t cap_instrs, cap_comments, cap_errors, cap_dirs, cap_nodes;
     size_t *cstart; /* per instruction: first index of its comments (heap) */
     size_t cap_cstart, ncstart;
     size_t pend_start, pend_n; /* comment block above the next instruction */
@@ -1064,48 +1064,42 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
 }
 
 /*
- * Node values for the dump, taken from the shaped arguments. ENV and LABEL
- * get none here: the dump makes them from the pairs (tfl_dump_ast), unless
- * an inline comment is about to change the pairs (`keep`), when the pairs
- * BuildKit saw are written out now.
+ * Keep the node values BuildKit's parser sees for the dump, before an
+ * inline comment is cut from the arguments (see tfl_doc.node_args): the
+ * words shaped so far, or key, value and "=" ("" when legacy) of each
+ * ENV/LABEL pair.
  */
-static void set_node_args(shaper *sh, bool keep)
+static void keep_node_args(shaper *sh)
 {
     tfl_instr *in = sh->in;
+    tfl_node_args *k;
+    tfl_word *w;
     size_t i, n = 0;
 
-    if (in->kind == TFL_ENV || in->kind == TFL_LABEL) {
-        tfl_word *w;
-
-        in->node_args = NULL;
-        in->nnode_args = 0;
-        if (!keep)
-            return;
-        w = tfl_arena_alloc_raw(sh->p->a, (in->npairs * 3 + 1) * sizeof *w);
-        if (!w) {
-            sh->p->oom = true;
-            return;
-        }
-        for (i = 0; i < in->npairs; i++) {
-            w[n++] = in->pairs[i].key;
-            w[n++] = in->pairs[i].value;
-            w[n] = in->pairs[i].key;
-            w[n].text = in->pairs[i].legacy ? "" : "=";
-            w[n].len = in->pairs[i].legacy ? 0 : 1;
-            n++;
-        }
-        in->node_args = w;
-        in->nnode_args = (uint32_t)n;
+    k = heap_push(sh->p, (void **)&sh->p->doc->node_args,
+                  &sh->p->doc->nnode_args, &sh->p->cap_nodes, sizeof *k);
+    if (!k)
+        return;
+    k->at = in->keyword.span.start;
+    k->words = in->args;
+    k->n = in->nargs;
+    if (in->kind != TFL_ENV && in->kind != TFL_LABEL)
+        return;
+    w = tfl_arena_alloc_raw(sh->p->a, (in->npairs * 3 + 1) * sizeof *w);
+    if (!w) {
+        sh->p->oom = true;
         return;
     }
-    if (in->kind == TFL_UNKNOWN) {
-        static const tfl_word empty = {"", 0, 0, 0, {0, 0}};
-        in->node_args = (tfl_word *)&empty;
-        in->nnode_args = 1;
-        return;
+    for (i = 0; i < in->npairs; i++) {
+        w[n++] = in->pairs[i].key;
+        w[n++] = in->pairs[i].value;
+        w[n] = in->pairs[i].key;
+        w[n].text = in->pairs[i].legacy ? "" : "=";
+        w[n].len = in->pairs[i].legacy ? 0 : 1;
+        n++;
     }
-    in->node_args = in->args;
-    in->nnode_args = in->nargs;
+    k->words = w;
+    k->n = (uint32_t)n;
 }
 
 static void shape(shaper *sh, uint32_t b, uint32_t e);
@@ -1297,15 +1291,13 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     shape_args(sh, a, e);
 
     c = find_inline_comment(sh, a, e);
-    set_node_args(sh, c > a);
     if (c > a) {
         /* Shape again without the comment; keep BuildKit's node values
          * for the dump and drop errors the comment alone caused. */
-        tfl_word *node_args = in->node_args;
-        size_t nnode = in->nnode_args;
         bool json_invalid = in->json_invalid;
         uint32_t ce = c;
 
+        keep_node_args(sh);
         sh->p->doc->nerrors = errs;
         in->args = NULL;
         in->nargs = 0;
@@ -1316,8 +1308,6 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
         while (ce > a && isspace((unsigned char)sh->L[ce - 1]))
             ce--;
         shape_args(sh, a, ce);
-        in->node_args = node_args;
-        in->nnode_args = nnode;
         in->json_invalid = json_invalid && !in->json;
         in->inline_comment = true;
         in->comment = tfl_textmap_span(&in->map, c, e - c);
@@ -1875,6 +1865,8 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     heap_settle(&p, (void **)&doc->instrs, doc->ninstrs, sizeof *doc->instrs);
     heap_settle(&p, (void **)&doc->comments, doc->ncomments,
                 sizeof *doc->comments);
+    heap_settle(&p, (void **)&doc->node_args, doc->nnode_args,
+                sizeof *doc->node_args);
     if (p.oom) {
         free(p.cstart);
         return -1;
