@@ -857,6 +857,7 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
     sh->in->args =
         tfl_arena_alloc_raw(sh->p->a, (n ? n : 1) * sizeof(tfl_word));
     if (!sh->in->args) {
+        free(el);
         sh->p->oom = true;
         return -1;
     }
@@ -868,7 +869,8 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
         w->raw_len = el[i].raw_len;
         w->span = tfl_textmap_span(&sh->in->map, w->off, w->raw_len);
     }
-    sh->in->nargs = n;
+    free(el);
+    sh->in->nargs = (uint32_t)n;
     return 1;
 }
 
@@ -1172,6 +1174,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
             sh->probe = false;
             tfl_json_string_array(sh->p->a, sh->L + jb, e - jb, &el, &nel,
                                   &end);
+            free(el);
             if (end == 0)
                 return 0;
             end += jb;
