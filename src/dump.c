@@ -91,8 +91,41 @@ static void quote(tfl_buf *out, const char *s, size_t len)
     tfl_buf_putc(out, '"');
 }
 
-static void dump_instr(const tfl_instr *in, tfl_buf *out)
+/* The node values kept for `in` (an inline comment cut its arguments),
+ * or NULL. */
+static const tfl_node_args *kept(const tfl_doc *doc, const tfl_instr *in)
 {
+    size_t lo = 0, hi = doc->nnode_args;
+
+    if (!in->inline_comment)
+        return NULL;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (doc->node_args[mid].at < in->keyword.span.start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < doc->nnode_args &&
+                   doc->node_args[lo].at == in->keyword.span.start
+               ? &doc->node_args[lo]
+               : NULL;
+}
+
+static void dump_words(const tfl_word *w, size_t n, tfl_buf *out)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        tfl_buf_putc(out, ' ');
+        quote(out, w[i].text, w[i].len);
+    }
+}
+
+static void dump_instr(const tfl_doc *doc, const tfl_instr *in, tfl_buf *out)
+{
+    const tfl_node_args *k = kept(doc, in);
     size_t i;
 
     tfl_buf_putc(out, '(');
@@ -109,11 +142,24 @@ static void dump_instr(const tfl_instr *in, tfl_buf *out)
     }
     if (in->trigger) {
         tfl_buf_putc(out, ' ');
-        dump_instr(in->trigger, out);
+        dump_instr(doc, in->trigger, out);
     }
-    for (i = 0; i < in->nnode_args; i++) {
-        tfl_buf_putc(out, ' ');
-        quote(out, in->node_args[i].text, in->node_args[i].len);
+    if (k) {
+        dump_words(k->words, k->n, out);
+    } else if (in->kind == TFL_UNKNOWN) {
+        tfl_buf_puts(out, " \"\"");
+    } else if (in->kind == TFL_ENV || in->kind == TFL_LABEL) {
+        for (i = 0; i < in->npairs; i++) {
+            const tfl_pair *pr = &in->pairs[i];
+
+            tfl_buf_putc(out, ' ');
+            quote(out, pr->key.text, pr->key.len);
+            tfl_buf_putc(out, ' ');
+            quote(out, pr->value.text, pr->value.len);
+            tfl_buf_puts(out, pr->legacy ? " \"\"" : " \"=\"");
+        }
+    } else {
+        dump_words(in->args, in->nargs, out);
     }
     tfl_buf_putc(out, ')');
 }
@@ -123,7 +169,7 @@ void tfl_dump_ast(const tfl_doc *doc, tfl_buf *out)
     size_t i;
 
     for (i = 0; i < doc->ninstrs; i++) {
-        dump_instr(&doc->instrs[i], out);
+        dump_instr(doc, &doc->instrs[i], out);
         tfl_buf_putc(out, '\n');
     }
 }

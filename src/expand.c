@@ -68,6 +68,10 @@ enum { OK = 0, BAD = 1, OOM = -1 };
 typedef struct sbuf {
     char *data;
     size_t len, cap;
+    /* First capacity: the result of a whole word is sized by the word, as
+     * it mostly is as long, so it is not grown (and the outgrown copies
+     * left in the arena) step by step. */
+    size_t first;
 } sbuf;
 
 /* Words under construction for tfl_expand_words. */
@@ -106,7 +110,7 @@ static int dollar(lexer *lx, sbuf *res);
 static int put(lexer *lx, sbuf *b, const char *s, size_t n)
 {
     if (b->cap - b->len <= n || !b->data) {
-        size_t ncap = b->cap ? b->cap * 2 : 32;
+        size_t ncap = b->cap ? b->cap * 2 : b->first > 32 ? b->first : 32;
         char *nd;
 
         while (ncap - b->len <= n)
@@ -857,6 +861,7 @@ static int run(tfl_arena *arena, const char *in, size_t len, char escape,
     lx.escape = escape;
     lx.quotes = !heredoc;
     lx.env = env;
+    res.first = len + 1;
 
     rc = scan_until(&lx, -1, heredoc, &res, w);
     if (rc == OK && w)

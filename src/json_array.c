@@ -9,6 +9,7 @@
 #include "json_array.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -118,16 +119,19 @@ static bool read_string(reader *r, char **out, size_t *outlen)
     size_t n = 0;
 
     if (out) {
-        /* Decoded text is never longer than 3 bytes per input byte of the
-         * string. Sized by this string alone, not by the rest of the
-         * input: an array of many strings on one line stays linear. */
-        size_t end = r->pos + 1;
+        /* Sized by this string alone, not by the rest of the input: an
+         * array of many strings on one line stays linear. An escape never
+         * decodes to more bytes than it is written with, nor an ASCII
+         * byte; a byte of a broken UTF-8 sequence becomes U+FFFD, three. */
+        size_t end = r->pos + 1, high = 0, i;
 
         while (end < r->len && r->s[end] != '"')
             end += r->s[end] == '\\' ? 2 : 1;
         if (end > r->len)
             end = r->len;
-        buf = tfl_arena_alloc(r->arena, (end - r->pos) * 3 + 1);
+        for (i = r->pos; i < end; i++)
+            high += (unsigned char)r->s[i] >= 0x80;
+        buf = tfl_arena_alloc_raw(r->arena, (end - r->pos) + 2 * high + 1);
         if (!buf) {
             r->oom = true;
             return false;
@@ -316,6 +320,12 @@ static bool read_value(reader *r, int depth)
     }
 }
 
+#define FAIL(status)                                                           \
+    do {                                                                       \
+        st = (status);                                                         \
+        goto fail;                                                             \
+    } while (0)
+
 tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
                                       size_t len, tfl_json_elem **elems,
                                       size_t *nelems, size_t *end)
@@ -324,6 +334,7 @@ tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
     tfl_json_elem *items = NULL;
     size_t n = 0, cap = 0, after;
     bool all_strings = true;
+    tfl_json_status st;
 
     *elems = NULL;
     *nelems = 0;
@@ -331,7 +342,7 @@ tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
         *end = 0;
     skip_ws(&r);
     if (r.pos >= len || s[r.pos] != '[')
-        return TFL_JSON_SYNTAX;
+        FAIL(TFL_JSON_SYNTAX);
     r.pos++;
     skip_ws(&r);
     if (r.pos < len && s[r.pos] == ']') {
@@ -341,35 +352,42 @@ tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
     for (;;) {
         skip_ws(&r);
         if (r.pos >= len)
-            return TFL_JSON_SYNTAX;
+            FAIL(TFL_JSON_SYNTAX);
         if (s[r.pos] == '"') {
-            tfl_json_elem *e =
-                tfl_arena_push(arena, (void **)&items, &n, &cap, sizeof *e);
+            tfl_json_elem *e;
             char *text;
             size_t tlen;
 
-            if (!e)
-                return TFL_JSON_OOM;
+            if (n == cap) {
+                size_t ncap = cap ? cap * 2 : 8;
+                tfl_json_elem *grown = realloc(items, ncap * sizeof *grown);
+
+                if (!grown)
+                    FAIL(TFL_JSON_OOM);
+                items = grown;
+                cap = ncap;
+            }
+            e = &items[n++];
             e->off = (uint32_t)r.pos;
             if (!read_string(&r, &text, &tlen))
-                return r.oom ? TFL_JSON_OOM : TFL_JSON_SYNTAX;
+                FAIL(r.oom ? TFL_JSON_OOM : TFL_JSON_SYNTAX);
             e->text = text;
             e->len = tlen;
             e->raw_len = (uint32_t)(r.pos - e->off);
         } else {
             if (!read_value(&r, 1))
-                return TFL_JSON_SYNTAX;
+                FAIL(TFL_JSON_SYNTAX);
             all_strings = false;
         }
         skip_ws(&r);
         if (r.pos >= len)
-            return TFL_JSON_SYNTAX;
+            FAIL(TFL_JSON_SYNTAX);
         if (s[r.pos] == ']') {
             r.pos++;
             break;
         }
         if (s[r.pos] != ',')
-            return TFL_JSON_SYNTAX;
+            FAIL(TFL_JSON_SYNTAX);
         r.pos++;
     }
 closed:
@@ -378,10 +396,15 @@ closed:
         *end = after;
     skip_ws(&r);
     if (r.pos != len)
-        return TFL_JSON_SYNTAX;
+        FAIL(TFL_JSON_SYNTAX);
     if (!all_strings)
-        return TFL_JSON_NOT_STRING;
+        FAIL(TFL_JSON_NOT_STRING);
     *elems = items;
     *nelems = n;
     return TFL_JSON_OK;
+fail:
+    free(items);
+    return st;
 }
+
+#undef FAIL

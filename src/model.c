@@ -237,6 +237,7 @@ static tfl_binding *new_binding(builder *bd, const char *name, size_t len,
     tfl_model *m = bd->m;
     tfl_binding *b = &m->bindings[m->nbindings++];
 
+    memset(b, 0, sizeof *b); /* the table is not zeroed as a whole */
     b->name = name;
     b->name_len = len;
     b->origin = origin;
@@ -373,15 +374,75 @@ static tfl_span place_span(const place *pl, uint32_t off, uint32_t len)
     return tfl_textmap_span(&pl->in->map, pl->base + off, len);
 }
 
+/*
+ * The uses grow on the heap and go to the arena at their number when the
+ * model is built (settle_uses): grown in the arena, a table of tens of
+ * thousands would keep up to half its room unused.
+ */
+static tfl_use *push_use(builder *bd)
+{
+    tfl_model *m = bd->m;
+    tfl_use *u;
+
+    if (m->nuses == bd->ucap) {
+        size_t cap = bd->ucap ? bd->ucap * 2 : 16;
+        tfl_use *n = realloc(m->uses, cap * sizeof *n);
+
+        if (!n) {
+            bd->oom = true;
+            return NULL;
+        }
+        m->uses = n;
+        bd->ucap = cap;
+    }
+    u = &m->uses[m->nuses++];
+    memset(u, 0, sizeof *u);
+    return u;
+}
+
+/* Hand the table of push_use() to the arena, trimmed to its size. */
+static int settle_uses(builder *bd)
+{
+    tfl_model *m = bd->m;
+    tfl_use *heap = m->uses, *moved;
+
+    m->uses = NULL;
+    if (!heap)
+        return 0;
+    if (m->nuses == 0 || bd->oom) {
+        free(heap);
+        m->nuses = 0;
+        return bd->oom ? -1 : 0;
+    }
+    moved = realloc(heap, m->nuses * sizeof *heap);
+    if (!moved)
+        moved = heap;
+    if (tfl_arena_adopt(bd->a, moved) != 0) {
+        free(moved);
+        m->nuses = 0;
+        return -1;
+    }
+    m->uses = moved;
+    return 0;
+}
+
+/* Record a use of `name` (`len` bytes). Unless `own` (the name is an
+ * arena string already) it is copied, but only when no binding has it. */
 static tfl_use *add_use(builder *bd, const lookup_ctx *lc, const char *name,
-                        tfl_span span, bool shell)
+                        size_t len, bool own, tfl_span span, bool shell)
 {
     tfl_model *m = bd->m;
     tfl_binding *b;
     tfl_use *u;
 
-    u = tfl_arena_push(bd->a, (void **)&m->uses, &m->nuses, &bd->ucap,
-                       sizeof *u);
+    /* Bindings are owned by the model being built, so counting through a
+     * cast of the resolved pointer is safe here. */
+    b = (tfl_binding *)resolve(m, lc->scope, lc->instr, lc->part, name, len);
+    if (b)
+        name = b->name;
+    else if (!own && !(name = tfl_arena_strndup(bd->a, name, len)))
+        bd->oom = true;
+    u = bd->oom ? NULL : push_use(bd);
     if (!u) {
         bd->oom = true;
         return NULL;
@@ -392,10 +453,6 @@ static tfl_use *add_use(builder *bd, const lookup_ctx *lc, const char *name,
     u->scope = lc->scope;
     u->span = span;
     u->shell = shell;
-    /* Bindings are owned by the model being built, so counting through a
-     * cast of the resolved pointer is safe here. */
-    b = (tfl_binding *)resolve(m, lc->scope, lc->instr, lc->part, name,
-                               strlen(name));
     u->bind = b;
     if (b)
         b->nuses++;
@@ -484,7 +541,7 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
 
         if (!x.refs[i].name[0])
             continue;
-        u = add_use(bd, lc, x.refs[i].name,
+        u = add_use(bd, lc, x.refs[i].name, strlen(x.refs[i].name), true,
                     place_span(pl, x.refs[i].off, x.refs[i].len), false);
         if (!u)
             return NULL;
@@ -548,7 +605,6 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
     while (i < n && !bd->oom) {
         const char *d = memchr(s + i, '$', n - i);
         size_t st, b, e, k;
-        char *name;
 
         if (!d)
             break;
@@ -575,14 +631,9 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
             e++;
         if (s[i + 1] == '{' && e < n && s[e] == '}')
             e++;
-        name = tfl_arena_strndup(bd->a, s + b,
-                                 (e - b) - (s[e - 1] == '}' ? 1 : 0));
-        if (!name) {
-            bd->oom = true;
+        if (!add_use(bd, lc, s + b, (e - b) - (s[e - 1] == '}' ? 1 : 0), false,
+                     place_span(pl, (uint32_t)st, (uint32_t)(e - st)), true))
             return;
-        }
-        add_use(bd, lc, name, place_span(pl, (uint32_t)st, (uint32_t)(e - st)),
-                true);
         i = e;
     }
 }
@@ -658,7 +709,8 @@ static void do_arg_word(builder *bd, lookup_ctx *lc, const tfl_instr *in,
     const tfl_word *w = &in->args[k];
     const char *eq = memchr(w->text, '=', w->len);
     size_t nlen = eq ? (size_t)(eq - w->text) : w->len;
-    const char *name = tfl_arena_strndup(bd->a, w->text, nlen);
+    /* without '=' the word is the name, and NUL-terminated */
+    const char *name = eq ? tfl_arena_strndup(bd->a, w->text, nlen) : w->text;
     tfl_binding *b;
     const tfl_binding *g;
 
@@ -823,18 +875,20 @@ int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
     while (bd.names_cap < 2 * nfrom)
         bd.names_cap *= 2;
     bd.names = tfl_arena_alloc(arena, bd.names_cap * sizeof *bd.names);
-    out->bindings = tfl_arena_alloc(arena, nb * sizeof *out->bindings);
+    out->bindings = tfl_arena_alloc_raw(arena, nb * sizeof *out->bindings);
     out->stages = tfl_arena_alloc(arena, (nfrom + 1) * sizeof *out->stages);
+    /* do_instr() writes the entry of every instruction */
     out->scope_of =
-        tfl_arena_alloc(arena, (doc->ninstrs + 1) * sizeof *out->scope_of);
+        tfl_arena_alloc_raw(arena, (doc->ninstrs + 1) * sizeof *out->scope_of);
     if (!out->table || !out->bindings || !out->stages || !out->scope_of ||
         !bd.names)
         return -1;
+    out->scope_of[doc->ninstrs] = 0;
 
     add_predefined(&bd);
     for (i = 0; i < doc->ninstrs && !bd.oom; i++)
         do_instr(&bd, i);
-    if (bd.oom || index_chains(arena, out) != 0)
+    if (settle_uses(&bd) != 0 || bd.oom || index_chains(arena, out) != 0)
         return -1;
     assert(out->nbindings <= nb);
     if (out->nstages)

@@ -39,6 +39,7 @@
 #include "tflint/ast.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,7 @@ typedef struct parser {
     char esc;
     size_t nphys; /* physical lines */
     size_t next;  /* next physical line to read, 0-based */
-    size_t cap_instrs, cap_comments, cap_errors, cap_dirs;
+    size_t cap_instrs, cap_comments, cap_errors, cap_dirs, cap_nodes;
     size_t *cstart; /* per instruction: first index of its comments (heap) */
     size_t cap_cstart, ncstart;
     size_t pend_start, pend_n; /* comment block above the next instruction */
@@ -65,8 +66,61 @@ typedef struct parser {
     size_t nwv, cap_wv;
     tfl_piece *pv; /* pieces of the instruction being read (heap) */
     size_t cap_pv;
+    char *slab; /* free room for texts and pieces (see pool()) */
+    size_t slab_left;
     bool oom;
 } parser;
+
+/*
+ * Texts (joined lines, word copies) and piece tables go to slabs carved
+ * from the arena, packed without the arena's 16-byte rounding: a file of
+ * 30,000 instructions has some 100,000 of them, most a few bytes long. A
+ * large one is allocated on its own. The debug arena (one block per
+ * object, for the sanitizer) gets every object on its own.
+ */
+#define SLAB ((size_t)16 << 10)
+
+static void *pool(parser *p, size_t n, size_t align)
+{
+    size_t pad = (size_t)(-(uintptr_t)p->slab & (align - 1));
+    bool own = n > SLAB / 16;
+    void *r;
+
+#ifdef TFL_DEBUG_ARENA
+    own = true;
+#endif
+    if (own) {
+        r = tfl_arena_alloc_raw(p->a, n);
+        if (!r)
+            p->oom = true;
+        return r;
+    }
+    if (!p->slab || p->slab_left < n + pad) {
+        p->slab = tfl_arena_alloc_raw(p->a, SLAB);
+        p->slab_left = p->slab ? SLAB : 0;
+        if (!p->slab) {
+            p->oom = true;
+            return NULL;
+        }
+        pad = 0;
+    }
+    r = p->slab + pad;
+    p->slab += pad + n;
+    p->slab_left -= pad + n;
+    return r;
+}
+
+/* A NUL-terminated copy of `s` from the pool. */
+static char *pool_strndup(parser *p, const char *s, size_t n)
+{
+    char *r = pool(p, n + 1, 1);
+
+    if (r) {
+        memcpy(r, s, n);
+        r[n] = '\0';
+    }
+    return r;
+}
 
 /* Room for `need` bytes of scratch; NULL (and oom) when memory runs out.
  * Words are built there and copied out at their size. */
@@ -139,7 +193,7 @@ static void heap_settle(parser *p, void **items, size_t n, size_t size)
             return;
         }
     } else {
-        moved = tfl_arena_alloc(p->a, n * size);
+        moved = tfl_arena_alloc_raw(p->a, n * size);
         if (moved)
             memcpy(moved, heap, n * size);
         else
@@ -393,22 +447,37 @@ uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off)
     return source_in(&m->pieces[tfl_textmap_piece(m, off)], off);
 }
 
+/* Does piece `pc` go into the cut [off, off + len)? Keeps one empty piece
+ * at most (`n` taken so far), so an empty cut still maps. */
+static bool cut_keeps(const tfl_piece *pc, uint32_t off, uint32_t len, size_t n,
+                      uint32_t *s, uint32_t *e)
+{
+    *s = pc->text_off > off ? pc->text_off : off;
+    *e =
+        pc->text_off + pc->len < off + len ? pc->text_off + pc->len : off + len;
+    return !(*e < *s || (*e == *s && n > 0));
+}
+
 int tfl_textmap_sub(tfl_arena *arena, const tfl_textmap *m, uint32_t off,
                     uint32_t len, tfl_textmap *out)
 {
-    tfl_piece *v = tfl_arena_alloc(arena, (m->npieces + 1) * sizeof *v);
+    tfl_piece *v;
     size_t i, n = 0;
+    uint32_t s, e;
 
+    /* counted first: the cut of a RUN's command holds most of its pieces,
+     * and is made again by several readers */
+    for (i = 0; i < m->npieces; i++)
+        n += cut_keeps(&m->pieces[i], off, len, n, &s, &e);
+    v = tfl_arena_alloc_raw(arena, (n ? n : 1) * sizeof *v);
     if (!v)
         return -1;
+    memset(v, 0, sizeof *v); /* the one piece of an empty map, as before */
+    n = 0;
     for (i = 0; i < m->npieces; i++) {
         const tfl_piece *pc = &m->pieces[i];
-        uint32_t s = pc->text_off > off ? pc->text_off : off;
-        uint32_t e = pc->text_off + pc->len < off + len ? pc->text_off + pc->len
-                                                        : off + len;
 
-        /* Keep one empty piece at most, so an empty cut still maps. */
-        if (e < s || (e == s && n > 0))
+        if (!cut_keeps(pc, off, len, n, &s, &e))
             continue;
         v[n].text_off = s - off;
         v[n].src_off = pc->src_off + (s - pc->text_off);
@@ -487,7 +556,7 @@ static bool make_word(shaper *sh, tfl_word *w, const char *text, size_t len,
                       (text == raw || memcmp(text, raw, len) == 0)))
         w->text = raw;
     else
-        w->text = tfl_arena_strndup(sh->p->a, text, len);
+        w->text = pool_strndup(sh->p, text, len);
     if (!w->text) {
         sh->p->oom = true;
         return false;
@@ -524,7 +593,7 @@ static void wv_take(parser *p, size_t mark, tfl_word **out, uint32_t *n)
     *n = (uint32_t)(p->nwv - mark);
     *out = NULL;
     if (*n) {
-        *out = tfl_arena_alloc(p->a, *n * sizeof **out);
+        *out = tfl_arena_alloc_raw(p->a, *n * sizeof **out);
         if (!*out) {
             p->oom = true;
             *n = 0;
@@ -750,9 +819,9 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
             return;
         }
         eq = strchr(f->word.text + 2, '=');
-        f->name = tfl_arena_strndup(sh->p->a, f->word.text + 2,
-                                    eq ? (size_t)(eq - f->word.text - 2)
-                                       : f->word.len - 2);
+        f->name = pool_strndup(sh->p, f->word.text + 2,
+                               eq ? (size_t)(eq - f->word.text - 2)
+                                  : f->word.len - 2);
         f->value = eq ? eq + 1 : NULL;
         if (!f->name)
             sh->p->oom = true;
@@ -800,8 +869,10 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
         return -1;
     }
     sh->in->json = true;
-    sh->in->args = tfl_arena_alloc(sh->p->a, (n ? n : 1) * sizeof(tfl_word));
+    sh->in->args =
+        tfl_arena_alloc_raw(sh->p->a, (n ? n : 1) * sizeof(tfl_word));
     if (!sh->in->args) {
+        free(el);
         sh->p->oom = true;
         return -1;
     }
@@ -813,7 +884,8 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
         w->raw_len = el[i].raw_len;
         w->span = tfl_textmap_span(&sh->in->map, w->off, w->raw_len);
     }
-    sh->in->nargs = n;
+    free(el);
+    sh->in->nargs = (uint32_t)n;
     return 1;
 }
 
@@ -935,11 +1007,11 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     if (n == 0)
         return;
     legacy = !memchr(words[0].text, '=', words[0].len);
-    in->pairs = tfl_arena_alloc(sh->p->a, (legacy ? 1 : n) * sizeof *in->pairs);
-    if (!in->pairs) {
-        sh->p->oom = true;
+    in->pairs =
+        pool(sh->p, (legacy ? 1 : n) * sizeof *in->pairs, _Alignof(tfl_pair));
+    if (!in->pairs)
         return;
-    }
+    memset(in->pairs, 0, (legacy ? 1 : n) * sizeof *in->pairs);
     if (legacy) {
         /* Legacy form: the first token is the key, the rest the value. */
         uint32_t k = b, v;
@@ -997,7 +1069,7 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     /* args: key and value of each pair, for rules that walk words */
     if (in->npairs == 0)
         return;
-    in->args = tfl_arena_alloc(sh->p->a, 2 * in->npairs * sizeof *in->args);
+    in->args = tfl_arena_alloc_raw(sh->p->a, 2 * in->npairs * sizeof *in->args);
     if (!in->args) {
         sh->p->oom = true;
         return;
@@ -1008,39 +1080,43 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     }
 }
 
-/* Node values for the dump, taken from the shaped arguments. */
-static void set_node_args(shaper *sh)
+/*
+ * Keep the node values BuildKit's parser sees for the dump, before an
+ * inline comment is cut from the arguments (see tfl_doc.node_args): the
+ * words shaped so far, or key, value and "=" ("" when legacy) of each
+ * ENV/LABEL pair.
+ */
+static void keep_node_args(shaper *sh)
 {
     tfl_instr *in = sh->in;
+    tfl_node_args *k;
+    tfl_word *w;
     size_t i, n = 0;
 
-    if (in->kind == TFL_ENV || in->kind == TFL_LABEL) {
-        tfl_word *w =
-            tfl_arena_alloc(sh->p->a, (in->npairs * 3 + 1) * sizeof *w);
-        if (!w) {
-            sh->p->oom = true;
-            return;
-        }
-        for (i = 0; i < in->npairs; i++) {
-            w[n++] = in->pairs[i].key;
-            w[n++] = in->pairs[i].value;
-            w[n] = in->pairs[i].key;
-            w[n].text = in->pairs[i].legacy ? "" : "=";
-            w[n].len = in->pairs[i].legacy ? 0 : 1;
-            n++;
-        }
-        in->node_args = w;
-        in->nnode_args = n;
+    k = heap_push(sh->p, (void **)&sh->p->doc->node_args,
+                  &sh->p->doc->nnode_args, &sh->p->cap_nodes, sizeof *k);
+    if (!k)
+        return;
+    k->at = in->keyword.span.start;
+    k->words = in->args;
+    k->n = in->nargs;
+    if (in->kind != TFL_ENV && in->kind != TFL_LABEL)
+        return;
+    w = tfl_arena_alloc_raw(sh->p->a, (in->npairs * 3 + 1) * sizeof *w);
+    if (!w) {
+        sh->p->oom = true;
         return;
     }
-    if (in->kind == TFL_UNKNOWN) {
-        static const tfl_word empty = {"", 0, 0, 0, {0, 0}};
-        in->node_args = (tfl_word *)&empty;
-        in->nnode_args = 1;
-        return;
+    for (i = 0; i < in->npairs; i++) {
+        w[n++] = in->pairs[i].key;
+        w[n++] = in->pairs[i].value;
+        w[n] = in->pairs[i].key;
+        w[n].text = in->pairs[i].legacy ? "" : "=";
+        w[n].len = in->pairs[i].legacy ? 0 : 1;
+        n++;
     }
-    in->node_args = in->args;
-    in->nnode_args = in->nargs;
+    k->words = w;
+    k->n = (uint32_t)n;
 }
 
 static void shape(shaper *sh, uint32_t b, uint32_t e);
@@ -1113,6 +1189,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
             sh->probe = false;
             tfl_json_string_array(sh->p->a, sh->L + jb, e - jb, &el, &nel,
                                   &end);
+            free(el);
             if (end == 0)
                 return 0;
             end += jb;
@@ -1230,17 +1307,15 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     while (a < e && isspace((unsigned char)sh->L[a]))
         a++;
     shape_args(sh, a, e);
-    set_node_args(sh);
 
     c = find_inline_comment(sh, a, e);
     if (c > a) {
         /* Shape again without the comment; keep BuildKit's node values
          * for the dump and drop errors the comment alone caused. */
-        tfl_word *node_args = in->node_args;
-        size_t nnode = in->nnode_args;
         bool json_invalid = in->json_invalid;
         uint32_t ce = c;
 
+        keep_node_args(sh);
         sh->p->doc->nerrors = errs;
         in->args = NULL;
         in->nargs = 0;
@@ -1251,8 +1326,6 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
         while (ce > a && isspace((unsigned char)sh->L[ce - 1]))
             ce--;
         shape_args(sh, a, ce);
-        in->node_args = node_args;
-        in->nnode_args = nnode;
         in->json_invalid = json_invalid && !in->json;
         in->inline_comment = true;
         in->comment = tfl_textmap_span(&in->map, c, e - c);
@@ -1702,8 +1775,8 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
 
     /* The pieces were gathered on the heap: the arena gets them at their
      * number, not at a doubled capacity. */
-    pieces = tfl_arena_alloc(p->a, npieces * sizeof *pieces);
-    text = tfl_arena_alloc(p->a, total + 1);
+    pieces = pool(p, npieces * sizeof *pieces, _Alignof(tfl_piece));
+    text = pool(p, total + 1, 1);
     if (!pieces || !text) {
         p->oom = true;
         return;
@@ -1810,6 +1883,8 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     heap_settle(&p, (void **)&doc->instrs, doc->ninstrs, sizeof *doc->instrs);
     heap_settle(&p, (void **)&doc->comments, doc->ncomments,
                 sizeof *doc->comments);
+    heap_settle(&p, (void **)&doc->node_args, doc->nnode_args,
+                sizeof *doc->node_args);
     if (p.oom) {
         free(p.cstart);
         return -1;

@@ -56,7 +56,7 @@ int tfl_source_init(tfl_source *src, tfl_arena *arena, const char *path,
     src->data = data;
     src->len = len;
     src->bom = (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-    src->line_starts = tfl_arena_alloc(arena, n * sizeof(uint32_t));
+    src->line_starts = tfl_arena_alloc_raw(arena, n * sizeof(uint32_t));
     src->hint = tfl_arena_alloc(arena, sizeof *src->hint);
     if (!src->line_starts || !src->hint)
         return -1;

@@ -121,15 +121,15 @@ typedef struct tfl_heredoc {
 /* A comment line: `text` is what follows '#', trimmed. */
 typedef struct tfl_comment {
     const char *text;
-    size_t len;
-    tfl_span span; /* the whole line, '#' included */
+    uint32_t len;
     uint32_t line;
+    tfl_span span; /* the whole line, '#' included */
 } tfl_comment;
 
 typedef struct tfl_instr tfl_instr;
 
 /* Fields are ordered so that nothing is padded (flags beside `kind`,
- * 32-bit counts in pairs): one instruction costs 184 bytes, and a 60 MB
+ * 32-bit counts in pairs): one instruction costs 168 bytes, and a 60 MB
  * file has 300,000 of them. */
 struct tfl_instr {
     tfl_kind kind;
@@ -159,12 +159,7 @@ struct tfl_instr {
     uint32_t npairs;
     tfl_pair *pairs;
 
-    /* The node values BuildKit's parser would keep, for --dump=ast. */
-    tfl_word *node_args;
-    uint32_t nnode_args;
-
-    uint32_t nheredocs;
-    tfl_heredoc *heredocs;
+    tfl_heredoc *heredocs; /* nheredocs: at the end */
 
     tfl_instr *trigger; /* ONBUILD: the nested instruction */
 
@@ -177,6 +172,7 @@ struct tfl_instr {
      * nearest last. */
     const tfl_comment *comments;
     uint32_t ncomments;
+    uint32_t nheredocs;
 };
 
 typedef struct tfl_directive {
@@ -192,6 +188,18 @@ typedef struct tfl_diag {
     tfl_span span;
 } tfl_diag;
 
+/*
+ * The node values BuildKit's parser keeps for an instruction whose
+ * arguments an inline comment cut (see tfl_instr.args), for --dump=ast.
+ * Every other instruction's are its args, or for ENV and LABEL key, value
+ * and "=" ("" when legacy) of each pair.
+ */
+typedef struct tfl_node_args {
+    uint32_t at; /* source offset of the instruction's keyword */
+    uint32_t n;
+    const tfl_word *words;
+} tfl_node_args;
+
 typedef struct tfl_doc {
     const tfl_source *src;
     char escape; /* '\\' or '`' */
@@ -204,6 +212,9 @@ typedef struct tfl_doc {
 
     tfl_comment *comments; /* every comment line outside heredoc bodies */
     size_t ncomments;
+
+    tfl_node_args *node_args; /* by `at`, ascending */
+    size_t nnode_args;
 
     tfl_diag *errors; /* in source order */
     size_t nerrors;

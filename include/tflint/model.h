@@ -81,9 +81,9 @@ typedef struct tfl_use {
     const char *name; /* NUL-terminated */
     size_t instr;
     size_t part;             /* as for bindings: the lookup place */
+    const tfl_binding *bind; /* what it resolves to; NULL when nothing */
     int scope;               /* stage, or TFL_SCOPE_GLOBAL (FROM too) */
     tfl_span span;           /* `$NAME` or `${NAME...}` in the source */
-    const tfl_binding *bind; /* what it resolves to; NULL when nothing */
     bool shell;              /* in RUN text, expanded by the shell */
     /* `${NAME:-w}`, `${NAME+w}`, `${NAME:?m}` and the like, or inside the
      * `${NAME:+...}` of the same name: the text handles an unset NAME */

@@ -404,13 +404,16 @@ static void test_parser_inline_comment(void **state)
     in = &p.doc.instrs[0];
     assert_true(in->inline_comment);
     assert_int_equal(in->nargs, 1);
-    assert_int_equal(in->nnode_args, 5);
+    assert_int_equal(p.doc.nnode_args, 4); /* each of the four was cut */
+    assert_int_equal(p.doc.node_args[0].at, in->keyword.span.start);
+    assert_int_equal(p.doc.node_args[0].n, 5);
     a = tfl_source_pos(&p.src, in->comment.start);
     assert_int_equal(a.col, 12);
     in = &p.doc.instrs[1];
     assert_true(in->inline_comment);
     assert_string_equal(in->args[0].text, "root");
-    assert_string_equal(in->node_args[0].text, "root # admin");
+    assert_int_equal(p.doc.node_args[1].at, in->keyword.span.start);
+    assert_string_equal(p.doc.node_args[1].words[0].text, "root # admin");
     in = &p.doc.instrs[2];
     assert_true(in->inline_comment);
     assert_true(in->json);
