@@ -46,7 +46,7 @@
  * the range of offsets the map piece used last maps alone, as offsets
  * mostly come in order: one comparison each way, and no map is the range
  * of everything. Keywords, prefixes, shells and export-like builtins are
- * compared only when one switch on the first byte says one may start so,
+ * compared only when a switch on the first byte says one may start so,
  * and a command's base name is found once. Parts and references are
  * filled field by field rather than cleared first.
  */
@@ -441,8 +441,7 @@ static bool is_name_char(char c)
 enum {
     F_PREFIX = 1 << 0, /* env exec time nohup busybox command sudo */
     F_SHELL = 1 << 1,  /* sh bash dash ash zsh ksh mksh, su runuser */
-    F_EXPORT = 1 << 2, /* export readonly declare typeset local */
-    F_KEYWORD = 1 << 3 /* { if while until for case function */
+    F_EXPORT = 1 << 2  /* export readonly declare typeset local */
 };
 
 static unsigned first_kind(char c)
@@ -457,7 +456,7 @@ static unsigned first_kind(char c)
     case 'n':
         return F_PREFIX;
     case 'c':
-        return F_PREFIX | F_KEYWORD;
+        return F_PREFIX;
     case 'd':
     case 'r':
         return F_SHELL | F_EXPORT;
@@ -468,12 +467,6 @@ static unsigned first_kind(char c)
         return F_SHELL;
     case 'l':
         return F_EXPORT;
-    case '{':
-    case 'i':
-    case 'w':
-    case 'u':
-    case 'f':
-        return F_KEYWORD;
     default:
         return 0;
     }
@@ -2490,9 +2483,37 @@ static void opaque_subshell(level *L, tfl_sh_op op, bool negated)
     sp->cmds[ci].span = w->span;
 }
 
+/* The reserved words that open a compound command. */
+enum { K_NONE, K_GROUP, K_IF, K_WHILE, K_UNTIL, K_FOR, K_CASE, K_FUNCTION };
+
+/* The one that stands at L->pos: only those of its first byte are
+ * compared. */
+static int command_kw(const level *L)
+{
+    switch (L->t[L->pos]) {
+    case '{':
+        return at_kw(L, "{") ? K_GROUP : K_NONE;
+    case 'i':
+        return at_kw(L, "if") ? K_IF : K_NONE;
+    case 'w':
+        return at_kw(L, "while") ? K_WHILE : K_NONE;
+    case 'u':
+        return at_kw(L, "until") ? K_UNTIL : K_NONE;
+    case 'f':
+        return at_kw(L, "for")        ? K_FOR
+               : at_kw(L, "function") ? K_FUNCTION
+                                      : K_NONE;
+    case 'c':
+        return at_kw(L, "case") ? K_CASE : K_NONE;
+    default:
+        return K_NONE;
+    }
+}
+
 static void parse_command(level *L, unsigned mask, tfl_sh_op op)
 {
-    bool negated = false, deep = L->depth + 1 >= TFL_SH_MAX_DEPTH, kw;
+    bool negated = false, deep = L->depth + 1 >= TFL_SH_MAX_DEPTH;
+    int kw;
     size_t fn;
     uint32_t b;
 
@@ -2514,27 +2535,26 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op)
         return;
     }
     L->depth++;
-    /* the first bytes of the reserved words below */
-    kw = (first_kind(L->t[L->pos]) & F_KEYWORD) != 0;
+    kw = command_kw(L);
     if (at(L, L->pos, '(')) {
         b = block_list(L, TFL_SH_BLOCK_SUBSHELL, TFL_SH_NONE, 1, mask, T_RPAREN,
                        NULL);
         set_head_op(L, b, op);
         if (at(L, L->pos, ')'))
             L->pos++;
-    } else if (kw && at_kw(L, "{")) {
+    } else if (kw == K_GROUP) {
         b = block_list(L, TFL_SH_BLOCK_GROUP, TFL_SH_NONE, 1, mask, T_RBRACE,
                        "}");
         set_head_op(L, b, op);
-    } else if (kw && at_kw(L, "if")) {
+    } else if (kw == K_IF) {
         parse_if(L, mask, op);
-    } else if (kw && (at_kw(L, "while") || at_kw(L, "until"))) {
-        parse_while(L, mask, op, at_kw(L, "until"));
-    } else if (kw && at_kw(L, "for")) {
+    } else if (kw == K_WHILE || kw == K_UNTIL) {
+        parse_while(L, mask, op, kw == K_UNTIL);
+    } else if (kw == K_FOR) {
         parse_for(L, mask, op);
-    } else if (kw && at_kw(L, "case")) {
+    } else if (kw == K_CASE) {
         parse_case(L, mask, op);
-    } else if (kw && at_kw(L, "function")) {
+    } else if (kw == K_FUNCTION) {
         L->pos += 8;
         skip_blanks(L);
         parse_function(L, mask, op, 0);
