@@ -34,16 +34,37 @@ static const char *recase(tfl_ctx *ctx, const tfl_word *w, bool upper)
     return s;
 }
 
+enum { HAS_UPPER = 1, HAS_LOWER = 2 };
+
+/* Which ASCII letter cases `w` has (HAS_*), in one pass: as
+ * !tfl_is_lower() and !tfl_is_upper() tell. */
+static unsigned letters(const tfl_word *w)
+{
+    unsigned has = 0;
+    size_t i;
+
+    for (i = 0; i < w->len; i++) {
+        unsigned char c = (unsigned char)w->text[i];
+
+        if ((unsigned char)(c - 'A') < 26)
+            has |= HAS_UPPER;
+        else if ((unsigned char)(c - 'a') < 26)
+            has |= HAS_LOWER;
+    }
+    return has;
+}
+
 static void keyword(tfl_ctx *ctx, const tfl_instr *in, bool lower)
 {
     const tfl_word *k = &in->keyword;
     const char *want, *majority = lower ? "lower" : "upper";
+    unsigned has = letters(k);
     tfl_finding *f;
 
-    if (lower ? tfl_is_lower(k->text, k->len) : tfl_is_upper(k->text, k->len))
+    if (!(has & (lower ? HAS_UPPER : HAS_LOWER)))
         return;
     want = recase(ctx, k, !lower);
-    if (!tfl_is_lower(k->text, k->len) && !tfl_is_upper(k->text, k->len))
+    if (has == (HAS_UPPER | HAS_LOWER))
         f = tfl_report(ctx, k->span,
                        "instruction '%s' mixes upper and lower case, and "
                        "this file writes its instructions in %s case: "
@@ -100,6 +121,7 @@ static void check(tfl_ctx *ctx)
     const tfl_doc *doc = ctx->doc;
     size_t i, lower = 0, upper = 0;
     bool in_stage = false;
+    unsigned has;
 
     for (i = 0; i < doc->ninstrs; i++) {
         const tfl_word *k = &doc->instrs[i].keyword;
@@ -108,9 +130,10 @@ static void check(tfl_ctx *ctx)
             in_stage = true;
         if (!in_stage || doc->instrs[i].kind == TFL_UNKNOWN)
             continue;
-        if (tfl_is_lower(k->text, k->len))
+        has = letters(k);
+        if (!(has & HAS_UPPER))
             lower++;
-        else if (tfl_is_upper(k->text, k->len))
+        else if (!(has & HAS_LOWER))
             upper++;
     }
     for (i = 0; i < doc->ninstrs; i++) {
