@@ -1053,14 +1053,18 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
             pr = &in->pairs[in->npairs++];
             klen = (size_t)(eq - words[i].text);
             if (words[i].text != sh->L + words[i].off) {
-                /* the word's own copy: its key ends where the '=' was */
+                /* the word's own copy: its key ends where the '=' was,
+                 * and its value is the rest, ended by the copy's NUL */
                 ((char *)words[i].text)[klen] = '\0';
                 set_word(sh, &pr->key, words[i].text, klen, words[i].off,
                          (uint32_t)klen);
-            } else {
-                make_word(sh, &pr->key, words[i].text, klen, words[i].off,
-                          (uint32_t)klen);
+                set_word(sh, &pr->value, eq + 1, words[i].len - klen - 1,
+                         words[i].off + (uint32_t)klen + 1,
+                         words[i].raw_len - (uint32_t)klen - 1);
+                continue;
             }
+            make_word(sh, &pr->key, words[i].text, klen, words[i].off,
+                      (uint32_t)klen);
             make_word(sh, &pr->value, eq + 1, words[i].len - klen - 1,
                       words[i].off + (uint32_t)klen + 1,
                       words[i].raw_len - (uint32_t)klen - 1);
