@@ -447,43 +447,33 @@ uint32_t tfl_textmap_source(const tfl_textmap *m, uint32_t off)
     return source_in(&m->pieces[tfl_textmap_piece(m, off)], off);
 }
 
-/* Does piece `pc` go into the cut [off, off + len)? Keeps one empty piece
- * at most (`n` taken so far), so an empty cut still maps. */
-static bool cut_keeps(const tfl_piece *pc, uint32_t off, uint32_t len, size_t n,
-                      uint32_t *s, uint32_t *e)
-{
-    *s = pc->text_off > off ? pc->text_off : off;
-    *e =
-        pc->text_off + pc->len < off + len ? pc->text_off + pc->len : off + len;
-    return !(*e < *s || (*e == *s && n > 0));
-}
-
 int tfl_textmap_sub(tfl_arena *arena, const tfl_textmap *m, uint32_t off,
                     uint32_t len, tfl_textmap *out)
 {
-    tfl_piece *v;
+    /* At most every piece is kept (a RUN's command keeps all but those
+     * before it, seldom any): the table is not zeroed, as it is written. */
+    tfl_piece *v =
+        tfl_arena_alloc_raw(arena, (m->npieces ? m->npieces : 1) * sizeof *v);
     size_t i, n = 0;
-    uint32_t s, e;
 
-    /* counted first: the cut of a RUN's command holds most of its pieces,
-     * and is made again by several readers */
-    for (i = 0; i < m->npieces; i++)
-        n += cut_keeps(&m->pieces[i], off, len, n, &s, &e);
-    v = tfl_arena_alloc_raw(arena, (n ? n : 1) * sizeof *v);
     if (!v)
         return -1;
-    memset(v, 0, sizeof *v); /* the one piece of an empty map, as before */
-    n = 0;
     for (i = 0; i < m->npieces; i++) {
         const tfl_piece *pc = &m->pieces[i];
+        uint32_t s = pc->text_off > off ? pc->text_off : off;
+        uint32_t e = pc->text_off + pc->len < off + len ? pc->text_off + pc->len
+                                                        : off + len;
 
-        if (!cut_keeps(pc, off, len, n, &s, &e))
+        /* Keep one empty piece at most, so an empty cut still maps. */
+        if (e < s || (e == s && n > 0))
             continue;
         v[n].text_off = s - off;
         v[n].src_off = pc->src_off + (s - pc->text_off);
         v[n].len = e - s;
         n++;
     }
+    if (n == 0)
+        memset(v, 0, sizeof *v); /* the one piece of an empty map, as before */
     out->pieces = v;
     out->npieces = n;
     return 0;
@@ -1053,14 +1043,18 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
             pr = &in->pairs[in->npairs++];
             klen = (size_t)(eq - words[i].text);
             if (words[i].text != sh->L + words[i].off) {
-                /* the word's own copy: its key ends where the '=' was */
+                /* the word's own copy: its key ends where the '=' was,
+                 * and its value is the rest, ended by the copy's NUL */
                 ((char *)words[i].text)[klen] = '\0';
                 set_word(sh, &pr->key, words[i].text, klen, words[i].off,
                          (uint32_t)klen);
-            } else {
-                make_word(sh, &pr->key, words[i].text, klen, words[i].off,
-                          (uint32_t)klen);
+                set_word(sh, &pr->value, eq + 1, words[i].len - klen - 1,
+                         words[i].off + (uint32_t)klen + 1,
+                         words[i].raw_len - (uint32_t)klen - 1);
+                continue;
             }
+            make_word(sh, &pr->key, words[i].text, klen, words[i].off,
+                      (uint32_t)klen);
             make_word(sh, &pr->value, eq + 1, words[i].len - klen - 1,
                       words[i].off + (uint32_t)klen + 1,
                       words[i].raw_len - (uint32_t)klen - 1);
