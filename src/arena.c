@@ -14,6 +14,7 @@
  * be handed over with tfl_arena_adopt() and are freed with the arena.
  */
 #include "tflint/arena.h"
+#include "tflint/pages.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -64,7 +65,7 @@ static tfl_arena_block *new_block(tfl_arena *a, size_t need)
         size = need;
     if (size > SIZE_MAX - HEADER)
         return NULL;
-    b = malloc(HEADER + size);
+    b = tfl_pages_alloc(HEADER + size);
     if (!b)
         return NULL;
     b->size = size;

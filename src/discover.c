@@ -15,6 +15,7 @@
  * size fstat() reports (more when the file grows meanwhile, up to the cap).
  */
 #include "tflint/discover.h"
+#include "tflint/pages.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -305,7 +306,7 @@ static int read_all(int fd, const char *path, size_t hint, char **data,
                     size_t *len, char err[TFL_ERRMSG_SIZE])
 {
     size_t cap = hint + 1, n = 0;
-    char *buf = malloc(cap + 1);
+    char *buf = tfl_pages_alloc(cap + 1);
 
     if (!buf)
         return -1;
