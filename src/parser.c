@@ -227,8 +227,10 @@ static tfl_kind kind_of(const char *s, size_t n)
         up[i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
     }
     up[n] = '\0';
+    /* By length, not strcmp: the word may hold a NUL byte ("FROM\0x"). */
     for (k = 0; k < TFL_UNKNOWN; k++)
-        if (kind_names[k][0] == up[0] && strcmp(kind_names[k], up) == 0)
+        if (kind_names[k][0] == up[0] && strlen(kind_names[k]) == n &&
+            memcmp(kind_names[k], up, n) == 0)
             return (tfl_kind)k;
     return TFL_UNKNOWN;
 }
