@@ -448,8 +448,8 @@ static tfl_use *add_use(builder *bd, const lookup_ctx *lc, const char *name,
         return NULL;
     }
     u->name = name;
-    u->instr = lc->instr;
-    u->part = lc->part;
+    u->instr = (uint32_t)lc->instr;
+    u->part = (uint32_t)lc->part;
     u->scope = lc->scope;
     u->span = span;
     u->shell = shell;
