@@ -492,7 +492,8 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
             cur = in;
             memset(instr_skip, 0, nrules);
             for (k = 0; in && k < in->ncomments; k++)
-                mark_pragma(&in->comments[k], false, instr_skip, nrules);
+                mark_pragma(&doc->comments[in->first_comment + k], false,
+                            instr_skip, nrules);
         }
         if (!file_skip[r] && !instr_skip[r])
             f[kept++] = f[i];
