@@ -55,11 +55,12 @@ typedef struct tfl_binding tfl_binding;
 /* One declaration of a variable. */
 struct tfl_binding {
     const char *name; /* NUL-terminated */
-    size_t name_len;
+    /* 32 bits, as source offsets are: a binding costs 104 bytes */
+    uint32_t name_len;
+    uint32_t part; /* ARG word or ENV pair index within `instr` */
     tfl_origin origin;
     int stage;    /* owning stage, or TFL_SCOPE_GLOBAL */
     size_t instr; /* declaring instruction; SIZE_MAX when predefined */
-    size_t part;  /* ARG word or ENV pair index within it */
     /* Value as the builder computes it from the defaults; NULL when the
      * name is declared but unset (`ARG NAME` without default). */
     const char *value;
