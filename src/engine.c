@@ -204,6 +204,9 @@ static long format_msg(char *out, size_t cap, const char *fmt, va_list ap)
     return (long)n;
 }
 
+/* Findings of a file before its messages are shared (see intern_msg). */
+#define INTERN_AFTER 256
+
 struct tfl_msg_slot {
     const char *text; /* NULL: free slot */
     uint32_t len, hash;
@@ -246,15 +249,18 @@ static bool grow_msgs(tfl_ctx *ctx)
  * that says the same; NULL when memory runs out. */
 static const char *intern_msg(tfl_ctx *ctx, const char *s, size_t n)
 {
-    uint32_t h = hash_msg(s, n);
     struct tfl_msg_slot *slot;
     size_t k;
+    uint32_t h;
     char *copy;
 
-    if (n > UINT32_MAX)
+    /* A file with few findings has little to share: the set would cost
+     * more than it saves, in time as in memory. */
+    if (ctx->nfindings < INTERN_AFTER || n > UINT32_MAX)
         return tfl_arena_strndup(ctx->arena, s, n);
     if (2 * (ctx->nmsgs + 1) > ctx->msgs_cap && !grow_msgs(ctx))
         return NULL;
+    h = hash_msg(s, n);
     for (k = h & (ctx->msgs_cap - 1);; k = (k + 1) & (ctx->msgs_cap - 1)) {
         slot = &ctx->msgs[k];
         if (!slot->text)

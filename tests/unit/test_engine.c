@@ -50,8 +50,8 @@ static const char *last(const fixture *fx)
     return fx->ctx.findings[fx->ctx.nfindings - 1].message;
 }
 
-/* Equal messages are kept once; more distinct ones than the set's first
- * size all stay intact as it grows. */
+/* Past the first findings of a file, equal messages are kept once; more
+ * distinct ones than the set's first size all stay intact as it grows. */
 static void test_engine_report_shares_messages(void **state)
 {
     fixture *fx = *state;
@@ -60,21 +60,25 @@ static void test_engine_report_shares_messages(void **state)
     char want[32];
     unsigned i;
 
-    tfl_report(&fx->ctx, span, "same %s", "text");
-    first = last(fx);
     for (i = 0; i < 1000; i++) {
         tfl_report(&fx->ctx, span, "message %u", i);
         snprintf(want, sizeof want, "message %u", i);
         assert_string_equal(last(fx), want);
     }
     tfl_report(&fx->ctx, span, "same %s", "text");
+    first = last(fx);
+    tfl_report(&fx->ctx, span, "message %u", 999u);
+    assert_string_equal(last(fx), "message 999");
+    tfl_report(&fx->ctx, span, "same %s", "text");
     assert_ptr_equal(last(fx), first);
     tfl_report(&fx->ctx, span, "same %s", "text!");
     assert_string_equal(last(fx), "same text!");
+    assert_ptr_not_equal(last(fx), first);
     for (i = 0; i < 1000; i++) {
         snprintf(want, sizeof want, "message %u", i);
-        assert_string_equal(fx->ctx.findings[1 + i].message, want);
+        assert_string_equal(fx->ctx.findings[i].message, want);
     }
+    assert_string_equal(first, "same text");
 }
 
 static void test_engine_report_conversions(void **state)
