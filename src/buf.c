@@ -17,6 +17,8 @@ void tfl_buf_init(tfl_buf *b, size_t max)
     b->cap = 0;
     b->max = max;
     b->failed = false;
+    b->drain = NULL;
+    b->drain_ctx = NULL;
 }
 
 void tfl_buf_free(tfl_buf *b)

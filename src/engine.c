@@ -18,6 +18,7 @@
 #include "tflint/encoding.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,11 +204,86 @@ static long format_msg(char *out, size_t cap, const char *fmt, va_list ap)
     return (long)n;
 }
 
+/* Findings of a file before its messages are shared (see intern_msg). */
+#define INTERN_AFTER 256
+
+struct tfl_msg_slot {
+    const char *text; /* NULL: free slot */
+    uint32_t len, hash;
+};
+
+static uint32_t hash_msg(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* Double the set (it starts at 256 slots); false when memory runs out.
+ * The outgrown table stays in the arena: all of them together are smaller
+ * than the last. */
+static bool grow_msgs(tfl_ctx *ctx)
+{
+    size_t cap = ctx->msgs_cap ? ctx->msgs_cap * 2 : 256, i, k;
+    struct tfl_msg_slot *t = tfl_arena_alloc(ctx->arena, cap * sizeof *t);
+
+    if (!t)
+        return false;
+    for (i = 0; i < ctx->msgs_cap; i++) {
+        if (!ctx->msgs[i].text)
+            continue;
+        for (k = ctx->msgs[i].hash & (cap - 1); t[k].text;
+             k = (k + 1) & (cap - 1))
+            ;
+        t[k] = ctx->msgs[i];
+    }
+    ctx->msgs = t;
+    ctx->msgs_cap = cap;
+    return true;
+}
+
+/* The arena copy of message `s` (`n` bytes), shared with every finding
+ * that says the same; NULL when memory runs out. */
+static const char *intern_msg(tfl_ctx *ctx, const char *s, size_t n)
+{
+    struct tfl_msg_slot *slot;
+    size_t k;
+    uint32_t h;
+    char *copy;
+
+    /* A file with few findings has little to share: the set would cost
+     * more than it saves, in time as in memory. */
+    if (ctx->nfindings < INTERN_AFTER || n > UINT32_MAX)
+        return tfl_arena_strndup(ctx->arena, s, n);
+    if (2 * (ctx->nmsgs + 1) > ctx->msgs_cap && !grow_msgs(ctx))
+        return NULL;
+    h = hash_msg(s, n);
+    for (k = h & (ctx->msgs_cap - 1);; k = (k + 1) & (ctx->msgs_cap - 1)) {
+        slot = &ctx->msgs[k];
+        if (!slot->text)
+            break;
+        if (slot->hash == h && slot->len == n && memcmp(slot->text, s, n) == 0)
+            return slot->text;
+    }
+    copy = tfl_arena_strndup(ctx->arena, s, n);
+    if (copy) {
+        slot->text = copy;
+        slot->len = (uint32_t)n;
+        slot->hash = h;
+        ctx->nmsgs++;
+    }
+    return copy;
+}
+
 tfl_finding *tfl_report(tfl_ctx *ctx, tfl_span span, const char *fmt, ...)
 {
     tfl_finding *f;
     va_list ap, again;
-    char tmp[1024], *msg;
+    char tmp[1024];
+    const char *msg;
     long n;
 
     if (ctx->oom)
@@ -216,7 +292,7 @@ tfl_finding *tfl_report(tfl_ctx *ctx, tfl_span span, const char *fmt, ...)
     va_copy(again, ap);
     n = format_msg(tmp, sizeof tmp, fmt, ap);
     if (n >= 0)
-        msg = tfl_arena_strndup(ctx->arena, tmp, (size_t)n);
+        msg = intern_msg(ctx, tmp, (size_t)n);
     else
         msg = tfl_arena_vprintf(ctx->arena, fmt, again);
     va_end(again);
@@ -422,7 +498,8 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
             cur = in;
             memset(instr_skip, 0, nrules);
             for (k = 0; in && k < in->ncomments; k++)
-                mark_pragma(&in->comments[k], false, instr_skip, nrules);
+                mark_pragma(&doc->comments[in->first_comment + k], false,
+                            instr_skip, nrules);
         }
         if (!file_skip[r] && !instr_skip[r])
             f[kept++] = f[i];

@@ -590,6 +590,12 @@ static void sink_flush(sink *s, tfl_buf *b)
     tfl_buf_reset(b);
 }
 
+/* tfl_buf's drain for the one report of a run. */
+static void drain_sink(void *ctx, tfl_buf *b)
+{
+    sink_flush(ctx, b);
+}
+
 /* Finish the output: rename into place when `ok`, else remove. Returns 0,
  * or 1 when the report could not be written. */
 static int sink_close(sink *s, bool ok)
@@ -1141,8 +1147,11 @@ static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
     tfl_buf_init(&out, 0);
     tfl_buf_init(&diag, 0);
     /* Room for a flush's worth and the file that ends it, taken once. */
-    if (c->noutputs == 1)
+    if (c->noutputs == 1) {
         tfl_buf_reserve(&out, 2 * FLUSH_AT);
+        out.drain = drain_sink;
+        out.drain_ctx = &sinks[0];
+    }
     if (nthreads > in->count)
         nthreads = in->count;
     keep_freed_memory();

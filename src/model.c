@@ -239,11 +239,11 @@ static tfl_binding *new_binding(builder *bd, const char *name, size_t len,
 
     memset(b, 0, sizeof *b); /* the table is not zeroed as a whole */
     b->name = name;
-    b->name_len = len;
+    b->name_len = (uint32_t)len;
     b->origin = origin;
     b->stage = stage;
     b->instr = instr;
-    b->part = part;
+    b->part = (uint32_t)part;
     return b;
 }
 
@@ -448,8 +448,8 @@ static tfl_use *add_use(builder *bd, const lookup_ctx *lc, const char *name,
         return NULL;
     }
     u->name = name;
-    u->instr = lc->instr;
-    u->part = lc->part;
+    u->instr = (uint32_t)lc->instr;
+    u->part = (uint32_t)lc->part;
     u->scope = lc->scope;
     u->span = span;
     u->shell = shell;

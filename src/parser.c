@@ -57,8 +57,6 @@ typedef struct parser {
     size_t nphys; /* physical lines */
     size_t next;  /* next physical line to read, 0-based */
     size_t cap_instrs, cap_comments, cap_errors, cap_dirs, cap_nodes;
-    size_t *cstart; /* per instruction: first index of its comments (heap) */
-    size_t cap_cstart, ncstart;
     size_t pend_start, pend_n; /* comment block above the next instruction */
     char *scratch; /* word under construction (heap, freed at the end) */
     size_t scratch_cap;
@@ -1134,7 +1132,6 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
     t->line_len = sh->in->line_len;
     t->map = sh->in->map;
     t->first_line = sh->in->first_line;
-    t->last_line = sh->in->last_line;
     sub.p = sh->p;
     sub.in = t;
     sub.L = sh->L;
@@ -1532,7 +1529,6 @@ static void read_heredoc_bodies(parser *p, tfl_instr *owner, tfl_instr *in)
         h->body = p->src->data + body_start;
         h->body_len = body_end - body_start;
         h->body_span = span_of(body_start, body_end);
-        owner->last_line = (uint32_t)p->next;
         if (!h->terminated) {
             ERR(p, h->marker, "unterminated heredoc");
             p->doc->parser_failed = true;
@@ -1767,7 +1763,6 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
         break;
     next_piece:;
     }
-    in->last_line = (uint32_t)p->next;
 
     /* The pieces were gathered on the heap: the arena gets them at their
      * number, not at a doubled capacity. */
@@ -1806,23 +1801,14 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
                 in->heredocs = target->heredocs;
                 in->nheredocs = target->nheredocs;
                 target->span.end = in->span.end;
-                target->last_line = in->last_line;
             }
         }
     }
 
     /* comments directly above */
-    {
-        size_t *slot = heap_push(p, (void **)&p->cstart, &p->ncstart,
-                                 &p->cap_cstart, sizeof *slot);
-        if (!slot) {
-            p->oom = true;
-            return;
-        }
-        *slot = p->pend_start;
-        in->ncomments = p->pend_n;
-        p->pend_n = 0;
-    }
+    in->first_comment = p->pend_n ? (uint32_t)p->pend_start : 0;
+    in->ncomments = p->pend_n;
+    p->pend_n = 0;
 }
 
 int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
@@ -1881,22 +1867,17 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
                 sizeof *doc->comments);
     heap_settle(&p, (void **)&doc->node_args, doc->nnode_args,
                 sizeof *doc->node_args);
-    if (p.oom) {
-        free(p.cstart);
+    if (p.oom)
         return -1;
-    }
     doc->escape = p.esc;
 
-    /* The comment array is complete: resolve the instructions' blocks. */
     for (i = 0; i < doc->ninstrs; i++) {
         tfl_instr *in = &doc->instrs[i];
-        in->comments = in->ncomments ? &doc->comments[p.cstart[i]] : NULL;
         if (in->trigger) {
-            in->trigger->comments = in->comments;
+            in->trigger->first_comment = in->first_comment;
             in->trigger->ncomments = in->ncomments;
         }
     }
-    free(p.cstart);
 
     if (doc->ninstrs == 0 && !doc->parser_failed) {
         ERR(&p, span_of(src->bom, src->bom), "file with no instructions");

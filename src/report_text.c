@@ -259,8 +259,10 @@ static void text_file(void *state, tfl_buf *out, const tfl_result *res)
         out->failed = true;
         return;
     }
-    for (i = 0; i < res->nfindings; i++)
+    for (i = 0; i < res->nfindings; i++) {
         put_finding(out, &res->src, &st->path, &res->findings[i], st->color);
+        tfl_buf_drain(out);
+    }
 }
 
 /* The text report is findings only; the caller tells the user about an

@@ -129,7 +129,7 @@ typedef struct tfl_comment {
 typedef struct tfl_instr tfl_instr;
 
 /* Fields are ordered so that nothing is padded (flags beside `kind`,
- * 32-bit counts in pairs): one instruction costs 168 bytes, and a 60 MB
+ * 32-bit counts in pairs): one instruction costs 160 bytes, and a 60 MB
  * file has 300,000 of them. */
 struct tfl_instr {
     tfl_kind kind;
@@ -166,11 +166,13 @@ struct tfl_instr {
     tfl_span comment;    /* from the inline '#' to the end of the text */
     tfl_span empty_line; /* the first blank line of an empty continuation */
     tfl_span span; /* first byte of keyword to end of last consumed line */
-    uint32_t first_line, last_line; /* 1-based, inclusive */
+    uint32_t first_line; /* 1-based */
 
     /* Comment lines directly above (no blank line or instruction between),
-     * nearest last. */
-    const tfl_comment *comments;
+     * nearest last: doc->comments[first_comment + k] for k < ncomments.
+     * An index rather than a pointer, and no last line (see span.end):
+     * 160 bytes an instruction. */
+    uint32_t first_comment;
     uint32_t ncomments;
     uint32_t nheredocs;
 };

@@ -19,6 +19,11 @@ typedef struct tfl_buf {
     size_t cap;
     size_t max; /* 0: no limit */
     bool failed;
+    /* Optional: writes out and empties the buffer. A renderer that makes
+     * a long report of one file calls tfl_buf_drain() between its items,
+     * so the buffer holds a piece of the report rather than all of it. */
+    void (*drain)(void *ctx, struct tfl_buf *b);
+    void *drain_ctx;
 } tfl_buf;
 
 void tfl_buf_init(tfl_buf *b, size_t max);
@@ -43,6 +48,18 @@ static inline bool tfl_buf_reserve(tfl_buf *b, size_t extra)
         (!b->max || extra <= b->max - b->len))
         return true;
     return tfl_buf_grow(b, extra);
+}
+
+/* Past this many bytes, tfl_buf_drain() hands the buffer to `drain`. */
+#define TFL_BUF_DRAIN_AT ((size_t)64 << 10)
+
+/* A point between two items of a report where the bytes so far may be
+ * written out: calls `drain` when there is one and the buffer is full
+ * enough and has not failed. */
+static inline void tfl_buf_drain(tfl_buf *b)
+{
+    if (b->drain && !b->failed && b->len >= TFL_BUF_DRAIN_AT)
+        b->drain(b->drain_ctx, b);
 }
 
 /* The appends are inline: reports call them for every few bytes. */

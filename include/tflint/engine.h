@@ -137,6 +137,10 @@ struct tfl_ctx {
     /* engine-private */
     tfl_finding *findings;
     size_t nfindings, cap;
+    /* Every distinct message text once (rules say the same thing of many
+     * places): an open-addressing set in the arena. */
+    struct tfl_msg_slot *msgs;
+    size_t nmsgs, msgs_cap;
     bool oom;
 };
 

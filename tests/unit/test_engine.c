@@ -50,6 +50,37 @@ static const char *last(const fixture *fx)
     return fx->ctx.findings[fx->ctx.nfindings - 1].message;
 }
 
+/* Past the first findings of a file, equal messages are kept once; more
+ * distinct ones than the set's first size all stay intact as it grows. */
+static void test_engine_report_shares_messages(void **state)
+{
+    fixture *fx = *state;
+    tfl_span span = {0, 0};
+    const char *first;
+    char want[32];
+    unsigned i;
+
+    for (i = 0; i < 1000; i++) {
+        tfl_report(&fx->ctx, span, "message %u", i);
+        snprintf(want, sizeof want, "message %u", i);
+        assert_string_equal(last(fx), want);
+    }
+    tfl_report(&fx->ctx, span, "same %s", "text");
+    first = last(fx);
+    tfl_report(&fx->ctx, span, "message %u", 999u);
+    assert_string_equal(last(fx), "message 999");
+    tfl_report(&fx->ctx, span, "same %s", "text");
+    assert_ptr_equal(last(fx), first);
+    tfl_report(&fx->ctx, span, "same %s", "text!");
+    assert_string_equal(last(fx), "same text!");
+    assert_ptr_not_equal(last(fx), first);
+    for (i = 0; i < 1000; i++) {
+        snprintf(want, sizeof want, "message %u", i);
+        assert_string_equal(fx->ctx.findings[i].message, want);
+    }
+    assert_string_equal(first, "same text");
+}
+
 static void test_engine_report_conversions(void **state)
 {
     fixture *fx = *state;
@@ -106,6 +137,8 @@ static void test_engine_report_long_message(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_engine_report_shares_messages,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_engine_report_conversions, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_engine_report_fallback, setup,
