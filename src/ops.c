@@ -2133,13 +2133,18 @@ static bool etc_file(const char *t)
 static bool touches_etc(const tfl_sh_cmd *c, bool reader)
 {
     size_t i, n = cmd_nargs(c);
+    const tfl_sh_word *args;
 
     for (i = 0; i < c->nredirs; i++)
         if (c->redirs[i].op != TFL_SH_REDIR_IN &&
             etc_file(c->redirs[i].target.value))
             return true;
-    for (i = 0; !reader && i < n; i++)
-        if (etc_file(cmd_arg(c, i)->value))
+    if (reader || !n)
+        return false;
+    /* the arguments as an array: this runs for nearly every command */
+    args = cmd_arg(c, 0);
+    for (i = 0; i < n; i++)
+        if (etc_file(args[i].value))
             return true;
     return false;
 }
