@@ -443,41 +443,6 @@ static bool is_name_char(char c)
     return cl(c) & (C_NAME0 | C_DIGIT);
 }
 
-/* What a word may name, by its first byte: the test before any strcmp(). */
-enum {
-    F_PREFIX = 1 << 0, /* env exec time nohup busybox command sudo */
-    F_SHELL = 1 << 1,  /* sh bash dash ash zsh ksh mksh, su runuser */
-    F_EXPORT = 1 << 2  /* export readonly declare typeset local */
-};
-
-static unsigned first_kind(char c)
-{
-    switch (c) {
-    case 'e':
-    case 't':
-        return F_PREFIX | F_EXPORT;
-    case 's':
-    case 'b':
-        return F_PREFIX | F_SHELL;
-    case 'n':
-        return F_PREFIX;
-    case 'c':
-        return F_PREFIX;
-    case 'd':
-    case 'r':
-        return F_SHELL | F_EXPORT;
-    case 'a':
-    case 'z':
-    case 'k':
-    case 'm':
-        return F_SHELL;
-    case 'l':
-        return F_EXPORT;
-    default:
-        return 0;
-    }
-}
-
 static bool at(const level *L, size_t i, char c)
 {
     return i < L->n && L->t[i] == c;
@@ -1713,6 +1678,72 @@ static bool same(const char *a, const char *b)
     return a[1] == b[1] && (!a[1] || strcmp(a + 2, b + 2) == 0);
 }
 
+/* The names the splitter treats apart: prefix commands, shells (and su,
+ * which runs one), export-like builtins. */
+enum {
+    N_NONE,
+    N_ENV,
+    N_SUDO,
+    N_EXEC,
+    N_TIME,
+    N_NOHUP,
+    N_BUSYBOX,
+    N_COMMAND,
+    N_SHELL, /* sh bash dash ash zsh ksh mksh */
+    N_SU,    /* su runuser */
+    N_EXPORT /* export readonly declare typeset local */
+};
+
+/* Which of them `s` is: one switch on the first byte, then the few names
+ * that start with it (most command names start with none of theirs). */
+static unsigned name_kind(const char *s)
+{
+    switch (s[0]) {
+    case 'e':
+        return same(s, "env")      ? N_ENV
+               : same(s, "exec")   ? N_EXEC
+               : same(s, "export") ? N_EXPORT
+                                   : N_NONE;
+    case 't':
+        return same(s, "time")      ? N_TIME
+               : same(s, "typeset") ? N_EXPORT
+                                    : N_NONE;
+    case 's':
+        return same(s, "sudo") ? N_SUDO
+               : same(s, "sh") ? N_SHELL
+               : same(s, "su") ? N_SU
+                               : N_NONE;
+    case 'b':
+        return same(s, "busybox") ? N_BUSYBOX
+               : same(s, "bash")  ? N_SHELL
+                                  : N_NONE;
+    case 'n':
+        return same(s, "nohup") ? N_NOHUP : N_NONE;
+    case 'c':
+        return same(s, "command") ? N_COMMAND : N_NONE;
+    case 'd':
+        return same(s, "dash")      ? N_SHELL
+               : same(s, "declare") ? N_EXPORT
+                                    : N_NONE;
+    case 'r':
+        return same(s, "runuser")    ? N_SU
+               : same(s, "readonly") ? N_EXPORT
+                                     : N_NONE;
+    case 'a':
+        return same(s, "ash") ? N_SHELL : N_NONE;
+    case 'z':
+        return same(s, "zsh") ? N_SHELL : N_NONE;
+    case 'k':
+        return same(s, "ksh") ? N_SHELL : N_NONE;
+    case 'm':
+        return same(s, "mksh") ? N_SHELL : N_NONE;
+    case 'l':
+        return same(s, "local") ? N_EXPORT : N_NONE;
+    default:
+        return N_NONE;
+    }
+}
+
 static bool word_is(const tfl_sh_word *w, const char *s)
 {
     return w->value && same(w->value, s);
@@ -1794,27 +1825,26 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
     while (i < n) {
         const char *b = base_name(&w[i]);
         size_t j, k;
-        unsigned bit;
+        unsigned bit, kind;
         bool envish = false;
 
         *name = b;
-        if (!b || !(first_kind(b[0]) & F_PREFIX))
-            break; /* none of the prefixes below */
-        if (same(b, "env")) {
+        kind = b ? name_kind(b) : N_NONE;
+        if (kind == N_ENV) {
             j = skip_opts(w, n, i + 1, env_a), bit = TFL_SH_PREFIX_ENV;
             envish = true;
-        } else if (same(b, "sudo")) {
+        } else if (kind == N_SUDO) {
             j = skip_opts(w, n, i + 1, sudo_a), bit = TFL_SH_PREFIX_SUDO;
             envish = true;
-        } else if (same(b, "exec")) {
+        } else if (kind == N_EXEC) {
             j = skip_opts(w, n, i + 1, exec_a), bit = TFL_SH_PREFIX_EXEC;
-        } else if (same(b, "time")) {
+        } else if (kind == N_TIME) {
             j = skip_opts(w, n, i + 1, time_a), bit = TFL_SH_PREFIX_TIME;
-        } else if (same(b, "nohup")) {
+        } else if (kind == N_NOHUP) {
             j = i + 1, bit = TFL_SH_PREFIX_NOHUP;
-        } else if (same(b, "busybox")) {
+        } else if (kind == N_BUSYBOX) {
             j = i + 1, bit = TFL_SH_PREFIX_BUSYBOX;
-        } else if (same(b, "command")) {
+        } else if (kind == N_COMMAND) {
             /* `command -v x` asks about x, it does not run it */
             if (i + 1 < n &&
                 (word_is(&w[i + 1], "-v") || word_is(&w[i + 1], "-V")))
@@ -1846,22 +1876,18 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
 static uint32_t shell_string(const tfl_sh_word *w, size_t n, size_t arg0,
                              const char *b)
 {
-    static const char *const shells[] = {"sh",  "bash", "dash", "ash",
-                                         "zsh", "ksh",  "mksh", NULL};
-    static const char *const su[] = {"su", "runuser", NULL};
     size_t i;
     bool c = false;
+    unsigned kind = b ? name_kind(b) : N_NONE;
 
-    if (arg0 >= n || !b || !(first_kind(b[0]) & F_SHELL))
+    if (arg0 >= n || (kind != N_SHELL && kind != N_SU))
         return TFL_SH_NONE; /* neither a shell nor su */
-    if (in_list(b, su)) {
+    if (kind == N_SU) {
         for (i = arg0 + 1; i + 1 < n; i++)
             if (word_is(&w[i], "-c") || word_is(&w[i], "--command"))
                 return (uint32_t)(i + 1);
         return TFL_SH_NONE;
     }
-    if (!in_list(b, shells))
-        return TFL_SH_NONE;
     for (i = arg0 + 1; i < n; i++) {
         const char *v = w[i].value;
 
@@ -2020,13 +2046,9 @@ static uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
 /* Assignments of export-like builtins, kept as words too. */
 static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0)
 {
-    static const char *const builtins[] = {"export",  "readonly", "declare",
-                                           "typeset", "local",    NULL};
     size_t i;
 
-    if (arg0 >= n || !w[arg0].value ||
-        !(first_kind(w[arg0].value[0]) & F_EXPORT) ||
-        !in_list(w[arg0].value, builtins))
+    if (arg0 >= n || !w[arg0].value || name_kind(w[arg0].value) != N_EXPORT)
         return;
     for (i = arg0 + 1; i < n; i++)
         push_assign(L, &w[i], TFL_SH_ASSIGN_EXPORT);
