@@ -1804,9 +1804,10 @@ static void push_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k)
 
 /* Find the real command past env/exec/nohup/time/command/sudo/busybox;
  * env's and sudo's assignments are recorded. `*name` is set to the base
- * name of the word found (NULL when there is none or it has no value). */
+ * name of the word found (NULL when there is none or it has no value),
+ * `*nk` to its name_kind(). */
 static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
-                       const char **name)
+                       const char **name, unsigned *nk)
 {
     static const char *const env_a[] = {"-u",      "--unset", "-C",
                                         "--chdir", "-S",      NULL};
@@ -1822,6 +1823,7 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
     size_t i = 0;
 
     *name = NULL;
+    *nk = N_NONE;
     while (i < n) {
         const char *b = base_name(&w[i]);
         size_t j, k;
@@ -1829,7 +1831,7 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
         bool envish = false;
 
         *name = b;
-        kind = b ? name_kind(b) : N_NONE;
+        *nk = kind = b ? name_kind(b) : N_NONE;
         if (kind == N_ENV) {
             j = skip_opts(w, n, i + 1, env_a), bit = TFL_SH_PREFIX_ENV;
             envish = true;
@@ -1867,18 +1869,19 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
         *mask |= bit;
         i = k;
         *name = NULL;
+        *nk = N_NONE;
     }
     return (uint32_t)i;
 }
 
 /* Index of the script string of `sh -c STRING` (or `su -c STRING`), or
- * TFL_SH_NONE; `b` is the base name of word arg0 (see unwrap()). */
+ * TFL_SH_NONE; `kind` is the name_kind() of the base name of word arg0
+ * (see unwrap()). */
 static uint32_t shell_string(const tfl_sh_word *w, size_t n, size_t arg0,
-                             const char *b)
+                             unsigned kind)
 {
     size_t i;
     bool c = false;
-    unsigned kind = b ? name_kind(b) : N_NONE;
 
     if (arg0 >= n || (kind != N_SHELL && kind != N_SU))
         return TFL_SH_NONE; /* neither a shell nor su */
@@ -2043,12 +2046,14 @@ static uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
     return (uint32_t)(sp->ncmds - 1);
 }
 
-/* Assignments of export-like builtins, kept as words too. */
-static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0)
+/* Assignments of export-like builtins, kept as words too. `name` and
+ * `nk` are as unwrap() set them: the builtin must be named bare. */
+static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0,
+                           const char *name, unsigned nk)
 {
     size_t i;
 
-    if (arg0 >= n || !w[arg0].value || name_kind(w[arg0].value) != N_EXPORT)
+    if (arg0 >= n || nk != N_EXPORT || name != w[arg0].value)
         return;
     for (i = arg0 + 1; i < n; i++)
         push_assign(L, &w[i], TFL_SH_ASSIGN_EXPORT);
@@ -2064,6 +2069,7 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
     size_t nw, k, i;
     unsigned prefixes = 0;
     const char *name;
+    unsigned nk;
 
     /* filled in place: nothing below adds commands (and so moves them)
      * before cook_and_parse() */
@@ -2071,10 +2077,10 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
     w = take_words(sp, cb->wmark, &nw);
     c->words = w;
     c->nwords = nw;
-    c->arg0 = unwrap(L, w, nw, &prefixes, &name);
+    c->arg0 = unwrap(L, w, nw, &prefixes, &name, &nk);
     c->prefixes = (uint8_t)prefixes;
-    export_assigns(L, w, nw, c->arg0);
-    c->shell_c = shell_string(w, nw, c->arg0, name);
+    export_assigns(L, w, nw, c->arg0, name, nk);
+    c->shell_c = shell_string(w, nw, c->arg0, nk);
     c->assigns = stack_take(sp, &sp->assigns, cb->amark, &k);
     c->nassigns = k;
     r = stack_take(sp, &sp->redirs, cb->rmark, &k);
