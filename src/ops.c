@@ -210,7 +210,8 @@ static int tab_own(tfl_arena *ar, tab *t)
     v = tfl_arena_alloc(ar, (t->n + 1) * sizeof *v);
     if (!v)
         return -1;
-    memcpy(v, t->v, t->n * sizeof *v);
+    if (t->n) /* an empty borrowed table may have no array yet */
+        memcpy(v, t->v, t->n * sizeof *v);
     if (slots) {
         uint32_t *bn = tfl_arena_alloc(ar, slots * sizeof *bn);
         uint32_t *bi = tfl_arena_alloc(ar, slots * sizeof *bi);
