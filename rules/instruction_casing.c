@@ -54,11 +54,11 @@ static unsigned letters(const tfl_word *w)
     return has;
 }
 
-/* `has` is letters() of the keyword. */
-static void keyword(tfl_ctx *ctx, const tfl_instr *in, bool lower, unsigned has)
+static void keyword(tfl_ctx *ctx, const tfl_instr *in, bool lower)
 {
     const tfl_word *k = &in->keyword;
     const char *want, *majority = lower ? "lower" : "upper";
+    unsigned has = letters(k);
     tfl_finding *f;
 
     if (!(has & (lower ? HAS_UPPER : HAS_LOWER)))
@@ -122,22 +122,15 @@ static void check(tfl_ctx *ctx)
     size_t i, lower = 0, upper = 0;
     bool in_stage = false;
     unsigned has;
-    /* each keyword's letters(), kept for the second pass (which then
-     * reads them again only when memory runs out) */
-    unsigned char *hs = tfl_arena_alloc_raw(ctx->arena, doc->ninstrs + 1);
 
     for (i = 0; i < doc->ninstrs; i++) {
         const tfl_word *k = &doc->instrs[i].keyword;
 
-        if (doc->instrs[i].kind == TFL_UNKNOWN)
-            continue;
-        has = letters(k);
-        if (hs)
-            hs[i] = (unsigned char)has;
         if (doc->instrs[i].kind == TFL_FROM)
             in_stage = true;
-        if (!in_stage)
+        if (!in_stage || doc->instrs[i].kind == TFL_UNKNOWN)
             continue;
+        has = letters(k);
         if (!(has & HAS_UPPER))
             lower++;
         else if (!(has & HAS_LOWER))
@@ -148,7 +141,7 @@ static void check(tfl_ctx *ctx)
 
         if (in->kind == TFL_UNKNOWN)
             continue;
-        keyword(ctx, in, lower > upper, hs ? hs[i] : letters(&in->keyword));
+        keyword(ctx, in, lower > upper);
         if (in->kind == TFL_FROM) {
             from_as(ctx, in);
             stage_name(ctx, in);
