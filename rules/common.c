@@ -150,7 +150,7 @@ const char *tfl_clip(tfl_ctx *ctx, const char *s, size_t len, size_t max)
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
     }
-    out = tfl_arena_alloc(ctx->arena, n + 4);
+    out = tfl_arena_alloc_raw(ctx->arena, n + 4); /* all written below */
     if (!out) {
         ctx->oom = true;
         return "";

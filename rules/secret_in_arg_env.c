@@ -71,6 +71,13 @@ static bool in_list(const char *s, size_t n, const word *list, size_t count)
     return false;
 }
 
+/* Lengths a word of either list has (bit n: some word is n bytes long):
+ * most components are none of them and need no compare at all. */
+#define LEN_BIT(n) (1u << (n))
+static const unsigned word_lens = LEN_BIT(3) | LEN_BIT(4) | LEN_BIT(5) |
+                                  LEN_BIT(6) | LEN_BIT(7) | LEN_BIT(8) |
+                                  LEN_BIT(10) | LEN_BIT(11);
+
 /* The built-in pattern on `name`: 1 when it matches, 0 when not, -1 when
  * the name has bytes only PCRE2 can judge. */
 static int builtin_match(const char *name, size_t len)
@@ -78,20 +85,37 @@ static int builtin_match(const char *name, size_t len)
     bool flagged = false;
     size_t i, start = 0;
 
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)name[i];
-
-        if (c < 0x20 ? c == 0 || c == '\n' || c == '\r' : c >= 0x80)
-            return -1;
-    }
     for (i = 0; i <= len; i++) {
-        if (i < len && name[i] != '_')
-            continue;
-        if (in_list(name + start, i - start, exempt,
-                    sizeof exempt / sizeof exempt[0]))
-            return 0;
-        flagged = flagged || in_list(name + start, i - start, secret,
-                                     sizeof secret / sizeof secret[0]);
+        size_t n;
+
+        if (i < len) {
+            unsigned char c = (unsigned char)name[i];
+
+            /* printable ASCII but '_', by far the most bytes: one test */
+            if ((unsigned char)(c - 0x20) < 0x60 && c != '_')
+                continue;
+            if (c < 0x20 ? c == 0 || c == '\n' || c == '\r' : c >= 0x80)
+                return -1;
+            if (c != '_')
+                continue;
+        }
+        /* an exempt component decides only once the name is known to be
+         * plain ASCII: the rest of it is checked before the answer */
+        n = i - start;
+        if (n < 32 && (word_lens >> n & 1)) {
+            if (in_list(name + start, n, exempt,
+                        sizeof exempt / sizeof exempt[0])) {
+                for (i++; i < len; i++) {
+                    unsigned char c = (unsigned char)name[i];
+
+                    if (c < 0x20 ? c == 0 || c == '\n' || c == '\r' : c >= 0x80)
+                        return -1;
+                }
+                return 0;
+            }
+            flagged = flagged || in_list(name + start, n, secret,
+                                         sizeof secret / sizeof secret[0]);
+        }
         start = i + 1;
     }
     return flagged;

@@ -426,7 +426,8 @@ static void *bpush(builder *b, void **items, size_t *n, size_t *cap, size_t sz)
 /* Move a complete array of bpush() into the arena, at its exact size. */
 static void settle(builder *b, void **items, size_t n, size_t *cap, size_t sz)
 {
-    void *p = n ? tfl_arena_alloc(b->a, n * sz) : NULL;
+    /* not zeroed: the copy writes every byte */
+    void *p = n ? tfl_arena_alloc_raw(b->a, n * sz) : NULL;
 
     if (n && !p)
         b->oom = true;
@@ -702,7 +703,9 @@ typedef struct wval {
 
 static wval *weval(run *r, const tfl_sh_word *w)
 {
-    wval *x = tfl_arena_alloc(r->b->t, sizeof *x);
+    /* neither is zeroed: every field, and every piece (eval_word()), is
+     * written below */
+    wval *x = tfl_arena_alloc_raw(r->b->t, sizeof *x);
     char tmp[VAL_MAX]; /* built here, kept at its exact size */
     sbuf sb;
     look first = {0};
@@ -712,8 +715,9 @@ static wval *weval(run *r, const tfl_sh_word *w)
         return NULL;
     }
     x->w = w;
-    x->pcs =
-        w->nparts ? tfl_arena_alloc(r->b->t, w->nparts * sizeof *x->pcs) : NULL;
+    x->pcs = w->nparts
+                 ? tfl_arena_alloc_raw(r->b->t, w->nparts * sizeof *x->pcs)
+                 : NULL;
     if (w->nparts && !x->pcs) {
         r->b->oom = true;
         return NULL;
@@ -1285,14 +1289,15 @@ static int list_flags(builder *b, const tfl_sh_script *s, unsigned char **tol,
     uint32_t *last;
 
     *tol = tfl_arena_alloc(b->t, n + 1);
-    *cond = tfl_arena_alloc(b->t, n + 1);
+    *cond = tfl_arena_alloc_raw(b->t, n + 1); /* all written below */
     for (i = 0; i < n; i++)
         if (s->cmds[i].depth > maxd)
             maxd = s->cmds[i].depth;
-    last = tfl_arena_alloc(b->t, (maxd + 2) * sizeof *last);
+    last = tfl_arena_alloc_raw(b->t, (maxd + 2) * sizeof *last);
     if (!*tol || !*cond || !last)
         return -1;
-    for (i = 0; i <= maxd; i++)
+    (*cond)[n] = 0;
+    for (i = 0; i <= maxd + 1; i++)
         last[i] = TFL_SH_NONE;
     for (i = n; i-- > 0;) {
         const tfl_sh_cmd *c = &s->cmds[i];
@@ -2134,13 +2139,18 @@ static bool etc_file(const char *t)
 static bool touches_etc(const tfl_sh_cmd *c, bool reader)
 {
     size_t i, n = cmd_nargs(c);
+    const tfl_sh_word *args;
 
     for (i = 0; i < c->nredirs; i++)
         if (c->redirs[i].op != TFL_SH_REDIR_IN &&
             etc_file(c->redirs[i].target.value))
             return true;
-    for (i = 0; !reader && i < n; i++)
-        if (etc_file(cmd_arg(c, i)->value))
+    if (reader || !n)
+        return false;
+    /* the arguments as an array: this runs for nearly every command */
+    args = cmd_arg(c, 0);
+    for (i = 0; i < n; i++)
+        if (etc_file(args[i].value))
             return true;
     return false;
 }
@@ -2566,11 +2576,12 @@ static void walk_script(builder *b, size_t instr, int stage,
     /* The paths a command makes matter only to a chown/chgrp/chmod after
      * it; reading them evaluates words, which only ${X:=v} could make
      * matter to anything else. */
-    kinds = tfl_arena_alloc(b->t, s->ncmds + 1);
+    kinds = tfl_arena_alloc_raw(b->t, s->ncmds + 1); /* all written below */
     if (!kinds) {
         b->oom = true;
         return;
     }
+    kinds[s->ncmds] = 0;
     for (i = 0; i < s->ncmds; i++) {
         const char *n = cmd_name(&s->cmds[i]);
 

@@ -377,34 +377,40 @@ static void chars_put(split *sp, const char *s, size_t n)
 
 /* Byte classes, one table lookup instead of a chain of comparisons. */
 enum {
-    C_BLANK = 1 << 0,  /* space, tab, CR */
-    C_META = 1 << 1,   /* ends an unquoted word */
-    C_NAME0 = 1 << 2,  /* may start a NAME */
-    C_DIGIT = 1 << 3,  /* 0-9 */
-    C_PLAIN = 1 << 4,  /* unquoted, stands for itself, sets no flag */
-    C_DQPLAIN = 1 << 5 /* inside "...", stands for itself */
+    C_BLANK = 1 << 0,   /* space, tab, CR */
+    C_META = 1 << 1,    /* ends an unquoted word */
+    C_NAME0 = 1 << 2,   /* may start a NAME */
+    C_DIGIT = 1 << 3,   /* 0-9 */
+    C_PLAIN = 1 << 4,   /* unquoted, stands for itself, sets no flag */
+    C_DQPLAIN = 1 << 5, /* inside "...", stands for itself */
+    C_FNAME = 1 << 6    /* may be in a function's name: NAME bytes and '-' */
 };
 
 /*
  * By byte value. Default 48 (PLAIN | DQPLAIN); letters and '_' add NAME0,
- * digits DIGIT; ' = * ? [ ~ } are plain only inside "..." (32); the
- * metacharacters are META (34, blanks 35); " \\ $ ` are neither (0).
+ * digits DIGIT, both and '-' FNAME (letters 116, digits 120, '-' 112);
+ * ' = * ? [ ~ } are plain only inside "..." (32); the metacharacters are
+ * META (34, blanks 35); " \\ $ ` are neither (0).
  */
 static const unsigned char cls[256] = {
-    48, 48, 48, 48, 48, 48, 48, 48, 48, 35, 34, 48, 48, 35, 48, 48, 48, 48, 48,
-    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 35, 48, 0,  48, 0,  48,
-    34, 32, 34, 34, 32, 48, 48, 48, 48, 48, 56, 56, 56, 56, 56, 56, 56, 56, 56,
-    56, 48, 34, 34, 32, 34, 32, 48, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52,
-    52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 32, 0,  48, 48,
-    52, 0,  52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52, 52,
-    52, 52, 52, 52, 52, 52, 52, 52, 52, 48, 34, 32, 32, 48, 48, 48, 48, 48, 48,
-    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
-    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
-    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
-    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
-    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
-    48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
-    48, 48, 48, 48, 48, 48, 48, 48, 48,
+    48,  48,  48,  48,  48,  48,  48,  48,  48,  35,  34,  48,  48,  35,  48,
+    48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,
+    48,  48,  35,  48,  0,   48,  0,   48,  34,  32,  34,  34,  32,  48,  48,
+    112, 48,  48,  120, 120, 120, 120, 120, 120, 120, 120, 120, 120, 48,  34,
+    34,  32,  34,  32,  48,  116, 116, 116, 116, 116, 116, 116, 116, 116, 116,
+    116, 116, 116, 116, 116, 116, 116, 116, 116, 116, 116, 116, 116, 116, 116,
+    116, 32,  0,   48,  48,  116, 0,   116, 116, 116, 116, 116, 116, 116, 116,
+    116, 116, 116, 116, 116, 116, 116, 116, 116, 116, 116, 116, 116, 116, 116,
+    116, 116, 116, 48,  34,  32,  32,  48,  48,  48,  48,  48,  48,  48,  48,
+    48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,
+    48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,
+    48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,
+    48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,
+    48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,
+    48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,
+    48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,
+    48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,  48,
+    48,
 };
 
 static unsigned cl(char c)
@@ -435,41 +441,6 @@ static bool is_digit(char c)
 static bool is_name_char(char c)
 {
     return cl(c) & (C_NAME0 | C_DIGIT);
-}
-
-/* What a word may name, by its first byte: the test before any strcmp(). */
-enum {
-    F_PREFIX = 1 << 0, /* env exec time nohup busybox command sudo */
-    F_SHELL = 1 << 1,  /* sh bash dash ash zsh ksh mksh, su runuser */
-    F_EXPORT = 1 << 2  /* export readonly declare typeset local */
-};
-
-static unsigned first_kind(char c)
-{
-    switch (c) {
-    case 'e':
-    case 't':
-        return F_PREFIX | F_EXPORT;
-    case 's':
-    case 'b':
-        return F_PREFIX | F_SHELL;
-    case 'n':
-        return F_PREFIX;
-    case 'c':
-        return F_PREFIX;
-    case 'd':
-    case 'r':
-        return F_SHELL | F_EXPORT;
-    case 'a':
-    case 'z':
-    case 'k':
-    case 'm':
-        return F_SHELL;
-    case 'l':
-        return F_EXPORT;
-    default:
-        return 0;
-    }
 }
 
 static bool at(const level *L, size_t i, char c)
@@ -1707,6 +1678,72 @@ static bool same(const char *a, const char *b)
     return a[1] == b[1] && (!a[1] || strcmp(a + 2, b + 2) == 0);
 }
 
+/* The names the splitter treats apart: prefix commands, shells (and su,
+ * which runs one), export-like builtins. */
+enum {
+    N_NONE,
+    N_ENV,
+    N_SUDO,
+    N_EXEC,
+    N_TIME,
+    N_NOHUP,
+    N_BUSYBOX,
+    N_COMMAND,
+    N_SHELL, /* sh bash dash ash zsh ksh mksh */
+    N_SU,    /* su runuser */
+    N_EXPORT /* export readonly declare typeset local */
+};
+
+/* Which of them `s` is: one switch on the first byte, then the few names
+ * that start with it (most command names start with none of theirs). */
+static unsigned name_kind(const char *s)
+{
+    switch (s[0]) {
+    case 'e':
+        return same(s, "env")      ? N_ENV
+               : same(s, "exec")   ? N_EXEC
+               : same(s, "export") ? N_EXPORT
+                                   : N_NONE;
+    case 't':
+        return same(s, "time")      ? N_TIME
+               : same(s, "typeset") ? N_EXPORT
+                                    : N_NONE;
+    case 's':
+        return same(s, "sudo") ? N_SUDO
+               : same(s, "sh") ? N_SHELL
+               : same(s, "su") ? N_SU
+                               : N_NONE;
+    case 'b':
+        return same(s, "busybox") ? N_BUSYBOX
+               : same(s, "bash")  ? N_SHELL
+                                  : N_NONE;
+    case 'n':
+        return same(s, "nohup") ? N_NOHUP : N_NONE;
+    case 'c':
+        return same(s, "command") ? N_COMMAND : N_NONE;
+    case 'd':
+        return same(s, "dash")      ? N_SHELL
+               : same(s, "declare") ? N_EXPORT
+                                    : N_NONE;
+    case 'r':
+        return same(s, "runuser")    ? N_SU
+               : same(s, "readonly") ? N_EXPORT
+                                     : N_NONE;
+    case 'a':
+        return same(s, "ash") ? N_SHELL : N_NONE;
+    case 'z':
+        return same(s, "zsh") ? N_SHELL : N_NONE;
+    case 'k':
+        return same(s, "ksh") ? N_SHELL : N_NONE;
+    case 'm':
+        return same(s, "mksh") ? N_SHELL : N_NONE;
+    case 'l':
+        return same(s, "local") ? N_EXPORT : N_NONE;
+    default:
+        return N_NONE;
+    }
+}
+
 static bool word_is(const tfl_sh_word *w, const char *s)
 {
     return w->value && same(w->value, s);
@@ -1767,9 +1804,10 @@ static void push_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k)
 
 /* Find the real command past env/exec/nohup/time/command/sudo/busybox;
  * env's and sudo's assignments are recorded. `*name` is set to the base
- * name of the word found (NULL when there is none or it has no value). */
+ * name of the word found (NULL when there is none or it has no value),
+ * `*nk` to its name_kind(). */
 static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
-                       const char **name)
+                       const char **name, unsigned *nk)
 {
     static const char *const env_a[] = {"-u",      "--unset", "-C",
                                         "--chdir", "-S",      NULL};
@@ -1785,30 +1823,30 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
     size_t i = 0;
 
     *name = NULL;
+    *nk = N_NONE;
     while (i < n) {
         const char *b = base_name(&w[i]);
         size_t j, k;
-        unsigned bit;
+        unsigned bit, kind;
         bool envish = false;
 
         *name = b;
-        if (!b || !(first_kind(b[0]) & F_PREFIX))
-            break; /* none of the prefixes below */
-        if (same(b, "env")) {
+        *nk = kind = b ? name_kind(b) : N_NONE;
+        if (kind == N_ENV) {
             j = skip_opts(w, n, i + 1, env_a), bit = TFL_SH_PREFIX_ENV;
             envish = true;
-        } else if (same(b, "sudo")) {
+        } else if (kind == N_SUDO) {
             j = skip_opts(w, n, i + 1, sudo_a), bit = TFL_SH_PREFIX_SUDO;
             envish = true;
-        } else if (same(b, "exec")) {
+        } else if (kind == N_EXEC) {
             j = skip_opts(w, n, i + 1, exec_a), bit = TFL_SH_PREFIX_EXEC;
-        } else if (same(b, "time")) {
+        } else if (kind == N_TIME) {
             j = skip_opts(w, n, i + 1, time_a), bit = TFL_SH_PREFIX_TIME;
-        } else if (same(b, "nohup")) {
+        } else if (kind == N_NOHUP) {
             j = i + 1, bit = TFL_SH_PREFIX_NOHUP;
-        } else if (same(b, "busybox")) {
+        } else if (kind == N_BUSYBOX) {
             j = i + 1, bit = TFL_SH_PREFIX_BUSYBOX;
-        } else if (same(b, "command")) {
+        } else if (kind == N_COMMAND) {
             /* `command -v x` asks about x, it does not run it */
             if (i + 1 < n &&
                 (word_is(&w[i + 1], "-v") || word_is(&w[i + 1], "-V")))
@@ -1831,31 +1869,28 @@ static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
         *mask |= bit;
         i = k;
         *name = NULL;
+        *nk = N_NONE;
     }
     return (uint32_t)i;
 }
 
 /* Index of the script string of `sh -c STRING` (or `su -c STRING`), or
- * TFL_SH_NONE; `b` is the base name of word arg0 (see unwrap()). */
+ * TFL_SH_NONE; `kind` is the name_kind() of the base name of word arg0
+ * (see unwrap()). */
 static uint32_t shell_string(const tfl_sh_word *w, size_t n, size_t arg0,
-                             const char *b)
+                             unsigned kind)
 {
-    static const char *const shells[] = {"sh",  "bash", "dash", "ash",
-                                         "zsh", "ksh",  "mksh", NULL};
-    static const char *const su[] = {"su", "runuser", NULL};
     size_t i;
     bool c = false;
 
-    if (arg0 >= n || !b || !(first_kind(b[0]) & F_SHELL))
+    if (arg0 >= n || (kind != N_SHELL && kind != N_SU))
         return TFL_SH_NONE; /* neither a shell nor su */
-    if (in_list(b, su)) {
+    if (kind == N_SU) {
         for (i = arg0 + 1; i + 1 < n; i++)
             if (word_is(&w[i], "-c") || word_is(&w[i], "--command"))
                 return (uint32_t)(i + 1);
         return TFL_SH_NONE;
     }
-    if (!in_list(b, shells))
-        return TFL_SH_NONE;
     for (i = arg0 + 1; i < n; i++) {
         const char *v = w[i].value;
 
@@ -2011,16 +2046,14 @@ static uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
     return (uint32_t)(sp->ncmds - 1);
 }
 
-/* Assignments of export-like builtins, kept as words too. */
-static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0)
+/* Assignments of export-like builtins, kept as words too. `name` and
+ * `nk` are as unwrap() set them: the builtin must be named bare. */
+static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0,
+                           const char *name, unsigned nk)
 {
-    static const char *const builtins[] = {"export",  "readonly", "declare",
-                                           "typeset", "local",    NULL};
     size_t i;
 
-    if (arg0 >= n || !w[arg0].value ||
-        !(first_kind(w[arg0].value[0]) & F_EXPORT) ||
-        !in_list(w[arg0].value, builtins))
+    if (arg0 >= n || nk != N_EXPORT || name != w[arg0].value)
         return;
     for (i = arg0 + 1; i < n; i++)
         push_assign(L, &w[i], TFL_SH_ASSIGN_EXPORT);
@@ -2036,6 +2069,7 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
     size_t nw, k, i;
     unsigned prefixes = 0;
     const char *name;
+    unsigned nk;
 
     /* filled in place: nothing below adds commands (and so moves them)
      * before cook_and_parse() */
@@ -2043,10 +2077,10 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
     w = take_words(sp, cb->wmark, &nw);
     c->words = w;
     c->nwords = nw;
-    c->arg0 = unwrap(L, w, nw, &prefixes, &name);
+    c->arg0 = unwrap(L, w, nw, &prefixes, &name, &nk);
     c->prefixes = (uint8_t)prefixes;
-    export_assigns(L, w, nw, c->arg0);
-    c->shell_c = shell_string(w, nw, c->arg0, name);
+    export_assigns(L, w, nw, c->arg0, name, nk);
+    c->shell_c = shell_string(w, nw, c->arg0, nk);
     c->assigns = stack_take(sp, &sp->assigns, cb->amark, &k);
     c->nassigns = k;
     r = stack_take(sp, &sp->redirs, cb->rmark, &k);
@@ -2406,7 +2440,7 @@ static size_t at_funcdef(const level *L)
 
     if (i >= n || !is_name_start(t[i]))
         return 0;
-    while (i < n && (is_name_char(t[i]) || t[i] == '-'))
+    while (i < n && (cl(t[i]) & C_FNAME))
         i++;
     e = i;
     while (i < L->n && is_blank(L->t[i]))
@@ -2802,7 +2836,8 @@ static const char *empty_test(const tfl_sh_cmd *c, char *flag)
     const tfl_sh_word *f, *w;
     const char *close = NULL;
 
-    if (!name || c->negated)
+    /* most commands are none of the three: one byte says so */
+    if (!name || c->negated || (name[0] != '[' && name[0] != 't'))
         return NULL;
     if (strcmp(name, "[") == 0)
         want = 3, close = "]";
