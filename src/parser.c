@@ -991,11 +991,11 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     /* The split words stay on the word stack: only their texts are kept,
      * cut in place at the '='. */
     push_words(sh, b, e);
-    words = sh->p->wv + mark;
     n = sh->p->nwv - mark;
     sh->p->nwv = mark;
     if (n == 0)
-        return;
+        return; /* the stack may not exist yet: no pointer into it */
+    words = sh->p->wv + mark;
     legacy = !memchr(words[0].text, '=', words[0].len);
     in->pairs =
         pool(sh->p, (legacy ? 1 : n) * sizeof *in->pairs, _Alignof(tfl_pair));
