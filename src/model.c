@@ -152,6 +152,24 @@ static bool before(const tfl_binding *b, size_t instr, size_t part)
            (b->instr == instr && b->part < part);
 }
 
+/* How many of `c`'s bindings come before the place: in an ordered chain
+ * they are a prefix, found by bisection. */
+static size_t count_before(const struct tfl_model_chain *c, size_t instr,
+                           size_t part)
+{
+    size_t lo = 0, hi = c->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (before(c->v[mid], instr, part))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The newest binding in `slot`'s chain that comes before the place. */
 static const tfl_binding *newest_before(const tfl_model *m,
                                         const tfl_binding **slot, size_t instr,
@@ -159,7 +177,7 @@ static const tfl_binding *newest_before(const tfl_model *m,
 {
     const tfl_binding *b = *slot;
     const struct tfl_model_chain *c;
-    size_t lo = 0, hi;
+    size_t lo;
 
     if (!b || before(b, instr, part))
         return b;
@@ -169,14 +187,7 @@ static const tfl_binding *newest_before(const tfl_model *m,
             b = b->older;
         return b;
     }
-    for (hi = c->n; lo < hi;) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (before(c->v[mid], instr, part))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    lo = count_before(c, instr, part);
     return lo ? c->v[lo - 1] : NULL;
 }
 
@@ -968,17 +979,10 @@ const tfl_binding *tfl_model_declared_later(const tfl_model *m,
     const tfl_binding *found = NULL;
 
     if (c) {
-        size_t lo = 0, hi = c->n;
+        /* The first binding of a later instruction (those of the use's
+         * own come before its next one), then forward in its stage. */
+        size_t lo = count_before(c, u->instr + 1, 0);
 
-        /* The first binding after the use, then forward in its stage. */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-
-            if (c->v[mid]->instr == SIZE_MAX || c->v[mid]->instr <= u->instr)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
         for (; lo < c->n && c->v[lo]->stage <= u->scope; lo++)
             if (c->v[lo]->stage == u->scope &&
                 (c->v[lo]->origin == TFL_ORIGIN_ARG ||
