@@ -2703,6 +2703,17 @@ typedef struct hd_readers {
     size_t mask;
 } hd_readers;
 
+/* The slot of `delim` in `t`: the one holding it, or the empty one where
+ * it belongs. */
+static size_t hd_slot(const hd_readers *t, const char *delim)
+{
+    size_t j = hash_str(delim) & t->mask;
+
+    while (t->v[j].delim && strcmp(t->v[j].delim, delim) != 0)
+        j = (j + 1) & t->mask;
+    return j;
+}
+
 /* Fill `t` from script `s` (NULL: no script, so no readers). */
 static int hd_readers_make(tfl_arena *ar, const tfl_sh_script *s, hd_readers *t)
 {
@@ -2730,9 +2741,7 @@ static int hd_readers_make(tfl_arena *ar, const tfl_sh_script *s, hd_readers *t)
 
             if (!hd)
                 continue;
-            j = hash_str(hd->delim) & t->mask;
-            while (t->v[j].delim && strcmp(t->v[j].delim, hd->delim) != 0)
-                j = (j + 1) & t->mask;
+            j = hd_slot(t, hd->delim);
             if (!t->v[j].delim) { /* the first reader wins */
                 t->v[j].delim = hd->delim;
                 t->v[j].cmd = c;
@@ -2750,9 +2759,7 @@ static bool heredoc_is_script(const hd_readers *t, const tfl_heredoc *h)
 
     if (!t->v)
         return true;
-    j = hash_str(h->name) & t->mask;
-    while (t->v[j].delim && strcmp(t->v[j].delim, h->name) != 0)
-        j = (j + 1) & t->mask;
+    j = hd_slot(t, h->name);
     if (!t->v[j].delim)
         return true;
     n = cmd_name(t->v[j].cmd);
