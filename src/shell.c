@@ -547,6 +547,20 @@ static inline tfl_span span_of(level *L, size_t off, size_t end)
     return s;
 }
 
+/* span_of() for a span known not to be empty (end > off): the usual word
+ * needs two comparisons. */
+static inline tfl_span span_nonempty(level *L, size_t off, size_t end)
+{
+    tfl_span s;
+
+    assert(end > off);
+    if (off < L->lo || end > L->hi)
+        return span_search(L, off, end);
+    s.start = (uint32_t)off + L->delta;
+    s.end = (uint32_t)end + L->delta;
+    return s;
+}
+
 /* Blanks and shell-level line continuations. */
 static void skip_blanks(level *L)
 {
@@ -1476,18 +1490,24 @@ static inline void plain_word(level *L, size_t start, size_t end,
 {
     split *sp = L->sp;
     size_t len = end - start;
-    char *val = dup(sp, L->t + start, len);
+    const char *raw = L->t + start;
+    char *val = dup(sp, raw, len);
 
-    memset(out, 0, sizeof *out);
-    out->raw = L->t + start;
-    out->raw_len = (uint32_t)len;
-    out->span = span_of(L, start, end);
-    L->pos = end;
-    if (!val)
-        return;
-    out->nparts = 1; /* its own part (see place()) */
+    /* every field set once, no clearing first; its own part (see place())
+     * unless memory ran out */
+    out->raw = raw;
+    out->parts = NULL;
     out->value = val;
+    out->vars = NULL;
+    out->span = span_nonempty(L, start, end);
     out->len = (uint32_t)len;
+    out->self_kind = TFL_SH_PART_LITERAL;
+    out->self_quoted = false;
+    out->flags = 0;
+    out->raw_len = (uint32_t)len;
+    out->nparts = val ? 1 : 0;
+    out->nvars = 0;
+    L->pos = end;
 }
 
 static void read_mixed(level *L, int mode, tfl_sh_word *out, size_t e);
@@ -2100,7 +2120,54 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
                    ci);
 }
 
-static void parse_simple(level *L, tfl_sh_op op, bool negated)
+/* Word `w`, just pushed, moves to the assignment stack when it is one. */
+static bool to_assign(level *L, tfl_sh_word *w)
+{
+    split *sp = L->sp;
+    tfl_sh_assign a, *slot;
+
+    if (!make_assign(L, w, TFL_SH_ASSIGN_PLAIN, &a))
+        return false;
+    sp->words.len--; /* it was w */
+    slot = stack_slot(sp, &sp->assigns);
+    if (slot)
+        *slot = a;
+    return true;
+}
+
+static size_t at_funcdef(const level *L);
+
+/* The plain word just read at `start` (L->pos at its end), the first of
+ * command `ci`, names a function being defined: if so, undo both. */
+static bool funcdef_head(level *L, uint32_t ci, size_t start)
+{
+    split *sp = L->sp;
+    size_t i = L->pos, end = L->pos;
+
+    while (i < L->n && is_blank(L->t[i]))
+        i++;
+    if (!at(L, i, '('))
+        return false;
+    L->pos = start;
+    if (!at_funcdef(L)) {
+        L->pos = end;
+        return false;
+    }
+    /* nothing was added after them */
+    assert(ci == TFL_SH_NONE || ci + 1 == sp->ncmds);
+    sp->words.len--;
+    if (ci != TFL_SH_NONE)
+        sp->ncmds--;
+    return true;
+}
+
+/*
+ * A simple command at L->pos. When `fn` is set and it turns out to be the
+ * head `name()` of a function definition (known once its first word is
+ * read: most commands are thus spared a look-ahead), it is undone and
+ * true returned, L->pos back where it was.
+ */
+static bool parse_simple(level *L, tfl_sh_op op, bool negated, bool fn)
 {
     split *sp = L->sp;
     uint32_t ci = new_cmd(L, op, negated), saved = L->cur_cmd;
@@ -2110,10 +2177,44 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
 
     L->cur_cmd = ci;
     while (L->pos < L->n && !sp->oom) {
-        char c = L->t[L->pos];
-        size_t before = L->pos;
+        const char *t = L->t;
+        size_t n = L->n, before = L->pos;
+        char c = t[before];
 
-        if (redir_start(c) && at_redir(L)) {
+        if ((cl(c) & C_PLAIN) && c != '#' && (!is_digit(c) || !at_redir(L))) {
+            /* most words are plain: built here, in their slot */
+            bool eq = false;
+            size_t e = plain_end(L, before, &eq);
+            tfl_sh_word *w, tmp;
+
+            if (e == n || is_meta(t[e])) {
+                w = stack_slot(sp, &sp->words);
+                if (!w)
+                    break;
+                plain_word(L, before, e, w);
+                if (fn && before == start && !eq &&
+                    funcdef_head(L, ci, start)) {
+                    L->cur_cmd = saved;
+                    return true;
+                }
+                if (!words_seen && !(eq && to_assign(L, w)))
+                    words_seen = true;
+                end = e;
+                if (e + 1 < n && t[e] == ' ' && !is_blank(t[e + 1]) &&
+                    t[e + 1] != '\\')
+                    L->pos = e + 1;
+                else
+                    skip_blanks(L);
+                continue;
+            }
+            read_mixed(L, W_NORMAL, &tmp, e);
+            w = stack_slot(sp, &sp->words);
+            if (!w)
+                break;
+            *w = tmp;
+            if (!words_seen && !to_assign(L, w))
+                words_seen = true;
+        } else if (redir_start(c) && at_redir(L)) {
             tfl_sh_redir tmp, *r;
 
             memset(&tmp, 0, sizeof tmp);
@@ -2128,21 +2229,11 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
             break;
         } else {
             tfl_sh_word *w = push_word(L);
-            tfl_sh_assign a;
 
             if (!w)
                 break;
-            if (!words_seen && !L->no_eq &&
-                make_assign(L, w, TFL_SH_ASSIGN_PLAIN, &a)) {
-                tfl_sh_assign *slot;
-
-                sp->words.len--; /* it was w */
-                slot = stack_slot(sp, &sp->assigns);
-                if (slot)
-                    *slot = a;
-            } else {
+            if (!words_seen && !(!L->no_eq && to_assign(L, w)))
                 words_seen = true;
-            }
         }
         if (L->pos == before)
             L->pos++; /* cannot happen; never loop without progress */
@@ -2151,6 +2242,7 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
     }
     finish_cmd(L, ci, &cb, start, end);
     L->cur_cmd = saved;
+    return false;
 }
 
 /* ---- compound commands and lists -------------------------------------- */
@@ -2548,7 +2640,6 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op)
 {
     bool negated = false, deep = L->depth + 1 >= TFL_SH_MAX_DEPTH;
     int kw;
-    size_t fn;
     uint32_t b;
 
     while (at(L, L->pos, '!') && at_kw(L, "!")) {
@@ -2565,7 +2656,7 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op)
     }
     if (deep) {
         L->sp->truncated = true;
-        parse_simple(L, op, negated);
+        parse_simple(L, op, negated, false);
         return;
     }
     L->depth++;
@@ -2592,12 +2683,12 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op)
         L->pos += 8;
         skip_blanks(L);
         parse_function(L, mask, op, 0);
-    } else if ((fn = at_funcdef(L)) != 0) {
-        parse_function(L, mask, op, fn);
     } else {
         L->depth--;
-        parse_simple(L, op, negated);
-        return;
+        if (!parse_simple(L, op, negated, true))
+            return;
+        L->depth++;
+        parse_function(L, mask, op, 0);
     }
     L->depth--;
     skip_redirs(L);
