@@ -115,6 +115,7 @@ typedef struct level {
     uint32_t parent;
     uint32_t cur_cmd; /* simple command being read, or TFL_SH_NONE */
     size_t piece;     /* map piece of the last span_of() */
+    char *vals;       /* copy of the text for plain values, or NULL */
     bool no_eq;       /* the last word read is plain and has no '=' */
     /* [lo, hi): the offsets that `piece` alone maps, each to off + delta
      * (wrapping); everything when there is no map */
@@ -561,8 +562,8 @@ static inline tfl_span span_nonempty(level *L, size_t off, size_t end)
     return s;
 }
 
-/* Blanks and shell-level line continuations. */
-static void skip_blanks(level *L)
+/* skip_blanks() past the first byte. */
+static void skip_more_blanks(level *L)
 {
     const char *t = L->t;
     size_t i = L->pos, n = L->n;
@@ -576,6 +577,16 @@ static void skip_blanks(level *L)
             break;
     }
     L->pos = i;
+}
+
+/* Blanks and shell-level line continuations; most calls meet neither. */
+static inline void skip_blanks(level *L)
+{
+    size_t i = L->pos;
+
+    if (i < L->n && !is_blank(L->t[i]) && L->t[i] != '\\')
+        return;
+    skip_more_blanks(L);
 }
 
 static void skip_comment(level *L)
@@ -1483,16 +1494,41 @@ static size_t plain_end(const level *L, size_t i, bool *eq)
     }
 }
 
+/*
+ * The values of plain words point into one copy of the level's text (made
+ * on the first one), each ended by a NUL written over the byte after it:
+ * no copy and no allocation per word. That byte, a blank, an operator or
+ * the '}' of a ${...}, is in no plain word, so no value loses a byte.
+ */
+static bool make_vals(level *L)
+{
+    split *sp = L->sp;
+    char *v = pool_alloc(sp, L->n + 1, 1);
+
+    if (!v) {
+        sp->oom = true;
+        return false;
+    }
+    if (L->n)
+        memcpy(v, L->t, L->n);
+    v[L->n] = '\0';
+    L->vals = v;
+    return true;
+}
+
 /* The word [start, end) has nothing but plain bytes: build what the
  * general path would (one unquoted literal part), without its stacks. */
 static inline void plain_word(level *L, size_t start, size_t end,
                               tfl_sh_word *out)
 {
-    split *sp = L->sp;
     size_t len = end - start;
     const char *raw = L->t + start;
-    char *val = dup(sp, raw, len);
+    char *val = NULL;
 
+    if (L->vals || make_vals(L)) {
+        val = L->vals + start;
+        val[len] = '\0';
+    }
     /* every field set once, no clearing first; its own part (see place())
      * unless memory ran out */
     out->raw = raw;
@@ -2047,7 +2083,7 @@ static void skip_redirs(level *L)
     }
 }
 
-static uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
+static inline uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
 {
     split *sp = L->sp;
     tfl_sh_cmd *c = grow(sp, (void **)&sp->cmds, &sp->ncmds, &sp->capcmds,
