@@ -729,10 +729,9 @@ static tfl_sh_word *take_words(split *sp, size_t mark, size_t *count)
     if (n) {
         out = pool_alloc(sp, n * sizeof *out, 8);
         if (out) {
-            for (i = 0; i < n; i++) {
-                out[i] = from[i];
+            memcpy(out, from, n * sizeof *out);
+            for (i = 0; i < n; i++)
                 place(&out[i]);
-            }
             *count = n;
         }
     }
@@ -2228,7 +2227,9 @@ static bool parse_simple(level *L, tfl_sh_op op, bool negated, bool fn)
                 if (!w)
                     break;
                 plain_word(L, before, e, w);
-                if (fn && before == start && !eq &&
+                if (fn && before == start && !eq && e < n &&
+                    (t[e] == '(' || (e + 1 < n && is_blank(t[e]) &&
+                                     !(cl(t[e + 1]) & C_PLAIN))) &&
                     funcdef_head(L, ci, start)) {
                     L->cur_cmd = saved;
                     return true;
