@@ -210,8 +210,20 @@ static void stacks_free(split *sp)
 
 #define AT(s, type, i) ((type *)(void *)((s).data + (i) * (s).size))
 
-/* Copy elements [mark, len) of `s` to the arena and pop them. */
-static void *stack_take(split *sp, stack *s, size_t mark, size_t *count)
+static void *stack_move(split *sp, stack *s, size_t mark, size_t *count);
+
+/* Copy elements [mark, len) of `s` to the arena and pop them (most
+ * commands have no assignment and no redirection: nothing to copy). */
+static inline void *stack_take(split *sp, stack *s, size_t mark, size_t *count)
+{
+    if (s->len == mark) {
+        *count = 0;
+        return NULL;
+    }
+    return stack_move(sp, s, mark, count);
+}
+
+static void *stack_move(split *sp, stack *s, size_t mark, size_t *count)
 {
     size_t n = s->len - mark;
     void *out = NULL;
@@ -568,13 +580,12 @@ static void skip_more_blanks(level *L)
     const char *t = L->t;
     size_t i = L->pos, n = L->n;
 
-    while (i < n) {
-        if (is_blank(t[i]))
+    for (;;) {
+        while (i < n && is_blank(t[i]))
             i++;
-        else if (t[i] == '\\' && i + 1 < n && t[i + 1] == '\n')
-            i += 2;
-        else
+        if (!(i + 1 < n && t[i] == '\\' && t[i + 1] == '\n'))
             break;
+        i += 2;
     }
     L->pos = i;
 }
@@ -995,8 +1006,9 @@ static tfl_sh_var *new_var(level *L, size_t s)
         sp->oom = true;
         return NULL;
     }
+    /* the span is set once the reference is read */
     *v = (tfl_sh_var){.name = "", .cmd = L->cur_cmd};
-    v->span = span_of(L, s, s + 1);
+    (void)s;
     gp = grow(sp, (void **)&sp->vars, &sp->nvars, &sp->capvars, sizeof *gp,
               sp->vars0);
     wp = stack_slot(sp, &sp->varps);
