@@ -2126,8 +2126,10 @@ static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0,
         push_assign(L, &w[i], TFL_SH_ASSIGN_EXPORT);
 }
 
+/* `head` is the source offset of `start`, mapped before the words: the
+ * span then needs no look back across the lines of a long command. */
 static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
-                       size_t end)
+                       uint32_t head, size_t end)
 {
     split *sp = L->sp;
     tfl_sh_cmd none, *c;
@@ -2155,7 +2157,8 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
         place(&r[i].target);
     c->redirs = r;
     c->nredirs = k;
-    c->span = span_of(L, start, end);
+    c->span.start = head;
+    c->span.end = end > start ? span_nonempty(L, end - 1, end).end : head;
     if (ci == TFL_SH_NONE || c->shell_c == TFL_SH_NONE)
         return;
     if (L->depth + 1 >= TFL_SH_MAX_DEPTH) {
@@ -2221,6 +2224,7 @@ static bool parse_simple(level *L, tfl_sh_op op, bool negated, bool fn)
     size_t start = L->pos, end = L->pos;
     cbuild cb = {sp->words.len, sp->assigns.len, sp->redirs.len};
     bool words_seen = false;
+    uint32_t head = span_of(L, start, start).start;
 
     L->cur_cmd = ci;
     while (L->pos < L->n && !sp->oom) {
@@ -2289,7 +2293,7 @@ static bool parse_simple(level *L, tfl_sh_op op, bool negated, bool fn)
         end = L->pos;
         skip_blanks(L);
     }
-    finish_cmd(L, ci, &cb, start, end);
+    finish_cmd(L, ci, &cb, start, head, end);
     L->cur_cmd = saved;
     return false;
 }
@@ -3002,6 +3006,15 @@ static const char *empty_test(const tfl_sh_cmd *c, char *flag)
     return w->parts[0].var->name;
 }
 
+/* One look at the first byte of the name of `c`, before empty_test(): few
+ * commands are tests. */
+static inline bool may_test(const tfl_sh_cmd *c)
+{
+    const char *v = c->arg0 < c->nwords ? c->words[c->arg0].value : NULL;
+
+    return v && (v[0] == '[' || v[0] == 't');
+}
+
 /* `X=v` alone: its assignment of `name`, or NULL. */
 static const tfl_sh_assign *sets(const tfl_sh_cmd *c, const char *name)
 {
@@ -3075,7 +3088,8 @@ int tfl_sh_fallbacks(tfl_arena *arena, const tfl_sh_script *s,
         const char *name;
         char flag;
 
-        if (!same_list(c, prev) || !(name = empty_test(prev, &flag)))
+        if (!may_test(prev) || !same_list(c, prev) ||
+            !(name = empty_test(prev, &flag)))
             continue;
         if ((flag == 'z' && c->op != TFL_SH_OP_AND) ||
             (flag == 'n' && c->op != TFL_SH_OP_OR))
