@@ -1988,12 +1988,18 @@ static bool redir_start(char c)
     return d < 64 && (m >> d & 1);
 }
 
-static bool at_redir(const level *L)
+static inline bool at_redir(const level *L)
 {
     size_t i = L->pos;
+    char c = i < L->n ? L->t[i] : 0;
 
-    if (at(L, i, '&') && at(L, i + 1, '>'))
+    /* the operators between commands (&& ;) are met far more often */
+    if (c == '<' || c == '>')
         return true;
+    if (c == '&')
+        return at(L, i + 1, '>');
+    if (!is_digit(c))
+        return false;
     while (i < L->n && is_digit(L->t[i]))
         i++;
     return at(L, i, '<') || at(L, i, '>');
