@@ -42,13 +42,18 @@
  *
  * Speed. Bytes are classified by one table; a run of plain bytes is
  * scanned and copied whole, and a word that is nothing else is built in
- * its slot of the word stack, without the other stacks. Span mapping keeps
- * the range of offsets the map piece used last maps alone, as offsets
- * mostly come in order: one comparison each way, and no map is the range
- * of everything. Keywords, prefixes, shells and export-like builtins are
- * compared only when a switch on the first byte says one may start so,
- * and a command's base name is found once. Parts and references are
- * filled field by field rather than cleared first.
+ * its slot of the word stack by the loop of the simple command itself,
+ * without the other stacks, its value a NUL-ended run of a copy of the
+ * level's text (make_vals()). A function definition `name()` is told from
+ * a command once its first word is read, not looked for before every
+ * command. Span mapping keeps the range of offsets the map piece used
+ * last maps alone, as offsets mostly come in order: one comparison each
+ * way, and no map is the range of everything; a command's span starts
+ * from its first offset mapped before its words, so that a command over
+ * many lines does not look back. Keywords, prefixes, shells and
+ * export-like builtins are compared only when a switch on the first byte
+ * says one may start so, and a command's base name is found once. Parts
+ * and references are filled field by field rather than cleared first.
  */
 #include "tflint/shell.h"
 
