@@ -330,8 +330,16 @@ static uint32_t pick_above(tab *t)
 
 /* --- Builder state ---------------------------------------------------- */
 
-/* EV_FORGET: the account files are replaced or edited (idx: stage). */
-typedef enum ev_kind { EV_ACCT, EV_OWN, EV_USER, EV_SUDO, EV_FORGET } ev_kind;
+/* EV_FORGET: the account files are replaced or edited (idx: stage).
+ * EV_DEFER: a RUN left unread, which may do that (idx: its deferred). */
+typedef enum ev_kind {
+    EV_ACCT,
+    EV_OWN,
+    EV_USER,
+    EV_SUDO,
+    EV_FORGET,
+    EV_DEFER
+} ev_kind;
 
 typedef struct event {
     ev_kind kind;
@@ -353,6 +361,12 @@ typedef struct sstate {
     /* The live accounts of the tables while both are borrowed. */
     const tfl_account *const *lent;
     size_t nlent;
+    /* b->dv[dnext..dend) are the stage's deferred RUNs not yet counted in
+     * `installed` and `other_pkgs`; what the parent stage installed is
+     * in them unless `inherit` (its index) is still >= 0. */
+    size_t dnext, dend;
+    int inherit;
+    bool has_child; /* a later stage is built FROM it */
 } sstate;
 
 /* The accounts of one base image, shared by the stages built on it. */
@@ -369,6 +383,23 @@ typedef struct script {
     tfl_sh_script s;
     int origin;
 } script;
+
+/*
+ * A RUN that names package managers or scripts but no account tool or
+ * file: it makes no op, so it is left unsplit until what it gives is
+ * asked for, which is rare. An account tool asks for the tools installed
+ * before it (tool_installed), the simulation for whether the accounts are
+ * still known, when they are and something later looks at them. Its
+ * fallbacks are left to TF505/TF506, as for a RUN that names nothing.
+ */
+typedef struct deferred {
+    size_t instr;
+    int stage;
+    bool read;         /* split and read: the fields below hold */
+    bool other;        /* installs packages beyond the harmless ones */
+    bool forget;       /* makes the account lists unknown */
+    unsigned installs; /* tfl_tool bits its installs bring */
+} deferred;
 
 /* The scripts of one RUN, from a scratch arena. */
 typedef struct runinfo {
@@ -394,6 +425,8 @@ typedef struct builder {
     seed *seeds;
     size_t nseeds, seedcap;
     unsigned char *run_split; /* tfl_ops.run_split */
+    deferred *dv;
+    size_t ndv, dvcap;
     bool oom;
 } builder;
 
@@ -443,8 +476,10 @@ static void builder_free(builder *b)
 {
     free(b->ev);
     free(b->seeds);
+    free(b->dv);
     b->ev = NULL;
     b->seeds = NULL;
+    b->dv = NULL;
 }
 
 static void add_event(builder *b, ev_kind k, size_t idx)
@@ -1882,19 +1917,80 @@ static tfl_adduser_kind adduser_kind(cmdctx *cx)
     }
 }
 
-static bool tool_installed(const run *r, tfl_acct_tool t)
-{
-    unsigned have = r->b->st[r->stage].installed;
+static void read_deferred(builder *b, deferred *d);
 
-    switch (t) {
-    case TFL_ACCT_DEB_ADDUSER:
-    case TFL_ACCT_DEB_ADDGROUP:
-        return (have & TFL_TOOL_ADDUSER) || r->b->st[r->stage].other_pkgs;
-    case TFL_ACCT_BB_ADDUSER:
-    case TFL_ACCT_BB_ADDGROUP:
-        return have & TFL_TOOL_BUSYBOX;
-    default:
-        return have & TFL_TOOL_SHADOW;
+/* Bring what the parent of stage `s` installed, deferred RUNs included,
+ * into its state: the stages whose share of an ancestor is still out,
+ * from the farthest down to `s` (no recursion: chains may be long). */
+static void inherit_installs(builder *b, int s)
+{
+    size_t n = 0, i;
+    int k, *chain;
+
+    for (k = s; k >= 0; k = b->st[k].inherit)
+        n++;
+    chain = malloc(n * sizeof *chain);
+    if (!chain) {
+        b->oom = true;
+        return;
+    }
+    for (n = 0, k = s; k >= 0; k = b->st[k].inherit)
+        chain[n++] = k;
+    for (i = n; i-- > 0;) {
+        sstate *st = &b->st[chain[i]];
+
+        if (st->inherit >= 0) {
+            const sstate *p = &b->st[st->inherit];
+
+            st->installed |= p->installed;
+            st->other_pkgs = st->other_pkgs || p->other_pkgs;
+            st->inherit = -1;
+        }
+        for (; i > 0 && st->dnext < st->dend; st->dnext++) {
+            read_deferred(b, &b->dv[st->dnext]);
+            st->installed |= b->dv[st->dnext].installs;
+            st->other_pkgs = st->other_pkgs || b->dv[st->dnext].other;
+        }
+    }
+    free(chain);
+}
+
+/* Did stage `s` install a package providing tool `t` so far? Its deferred
+ * RUNs are read, in order, only until one does. */
+static bool tool_installed(builder *b, int s, tfl_acct_tool t)
+{
+    sstate *st = &b->st[s];
+
+    for (;;) {
+        unsigned have = st->installed;
+        bool yes;
+
+        switch (t) {
+        case TFL_ACCT_DEB_ADDUSER:
+        case TFL_ACCT_DEB_ADDGROUP:
+            yes = (have & TFL_TOOL_ADDUSER) || st->other_pkgs;
+            break;
+        case TFL_ACCT_BB_ADDUSER:
+        case TFL_ACCT_BB_ADDGROUP:
+            yes = have & TFL_TOOL_BUSYBOX;
+            break;
+        default:
+            yes = have & TFL_TOOL_SHADOW;
+            break;
+        }
+        if (yes || b->oom)
+            return yes;
+        if (st->inherit >= 0) {
+            inherit_installs(b, s);
+        } else if (st->dnext < st->dend) {
+            deferred *d = &b->dv[st->dnext++];
+
+            read_deferred(b, d);
+            st->installed |= d->installs;
+            st->other_pkgs = st->other_pkgs || d->other;
+        } else {
+            return false;
+        }
     }
 }
 
@@ -2031,7 +2127,7 @@ static void do_acct(cmdctx *cx, const char *name)
     }
     if (op.add_member)
         op.user_group = op.create_home = false;
-    op.tool_installed = tool_installed(r, tool);
+    op.tool_installed = tool_installed(r->b, r->stage, tool);
     if (is_user_tool(tool) && op.create_home && !op.add_member) {
         if (op.home.text)
             add_created(r, op.home.text);
@@ -2506,6 +2602,45 @@ static bool runs_script(const tfl_sh_cmd *c, const char *name, unsigned kind)
         return true;
     a = cmd_arg(c, 0);
     return a && c->shell_c == TFL_SH_NONE && (!a->value || a->value[0] != '-');
+}
+
+static int split_run(tfl_arena *ar, const tfl_instr *in, runinfo *ri);
+
+/* Split and read deferred RUN `d`, once: what its installs bring and
+ * whether it makes the account lists unknown, as walk_script() finds. */
+static void read_deferred(builder *b, deferred *d)
+{
+    tfl_arena ar;
+    runinfo ri;
+    size_t k, i;
+
+    if (d->read)
+        return;
+    d->read = true;
+    tfl_arena_init(&ar);
+    if (split_run(&ar, &b->doc->instrs[d->instr], &ri) != 0)
+        b->oom = true;
+    for (k = 0; k < ri.n && !b->oom; k++) {
+        const tfl_sh_script *sc = &ri.v[k].s;
+
+        for (i = 0; i < sc->ncmds; i++) {
+            const tfl_sh_cmd *c = &sc->cmds[i];
+            const char *name = cmd_name(c);
+            unsigned kind;
+            bool any = false;
+
+            if (!name)
+                continue;
+            name = base_name(name);
+            kind = cmd_kind(name);
+            if (kind & F_PM)
+                d->installs |= installs(c, name, &any);
+            d->other = d->other || any;
+            if (any || runs_script(c, name, kind))
+                d->forget = true;
+        }
+    }
+    tfl_arena_free(&ar);
 }
 
 /* Keep the fallbacks of a script that have a literal value, for the
@@ -3470,7 +3605,22 @@ static void sim_user(sstate *st, tfl_user_op *u)
  * fallbacks, if any, TF505/TF506 find with a split of their own). A shell
  * name counts only as a whole word (or after a '/'), with a dropped line
  * continuation taken for a possible word break (a comment ends there).
+ *
+ * The names fall in three classes, by what a RUN holding only them can
+ * give. Without an account name (an account tool or file, chown, chgrp,
+ * chmod, sudo) a RUN makes no op: a package manager gives the family
+ * guess, the tools installed and, when it installs other packages, the
+ * loss of the account lists; a script it runs gives that loss too. Such a
+ * RUN is read only when one of those is asked for (see struct deferred).
  */
+
+/* What the names of a text are about. */
+enum {
+    RUN_ACCT = 1u << 0,   /* account tools and files, chown/chmod, sudo */
+    RUN_PM = 1u << 1,     /* package managers */
+    RUN_SCRIPT = 1u << 2, /* ".sh", "./", a shell */
+    RUN_ALL = RUN_ACCT | RUN_PM | RUN_SCRIPT
+};
 
 /* Per byte: 0 a byte that never ends a word (so a name next to one is
  * part of it), 1 any other, 2 one that may be dropped (quotes, '$', '\\');
@@ -3551,42 +3701,51 @@ static const uint32_t sieve_skip[256] = {
 /* The newest `n` bytes kept are packed value `v`. */
 #define TAIL(w, n, v) (((w) & ((UINT64_C(1) << (8 * (n))) - 1)) == (v))
 
-/* The kept bytes `w` (newest lowest) end with a name; `c` is the newest. */
-static bool name_ends(uint64_t w, unsigned char c)
+/* The kept bytes `w` (newest lowest) end with a name; `c` is the newest.
+ * Returns the RUN_* class of the name, 0 for none. */
+static unsigned name_ends(uint64_t w, unsigned char c)
 {
     switch (c) {
     case 'r':
-        return TAIL(w, 4, PK4('u', 's', 'e', 'r')) ||
-               TAIL(w, 6, PK6('z', 'y', 'p', 'p', 'e', 'r'));
+        return TAIL(w, 4, PK4('u', 's', 'e', 'r'))             ? RUN_ACCT
+               : TAIL(w, 6, PK6('z', 'y', 'p', 'p', 'e', 'r')) ? RUN_PM
+                                                               : 0;
     case 'p':
         return TAIL(w, 5, PK5('g', 'r', 'o', 'u', 'p')) ||
-               TAIL(w, 5, PK5('c', 'h', 'g', 'r', 'p'));
+                       TAIL(w, 5, PK5('c', 'h', 'g', 'r', 'p'))
+                   ? RUN_ACCT
+                   : 0;
     case 'd':
         return TAIL(w, 6, PK6('p', 'a', 's', 's', 'w', 'd')) ||
-               TAIL(w, 5, PK5('c', 'h', 'm', 'o', 'd'));
+                       TAIL(w, 5, PK5('c', 'h', 'm', 'o', 'd'))
+                   ? RUN_ACCT
+                   : 0;
     case 'w':
-        return TAIL(w, 6, PK6('s', 'h', 'a', 'd', 'o', 'w'));
+        return TAIL(w, 6, PK6('s', 'h', 'a', 'd', 'o', 'w')) ? RUN_ACCT : 0;
     case 'n':
-        return TAIL(w, 5, PK5('c', 'h', 'o', 'w', 'n')) ||
-               TAIL(w, 6, PK6('p', 'a', 'c', 'm', 'a', 'n'));
+        return TAIL(w, 5, PK5('c', 'h', 'o', 'w', 'n'))        ? RUN_ACCT
+               : TAIL(w, 6, PK6('p', 'a', 'c', 'm', 'a', 'n')) ? RUN_PM
+                                                               : 0;
     case 'o':
-        return TAIL(w, 4, PK4('s', 'u', 'd', 'o'));
+        return TAIL(w, 4, PK4('s', 'u', 'd', 'o')) ? RUN_ACCT : 0;
     case 'k':
-        return TAIL(w, 3, PK3('a', 'p', 'k'));
+        return TAIL(w, 3, PK3('a', 'p', 'k')) ? RUN_PM : 0;
     case 't':
-        return TAIL(w, 3, PK3('a', 'p', 't'));
+        return TAIL(w, 3, PK3('a', 'p', 't')) ? RUN_PM : 0;
     case 'g':
-        return TAIL(w, 4, PK4('d', 'p', 'k', 'g'));
+        return TAIL(w, 4, PK4('d', 'p', 'k', 'g')) ? RUN_PM : 0;
     case 'f':
-        return TAIL(w, 3, PK3('d', 'n', 'f'));
+        return TAIL(w, 3, PK3('d', 'n', 'f')) ? RUN_PM : 0;
     case 'm':
-        return TAIL(w, 3, PK3('y', 'u', 'm')) || TAIL(w, 3, PK3('r', 'p', 'm'));
+        return TAIL(w, 3, PK3('y', 'u', 'm')) || TAIL(w, 3, PK3('r', 'p', 'm'))
+                   ? RUN_PM
+                   : 0;
     case 'h':
-        return TAIL(w, 3, PK3('.', 's', 'h'));
+        return TAIL(w, 3, PK3('.', 's', 'h')) ? RUN_SCRIPT : 0;
     case '/':
-        return TAIL(w, 2, PK2('.', '/'));
+        return TAIL(w, 2, PK2('.', '/')) ? RUN_SCRIPT : 0;
     default:
-        return false;
+        return 0;
     }
 }
 
@@ -3676,11 +3835,12 @@ static size_t skip_plain(const char *t, size_t len, size_t i, uint64_t *w,
     return i;
 }
 
-/* Could script text `t` hold anything the ops read (see above)? */
-static bool may_matter(const char *t, size_t len)
+/* The RUN_* classes of the names script text `t` holds (see above); once
+ * it holds an account name nothing else counts, so the scan stops. */
+static unsigned text_class(const char *t, size_t len)
 {
     uint64_t w = 0;
-    unsigned brk = 0;
+    unsigned brk = 0, cls = 0;
     bool cont = false, ansi = false, code = false;
     size_t i;
 
@@ -3709,7 +3869,7 @@ static bool may_matter(const char *t, size_t len)
                  * it learn them, such a text is split. */
                 code = code || (c && strchr("xuUc01234567", c));
                 if (ansi && code)
-                    return true;
+                    return RUN_ALL;
                 k = sieve_class[c];
                 if (c == '\'' || c == '"')
                     continue;
@@ -3718,43 +3878,42 @@ static bool may_matter(const char *t, size_t len)
                         t[i + 1] == '\\')) {
                 ansi = ansi || t[i + 1] != '"';
                 if (ansi && code)
-                    return true;
+                    return RUN_ALL;
                 continue;
             } else if (c != '$') {
                 continue; /* a quote */
             }
         }
         if (((k & 3) || cont) && shell_ends(w, brk))
-            return true;
+            cls |= RUN_SCRIPT;
         w = (w << 8) | c;
         brk = ((brk << 1) | cont) & 0xff;
         cont = false;
-        if ((k & 4) && name_ends(w, c))
-            return true;
+        if ((k & 4) && (cls |= name_ends(w, c)) & RUN_ACCT)
+            return cls;
     }
-    return shell_ends(w, brk);
+    return shell_ends(w, brk) ? cls | RUN_SCRIPT : cls;
 }
 
-/* Could RUN `in` hold anything the ops read, in any text split_run()
- * would split? */
-static bool run_may_matter(const tfl_instr *in)
+/* The RUN_* classes of the names in every text of RUN `in` that
+ * split_run() would split (RUN_ALL: read it all). */
+static unsigned run_class(const tfl_instr *in)
 {
+    unsigned cls = 0;
     size_t i;
 
     if (in->json)
-        return in->nargs >= 3 && may_matter(in->args[2].text, in->args[2].len);
-    if (in->nargs >= 1 && in->args[0].off <= in->line_len &&
-        in->args[0].raw_len <= in->line_len - in->args[0].off &&
-        may_matter(in->line + in->args[0].off, in->args[0].raw_len))
-        return true;
+        return in->nargs >= 3 ? text_class(in->args[2].text, in->args[2].len)
+                              : 0;
     if (in->nargs >= 1 &&
         (in->args[0].off > in->line_len ||
          in->args[0].raw_len > in->line_len - in->args[0].off))
-        return true; /* not a text we can read: split it as before */
-    for (i = 0; i < in->nheredocs; i++)
-        if (may_matter(in->heredocs[i].body, in->heredocs[i].body_len))
-            return true;
-    return false;
+        return RUN_ALL; /* not a text we can read: split it as before */
+    if (in->nargs >= 1)
+        cls = text_class(in->line + in->args[0].off, in->args[0].raw_len);
+    for (i = 0; i < in->nheredocs && !(cls & RUN_ACCT); i++)
+        cls |= text_class(in->heredocs[i].body, in->heredocs[i].body_len);
+    return cls;
 }
 
 /* What a stage starts from: its parent's state, or its base's facts. The
@@ -3764,15 +3923,20 @@ static void stage_family(builder *b, size_t s)
     const tfl_model_stage *ms = &b->m->stages[s];
     sstate *st = &b->st[s];
 
+    st->dnext = st->dend = b->ndv;
+    st->inherit = -1;
     if (ms->parent >= 0 && (size_t)ms->parent < s) {
-        const sstate *p = &b->st[ms->parent];
+        sstate *p = &b->st[ms->parent];
 
+        p->has_child = true;
         st->facts = p->facts;
         st->fam = p->fam;
         st->guessed = p->guessed;
         st->adduser = p->adduser;
         st->installed = p->installed;
         st->other_pkgs = p->other_pkgs;
+        if (p->inherit >= 0 || p->dnext < p->dend)
+            st->inherit = ms->parent;
     } else if (b->cfg && b->cfg->facts && ms->image_expanded) {
         st->facts = tfl_facts_lookup(b->cfg->facts, ms->image_expanded);
     }
@@ -3829,7 +3993,8 @@ static void guess_ahead(builder *b, int stage, size_t instr)
          i++) {
         const tfl_instr *in = &b->doc->instrs[i];
 
-        if (in->kind != TFL_RUN || b->m->scope_of[i] < 0 || !run_may_matter(in))
+        if (in->kind != TFL_RUN || b->m->scope_of[i] < 0 ||
+            !(run_class(in) & (RUN_PM | RUN_ACCT)))
             continue;
         if (split_run(&ar, in, &ri) != 0) {
             b->oom = true;
@@ -3844,14 +4009,33 @@ static void guess_ahead(builder *b, int stage, size_t instr)
     tfl_arena_free(&ar);
 }
 
-/* A RUN: split, guess the family, walk, and keep the fallbacks. */
+/* Leave RUN `i` of stage `s` unread for now (see struct deferred). */
+static void defer_run(builder *b, size_t i, int s)
+{
+    deferred *d = bpush(b, (void **)&b->dv, &b->ndv, &b->dvcap, sizeof *d);
+
+    if (!d)
+        return;
+    d->instr = i;
+    d->stage = s;
+    b->st[s].dend = b->ndv;
+    add_event(b, EV_DEFER, b->ndv - 1);
+}
+
+/* A RUN: split, guess the family, walk, and keep the fallbacks; or, when
+ * it can make no op and give no family guess, defer it. */
 static void extract_run(builder *b, size_t i, int s, const tfl_instr *in)
 {
     runinfo ri;
     size_t k;
+    unsigned cls;
 
-    if (b->m->scope_of[i] < 0 || !run_may_matter(in))
+    if (b->m->scope_of[i] < 0 || !(cls = run_class(in)))
         return;
+    if (!(cls & RUN_ACCT) && (b->st[s].fam_final || !(cls & RUN_PM))) {
+        defer_run(b, i, s);
+        return;
+    }
     if (split_run(b->t, in, &ri) != 0) {
         b->oom = true;
         return;
@@ -3942,15 +4126,32 @@ static int ev_stage(const builder *b, const event *ev)
         return b->o->users[ev->idx].stage;
     case EV_FORGET:
         return (int)ev->idx;
+    case EV_DEFER:
+        return b->dv[ev->idx].stage;
     default:
         return b->o->sudos[ev->idx].stage;
     }
 }
 
-/* Play the events of every stage in order. */
+/* The events of stage `s` from `e` on end before `*end`; the last one
+ * that looks at whether the accounts are known ends before `*looks`. */
+static void stage_events(const builder *b, size_t s, size_t e, size_t *end,
+                         size_t *looks)
+{
+    *looks = e;
+    for (; e < b->nev && ev_stage(b, &b->ev[e]) == (int)s; e++)
+        if (b->ev[e].kind == EV_ACCT || b->ev[e].kind == EV_OWN ||
+            b->ev[e].kind == EV_USER)
+            *looks = e + 1;
+    *end = e;
+}
+
+/* Play the events of every stage in order. A deferred RUN is read only
+ * when the accounts are still known and something after it (a later op
+ * of the stage, or a stage built on it) looks at that. */
 static void simulate(builder *b)
 {
-    size_t s, e = 0, u = 0, i;
+    size_t s, e = 0, u = 0, i, end, looks;
 
     for (s = 0; s < b->m->nstages && !b->oom; s++) {
         sstate *st = &b->st[s];
@@ -3963,7 +4164,8 @@ static void simulate(builder *b)
             return;
         }
         stage_info(b, s);
-        for (; e < b->nev && ev_stage(b, &b->ev[e]) == (int)s && !b->oom; e++) {
+        stage_events(b, s, e, &end, &looks);
+        for (; e < end && !b->oom; e++) {
             const event *ev = &b->ev[e];
 
             if (ev->kind == EV_ACCT)
@@ -3974,6 +4176,11 @@ static void simulate(builder *b)
                 sim_user(st, &b->o->users[ev->idx]);
             else if (ev->kind == EV_FORGET)
                 st->known = false;
+            else if (ev->kind == EV_DEFER && st->known &&
+                     (e < looks || st->has_child)) {
+                read_deferred(b, &b->dv[ev->idx]);
+                st->known = !b->dv[ev->idx].forget;
+            }
         }
         cur = si->last_user;
         for (i = ms->from_instr; i < ms->end_instr && i < b->o->ninstrs; i++) {
@@ -4046,6 +4253,7 @@ oom:
         free((void *)out->fallbacks);
     free(b.ev);
     free(b.seeds);
+    free(b.dv);
     free(b.st);
     memset(out, 0, sizeof *out);
     return -1;

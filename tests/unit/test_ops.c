@@ -801,6 +801,62 @@ static void test_unsplit_runs(void **state)
     release(f);
 }
 
+/* RUNs naming a package manager or a script but no account tool are read
+ * only when asked: for the tools installed before an account tool (also
+ * through a chain of FROM <stage>), and for whether the accounts are
+ * still known when something later looks. */
+static void test_deferred_runs(void **state)
+{
+    fixture *f = build("FROM alpine:3.20\n"
+                       "RUN apk add curl\n"
+                       "RUN apk add --no-cache login\n"
+                       "RUN useradd x\n"
+                       "FROM alpine:3.20 AS b\n"
+                       "RUN apk add login\n"
+                       "FROM b AS c\n"
+                       "RUN apk add curl\n"
+                       "FROM c\n"
+                       "RUN useradd y\n"
+                       "FROM alpine:3.20\n"
+                       "RUN apk add curl\n"
+                       "RUN useradd z\n");
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 3);
+    assert_int_equal(f->o.run_split[1], TFL_OPS_SPLIT_NONE);
+    assert_true(f->o.accts[0].tool_installed);
+    assert_true(f->o.accts[1].tool_installed);
+    assert_false(f->o.accts[2].tool_installed);
+    release(f);
+
+    f = build("FROM debian:12\n"
+              "RUN apt-get install -y moby-engine\n"
+              "RUN chown ghost /a\n"
+              "FROM debian:12\n"
+              "RUN apt-get install -y curl && ls\n"
+              "RUN chown ghost /a\n"
+              "FROM debian:12 AS p\n"
+              "RUN ./install.sh\n"
+              "FROM p\n"
+              "RUN chown ghost /a\n"
+              "FROM debian:12\n"
+              "RUN chown ghost /a\n"
+              "RUN bash /x\n"
+              "USER ghost\n"
+              "FROM example.com/unknown\n"
+              "RUN apk add curl\n");
+    assert_int_equal(f->o.nowns, 4);
+    assert_true(f->o.owns[0].user_known);
+    assert_false(f->o.owns[1].user_known);
+    assert_true(f->o.owns[2].user_known);
+    assert_false(f->o.owns[3].user_known);
+    assert_int_equal(f->o.nusers, 1);
+    assert_true(f->o.users[0].user_known);
+    assert_int_equal(f->o.stages[5].family_id, TFL_FAMILY_ALPINE);
+    assert_true(f->o.stages[5].family_guessed);
+    release(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -830,6 +886,7 @@ int main(void)
         cmocka_unit_test(test_tools_installed),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_unsplit_runs),
+        cmocka_unit_test(test_deferred_runs),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
