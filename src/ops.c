@@ -35,6 +35,9 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "tflint/shell.h"
 
@@ -341,9 +344,10 @@ typedef enum ev_kind {
     EV_DEFER
 } ev_kind;
 
+/* 8 bytes: a big file has one per RUN and more. */
 typedef struct event {
-    ev_kind kind;
-    size_t idx;
+    unsigned char kind; /* ev_kind */
+    uint32_t idx;
 } event;
 
 typedef struct sstate {
@@ -384,21 +388,31 @@ typedef struct script {
     int origin;
 } script;
 
+/* What the names of a text are about. */
+enum {
+    RUN_ACCT = 1u << 0,   /* account tools and files, chown/chmod, sudo */
+    RUN_PM = 1u << 1,     /* package managers */
+    RUN_SCRIPT = 1u << 2, /* ".sh", "./", a shell */
+    RUN_ALL = RUN_ACCT | RUN_PM | RUN_SCRIPT,
+    RUN_OTHER = 1u << 3 /* not read past: no account name */
+};
+
 /*
- * A RUN that names package managers or scripts but no account tool or
- * file: it makes no op, so it is left unsplit until what it gives is
- * asked for, which is rare. An account tool asks for the tools installed
- * before it (tool_installed), the simulation for whether the accounts are
- * still known, when they are and something later looks at them. Its
- * fallbacks are left to TF505/TF506, as for a RUN that names nothing.
+ * A RUN without account names (once the stage's family is settled): it
+ * makes no op, so it is left unsplit until what it may give (package
+ * managers' installs, scripts it runs) is asked for, which is rare. An
+ * account tool asks for the tools installed before it (tool_installed),
+ * the simulation for whether the accounts are still known, when they are
+ * and something later looks at them; the sieve then tells first whether
+ * the RUN names anything at all. Its fallbacks are left to TF505/TF506,
+ * as for a RUN that names nothing.
  */
 typedef struct deferred {
-    size_t instr;
-    int stage;
-    bool read;         /* split and read: the fields below hold */
-    bool other;        /* installs packages beyond the harmless ones */
-    bool forget;       /* makes the account lists unknown */
-    unsigned installs; /* tfl_tool bits its installs bring */
+    uint32_t instr;         /* the RUN, in the stage scope_of[] gives */
+    bool read;              /* split and read: the fields below hold */
+    bool other;             /* installs packages beyond the harmless ones */
+    bool forget;            /* makes the account lists unknown */
+    unsigned char installs; /* tfl_tool bits its installs bring */
 } deferred;
 
 /* The scripts of one RUN, from a scratch arena. */
@@ -488,7 +502,8 @@ static void add_event(builder *b, ev_kind k, size_t idx)
 
     if (e) {
         e->kind = k;
-        e->idx = idx;
+        assert(idx < UINT32_MAX);
+        e->idx = (uint32_t)idx;
     }
 }
 
@@ -1814,11 +1829,42 @@ typedef struct cmdctx {
     unsigned char *tol, *cond;
 } cmdctx;
 
-/* Copy the bytes of `v` into the file's arena: its raw text may lie in a
- * script of the scratch (the cooked string of `sh -c`), its value does. */
-static void keep_value(builder *b, tfl_value *v)
+/* Do the `n` bytes at `p` lie in a text of instruction `in`, which lives
+ * as long as the file's arena: its line, a heredoc body, an argument? */
+static bool lasting(const tfl_instr *in, const char *p, size_t n)
 {
-    if (v->raw && !(v->raw = tfl_arena_strndup(b->a, v->raw, v->raw_len)))
+    size_t i;
+
+    if (in->line && p >= in->line && (size_t)(p - in->line) <= in->line_len &&
+        n <= in->line_len - (size_t)(p - in->line))
+        return true;
+    for (i = 0; i < in->nheredocs; i++) {
+        const tfl_heredoc *h = &in->heredocs[i];
+
+        if (h->body && p >= h->body && (size_t)(p - h->body) <= h->body_len &&
+            n <= h->body_len - (size_t)(p - h->body))
+            return true;
+    }
+    for (i = 0; in->json && i < in->nargs; i++) {
+        const tfl_word *w = &in->args[i];
+
+        if (w->text && p >= w->text && (size_t)(p - w->text) <= w->len &&
+            n <= w->len - (size_t)(p - w->text))
+            return true;
+    }
+    return false;
+}
+
+/* Copy what `v` of instruction `instr` needs into the file's arena: its
+ * value lies in the scratch, and so may its raw text (the cooked string
+ * of `sh -c`); raw text in the instruction's own texts stays where it is
+ * (the rules read it with raw_len, it has no NUL of its own). */
+static void keep_value(builder *b, size_t instr, tfl_value *v)
+{
+    if (v->raw && !v->raw_len)
+        v->raw = "";
+    else if (v->raw && !lasting(&b->doc->instrs[instr], v->raw, v->raw_len) &&
+             !(v->raw = tfl_arena_strndup(b->a, v->raw, v->raw_len)))
         b->oom = true;
     if (v->text &&
         !(v->text = tfl_arena_strndup(b->a, v->text, strlen(v->text))))
@@ -1826,7 +1872,8 @@ static void keep_value(builder *b, tfl_value *v)
 }
 
 /* A kept copy of the `n` values at `v` (NULL for none). */
-static tfl_value *keep_values(builder *b, const tfl_value *v, size_t n)
+static tfl_value *keep_values(builder *b, size_t instr, const tfl_value *v,
+                              size_t n)
 {
     tfl_value *c;
     size_t i;
@@ -1840,7 +1887,7 @@ static tfl_value *keep_values(builder *b, const tfl_value *v, size_t n)
     }
     for (i = 0; i < n; i++) {
         c[i] = v[i];
-        keep_value(b, &c[i]);
+        keep_value(b, instr, &c[i]);
     }
     return c;
 }
@@ -1853,12 +1900,12 @@ static tfl_acct_op *push_acct(builder *b, const tfl_acct_op *op)
     if (!p)
         return NULL;
     *p = *op;
-    keep_value(b, &p->name);
-    keep_value(b, &p->id);
-    keep_value(b, &p->group);
-    keep_value(b, &p->home);
-    keep_value(b, &p->new_name);
-    p->groups = keep_values(b, op->groups, op->ngroups);
+    keep_value(b, p->instr, &p->name);
+    keep_value(b, p->instr, &p->id);
+    keep_value(b, p->instr, &p->group);
+    keep_value(b, p->instr, &p->home);
+    keep_value(b, p->instr, &p->new_name);
+    p->groups = keep_values(b, p->instr, op->groups, op->ngroups);
     add_event(b, EV_ACCT, b->o->naccts - 1);
     return p;
 }
@@ -2296,10 +2343,10 @@ static tfl_own_op *push_own(builder *b, const tfl_own_op *op)
     if (!p)
         return NULL;
     *p = *op;
-    keep_value(b, &p->user);
-    keep_value(b, &p->group);
-    keep_value(b, &p->mode);
-    p->paths = keep_values(b, op->paths, op->npaths);
+    keep_value(b, p->instr, &p->user);
+    keep_value(b, p->instr, &p->group);
+    keep_value(b, p->instr, &p->mode);
+    p->paths = keep_values(b, p->instr, op->paths, op->npaths);
     if (op->npaths) {
         bool *c = tfl_arena_alloc(b->a, op->npaths * sizeof *c);
 
@@ -2605,6 +2652,7 @@ static bool runs_script(const tfl_sh_cmd *c, const char *name, unsigned kind)
 }
 
 static int split_run(tfl_arena *ar, const tfl_instr *in, runinfo *ri);
+static unsigned run_class(const tfl_instr *in, unsigned want);
 
 /* Split and read deferred RUN `d`, once: what its installs bring and
  * whether it makes the account lists unknown, as walk_script() finds. */
@@ -2613,10 +2661,15 @@ static void read_deferred(builder *b, deferred *d)
     tfl_arena ar;
     runinfo ri;
     size_t k, i;
+    unsigned cls;
 
     if (d->read)
         return;
     d->read = true;
+    cls = run_class(&b->doc->instrs[d->instr], RUN_PM | RUN_SCRIPT);
+    assert(!(cls & RUN_ACCT));
+    if (!(cls & (RUN_PM | RUN_SCRIPT)))
+        return; /* it names nothing after all */
     tfl_arena_init(&ar);
     if (split_run(&ar, &b->doc->instrs[d->instr], &ri) != 0)
         b->oom = true;
@@ -3097,8 +3150,8 @@ static void do_user(builder *b, size_t instr, int stage, const tfl_instr *in)
     u->stage = stage;
     add_event(b, EV_USER, b->o->nusers - 1);
     user_values(b, u, in, w);
-    keep_value(b, &u->user);
-    keep_value(b, &u->group);
+    keep_value(b, instr, &u->user);
+    keep_value(b, instr, &u->group);
 }
 
 /* --- Simulation --------------------------------------------------------------
@@ -3611,16 +3664,11 @@ static void sim_user(sstate *st, tfl_user_op *u)
  * chmod, sudo) a RUN makes no op: a package manager gives the family
  * guess, the tools installed and, when it installs other packages, the
  * loss of the account lists; a script it runs gives that loss too. Such a
- * RUN is read only when one of those is asked for (see struct deferred).
+ * RUN is read only when one of those is asked for (see struct deferred),
+ * so what a RUN is first asked is only whether it may hold account names
+ * (and package managers, while its stage's family is open): see
+ * names_in(), which reads 16 bytes a step.
  */
-
-/* What the names of a text are about. */
-enum {
-    RUN_ACCT = 1u << 0,   /* account tools and files, chown/chmod, sudo */
-    RUN_PM = 1u << 1,     /* package managers */
-    RUN_SCRIPT = 1u << 2, /* ".sh", "./", a shell */
-    RUN_ALL = RUN_ACCT | RUN_PM | RUN_SCRIPT
-};
 
 /* Per byte: 0 a byte that never ends a word (so a name next to one is
  * part of it), 1 any other, 2 one that may be dropped (quotes, '$', '\\');
@@ -3835,9 +3883,10 @@ static size_t skip_plain(const char *t, size_t len, size_t i, uint64_t *w,
     return i;
 }
 
-/* The RUN_* classes of the names script text `t` holds (see above); once
- * it holds an account name nothing else counts, so the scan stops. */
-static unsigned text_class(const char *t, size_t len)
+/* The RUN_* classes of the names script text `t` holds (see above), read
+ * until one of `stop` is found (at the latest an account name, after
+ * which nothing else counts). */
+static unsigned text_class(const char *t, size_t len, unsigned stop)
 {
     uint64_t w = 0;
     unsigned brk = 0, cls = 0;
@@ -3884,35 +3933,291 @@ static unsigned text_class(const char *t, size_t len)
                 continue; /* a quote */
             }
         }
-        if (((k & 3) || cont) && shell_ends(w, brk))
-            cls |= RUN_SCRIPT;
+        if (((k & 3) || cont) && shell_ends(w, brk) &&
+            ((cls |= RUN_SCRIPT) & stop))
+            return cls;
         w = (w << 8) | c;
         brk = ((brk << 1) | cont) & 0xff;
         cont = false;
-        if ((k & 4) && (cls |= name_ends(w, c)) & RUN_ACCT)
+        if ((k & 4) && (cls |= name_ends(w, c)) & (stop | RUN_ACCT))
             return cls;
     }
     return shell_ends(w, brk) ? cls | RUN_SCRIPT : cls;
 }
 
+/*
+ * The names once more, each looked for on its own, since a text without
+ * account names needs no more: does the text with every quote, '$',
+ * backslash and newline dropped hold one? That text drops at least what
+ * the sieve above drops, and dropping more bytes only brings kept ones
+ * together, so it holds every name the sieve could find (and maybe more,
+ * which costs a split, not a finding). Each name is looked for at an
+ * anchor, two of its bytes that are rare next to each other in scripts: a
+ * 16-byte step finds where the second byte of an anchor follows the first
+ * or a dropped byte, and only those places are read byte by byte. Escapes
+ * that could make any byte (the sieve's ANSI-C case) are not seen here: a
+ * text where $' or $\ meets one is left to the sieve.
+ */
+typedef struct anchored {
+    const char *name;
+    unsigned char len, at; /* name[at - 1], name[at] is the anchor */
+    unsigned char cls;     /* RUN_ACCT or RUN_PM */
+} anchored;
+
+/* By the anchor's second byte; "pk" and "ow" serve two names each. */
+static const anchored anchors[] = {
+    {"user", 4, 1, RUN_ACCT},   {"group", 5, 3, RUN_ACCT},
+    {"yum", 3, 1, RUN_PM},      {"chgrp", 5, 2, RUN_ACCT},
+    {"passwd", 6, 5, RUN_ACCT}, {"sudo", 4, 2, RUN_ACCT},
+    {"chmod", 5, 2, RUN_ACCT},  {"rpm", 3, 2, RUN_PM},
+    {"pacman", 6, 3, RUN_PM},   {"shadow", 6, 5, RUN_ACCT},
+    {"chown", 5, 3, RUN_ACCT},  {"apk", 3, 2, RUN_PM},
+    {"dpkg", 4, 2, RUN_PM},     {"apt", 3, 2, RUN_PM},
+    {"dnf", 3, 2, RUN_PM},      {"zypper", 6, 1, RUN_PM},
+};
+
+static bool dropped(unsigned char c)
+{
+    return c == '\'' || c == '"' || c == '$' || c == '\\' || c == '\n';
+}
+
+/* Does the text with dropped() bytes left out hold `n` with its byte at
+ * n->at from t[j]? */
+static bool holds_at(const char *t, size_t len, size_t j, const anchored *n)
+{
+    size_t i = j, k = n->at;
+
+    while (k > 0) {
+        if (i == 0)
+            return false;
+        if (dropped((unsigned char)t[--i]))
+            continue;
+        if (t[i] != n->name[--k])
+            return false;
+    }
+    for (i = j, k = n->at + 1u; k < n->len;) {
+        if (++i >= len)
+            return false;
+        if (dropped((unsigned char)t[i]))
+            continue;
+        if (t[i] != n->name[k++])
+            return false;
+    }
+    return true;
+}
+
+/* Does an anchor of a name of a class in `want` end at t[j], j >= 1, and
+ * is the name there? RUN_ALL for $' and $\, which the caller judges. */
+static unsigned anchor_at(const char *t, size_t len, size_t j, unsigned want)
+{
+    const anchored *a = anchors;
+    size_t lo, hi, k;
+
+    switch (t[j]) {
+    case '\'':
+    case '\\':
+        return t[j - 1] == '$' ? RUN_ALL : 0;
+    case 's':
+        lo = 0, hi = 1;
+        break;
+    case 'u':
+        lo = 1, hi = 3;
+        break;
+    case 'g':
+        lo = 3, hi = 4;
+        break;
+    case 'd':
+        lo = 4, hi = 6;
+        break;
+    case 'm':
+        lo = 6, hi = 9;
+        break;
+    case 'w':
+        lo = 9, hi = 11;
+        break;
+    case 'k':
+        lo = 11, hi = 13;
+        break;
+    case 't':
+        lo = 13, hi = 14;
+        break;
+    case 'f':
+        lo = 14, hi = 15;
+        break;
+    case 'y':
+        lo = 15, hi = 16;
+        break;
+    default:
+        return 0;
+    }
+    for (k = lo; k < hi; k++)
+        if ((a[k].cls & want) && holds_at(t, len, j, &a[k]))
+            return a[k].cls;
+    return 0;
+}
+
+/* Could a backslash of `t` start an escape that makes any byte in $'...'
+ * (see text_class())? */
+static bool code_escapes(const char *t, size_t len)
+{
+    const char *p = t, *e = t + len;
+
+    while ((p = memchr(p, '\\', (size_t)(e - p))) && ++p < e)
+        if (*p && strchr("xuUc01234567", *p))
+            return true;
+    return false;
+}
+
+/* What anchor_at() found at t[j], with $' and $\ counted only where an
+ * escape could make any byte (`*codes`: -1 not known yet). */
+static unsigned judge_at(const char *t, size_t len, size_t j, unsigned want,
+                         int *codes)
+{
+    unsigned r = anchor_at(t, len, j, want);
+
+    if (r != RUN_ALL)
+        return r;
+    if (*codes < 0)
+        *codes = code_escapes(t, len);
+    return *codes ? RUN_ALL : 0;
+}
+
+#if defined(__SSE2__)
+#define EQ(v, ch) _mm_cmpeq_epi8((v), _mm_set1_epi8(ch))
+
+/* The 16 places from t + j (j >= 1) where an anchor may end (see above):
+ * of the account names, and of the package managers too when `pm`. */
+static inline unsigned anchors16(const char *t, size_t j, bool pm)
+{
+    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(t + j));
+    __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(t + j - 1));
+    __m128i pd = EQ(p, '$');
+    __m128i drop =
+        _mm_or_si128(_mm_or_si128(EQ(p, '\''), EQ(p, '"')),
+                     _mm_or_si128(_mm_or_si128(pd, EQ(p, '\\')), EQ(p, '\n')));
+    __m128i pu = _mm_or_si128(EQ(p, 'u'), drop);
+    __m128i po = _mm_or_si128(EQ(p, 'o'), drop);
+    __m128i ph = _mm_or_si128(EQ(p, 'h'), drop);
+    __m128i pw = _mm_or_si128(EQ(p, 'w'), drop);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_and_si128(EQ(c, 's'), pu),
+                                            _mm_and_si128(EQ(c, 'u'), po)),
+                               _mm_or_si128(_mm_and_si128(EQ(c, 'g'), ph),
+                                            _mm_and_si128(EQ(c, 'm'), ph)));
+
+    hit = _mm_or_si128(
+        hit, _mm_or_si128(_mm_and_si128(EQ(c, 'd'), _mm_or_si128(pw, pu)),
+                          _mm_and_si128(EQ(c, 'w'), po)));
+    hit = _mm_or_si128(
+        hit, _mm_and_si128(pd, _mm_or_si128(EQ(c, '\''), EQ(c, '\\'))));
+    if (pm) {
+        __m128i pp = _mm_or_si128(EQ(p, 'p'), drop);
+        __m128i more = _mm_or_si128(
+            _mm_and_si128(_mm_or_si128(EQ(c, 'k'), EQ(c, 't')), pp),
+            _mm_and_si128(EQ(c, 'f'), _mm_or_si128(EQ(p, 'n'), drop)));
+
+        more = _mm_or_si128(
+            more,
+            _mm_or_si128(
+                _mm_and_si128(EQ(c, 'u'), _mm_or_si128(EQ(p, 'y'), drop)),
+                _mm_and_si128(EQ(c, 'y'), _mm_or_si128(EQ(p, 'z'), drop))));
+        more = _mm_or_si128(
+            more, _mm_and_si128(EQ(c, 'm'), _mm_or_si128(pp, EQ(p, 'c'))));
+        hit = _mm_or_si128(hit, more);
+    }
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#undef EQ
+
+/* names_in() of a text of 17 bytes or more, 16 places a step (the last
+ * step ends with the text, over places already read). */
+static inline unsigned names_in16(const char *t, size_t len, unsigned want,
+                                  bool pm)
+{
+    size_t j = 1, k;
+    unsigned bits, r;
+    int codes = -1;
+
+    for (;; j += 16) {
+        if (j + 16 > len) {
+            k = j - (len - 16); /* places of this step already read */
+            j = len - 16;
+            bits = anchors16(t, j, pm) & ~((1u << k) - 1);
+        } else {
+            bits = anchors16(t, j, pm);
+        }
+        for (; bits; bits &= bits - 1)
+            if ((r = judge_at(t, len, j + (size_t)__builtin_ctz(bits), want,
+                              &codes)) != 0)
+                return r;
+        if (j + 16 == len)
+            return 0;
+    }
+}
+#endif
+
+/*
+ * The first name of a class in `want` (RUN_ACCT, maybe with RUN_PM) that
+ * text `t` may hold: its class, RUN_ALL when the sieve must tell, 0 when
+ * it surely holds none.
+ */
+static unsigned names_in(const char *t, size_t len, unsigned want)
+{
+    size_t j;
+    unsigned r;
+    int codes = -1;
+
+#if defined(__SSE2__)
+    if (len > 16)
+        return want & RUN_PM ? names_in16(t, len, want, true)
+                             : names_in16(t, len, want, false);
+#endif
+    for (j = 1; j < len; j++)
+        if ((r = judge_at(t, len, j, want, &codes)) != 0)
+            return r;
+    return 0;
+}
+
+/*
+ * The RUN_* classes of text `t`, as far as `want` needs. RUN_ACCT, maybe
+ * with RUN_PM: whether it may hold names of those, RUN_OTHER for a text
+ * without (a RUN without account names is deferred, and read by the sieve
+ * only if it is read at all). Else the sieve's classes, read up to the
+ * first of `want`.
+ */
+static unsigned text_classes(const char *t, size_t len, unsigned want)
+{
+    unsigned r;
+
+    if (!(want & RUN_ACCT))
+        return text_class(t, len, want);
+    r = names_in(t, len, want);
+    if (r == RUN_ALL)
+        return text_class(t, len, want);
+    return r ? r : len ? RUN_OTHER : 0;
+}
+
 /* The RUN_* classes of the names in every text of RUN `in` that
- * split_run() would split (RUN_ALL: read it all). */
-static unsigned run_class(const tfl_instr *in)
+ * split_run() would split (RUN_ALL: read it all), as far as `want` needs
+ * (see text_classes()). */
+static unsigned run_class(const tfl_instr *in, unsigned want)
 {
     unsigned cls = 0;
     size_t i;
 
     if (in->json)
-        return in->nargs >= 3 ? text_class(in->args[2].text, in->args[2].len)
-                              : 0;
+        return in->nargs >= 3
+                   ? text_classes(in->args[2].text, in->args[2].len, want)
+                   : 0;
     if (in->nargs >= 1 &&
         (in->args[0].off > in->line_len ||
          in->args[0].raw_len > in->line_len - in->args[0].off))
         return RUN_ALL; /* not a text we can read: split it as before */
     if (in->nargs >= 1)
-        cls = text_class(in->line + in->args[0].off, in->args[0].raw_len);
+        cls =
+            text_classes(in->line + in->args[0].off, in->args[0].raw_len, want);
     for (i = 0; i < in->nheredocs && !(cls & RUN_ACCT); i++)
-        cls |= text_class(in->heredocs[i].body, in->heredocs[i].body_len);
+        cls |=
+            text_classes(in->heredocs[i].body, in->heredocs[i].body_len, want);
     return cls;
 }
 
@@ -3994,7 +4299,7 @@ static void guess_ahead(builder *b, int stage, size_t instr)
         const tfl_instr *in = &b->doc->instrs[i];
 
         if (in->kind != TFL_RUN || b->m->scope_of[i] < 0 ||
-            !(run_class(in) & (RUN_PM | RUN_ACCT)))
+            !(run_class(in, RUN_ACCT | RUN_PM) & (RUN_PM | RUN_ACCT)))
             continue;
         if (split_run(&ar, in, &ri) != 0) {
             b->oom = true;
@@ -4016,8 +4321,7 @@ static void defer_run(builder *b, size_t i, int s)
 
     if (!d)
         return;
-    d->instr = i;
-    d->stage = s;
+    d->instr = (uint32_t)i;
     b->st[s].dend = b->ndv;
     add_event(b, EV_DEFER, b->ndv - 1);
 }
@@ -4028,11 +4332,13 @@ static void extract_run(builder *b, size_t i, int s, const tfl_instr *in)
 {
     runinfo ri;
     size_t k;
+    bool fam_final = b->st[s].fam_final;
     unsigned cls;
 
-    if (b->m->scope_of[i] < 0 || !(cls = run_class(in)))
+    if (b->m->scope_of[i] < 0 ||
+        !(cls = run_class(in, fam_final ? RUN_ACCT : RUN_ACCT | RUN_PM)))
         return;
-    if (!(cls & RUN_ACCT) && (b->st[s].fam_final || !(cls & RUN_PM))) {
+    if (!(cls & RUN_ACCT) && (fam_final || !(cls & RUN_PM))) {
         defer_run(b, i, s);
         return;
     }
@@ -4127,7 +4433,7 @@ static int ev_stage(const builder *b, const event *ev)
     case EV_FORGET:
         return (int)ev->idx;
     case EV_DEFER:
-        return b->dv[ev->idx].stage;
+        return b->m->scope_of[b->dv[ev->idx].instr];
     default:
         return b->o->sudos[ev->idx].stage;
     }
