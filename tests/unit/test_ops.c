@@ -857,6 +857,50 @@ static void test_deferred_runs(void **state)
     release(f);
 }
 
+/* The first look at a RUN, 16 bytes a step, must find an account name
+ * wherever it lies (across steps, in the last bytes, with quotes, '$'
+ * and line continuations inside), also after a package manager. */
+static void test_names_anywhere(void **state)
+{
+    static const char *const forms[] = {
+        "chown a /x",   "ch\"o\"wn a /x",      "cho\\\nwn a /x",
+        "c'h'own a /x", "us''eradd -u 1001 a", "sudo true",
+    };
+    char text[512], pad[64];
+    size_t f, k;
+
+    (void)state;
+    for (f = 0; f < sizeof forms / sizeof forms[0]; f++)
+        for (k = 0; k < 40; k++) {
+            fixture *fx;
+
+            memset(pad, 'x', k);
+            pad[k] = '\0';
+            snprintf(text, sizeof text,
+                     "FROM debian:12\n"
+                     "RUN apt-get install -y curl && echo %s; %s\n",
+                     pad, forms[f]);
+            fx = build(text);
+            assert_int_equal(fx->o.run_split[1], TFL_OPS_SPLIT_ALL);
+            assert_int_equal(fx->o.nowns + fx->o.naccts + fx->o.nsudos, 1);
+            release(fx);
+        }
+
+    /* A stage whose family is open also looks for package managers. */
+    {
+        fixture *fx = build("FROM example.com/unknown\n"
+                            "RUN echo one two three four five; a\"p\"k add x\n"
+                            "FROM example.com/unknown\n"
+                            "RUN echo one two three four five six seven\n");
+
+        assert_int_equal(fx->o.stages[0].family_id, TFL_FAMILY_ALPINE);
+        assert_int_equal(fx->o.run_split[1], TFL_OPS_SPLIT_ALL);
+        assert_int_equal(fx->o.stages[1].family_id, TFL_FAMILY_UNKNOWN);
+        assert_int_equal(fx->o.run_split[3], TFL_OPS_SPLIT_NONE);
+        release(fx);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -887,6 +931,7 @@ int main(void)
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_unsplit_runs),
         cmocka_unit_test(test_deferred_runs),
+        cmocka_unit_test(test_names_anywhere),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
