@@ -4584,7 +4584,7 @@ static void stage_events(const builder *b, size_t s, size_t e, size_t *end,
  * of the stage, or a stage built on it) looks at that. */
 static void simulate(builder *b)
 {
-    size_t s, e = 0, u = 0, i, end, looks;
+    size_t s, e = 0, u = 0, end, looks;
 
     for (s = 0; s < b->m->nstages && !b->oom; s++) {
         sstate *st = &b->st[s];
@@ -4616,11 +4616,8 @@ static void simulate(builder *b)
             }
         }
         cur = si->last_user;
-        for (i = ms->from_instr; i < ms->end_instr && i < b->o->ninstrs; i++) {
-            b->o->user_at[i] = cur;
-            while (u < b->o->nusers && b->o->users[u].instr == i)
-                cur = &b->o->users[u++];
-        }
+        for (; u < b->o->nusers && b->o->users[u].instr < ms->end_instr; u++)
+            cur = &b->o->users[u];
         si->last_user = cur;
         collect_accounts(b, s);
     }
@@ -4641,15 +4638,14 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
     b.o = out;
     out->ninstrs = doc->ninstrs;
     out->nstages = m->nstages;
-    out->user_at =
-        tfl_arena_alloc(arena, (doc->ninstrs + 1) * sizeof *out->user_at);
+    out->model = m;
     out->stages =
         tfl_arena_alloc(arena, (m->nstages + 1) * sizeof *out->stages);
     out->run_split = b.run_split = tfl_arena_alloc(arena, doc->ninstrs + 1);
     b.st = calloc(m->nstages + 1, sizeof *b.st); /* the builder's only */
     tfl_arena_init(&b.scratch);
     b.t = &b.scratch;
-    if (!out->user_at || !out->stages || !b.run_split || !b.st)
+    if (!out->stages || !b.run_split || !b.st)
         goto oom;
     for (s = 0; s < m->nstages; s++) {
         stage_family(&b, s);
@@ -4709,6 +4705,26 @@ const tfl_ops *tfl_ctx_ops(tfl_ctx *ctx)
     }
     ctx->ops = o;
     return o;
+}
+
+const tfl_user_op *tfl_ops_user_at(const tfl_ops *o, size_t instr)
+{
+    size_t lo = 0, hi = o->nusers, mid;
+    int s = tfl_model_stage_of(o->model, instr), parent;
+
+    if (s < 0 || (size_t)s >= o->nstages)
+        return NULL;
+    while (lo < hi) { /* the first USER at or after `instr` */
+        mid = lo + (hi - lo) / 2;
+        if (o->users[mid].instr < instr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0 && o->users[lo - 1].stage == s)
+        return &o->users[lo - 1];
+    parent = o->model->stages[s].parent;
+    return parent >= 0 && parent < s ? o->stages[parent].last_user : NULL;
 }
 
 const tfl_account *tfl_stage_account(const tfl_stage_info *s, const char *name,

@@ -508,8 +508,30 @@ static void test_user_values(void **state)
     assert_true(u[1].root);
     assert_false(u[2].user_known);
     assert_ptr_equal(f->o.stages[0].last_user, &u[1]);
-    assert_ptr_equal(f->o.user_at[3], &u[0]);
-    assert_null(f->o.user_at[1]);
+    assert_ptr_equal(tfl_ops_user_at(&f->o, 3), &u[0]);
+    assert_null(tfl_ops_user_at(&f->o, 1));
+    release(f);
+
+    /* A stage built FROM another starts with that one's last USER. */
+    f = build("ARG X=1\n"
+              "FROM ubuntu:24.04 AS a\n"
+              "USER 1000\n"
+              "FROM ubuntu:24.04\n"
+              "RUN true\n"
+              "FROM a\n"
+              "RUN true\n"
+              "USER 0\n"
+              "RUN true\n");
+    assert_int_equal(f->o.nusers, 2);
+    assert_null(tfl_ops_user_at(&f->o, 0)); /* before every FROM */
+    assert_null(tfl_ops_user_at(&f->o, 2)); /* the USER itself */
+    assert_null(tfl_ops_user_at(&f->o, 3));
+    assert_null(tfl_ops_user_at(&f->o, 4));
+    assert_ptr_equal(tfl_ops_user_at(&f->o, 5), &f->o.users[0]);
+    assert_ptr_equal(tfl_ops_user_at(&f->o, 6), &f->o.users[0]);
+    assert_ptr_equal(tfl_ops_user_at(&f->o, 7), &f->o.users[0]);
+    assert_ptr_equal(tfl_ops_user_at(&f->o, 8), &f->o.users[1]);
+    assert_ptr_equal(f->o.stages[2].last_user, &f->o.users[1]);
     release(f);
 }
 
