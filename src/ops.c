@@ -4219,9 +4219,9 @@ static inline unsigned names_in16(const char *t, size_t len, unsigned want,
     _mm256_cmpeq_epi8((v),                                                     \
                       _mm256_load_si256((const __m256i *)(const void *)kr[k]))
 
-/* anchors16() of the account names, for the 32 places from t + j. */
+/* anchors16() for the 32 places from t + j. */
 __attribute__((target("avx2"))) static inline unsigned
-acct_anchors32(const char *t, size_t j, krows_t kr)
+anchors32(const char *t, size_t j, bool pm, krows_t kr)
 {
     __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(t + j));
     __m256i p = _mm256_loadu_si256((const __m256i *)(const void *)(t + j - 1));
@@ -4246,13 +4246,30 @@ acct_anchors32(const char *t, size_t j, krows_t kr)
     hit = _mm256_or_si256(
         hit,
         _mm256_and_si256(pd, _mm256_or_si256(EQ32(c, K_Q1), EQ32(c, K_BS))));
+    if (pm) {
+        __m256i pp = _mm256_or_si256(EQ32(p, K_P), drop);
+        __m256i more = _mm256_or_si256(
+            _mm256_and_si256(_mm256_or_si256(EQ32(c, K_K), EQ32(c, K_T)), pp),
+            _mm256_and_si256(EQ32(c, K_F),
+                             _mm256_or_si256(EQ32(p, K_N), drop)));
+
+        more = _mm256_or_si256(
+            more, _mm256_or_si256(
+                      _mm256_and_si256(EQ32(c, K_U),
+                                       _mm256_or_si256(EQ32(p, K_Y), drop)),
+                      _mm256_and_si256(EQ32(c, K_Y),
+                                       _mm256_or_si256(EQ32(p, K_Z), drop))));
+        more = _mm256_or_si256(
+            more,
+            _mm256_and_si256(EQ32(c, K_M), _mm256_or_si256(pp, EQ32(p, K_C))));
+        hit = _mm256_or_si256(hit, more);
+    }
     return (unsigned)_mm256_movemask_epi8(hit);
 }
 
-/* names_in() of the account names in a text of 33 bytes or more, as
- * names_in16(). */
-__attribute__((target("avx2"))) static unsigned acct_names32(const char *t,
-                                                             size_t len)
+/* names_in16() for a text of 33 bytes or more, 32 places a step. */
+__attribute__((target("avx2"))) static inline unsigned
+names_in32(const char *t, size_t len, unsigned want, bool pm)
 {
     size_t j = 1, k;
     unsigned bits, r;
@@ -4263,17 +4280,29 @@ __attribute__((target("avx2"))) static unsigned acct_names32(const char *t,
         if (j + 32 > len) {
             k = j - (len - 32); /* places of this step already read */
             j = len - 32;
-            bits = acct_anchors32(t, j, kr) & ~((1u << k) - 1);
+            bits = anchors32(t, j, pm, kr) & ~((1u << k) - 1);
         } else {
-            bits = acct_anchors32(t, j, kr);
+            bits = anchors32(t, j, pm, kr);
         }
         for (; bits; bits &= bits - 1)
-            if ((r = judge_at(t, len, j + (size_t)__builtin_ctz(bits), RUN_ACCT,
+            if ((r = judge_at(t, len, j + (size_t)__builtin_ctz(bits), want,
                               &codes)) != 0)
                 return r;
         if (j + 32 == len)
             return 0;
     }
+}
+
+__attribute__((target("avx2"))) static unsigned acct_names32(const char *t,
+                                                             size_t len)
+{
+    return names_in32(t, len, RUN_ACCT, false);
+}
+
+__attribute__((target("avx2"))) static unsigned pm_names32(const char *t,
+                                                           size_t len)
+{
+    return names_in32(t, len, RUN_ACCT | RUN_PM, true);
 }
 #undef EQ32
 #endif
@@ -4290,8 +4319,8 @@ static unsigned names_in(const char *t, size_t len, unsigned want)
     int codes = -1;
 
 #if defined(ANCHORS_AVX2)
-    if (len > 32 && !(want & RUN_PM) && __builtin_cpu_supports("avx2"))
-        return acct_names32(t, len);
+    if (len > 32 && __builtin_cpu_supports("avx2"))
+        return want & RUN_PM ? pm_names32(t, len) : acct_names32(t, len);
 #endif
 #if defined(__SSE2__)
     if (len > 16)
