@@ -2742,7 +2742,9 @@ static void walk_script(builder *b, size_t instr, int stage,
 {
     run r;
     unsigned char *tol, *cond, *kinds;
+    const char **bases;
     size_t nsets = 0, nslots = 1, i, own_end = 0;
+    unsigned all_kinds = 0;
     tfl_sh_fallback *fb;
     size_t nfb;
     bool var_assigns = false;
@@ -2767,8 +2769,10 @@ static void walk_script(builder *b, size_t instr, int stage,
     /* The paths a command makes matter only to a chown/chgrp/chmod after
      * it; reading them evaluates words, which only ${X:=v} could make
      * matter to anything else. */
-    kinds = tfl_arena_alloc_raw(b->t, s->ncmds + 1); /* all written below */
-    if (!kinds) {
+    /* all written below */
+    kinds = tfl_arena_alloc_raw(b->t, s->ncmds + 1);
+    bases = tfl_arena_alloc_raw(b->t, (s->ncmds + 1) * sizeof *bases);
+    if (!kinds || !bases) {
         b->oom = true;
         return;
     }
@@ -2776,17 +2780,23 @@ static void walk_script(builder *b, size_t instr, int stage,
     for (i = 0; i < s->ncmds; i++) {
         const char *n = cmd_name(&s->cmds[i]);
 
-        kinds[i] = n ? (unsigned char)cmd_kind(base_name(n)) : 0;
+        bases[i] = n ? base_name(n) : NULL;
+        kinds[i] = n ? (unsigned char)cmd_kind(bases[i]) : 0;
         if (kinds[i] & F_OWN)
             own_end = i + 1;
+        all_kinds |= kinds[i];
     }
     while (nslots < 2 * nsets)
         nslots *= 2;
     r.vars = nsets ? tfl_arena_alloc(b->t, nslots * sizeof *r.vars) : NULL;
     r.vmask = nslots - 1;
     r.fallback = tfl_arena_alloc(b->t, s->ncmds + 1);
+    /* Only ops read the flags: a script without an account tool, chown &c.
+     * or an echo into an account file needs none. */
+    tol = cond = NULL;
     if ((nsets && !r.vars) || !r.fallback ||
-        list_flags(b, s, &tol, &cond) != 0 ||
+        ((all_kinds & (F_ACCT | F_OWN | F_ECHO)) &&
+         list_flags(b, s, &tol, &cond) != 0) ||
         tfl_sh_fallbacks(b->t, s, &fb, &nfb) != 0) {
         b->oom = true;
         return;
@@ -2810,7 +2820,7 @@ static void walk_script(builder *b, size_t instr, int stage,
     }
     for (i = 0; i < s->ncmds && !b->oom; i++) {
         const tfl_sh_cmd *c = &s->cmds[i];
-        const char *name = cmd_name(c);
+        const char *name = bases[i]; /* the real command, without its path */
         cmdctx cx = {&r, c, (uint32_t)i, tol, cond};
         unsigned kind;
 
@@ -2819,7 +2829,6 @@ static void walk_script(builder *b, size_t instr, int stage,
             do_sudo(&cx);
         if (!name)
             continue;
-        name = base_name(name);
         kind = kinds[i];
         if (kind & F_SUDO)
             do_sudo(&cx);
