@@ -431,6 +431,7 @@ typedef struct builder {
      * shell variables), dropped once it outgrows SCRATCH_MAX. */
     tfl_arena *t;
     tfl_arena scratch;
+    tfl_arena aside; /* the splits of deferred RUNs read, kept as scratch */
     const tfl_doc *doc;
     const tfl_model *m;
     const tfl_config *cfg;
@@ -2661,7 +2662,6 @@ static unsigned run_class(const tfl_instr *in, unsigned want);
  * whether it makes the account lists unknown, as walk_script() finds. */
 static void read_deferred(builder *b, deferred *d)
 {
-    tfl_arena ar;
     runinfo ri;
     size_t k, i;
     unsigned cls;
@@ -2673,8 +2673,7 @@ static void read_deferred(builder *b, deferred *d)
     assert(!(cls & RUN_ACCT));
     if (!(cls & (RUN_PM | RUN_SCRIPT)))
         return; /* it names nothing after all */
-    tfl_arena_init(&ar);
-    if (split_run(&ar, &b->doc->instrs[d->instr], &ri) != 0)
+    if (split_run(&b->aside, &b->doc->instrs[d->instr], &ri) != 0)
         b->oom = true;
     for (k = 0; k < ri.n && !b->oom; k++) {
         const tfl_sh_script *sc = &ri.v[k].s;
@@ -2696,7 +2695,10 @@ static void read_deferred(builder *b, deferred *d)
                 d->forget = true;
         }
     }
-    tfl_arena_free(&ar);
+    if (b->aside.used > SCRATCH_MAX) {
+        tfl_arena_free(&b->aside);
+        tfl_arena_init(&b->aside);
+    }
 }
 
 /* Keep the fallbacks of a script that have a literal value, for the
@@ -2742,7 +2744,6 @@ static void walk_script(builder *b, size_t instr, int stage,
 {
     run r;
     unsigned char *tol, *cond, *kinds;
-    const char **bases;
     size_t nsets = 0, nslots = 1, i, own_end = 0;
     unsigned all_kinds = 0;
     tfl_sh_fallback *fb;
@@ -2769,10 +2770,8 @@ static void walk_script(builder *b, size_t instr, int stage,
     /* The paths a command makes matter only to a chown/chgrp/chmod after
      * it; reading them evaluates words, which only ${X:=v} could make
      * matter to anything else. */
-    /* all written below */
-    kinds = tfl_arena_alloc_raw(b->t, s->ncmds + 1);
-    bases = tfl_arena_alloc_raw(b->t, (s->ncmds + 1) * sizeof *bases);
-    if (!kinds || !bases) {
+    kinds = tfl_arena_alloc_raw(b->t, s->ncmds + 1); /* all written below */
+    if (!kinds) {
         b->oom = true;
         return;
     }
@@ -2780,8 +2779,7 @@ static void walk_script(builder *b, size_t instr, int stage,
     for (i = 0; i < s->ncmds; i++) {
         const char *n = cmd_name(&s->cmds[i]);
 
-        bases[i] = n ? base_name(n) : NULL;
-        kinds[i] = n ? (unsigned char)cmd_kind(bases[i]) : 0;
+        kinds[i] = n ? (unsigned char)cmd_kind(base_name(n)) : 0;
         if (kinds[i] & F_OWN)
             own_end = i + 1;
         all_kinds |= kinds[i];
@@ -2820,7 +2818,7 @@ static void walk_script(builder *b, size_t instr, int stage,
     }
     for (i = 0; i < s->ncmds && !b->oom; i++) {
         const tfl_sh_cmd *c = &s->cmds[i];
-        const char *name = bases[i]; /* the real command, without its path */
+        const char *name = cmd_name(c);
         cmdctx cx = {&r, c, (uint32_t)i, tol, cond};
         unsigned kind;
 
@@ -2829,6 +2827,7 @@ static void walk_script(builder *b, size_t instr, int stage,
             do_sudo(&cx);
         if (!name)
             continue;
+        name = base_name(name);
         kind = kinds[i];
         if (kind & F_SUDO)
             do_sudo(&cx);
@@ -4682,6 +4681,7 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
     out->run_split = b.run_split = tfl_arena_alloc(arena, doc->ninstrs + 1);
     b.st = calloc(m->nstages + 1, sizeof *b.st); /* the builder's only */
     tfl_arena_init(&b.scratch);
+    tfl_arena_init(&b.aside);
     b.t = &b.scratch;
     if (!out->stages || !b.run_split || !b.st)
         goto oom;
@@ -4705,9 +4705,11 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
         goto oom;
     builder_free(&b);
     free(b.st);
+    tfl_arena_free(&b.aside);
     return 0;
 oom:
     tfl_arena_free(&b.scratch);
+    tfl_arena_free(&b.aside);
     if (b.acap)
         free(out->accts);
     if (b.ocap)
