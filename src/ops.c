@@ -350,6 +350,8 @@ typedef enum ev_kind {
 /* 8 bytes: a big file has one per RUN and more. */
 typedef struct event {
     unsigned char kind; /* ev_kind */
+    /* EV_DEFER: what the RUN does to the accounts is seen (simulate()) */
+    bool seen;
     uint32_t idx;
 } event;
 
@@ -4603,25 +4605,38 @@ static int ev_stage(const builder *b, const event *ev)
     }
 }
 
-/* The events of stage `s` from `e` on end before `*end`; the last one
- * that looks at whether the accounts are known ends before `*looks`. */
-static void stage_events(const builder *b, size_t s, size_t e, size_t *end,
-                         size_t *looks)
+/*
+ * The events of stage `s` from `e` on end before the one returned. Marks
+ * the deferred RUNs whose effect on whether the accounts are known can be
+ * seen: an op looks at it before the stage surely loses them (EV_FORGET),
+ * or, with none of either after the RUN, a stage built on this one.
+ */
+static size_t stage_events(builder *b, size_t s, size_t e)
 {
-    *looks = e;
-    for (; e < b->nev && ev_stage(b, &b->ev[e]) == (int)s; e++)
-        if (b->ev[e].kind == EV_ACCT || b->ev[e].kind == EV_OWN ||
-            b->ev[e].kind == EV_USER)
-            *looks = e + 1;
-    *end = e;
+    size_t end = e, k;
+    bool seen;
+
+    while (end < b->nev && ev_stage(b, &b->ev[end]) == (int)s)
+        end++;
+    seen = b->st[s].has_child;
+    for (k = end; k-- > e;) {
+        event *ev = &b->ev[k];
+
+        if (ev->kind == EV_ACCT || ev->kind == EV_OWN || ev->kind == EV_USER)
+            seen = true;
+        else if (ev->kind == EV_FORGET)
+            seen = false;
+        else if (ev->kind == EV_DEFER)
+            ev->seen = seen;
+    }
+    return end;
 }
 
 /* Play the events of every stage in order. A deferred RUN is read only
- * when the accounts are still known and something after it (a later op
- * of the stage, or a stage built on it) looks at that. */
+ * when the accounts are still known and its effect can be seen. */
 static void simulate(builder *b)
 {
-    size_t s, e = 0, u = 0, end, looks;
+    size_t s, e = 0, u = 0, end;
 
     for (s = 0; s < b->m->nstages && !b->oom; s++) {
         sstate *st = &b->st[s];
@@ -4634,7 +4649,7 @@ static void simulate(builder *b)
             return;
         }
         stage_info(b, s);
-        stage_events(b, s, e, &end, &looks);
+        end = stage_events(b, s, e);
         for (; e < end && !b->oom; e++) {
             const event *ev = &b->ev[e];
 
@@ -4646,8 +4661,7 @@ static void simulate(builder *b)
                 sim_user(st, &b->o->users[ev->idx]);
             else if (ev->kind == EV_FORGET)
                 st->known = false;
-            else if (ev->kind == EV_DEFER && st->known &&
-                     (e < looks || st->has_child)) {
+            else if (ev->kind == EV_DEFER && st->known && ev->seen) {
                 read_deferred(b, &b->dv[ev->idx]);
                 st->known = !b->dv[ev->idx].forget;
             }
