@@ -7,11 +7,15 @@
  * out: they run in another build. Only scripts that could hold a fallback
  * are read.
  *
- * The ops (ops.h) split every RUN of a stage already and keep the
+ * The ops (ops.h) split most RUNs of a stage already and keep the
  * fallbacks with a literal value of each script, so those are taken from
  * there; a RUN is split here only when the ops left out a script read
- * here (a RUN outside every stage, a heredoc the ops took for data).
+ * here (a RUN outside every stage, one that names nothing the ops read, a
+ * heredoc the ops took for data), and only when its scope has an ARG with
+ * a non-empty default by then, as a fallback counts only for such an ARG.
+ * Those splits go to a scratch arena; the fallbacks kept are copied out.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules.h"
@@ -113,21 +117,34 @@ static bool is_arg(const tfl_binding *b)
     return b->origin == TFL_ORIGIN_ARG || b->origin == TFL_ORIGIN_GLOBAL_ARG;
 }
 
-/* Keep fallback `f` of RUN `instr` when it gives an ARG with a non-empty
- * default another value source. */
-static void consider(tfl_ctx *ctx, const tfl_model *m, size_t instr,
-                     const tfl_sh_fallback *f, size_t *cap)
+/* Is binding `b` one a fallback can give another value source: an ARG of
+ * the file with a non-empty default? */
+static bool wants(const tfl_binding *b)
+{
+    return b && is_arg(b) && b->value && b->value[0] && b->instr != SIZE_MAX;
+}
+
+/* The ARG fallback `f` of RUN `instr` gives another value source, with the
+ * ARG that holds its default; NULL when it gives none. */
+static const tfl_binding *gives(const tfl_model *m, size_t instr,
+                                const tfl_sh_fallback *f)
 {
     const tfl_binding *b = tfl_model_lookup(m, instr, f->name, strlen(f->name));
-    tfl_arg_fallback *a;
 
-    if (!b || !is_arg(b) || !b->value || !b->value[0] || !f->value->value ||
-        b->instr == SIZE_MAX)
-        return;
+    if (!wants(b) || !f->value->value)
+        return NULL;
     if (!b->raw_default && b->inherits)
         b = b->inherits; /* the global ARG that holds the default */
-    a = tfl_arena_push(ctx->arena, (void **)&ctx->arg_fallbacks,
+    return b;
+}
+
+static void keep(tfl_ctx *ctx, size_t instr, const tfl_sh_fallback *f,
+                 const tfl_binding *b, size_t *cap)
+{
+    tfl_arg_fallback *a =
+        tfl_arena_push(ctx->arena, (void **)&ctx->arg_fallbacks,
                        &ctx->narg_fallbacks, cap, sizeof *a);
+
     if (!a) {
         ctx->oom = true;
         return;
@@ -137,12 +154,86 @@ static void consider(tfl_ctx *ctx, const tfl_model *m, size_t instr,
     a->b = b;
 }
 
+/* Keep fallback `f` of RUN `instr` when it gives an ARG with a non-empty
+ * default another value source. */
+static void consider(tfl_ctx *ctx, const tfl_model *m, size_t instr,
+                     const tfl_sh_fallback *f, size_t *cap)
+{
+    const tfl_binding *b = gives(m, instr, f);
+
+    if (b)
+        keep(ctx, instr, f, b, cap);
+}
+
+/* A copy of `f` in `a` with what the rules read of it: name, span and the
+ * value's text and span. NULL when memory runs out. */
+static const tfl_sh_fallback *copy_fallback(tfl_arena *a,
+                                            const tfl_sh_fallback *f)
+{
+    tfl_sh_fallback *c = tfl_arena_alloc(a, sizeof *c);
+    tfl_sh_word *w = tfl_arena_alloc(a, sizeof *w);
+    const tfl_sh_word *v = f->value;
+
+    if (!c || !w)
+        return NULL;
+    *c = *f;
+    w->raw = tfl_arena_strndup(a, v->raw ? v->raw : "", v->raw_len);
+    w->raw_len = v->raw_len;
+    w->span = v->span;
+    w->value = tfl_arena_strndup(a, v->value, v->len);
+    w->len = v->len;
+    w->flags = v->flags;
+    c->value = w;
+    c->name = tfl_arena_strndup(a, f->name, strlen(f->name));
+    return w->raw && w->value && c->name ? c : NULL;
+}
+
+/* The splits of this pass are dropped once they hold this much. */
+#define SCRATCH_MAX ((size_t)256 << 10)
+
 typedef struct pass {
     const tfl_model *m;
     const tfl_ops *ops;
     size_t next; /* first of ops->fallbacks not yet passed */
     size_t cap;
+    tfl_arena scratch; /* the splits made here */
+    /* Per scope (index scope + 1): the first instruction that sees an ARG
+     * with a non-empty default; SIZE_MAX when none does. */
+    size_t *arg_from;
 } pass;
+
+/*
+ * Fill p->arg_from. A scope sees its own ARGs after their instruction and
+ * all of its parent stage's (FROM <stage> inherits the environment); a
+ * global ARG only through a re-declaration, which is a binding of the
+ * stage itself.
+ */
+static int arg_scopes(pass *p)
+{
+    const tfl_model *m = p->m;
+    size_t i;
+
+    p->arg_from = malloc((m->nstages + 1) * sizeof *p->arg_from);
+    if (!p->arg_from)
+        return -1;
+    for (i = 0; i <= m->nstages; i++)
+        p->arg_from[i] = SIZE_MAX;
+    for (i = 0; i < m->nbindings; i++) {
+        const tfl_binding *b = &m->bindings[i];
+        size_t k = (size_t)(b->stage + 1);
+
+        if (wants(b) && k <= m->nstages && b->instr + 1 < p->arg_from[k])
+            p->arg_from[k] = b->instr + 1;
+    }
+    for (i = 0; i < m->nstages; i++) {
+        int par = m->stages[i].parent;
+
+        if (par >= 0 && (size_t)par < i &&
+            p->arg_from[par + 1] < p->arg_from[i + 1])
+            p->arg_from[i + 1] = p->arg_from[par + 1];
+    }
+    return 0;
+}
 
 /* Split one text of a RUN the ops did not read and keep its fallbacks. */
 static void split_text(tfl_ctx *ctx, size_t idx, int script, const char *text,
@@ -158,11 +249,11 @@ static void split_text(tfl_ctx *ctx, size_t idx, int script, const char *text,
     if (script == TFL_OPS_SCRIPT_LINE) {
         const tfl_word *w = &in->args[0];
 
-        if (tfl_textmap_sub(ctx->arena, &in->map, w->off, w->raw_len, &map) !=
+        if (tfl_textmap_sub(&p->scratch, &in->map, w->off, w->raw_len, &map) !=
             0)
             goto oom;
     } else {
-        tfl_piece *one = tfl_arena_alloc(ctx->arena, sizeof *one);
+        tfl_piece *one = tfl_arena_alloc(&p->scratch, sizeof *one);
 
         if (!one)
             goto oom;
@@ -171,11 +262,23 @@ static void split_text(tfl_ctx *ctx, size_t idx, int script, const char *text,
         map.pieces = one;
         map.npieces = 1;
     }
-    if (tfl_shell_split(ctx->arena, text, len, &map, &s) != 0 ||
-        tfl_sh_fallbacks(ctx->arena, &s, &fb, &n) != 0)
+    if (tfl_shell_split(&p->scratch, text, len, &map, &s) != 0 ||
+        tfl_sh_fallbacks(&p->scratch, &s, &fb, &n) != 0)
         goto oom;
-    for (i = 0; i < n && !ctx->oom; i++)
-        consider(ctx, p->m, idx, &fb[i], &p->cap);
+    for (i = 0; i < n && !ctx->oom; i++) {
+        const tfl_binding *b = gives(p->m, idx, &fb[i]);
+        const tfl_sh_fallback *c;
+
+        if (!b)
+            continue;
+        if (!(c = copy_fallback(ctx->arena, &fb[i])))
+            goto oom;
+        keep(ctx, idx, c, b, &p->cap);
+    }
+    if (p->scratch.used > SCRATCH_MAX) {
+        tfl_arena_free(&p->scratch);
+        tfl_arena_init(&p->scratch);
+    }
     return;
 oom:
     ctx->oom = true;
@@ -213,9 +316,12 @@ static void run_fallbacks(tfl_ctx *ctx, pass *p, size_t idx)
     while (p->next < p->ops->nfallbacks &&
            p->ops->fallbacks[p->next].instr < idx)
         p->next++;
+    int scope = p->m->scope_of[idx];
+
     if (how == TFL_OPS_SPLIT_PARTIAL)
         run_texts(ctx, idx, needs_split, &missing);
-    if (how == TFL_OPS_SPLIT_NONE || missing)
+    if ((how == TFL_OPS_SPLIT_NONE || missing) && scope >= TFL_SCOPE_GLOBAL &&
+        (size_t)scope < p->m->nstages && p->arg_from[scope + 1] <= idx)
         run_texts(ctx, idx, split_text, p);
     else if (p->next < p->ops->nfallbacks &&
              p->ops->fallbacks[p->next].instr == idx)
@@ -235,13 +341,16 @@ void tfl_arg_fallbacks(tfl_ctx *ctx, void (*fn)(tfl_ctx *ctx, size_t instr,
         ctx->arg_fallbacks_done = true;
         p.m = tfl_ctx_model(ctx);
         p.ops = p.m ? tfl_ctx_ops(ctx) : NULL;
-        if (!p.ops) {
+        if (!p.ops || arg_scopes(&p) != 0) {
             ctx->oom = true;
             return;
         }
+        tfl_arena_init(&p.scratch);
         for (i = 0; i < ctx->doc->ninstrs && !ctx->oom; i++)
             if (ctx->doc->instrs[i].kind == TFL_RUN)
                 run_fallbacks(ctx, &p, i);
+        tfl_arena_free(&p.scratch);
+        free(p.arg_from);
     }
     for (i = 0; i < ctx->narg_fallbacks && !ctx->oom; i++)
         fn(ctx, ctx->arg_fallbacks[i].instr, ctx->arg_fallbacks[i].f,

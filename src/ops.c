@@ -35,6 +35,12 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#endif
+#endif
 
 #include "tflint/shell.h"
 
@@ -330,12 +336,23 @@ static uint32_t pick_above(tab *t)
 
 /* --- Builder state ---------------------------------------------------- */
 
-/* EV_FORGET: the account files are replaced or edited (idx: stage). */
-typedef enum ev_kind { EV_ACCT, EV_OWN, EV_USER, EV_SUDO, EV_FORGET } ev_kind;
+/* EV_FORGET: the account files are replaced or edited (idx: stage).
+ * EV_DEFER: a RUN left unread, which may do that (idx: its deferred). */
+typedef enum ev_kind {
+    EV_ACCT,
+    EV_OWN,
+    EV_USER,
+    EV_SUDO,
+    EV_FORGET,
+    EV_DEFER
+} ev_kind;
 
+/* 8 bytes: a big file has one per RUN and more. */
 typedef struct event {
-    ev_kind kind;
-    size_t idx;
+    unsigned char kind; /* ev_kind */
+    /* EV_DEFER: what the RUN does to the accounts is seen (simulate()) */
+    bool seen;
+    uint32_t idx;
 } event;
 
 typedef struct sstate {
@@ -353,6 +370,12 @@ typedef struct sstate {
     /* The live accounts of the tables while both are borrowed. */
     const tfl_account *const *lent;
     size_t nlent;
+    /* b->dv[dnext..dend) are the stage's deferred RUNs not yet counted in
+     * `installed` and `other_pkgs`; what the parent stage installed is
+     * in them unless `inherit` (its index) is still >= 0. */
+    size_t dnext, dend;
+    int inherit;
+    bool has_child; /* a later stage is built FROM it */
 } sstate;
 
 /* The accounts of one base image, shared by the stages built on it. */
@@ -370,6 +393,33 @@ typedef struct script {
     int origin;
 } script;
 
+/* What the names of a text are about. */
+enum {
+    RUN_ACCT = 1u << 0,   /* account tools and files, chown/chmod, sudo */
+    RUN_PM = 1u << 1,     /* package managers */
+    RUN_SCRIPT = 1u << 2, /* ".sh", "./", a shell */
+    RUN_ALL = RUN_ACCT | RUN_PM | RUN_SCRIPT,
+    RUN_OTHER = 1u << 3 /* not read past: no account name */
+};
+
+/*
+ * A RUN without account names (once the stage's family is settled): it
+ * makes no op, so it is left unsplit until what it may give (package
+ * managers' installs, scripts it runs) is asked for, which is rare. An
+ * account tool asks for the tools installed before it (tool_installed),
+ * the simulation for whether the accounts are still known, when they are
+ * and something later looks at them; the sieve then tells first whether
+ * the RUN names anything at all. Its fallbacks are left to TF505/TF506,
+ * as for a RUN that names nothing.
+ */
+typedef struct deferred {
+    uint32_t instr;         /* the RUN, in the stage scope_of[] gives */
+    bool read;              /* split and read: the fields below hold */
+    bool other;             /* installs packages beyond the harmless ones */
+    bool forget;            /* makes the account lists unknown */
+    unsigned char installs; /* tfl_tool bits its installs bring */
+} deferred;
+
 /* The scripts of one RUN, from a scratch arena. */
 typedef struct runinfo {
     script *v;
@@ -383,6 +433,7 @@ typedef struct builder {
      * shell variables), dropped once it outgrows SCRATCH_MAX. */
     tfl_arena *t;
     tfl_arena scratch;
+    tfl_arena aside; /* the splits of deferred RUNs read, kept as scratch */
     const tfl_doc *doc;
     const tfl_model *m;
     const tfl_config *cfg;
@@ -394,6 +445,8 @@ typedef struct builder {
     seed *seeds;
     size_t nseeds, seedcap;
     unsigned char *run_split; /* tfl_ops.run_split */
+    deferred *dv;
+    size_t ndv, dvcap;
     bool oom;
 } builder;
 
@@ -443,8 +496,10 @@ static void builder_free(builder *b)
 {
     free(b->ev);
     free(b->seeds);
+    free(b->dv);
     b->ev = NULL;
     b->seeds = NULL;
+    b->dv = NULL;
 }
 
 static void add_event(builder *b, ev_kind k, size_t idx)
@@ -453,7 +508,8 @@ static void add_event(builder *b, ev_kind k, size_t idx)
 
     if (e) {
         e->kind = k;
-        e->idx = idx;
+        assert(idx < UINT32_MAX);
+        e->idx = (uint32_t)idx;
     }
 }
 
@@ -1779,11 +1835,42 @@ typedef struct cmdctx {
     unsigned char *tol, *cond;
 } cmdctx;
 
-/* Copy the bytes of `v` into the file's arena: its raw text may lie in a
- * script of the scratch (the cooked string of `sh -c`), its value does. */
-static void keep_value(builder *b, tfl_value *v)
+/* Do the `n` bytes at `p` lie in a text of instruction `in`, which lives
+ * as long as the file's arena: its line, a heredoc body, an argument? */
+static bool lasting(const tfl_instr *in, const char *p, size_t n)
 {
-    if (v->raw && !(v->raw = tfl_arena_strndup(b->a, v->raw, v->raw_len)))
+    size_t i;
+
+    if (in->line && p >= in->line && (size_t)(p - in->line) <= in->line_len &&
+        n <= in->line_len - (size_t)(p - in->line))
+        return true;
+    for (i = 0; i < in->nheredocs; i++) {
+        const tfl_heredoc *h = &in->heredocs[i];
+
+        if (h->body && p >= h->body && (size_t)(p - h->body) <= h->body_len &&
+            n <= h->body_len - (size_t)(p - h->body))
+            return true;
+    }
+    for (i = 0; in->json && i < in->nargs; i++) {
+        const tfl_word *w = &in->args[i];
+
+        if (w->text && p >= w->text && (size_t)(p - w->text) <= w->len &&
+            n <= w->len - (size_t)(p - w->text))
+            return true;
+    }
+    return false;
+}
+
+/* Copy what `v` of instruction `instr` needs into the file's arena: its
+ * value lies in the scratch, and so may its raw text (the cooked string
+ * of `sh -c`); raw text in the instruction's own texts stays where it is
+ * (the rules read it with raw_len, it has no NUL of its own). */
+static void keep_value(builder *b, size_t instr, tfl_value *v)
+{
+    if (v->raw && !v->raw_len)
+        v->raw = "";
+    else if (v->raw && !lasting(&b->doc->instrs[instr], v->raw, v->raw_len) &&
+             !(v->raw = tfl_arena_strndup(b->a, v->raw, v->raw_len)))
         b->oom = true;
     if (v->text &&
         !(v->text = tfl_arena_strndup(b->a, v->text, strlen(v->text))))
@@ -1791,7 +1878,8 @@ static void keep_value(builder *b, tfl_value *v)
 }
 
 /* A kept copy of the `n` values at `v` (NULL for none). */
-static tfl_value *keep_values(builder *b, const tfl_value *v, size_t n)
+static tfl_value *keep_values(builder *b, size_t instr, const tfl_value *v,
+                              size_t n)
 {
     tfl_value *c;
     size_t i;
@@ -1805,7 +1893,7 @@ static tfl_value *keep_values(builder *b, const tfl_value *v, size_t n)
     }
     for (i = 0; i < n; i++) {
         c[i] = v[i];
-        keep_value(b, &c[i]);
+        keep_value(b, instr, &c[i]);
     }
     return c;
 }
@@ -1818,12 +1906,12 @@ static tfl_acct_op *push_acct(builder *b, const tfl_acct_op *op)
     if (!p)
         return NULL;
     *p = *op;
-    keep_value(b, &p->name);
-    keep_value(b, &p->id);
-    keep_value(b, &p->group);
-    keep_value(b, &p->home);
-    keep_value(b, &p->new_name);
-    p->groups = keep_values(b, op->groups, op->ngroups);
+    keep_value(b, p->instr, &p->name);
+    keep_value(b, p->instr, &p->id);
+    keep_value(b, p->instr, &p->group);
+    keep_value(b, p->instr, &p->home);
+    keep_value(b, p->instr, &p->new_name);
+    p->groups = keep_values(b, p->instr, op->groups, op->ngroups);
     add_event(b, EV_ACCT, b->o->naccts - 1);
     return p;
 }
@@ -1882,19 +1970,80 @@ static tfl_adduser_kind adduser_kind(cmdctx *cx)
     }
 }
 
-static bool tool_installed(const run *r, tfl_acct_tool t)
-{
-    unsigned have = r->b->st[r->stage].installed;
+static void read_deferred(builder *b, deferred *d);
 
-    switch (t) {
-    case TFL_ACCT_DEB_ADDUSER:
-    case TFL_ACCT_DEB_ADDGROUP:
-        return (have & TFL_TOOL_ADDUSER) || r->b->st[r->stage].other_pkgs;
-    case TFL_ACCT_BB_ADDUSER:
-    case TFL_ACCT_BB_ADDGROUP:
-        return have & TFL_TOOL_BUSYBOX;
-    default:
-        return have & TFL_TOOL_SHADOW;
+/* Bring what the parent of stage `s` installed, deferred RUNs included,
+ * into its state: the stages whose share of an ancestor is still out,
+ * from the farthest down to `s` (no recursion: chains may be long). */
+static void inherit_installs(builder *b, int s)
+{
+    size_t n = 0, i;
+    int k, *chain;
+
+    for (k = s; k >= 0; k = b->st[k].inherit)
+        n++;
+    chain = malloc(n * sizeof *chain);
+    if (!chain) {
+        b->oom = true;
+        return;
+    }
+    for (n = 0, k = s; k >= 0; k = b->st[k].inherit)
+        chain[n++] = k;
+    for (i = n; i-- > 0;) {
+        sstate *st = &b->st[chain[i]];
+
+        if (st->inherit >= 0) {
+            const sstate *p = &b->st[st->inherit];
+
+            st->installed |= p->installed;
+            st->other_pkgs = st->other_pkgs || p->other_pkgs;
+            st->inherit = -1;
+        }
+        for (; i > 0 && st->dnext < st->dend; st->dnext++) {
+            read_deferred(b, &b->dv[st->dnext]);
+            st->installed |= b->dv[st->dnext].installs;
+            st->other_pkgs = st->other_pkgs || b->dv[st->dnext].other;
+        }
+    }
+    free(chain);
+}
+
+/* Did stage `s` install a package providing tool `t` so far? Its deferred
+ * RUNs are read, in order, only until one does. */
+static bool tool_installed(builder *b, int s, tfl_acct_tool t)
+{
+    sstate *st = &b->st[s];
+
+    for (;;) {
+        unsigned have = st->installed;
+        bool yes;
+
+        switch (t) {
+        case TFL_ACCT_DEB_ADDUSER:
+        case TFL_ACCT_DEB_ADDGROUP:
+            yes = (have & TFL_TOOL_ADDUSER) || st->other_pkgs;
+            break;
+        case TFL_ACCT_BB_ADDUSER:
+        case TFL_ACCT_BB_ADDGROUP:
+            yes = have & TFL_TOOL_BUSYBOX;
+            break;
+        default:
+            yes = have & TFL_TOOL_SHADOW;
+            break;
+        }
+        if (yes || b->oom)
+            return yes;
+        if (st->inherit >= 0) {
+            inherit_installs(b, s);
+        } else if (st->dnext < st->dend) {
+            deferred *d = &b->dv[st->dnext++];
+
+            read_deferred(b, d);
+            st->installed |= d->installs;
+            st->other_pkgs = st->other_pkgs || d->other;
+        } else {
+            return false;
+        }
     }
 }
 
@@ -2031,7 +2180,7 @@ static void do_acct(cmdctx *cx, const char *name)
     }
     if (op.add_member)
         op.user_group = op.create_home = false;
-    op.tool_installed = tool_installed(r, tool);
+    op.tool_installed = tool_installed(r->b, r->stage, tool);
     if (is_user_tool(tool) && op.create_home && !op.add_member) {
         if (op.home.text)
             add_created(r, op.home.text);
@@ -2200,10 +2349,10 @@ static tfl_own_op *push_own(builder *b, const tfl_own_op *op)
     if (!p)
         return NULL;
     *p = *op;
-    keep_value(b, &p->user);
-    keep_value(b, &p->group);
-    keep_value(b, &p->mode);
-    p->paths = keep_values(b, op->paths, op->npaths);
+    keep_value(b, p->instr, &p->user);
+    keep_value(b, p->instr, &p->group);
+    keep_value(b, p->instr, &p->mode);
+    p->paths = keep_values(b, p->instr, op->paths, op->npaths);
     if (op->npaths) {
         bool *c = tfl_arena_alloc(b->a, op->npaths * sizeof *c);
 
@@ -2508,6 +2657,52 @@ static bool runs_script(const tfl_sh_cmd *c, const char *name, unsigned kind)
     return a && c->shell_c == TFL_SH_NONE && (!a->value || a->value[0] != '-');
 }
 
+static int split_run(tfl_arena *ar, const tfl_instr *in, runinfo *ri);
+static unsigned run_class(const tfl_instr *in, unsigned want);
+
+/* Split and read deferred RUN `d`, once: what its installs bring and
+ * whether it makes the account lists unknown, as walk_script() finds. */
+static void read_deferred(builder *b, deferred *d)
+{
+    runinfo ri;
+    size_t k, i;
+    unsigned cls;
+
+    if (d->read)
+        return;
+    d->read = true;
+    cls = run_class(&b->doc->instrs[d->instr], RUN_PM | RUN_SCRIPT);
+    assert(!(cls & RUN_ACCT));
+    if (!(cls & (RUN_PM | RUN_SCRIPT)))
+        return; /* it names nothing after all */
+    if (split_run(&b->aside, &b->doc->instrs[d->instr], &ri) != 0)
+        b->oom = true;
+    for (k = 0; k < ri.n && !b->oom; k++) {
+        const tfl_sh_script *sc = &ri.v[k].s;
+
+        for (i = 0; i < sc->ncmds; i++) {
+            const tfl_sh_cmd *c = &sc->cmds[i];
+            const char *name = cmd_name(c);
+            unsigned kind;
+            bool any = false;
+
+            if (!name)
+                continue;
+            name = base_name(name);
+            kind = cmd_kind(name);
+            if (kind & F_PM)
+                d->installs |= installs(c, name, &any);
+            d->other = d->other || any;
+            if (any || runs_script(c, name, kind))
+                d->forget = true;
+        }
+    }
+    if (b->aside.used > SCRATCH_MAX) {
+        tfl_arena_free(&b->aside);
+        tfl_arena_init(&b->aside);
+    }
+}
+
 /* Keep the fallbacks of a script that have a literal value, for the
  * TF505/TF506 pass (tfl_ops.fallbacks); copies, as the script goes with
  * the scratch arena. */
@@ -2552,6 +2747,7 @@ static void walk_script(builder *b, size_t instr, int stage,
     run r;
     unsigned char *tol, *cond, *kinds;
     size_t nsets = 0, nslots = 1, i, own_end = 0;
+    unsigned all_kinds = 0;
     tfl_sh_fallback *fb;
     size_t nfb;
     bool var_assigns = false;
@@ -2588,14 +2784,19 @@ static void walk_script(builder *b, size_t instr, int stage,
         kinds[i] = n ? (unsigned char)cmd_kind(base_name(n)) : 0;
         if (kinds[i] & F_OWN)
             own_end = i + 1;
+        all_kinds |= kinds[i];
     }
     while (nslots < 2 * nsets)
         nslots *= 2;
     r.vars = nsets ? tfl_arena_alloc(b->t, nslots * sizeof *r.vars) : NULL;
     r.vmask = nslots - 1;
     r.fallback = tfl_arena_alloc(b->t, s->ncmds + 1);
+    /* Only ops read the flags: a script without an account tool, chown &c.
+     * or an echo into an account file needs none. */
+    tol = cond = NULL;
     if ((nsets && !r.vars) || !r.fallback ||
-        list_flags(b, s, &tol, &cond) != 0 ||
+        ((all_kinds & (F_ACCT | F_OWN | F_ECHO)) &&
+         list_flags(b, s, &tol, &cond) != 0) ||
         tfl_sh_fallbacks(b->t, s, &fb, &nfb) != 0) {
         b->oom = true;
         return;
@@ -2962,8 +3163,8 @@ static void do_user(builder *b, size_t instr, int stage, const tfl_instr *in)
     u->stage = stage;
     add_event(b, EV_USER, b->o->nusers - 1);
     user_values(b, u, in, w);
-    keep_value(b, &u->user);
-    keep_value(b, &u->group);
+    keep_value(b, instr, &u->user);
+    keep_value(b, instr, &u->group);
 }
 
 /* --- Simulation --------------------------------------------------------------
@@ -3470,6 +3671,16 @@ static void sim_user(sstate *st, tfl_user_op *u)
  * fallbacks, if any, TF505/TF506 find with a split of their own). A shell
  * name counts only as a whole word (or after a '/'), with a dropped line
  * continuation taken for a possible word break (a comment ends there).
+ *
+ * The names fall in three classes, by what a RUN holding only them can
+ * give. Without an account name (an account tool or file, chown, chgrp,
+ * chmod, sudo) a RUN makes no op: a package manager gives the family
+ * guess, the tools installed and, when it installs other packages, the
+ * loss of the account lists; a script it runs gives that loss too. Such a
+ * RUN is read only when one of those is asked for (see struct deferred),
+ * so what a RUN is first asked is only whether it may hold account names
+ * (and package managers, while its stage's family is open): see
+ * names_in(), which reads 16 bytes a step.
  */
 
 /* Per byte: 0 a byte that never ends a word (so a name next to one is
@@ -3551,42 +3762,51 @@ static const uint32_t sieve_skip[256] = {
 /* The newest `n` bytes kept are packed value `v`. */
 #define TAIL(w, n, v) (((w) & ((UINT64_C(1) << (8 * (n))) - 1)) == (v))
 
-/* The kept bytes `w` (newest lowest) end with a name; `c` is the newest. */
-static bool name_ends(uint64_t w, unsigned char c)
+/* The kept bytes `w` (newest lowest) end with a name; `c` is the newest.
+ * Returns the RUN_* class of the name, 0 for none. */
+static unsigned name_ends(uint64_t w, unsigned char c)
 {
     switch (c) {
     case 'r':
-        return TAIL(w, 4, PK4('u', 's', 'e', 'r')) ||
-               TAIL(w, 6, PK6('z', 'y', 'p', 'p', 'e', 'r'));
+        return TAIL(w, 4, PK4('u', 's', 'e', 'r'))             ? RUN_ACCT
+               : TAIL(w, 6, PK6('z', 'y', 'p', 'p', 'e', 'r')) ? RUN_PM
+                                                               : 0;
     case 'p':
         return TAIL(w, 5, PK5('g', 'r', 'o', 'u', 'p')) ||
-               TAIL(w, 5, PK5('c', 'h', 'g', 'r', 'p'));
+                       TAIL(w, 5, PK5('c', 'h', 'g', 'r', 'p'))
+                   ? RUN_ACCT
+                   : 0;
     case 'd':
         return TAIL(w, 6, PK6('p', 'a', 's', 's', 'w', 'd')) ||
-               TAIL(w, 5, PK5('c', 'h', 'm', 'o', 'd'));
+                       TAIL(w, 5, PK5('c', 'h', 'm', 'o', 'd'))
+                   ? RUN_ACCT
+                   : 0;
     case 'w':
-        return TAIL(w, 6, PK6('s', 'h', 'a', 'd', 'o', 'w'));
+        return TAIL(w, 6, PK6('s', 'h', 'a', 'd', 'o', 'w')) ? RUN_ACCT : 0;
     case 'n':
-        return TAIL(w, 5, PK5('c', 'h', 'o', 'w', 'n')) ||
-               TAIL(w, 6, PK6('p', 'a', 'c', 'm', 'a', 'n'));
+        return TAIL(w, 5, PK5('c', 'h', 'o', 'w', 'n'))        ? RUN_ACCT
+               : TAIL(w, 6, PK6('p', 'a', 'c', 'm', 'a', 'n')) ? RUN_PM
+                                                               : 0;
     case 'o':
-        return TAIL(w, 4, PK4('s', 'u', 'd', 'o'));
+        return TAIL(w, 4, PK4('s', 'u', 'd', 'o')) ? RUN_ACCT : 0;
     case 'k':
-        return TAIL(w, 3, PK3('a', 'p', 'k'));
+        return TAIL(w, 3, PK3('a', 'p', 'k')) ? RUN_PM : 0;
     case 't':
-        return TAIL(w, 3, PK3('a', 'p', 't'));
+        return TAIL(w, 3, PK3('a', 'p', 't')) ? RUN_PM : 0;
     case 'g':
-        return TAIL(w, 4, PK4('d', 'p', 'k', 'g'));
+        return TAIL(w, 4, PK4('d', 'p', 'k', 'g')) ? RUN_PM : 0;
     case 'f':
-        return TAIL(w, 3, PK3('d', 'n', 'f'));
+        return TAIL(w, 3, PK3('d', 'n', 'f')) ? RUN_PM : 0;
     case 'm':
-        return TAIL(w, 3, PK3('y', 'u', 'm')) || TAIL(w, 3, PK3('r', 'p', 'm'));
+        return TAIL(w, 3, PK3('y', 'u', 'm')) || TAIL(w, 3, PK3('r', 'p', 'm'))
+                   ? RUN_PM
+                   : 0;
     case 'h':
-        return TAIL(w, 3, PK3('.', 's', 'h'));
+        return TAIL(w, 3, PK3('.', 's', 'h')) ? RUN_SCRIPT : 0;
     case '/':
-        return TAIL(w, 2, PK2('.', '/'));
+        return TAIL(w, 2, PK2('.', '/')) ? RUN_SCRIPT : 0;
     default:
-        return false;
+        return 0;
     }
 }
 
@@ -3676,11 +3896,13 @@ static size_t skip_plain(const char *t, size_t len, size_t i, uint64_t *w,
     return i;
 }
 
-/* Could script text `t` hold anything the ops read (see above)? */
-static bool may_matter(const char *t, size_t len)
+/* The RUN_* classes of the names script text `t` holds (see above), read
+ * until one of `stop` is found (at the latest an account name, after
+ * which nothing else counts). */
+static unsigned text_class(const char *t, size_t len, unsigned stop)
 {
     uint64_t w = 0;
-    unsigned brk = 0;
+    unsigned brk = 0, cls = 0;
     bool cont = false, ansi = false, code = false;
     size_t i;
 
@@ -3709,7 +3931,7 @@ static bool may_matter(const char *t, size_t len)
                  * it learn them, such a text is split. */
                 code = code || (c && strchr("xuUc01234567", c));
                 if (ansi && code)
-                    return true;
+                    return RUN_ALL;
                 k = sieve_class[c];
                 if (c == '\'' || c == '"')
                     continue;
@@ -3718,43 +3940,451 @@ static bool may_matter(const char *t, size_t len)
                         t[i + 1] == '\\')) {
                 ansi = ansi || t[i + 1] != '"';
                 if (ansi && code)
-                    return true;
+                    return RUN_ALL;
                 continue;
             } else if (c != '$') {
                 continue; /* a quote */
             }
         }
-        if (((k & 3) || cont) && shell_ends(w, brk))
-            return true;
+        if (((k & 3) || cont) && shell_ends(w, brk) &&
+            ((cls |= RUN_SCRIPT) & stop))
+            return cls;
         w = (w << 8) | c;
         brk = ((brk << 1) | cont) & 0xff;
         cont = false;
-        if ((k & 4) && name_ends(w, c))
-            return true;
+        if ((k & 4) && (cls |= name_ends(w, c)) & (stop | RUN_ACCT))
+            return cls;
     }
-    return shell_ends(w, brk);
+    return shell_ends(w, brk) ? cls | RUN_SCRIPT : cls;
 }
 
-/* Could RUN `in` hold anything the ops read, in any text split_run()
- * would split? */
-static bool run_may_matter(const tfl_instr *in)
+/*
+ * The names once more, each looked for on its own, since a text without
+ * account names needs no more: does the text with every quote, '$',
+ * backslash and newline dropped hold one? That text drops at least what
+ * the sieve above drops, and dropping more bytes only brings kept ones
+ * together, so it holds every name the sieve could find (and maybe more,
+ * which costs a split, not a finding). Each name is looked for at an
+ * anchor, two of its bytes that are rare next to each other in scripts: a
+ * 16-byte step finds where the second byte of an anchor follows the first
+ * or a dropped byte, and only those places are read byte by byte. Escapes
+ * that could make any byte (the sieve's ANSI-C case) are not seen here: a
+ * text where $' or $\ meets one is left to the sieve.
+ */
+typedef struct anchored {
+    const char *name;
+    unsigned char len, at; /* name[at - 1], name[at] is the anchor */
+    unsigned char cls;     /* RUN_ACCT or RUN_PM */
+} anchored;
+
+/* By the anchor's second byte; "pk" and "ow" serve two names each. */
+static const anchored anchors[] = {
+    {"user", 4, 1, RUN_ACCT},   {"group", 5, 3, RUN_ACCT},
+    {"yum", 3, 1, RUN_PM},      {"chgrp", 5, 2, RUN_ACCT},
+    {"passwd", 6, 5, RUN_ACCT}, {"sudo", 4, 2, RUN_ACCT},
+    {"chmod", 5, 2, RUN_ACCT},  {"rpm", 3, 2, RUN_PM},
+    {"pacman", 6, 3, RUN_PM},   {"shadow", 6, 5, RUN_ACCT},
+    {"chown", 5, 3, RUN_ACCT},  {"apk", 3, 2, RUN_PM},
+    {"dpkg", 4, 2, RUN_PM},     {"apt", 3, 2, RUN_PM},
+    {"dnf", 3, 2, RUN_PM},      {"zypper", 6, 1, RUN_PM},
+};
+
+static bool dropped(unsigned char c)
 {
+    return c == '\'' || c == '"' || c == '$' || c == '\\' || c == '\n';
+}
+
+/* Does the text with dropped() bytes left out hold `n` with its byte at
+ * n->at from t[j]? */
+static bool holds_at(const char *t, size_t len, size_t j, const anchored *n)
+{
+    size_t i = j, k = n->at;
+
+    while (k > 0) {
+        if (i == 0)
+            return false;
+        if (dropped((unsigned char)t[--i]))
+            continue;
+        if (t[i] != n->name[--k])
+            return false;
+    }
+    for (i = j, k = n->at + 1u; k < n->len;) {
+        if (++i >= len)
+            return false;
+        if (dropped((unsigned char)t[i]))
+            continue;
+        if (t[i] != n->name[k++])
+            return false;
+    }
+    return true;
+}
+
+/* Does an anchor of a name of a class in `want` end at t[j], j >= 1, and
+ * is the name there? RUN_ALL for $' and $\, which the caller judges. */
+static unsigned anchor_at(const char *t, size_t len, size_t j, unsigned want)
+{
+    const anchored *a = anchors;
+    size_t lo, hi, k;
+
+    switch (t[j]) {
+    case '\'':
+    case '\\':
+        return t[j - 1] == '$' ? RUN_ALL : 0;
+    case 's':
+        lo = 0, hi = 1;
+        break;
+    case 'u':
+        lo = 1, hi = 3;
+        break;
+    case 'g':
+        lo = 3, hi = 4;
+        break;
+    case 'd':
+        lo = 4, hi = 6;
+        break;
+    case 'm':
+        lo = 6, hi = 9;
+        break;
+    case 'w':
+        lo = 9, hi = 11;
+        break;
+    case 'k':
+        lo = 11, hi = 13;
+        break;
+    case 't':
+        lo = 13, hi = 14;
+        break;
+    case 'f':
+        lo = 14, hi = 15;
+        break;
+    case 'y':
+        lo = 15, hi = 16;
+        break;
+    default:
+        return 0;
+    }
+    for (k = lo; k < hi; k++)
+        if ((a[k].cls & want) && holds_at(t, len, j, &a[k]))
+            return a[k].cls;
+    return 0;
+}
+
+/* Could a backslash of `t` start an escape that makes any byte in $'...'
+ * (see text_class())? */
+static bool code_escapes(const char *t, size_t len)
+{
+    const char *p = t, *e = t + len;
+
+    while ((p = memchr(p, '\\', (size_t)(e - p))) && ++p < e)
+        if (*p && strchr("xuUc01234567", *p))
+            return true;
+    return false;
+}
+
+/* What anchor_at() found at t[j], with $' and $\ counted only where an
+ * escape could make any byte (`*codes`: -1 not known yet). */
+static unsigned judge_at(const char *t, size_t len, size_t j, unsigned want,
+                         int *codes)
+{
+    unsigned r = anchor_at(t, len, j, want);
+
+    if (r != RUN_ALL)
+        return r;
+    if (*codes < 0)
+        *codes = code_escapes(t, len);
+    return *codes ? RUN_ALL : 0;
+}
+
+#if defined(__SSE2__)
+/* The bytes the 16- and 32-byte steps compare with, each filled across a
+ * row. Read through a pointer the compiler cannot see through (krows()),
+ * so that it compares with memory rather than remaking them in the loop. */
+enum {
+    K_Q1,
+    K_Q2,
+    K_DL,
+    K_BS,
+    K_NL,
+    K_U,
+    K_O,
+    K_H,
+    K_W,
+    K_S,
+    K_G,
+    K_D,
+    K_M,
+    K_P,
+    K_K,
+    K_T,
+    K_F,
+    K_N,
+    K_Y,
+    K_Z,
+    K_C,
+    K_COUNT
+};
+#define ROW8(c) c, c, c, c, c, c, c, c
+#define ROW32(c) ROW8(c), ROW8(c), ROW8(c), ROW8(c)
+static const unsigned char krow[K_COUNT][32] __attribute__((aligned(32))) = {
+    [K_Q1] = {ROW32('\'')}, [K_Q2] = {ROW32('"')},  [K_DL] = {ROW32('$')},
+    [K_BS] = {ROW32('\\')}, [K_NL] = {ROW32('\n')}, [K_U] = {ROW32('u')},
+    [K_O] = {ROW32('o')},   [K_H] = {ROW32('h')},   [K_W] = {ROW32('w')},
+    [K_S] = {ROW32('s')},   [K_G] = {ROW32('g')},   [K_D] = {ROW32('d')},
+    [K_M] = {ROW32('m')},   [K_P] = {ROW32('p')},   [K_K] = {ROW32('k')},
+    [K_T] = {ROW32('t')},   [K_F] = {ROW32('f')},   [K_N] = {ROW32('n')},
+    [K_Y] = {ROW32('y')},   [K_Z] = {ROW32('z')},   [K_C] = {ROW32('c')},
+};
+#undef ROW32
+#undef ROW8
+
+typedef const unsigned char (*krows_t)[32];
+
+static inline krows_t krows(void)
+{
+    krows_t k = krow;
+
+    __asm__("" : "+r"(k));
+    return k;
+}
+
+#define EQ(v, k)                                                               \
+    _mm_cmpeq_epi8((v), _mm_load_si128((const __m128i *)(const void *)kr[k]))
+
+/* The 16 places from t + j (j >= 1) where an anchor may end (see above):
+ * of the account names, and of the package managers too when `pm`. */
+static inline unsigned anchors16(const char *t, size_t j, bool pm, krows_t kr)
+{
+    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(t + j));
+    __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(t + j - 1));
+    __m128i pd = EQ(p, K_DL);
+    __m128i drop =
+        _mm_or_si128(_mm_or_si128(EQ(p, K_Q1), EQ(p, K_Q2)),
+                     _mm_or_si128(_mm_or_si128(pd, EQ(p, K_BS)), EQ(p, K_NL)));
+    __m128i pu = _mm_or_si128(EQ(p, K_U), drop);
+    __m128i po = _mm_or_si128(EQ(p, K_O), drop);
+    __m128i ph = _mm_or_si128(EQ(p, K_H), drop);
+    __m128i pw = _mm_or_si128(EQ(p, K_W), drop);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_and_si128(EQ(c, K_S), pu),
+                                            _mm_and_si128(EQ(c, K_U), po)),
+                               _mm_or_si128(_mm_and_si128(EQ(c, K_G), ph),
+                                            _mm_and_si128(EQ(c, K_M), ph)));
+
+    hit = _mm_or_si128(
+        hit, _mm_or_si128(_mm_and_si128(EQ(c, K_D), _mm_or_si128(pw, pu)),
+                          _mm_and_si128(EQ(c, K_W), po)));
+    hit = _mm_or_si128(
+        hit, _mm_and_si128(pd, _mm_or_si128(EQ(c, K_Q1), EQ(c, K_BS))));
+    if (pm) {
+        __m128i pp = _mm_or_si128(EQ(p, K_P), drop);
+        __m128i more = _mm_or_si128(
+            _mm_and_si128(_mm_or_si128(EQ(c, K_K), EQ(c, K_T)), pp),
+            _mm_and_si128(EQ(c, K_F), _mm_or_si128(EQ(p, K_N), drop)));
+
+        more = _mm_or_si128(
+            more,
+            _mm_or_si128(
+                _mm_and_si128(EQ(c, K_U), _mm_or_si128(EQ(p, K_Y), drop)),
+                _mm_and_si128(EQ(c, K_Y), _mm_or_si128(EQ(p, K_Z), drop))));
+        more = _mm_or_si128(
+            more, _mm_and_si128(EQ(c, K_M), _mm_or_si128(pp, EQ(p, K_C))));
+        hit = _mm_or_si128(hit, more);
+    }
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#undef EQ
+
+/* names_in() of a text of 17 bytes or more, 16 places a step (the last
+ * step ends with the text, over places already read). */
+static inline unsigned names_in16(const char *t, size_t len, unsigned want,
+                                  bool pm)
+{
+    size_t j = 1, k;
+    unsigned bits, r;
+    int codes = -1;
+    krows_t kr = krows();
+
+    for (;; j += 16) {
+        if (j + 16 > len) {
+            k = j - (len - 16); /* places of this step already read */
+            j = len - 16;
+            bits = anchors16(t, j, pm, kr) & ~((1u << k) - 1);
+        } else {
+            bits = anchors16(t, j, pm, kr);
+        }
+        for (; bits; bits &= bits - 1)
+            if ((r = judge_at(t, len, j + (size_t)__builtin_ctz(bits), want,
+                              &codes)) != 0)
+                return r;
+        if (j + 16 == len)
+            return 0;
+    }
+}
+#endif
+
+#if defined(__SSE2__) && defined(__GNUC__) && defined(__x86_64__)
+/* On x86-64 with GCC or clang, a CPU with AVX2 reads 32 places a step
+ * (chosen at run time; the build targets plain x86-64). */
+#define ANCHORS_AVX2 1
+#define EQ32(v, k)                                                             \
+    _mm256_cmpeq_epi8((v),                                                     \
+                      _mm256_load_si256((const __m256i *)(const void *)kr[k]))
+
+/* anchors16() for the 32 places from t + j. */
+__attribute__((target("avx2"))) static inline unsigned
+anchors32(const char *t, size_t j, bool pm, krows_t kr)
+{
+    __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(t + j));
+    __m256i p = _mm256_loadu_si256((const __m256i *)(const void *)(t + j - 1));
+    __m256i pd = EQ32(p, K_DL);
+    __m256i drop = _mm256_or_si256(
+        _mm256_or_si256(EQ32(p, K_Q1), EQ32(p, K_Q2)),
+        _mm256_or_si256(_mm256_or_si256(pd, EQ32(p, K_BS)), EQ32(p, K_NL)));
+    __m256i pu = _mm256_or_si256(EQ32(p, K_U), drop);
+    __m256i po = _mm256_or_si256(EQ32(p, K_O), drop);
+    __m256i ph = _mm256_or_si256(EQ32(p, K_H), drop);
+    __m256i pw = _mm256_or_si256(EQ32(p, K_W), drop);
+    __m256i hit =
+        _mm256_or_si256(_mm256_or_si256(_mm256_and_si256(EQ32(c, K_S), pu),
+                                        _mm256_and_si256(EQ32(c, K_U), po)),
+                        _mm256_or_si256(_mm256_and_si256(EQ32(c, K_G), ph),
+                                        _mm256_and_si256(EQ32(c, K_M), ph)));
+
+    hit = _mm256_or_si256(
+        hit,
+        _mm256_or_si256(_mm256_and_si256(EQ32(c, K_D), _mm256_or_si256(pw, pu)),
+                        _mm256_and_si256(EQ32(c, K_W), po)));
+    hit = _mm256_or_si256(
+        hit,
+        _mm256_and_si256(pd, _mm256_or_si256(EQ32(c, K_Q1), EQ32(c, K_BS))));
+    if (pm) {
+        __m256i pp = _mm256_or_si256(EQ32(p, K_P), drop);
+        __m256i more = _mm256_or_si256(
+            _mm256_and_si256(_mm256_or_si256(EQ32(c, K_K), EQ32(c, K_T)), pp),
+            _mm256_and_si256(EQ32(c, K_F),
+                             _mm256_or_si256(EQ32(p, K_N), drop)));
+
+        more = _mm256_or_si256(
+            more, _mm256_or_si256(
+                      _mm256_and_si256(EQ32(c, K_U),
+                                       _mm256_or_si256(EQ32(p, K_Y), drop)),
+                      _mm256_and_si256(EQ32(c, K_Y),
+                                       _mm256_or_si256(EQ32(p, K_Z), drop))));
+        more = _mm256_or_si256(
+            more,
+            _mm256_and_si256(EQ32(c, K_M), _mm256_or_si256(pp, EQ32(p, K_C))));
+        hit = _mm256_or_si256(hit, more);
+    }
+    return (unsigned)_mm256_movemask_epi8(hit);
+}
+
+/* names_in16() for a text of 33 bytes or more, 32 places a step. */
+__attribute__((target("avx2"))) static inline unsigned
+names_in32(const char *t, size_t len, unsigned want, bool pm)
+{
+    size_t j = 1, k;
+    unsigned bits, r;
+    int codes = -1;
+    krows_t kr = krows();
+
+    for (;; j += 32) {
+        if (j + 32 > len) {
+            k = j - (len - 32); /* places of this step already read */
+            j = len - 32;
+            bits = anchors32(t, j, pm, kr) & ~((1u << k) - 1);
+        } else {
+            bits = anchors32(t, j, pm, kr);
+        }
+        for (; bits; bits &= bits - 1)
+            if ((r = judge_at(t, len, j + (size_t)__builtin_ctz(bits), want,
+                              &codes)) != 0)
+                return r;
+        if (j + 32 == len)
+            return 0;
+    }
+}
+
+__attribute__((target("avx2"))) static unsigned acct_names32(const char *t,
+                                                             size_t len)
+{
+    return names_in32(t, len, RUN_ACCT, false);
+}
+
+__attribute__((target("avx2"))) static unsigned pm_names32(const char *t,
+                                                           size_t len)
+{
+    return names_in32(t, len, RUN_ACCT | RUN_PM, true);
+}
+#undef EQ32
+#endif
+
+/*
+ * The first name of a class in `want` (RUN_ACCT, maybe with RUN_PM) that
+ * text `t` may hold: its class, RUN_ALL when the sieve must tell, 0 when
+ * it surely holds none.
+ */
+static unsigned names_in(const char *t, size_t len, unsigned want)
+{
+    size_t j;
+    unsigned r;
+    int codes = -1;
+
+#if defined(ANCHORS_AVX2)
+    if (len > 32 && __builtin_cpu_supports("avx2"))
+        return want & RUN_PM ? pm_names32(t, len) : acct_names32(t, len);
+#endif
+#if defined(__SSE2__)
+    if (len > 16)
+        return want & RUN_PM ? names_in16(t, len, want, true)
+                             : names_in16(t, len, want, false);
+#endif
+    for (j = 1; j < len; j++)
+        if ((r = judge_at(t, len, j, want, &codes)) != 0)
+            return r;
+    return 0;
+}
+
+/*
+ * The RUN_* classes of text `t`, as far as `want` needs. RUN_ACCT, maybe
+ * with RUN_PM: whether it may hold names of those, RUN_OTHER for a text
+ * without (a RUN without account names is deferred, and read by the sieve
+ * only if it is read at all). Else the sieve's classes, read up to the
+ * first of `want`.
+ */
+static unsigned text_classes(const char *t, size_t len, unsigned want)
+{
+    unsigned r;
+
+    if (!(want & RUN_ACCT))
+        return text_class(t, len, want);
+    r = names_in(t, len, want);
+    if (r == RUN_ALL)
+        return text_class(t, len, want);
+    return r ? r : len ? RUN_OTHER : 0;
+}
+
+/* The RUN_* classes of the names in every text of RUN `in` that
+ * split_run() would split (RUN_ALL: read it all), as far as `want` needs
+ * (see text_classes()). */
+static unsigned run_class(const tfl_instr *in, unsigned want)
+{
+    unsigned cls = 0;
     size_t i;
 
     if (in->json)
-        return in->nargs >= 3 && may_matter(in->args[2].text, in->args[2].len);
-    if (in->nargs >= 1 && in->args[0].off <= in->line_len &&
-        in->args[0].raw_len <= in->line_len - in->args[0].off &&
-        may_matter(in->line + in->args[0].off, in->args[0].raw_len))
-        return true;
+        return in->nargs >= 3
+                   ? text_classes(in->args[2].text, in->args[2].len, want)
+                   : 0;
     if (in->nargs >= 1 &&
         (in->args[0].off > in->line_len ||
          in->args[0].raw_len > in->line_len - in->args[0].off))
-        return true; /* not a text we can read: split it as before */
-    for (i = 0; i < in->nheredocs; i++)
-        if (may_matter(in->heredocs[i].body, in->heredocs[i].body_len))
-            return true;
-    return false;
+        return RUN_ALL; /* not a text we can read: split it as before */
+    if (in->nargs >= 1)
+        cls =
+            text_classes(in->line + in->args[0].off, in->args[0].raw_len, want);
+    for (i = 0; i < in->nheredocs && !(cls & RUN_ACCT); i++)
+        cls |=
+            text_classes(in->heredocs[i].body, in->heredocs[i].body_len, want);
+    return cls;
 }
 
 /* What a stage starts from: its parent's state, or its base's facts. The
@@ -3764,15 +4394,20 @@ static void stage_family(builder *b, size_t s)
     const tfl_model_stage *ms = &b->m->stages[s];
     sstate *st = &b->st[s];
 
+    st->dnext = st->dend = b->ndv;
+    st->inherit = -1;
     if (ms->parent >= 0 && (size_t)ms->parent < s) {
-        const sstate *p = &b->st[ms->parent];
+        sstate *p = &b->st[ms->parent];
 
+        p->has_child = true;
         st->facts = p->facts;
         st->fam = p->fam;
         st->guessed = p->guessed;
         st->adduser = p->adduser;
         st->installed = p->installed;
         st->other_pkgs = p->other_pkgs;
+        if (p->inherit >= 0 || p->dnext < p->dend)
+            st->inherit = ms->parent;
     } else if (b->cfg && b->cfg->facts && ms->image_expanded) {
         st->facts = tfl_facts_lookup(b->cfg->facts, ms->image_expanded);
     }
@@ -3829,7 +4464,8 @@ static void guess_ahead(builder *b, int stage, size_t instr)
          i++) {
         const tfl_instr *in = &b->doc->instrs[i];
 
-        if (in->kind != TFL_RUN || b->m->scope_of[i] < 0 || !run_may_matter(in))
+        if (in->kind != TFL_RUN || b->m->scope_of[i] < 0 ||
+            !(run_class(in, RUN_ACCT | RUN_PM) & (RUN_PM | RUN_ACCT)))
             continue;
         if (split_run(&ar, in, &ri) != 0) {
             b->oom = true;
@@ -3844,14 +4480,34 @@ static void guess_ahead(builder *b, int stage, size_t instr)
     tfl_arena_free(&ar);
 }
 
-/* A RUN: split, guess the family, walk, and keep the fallbacks. */
+/* Leave RUN `i` of stage `s` unread for now (see struct deferred). */
+static void defer_run(builder *b, size_t i, int s)
+{
+    deferred *d = bpush(b, (void **)&b->dv, &b->ndv, &b->dvcap, sizeof *d);
+
+    if (!d)
+        return;
+    d->instr = (uint32_t)i;
+    b->st[s].dend = b->ndv;
+    add_event(b, EV_DEFER, b->ndv - 1);
+}
+
+/* A RUN: split, guess the family, walk, and keep the fallbacks; or, when
+ * it can make no op and give no family guess, defer it. */
 static void extract_run(builder *b, size_t i, int s, const tfl_instr *in)
 {
     runinfo ri;
     size_t k;
+    bool fam_final = b->st[s].fam_final;
+    unsigned cls;
 
-    if (b->m->scope_of[i] < 0 || !run_may_matter(in))
+    if (b->m->scope_of[i] < 0 ||
+        !(cls = run_class(in, fam_final ? RUN_ACCT : RUN_ACCT | RUN_PM)))
         return;
+    if (!(cls & RUN_ACCT) && (fam_final || !(cls & RUN_PM))) {
+        defer_run(b, i, s);
+        return;
+    }
     if (split_run(b->t, in, &ri) != 0) {
         b->oom = true;
         return;
@@ -3942,15 +4598,45 @@ static int ev_stage(const builder *b, const event *ev)
         return b->o->users[ev->idx].stage;
     case EV_FORGET:
         return (int)ev->idx;
+    case EV_DEFER:
+        return b->m->scope_of[b->dv[ev->idx].instr];
     default:
         return b->o->sudos[ev->idx].stage;
     }
 }
 
-/* Play the events of every stage in order. */
+/*
+ * The events of stage `s` from `e` on end before the one returned. Marks
+ * the deferred RUNs whose effect on whether the accounts are known can be
+ * seen: an op looks at it before the stage surely loses them (EV_FORGET),
+ * or, with none of either after the RUN, a stage built on this one.
+ */
+static size_t stage_events(builder *b, size_t s, size_t e)
+{
+    size_t end = e, k;
+    bool seen;
+
+    while (end < b->nev && ev_stage(b, &b->ev[end]) == (int)s)
+        end++;
+    seen = b->st[s].has_child;
+    for (k = end; k-- > e;) {
+        event *ev = &b->ev[k];
+
+        if (ev->kind == EV_ACCT || ev->kind == EV_OWN || ev->kind == EV_USER)
+            seen = true;
+        else if (ev->kind == EV_FORGET)
+            seen = false;
+        else if (ev->kind == EV_DEFER)
+            ev->seen = seen;
+    }
+    return end;
+}
+
+/* Play the events of every stage in order. A deferred RUN is read only
+ * when the accounts are still known and its effect can be seen. */
 static void simulate(builder *b)
 {
-    size_t s, e = 0, u = 0, i;
+    size_t s, e = 0, u = 0, end;
 
     for (s = 0; s < b->m->nstages && !b->oom; s++) {
         sstate *st = &b->st[s];
@@ -3963,7 +4649,8 @@ static void simulate(builder *b)
             return;
         }
         stage_info(b, s);
-        for (; e < b->nev && ev_stage(b, &b->ev[e]) == (int)s && !b->oom; e++) {
+        end = stage_events(b, s, e);
+        for (; e < end && !b->oom; e++) {
             const event *ev = &b->ev[e];
 
             if (ev->kind == EV_ACCT)
@@ -3974,13 +4661,14 @@ static void simulate(builder *b)
                 sim_user(st, &b->o->users[ev->idx]);
             else if (ev->kind == EV_FORGET)
                 st->known = false;
+            else if (ev->kind == EV_DEFER && st->known && ev->seen) {
+                read_deferred(b, &b->dv[ev->idx]);
+                st->known = !b->dv[ev->idx].forget;
+            }
         }
         cur = si->last_user;
-        for (i = ms->from_instr; i < ms->end_instr && i < b->o->ninstrs; i++) {
-            b->o->user_at[i] = cur;
-            while (u < b->o->nusers && b->o->users[u].instr == i)
-                cur = &b->o->users[u++];
-        }
+        for (; u < b->o->nusers && b->o->users[u].instr < ms->end_instr; u++)
+            cur = &b->o->users[u];
         si->last_user = cur;
         collect_accounts(b, s);
     }
@@ -4001,15 +4689,15 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
     b.o = out;
     out->ninstrs = doc->ninstrs;
     out->nstages = m->nstages;
-    out->user_at =
-        tfl_arena_alloc(arena, (doc->ninstrs + 1) * sizeof *out->user_at);
+    out->model = m;
     out->stages =
         tfl_arena_alloc(arena, (m->nstages + 1) * sizeof *out->stages);
     out->run_split = b.run_split = tfl_arena_alloc(arena, doc->ninstrs + 1);
     b.st = calloc(m->nstages + 1, sizeof *b.st); /* the builder's only */
     tfl_arena_init(&b.scratch);
+    tfl_arena_init(&b.aside);
     b.t = &b.scratch;
-    if (!out->user_at || !out->stages || !b.run_split || !b.st)
+    if (!out->stages || !b.run_split || !b.st)
         goto oom;
     for (s = 0; s < m->nstages; s++) {
         stage_family(&b, s);
@@ -4031,9 +4719,11 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
         goto oom;
     builder_free(&b);
     free(b.st);
+    tfl_arena_free(&b.aside);
     return 0;
 oom:
     tfl_arena_free(&b.scratch);
+    tfl_arena_free(&b.aside);
     if (b.acap)
         free(out->accts);
     if (b.ocap)
@@ -4046,6 +4736,7 @@ oom:
         free((void *)out->fallbacks);
     free(b.ev);
     free(b.seeds);
+    free(b.dv);
     free(b.st);
     memset(out, 0, sizeof *out);
     return -1;
@@ -4068,6 +4759,26 @@ const tfl_ops *tfl_ctx_ops(tfl_ctx *ctx)
     }
     ctx->ops = o;
     return o;
+}
+
+const tfl_user_op *tfl_ops_user_at(const tfl_ops *o, size_t instr)
+{
+    size_t lo = 0, hi = o->nusers, mid;
+    int s = tfl_model_stage_of(o->model, instr), parent;
+
+    if (s < 0 || (size_t)s >= o->nstages)
+        return NULL;
+    while (lo < hi) { /* the first USER at or after `instr` */
+        mid = lo + (hi - lo) / 2;
+        if (o->users[mid].instr < instr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0 && o->users[lo - 1].stage == s)
+        return &o->users[lo - 1];
+    parent = o->model->stages[s].parent;
+    return parent >= 0 && parent < s ? o->stages[parent].last_user : NULL;
 }
 
 const tfl_account *tfl_stage_account(const tfl_stage_info *s, const char *name,

@@ -274,10 +274,8 @@ typedef struct tfl_ops {
     size_t nsudos;
     tfl_stage_info *stages; /* one per model stage */
     size_t nstages;
-    /* Per instruction: the USER in effect there (before the instruction
-     * itself, so a USER sees the previous one), NULL when none. */
-    const tfl_user_op **user_at;
     size_t ninstrs;
+    const tfl_model *model; /* the model the ops were built with */
     /* Per instruction: TFL_OPS_SPLIT_* for the RUNs. */
     const unsigned char *run_split;
     /* In instruction order, then script order. */
@@ -293,6 +291,11 @@ const tfl_ops *tfl_ctx_ops(tfl_ctx *ctx);
  * `arena`. Returns 0, or -1 when memory runs out. */
 int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
                   const tfl_config *cfg, tfl_ops *out);
+
+/* The USER in effect at instruction `instr` (before the instruction
+ * itself, so a USER sees the previous one), NULL when none. Looked up
+ * (by bisection) rather than kept per instruction. */
+const tfl_user_op *tfl_ops_user_at(const tfl_ops *o, size_t instr);
 
 /* The live account of stage `s` at its end called `name` (a group when
  * `group`), or NULL. */

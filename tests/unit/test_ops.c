@@ -508,8 +508,30 @@ static void test_user_values(void **state)
     assert_true(u[1].root);
     assert_false(u[2].user_known);
     assert_ptr_equal(f->o.stages[0].last_user, &u[1]);
-    assert_ptr_equal(f->o.user_at[3], &u[0]);
-    assert_null(f->o.user_at[1]);
+    assert_ptr_equal(tfl_ops_user_at(&f->o, 3), &u[0]);
+    assert_null(tfl_ops_user_at(&f->o, 1));
+    release(f);
+
+    /* A stage built FROM another starts with that one's last USER. */
+    f = build("ARG X=1\n"
+              "FROM ubuntu:24.04 AS a\n"
+              "USER 1000\n"
+              "FROM ubuntu:24.04\n"
+              "RUN true\n"
+              "FROM a\n"
+              "RUN true\n"
+              "USER 0\n"
+              "RUN true\n");
+    assert_int_equal(f->o.nusers, 2);
+    assert_null(tfl_ops_user_at(&f->o, 0)); /* before every FROM */
+    assert_null(tfl_ops_user_at(&f->o, 2)); /* the USER itself */
+    assert_null(tfl_ops_user_at(&f->o, 3));
+    assert_null(tfl_ops_user_at(&f->o, 4));
+    assert_ptr_equal(tfl_ops_user_at(&f->o, 5), &f->o.users[0]);
+    assert_ptr_equal(tfl_ops_user_at(&f->o, 6), &f->o.users[0]);
+    assert_ptr_equal(tfl_ops_user_at(&f->o, 7), &f->o.users[0]);
+    assert_ptr_equal(tfl_ops_user_at(&f->o, 8), &f->o.users[1]);
+    assert_ptr_equal(f->o.stages[2].last_user, &f->o.users[1]);
     release(f);
 }
 
@@ -801,6 +823,106 @@ static void test_unsplit_runs(void **state)
     release(f);
 }
 
+/* RUNs naming a package manager or a script but no account tool are read
+ * only when asked: for the tools installed before an account tool (also
+ * through a chain of FROM <stage>), and for whether the accounts are
+ * still known when something later looks. */
+static void test_deferred_runs(void **state)
+{
+    fixture *f = build("FROM alpine:3.20\n"
+                       "RUN apk add curl\n"
+                       "RUN apk add --no-cache login\n"
+                       "RUN useradd x\n"
+                       "FROM alpine:3.20 AS b\n"
+                       "RUN apk add login\n"
+                       "FROM b AS c\n"
+                       "RUN apk add curl\n"
+                       "FROM c\n"
+                       "RUN useradd y\n"
+                       "FROM alpine:3.20\n"
+                       "RUN apk add curl\n"
+                       "RUN useradd z\n");
+
+    (void)state;
+    assert_int_equal(f->o.naccts, 3);
+    assert_int_equal(f->o.run_split[1], TFL_OPS_SPLIT_NONE);
+    assert_true(f->o.accts[0].tool_installed);
+    assert_true(f->o.accts[1].tool_installed);
+    assert_false(f->o.accts[2].tool_installed);
+    release(f);
+
+    f = build("FROM debian:12\n"
+              "RUN apt-get install -y moby-engine\n"
+              "RUN chown ghost /a\n"
+              "FROM debian:12\n"
+              "RUN apt-get install -y curl && ls\n"
+              "RUN chown ghost /a\n"
+              "FROM debian:12 AS p\n"
+              "RUN ./install.sh\n"
+              "FROM p\n"
+              "RUN chown ghost /a\n"
+              "FROM debian:12\n"
+              "RUN chown ghost /a\n"
+              "RUN bash /x\n"
+              "USER ghost\n"
+              "FROM example.com/unknown\n"
+              "RUN apk add curl\n");
+    assert_int_equal(f->o.nowns, 4);
+    assert_true(f->o.owns[0].user_known);
+    assert_false(f->o.owns[1].user_known);
+    assert_true(f->o.owns[2].user_known);
+    assert_false(f->o.owns[3].user_known);
+    assert_int_equal(f->o.nusers, 1);
+    assert_true(f->o.users[0].user_known);
+    assert_int_equal(f->o.stages[5].family_id, TFL_FAMILY_ALPINE);
+    assert_true(f->o.stages[5].family_guessed);
+    release(f);
+}
+
+/* The first look at a RUN, 16 bytes a step, must find an account name
+ * wherever it lies (across steps, in the last bytes, with quotes, '$'
+ * and line continuations inside), also after a package manager. */
+static void test_names_anywhere(void **state)
+{
+    static const char *const forms[] = {
+        "chown a /x",   "ch\"o\"wn a /x",      "cho\\\nwn a /x",
+        "c'h'own a /x", "us''eradd -u 1001 a", "sudo true",
+    };
+    char text[512], pad[64];
+    size_t f, k;
+
+    (void)state;
+    for (f = 0; f < sizeof forms / sizeof forms[0]; f++)
+        for (k = 0; k < 40; k++) {
+            fixture *fx;
+
+            memset(pad, 'x', k);
+            pad[k] = '\0';
+            snprintf(text, sizeof text,
+                     "FROM debian:12\n"
+                     "RUN apt-get install -y curl && echo %s; %s\n",
+                     pad, forms[f]);
+            fx = build(text);
+            assert_int_equal(fx->o.run_split[1], TFL_OPS_SPLIT_ALL);
+            assert_int_equal(fx->o.nowns + fx->o.naccts + fx->o.nsudos, 1);
+            release(fx);
+        }
+
+    /* A stage whose family is open also looks for package managers. */
+    {
+        fixture *fx = build("FROM example.com/unknown\n"
+                            "RUN echo one two three four five; a\"p\"k add x\n"
+                            "FROM example.com/unknown\n"
+                            "RUN echo one two three four five six seven\n");
+
+        assert_int_equal(fx->o.stages[0].family_id, TFL_FAMILY_ALPINE);
+        assert_int_equal(fx->o.run_split[1], TFL_OPS_SPLIT_ALL);
+        assert_int_equal(fx->o.stages[1].family_id, TFL_FAMILY_UNKNOWN);
+        assert_int_equal(fx->o.run_split[3], TFL_OPS_SPLIT_NONE);
+        release(fx);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -830,6 +952,8 @@ int main(void)
         cmocka_unit_test(test_tools_installed),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_unsplit_runs),
+        cmocka_unit_test(test_deferred_runs),
+        cmocka_unit_test(test_names_anywhere),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
