@@ -311,9 +311,9 @@ bool tfl_doc_error(tfl_arena *arena, tfl_doc *doc, size_t *cap, tfl_span span,
 
 /* Content of physical line i: [*b, *e) without CR/LF; returns the offset
  * just past its LF (or the end of the source). */
-static uint32_t phys_line(const parser *p, size_t i, uint32_t *b, uint32_t *e)
+static uint32_t src_line(const tfl_source *src, size_t i, uint32_t *b,
+                         uint32_t *e)
 {
-    const tfl_source *src = p->src;
     uint32_t start = src->line_starts[i], end, next;
 
     if (i == 0)
@@ -330,6 +330,23 @@ static uint32_t phys_line(const parser *p, size_t i, uint32_t *b, uint32_t *e)
     *b = start;
     *e = end;
     return next;
+}
+
+static uint32_t phys_line(const parser *p, size_t i, uint32_t *b, uint32_t *e)
+{
+    return src_line(p->src, i, b, e);
+}
+
+/* Physical lines of `src` the parser reads: a final LF opens none. */
+static size_t phys_lines(const tfl_source *src)
+{
+    size_t n = src->nlines;
+
+    if (n > 1 && src->line_starts[n - 1] == src->len)
+        n--;
+    if (src->len == 0 || src->len == src->bom)
+        n = 0;
+    return n;
 }
 
 static tfl_span span_of(uint32_t b, uint32_t e)
@@ -1001,7 +1018,6 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
         pool(sh->p, (legacy ? 1 : n) * sizeof *in->pairs, _Alignof(tfl_pair));
     if (!in->pairs)
         return;
-    memset(in->pairs, 0, (legacy ? 1 : n) * sizeof *in->pairs);
     if (legacy) {
         /* Legacy form: the first token is the key, the rest the value. */
         uint32_t k = b, v;
@@ -1024,7 +1040,7 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
             sh->p->oom = true;
             return;
         }
-        pr->legacy = true;
+        in->legacy = true;
     } else {
         for (i = 0; i < n; i++) {
             const char *eq = memchr(words[i].text, '=', words[i].len);
@@ -1060,19 +1076,18 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
                       words[i].raw_len - (uint32_t)klen - 1);
         }
     }
-    /* args: key and value of each pair, for rules that walk words */
+    /* args: key and value of each pair, for rules that walk words: the
+     * same array, seen as words */
     if (in->npairs == 0)
         return;
-    in->args = tfl_arena_alloc_raw(sh->p->a, 2 * in->npairs * sizeof *in->args);
-    if (!in->args) {
-        sh->p->oom = true;
-        return;
-    }
-    for (i = 0; i < in->npairs; i++) {
-        in->args[in->nargs++] = in->pairs[i].key;
-        in->args[in->nargs++] = in->pairs[i].value;
-    }
+    in->args = (tfl_word *)(void *)in->pairs;
+    in->nargs = 2 * in->npairs;
 }
+
+/* The pairs are their words two by two, with nothing in between. */
+_Static_assert(sizeof(tfl_pair) == 2 * sizeof(tfl_word) &&
+                   offsetof(tfl_pair, value) == sizeof(tfl_word),
+               "a pair is two words");
 
 /*
  * Keep the node values BuildKit's parser sees for the dump, before an
@@ -1105,8 +1120,8 @@ static void keep_node_args(shaper *sh)
         w[n++] = in->pairs[i].key;
         w[n++] = in->pairs[i].value;
         w[n] = in->pairs[i].key;
-        w[n].text = in->pairs[i].legacy ? "" : "=";
-        w[n].len = in->pairs[i].legacy ? 0 : 1;
+        w[n].text = in->legacy ? "" : "=";
+        w[n].len = in->legacy ? 0 : 1;
         n++;
     }
     k->words = w;
@@ -1314,6 +1329,7 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
         in->nargs = 0;
         in->pairs = NULL;
         in->npairs = 0;
+        in->legacy = false;
         in->json = false;
         in->json_invalid = false;
         while (ce > a && isspace((unsigned char)sh->L[ce - 1]))
@@ -1749,10 +1765,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
                 continue;
             }
             if (t == le) {
-                if (!in->empty_continuation) {
-                    in->empty_continuation = true;
-                    in->empty_line = span_of(lb, le);
-                }
+                in->empty_continuation = true;
                 continue;
             }
             b = lb;
@@ -1811,6 +1824,23 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     p->pend_n = 0;
 }
 
+tfl_span tfl_instr_empty_line(const tfl_doc *doc, const tfl_instr *in)
+{
+    /* Every line between the first and the blank one was read as part of
+     * the instruction (a piece, a comment or a line too long), so the
+     * blank line is simply the first one after the first line. */
+    const tfl_source *src = doc->src;
+    size_t i, n = phys_lines(src);
+    uint32_t b, e;
+
+    for (i = in->first_line; i < n; i++) {
+        src_line(src, i, &b, &e);
+        if (e - b <= TFL_MAX_LINE && skip_space(src->data, b, e) == e)
+            return span_of(b, e);
+    }
+    return span_of(in->span.end, in->span.end);
+}
+
 int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
 {
     parser p;
@@ -1824,12 +1854,7 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     p.doc = doc;
     p.esc = '\\';
     doc->src = src;
-    p.nphys = src->nlines;
-    /* A final LF does not open another line. */
-    if (p.nphys > 1 && src->line_starts[p.nphys - 1] == src->len)
-        p.nphys--;
-    if (src->len == 0 || (src->len == src->bom))
-        p.nphys = 0;
+    p.nphys = phys_lines(src);
 
     while (p.next < p.nphys && !p.oom) {
         uint32_t b, e, t;

@@ -390,7 +390,8 @@ static void test_parser_comments_and_empty_lines(void **state)
     in = &p.doc.instrs[1];
     assert_string_equal(in->args[0].text, "a   b");
     assert_true(in->empty_continuation);
-    assert_int_equal(tfl_source_pos(&p.src, in->empty_line.start).line, 5);
+    assert_int_equal(
+        tfl_source_pos(&p.src, tfl_instr_empty_line(&p.doc, in).start).line, 5);
     assert_int_equal(in->ncomments, 1);
     assert_memory_equal(p.doc.comments[in->first_comment].text,
                         "tflint ignore=TF204", 19);
