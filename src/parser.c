@@ -1686,7 +1686,6 @@ static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
     }
     c->text = s + tb;
     c->len = te > tb ? te - tb : 0;
-    c->span = span_of(b, e);
     c->line = (uint32_t)p->next; /* the line just read, 1-based */
     if (!pending)
         return;

@@ -119,12 +119,13 @@ typedef struct tfl_heredoc {
     tfl_span body_span; /* the body in the source (terminator excluded) */
 } tfl_heredoc;
 
-/* A comment line: `text` is what follows '#', trimmed. */
+/* A comment line: `text` is what follows '#', trimmed. The line's bytes
+ * are tfl_source_line(src, line): 16 bytes a comment, as a large file has
+ * as many comments as instructions. */
 typedef struct tfl_comment {
     const char *text;
     uint32_t len;
     uint32_t line;
-    tfl_span span; /* the whole line, '#' included */
 } tfl_comment;
 
 typedef struct tfl_instr tfl_instr;
