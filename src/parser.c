@@ -45,6 +45,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bytes8.h"
 #include "json_array.h"
 #include "parser_impl.h"
 #include "utf8.h"
@@ -212,6 +213,14 @@ const char *tfl_kind_name(tfl_kind kind)
     return kind_names[kind];
 }
 
+/* Lengths of kind_names, which are in alphabetical order, and the first
+ * name of each initial letter (-1: none). */
+static const unsigned char kind_lens[] = {3, 3,  3, 4, 10, 3,  6, 4, 11,
+                                          5, 10, 7, 3, 5,  10, 4, 6, 7};
+static const signed char kind_first[26] = {0,  -1, 2,  -1, 4,  7,  -1, 8,  -1,
+                                           -1, -1, 9,  10, -1, 11, -1, -1, 12,
+                                           13, -1, 15, 16, 17, -1, -1, -1};
+
 static tfl_kind kind_of(const char *s, size_t n)
 {
     char up[12];
@@ -224,11 +233,11 @@ static tfl_kind kind_of(const char *s, size_t n)
         char c = s[i];
         up[i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
     }
-    up[n] = '\0';
+    if (up[0] < 'A' || up[0] > 'Z' || (k = kind_first[up[0] - 'A']) < 0)
+        return TFL_UNKNOWN;
     /* By length, not strcmp: the word may hold a NUL byte ("FROM\0x"). */
-    for (k = 0; k < TFL_UNKNOWN; k++)
-        if (kind_names[k][0] == up[0] && strlen(kind_names[k]) == n &&
-            memcmp(kind_names[k], up, n) == 0)
+    for (; k < TFL_UNKNOWN && kind_names[k][0] == up[0]; k++)
+        if (kind_lens[k] == n && memcmp(kind_names[k], up, n) == 0)
             return (tfl_kind)k;
     return TFL_UNKNOWN;
 }
@@ -268,6 +277,12 @@ static inline size_t space_len(const char *s, size_t len)
 static void trim_space(const char *s, uint32_t *b, uint32_t *e)
 {
     size_t n;
+
+    /* Text that starts and ends with a printable ASCII byte (the usual)
+     * has nothing to trim. */
+    if (*b < *e && (unsigned char)(s[*b] - 0x21) < 0x5e &&
+        (unsigned char)(s[*e - 1] - 0x21) < 0x5e)
+        return;
 
     while (*b < *e && (n = space_len(s + *b, *e - *b)) > 0)
         *b += (uint32_t)n;
@@ -624,6 +639,14 @@ static void push_blanks(shaper *sh, uint32_t b, uint32_t e)
         if (b >= e)
             break;
         s = b;
+        /* eight printable bytes without a space hold no blank */
+        while (e - b >= 8) {
+            uint64_t v = tfl_load8(sh->L + b);
+
+            if (!tfl_all_printable8(v) || tfl_has_byte8(v, ' '))
+                break;
+            b += 8;
+        }
         while (b < e && !is_blank(sh->L[b]))
             b++;
         w = wv_push(sh->p);
@@ -704,6 +727,15 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                  * here (the usual word) in one go */
                 uint32_t s0 = pos++;
 
+                while (e - pos >= 8) {
+                    uint64_t v = tfl_load8(L + pos);
+
+                    if (!tfl_all_printable8(v) || tfl_has_byte8(v, ' ') ||
+                        tfl_has_byte8(v, '\'') || tfl_has_byte8(v, '"') ||
+                        tfl_has_byte8(v, (unsigned char)esc))
+                        break;
+                    pos += 8;
+                }
                 while (pos < e && L[pos] > ' ' && L[pos] < 0x7f &&
                        L[pos] != '\'' && L[pos] != '"' && L[pos] != esc)
                     pos++;
@@ -1655,17 +1687,24 @@ static bool too_long(parser *p, uint32_t b, uint32_t e, bool report)
 
 /* First offset of [b, e) after leading Unicode white space: a line is
  * blank when that is e and a comment when it holds '#'. */
-static uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
+static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 {
     size_t n;
 
-    for (;;) {
-        while (b < e && (s[b] == ' ' || s[b] == '\t'))
+    while (b < e) {
+        unsigned char c = (unsigned char)s[b];
+
+        if (c == ' ' || c == '\t') {
             b++;
-        if (b >= e || (n = space_len(s + b, e - b)) == 0)
+            continue;
+        }
+        if (c - 0x21u < 0x5fu) /* printable ASCII: no space */
+            return b;
+        if ((n = space_len(s + b, e - b)) == 0)
             return b;
         b += (uint32_t)n;
     }
+    return b;
 }
 
 static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
