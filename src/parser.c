@@ -549,6 +549,9 @@ typedef struct shaper {
     parser *p;
     tfl_instr *in;
     const char *L; /* the joined text */
+    /* L[line_len] is a NUL (the text is a copy, not the source's line):
+     * a word that ends the text may share it. */
+    bool nul;
     /* Words are only looked at, not kept: their text is not copied and
      * only its first byte may be read. */
     bool probe;
@@ -556,8 +559,8 @@ typedef struct shaper {
 
 /*
  * Fill `w`. Its text is copied to the arena, unless it is the raw text and
- * runs to the end of the joined line, whose NUL then ends it too: that
- * saves a copy of most RUN commands.
+ * runs to the end of a joined line that was copied, whose NUL then ends it
+ * too: that saves a copy of most continued RUN commands.
  */
 static void set_word(shaper *sh, tfl_word *w, const char *text, size_t len,
                      uint32_t off, uint32_t raw_len)
@@ -574,8 +577,9 @@ static bool make_word(shaper *sh, tfl_word *w, const char *text, size_t len,
 {
     const char *raw = sh->L + off;
 
-    if (sh->probe || (len == raw_len && off + len == sh->in->line_len &&
-                      (text == raw || memcmp(text, raw, len) == 0)))
+    if (sh->probe ||
+        (sh->nul && len == raw_len && off + len == sh->in->line_len &&
+         (text == raw || memcmp(text, raw, len) == 0)))
         w->text = raw;
     else
         w->text = pool_strndup(sh->p, text, len);
@@ -1182,6 +1186,7 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
     sub.p = sh->p;
     sub.in = t;
     sub.L = sh->L;
+    sub.nul = sh->nul;
     sub.probe = false;
     shape(&sub, b, e);
     t->span = span_of(t->keyword.span.start, sh->in->span.end);
@@ -1759,7 +1764,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     tfl_instr *in;
     uint32_t pe, lb, le, t, last_end = e;
     bool cont;
-    char *text;
+    const char *text;
     shaper sh;
 
     in = heap_push(p, (void **)&p->doc->instrs, &p->doc->ninstrs,
@@ -1816,18 +1821,29 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     }
 
     /* The pieces were gathered on the heap: the arena gets them at their
-     * number, not at a doubled capacity. */
+     * number, not at a doubled capacity. The text of one piece is the
+     * source's own (without a NUL after it); pieces are joined in a copy. */
     pieces = pool(p, npieces * sizeof *pieces, _Alignof(tfl_piece));
-    text = pool(p, total + 1, 1);
-    if (!pieces || !text) {
+    if (!pieces) {
         p->oom = true;
         return;
     }
     memcpy(pieces, p->pv, npieces * sizeof *pieces);
-    for (i = 0; i < npieces; i++)
-        memcpy(text + pieces[i].text_off, src->data + pieces[i].src_off,
-               pieces[i].len);
-    text[total] = '\0';
+    if (npieces == 1) {
+        text = src->data + pieces[0].src_off;
+    } else {
+        char *copy = pool(p, total + 1, 1);
+
+        if (!copy) {
+            p->oom = true;
+            return;
+        }
+        for (i = 0; i < npieces; i++)
+            memcpy(copy + pieces[i].text_off, src->data + pieces[i].src_off,
+                   pieces[i].len);
+        copy[total] = '\0';
+        text = copy;
+    }
     in->line = text;
     in->line_len = total;
     in->map.pieces = pieces;
@@ -1836,6 +1852,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     sh.p = p;
     sh.in = in;
     sh.L = text;
+    sh.nul = npieces > 1;
     sh.probe = false;
     in->span.end = last_end;
     shape(&sh, 0, (uint32_t)total);

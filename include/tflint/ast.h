@@ -144,8 +144,10 @@ struct tfl_instr {
     bool legacy : 1;             /* ENV/LABEL `KEY value` form (one pair) */
     tfl_word keyword;            /* as written */
 
-    const char *line; /* joined logical text, keyword first */
-    tfl_textmap map;  /* `line` offsets to source offsets */
+    /* Joined logical text, keyword first: line_len bytes, and no NUL
+     * after them in general (a one-line instruction's are the source's). */
+    const char *line;
+    tfl_textmap map; /* `line` offsets to source offsets */
     uint32_t line_len;
 
     uint32_t nflags;

@@ -639,7 +639,10 @@ static void test_parser_words_point_into_line(void **state)
     assert_string_equal(in->pairs[0].value.text, "1");
     assert_string_equal(in->pairs[1].key.text, "B");
     assert_string_equal(in->pairs[1].value.text, "\"x y\"");
-    assert_string_equal(in->line, "ENV A=1 B=\"x y\"");
+    /* a one-line instruction's text is the source's, with no NUL after */
+    assert_int_equal(in->line_len, 15);
+    assert_memory_equal(in->line, "ENV A=1 B=\"x y\"", 15);
+    assert_ptr_equal(in->line, p.src.data + in->span.start);
     in = &p.doc.instrs[4];
     assert_int_equal(in->npairs, 1);
     assert_string_equal(in->pairs[0].key.text, "k");
