@@ -149,7 +149,7 @@ static char *scratch(parser *p, size_t need)
  * read, then go to the arena at their exact size: growing them in the
  * arena would copy them at every doubling and leave the copies behind.
  */
-static void *heap_push(parser *p, void **items, size_t *n, size_t *cap,
+static void *heap_slot(parser *p, void **items, size_t *n, size_t *cap,
                        size_t size)
 {
     char *slot;
@@ -166,8 +166,18 @@ static void *heap_push(parser *p, void **items, size_t *n, size_t *cap,
         *cap = ncap;
     }
     slot = (char *)*items + *n * size;
-    memset(slot, 0, size);
     (*n)++;
+    return slot;
+}
+
+/* heap_slot(), zeroed. */
+static void *heap_push(parser *p, void **items, size_t *n, size_t *cap,
+                       size_t size)
+{
+    void *slot = heap_slot(p, items, n, cap, size);
+
+    if (slot)
+        memset(slot, 0, size);
     return slot;
 }
 
@@ -555,6 +565,8 @@ typedef struct shaper {
     /* Words are only looked at, not kept: their text is not copied and
      * only its first byte may be read. */
     bool probe;
+    /* Words get no span (their caller makes its own). */
+    bool nospan;
 } shaper;
 
 /*
@@ -569,6 +581,17 @@ static void set_word(shaper *sh, tfl_word *w, const char *text, size_t len,
     w->len = len;
     w->off = off;
     w->raw_len = raw_len;
+    if (sh->nospan)
+        return;
+    if (sh->in->map.npieces == 1) {
+        /* one line: tfl_textmap_span() without the call */
+        const tfl_piece *pc = sh->in->map.pieces;
+
+        w->span.start = source_in(pc, off);
+        w->span.end =
+            raw_len ? source_in(pc, off + raw_len - 1) + 1 : w->span.start;
+        return;
+    }
     w->span = tfl_textmap_span(&sh->in->map, off, raw_len);
 }
 
@@ -1042,8 +1065,10 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     bool legacy;
 
     /* The split words stay on the word stack: only their texts are kept,
-     * cut in place at the '='. */
+     * cut in place at the '=', and their spans are made only for an error. */
+    sh->nospan = true;
     push_words(sh, b, e);
+    sh->nospan = false;
     n = sh->p->nwv - mark;
     sh->p->nwv = mark;
     if (n == 0)
@@ -1084,7 +1109,8 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
             size_t klen;
 
             if (!eq) {
-                ERR(sh->p, words[i].span,
+                ERR(sh->p,
+                    tfl_textmap_span(&in->map, words[i].off, words[i].raw_len),
                     "Syntax error - can't find = in %s. Must be of the form: "
                     "name=value",
                     quote_go(sh->p, words[i].text, words[i].len));
@@ -1188,12 +1214,42 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
     sub.L = sh->L;
     sub.nul = sh->nul;
     sub.probe = false;
+    sub.nospan = false;
     shape(&sub, b, e);
     t->span = span_of(t->keyword.span.start, sh->in->span.end);
     sh->in->trigger = t;
 }
 
 /* --- Inline comments (TF101) ---------------------------------------------- */
+
+/* Can find_inline_comment() find anything in `in`? Not in a text a
+ * shell reads, nor in a JSON array, nor in a whole-text instruction. */
+static bool may_comment(const tfl_instr *in)
+{
+    switch (in->kind) {
+    case TFL_RUN:
+    case TFL_CMD:
+    case TFL_ENTRYPOINT:
+    case TFL_SHELL:
+        return in->json_invalid;
+    case TFL_ADD:
+    case TFL_COPY:
+    case TFL_VOLUME:
+        return in->json_invalid || !in->json;
+    case TFL_HEALTHCHECK:
+    case TFL_FROM:
+    case TFL_EXPOSE:
+    case TFL_ENV:
+    case TFL_LABEL:
+    case TFL_ARG:
+    case TFL_USER:
+    case TFL_WORKDIR:
+    case TFL_STOPSIGNAL:
+        return true;
+    default:
+        return false;
+    }
+}
 
 /*
  * Offset of an inline `#` word after the arguments in [b, e), or 0 when
@@ -1205,7 +1261,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
     size_t mark = sh->p->nwv, i;
     uint32_t found = 0;
 
-    if (b >= e || !memchr(sh->L + b, '#', e - b))
+    if (b >= e || !may_comment(in) || !memchr(sh->L + b, '#', e - b))
         return 0;
 
     /* The words below are only probed: their texts are not copied. */
@@ -1712,17 +1768,16 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
     return b;
 }
 
-static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
+/* Comment line [b, e) whose '#' is at `hash`. */
+static void add_comment(parser *p, uint32_t hash, uint32_t e, bool pending)
 {
     const char *s = p->src->data;
     tfl_comment *c;
-    uint32_t tb = b, te = e;
+    uint32_t tb = hash + 1, te = e;
 
-    while (tb < te && s[tb] != '#')
-        tb++;
-    tb++;
     trim_space(s, &tb, &te);
-    c = heap_push(p, (void **)&p->doc->comments, &p->doc->ncomments,
+    /* every field is written below */
+    c = heap_slot(p, (void **)&p->doc->comments, &p->doc->ncomments,
                   &p->cap_comments, sizeof *c);
     if (!c) {
         p->oom = true;
@@ -1804,7 +1859,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
                 continue;
             t = skip_space(src->data, lb, le);
             if (t < le && src->data[t] == '#') {
-                add_comment(p, lb, le, false);
+                add_comment(p, t, le, false);
                 continue;
             }
             if (t == le) {
@@ -1854,6 +1909,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     sh.L = text;
     sh.nul = npieces > 1;
     sh.probe = false;
+    sh.nospan = false;
     in->span.end = last_end;
     shape(&sh, 0, (uint32_t)total);
     in->span.start = in->keyword.span.start;
@@ -1931,7 +1987,7 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
             continue;
         }
         if (src->data[t] == '#') {
-            add_comment(&p, b, e, true);
+            add_comment(&p, t, e, true);
             continue;
         }
         instruction(&p, t, e);
