@@ -691,6 +691,22 @@ static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
     wv_take(sh->p, mark, out, n);
 }
 
+/* Printable ASCII but the quotes: bytes a word runs on through (the
+ * escape character aside). */
+static const unsigned char word_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /*
  * Quote-aware words of [b, e) as BuildKit's parseWords: white space outside
  * quotes separates; quotes and escapes stay in the text; the escape
@@ -763,8 +779,8 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                         break;
                     pos += 8;
                 }
-                while (pos < e && L[pos] > ' ' && L[pos] < 0x7f &&
-                       L[pos] != '\'' && L[pos] != '"' && L[pos] != esc)
+                while (pos < e && word_byte[(unsigned char)L[pos]] &&
+                       L[pos] != esc)
                     pos++;
                 memcpy(buf + blen, L + s0, pos - s0);
                 blen += pos - s0;
@@ -786,9 +802,14 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
             /* quoted text up to the next quote or escape in one go */
             uint32_t s0 = pos++;
 
-            while (pos < e && L[pos] != quote &&
-                   (L[pos] != esc || quote == '\''))
-                pos++;
+            if (quote == '\'') {
+                const char *q = memchr(L + pos, '\'', e - pos);
+
+                pos = q ? (uint32_t)(q - L) : e;
+            } else {
+                while (pos < e && L[pos] != '"' && L[pos] != esc)
+                    pos++;
+            }
             memcpy(buf + blen, L + s0, pos - s0);
             blen += pos - s0;
             continue;
