@@ -231,17 +231,25 @@ static const signed char kind_first[26] = {0,  -1, 2,  -1, 4,  7,  -1, 8,  -1,
                                            -1, -1, 9,  10, -1, 11, -1, -1, 12,
                                            13, -1, 15, 16, 17, -1, -1, -1};
 
-static tfl_kind kind_of(const char *s, size_t n)
+/* The kind of keyword [s, s + n), and through *caps whether it is written
+ * in capitals, as its name. */
+static tfl_kind kind_of(const char *s, size_t n, bool *caps)
 {
     char up[12];
     size_t i;
     int k;
 
+    *caps = true;
     if (n < 3 || n > sizeof up - 1)
         return TFL_UNKNOWN;
     for (i = 0; i < n; i++) {
         char c = s[i];
-        up[i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+
+        if (c >= 'a' && c <= 'z') {
+            c = (char)(c - 'a' + 'A');
+            *caps = false;
+        }
+        up[i] = c;
     }
     if (up[0] < 'A' || up[0] > 'Z' || (k = kind_first[up[0] - 'A']) < 0)
         return TFL_UNKNOWN;
@@ -288,8 +296,10 @@ static void trim_space(const char *s, uint32_t *b, uint32_t *e)
 {
     size_t n;
 
-    /* Text that starts and ends with a printable ASCII byte (the usual)
-     * has nothing to trim. */
+    /* Text that starts and ends with a printable ASCII byte (the usual,
+     * once leading blanks are gone) has nothing more to trim. */
+    while (*b < *e && (s[*b] == ' ' || s[*b] == '\t'))
+        (*b)++;
     if (*b < *e && (unsigned char)(s[*b] - 0x21) < 0x5e &&
         (unsigned char)(s[*e - 1] - 0x21) < 0x5e)
         return;
@@ -1408,16 +1418,15 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
 {
     tfl_instr *in = sh->in;
     size_t errs = sh->p->doc->nerrors;
-    bool failed = sh->p->doc->parser_failed;
+    bool failed = sh->p->doc->parser_failed, caps;
     uint32_t k, a, c;
 
     trim_space(sh->L, &b, &e);
     k = b;
     while (k < e && !is_blank(sh->L[k]))
         k++;
-    in->kind = kind_of(sh->L + b, k - b);
-    if (in->kind != TFL_UNKNOWN &&
-        memcmp(sh->L + b, kind_names[in->kind], k - b) == 0)
+    in->kind = kind_of(sh->L + b, k - b, &caps);
+    if (in->kind != TFL_UNKNOWN && caps)
         /* written in capitals, as usual: the name is the text */
         set_word(sh, &in->keyword, kind_names[in->kind], k - b, b, k - b);
     else
