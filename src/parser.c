@@ -605,8 +605,8 @@ static void set_word(shaper *sh, tfl_word *w, const char *text, size_t len,
     w->span = tfl_textmap_span(&sh->in->map, off, raw_len);
 }
 
-static bool make_word(shaper *sh, tfl_word *w, const char *text, size_t len,
-                      uint32_t off, uint32_t raw_len)
+static inline bool make_word(shaper *sh, tfl_word *w, const char *text,
+                             size_t len, uint32_t off, uint32_t raw_len)
 {
     const char *raw = sh->L + off;
 
