@@ -254,9 +254,14 @@ static tfl_kind kind_of(const char *s, size_t n, bool *caps)
     if (up[0] < 'A' || up[0] > 'Z' || (k = kind_first[up[0] - 'A']) < 0)
         return TFL_UNKNOWN;
     /* By length, not strcmp: the word may hold a NUL byte ("FROM\0x"). */
-    for (; k < TFL_UNKNOWN && kind_names[k][0] == up[0]; k++)
-        if (kind_lens[k] == n && memcmp(kind_names[k], up, n) == 0)
+    for (; k < TFL_UNKNOWN && kind_names[k][0] == up[0]; k++) {
+        if (kind_lens[k] != n)
+            continue;
+        for (i = 1; i < n && kind_names[k][i] == up[i]; i++)
+            ;
+        if (i == n)
             return (tfl_kind)k;
+    }
     return TFL_UNKNOWN;
 }
 
@@ -292,7 +297,7 @@ static inline size_t space_len(const char *s, size_t len)
 }
 
 /* Trim Unicode white space from both ends of [*b, *e) in s. */
-static void trim_space(const char *s, uint32_t *b, uint32_t *e)
+static inline void trim_space(const char *s, uint32_t *b, uint32_t *e)
 {
     size_t n;
 
