@@ -17,7 +17,9 @@
  * ones are dropped and noted (empty continuation). Leading blanks go only
  * from the first line. Every appended run of bytes is kept as a piece of the
  * instruction's text map, so offsets in the joined text lead back to the
- * source.
+ * source. The text of an instruction of one piece is not copied: it is the
+ * source's own bytes, with no NUL after them, so the words that end it are
+ * the ones copied for theirs.
  *
  * The joined text is then shaped as BuildKit does per keyword: leading
  * `--flags` split off, then a JSON array or shell string (RUN, CMD,

@@ -3,10 +3,10 @@
  * layer see it, with every piece tied to its bytes in the source.
  *
  * A logical instruction is assembled from physical lines (continuations,
- * comment and blank lines skipped). Its joined text is kept in `line`, and
- * `map` translates offsets in that text back to source offsets, so any word
- * found later (a flag, a shell word three lines into a RUN) can be reported
- * at its exact place. Heredoc bodies are contiguous in the source and carry
+ * comment and blank lines skipped). Its joined text is kept in `line` (the
+ * source's own bytes when there is one piece), and `map` translates offsets
+ * in that text back to source offsets, so any word found later (a flag, a
+ * shell word three lines into a RUN) can be reported at its exact place. Heredoc bodies are contiguous in the source and carry
  * their own spans.
  *
  * All memory belongs to the arena passed to tfl_parse().
