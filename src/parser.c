@@ -234,37 +234,40 @@ static const signed char kind_first[26] = {0,  -1, 2,  -1, 4,  7,  -1, 8,  -1,
                                            13, -1, 15, 16, 17, -1, -1, -1};
 
 /* The kind of keyword [s, s + n), and through *caps whether it is written
- * in capitals, as its name. */
+ * in capitals, as its name. A byte with bit 5 cleared is an upper-case
+ * letter only when it was a letter, so names are compared that way. */
 static tfl_kind kind_of(const char *s, size_t n, bool *caps)
 {
-    char up[12];
+    unsigned char c0 = (unsigned char)(n ? s[0] & 0xDF : 0);
     size_t i;
     int k;
 
     *caps = true;
-    if (n < 3 || n > sizeof up - 1)
-        return TFL_UNKNOWN;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-
-        if (c >= 'a' && c <= 'z') {
-            c = (char)(c - 'a' + 'A');
-            *caps = false;
-        }
-        up[i] = c;
-    }
-    if (up[0] < 'A' || up[0] > 'Z' || (k = kind_first[up[0] - 'A']) < 0)
+    if (n < 3 || n > 11 || c0 < 'A' || c0 > 'Z' ||
+        (k = kind_first[c0 - 'A']) < 0)
         return TFL_UNKNOWN;
     /* By length, not strcmp: the word may hold a NUL byte ("FROM\0x"). */
-    for (; k < TFL_UNKNOWN && kind_names[k][0] == up[0]; k++) {
+    for (; k < TFL_UNKNOWN && (unsigned char)kind_names[k][0] == c0; k++) {
         if (kind_lens[k] != n)
             continue;
-        for (i = 1; i < n && kind_names[k][i] == up[i]; i++)
+        for (i = 1; i < n && ((unsigned char)s[i] & 0xDF) ==
+                                 (unsigned char)kind_names[k][i];
+             i++)
             ;
-        if (i == n)
-            return (tfl_kind)k;
+        if (i < n)
+            continue;
+        for (i = 0; i < n; i++)
+            if (s[i] & 0x20)
+                *caps = false;
+        return (tfl_kind)k;
     }
     return TFL_UNKNOWN;
+}
+
+/* isspace() of the C locale, inline. */
+static inline bool c_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 /* BuildKit's split set for keywords and word lists: space, \t \v \f \r. */
@@ -858,7 +861,7 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
     char *buf;
     uint32_t pos = *b;
 
-    while (pos < e && isspace((unsigned char)L[pos]))
+    while (pos < e && c_space((unsigned char)L[pos]))
         pos++;
     if (pos + 1 >= e || L[pos] != '-' || L[pos + 1] != '-') {
         *b = pos; /* no flags: the common case costs no scratch */
@@ -875,7 +878,7 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
         tfl_flag *f;
         char *eq;
 
-        while (pos < e && isspace((unsigned char)L[pos]))
+        while (pos < e && c_space((unsigned char)L[pos]))
             pos++;
         if (pos >= e || L[pos] != '-' || pos + 1 >= e || L[pos + 1] != '-')
             break;
@@ -883,7 +886,7 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
         while (pos < e) {
             char c = L[pos];
 
-            if (!quote && isspace((unsigned char)c))
+            if (!quote && c_space((unsigned char)c))
                 break;
             if (!quote && (c == '\'' || c == '"')) {
                 quote = c;
@@ -1322,7 +1325,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
             if (in->kind == TFL_HEALTHCHECK) {
                 while (jb < e && sh->L[jb] != ' ' && sh->L[jb] != '\t')
                     jb++;
-                while (jb < e && isspace((unsigned char)sh->L[jb]))
+                while (jb < e && c_space((unsigned char)sh->L[jb]))
                     jb++;
             }
             sh->probe = false;
@@ -1332,7 +1335,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
             if (end == 0)
                 return 0;
             end += jb;
-            while (end < e && isspace((unsigned char)sh->L[end]))
+            while (end < e && c_space((unsigned char)sh->L[end]))
                 end++;
             return end < e && sh->L[end] == '#' ? (uint32_t)end : 0;
         }
@@ -1442,7 +1445,7 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     while (a < e && is_blank(sh->L[a]))
         a++;
     extract_flags(sh, &a, e);
-    while (a < e && isspace((unsigned char)sh->L[a]))
+    while (a < e && c_space((unsigned char)sh->L[a]))
         a++;
     shape_args(sh, a, e);
 
@@ -1462,7 +1465,7 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
         in->legacy = false;
         in->json = false;
         in->json_invalid = false;
-        while (ce > a && isspace((unsigned char)sh->L[ce - 1]))
+        while (ce > a && c_space((unsigned char)sh->L[ce - 1]))
             ce--;
         shape_args(sh, a, ce);
         in->json_invalid = json_invalid && !in->json;
@@ -1518,7 +1521,7 @@ static bool heredoc_name(parser *p, const char *s, uint32_t b, uint32_t e,
         } else if (c == '\\') {
             if (b < e)
                 buf[n++] = s[b++];
-        } else if (isspace((unsigned char)c)) {
+        } else if (c_space((unsigned char)c)) {
             return false;
         } else {
             buf[n++] = c;
@@ -1591,12 +1594,12 @@ static void find_heredocs(parser *p, tfl_instr *in, tfl_instr *target)
         while (have < 2) {
             char q = 0;
 
-            while (pos < e && isspace((unsigned char)s[pos]))
+            while (pos < e && c_space((unsigned char)s[pos]))
                 pos++;
             if (pos >= e)
                 break;
             wb[have] = pos;
-            while (pos < e && (q || !isspace((unsigned char)s[pos]))) {
+            while (pos < e && (q || !c_space((unsigned char)s[pos]))) {
                 if (q) {
                     if (s[pos] == q)
                         q = 0;
@@ -1705,7 +1708,7 @@ static bool directive(parser *p, uint32_t b, uint32_t e)
     if (i >= e || s[i] != '#')
         return false;
     i++;
-    while (i < e && isspace((unsigned char)s[i]))
+    while (i < e && c_space((unsigned char)s[i]))
         i++;
     kb = i;
     if (i >= e || !isalpha((unsigned char)s[i]))
@@ -1713,16 +1716,16 @@ static bool directive(parser *p, uint32_t b, uint32_t e)
     while (i < e && isalnum((unsigned char)s[i]))
         i++;
     ke = i;
-    while (i < e && isspace((unsigned char)s[i]))
+    while (i < e && c_space((unsigned char)s[i]))
         i++;
     if (i >= e || s[i] != '=')
         return false;
     i++;
-    while (i < e && isspace((unsigned char)s[i]))
+    while (i < e && c_space((unsigned char)s[i]))
         i++;
     vb = i;
     ve = e;
-    while (ve > vb && isspace((unsigned char)s[ve - 1]))
+    while (ve > vb && c_space((unsigned char)s[ve - 1]))
         ve--;
     klen = ke - kb;
     if (vb >= ve || klen >= sizeof key)
