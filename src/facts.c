@@ -1560,9 +1560,13 @@ static const tfl_facts_image *lookup(const tfl_facts *f, const char *ref,
  * A corpus names the same few hundred images again and again: each answer
  * is kept by reference, in a hash table from the table's arena that a
  * load forgets (the answers hold until then: images, once made, stay).
- * Full, it keeps what it has and answers the rest afresh.
+ * It starts small, since one file names one or two images and zeroing a
+ * big table would cost a small run more than its lookups, and doubles
+ * when half full, up to MEMO_MAX_SLOTS; full, it keeps what it has and
+ * answers the rest afresh. Outgrown slot arrays stay in the arena.
  */
-#define MEMO_SLOTS 4096 /* a power of two */
+#define MEMO_FIRST_SLOTS 32 /* powers of two */
+#define MEMO_MAX_SLOTS 4096
 #define MEMO_MAX_KEY 256
 
 typedef struct memo_slot {
@@ -1571,8 +1575,8 @@ typedef struct memo_slot {
 } memo_slot;
 
 struct tfl_facts_memo {
-    memo_slot slots[MEMO_SLOTS];
-    size_t n;
+    memo_slot *slots;
+    size_t mask, n;
 };
 
 static size_t memo_hash(const char *s, size_t len)
@@ -1585,16 +1589,38 @@ static size_t memo_hash(const char *s, size_t len)
     return (size_t)(h ^ (h >> 29));
 }
 
-/* The slot for `ref`: the one holding it, or the empty one where it
- * belongs. */
-static memo_slot *memo_slot_of(struct tfl_facts_memo *m, const char *ref,
+/* The slot for `ref` of length `len` in `slots`: the one holding it, or
+ * the empty one where it belongs. */
+static memo_slot *memo_slot_in(memo_slot *slots, size_t mask, const char *ref,
                                size_t len)
 {
-    size_t i = memo_hash(ref, len) & (MEMO_SLOTS - 1);
+    size_t i = memo_hash(ref, len) & mask;
 
-    while (m->slots[i].key && strcmp(m->slots[i].key, ref) != 0)
-        i = (i + 1) & (MEMO_SLOTS - 1);
-    return &m->slots[i];
+    while (slots[i].key && strcmp(slots[i].key, ref) != 0)
+        i = (i + 1) & mask;
+    return &slots[i];
+}
+
+/* Double the memo's slots; false when memory runs out or it is at its
+ * largest. */
+static bool memo_grow(tfl_facts *f)
+{
+    struct tfl_facts_memo *m = f->memo;
+    size_t size = (m->mask + 1) * 2, i;
+    memo_slot *slots;
+
+    if (size > MEMO_MAX_SLOTS ||
+        !(slots = tfl_arena_alloc(&f->arena, size * sizeof *slots)))
+        return false;
+    for (i = 0; i <= m->mask; i++) {
+        const char *key = m->slots[i].key;
+
+        if (key)
+            *memo_slot_in(slots, size - 1, key, strlen(key)) = m->slots[i];
+    }
+    m->slots = slots;
+    m->mask = size - 1;
+    return true;
 }
 
 /* Keep answer `img` for `ref` (under the lock); nothing when memory or
@@ -1606,14 +1632,17 @@ static void memo_put(tfl_facts *f, const char *ref, size_t len,
     char *key;
 
     if (!f->memo) {
-        f->memo = tfl_arena_alloc(&f->arena, sizeof *f->memo);
-        if (!f->memo)
+        struct tfl_facts_memo *m = tfl_arena_alloc(&f->arena, sizeof *m);
+
+        if (!m || !(m->slots = tfl_arena_alloc(
+                        &f->arena, MEMO_FIRST_SLOTS * sizeof *m->slots)))
             return;
-        memset(f->memo, 0, sizeof *f->memo);
+        m->mask = MEMO_FIRST_SLOTS - 1;
+        f->memo = m;
     }
-    if (f->memo->n >= MEMO_SLOTS / 2)
+    if (f->memo->n >= (f->memo->mask + 1) / 2 && !memo_grow(f))
         return;
-    slot = memo_slot_of(f->memo, ref, len);
+    slot = memo_slot_in(f->memo->slots, f->memo->mask, ref, len);
     if (slot->key || !(key = tfl_arena_alloc(&f->arena, len + 1)))
         return;
     memcpy(key, ref, len + 1);
@@ -1633,7 +1662,7 @@ const tfl_facts_image *tfl_facts_lookup(const tfl_facts *cf, const char *ref)
         return lookup(f, ref, &failed);
     pthread_mutex_lock(&f->lock);
     if (f->memo) {
-        memo_slot *slot = memo_slot_of(f->memo, ref, len);
+        memo_slot *slot = memo_slot_in(f->memo->slots, f->memo->mask, ref, len);
 
         if (slot->key) {
             img = slot->img;

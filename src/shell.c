@@ -42,13 +42,18 @@
  *
  * Speed. Bytes are classified by one table; a run of plain bytes is
  * scanned and copied whole, and a word that is nothing else is built in
- * its slot of the word stack, without the other stacks. Span mapping keeps
- * the range of offsets the map piece used last maps alone, as offsets
- * mostly come in order: one comparison each way, and no map is the range
- * of everything. Keywords, prefixes, shells and export-like builtins are
- * compared only when a switch on the first byte says one may start so,
- * and a command's base name is found once. Parts and references are
- * filled field by field rather than cleared first.
+ * its slot of the word stack by the loop of the simple command itself,
+ * without the other stacks, its value a NUL-ended run of a copy of the
+ * level's text (make_vals()). A function definition `name()` is told from
+ * a command once its first word is read, not looked for before every
+ * command. Span mapping keeps the range of offsets the map piece used
+ * last maps alone, as offsets mostly come in order: one comparison each
+ * way, and no map is the range of everything; a command's span starts
+ * from its first offset mapped before its words, so that a command over
+ * many lines does not look back. Keywords, prefixes, shells and
+ * export-like builtins are compared only when a switch on the first byte
+ * says one may start so, and a command's base name is found once. Parts
+ * and references are filled field by field rather than cleared first.
  */
 #include "tflint/shell.h"
 
@@ -115,6 +120,7 @@ typedef struct level {
     uint32_t parent;
     uint32_t cur_cmd; /* simple command being read, or TFL_SH_NONE */
     size_t piece;     /* map piece of the last span_of() */
+    char *vals;       /* copy of the text for plain values, or NULL */
     bool no_eq;       /* the last word read is plain and has no '=' */
     /* [lo, hi): the offsets that `piece` alone maps, each to off + delta
      * (wrapping); everything when there is no map */
@@ -209,8 +215,20 @@ static void stacks_free(split *sp)
 
 #define AT(s, type, i) ((type *)(void *)((s).data + (i) * (s).size))
 
-/* Copy elements [mark, len) of `s` to the arena and pop them. */
-static void *stack_take(split *sp, stack *s, size_t mark, size_t *count)
+static void *stack_move(split *sp, stack *s, size_t mark, size_t *count);
+
+/* Copy elements [mark, len) of `s` to the arena and pop them (most
+ * commands have no assignment and no redirection: nothing to copy). */
+static inline void *stack_take(split *sp, stack *s, size_t mark, size_t *count)
+{
+    if (s->len == mark) {
+        *count = 0;
+        return NULL;
+    }
+    return stack_move(sp, s, mark, count);
+}
+
+static void *stack_move(split *sp, stack *s, size_t mark, size_t *count)
 {
     size_t n = s->len - mark;
     void *out = NULL;
@@ -547,21 +565,44 @@ static inline tfl_span span_of(level *L, size_t off, size_t end)
     return s;
 }
 
-/* Blanks and shell-level line continuations. */
-static void skip_blanks(level *L)
+/* span_of() for a span known not to be empty (end > off): the usual word
+ * needs two comparisons. */
+static inline tfl_span span_nonempty(level *L, size_t off, size_t end)
+{
+    tfl_span s;
+
+    assert(end > off);
+    if (off < L->lo || end > L->hi)
+        return span_search(L, off, end);
+    s.start = (uint32_t)off + L->delta;
+    s.end = (uint32_t)end + L->delta;
+    return s;
+}
+
+/* skip_blanks() past the first byte. */
+static void skip_more_blanks(level *L)
 {
     const char *t = L->t;
     size_t i = L->pos, n = L->n;
 
-    while (i < n) {
-        if (is_blank(t[i]))
+    for (;;) {
+        while (i < n && is_blank(t[i]))
             i++;
-        else if (t[i] == '\\' && i + 1 < n && t[i + 1] == '\n')
-            i += 2;
-        else
+        if (!(i + 1 < n && t[i] == '\\' && t[i + 1] == '\n'))
             break;
+        i += 2;
     }
     L->pos = i;
+}
+
+/* Blanks and shell-level line continuations; most calls meet neither. */
+static inline void skip_blanks(level *L)
+{
+    size_t i = L->pos;
+
+    if (i < L->n && !is_blank(L->t[i]) && L->t[i] != '\\')
+        return;
+    skip_more_blanks(L);
 }
 
 static void skip_comment(level *L)
@@ -704,10 +745,9 @@ static tfl_sh_word *take_words(split *sp, size_t mark, size_t *count)
     if (n) {
         out = pool_alloc(sp, n * sizeof *out, 8);
         if (out) {
-            for (i = 0; i < n; i++) {
-                out[i] = from[i];
+            memcpy(out, from, n * sizeof *out);
+            for (i = 0; i < n; i++)
                 place(&out[i]);
-            }
             *count = n;
         }
     }
@@ -971,8 +1011,9 @@ static tfl_sh_var *new_var(level *L, size_t s)
         sp->oom = true;
         return NULL;
     }
+    /* the span is set once the reference is read */
     *v = (tfl_sh_var){.name = "", .cmd = L->cur_cmd};
-    v->span = span_of(L, s, s + 1);
+    (void)s;
     gp = grow(sp, (void **)&sp->vars, &sp->nvars, &sp->capvars, sizeof *gp,
               sp->vars0);
     wp = stack_slot(sp, &sp->varps);
@@ -1469,25 +1510,56 @@ static size_t plain_end(const level *L, size_t i, bool *eq)
     }
 }
 
+/*
+ * The values of plain words point into one copy of the level's text (made
+ * on the first one), each ended by a NUL written over the byte after it:
+ * no copy and no allocation per word. That byte, a blank, an operator or
+ * the '}' of a ${...}, is in no plain word, so no value loses a byte.
+ */
+static bool make_vals(level *L)
+{
+    split *sp = L->sp;
+    char *v = pool_alloc(sp, L->n + 1, 1);
+
+    if (!v) {
+        sp->oom = true;
+        return false;
+    }
+    if (L->n)
+        memcpy(v, L->t, L->n);
+    v[L->n] = '\0';
+    L->vals = v;
+    return true;
+}
+
 /* The word [start, end) has nothing but plain bytes: build what the
  * general path would (one unquoted literal part), without its stacks. */
 static inline void plain_word(level *L, size_t start, size_t end,
                               tfl_sh_word *out)
 {
-    split *sp = L->sp;
     size_t len = end - start;
-    char *val = dup(sp, L->t + start, len);
+    const char *raw = L->t + start;
+    char *val = NULL;
 
-    memset(out, 0, sizeof *out);
-    out->raw = L->t + start;
-    out->raw_len = (uint32_t)len;
-    out->span = span_of(L, start, end);
-    L->pos = end;
-    if (!val)
-        return;
-    out->nparts = 1; /* its own part (see place()) */
+    if (L->vals || make_vals(L)) {
+        val = L->vals + start;
+        val[len] = '\0';
+    }
+    /* every field set once, no clearing first; its own part (see place())
+     * unless memory ran out */
+    out->raw = raw;
+    out->parts = NULL;
     out->value = val;
+    out->vars = NULL;
+    out->span = span_nonempty(L, start, end);
     out->len = (uint32_t)len;
+    out->self_kind = TFL_SH_PART_LITERAL;
+    out->self_quoted = false;
+    out->flags = 0;
+    out->raw_len = (uint32_t)len;
+    out->nparts = val ? 1 : 0;
+    out->nvars = 0;
+    L->pos = end;
 }
 
 static void read_mixed(level *L, int mode, tfl_sh_word *out, size_t e);
@@ -1921,12 +1993,18 @@ static bool redir_start(char c)
     return d < 64 && (m >> d & 1);
 }
 
-static bool at_redir(const level *L)
+static inline bool at_redir(const level *L)
 {
     size_t i = L->pos;
+    char c = i < L->n ? L->t[i] : 0;
 
-    if (at(L, i, '&') && at(L, i + 1, '>'))
+    /* the operators between commands (&& ;) are met far more often */
+    if (c == '<' || c == '>')
         return true;
+    if (c == '&')
+        return at(L, i + 1, '>');
+    if (!is_digit(c))
+        return false;
     while (i < L->n && is_digit(L->t[i]))
         i++;
     return at(L, i, '<') || at(L, i, '>');
@@ -2027,7 +2105,7 @@ static void skip_redirs(level *L)
     }
 }
 
-static uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
+static inline uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
 {
     split *sp = L->sp;
     tfl_sh_cmd *c = grow(sp, (void **)&sp->cmds, &sp->ncmds, &sp->capcmds,
@@ -2059,8 +2137,10 @@ static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0,
         push_assign(L, &w[i], TFL_SH_ASSIGN_EXPORT);
 }
 
+/* `head` is the source offset of `start`, mapped before the words: the
+ * span then needs no look back across the lines of a long command. */
 static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
-                       size_t end)
+                       uint32_t head, size_t end)
 {
     split *sp = L->sp;
     tfl_sh_cmd none, *c;
@@ -2088,7 +2168,8 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
         place(&r[i].target);
     c->redirs = r;
     c->nredirs = k;
-    c->span = span_of(L, start, end);
+    c->span.start = head;
+    c->span.end = end > start ? span_nonempty(L, end - 1, end).end : head;
     if (ci == TFL_SH_NONE || c->shell_c == TFL_SH_NONE)
         return;
     if (L->depth + 1 >= TFL_SH_MAX_DEPTH) {
@@ -2100,20 +2181,104 @@ static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
                    ci);
 }
 
-static void parse_simple(level *L, tfl_sh_op op, bool negated)
+/* Word `w`, just pushed, moves to the assignment stack when it is one. */
+static bool to_assign(level *L, tfl_sh_word *w)
+{
+    split *sp = L->sp;
+    tfl_sh_assign a, *slot;
+
+    if (!make_assign(L, w, TFL_SH_ASSIGN_PLAIN, &a))
+        return false;
+    sp->words.len--; /* it was w */
+    slot = stack_slot(sp, &sp->assigns);
+    if (slot)
+        *slot = a;
+    return true;
+}
+
+static size_t at_funcdef(const level *L);
+
+/* The plain word just read at `start` (L->pos at its end), the first of
+ * command `ci`, names a function being defined: if so, undo both. */
+static bool funcdef_head(level *L, uint32_t ci, size_t start)
+{
+    split *sp = L->sp;
+    size_t i = L->pos, end = L->pos;
+
+    while (i < L->n && is_blank(L->t[i]))
+        i++;
+    if (!at(L, i, '('))
+        return false;
+    L->pos = start;
+    if (!at_funcdef(L)) {
+        L->pos = end;
+        return false;
+    }
+    /* nothing was added after them */
+    assert(ci == TFL_SH_NONE || ci + 1 == sp->ncmds);
+    sp->words.len--;
+    if (ci != TFL_SH_NONE)
+        sp->ncmds--;
+    return true;
+}
+
+/*
+ * A simple command at L->pos. When `fn` is set and it turns out to be the
+ * head `name()` of a function definition (known once its first word is
+ * read: most commands are thus spared a look-ahead), it is undone and
+ * true returned, L->pos back where it was.
+ */
+static bool parse_simple(level *L, tfl_sh_op op, bool negated, bool fn)
 {
     split *sp = L->sp;
     uint32_t ci = new_cmd(L, op, negated), saved = L->cur_cmd;
     size_t start = L->pos, end = L->pos;
     cbuild cb = {sp->words.len, sp->assigns.len, sp->redirs.len};
     bool words_seen = false;
+    uint32_t head = span_of(L, start, start).start;
 
     L->cur_cmd = ci;
     while (L->pos < L->n && !sp->oom) {
-        char c = L->t[L->pos];
-        size_t before = L->pos;
+        const char *t = L->t;
+        size_t n = L->n, before = L->pos;
+        char c = t[before];
 
-        if (redir_start(c) && at_redir(L)) {
+        if ((cl(c) & C_PLAIN) && c != '#' && (!is_digit(c) || !at_redir(L))) {
+            /* most words are plain: built here, in their slot */
+            bool eq = false;
+            size_t e = plain_end(L, before, &eq);
+            tfl_sh_word *w, tmp;
+
+            if (e == n || is_meta(t[e])) {
+                w = stack_slot(sp, &sp->words);
+                if (!w)
+                    break;
+                plain_word(L, before, e, w);
+                if (fn && before == start && !eq && e < n &&
+                    (t[e] == '(' || (e + 1 < n && is_blank(t[e]) &&
+                                     !(cl(t[e + 1]) & C_PLAIN))) &&
+                    funcdef_head(L, ci, start)) {
+                    L->cur_cmd = saved;
+                    return true;
+                }
+                if (!words_seen && !(eq && to_assign(L, w)))
+                    words_seen = true;
+                end = e;
+                if (e + 1 < n && t[e] == ' ' && !is_blank(t[e + 1]) &&
+                    t[e + 1] != '\\')
+                    L->pos = e + 1;
+                else
+                    skip_blanks(L);
+                continue;
+            }
+            read_mixed(L, W_NORMAL, &tmp, e);
+            w = stack_slot(sp, &sp->words);
+            if (!w)
+                break;
+            *w = tmp;
+            if (!words_seen && !to_assign(L, w))
+                words_seen = true;
+        } else if (redir_start(c) && at_redir(L)) {
             tfl_sh_redir tmp, *r;
 
             memset(&tmp, 0, sizeof tmp);
@@ -2128,29 +2293,20 @@ static void parse_simple(level *L, tfl_sh_op op, bool negated)
             break;
         } else {
             tfl_sh_word *w = push_word(L);
-            tfl_sh_assign a;
 
             if (!w)
                 break;
-            if (!words_seen && !L->no_eq &&
-                make_assign(L, w, TFL_SH_ASSIGN_PLAIN, &a)) {
-                tfl_sh_assign *slot;
-
-                sp->words.len--; /* it was w */
-                slot = stack_slot(sp, &sp->assigns);
-                if (slot)
-                    *slot = a;
-            } else {
+            if (!words_seen && !(!L->no_eq && to_assign(L, w)))
                 words_seen = true;
-            }
         }
         if (L->pos == before)
             L->pos++; /* cannot happen; never loop without progress */
         end = L->pos;
         skip_blanks(L);
     }
-    finish_cmd(L, ci, &cb, start, end);
+    finish_cmd(L, ci, &cb, start, head, end);
     L->cur_cmd = saved;
+    return false;
 }
 
 /* ---- compound commands and lists -------------------------------------- */
@@ -2548,7 +2704,6 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op)
 {
     bool negated = false, deep = L->depth + 1 >= TFL_SH_MAX_DEPTH;
     int kw;
-    size_t fn;
     uint32_t b;
 
     while (at(L, L->pos, '!') && at_kw(L, "!")) {
@@ -2565,7 +2720,7 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op)
     }
     if (deep) {
         L->sp->truncated = true;
-        parse_simple(L, op, negated);
+        parse_simple(L, op, negated, false);
         return;
     }
     L->depth++;
@@ -2592,12 +2747,12 @@ static void parse_command(level *L, unsigned mask, tfl_sh_op op)
         L->pos += 8;
         skip_blanks(L);
         parse_function(L, mask, op, 0);
-    } else if ((fn = at_funcdef(L)) != 0) {
-        parse_function(L, mask, op, fn);
     } else {
         L->depth--;
-        parse_simple(L, op, negated);
-        return;
+        if (!parse_simple(L, op, negated, true))
+            return;
+        L->depth++;
+        parse_function(L, mask, op, 0);
     }
     L->depth--;
     skip_redirs(L);
@@ -2862,6 +3017,15 @@ static const char *empty_test(const tfl_sh_cmd *c, char *flag)
     return w->parts[0].var->name;
 }
 
+/* One look at the first byte of the name of `c`, before empty_test(): few
+ * commands are tests. */
+static inline bool may_test(const tfl_sh_cmd *c)
+{
+    const char *v = c->arg0 < c->nwords ? c->words[c->arg0].value : NULL;
+
+    return v && (v[0] == '[' || v[0] == 't');
+}
+
 /* `X=v` alone: its assignment of `name`, or NULL. */
 static const tfl_sh_assign *sets(const tfl_sh_cmd *c, const char *name)
 {
@@ -2935,7 +3099,8 @@ int tfl_sh_fallbacks(tfl_arena *arena, const tfl_sh_script *s,
         const char *name;
         char flag;
 
-        if (!same_list(c, prev) || !(name = empty_test(prev, &flag)))
+        if (!may_test(prev) || !same_list(c, prev) ||
+            !(name = empty_test(prev, &flag)))
             continue;
         if ((flag == 'z' && c->op != TFL_SH_OP_AND) ||
             (flag == 'n' && c->op != TFL_SH_OP_OR))

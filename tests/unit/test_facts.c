@@ -620,6 +620,41 @@ static void test_facts_lookup_kept_until_load(void **state)
     tfl_facts_free(f);
 }
 
+/* Lookups stay right while the memo grows and once it is full: 5,000
+ * distinct names pass its 2,048 answers. */
+static void test_facts_lookup_many_names(void **state)
+{
+    tfl_facts *f;
+    tfl_facts_error err;
+    const tfl_facts_image *node, *alpine;
+    char ref[64];
+    int i;
+
+    (void)state;
+    assert_int_equal(tfl_facts_new(&f), 0);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(tfl_facts_load_builtin(f, &err), 0);
+    node = tfl_facts_lookup(f, "node:20-bookworm");
+    assert_non_null(node);
+    for (i = 0; i < 5000; i++) {
+        const tfl_facts_image *img;
+
+        snprintf(ref, sizeof ref, "node:%d-bookworm", i);
+        img = tfl_facts_lookup(f, ref);
+        assert_non_null(img);
+        assert_string_equal(img->name, "node");
+        snprintf(ref, sizeof ref, "not-an-image-%d:1", i);
+        assert_null(tfl_facts_lookup(f, ref));
+        assert_null(tfl_facts_lookup(f, ref));
+        assert_ptr_equal(tfl_facts_lookup(f, "node:20-bookworm"), node);
+    }
+    alpine = tfl_facts_lookup(f, "alpine:3.20");
+    assert_non_null(alpine);
+    assert_string_equal(alpine->name, "alpine");
+    assert_ptr_equal(tfl_facts_lookup(f, "alpine:3.20"), alpine);
+    tfl_facts_free(f);
+}
+
 static int derived_calls;
 
 static const void *derive_name(struct tfl_arena *a, const tfl_facts_image *img)
@@ -959,6 +994,7 @@ int main(void)
         cmocka_unit_test(test_facts_builtin_tables_equal_parse),
         cmocka_unit_test(test_facts_user_file_extends),
         cmocka_unit_test(test_facts_lookup_kept_until_load),
+        cmocka_unit_test(test_facts_lookup_many_names),
         cmocka_unit_test(test_facts_user_file_errors),
         cmocka_unit_test(test_facts_failed_load_leaves_table),
         cmocka_unit_test(test_facts_load_file),

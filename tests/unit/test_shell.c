@@ -850,6 +850,96 @@ static void test_shell_many_items(void **state)
     }
 }
 
+/* A function definition is recognised after its name has been read as a
+ * command word: with blanks around the brackets too, and not when the
+ * brackets hold anything or the name is followed by something else. */
+static void test_shell_function_heads(void **state)
+{
+    const char *t = "f () { a; }; g(){ b; }; h ( ) { c; }; k -x (d); m (e)";
+    tfl_sh_script s = split(t);
+    const char *names[] = {"f", "g", "h"};
+    size_t i, nfn = 0;
+
+    (void)state;
+    for (i = 0; i < s.nblocks; i++) {
+        const tfl_sh_block *b = &s.blocks[i];
+
+        if (b->kind != TFL_SH_BLOCK_FUNCTION)
+            continue;
+        assert_true(nfn < 3);
+        assert_int_equal(b->nwords, 1);
+        assert_string_equal(b->words[0].value, names[nfn]);
+        assert_int_equal(b->words[0].span.start, off_of(t, names[nfn], 0));
+        nfn++;
+    }
+    assert_int_equal(nfn, 3);
+    assert_string_equal(tfl_sh_cmd_name(&s.cmds[0]), "a");
+    assert_string_equal(tfl_sh_cmd_name(&s.cmds[1]), "b");
+    assert_string_equal(tfl_sh_cmd_name(&s.cmds[2]), "c");
+    assert_string_equal(tfl_sh_cmd_name(&s.cmds[3]), "k");
+    assert_int_equal(s.cmds[3].nwords, 2);
+    assert_int_equal(s.cmds[3].block, TFL_SH_NONE);
+    assert_string_equal(tfl_sh_cmd_name(&s.cmds[4]), "d");
+    assert_string_equal(tfl_sh_cmd_name(&s.cmds[5]), "m");
+    assert_int_equal(s.cmds[5].nwords, 1);
+    assert_string_equal(tfl_sh_cmd_name(&s.cmds[6]), "e");
+    assert_int_equal(s.ncmds, 7);
+}
+
+/* Plain values are ended in a copy of the text: the text itself, the raw
+ * words and every value stay whole, also where words touch an operator or
+ * close a ${...}. */
+static void test_shell_values_leave_text(void **state)
+{
+    char text[] = "a b;c|d&&e ${X:-f}g ${Y-h}; i=j k";
+    char copy[sizeof text];
+    tfl_sh_script s;
+    const char *want[] = {"a", "b", "c", "d", "e", NULL, NULL, "k"};
+    size_t i, k, n = 0;
+
+    (void)state;
+    memcpy(copy, text, sizeof text);
+    s = split(text);
+    assert_memory_equal(text, copy, sizeof text);
+    assert_int_equal(s.ncmds, 5);
+    for (i = 0; i < s.ncmds; i++)
+        for (k = 0; k < s.cmds[i].nwords; k++, n++) {
+            const tfl_sh_word *w = &s.cmds[i].words[k];
+
+            assert_true(n < 8);
+            if (want[n])
+                assert_string_equal(w->value, want[n]);
+            assert_memory_equal(w->raw, copy + (w->raw - text), w->raw_len);
+        }
+    assert_int_equal(n, 8);
+    assert_int_equal(s.nvars, 2);
+    assert_string_equal(s.vars[0]->arg->value, "f");
+    assert_string_equal(s.vars[1]->arg->value, "h");
+    assert_string_equal(s.cmds[3].words[1].parts[1].text, "g");
+    assert_string_equal(s.cmds[4].assigns[0].value.value, "j");
+}
+
+/* A command over several pieces of the map: its span runs from its first
+ * byte to its last, as tfl_textmap_span() has it. */
+static void test_shell_command_over_lines(void **state)
+{
+    static const char text[] = "apt-get install -y a b c && rm -rf x";
+    static const tfl_piece pieces[] = {
+        {0, 100, 19}, {19, 200, 2}, {21, 300, 2}, {23, 400, 13}};
+    tfl_textmap map = {pieces, 4};
+    tfl_sh_script s = split_map(text, sizeof text - 1, &map);
+    tfl_span want0 = tfl_textmap_span(&map, 0, 24);
+    tfl_span want1 = tfl_textmap_span(&map, 28, 8);
+
+    (void)state;
+    assert_int_equal(s.ncmds, 2);
+    assert_int_equal(s.cmds[0].span.start, want0.start);
+    assert_int_equal(s.cmds[0].span.end, want0.end);
+    assert_int_equal(s.cmds[1].span.start, want1.start);
+    assert_int_equal(s.cmds[1].span.end, want1.end);
+    assert_int_equal(s.cmds[0].words[5].span.start, 400);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -891,6 +981,12 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_shell_redir_ops, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shell_many_items, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shell_function_heads, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shell_values_leave_text, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_shell_command_over_lines, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
