@@ -13,7 +13,7 @@ static void one(tfl_ctx *ctx, const tfl_instr *in, const char *where)
     if (!in->empty_continuation)
         return;
     p = tfl_source_pos(ctx->src, in->span.start);
-    tfl_report(ctx, in->empty_line,
+    tfl_report(ctx, tfl_instr_empty_line(ctx->doc, in),
                "empty line inside the %s%s that starts on line %u: the "
                "builder skips it for now but plans to reject it; delete "
                "the line, or end the instruction before it",

@@ -197,7 +197,7 @@ static void report(tfl_ctx *ctx, const tfl_instr *in, const char *where)
         break;
     case TFL_ENV:
     case TFL_LABEL:
-        if (in->npairs && in->pairs[0].legacy)
+        if (in->npairs && in->legacy)
             tfl_report(
                 ctx, in->comment,
                 "'#' starts no comment after %s%s: the value of '%s' "

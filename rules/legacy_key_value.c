@@ -80,7 +80,7 @@ static void check(tfl_ctx *ctx)
         if (in->kind != TFL_ENV && in->kind != TFL_LABEL)
             continue;
         for (k = 0; k < in->npairs; k++)
-            if (in->pairs[k].legacy && in->pairs[k].value.len)
+            if (in->legacy && in->pairs[k].value.len)
                 one(ctx, in, &in->pairs[k]);
     }
 }

@@ -156,7 +156,7 @@ static void dump_instr(const tfl_doc *doc, const tfl_instr *in, tfl_buf *out)
             quote(out, pr->key.text, pr->key.len);
             tfl_buf_putc(out, ' ');
             quote(out, pr->value.text, pr->value.len);
-            tfl_buf_puts(out, pr->legacy ? " \"\"" : " \"=\"");
+            tfl_buf_puts(out, in->legacy ? " \"\"" : " \"=\"");
         }
     } else {
         dump_words(in->args, in->nargs, out);

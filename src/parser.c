@@ -17,7 +17,9 @@
  * ones are dropped and noted (empty continuation). Leading blanks go only
  * from the first line. Every appended run of bytes is kept as a piece of the
  * instruction's text map, so offsets in the joined text lead back to the
- * source.
+ * source. The text of an instruction of one piece is not copied: it is the
+ * source's own bytes, with no NUL after them, so the words that end it are
+ * the ones copied for theirs.
  *
  * The joined text is then shaped as BuildKit does per keyword: leading
  * `--flags` split off, then a JSON array or shell string (RUN, CMD,
@@ -45,6 +47,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bytes8.h"
 #include "json_array.h"
 #include "parser_impl.h"
 #include "utf8.h"
@@ -148,7 +151,7 @@ static char *scratch(parser *p, size_t need)
  * read, then go to the arena at their exact size: growing them in the
  * arena would copy them at every doubling and leave the copies behind.
  */
-static void *heap_push(parser *p, void **items, size_t *n, size_t *cap,
+static void *heap_slot(parser *p, void **items, size_t *n, size_t *cap,
                        size_t size)
 {
     char *slot;
@@ -165,8 +168,18 @@ static void *heap_push(parser *p, void **items, size_t *n, size_t *cap,
         *cap = ncap;
     }
     slot = (char *)*items + *n * size;
-    memset(slot, 0, size);
     (*n)++;
+    return slot;
+}
+
+/* heap_slot(), zeroed. */
+static void *heap_push(parser *p, void **items, size_t *n, size_t *cap,
+                       size_t size)
+{
+    void *slot = heap_slot(p, items, n, cap, size);
+
+    if (slot)
+        memset(slot, 0, size);
     return slot;
 }
 
@@ -212,25 +225,49 @@ const char *tfl_kind_name(tfl_kind kind)
     return kind_names[kind];
 }
 
-static tfl_kind kind_of(const char *s, size_t n)
+/* Lengths of kind_names, which are in alphabetical order, and the first
+ * name of each initial letter (-1: none). */
+static const unsigned char kind_lens[] = {3, 3,  3, 4, 10, 3,  6, 4, 11,
+                                          5, 10, 7, 3, 5,  10, 4, 6, 7};
+static const signed char kind_first[26] = {0,  -1, 2,  -1, 4,  7,  -1, 8,  -1,
+                                           -1, -1, 9,  10, -1, 11, -1, -1, 12,
+                                           13, -1, 15, 16, 17, -1, -1, -1};
+
+/* The kind of keyword [s, s + n), and through *caps whether it is written
+ * in capitals, as its name. A byte with bit 5 cleared is an upper-case
+ * letter only when it was a letter, so names are compared that way. */
+static tfl_kind kind_of(const char *s, size_t n, bool *caps)
 {
-    char up[12];
+    unsigned char c0 = (unsigned char)(n ? s[0] & 0xDF : 0);
     size_t i;
     int k;
 
-    if (n < 3 || n > sizeof up - 1)
+    *caps = true;
+    if (n < 3 || n > 11 || c0 < 'A' || c0 > 'Z' ||
+        (k = kind_first[c0 - 'A']) < 0)
         return TFL_UNKNOWN;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        up[i] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
-    }
-    up[n] = '\0';
     /* By length, not strcmp: the word may hold a NUL byte ("FROM\0x"). */
-    for (k = 0; k < TFL_UNKNOWN; k++)
-        if (kind_names[k][0] == up[0] && strlen(kind_names[k]) == n &&
-            memcmp(kind_names[k], up, n) == 0)
-            return (tfl_kind)k;
+    for (; k < TFL_UNKNOWN && (unsigned char)kind_names[k][0] == c0; k++) {
+        if (kind_lens[k] != n)
+            continue;
+        for (i = 1; i < n && ((unsigned char)s[i] & 0xDF) ==
+                                 (unsigned char)kind_names[k][i];
+             i++)
+            ;
+        if (i < n)
+            continue;
+        for (i = 0; i < n; i++)
+            if (s[i] & 0x20)
+                *caps = false;
+        return (tfl_kind)k;
+    }
     return TFL_UNKNOWN;
+}
+
+/* isspace() of the C locale, inline. */
+static inline bool c_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 /* BuildKit's split set for keywords and word lists: space, \t \v \f \r. */
@@ -265,9 +302,17 @@ static inline size_t space_len(const char *s, size_t len)
 }
 
 /* Trim Unicode white space from both ends of [*b, *e) in s. */
-static void trim_space(const char *s, uint32_t *b, uint32_t *e)
+static inline void trim_space(const char *s, uint32_t *b, uint32_t *e)
 {
     size_t n;
+
+    /* Text that starts and ends with a printable ASCII byte (the usual,
+     * once leading blanks are gone) has nothing more to trim. */
+    while (*b < *e && (s[*b] == ' ' || s[*b] == '\t'))
+        (*b)++;
+    if (*b < *e && (unsigned char)(s[*b] - 0x21) < 0x5e &&
+        (unsigned char)(s[*e - 1] - 0x21) < 0x5e)
+        return;
 
     while (*b < *e && (n = space_len(s + *b, *e - *b)) > 0)
         *b += (uint32_t)n;
@@ -311,9 +356,9 @@ bool tfl_doc_error(tfl_arena *arena, tfl_doc *doc, size_t *cap, tfl_span span,
 
 /* Content of physical line i: [*b, *e) without CR/LF; returns the offset
  * just past its LF (or the end of the source). */
-static uint32_t phys_line(const parser *p, size_t i, uint32_t *b, uint32_t *e)
+static uint32_t src_line(const tfl_source *src, size_t i, uint32_t *b,
+                         uint32_t *e)
 {
-    const tfl_source *src = p->src;
     uint32_t start = src->line_starts[i], end, next;
 
     if (i == 0)
@@ -330,6 +375,23 @@ static uint32_t phys_line(const parser *p, size_t i, uint32_t *b, uint32_t *e)
     *b = start;
     *e = end;
     return next;
+}
+
+static uint32_t phys_line(const parser *p, size_t i, uint32_t *b, uint32_t *e)
+{
+    return src_line(p->src, i, b, e);
+}
+
+/* Physical lines of `src` the parser reads: a final LF opens none. */
+static size_t phys_lines(const tfl_source *src)
+{
+    size_t n = src->nlines;
+
+    if (n > 1 && src->line_starts[n - 1] == src->len)
+        n--;
+    if (src->len == 0 || src->len == src->bom)
+        n = 0;
+    return n;
 }
 
 static tfl_span span_of(uint32_t b, uint32_t e)
@@ -517,15 +579,20 @@ typedef struct shaper {
     parser *p;
     tfl_instr *in;
     const char *L; /* the joined text */
+    /* L[line_len] is a NUL (the text is a copy, not the source's line):
+     * a word that ends the text may share it. */
+    bool nul;
     /* Words are only looked at, not kept: their text is not copied and
      * only its first byte may be read. */
     bool probe;
+    /* Words get no span (their caller makes its own). */
+    bool nospan;
 } shaper;
 
 /*
  * Fill `w`. Its text is copied to the arena, unless it is the raw text and
- * runs to the end of the joined line, whose NUL then ends it too: that
- * saves a copy of most RUN commands.
+ * runs to the end of a joined line that was copied, whose NUL then ends it
+ * too: that saves a copy of most continued RUN commands.
  */
 static void set_word(shaper *sh, tfl_word *w, const char *text, size_t len,
                      uint32_t off, uint32_t raw_len)
@@ -534,16 +601,28 @@ static void set_word(shaper *sh, tfl_word *w, const char *text, size_t len,
     w->len = len;
     w->off = off;
     w->raw_len = raw_len;
+    if (sh->nospan)
+        return;
+    if (sh->in->map.npieces == 1) {
+        /* one line: tfl_textmap_span() without the call */
+        const tfl_piece *pc = sh->in->map.pieces;
+
+        w->span.start = source_in(pc, off);
+        w->span.end =
+            raw_len ? source_in(pc, off + raw_len - 1) + 1 : w->span.start;
+        return;
+    }
     w->span = tfl_textmap_span(&sh->in->map, off, raw_len);
 }
 
-static bool make_word(shaper *sh, tfl_word *w, const char *text, size_t len,
-                      uint32_t off, uint32_t raw_len)
+static inline bool make_word(shaper *sh, tfl_word *w, const char *text,
+                             size_t len, uint32_t off, uint32_t raw_len)
 {
     const char *raw = sh->L + off;
 
-    if (sh->probe || (len == raw_len && off + len == sh->in->line_len &&
-                      (text == raw || memcmp(text, raw, len) == 0)))
+    if (sh->probe ||
+        (sh->nul && len == raw_len && off + len == sh->in->line_len &&
+         (text == raw || memcmp(text, raw, len) == 0)))
         w->text = raw;
     else
         w->text = pool_strndup(sh->p, text, len);
@@ -607,6 +686,14 @@ static void push_blanks(shaper *sh, uint32_t b, uint32_t e)
         if (b >= e)
             break;
         s = b;
+        /* eight printable bytes without a space hold no blank */
+        while (e - b >= 8) {
+            uint64_t v = tfl_load8(sh->L + b);
+
+            if (!tfl_all_printable8(v) || tfl_has_byte8(v, ' '))
+                break;
+            b += 8;
+        }
         while (b < e && !is_blank(sh->L[b]))
             b++;
         w = wv_push(sh->p);
@@ -623,6 +710,22 @@ static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
     push_blanks(sh, b, e);
     wv_take(sh->p, mark, out, n);
 }
+
+/* Printable ASCII but the quotes: bytes a word runs on through (the
+ * escape character aside). */
+static const unsigned char word_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
 
 /*
  * Quote-aware words of [b, e) as BuildKit's parseWords: white space outside
@@ -687,8 +790,17 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                  * here (the usual word) in one go */
                 uint32_t s0 = pos++;
 
-                while (pos < e && L[pos] > ' ' && L[pos] < 0x7f &&
-                       L[pos] != '\'' && L[pos] != '"' && L[pos] != esc)
+                while (e - pos >= 8) {
+                    uint64_t v = tfl_load8(L + pos);
+
+                    if (!tfl_all_printable8(v) || tfl_has_byte8(v, ' ') ||
+                        tfl_has_byte8(v, '\'') || tfl_has_byte8(v, '"') ||
+                        tfl_has_byte8(v, (unsigned char)esc))
+                        break;
+                    pos += 8;
+                }
+                while (pos < e && word_byte[(unsigned char)L[pos]] &&
+                       L[pos] != esc)
                     pos++;
                 memcpy(buf + blen, L + s0, pos - s0);
                 blen += pos - s0;
@@ -710,9 +822,14 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
             /* quoted text up to the next quote or escape in one go */
             uint32_t s0 = pos++;
 
-            while (pos < e && L[pos] != quote &&
-                   (L[pos] != esc || quote == '\''))
-                pos++;
+            if (quote == '\'') {
+                const char *q = memchr(L + pos, '\'', e - pos);
+
+                pos = q ? (uint32_t)(q - L) : e;
+            } else {
+                while (pos < e && L[pos] != '"' && L[pos] != esc)
+                    pos++;
+            }
             memcpy(buf + blen, L + s0, pos - s0);
             blen += pos - s0;
             continue;
@@ -744,7 +861,7 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
     char *buf;
     uint32_t pos = *b;
 
-    while (pos < e && isspace((unsigned char)L[pos]))
+    while (pos < e && c_space((unsigned char)L[pos]))
         pos++;
     if (pos + 1 >= e || L[pos] != '-' || L[pos + 1] != '-') {
         *b = pos; /* no flags: the common case costs no scratch */
@@ -761,7 +878,7 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
         tfl_flag *f;
         char *eq;
 
-        while (pos < e && isspace((unsigned char)L[pos]))
+        while (pos < e && c_space((unsigned char)L[pos]))
             pos++;
         if (pos >= e || L[pos] != '-' || pos + 1 >= e || L[pos + 1] != '-')
             break;
@@ -769,7 +886,7 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
         while (pos < e) {
             char c = L[pos];
 
-            if (!quote && isspace((unsigned char)c))
+            if (!quote && c_space((unsigned char)c))
                 break;
             if (!quote && (c == '\'' || c == '"')) {
                 quote = c;
@@ -989,8 +1106,10 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     bool legacy;
 
     /* The split words stay on the word stack: only their texts are kept,
-     * cut in place at the '='. */
+     * cut in place at the '=', and their spans are made only for an error. */
+    sh->nospan = true;
     push_words(sh, b, e);
+    sh->nospan = false;
     n = sh->p->nwv - mark;
     sh->p->nwv = mark;
     if (n == 0)
@@ -1001,7 +1120,6 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
         pool(sh->p, (legacy ? 1 : n) * sizeof *in->pairs, _Alignof(tfl_pair));
     if (!in->pairs)
         return;
-    memset(in->pairs, 0, (legacy ? 1 : n) * sizeof *in->pairs);
     if (legacy) {
         /* Legacy form: the first token is the key, the rest the value. */
         uint32_t k = b, v;
@@ -1024,7 +1142,7 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
             sh->p->oom = true;
             return;
         }
-        pr->legacy = true;
+        in->legacy = true;
     } else {
         for (i = 0; i < n; i++) {
             const char *eq = memchr(words[i].text, '=', words[i].len);
@@ -1032,7 +1150,8 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
             size_t klen;
 
             if (!eq) {
-                ERR(sh->p, words[i].span,
+                ERR(sh->p,
+                    tfl_textmap_span(&in->map, words[i].off, words[i].raw_len),
                     "Syntax error - can't find = in %s. Must be of the form: "
                     "name=value",
                     quote_go(sh->p, words[i].text, words[i].len));
@@ -1060,19 +1179,18 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
                       words[i].raw_len - (uint32_t)klen - 1);
         }
     }
-    /* args: key and value of each pair, for rules that walk words */
+    /* args: key and value of each pair, for rules that walk words: the
+     * same array, seen as words */
     if (in->npairs == 0)
         return;
-    in->args = tfl_arena_alloc_raw(sh->p->a, 2 * in->npairs * sizeof *in->args);
-    if (!in->args) {
-        sh->p->oom = true;
-        return;
-    }
-    for (i = 0; i < in->npairs; i++) {
-        in->args[in->nargs++] = in->pairs[i].key;
-        in->args[in->nargs++] = in->pairs[i].value;
-    }
+    in->args = (tfl_word *)(void *)in->pairs;
+    in->nargs = 2 * in->npairs;
 }
+
+/* The pairs are their words two by two, with nothing in between. */
+_Static_assert(sizeof(tfl_pair) == 2 * sizeof(tfl_word) &&
+                   offsetof(tfl_pair, value) == sizeof(tfl_word),
+               "a pair is two words");
 
 /*
  * Keep the node values BuildKit's parser sees for the dump, before an
@@ -1105,8 +1223,8 @@ static void keep_node_args(shaper *sh)
         w[n++] = in->pairs[i].key;
         w[n++] = in->pairs[i].value;
         w[n] = in->pairs[i].key;
-        w[n].text = in->pairs[i].legacy ? "" : "=";
-        w[n].len = in->pairs[i].legacy ? 0 : 1;
+        w[n].text = in->legacy ? "" : "=";
+        w[n].len = in->legacy ? 0 : 1;
         n++;
     }
     k->words = w;
@@ -1135,13 +1253,44 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
     sub.p = sh->p;
     sub.in = t;
     sub.L = sh->L;
+    sub.nul = sh->nul;
     sub.probe = false;
+    sub.nospan = false;
     shape(&sub, b, e);
     t->span = span_of(t->keyword.span.start, sh->in->span.end);
     sh->in->trigger = t;
 }
 
 /* --- Inline comments (TF101) ---------------------------------------------- */
+
+/* Can find_inline_comment() find anything in `in`? Not in a text a
+ * shell reads, nor in a JSON array, nor in a whole-text instruction. */
+static bool may_comment(const tfl_instr *in)
+{
+    switch (in->kind) {
+    case TFL_RUN:
+    case TFL_CMD:
+    case TFL_ENTRYPOINT:
+    case TFL_SHELL:
+        return in->json_invalid;
+    case TFL_ADD:
+    case TFL_COPY:
+    case TFL_VOLUME:
+        return in->json_invalid || !in->json;
+    case TFL_HEALTHCHECK:
+    case TFL_FROM:
+    case TFL_EXPOSE:
+    case TFL_ENV:
+    case TFL_LABEL:
+    case TFL_ARG:
+    case TFL_USER:
+    case TFL_WORKDIR:
+    case TFL_STOPSIGNAL:
+        return true;
+    default:
+        return false;
+    }
+}
 
 /*
  * Offset of an inline `#` word after the arguments in [b, e), or 0 when
@@ -1153,7 +1302,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
     size_t mark = sh->p->nwv, i;
     uint32_t found = 0;
 
-    if (b >= e || !memchr(sh->L + b, '#', e - b))
+    if (b >= e || !may_comment(in) || !memchr(sh->L + b, '#', e - b))
         return 0;
 
     /* The words below are only probed: their texts are not copied. */
@@ -1176,7 +1325,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
             if (in->kind == TFL_HEALTHCHECK) {
                 while (jb < e && sh->L[jb] != ' ' && sh->L[jb] != '\t')
                     jb++;
-                while (jb < e && isspace((unsigned char)sh->L[jb]))
+                while (jb < e && c_space((unsigned char)sh->L[jb]))
                     jb++;
             }
             sh->probe = false;
@@ -1186,7 +1335,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
             if (end == 0)
                 return 0;
             end += jb;
-            while (end < e && isspace((unsigned char)sh->L[end]))
+            while (end < e && c_space((unsigned char)sh->L[end]))
                 end++;
             return end < e && sh->L[end] == '#' ? (uint32_t)end : 0;
         }
@@ -1279,16 +1428,15 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
 {
     tfl_instr *in = sh->in;
     size_t errs = sh->p->doc->nerrors;
-    bool failed = sh->p->doc->parser_failed;
+    bool failed = sh->p->doc->parser_failed, caps;
     uint32_t k, a, c;
 
     trim_space(sh->L, &b, &e);
     k = b;
     while (k < e && !is_blank(sh->L[k]))
         k++;
-    in->kind = kind_of(sh->L + b, k - b);
-    if (in->kind != TFL_UNKNOWN &&
-        memcmp(sh->L + b, kind_names[in->kind], k - b) == 0)
+    in->kind = kind_of(sh->L + b, k - b, &caps);
+    if (in->kind != TFL_UNKNOWN && caps)
         /* written in capitals, as usual: the name is the text */
         set_word(sh, &in->keyword, kind_names[in->kind], k - b, b, k - b);
     else
@@ -1297,7 +1445,7 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     while (a < e && is_blank(sh->L[a]))
         a++;
     extract_flags(sh, &a, e);
-    while (a < e && isspace((unsigned char)sh->L[a]))
+    while (a < e && c_space((unsigned char)sh->L[a]))
         a++;
     shape_args(sh, a, e);
 
@@ -1314,9 +1462,10 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
         in->nargs = 0;
         in->pairs = NULL;
         in->npairs = 0;
+        in->legacy = false;
         in->json = false;
         in->json_invalid = false;
-        while (ce > a && isspace((unsigned char)sh->L[ce - 1]))
+        while (ce > a && c_space((unsigned char)sh->L[ce - 1]))
             ce--;
         shape_args(sh, a, ce);
         in->json_invalid = json_invalid && !in->json;
@@ -1372,7 +1521,7 @@ static bool heredoc_name(parser *p, const char *s, uint32_t b, uint32_t e,
         } else if (c == '\\') {
             if (b < e)
                 buf[n++] = s[b++];
-        } else if (isspace((unsigned char)c)) {
+        } else if (c_space((unsigned char)c)) {
             return false;
         } else {
             buf[n++] = c;
@@ -1445,12 +1594,12 @@ static void find_heredocs(parser *p, tfl_instr *in, tfl_instr *target)
         while (have < 2) {
             char q = 0;
 
-            while (pos < e && isspace((unsigned char)s[pos]))
+            while (pos < e && c_space((unsigned char)s[pos]))
                 pos++;
             if (pos >= e)
                 break;
             wb[have] = pos;
-            while (pos < e && (q || !isspace((unsigned char)s[pos]))) {
+            while (pos < e && (q || !c_space((unsigned char)s[pos]))) {
                 if (q) {
                     if (s[pos] == q)
                         q = 0;
@@ -1559,7 +1708,7 @@ static bool directive(parser *p, uint32_t b, uint32_t e)
     if (i >= e || s[i] != '#')
         return false;
     i++;
-    while (i < e && isspace((unsigned char)s[i]))
+    while (i < e && c_space((unsigned char)s[i]))
         i++;
     kb = i;
     if (i >= e || !isalpha((unsigned char)s[i]))
@@ -1567,16 +1716,16 @@ static bool directive(parser *p, uint32_t b, uint32_t e)
     while (i < e && isalnum((unsigned char)s[i]))
         i++;
     ke = i;
-    while (i < e && isspace((unsigned char)s[i]))
+    while (i < e && c_space((unsigned char)s[i]))
         i++;
     if (i >= e || s[i] != '=')
         return false;
     i++;
-    while (i < e && isspace((unsigned char)s[i]))
+    while (i < e && c_space((unsigned char)s[i]))
         i++;
     vb = i;
     ve = e;
-    while (ve > vb && isspace((unsigned char)s[ve - 1]))
+    while (ve > vb && c_space((unsigned char)s[ve - 1]))
         ve--;
     klen = ke - kb;
     if (vb >= ve || klen >= sizeof key)
@@ -1639,30 +1788,36 @@ static bool too_long(parser *p, uint32_t b, uint32_t e, bool report)
 
 /* First offset of [b, e) after leading Unicode white space: a line is
  * blank when that is e and a comment when it holds '#'. */
-static uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
+static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 {
     size_t n;
 
-    for (;;) {
-        while (b < e && (s[b] == ' ' || s[b] == '\t'))
+    while (b < e) {
+        unsigned char c = (unsigned char)s[b];
+
+        if (c == ' ' || c == '\t') {
             b++;
-        if (b >= e || (n = space_len(s + b, e - b)) == 0)
+            continue;
+        }
+        if (c - 0x21u < 0x5fu) /* printable ASCII: no space */
+            return b;
+        if ((n = space_len(s + b, e - b)) == 0)
             return b;
         b += (uint32_t)n;
     }
+    return b;
 }
 
-static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
+/* Comment line [b, e) whose '#' is at `hash`. */
+static void add_comment(parser *p, uint32_t hash, uint32_t e, bool pending)
 {
     const char *s = p->src->data;
     tfl_comment *c;
-    uint32_t tb = b, te = e;
+    uint32_t tb = hash + 1, te = e;
 
-    while (tb < te && s[tb] != '#')
-        tb++;
-    tb++;
     trim_space(s, &tb, &te);
-    c = heap_push(p, (void **)&p->doc->comments, &p->doc->ncomments,
+    /* every field is written below */
+    c = heap_slot(p, (void **)&p->doc->comments, &p->doc->ncomments,
                   &p->cap_comments, sizeof *c);
     if (!c) {
         p->oom = true;
@@ -1670,7 +1825,6 @@ static void add_comment(parser *p, uint32_t b, uint32_t e, bool pending)
     }
     c->text = s + tb;
     c->len = te > tb ? te - tb : 0;
-    c->span = span_of(b, e);
     c->line = (uint32_t)p->next; /* the line just read, 1-based */
     if (!pending)
         return;
@@ -1705,7 +1859,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     tfl_instr *in;
     uint32_t pe, lb, le, t, last_end = e;
     bool cont;
-    char *text;
+    const char *text;
     shaper sh;
 
     in = heap_push(p, (void **)&p->doc->instrs, &p->doc->ninstrs,
@@ -1745,14 +1899,11 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
                 continue;
             t = skip_space(src->data, lb, le);
             if (t < le && src->data[t] == '#') {
-                add_comment(p, lb, le, false);
+                add_comment(p, t, le, false);
                 continue;
             }
             if (t == le) {
-                if (!in->empty_continuation) {
-                    in->empty_continuation = true;
-                    in->empty_line = span_of(lb, le);
-                }
+                in->empty_continuation = true;
                 continue;
             }
             b = lb;
@@ -1765,18 +1916,29 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     }
 
     /* The pieces were gathered on the heap: the arena gets them at their
-     * number, not at a doubled capacity. */
+     * number, not at a doubled capacity. The text of one piece is the
+     * source's own (without a NUL after it); pieces are joined in a copy. */
     pieces = pool(p, npieces * sizeof *pieces, _Alignof(tfl_piece));
-    text = pool(p, total + 1, 1);
-    if (!pieces || !text) {
+    if (!pieces) {
         p->oom = true;
         return;
     }
     memcpy(pieces, p->pv, npieces * sizeof *pieces);
-    for (i = 0; i < npieces; i++)
-        memcpy(text + pieces[i].text_off, src->data + pieces[i].src_off,
-               pieces[i].len);
-    text[total] = '\0';
+    if (npieces == 1) {
+        text = src->data + pieces[0].src_off;
+    } else {
+        char *copy = pool(p, total + 1, 1);
+
+        if (!copy) {
+            p->oom = true;
+            return;
+        }
+        for (i = 0; i < npieces; i++)
+            memcpy(copy + pieces[i].text_off, src->data + pieces[i].src_off,
+                   pieces[i].len);
+        copy[total] = '\0';
+        text = copy;
+    }
     in->line = text;
     in->line_len = total;
     in->map.pieces = pieces;
@@ -1785,7 +1947,9 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     sh.p = p;
     sh.in = in;
     sh.L = text;
+    sh.nul = npieces > 1;
     sh.probe = false;
+    sh.nospan = false;
     in->span.end = last_end;
     shape(&sh, 0, (uint32_t)total);
     in->span.start = in->keyword.span.start;
@@ -1811,6 +1975,23 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     p->pend_n = 0;
 }
 
+tfl_span tfl_instr_empty_line(const tfl_doc *doc, const tfl_instr *in)
+{
+    /* Every line between the first and the blank one was read as part of
+     * the instruction (a piece, a comment or a line too long), so the
+     * blank line is simply the first one after the first line. */
+    const tfl_source *src = doc->src;
+    size_t i, n = phys_lines(src);
+    uint32_t b, e;
+
+    for (i = in->first_line; i < n; i++) {
+        src_line(src, i, &b, &e);
+        if (e - b <= TFL_MAX_LINE && skip_space(src->data, b, e) == e)
+            return span_of(b, e);
+    }
+    return span_of(in->span.end, in->span.end);
+}
+
 int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
 {
     parser p;
@@ -1824,12 +2005,7 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     p.doc = doc;
     p.esc = '\\';
     doc->src = src;
-    p.nphys = src->nlines;
-    /* A final LF does not open another line. */
-    if (p.nphys > 1 && src->line_starts[p.nphys - 1] == src->len)
-        p.nphys--;
-    if (src->len == 0 || (src->len == src->bom))
-        p.nphys = 0;
+    p.nphys = phys_lines(src);
 
     while (p.next < p.nphys && !p.oom) {
         uint32_t b, e, t;
@@ -1851,7 +2027,7 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
             continue;
         }
         if (src->data[t] == '#') {
-            add_comment(&p, b, e, true);
+            add_comment(&p, t, e, true);
             continue;
         }
         instruction(&p, t, e);

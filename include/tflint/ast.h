@@ -3,10 +3,10 @@
  * layer see it, with every piece tied to its bytes in the source.
  *
  * A logical instruction is assembled from physical lines (continuations,
- * comment and blank lines skipped). Its joined text is kept in `line`, and
- * `map` translates offsets in that text back to source offsets, so any word
- * found later (a flag, a shell word three lines into a RUN) can be reported
- * at its exact place. Heredoc bodies are contiguous in the source and carry
+ * comment and blank lines skipped). Its joined text is kept in `line` (the
+ * source's own bytes when there is one piece), and `map` translates offsets
+ * in that text back to source offsets, so any word found later (a flag, a
+ * shell word three lines into a RUN) can be reported at its exact place. Heredoc bodies are contiguous in the source and carry
  * their own spans.
  *
  * All memory belongs to the arena passed to tfl_parse().
@@ -99,11 +99,12 @@ typedef struct tfl_flag {
     const char *value; /* after '=', NUL-terminated; NULL when no '=' */
 } tfl_flag;
 
-/* ENV or LABEL pair. Key and value are raw text (quotes still in place). */
+/* ENV or LABEL pair. Key and value are raw text (quotes still in place).
+ * An instruction's pairs are its args taken two by two (one array): see
+ * tfl_instr.legacy for the form. */
 typedef struct tfl_pair {
     tfl_word key;
     tfl_word value;
-    bool legacy; /* `KEY value` form, no '=' */
 } tfl_pair;
 
 typedef struct tfl_heredoc {
@@ -118,29 +119,35 @@ typedef struct tfl_heredoc {
     tfl_span body_span; /* the body in the source (terminator excluded) */
 } tfl_heredoc;
 
-/* A comment line: `text` is what follows '#', trimmed. */
+/* A comment line: `text` is what follows '#', trimmed. The line's bytes
+ * are tfl_source_line(src, line): 16 bytes a comment, as a large file has
+ * as many comments as instructions. */
 typedef struct tfl_comment {
     const char *text;
     uint32_t len;
     uint32_t line;
-    tfl_span span; /* the whole line, '#' included */
 } tfl_comment;
 
 typedef struct tfl_instr tfl_instr;
 
-/* Fields are ordered so that nothing is padded (flags beside `kind`,
- * 32-bit counts in pairs): one instruction costs 160 bytes, and a 60 MB
- * file has 300,000 of them. */
+/* Fields are ordered so that nothing is padded (flags as bits beside
+ * `kind`, 32-bit counts in pairs, pairs and heredocs sharing a pointer as
+ * no kind has both): one instruction costs 144 bytes, and a 60 MB file has
+ * 300,000 of them. */
 struct tfl_instr {
     tfl_kind kind;
-    bool json;               /* exec (JSON array) form */
-    bool json_invalid;       /* began with '[' but fell back to shell form */
-    bool inline_comment;     /* TF101: see `comment` */
-    bool empty_continuation; /* a blank line inside the continuation */
-    tfl_word keyword;        /* as written */
+    bool json : 1;           /* exec (JSON array) form */
+    bool json_invalid : 1;   /* began with '[' but fell back to shell form */
+    bool inline_comment : 1; /* TF101: see `comment` */
+    bool empty_continuation : 1; /* a blank line inside the continuation:
+                                    see tfl_instr_empty_line() */
+    bool legacy : 1;             /* ENV/LABEL `KEY value` form (one pair) */
+    tfl_word keyword;            /* as written */
 
-    const char *line; /* joined logical text, keyword first */
-    tfl_textmap map;  /* `line` offsets to source offsets */
+    /* Joined logical text, keyword first: line_len bytes, and no NUL
+     * after them in general (a one-line instruction's are the source's). */
+    const char *line;
+    tfl_textmap map; /* `line` offsets to source offsets */
     uint32_t line_len;
 
     uint32_t nflags;
@@ -152,26 +159,25 @@ struct tfl_instr {
      * shell (TF101), the words from the `#` on are dropped here.
      * Shell-form RUN/CMD/ENTRYPOINT: one word, the whole command text.
      * HEALTHCHECK: the type word, then the command as for CMD.
-     * ENV/LABEL: see `pairs` (args holds key and value of each pair).
+     * ENV/LABEL: key and value of each pair, the same array as `pairs`.
      */
     tfl_word *args;
     uint32_t nargs;
     uint32_t npairs;
-    tfl_pair *pairs;
-
-    tfl_heredoc *heredocs; /* nheredocs: at the end */
+    union {
+        tfl_pair *pairs;       /* ENV, LABEL: npairs */
+        tfl_heredoc *heredocs; /* RUN, COPY, ADD, ONBUILD: nheredocs */
+    };
 
     tfl_instr *trigger; /* ONBUILD: the nested instruction */
 
-    tfl_span comment;    /* from the inline '#' to the end of the text */
-    tfl_span empty_line; /* the first blank line of an empty continuation */
-    tfl_span span; /* first byte of keyword to end of last consumed line */
+    tfl_span comment; /* from the inline '#' to the end of the text */
+    tfl_span span;    /* first byte of keyword to end of last consumed line */
     uint32_t first_line; /* 1-based */
 
     /* Comment lines directly above (no blank line or instruction between),
      * nearest last: doc->comments[first_comment + k] for k < ncomments.
-     * An index rather than a pointer, and no last line (see span.end):
-     * 160 bytes an instruction. */
+     * An index rather than a pointer, and no last line (see span.end). */
     uint32_t first_comment;
     uint32_t ncomments;
     uint32_t nheredocs;
@@ -235,6 +241,11 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc);
 
 /* Write BuildKit's AST dump of `doc` (one line per instruction). */
 void tfl_dump_ast(const tfl_doc *doc, tfl_buf *out);
+
+/* The first blank line inside the continuation of `in`, an instruction of
+ * `doc` with empty_continuation set: found again when asked, as it is
+ * rarely wanted and would cost every instruction room. */
+tfl_span tfl_instr_empty_line(const tfl_doc *doc, const tfl_instr *in);
 
 /* The flag called `name` (without "--"), the last one when repeated. */
 const tfl_flag *tfl_instr_flag(const tfl_instr *in, const char *name);

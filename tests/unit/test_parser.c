@@ -390,7 +390,8 @@ static void test_parser_comments_and_empty_lines(void **state)
     in = &p.doc.instrs[1];
     assert_string_equal(in->args[0].text, "a   b");
     assert_true(in->empty_continuation);
-    assert_int_equal(tfl_source_pos(&p.src, in->empty_line.start).line, 5);
+    assert_int_equal(
+        tfl_source_pos(&p.src, tfl_instr_empty_line(&p.doc, in).start).line, 5);
     assert_int_equal(in->ncomments, 1);
     assert_memory_equal(p.doc.comments[in->first_comment].text,
                         "tflint ignore=TF204", 19);
@@ -638,12 +639,60 @@ static void test_parser_words_point_into_line(void **state)
     assert_string_equal(in->pairs[0].value.text, "1");
     assert_string_equal(in->pairs[1].key.text, "B");
     assert_string_equal(in->pairs[1].value.text, "\"x y\"");
-    assert_string_equal(in->line, "ENV A=1 B=\"x y\"");
+    /* a one-line instruction's text is the source's, with no NUL after */
+    assert_int_equal(in->line_len, 15);
+    assert_memory_equal(in->line, "ENV A=1 B=\"x y\"", 15);
+    assert_ptr_equal(in->line, p.src.data + in->span.start);
     in = &p.doc.instrs[4];
     assert_int_equal(in->npairs, 1);
     assert_string_equal(in->pairs[0].key.text, "k");
     assert_string_equal(in->pairs[0].value.text, "v w");
     assert_int_equal(in->nargs, 2);
+    tfl_arena_free(&p.arena);
+}
+
+/* A last line without LF: the words that end it are copies with their own
+ * NUL, as the source has none after it. */
+static void test_parser_last_line_words(void **state)
+{
+    parsed p;
+    const tfl_instr *in;
+
+    (void)state;
+    parse_str(&p, "FROM a AS b\nARG X=1 Y\nENV K v w\nUSER app");
+    in = &p.doc.instrs[0];
+    assert_ptr_equal(in->line, p.src.data);
+    assert_string_equal(in->args[2].text, "b");
+    in = &p.doc.instrs[1];
+    assert_string_equal(in->args[1].text, "Y");
+    in = &p.doc.instrs[2];
+    assert_true(in->legacy);
+    assert_string_equal(in->pairs[0].value.text, "v w");
+    in = &p.doc.instrs[3];
+    assert_int_equal(in->line_len, 8);
+    assert_string_equal(in->args[0].text, "app");
+    assert_ptr_not_equal(in->args[0].text, in->line + in->args[0].off);
+    tfl_arena_free(&p.arena);
+}
+
+/* The blank line of an empty continuation is found again, also when the
+ * continuation runs into the end of the file. */
+static void test_parser_empty_line_found_again(void **state)
+{
+    parsed p;
+    const tfl_instr *in;
+
+    (void)state;
+    parse_str(&p, "FROM a\nRUN a \\\n# c\n   \n\n b\nRUN c \\\n\n");
+    in = &p.doc.instrs[1];
+    assert_true(in->empty_continuation);
+    assert_int_equal(
+        tfl_source_pos(&p.src, tfl_instr_empty_line(&p.doc, in).start).line, 4);
+    in = &p.doc.instrs[2];
+    assert_true(in->empty_continuation);
+    assert_int_equal(
+        tfl_source_pos(&p.src, tfl_instr_empty_line(&p.doc, in).start).line, 8);
+    assert_false(p.doc.instrs[0].empty_continuation);
     tfl_arena_free(&p.arena);
 }
 
@@ -687,6 +736,8 @@ int main(void)
         cmocka_unit_test(test_parser_flags),
         cmocka_unit_test(test_parser_spans_in_continuation),
         cmocka_unit_test(test_parser_comments_and_empty_lines),
+        cmocka_unit_test(test_parser_last_line_words),
+        cmocka_unit_test(test_parser_empty_line_found_again),
         cmocka_unit_test(test_parser_inline_comment),
         cmocka_unit_test(test_parser_json_forms),
         cmocka_unit_test(test_parser_instruction_errors),
