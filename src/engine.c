@@ -524,9 +524,9 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
     return (long)kept;
 }
 
-static int cmp_findings(const void *pa, const void *pb)
+/* The order of findings: position, rule id, end, message. */
+static int cmp_findings(const tfl_finding *a, const tfl_finding *b)
 {
-    const tfl_finding *a = pa, *b = pb;
     int c;
 
     if (a->span.start != b->span.start)
@@ -537,6 +537,140 @@ static int cmp_findings(const void *pa, const void *pb)
     if (a->span.end != b->span.end)
         return a->span.end < b->span.end ? -1 : 1;
     return strcmp(a->message, b->message);
+}
+
+/*
+ * Sort the indices idx[0..n) of findings `f` by cmp_findings(), keeping
+ * the order of those that compare equal (a merge sort; `tmp` has room for
+ * n indices). Runs of up to 16 are sorted by insertion.
+ */
+static void sort_idx(const tfl_finding *f, uint32_t *idx, uint32_t *tmp,
+                     size_t n)
+{
+    size_t i, j, k, mid = n / 2;
+
+    if (n <= 16) {
+        for (i = 1; i < n; i++) {
+            uint32_t x = idx[i];
+
+            for (j = i; j > 0 && cmp_findings(&f[idx[j - 1]], &f[x]) > 0; j--)
+                idx[j] = idx[j - 1];
+            idx[j] = x;
+        }
+        return;
+    }
+    sort_idx(f, idx, tmp, mid);
+    sort_idx(f, idx + mid, tmp, n - mid);
+    if (cmp_findings(&f[idx[mid - 1]], &f[idx[mid]]) <= 0)
+        return; /* already in order, as the output of one rule is */
+    memcpy(tmp, idx, mid * sizeof *idx);
+    for (i = 0, j = mid, k = 0; i < mid && j < n; k++)
+        idx[k] = cmp_findings(&f[idx[j]], &f[tmp[i]]) < 0 ? idx[j++] : tmp[i++];
+    while (i < mid)
+        idx[k++] = tmp[i++];
+}
+
+/* Radix digits of the start offsets: three of them cover 64 MiB. */
+#define DIGIT_BITS 11
+#define NDIGITS ((size_t)1 << DIGIT_BITS)
+
+/*
+ * Order `idx` (n indices of `f`, in emission order) by span start, stably,
+ * one radix digit a pass (`tmp` has room for n indices, `count` for
+ * NDIGITS counts). Returns the array the result ended up in.
+ */
+static uint32_t *radix_by_start(const tfl_finding *f, uint32_t *idx,
+                                uint32_t *tmp, size_t *count, size_t n)
+{
+    uint32_t max = 0, *t;
+    unsigned shift;
+    size_t i, sum;
+
+    for (i = 0; i < n; i++)
+        if (f[i].span.start > max)
+            max = f[i].span.start;
+    for (shift = 0; shift == 0 || (shift < 32 && (max >> shift));
+         shift += DIGIT_BITS) {
+        memset(count, 0, NDIGITS * sizeof *count);
+        for (i = 0; i < n; i++)
+            count[(f[idx[i]].span.start >> shift) & (NDIGITS - 1)]++;
+        for (i = 0, sum = 0; i < NDIGITS; i++) {
+            size_t c = count[i];
+
+            count[i] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            tmp[count[(f[idx[i]].span.start >> shift) & (NDIGITS - 1)]++] =
+                idx[i];
+        t = idx;
+        idx = tmp;
+        tmp = t;
+    }
+    return idx;
+}
+
+/* Put f[idx[i]] at f[i] for every i, following the permutation's cycles
+ * (`idx` is used up). */
+static void permute(tfl_finding *f, uint32_t *idx, size_t n)
+{
+    size_t i, j, k;
+
+    for (i = 0; i < n; i++) {
+        tfl_finding keep;
+
+        if (idx[i] == i)
+            continue;
+        keep = f[i];
+        for (j = i; (k = idx[j]) != i; j = k) {
+            f[j] = f[k];
+            idx[j] = (uint32_t)j;
+        }
+        f[j] = keep;
+        idx[j] = (uint32_t)j;
+    }
+}
+
+/*
+ * Sort findings `f` by cmp_findings(), equal ones in the order they were
+ * reported. Most of a big file's findings differ in their start: a radix
+ * sort of indices by start does the work, and only findings that share a
+ * start are compared. Returns 0, or -1 when memory runs out.
+ */
+static int sort_findings(tfl_finding *f, size_t n)
+{
+    uint32_t *mem, *idx, *tmp;
+    size_t *count = NULL, i, j;
+
+    if (n < 2)
+        return 0;
+    if (n > UINT32_MAX || !(mem = malloc(2 * n * sizeof *mem)))
+        return -1;
+    idx = mem;
+    tmp = mem + n;
+    for (i = 0; i < n; i++)
+        idx[i] = (uint32_t)i;
+    if (n <= 64) {
+        sort_idx(f, idx, tmp, n);
+    } else {
+        if (!(count = malloc(NDIGITS * sizeof *count))) {
+            free(mem);
+            return -1;
+        }
+        idx = radix_by_start(f, idx, tmp, count, n);
+        tmp = idx == mem ? mem + n : mem;
+        for (i = 0; i < n; i = j) {
+            for (j = i + 1;
+                 j < n && f[idx[j]].span.start == f[idx[i]].span.start; j++)
+                ;
+            if (j - i > 1)
+                sort_idx(f, idx + i, tmp, j - i);
+        }
+    }
+    permute(f, idx, n);
+    free(count);
+    free(mem);
+    return 0;
 }
 
 /* --- Linting -------------------------------------------------------------- */
@@ -600,8 +734,8 @@ static int lint(const tfl_config *cfg, const char *path, char *data, size_t len,
     if (ctx.oom)
         goto oom;
 
-    if (ctx.nfindings)
-        qsort(ctx.findings, ctx.nfindings, sizeof *ctx.findings, cmp_findings);
+    if (sort_findings(ctx.findings, ctx.nfindings) != 0)
+        goto oom;
     nkept = drop_suppressed(&out->doc, ctx.findings, ctx.nfindings);
     if (nkept < 0)
         goto oom;
