@@ -64,21 +64,30 @@ bool tfl_buf_grow(tfl_buf *b, size_t extra)
 
 void tfl_buf_put_uint(tfl_buf *b, unsigned long long v, unsigned width)
 {
-    char digits[24], *p = digits + sizeof digits;
-    size_t n, pad;
+    unsigned long long x = v;
+    size_t n = 1, pad;
+    char *p;
 
+    /* Digits straight into place, from the last: positions are written
+     * twice for every finding, and calls to memset and memcpy cost more
+     * than the digits. */
+    while (x >= 10) {
+        x /= 10;
+        n++;
+    }
+    pad = width > n ? width - n : 0;
+    if (!tfl_buf_reserve(b, pad + n))
+        return;
+    p = b->data + b->len;
+    b->len += pad + n;
+    b->data[b->len] = '\0';
+    while (pad--)
+        *p++ = ' ';
+    p += n;
     do {
         *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    n = (size_t)(digits + sizeof digits - p);
-    pad = width > n ? width - n : 0;
-    if (!tfl_buf_reserve(b, pad + n))
-        return;
-    memset(b->data + b->len, ' ', pad);
-    memcpy(b->data + b->len + pad, p, n);
-    b->len += pad + n;
-    b->data[b->len] = '\0';
 }
 
 void tfl_buf_put_hex(tfl_buf *b, unsigned long long v, unsigned digits)
