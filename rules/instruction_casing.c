@@ -14,6 +14,7 @@
  * An ONBUILD counts as ONBUILD; its trigger's keyword is not judged.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules.h"
@@ -54,11 +55,11 @@ static unsigned letters(const tfl_word *w)
     return has;
 }
 
-static void keyword(tfl_ctx *ctx, const tfl_instr *in, bool lower)
+/* Judge the keyword of `in`, whose letter cases are `has`. */
+static void keyword(tfl_ctx *ctx, const tfl_instr *in, bool lower, unsigned has)
 {
     const tfl_word *k = &in->keyword;
     const char *want, *majority = lower ? "lower" : "upper";
-    unsigned has = letters(k);
     tfl_finding *f;
 
     if (!(has & (lower ? HAS_UPPER : HAS_LOWER)))
@@ -121,19 +122,22 @@ static void check(tfl_ctx *ctx)
     const tfl_doc *doc = ctx->doc;
     size_t i, lower = 0, upper = 0;
     bool in_stage = false;
-    unsigned has;
+    /* The letter cases of each keyword, found once for both passes. */
+    unsigned char *has = malloc(doc->ninstrs ? doc->ninstrs : 1);
 
+    if (!has) {
+        ctx->oom = true;
+        return;
+    }
     for (i = 0; i < doc->ninstrs; i++) {
-        const tfl_word *k = &doc->instrs[i].keyword;
-
+        has[i] = (unsigned char)letters(&doc->instrs[i].keyword);
         if (doc->instrs[i].kind == TFL_FROM)
             in_stage = true;
         if (!in_stage || doc->instrs[i].kind == TFL_UNKNOWN)
             continue;
-        has = letters(k);
-        if (!(has & HAS_UPPER))
+        if (!(has[i] & HAS_UPPER))
             lower++;
-        else if (!(has & HAS_LOWER))
+        else if (!(has[i] & HAS_LOWER))
             upper++;
     }
     for (i = 0; i < doc->ninstrs; i++) {
@@ -141,12 +145,13 @@ static void check(tfl_ctx *ctx)
 
         if (in->kind == TFL_UNKNOWN)
             continue;
-        keyword(ctx, in, lower > upper);
+        keyword(ctx, in, lower > upper, has[i]);
         if (in->kind == TFL_FROM) {
             from_as(ctx, in);
             stage_name(ctx, in);
         }
     }
+    free(has);
 }
 
 static const char *const aliases[] = {"ConsistentInstructionCasing",
