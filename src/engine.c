@@ -488,6 +488,35 @@ static const tfl_instr *instr_at(const tfl_doc *doc, uint32_t off)
     return NULL;
 }
 
+/* Are the instructions' spans non-empty and apart, in order? Then at most
+ * one holds a given offset, and sorted findings can find theirs by walking
+ * forward instead of by bisection. */
+static bool instrs_disjoint(const tfl_doc *doc)
+{
+    size_t i;
+
+    for (i = 0; i < doc->ninstrs; i++)
+        if (doc->instrs[i].span.start >= doc->instrs[i].span.end ||
+            (i + 1 < doc->ninstrs &&
+             doc->instrs[i].span.end > doc->instrs[i + 1].span.start))
+            return false;
+    return true;
+}
+
+/* instr_at() for offsets that never decrease between calls, on disjoint
+ * instructions; `*at` is where the walk stands (0 at first). */
+static const tfl_instr *instr_walk(const tfl_doc *doc, uint32_t off, size_t *at)
+{
+    size_t i = *at;
+
+    while (i < doc->ninstrs && doc->instrs[i].span.end <= off)
+        i++;
+    *at = i;
+    return i < doc->ninstrs && doc->instrs[i].span.start <= off
+               ? &doc->instrs[i]
+               : NULL;
+}
+
 /*
  * Drop suppressed findings from the sorted array `f`, keeping order;
  * returns how many remain. Each comment is read once: the file's skips up
@@ -496,9 +525,16 @@ static const tfl_instr *instr_at(const tfl_doc *doc, uint32_t off)
  */
 static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
 {
-    size_t nrules, i, k, kept = 0;
+    size_t nrules, i, k, kept = 0, walk = 0;
     unsigned char *file_skip, *instr_skip;
     const tfl_instr *cur = NULL;
+    /* Rule indices by rule record (a search of the table each otherwise,
+     * as sorted findings take turns between rules). */
+    struct {
+        const tfl_rule *rule;
+        size_t index;
+    } seen[64] = {{NULL, 0}};
+    bool disjoint = instrs_disjoint(doc);
 
     tfl_rules(&nrules);
     file_skip = calloc(nrules ? nrules * 2 : 2, 1);
@@ -507,8 +543,15 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
     instr_skip = file_skip + nrules;
     mark_file_skips(doc, file_skip, nrules);
     for (i = 0; i < n; i++) {
-        const tfl_instr *in = instr_at(doc, f[i].span.start);
-        size_t r = tfl_rule_index(f[i].rule);
+        const tfl_instr *in = disjoint ? instr_walk(doc, f[i].span.start, &walk)
+                                       : instr_at(doc, f[i].span.start);
+        size_t slot = ((uintptr_t)f[i].rule >> 4) & 63, r;
+
+        if (seen[slot].rule != f[i].rule) {
+            seen[slot].rule = f[i].rule;
+            seen[slot].index = tfl_rule_index(f[i].rule);
+        }
+        r = seen[slot].index;
 
         if (in != cur) {
             cur = in;
