@@ -97,7 +97,7 @@ static void next_unit(const char *s, size_t len, bool keep_tab, size_t *n,
 }
 
 /* Length of a run of printable ASCII at `s`, in steps of sixteen bytes
- * (0 where SSE2 is not there). */
+ * or all of it (0 where SSE2 is not there). */
 static size_t printable_run(const char *s, size_t len)
 {
     size_t i = 0;
@@ -111,7 +111,18 @@ static size_t printable_run(const char *s, size_t len)
             _mm_and_si128(_mm_cmpgt_epi8(w, below), _mm_cmplt_epi8(w, above));
 
         if (_mm_movemask_epi8(ok) != 0xffff)
-            break;
+            return i;
+    }
+    /* The last sixteen bytes, overlapping those seen: the tail of a
+     * message is as plain as the rest most of the time. */
+    if (len >= 16 && i < len) {
+        __m128i w =
+            _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+        __m128i ok =
+            _mm_and_si128(_mm_cmpgt_epi8(w, below), _mm_cmplt_epi8(w, above));
+
+        if (_mm_movemask_epi8(ok) == 0xffff)
+            i = len;
     }
 #else
     (void)s;
@@ -222,6 +233,71 @@ static void put_snippet(tfl_buf *b, uint32_t line, const char *text, size_t len,
     tfl_buf_putc(b, '\n');
 }
 
+/* Copy `n` bytes to `d`; the end. */
+static char *raw_put(char *d, const char *s, size_t n)
+{
+    memcpy(d, s, n);
+    return d + n;
+}
+
+/* Write `v` in decimal at `d`; the end. */
+static char *raw_uint(char *d, uint32_t v)
+{
+    char *end;
+    uint32_t x = v;
+
+    do
+        d++;
+    while (x /= 10);
+    end = d;
+    do {
+        *--d = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+/*
+ * The text up to the message, "PATH:LINE:COL: SEVERITY: ", without colour:
+ * room for all of it is reserved once and the pieces are copied in, which
+ * is most of the cost of a finding when there are many. False when the
+ * buffer cannot grow (it has failed then).
+ */
+static bool put_head(tfl_buf *b, const tfl_buf *path, tfl_pos pos,
+                     const char *sev)
+{
+    size_t nsev = strlen(sev);
+    char *d;
+
+    if (!tfl_buf_reserve(b, path->len + nsev + 2 * 10 + 6))
+        return false;
+    d = raw_put(b->data + b->len, path->data, path->len);
+    *d++ = ':';
+    d = raw_uint(d, pos.line);
+    *d++ = ':';
+    d = raw_uint(d, pos.col);
+    d = raw_put(d, ": ", 2);
+    d = raw_put(d, sev, nsev);
+    d = raw_put(d, ": ", 2);
+    *d = '\0';
+    b->len = (size_t)(d - b->data);
+    return true;
+}
+
+/* " [ID]" and the end of the line. */
+static void put_tail(tfl_buf *b, const char *id)
+{
+    size_t n = strlen(id);
+    char *d;
+
+    if (!tfl_buf_reserve(b, n + 4))
+        return;
+    d = raw_put(b->data + b->len, " [", 2);
+    d = raw_put(d, id, n);
+    d = raw_put(d, "]\n", 3);
+    b->len = (size_t)(d - b->data) - 1;
+}
+
 static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_buf *path,
                         const tfl_finding *f, bool color)
 {
@@ -230,29 +306,30 @@ static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_buf *path,
     size_t len, from, to;
     uint32_t off;
 
-    if (color)
-        tfl_buf_puts(b, BOLD);
+    if (!color) {
+        if (put_head(b, path, pos, tfl_severity_name(f->severity))) {
+            put_text(b, f->message, strlen(f->message), false);
+            put_tail(b, f->rule->id);
+        }
+        return;
+    }
+    tfl_buf_puts(b, BOLD);
     tfl_buf_put(b, path->data, path->len);
     tfl_buf_putc(b, ':');
     tfl_buf_put_uint(b, pos.line, 0);
     tfl_buf_putc(b, ':');
     tfl_buf_put_uint(b, pos.col, 0);
     tfl_buf_put(b, ": ", 2);
-    if (color) {
-        tfl_buf_puts(b, RESET);
-        tfl_buf_puts(b, sev_color(f->severity));
-    }
+    tfl_buf_puts(b, RESET);
+    tfl_buf_puts(b, sev_color(f->severity));
     tfl_buf_puts(b, tfl_severity_name(f->severity));
     tfl_buf_putc(b, ':');
-    if (color)
-        tfl_buf_puts(b, RESET);
+    tfl_buf_puts(b, RESET);
     tfl_buf_putc(b, ' ');
     put_text(b, f->message, strlen(f->message), false);
-    tfl_buf_put(b, " [", 2);
-    tfl_buf_puts(b, f->rule->id);
-    tfl_buf_put(b, "]\n", 2);
+    put_tail(b, f->rule->id);
 
-    if (!color || !tfl_source_line(src, pos.line, &text, &len))
+    if (!tfl_source_line(src, pos.line, &text, &len))
         return;
     off = (uint32_t)(text - src->data);
     from = f->span.start > off ? f->span.start - off : 0;
