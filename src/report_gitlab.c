@@ -285,6 +285,7 @@ static void gitlab_file(void *state, tfl_buf *out, const tfl_result *res)
                   severity_of(f->severity), k[i].h, k[i].occ,
                   tfl_report_path(res->src.path), (unsigned)s.line,
                   (unsigned)e.line);
+        tfl_buf_drain(out);
     }
     free(k);
 }

@@ -137,6 +137,7 @@ static void put_rule_case(tfl_buf *out, const tfl_result *res, const char *path,
         tfl_buf_put(out, ": ", 2);
         put_xml(out, f->message);
         tfl_buf_putc(out, '\n');
+        tfl_buf_drain(out);
     }
     tfl_buf_puts(out, "</failure>\n    </testcase>\n");
 }

@@ -364,6 +364,7 @@ static void sarif_file(void *state, tfl_buf *out, const tfl_result *res)
     for (i = 0; i < res->nfindings; i++) {
         tfl_buf_puts(out, st->nresults++ ? ",\n        " : "\n        ");
         put_result(out, &res->src, &res->findings[i]);
+        tfl_buf_drain(out);
     }
 }
 
