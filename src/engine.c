@@ -131,6 +131,78 @@ int tfl_severity_parse(const char *name)
 /* --- Reporting ------------------------------------------------------------ */
 
 /*
+ * A message format read once: the literal bytes before each conversion
+ * and after the last, and the conversions (a letter each: s d u, 'l' for
+ * %lu, 'q' for %llu, 'z' for %zu, '%' for %%) with the bytes of `fmt` they
+ * take. Rules report with a few dozen constant formats, many times each.
+ */
+#define PLAN_CONVS 12
+#define PLAN_SLOTS 64
+
+typedef struct fmt_plan {
+    const char *fmt; /* NULL: an empty slot */
+    unsigned nconv;
+    uint16_t lit[PLAN_CONVS + 1];
+    char conv[PLAN_CONVS];
+    unsigned char width[PLAN_CONVS];
+} fmt_plan;
+
+/* Read `fmt` into `p`; false when it has a conversion format_msg() does
+ * not do (a flag, a width, a precision), too many, or a literal run too
+ * long to count. */
+static bool plan_read(fmt_plan *p, const char *fmt)
+{
+    const char *f = fmt;
+
+    p->nconv = 0;
+    for (;;) {
+        const char *pct = strchr(f, '%');
+        size_t len = pct ? (size_t)(pct - f) : strlen(f);
+        char c;
+        unsigned w = 2;
+
+        if (len > UINT16_MAX)
+            return false;
+        p->lit[p->nconv] = (uint16_t)len;
+        if (!pct)
+            break;
+        c = pct[1];
+        if (p->nconv == PLAN_CONVS)
+            return false;
+        if (pct[1] == 'l' && pct[2] == 'u') {
+            c = 'l';
+            w = 3;
+        } else if (pct[1] == 'l' && pct[2] == 'l' && pct[3] == 'u') {
+            c = 'q';
+            w = 4;
+        } else if (pct[1] == 'z' && pct[2] == 'u') {
+            w = 3;
+        } else if (c != '%' && c != 's' && c != 'd' && c != 'u') {
+            return false;
+        }
+        p->conv[p->nconv] = c;
+        p->width[p->nconv++] = (unsigned char)w;
+        f = pct + w;
+    }
+    p->fmt = fmt;
+    return true;
+}
+
+/* The plan of `fmt`, from a per-thread cache keyed by the format's
+ * address; NULL when format_msg() cannot do the format. */
+static const fmt_plan *plan_of(const char *fmt)
+{
+    static _Thread_local fmt_plan plans[PLAN_SLOTS];
+    uint64_t key = (uint64_t)(uintptr_t)fmt * 0x9e3779b97f4a7c15ULL;
+    fmt_plan *p = &plans[key >> 58];
+
+    if (p->fmt == fmt)
+        return p;
+    p->fmt = NULL;
+    return plan_read(p, fmt) ? p : NULL;
+}
+
+/*
  * Format a finding's message into `out` (`cap` bytes) as vsnprintf would,
  * for the conversions rules use: %s, %d, %u, %lu, %llu, %zu and %%.
  * Returns the length, or -1 for anything else (a flag, a width, a NULL
@@ -139,52 +211,55 @@ int tfl_severity_parse(const char *name)
  */
 static long format_msg(char *out, size_t cap, const char *fmt, va_list ap)
 {
-    size_t n = 0;
+    const fmt_plan *p = plan_of(fmt);
+    size_t n = 0, k;
 
-    for (; *fmt; fmt++) {
+    if (!p)
+        return -1;
+    for (k = 0;; k++) {
         unsigned long long v = 0;
         const char *str = NULL;
         char num[24], *d = num + sizeof num;
-        size_t len;
+        size_t len = p->lit[k];
         bool neg = false;
 
-        if (*fmt != '%') {
-            const char *pct = strchr(fmt, '%');
-
-            len = pct ? (size_t)(pct - fmt) : strlen(fmt);
-            if (len >= cap - n)
-                return -1;
-            memcpy(out + n, fmt, len);
-            n += len;
-            fmt += len - 1;
-            continue;
-        }
-        fmt++;
-        if (*fmt == '%') {
+        if (len >= cap - n)
+            return -1;
+        memcpy(out + n, fmt, len);
+        n += len;
+        fmt += len;
+        if (k == p->nconv)
+            break;
+        switch (p->conv[k]) {
+        case '%':
             str = "%";
-        } else if (*fmt == 's') {
+            break;
+        case 's':
             str = va_arg(ap, const char *);
             if (!str)
                 return -1;
-        } else if (*fmt == 'd') {
+            break;
+        case 'd': {
             int x = va_arg(ap, int);
 
             neg = x < 0;
             v = neg ? 0ULL - (unsigned long long)x : (unsigned long long)x;
-        } else if (*fmt == 'u') {
-            v = va_arg(ap, unsigned);
-        } else if (fmt[0] == 'l' && fmt[1] == 'u') {
-            v = va_arg(ap, unsigned long);
-            fmt++;
-        } else if (fmt[0] == 'l' && fmt[1] == 'l' && fmt[2] == 'u') {
-            v = va_arg(ap, unsigned long long);
-            fmt += 2;
-        } else if (fmt[0] == 'z' && fmt[1] == 'u') {
-            v = va_arg(ap, size_t);
-            fmt++;
-        } else {
-            return -1;
+            break;
         }
+        case 'u':
+            v = va_arg(ap, unsigned);
+            break;
+        case 'l':
+            v = va_arg(ap, unsigned long);
+            break;
+        case 'q':
+            v = va_arg(ap, unsigned long long);
+            break;
+        default: /* 'z' */
+            v = va_arg(ap, size_t);
+            break;
+        }
+        fmt += p->width[k];
         if (!str) {
             do {
                 *--d = (char)('0' + v % 10);
@@ -218,15 +293,20 @@ struct tfl_msg_slot {
  * byte-wise hash was most of what reporting a finding cost. */
 static uint32_t hash_msg(const char *s, size_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w = 0;
+    bool long_msg = n >= 8;
 
     for (; n >= 8; s += 8, n -= 8) {
         h = (h ^ tfl_load8(s)) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
     }
     if (n) {
-        w = 0;
-        memcpy(&w, s, n);
+        /* the tail: as the last eight bytes when there are so many (some
+         * hashed twice then), without a call to memcpy */
+        if (long_msg)
+            w = tfl_load8(s + n - 8);
+        else
+            memcpy(&w, s, n);
         h = (h ^ w) * 0xff51afd7ed558ccdULL;
     }
     h ^= h >> 29;
