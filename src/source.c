@@ -83,23 +83,29 @@ static bool lt_fill(line_table *t, const char *data, size_t len)
         return false;
     t->v[t->n++] = 0;
 #ifdef __SSE2__
-    {
+    /* Blocks of up to 1 KiB, with room made for as many starts as the
+     * block has bytes, so that the loop over its LFs checks nothing. */
+    while (len - i >= 16) {
         const __m128i lf = _mm_set1_epi8('\n');
+        size_t stop = len - i > 1024 ? i + 1024 : len - 15, n;
+        uint32_t *v;
 
-        for (; len - i >= 16; i += 16) {
+        /* the last block may reach 15 bytes past `stop` */
+        if (!lt_room(t, stop - i + 16))
+            return false;
+        v = t->v;
+        n = t->n;
+        for (; i < stop; i += 16) {
             __m128i w =
                 _mm_loadu_si128((const __m128i *)(const void *)(data + i));
             unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(w, lf));
 
-            if (!m)
-                continue;
-            if (!lt_room(t, 16))
-                return false;
-            do {
-                t->v[t->n++] = (uint32_t)(i + (unsigned)__builtin_ctz(m) + 1);
+            while (m) {
+                v[n++] = (uint32_t)(i + (unsigned)__builtin_ctz(m) + 1);
                 m &= m - 1;
-            } while (m);
+            }
         }
+        t->n = n;
     }
 #endif
     if (!lt_room(t, len - i))
