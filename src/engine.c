@@ -476,7 +476,9 @@ static bool eat(const char **p, const char *end, const char *word)
 {
     size_t n = strlen(word);
 
-    if ((size_t)(end - *p) < n || strncasecmp(*p, word, n) != 0)
+    /* `word` is lower case: the first letter rules most text out. */
+    if ((size_t)(end - *p) < n || ((**p | 0x20) != word[0]) ||
+        strncasecmp(*p, word, n) != 0)
         return false;
     *p += n;
     while (*p < end && (**p == ' ' || **p == '\t'))
