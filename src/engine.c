@@ -405,8 +405,11 @@ tfl_finding *tfl_report(tfl_ctx *ctx, tfl_span span, const char *fmt, ...)
 void tfl_finding_related(tfl_ctx *ctx, tfl_finding *f, tfl_span span,
                          const char *message)
 {
-    tfl_related *r = tfl_arena_alloc(ctx->arena, (f->nrelated + 1) * sizeof *r);
+    tfl_related *r;
 
+    if (f->nrelated == UINT16_MAX)
+        return; /* no more fit (see tfl_finding) */
+    r = tfl_arena_alloc(ctx->arena, (f->nrelated + 1) * sizeof *r);
     if (!r) {
         ctx->oom = true;
         return;
@@ -423,8 +426,11 @@ void tfl_finding_related(tfl_ctx *ctx, tfl_finding *f, tfl_span span,
 void tfl_finding_fix(tfl_ctx *ctx, tfl_finding *f, tfl_span span,
                      const char *text, const char *description)
 {
-    tfl_fix *x = tfl_arena_alloc(ctx->arena, (f->nfixes + 1) * sizeof *x);
+    tfl_fix *x;
 
+    if (f->nfixes == UINT16_MAX)
+        return; /* no more fit (see tfl_finding) */
+    x = tfl_arena_alloc(ctx->arena, (f->nfixes + 1) * sizeof *x);
     if (!x) {
         ctx->oom = true;
         return;
