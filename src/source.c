@@ -36,14 +36,19 @@ static void h_save(struct tfl_source_hint *h, uint32_t line, uint32_t off,
 }
 
 /*
- * The line table is filled in one pass over the bytes, into a malloc'd
- * array that grows as it must and is then handed to the arena: counting
- * the LFs first and filling afterwards read every byte twice, and looking
- * for each LF with memchr() cost a call per line.
+ * The line table is filled in one pass over the bytes: counting the LFs
+ * first and filling afterwards read every byte twice, and looking for
+ * each LF with memchr() cost a call per line. It goes into an array on
+ * the stack while it fits (most files), then into a malloc'd one that
+ * grows as it must and is handed to the arena at the end.
  */
+#define LOCAL_LINES 2048
+
 typedef struct line_table {
     uint32_t *v;
     size_t n, cap;
+    size_t len;      /* of the source, for a first estimate */
+    uint32_t *local; /* the stack array, `v` while the table is there */
 } line_table;
 
 /* Room for `extra` more entries; false when memory runs out. */
@@ -55,7 +60,16 @@ static bool lt_room(line_table *t, size_t extra)
     if (t->cap - t->n >= extra)
         return true;
     cap = t->cap * 2 > t->n + extra ? t->cap * 2 : t->n + extra;
-    v = realloc(t->v, cap * sizeof *v);
+    if (t->v == t->local) {
+        /* A Dockerfile line holds some 30 bytes on average. */
+        if (cap < t->len / 24 + 16)
+            cap = t->len / 24 + 16;
+        v = malloc(cap * sizeof *v);
+        if (v)
+            memcpy(v, t->local, t->n * sizeof *v);
+    } else {
+        v = realloc(t->v, cap * sizeof *v);
+    }
     if (!v)
         return false;
     t->v = v;
@@ -78,9 +92,6 @@ static bool lt_fill(line_table *t, const char *data, size_t len)
 {
     size_t i = 0;
 
-    /* A Dockerfile line holds some 30 bytes on average. */
-    if (!lt_room(t, 1 + len / 24 + 16))
-        return false;
     t->v[t->n++] = 0;
 #ifdef __SSE2__
     /* Blocks of up to 1 KiB, with room made for as many starts as the
@@ -117,8 +128,8 @@ static bool lt_fill(line_table *t, const char *data, size_t len)
 int tfl_source_init(tfl_source *src, tfl_arena *arena, const char *path,
                     const char *data, size_t len)
 {
-    line_table t = {NULL, 0, 0};
-    uint32_t *v;
+    uint32_t local[LOCAL_LINES], *v;
+    line_table t = {local, 0, LOCAL_LINES, len, local};
 
     src->path = path;
     src->data = data;
@@ -127,17 +138,26 @@ int tfl_source_init(tfl_source *src, tfl_arena *arena, const char *path,
     src->hint = tfl_arena_alloc(arena, sizeof *src->hint);
     if (!src->hint || !lt_fill(&t, data, len))
         goto oom;
-    /* Give back what the estimate left over when it is much. */
-    if (t.cap - t.n > t.n / 8 + 64 && (v = realloc(t.v, t.n * sizeof *v)))
-        t.v = v;
-    if (tfl_arena_adopt(arena, t.v) != 0)
-        goto oom;
-    src->line_starts = t.v;
+    if (t.v == local) {
+        v = tfl_arena_alloc_raw(arena, t.n * sizeof *v);
+        if (!v)
+            goto oom;
+        memcpy(v, local, t.n * sizeof *v);
+    } else {
+        /* Give back what the estimate left over when it is much. */
+        if (t.cap - t.n > t.n / 8 + 64 && (v = realloc(t.v, t.n * sizeof *v)))
+            t.v = v;
+        if (tfl_arena_adopt(arena, t.v) != 0)
+            goto oom;
+        v = t.v;
+    }
+    src->line_starts = v;
     src->nlines = t.n;
     return 0;
 
 oom:
-    free(t.v);
+    if (t.v != local)
+        free(t.v);
     return -1;
 }
 
