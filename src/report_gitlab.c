@@ -159,19 +159,12 @@ static int by_key(const void *pa, const void *pb)
     return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static int by_index(const void *pa, const void *pb)
-{
-    const keyed *x = pa, *y = pb;
-
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
 /* Keys and occurrence indexes of the findings of `res`, in finding order;
  * NULL when memory runs out. Sorting keeps this O(n log n) for files with
  * many findings. */
 static keyed *key_findings(const tfl_result *res)
 {
-    keyed *k = malloc(res->nfindings * sizeof *k);
+    keyed *k = malloc(res->nfindings * sizeof *k), *out;
     size_t i;
 
     if (!k)
@@ -185,8 +178,13 @@ static keyed *key_findings(const tfl_result *res)
         k[i].occ = i && k[i].h.a == k[i - 1].h.a && k[i].h.b == k[i - 1].h.b
                        ? k[i - 1].occ + 1
                        : 0;
-    qsort(k, res->nfindings, sizeof *k, by_index);
-    return k;
+    /* Back into finding order: each key knows its place. */
+    out = malloc(res->nfindings * sizeof *out);
+    if (out)
+        for (i = 0; i < res->nfindings; i++)
+            out[k[i].idx] = k[i];
+    free(k);
+    return out;
 }
 
 static const char *severity_of(tfl_severity sev)
