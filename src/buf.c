@@ -62,32 +62,51 @@ bool tfl_buf_grow(tfl_buf *b, size_t extra)
     return true;
 }
 
+char *tfl_uint_digits(char *end, unsigned long long v)
+{
+    static const char pairs[] = "00010203040506070809"
+                                "10111213141516171819"
+                                "20212223242526272829"
+                                "30313233343536373839"
+                                "40414243444546474849"
+                                "50515253545556575859"
+                                "60616263646566676869"
+                                "70717273747576777879"
+                                "80818283848586878889"
+                                "90919293949596979899";
+
+    /* Two digits a division: positions are written for every finding. */
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+
+        v /= 100;
+        end -= 2;
+        memcpy(end, pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        end -= 2;
+        memcpy(end, pairs + 2 * v, 2);
+    } else {
+        *--end = (char)('0' + v);
+    }
+    return end;
+}
+
 void tfl_buf_put_uint(tfl_buf *b, unsigned long long v, unsigned width)
 {
-    unsigned long long x = v;
-    size_t n = 1, pad;
-    char *p;
+    char digits[24], *p = tfl_uint_digits(digits + sizeof digits, v), *d;
+    size_t n = (size_t)(digits + sizeof digits - p), pad;
 
-    /* Digits straight into place, from the last: positions are written
-     * twice for every finding, and calls to memset and memcpy cost more
-     * than the digits. */
-    while (x >= 10) {
-        x /= 10;
-        n++;
-    }
     pad = width > n ? width - n : 0;
     if (!tfl_buf_reserve(b, pad + n))
         return;
-    p = b->data + b->len;
+    d = b->data + b->len;
     b->len += pad + n;
     b->data[b->len] = '\0';
     while (pad--)
-        *p++ = ' ';
-    p += n;
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+        *d++ = ' ';
+    while (n--)
+        *d++ = *p++;
 }
 
 void tfl_buf_put_hex(tfl_buf *b, unsigned long long v, unsigned digits)

@@ -243,18 +243,11 @@ static char *raw_put(char *d, const char *s, size_t n)
 /* Write `v` in decimal at `d`; the end. */
 static char *raw_uint(char *d, uint32_t v)
 {
-    char *end;
-    uint32_t x = v;
+    char digits[24], *p = tfl_uint_digits(digits + sizeof digits, v);
 
-    do
-        d++;
-    while (x /= 10);
-    end = d;
-    do {
-        *--d = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return end;
+    while (p < digits + sizeof digits)
+        *d++ = *p++;
+    return d;
 }
 
 /*
