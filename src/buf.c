@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "bytes8.h"
 #include "utf8.h"
 
@@ -217,6 +221,42 @@ static inline bool plain_word(uint64_t w, const byteset *plain)
     return !tfl_has_byte8(w, '"') && !tfl_has_byte8(w, '\\');
 }
 
+/* Bytes at `s` in `plain`, in steps of sixteen (0 without SSE2). */
+static inline size_t plain_run16(const char *s, size_t len,
+                                 const byteset *plain)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i below = _mm_set1_epi8(0x20 - 1), del = _mm_set1_epi8(0x7f);
+
+    for (; len - i >= 16; i += 16) {
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* as signed bytes, 0x80 and up are below 0x20 */
+        __m128i bad = _mm_or_si128(
+            _mm_cmpeq_epi8(w, _mm_set1_epi8('"')),
+            _mm_andnot_si128(_mm_cmpgt_epi8(w, below), _mm_set1_epi8(-1)));
+
+        bad = _mm_or_si128(bad, _mm_cmpeq_epi8(w, del));
+        if (plain->xml)
+            bad = _mm_or_si128(
+                _mm_or_si128(bad, _mm_cmpeq_epi8(w, _mm_set1_epi8('<'))),
+                _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('>')),
+                                 _mm_cmpeq_epi8(w, _mm_set1_epi8('&'))),
+                    _mm_cmpeq_epi8(w, _mm_set1_epi8('\''))));
+        else
+            bad = _mm_or_si128(bad, _mm_cmpeq_epi8(w, _mm_set1_epi8('\\')));
+        if (_mm_movemask_epi8(bad))
+            break;
+    }
+#else
+    (void)s;
+    (void)len;
+    (void)plain;
+#endif
+    return i;
+}
+
 /* Length of the run of bytes at `s` that `plain` or UTF-8 lets through. */
 static inline size_t plain_run(const char *s, size_t len, const byteset *plain)
 {
@@ -226,6 +266,7 @@ static inline size_t plain_run(const char *s, size_t len, const byteset *plain)
         unsigned char c;
         size_t n;
 
+        i += plain_run16(s + i, len - i, plain);
         while (len - i >= 8 && plain_word(tfl_load8(s + i), plain))
             i += 8;
         if (i >= len)
