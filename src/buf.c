@@ -116,14 +116,17 @@ void tfl_buf_put_uint(tfl_buf *b, unsigned long long v, unsigned width)
 void tfl_buf_put_hex(tfl_buf *b, unsigned long long v, unsigned digits)
 {
     static const char xdigit[] = "0123456789abcdef";
-    char *p;
+    char *start, *p;
 
     if (!tfl_buf_reserve(b, digits))
         return;
-    p = b->data + b->len + digits;
+    /* The bounds in locals: stores through a char pointer would make the
+     * compiler read b->data and b->len again for every digit. */
+    start = b->data + b->len;
+    p = start + digits;
+    *p = '\0';
     b->len += digits;
-    b->data[b->len] = '\0';
-    while (p > b->data + b->len - digits) {
+    while (p > start) {
         *--p = xdigit[v & 15];
         v >>= 4;
     }
