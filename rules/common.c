@@ -139,22 +139,34 @@ uint32_t tfl_line_offset(const tfl_instr *in, uint32_t src_off)
     return UINT32_MAX;
 }
 
-const char *tfl_clip(tfl_ctx *ctx, const char *s, size_t len, size_t max)
+/* Bytes of `s` that a clip to `max` keeps: a UTF-8 sequence is not cut. */
+static size_t clip_len(const char *s, size_t len, size_t max)
 {
-    char *out;
-    size_t i, n = len;
+    size_t n = len;
 
     if (n > max) {
         n = max;
-        /* Do not cut a UTF-8 sequence. */
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
     }
-    out = tfl_arena_alloc_raw(ctx->arena, n + 4); /* all written below */
+    return n;
+}
+
+const char *tfl_clip(tfl_ctx *ctx, const char *s, size_t len, size_t max)
+{
+    char *out = tfl_arena_alloc_raw(ctx->arena, clip_len(s, len, max) + 4);
+
     if (!out) {
         ctx->oom = true;
         return "";
     }
+    return tfl_clip_into(out, s, len, max);
+}
+
+const char *tfl_clip_into(char *out, const char *s, size_t len, size_t max)
+{
+    size_t i, n = clip_len(s, len, max);
+
     for (i = 0; i < n; i++)
         out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i];
     if (n < len)

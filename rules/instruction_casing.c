@@ -13,9 +13,12 @@
  *
  * An ONBUILD counts as ONBUILD; its trigger's keyword is not judged.
  */
+#include <assert.h>
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "bytes8.h"
 #include "rules.h"
 
 /* `w` re-cased, from the arena. */
@@ -54,11 +57,42 @@ static unsigned letters(const tfl_word *w)
     return has;
 }
 
-static void keyword(tfl_ctx *ctx, const tfl_instr *in, bool lower)
+/* Judge the keyword of `in`, whose letter cases are `has`. */
+/*
+ * letters() of the keyword of an instruction of a known kind: the parser
+ * knows a keyword only when it is the kind's name in some mix of cases,
+ * so every byte is an ASCII letter and its 0x20 bit tells its case. The
+ * bytes are read as two words (overlapping when shorter than both).
+ */
+static unsigned keyword_letters(const tfl_word *w)
+{
+    const char *s = w->text;
+    size_t n = w->len;
+    uint64_t any, all;
+
+    if (n >= 8) {
+        uint64_t a = tfl_load8(s), b = tfl_load8(s + n - 8);
+
+        any = (a | b) & 0x2020202020202020ULL;
+        all = (a & b) & 0x2020202020202020ULL;
+        all ^= 0x2020202020202020ULL;
+    } else if (n >= 4) {
+        uint32_t a, b;
+
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        any = (a | b) & 0x20202020u;
+        all = ((a & b) & 0x20202020u) ^ 0x20202020u;
+    } else {
+        return letters(w);
+    }
+    return (all ? HAS_UPPER : 0) | (any ? HAS_LOWER : 0);
+}
+
+static void keyword(tfl_ctx *ctx, const tfl_instr *in, bool lower, unsigned has)
 {
     const tfl_word *k = &in->keyword;
     const char *want, *majority = lower ? "lower" : "upper";
-    unsigned has = letters(k);
     tfl_finding *f;
 
     if (!(has & (lower ? HAS_UPPER : HAS_LOWER)))
@@ -121,19 +155,26 @@ static void check(tfl_ctx *ctx)
     const tfl_doc *doc = ctx->doc;
     size_t i, lower = 0, upper = 0;
     bool in_stage = false;
-    unsigned has;
+    /* The letter cases of each keyword, found once for both passes. */
+    unsigned char *has = malloc(doc->ninstrs ? doc->ninstrs : 1);
 
+    if (!has) {
+        ctx->oom = true;
+        return;
+    }
     for (i = 0; i < doc->ninstrs; i++) {
-        const tfl_word *k = &doc->instrs[i].keyword;
-
+        /* an unknown keyword is neither counted nor judged */
+        if (doc->instrs[i].kind != TFL_UNKNOWN)
+            has[i] = (unsigned char)keyword_letters(&doc->instrs[i].keyword);
+        assert(doc->instrs[i].kind == TFL_UNKNOWN ||
+               has[i] == letters(&doc->instrs[i].keyword));
         if (doc->instrs[i].kind == TFL_FROM)
             in_stage = true;
         if (!in_stage || doc->instrs[i].kind == TFL_UNKNOWN)
             continue;
-        has = letters(k);
-        if (!(has & HAS_UPPER))
+        if (!(has[i] & HAS_UPPER))
             lower++;
-        else if (!(has & HAS_LOWER))
+        else if (!(has[i] & HAS_LOWER))
             upper++;
     }
     for (i = 0; i < doc->ninstrs; i++) {
@@ -141,12 +182,13 @@ static void check(tfl_ctx *ctx)
 
         if (in->kind == TFL_UNKNOWN)
             continue;
-        keyword(ctx, in, lower > upper);
+        keyword(ctx, in, lower > upper, has[i]);
         if (in->kind == TFL_FROM) {
             from_as(ctx, in);
             stage_name(ctx, in);
         }
     }
+    free(has);
 }
 
 static const char *const aliases[] = {"ConsistentInstructionCasing",

@@ -37,7 +37,8 @@ static bool loose_blank(const char *s, size_t len, char esc)
 static void one(tfl_ctx *ctx, const tfl_instr *in, const tfl_pair *p)
 {
     const char *kw = tfl_kind_name(in->kind);
-    const char *key = tfl_clip(ctx, p->key.text, p->key.len, 40);
+    char kbuf[44], vbuf[64]; /* clips to 40 and 60 bytes */
+    const char *key = tfl_clip_into(kbuf, p->key.text, p->key.len, 40);
     char esc = ctx->doc->escape ? ctx->doc->escape : '\\';
 
     if (p->value.len > 60)
@@ -53,14 +54,14 @@ static void one(tfl_ctx *ctx, const tfl_instr *in, const tfl_pair *p)
                    "%s '%s' uses the legacy 'key value' form: write "
                    "%s %s=%s",
                    kw, key, kw, key,
-                   tfl_clip(ctx, p->value.text, p->value.len, 60));
+                   tfl_clip_into(vbuf, p->value.text, p->value.len, 60));
     else if (!strpbrk(p->value.text, "\"'") &&
              !memchr(p->value.text, esc, p->value.len))
         tfl_report(ctx, p->key.span,
                    "%s '%s' uses the legacy 'key value' form: write "
                    "%s %s=\"%s\"",
                    kw, key, kw, key,
-                   tfl_clip(ctx, p->value.text, p->value.len, 60));
+                   tfl_clip_into(vbuf, p->value.text, p->value.len, 60));
     else
         tfl_report(ctx, p->key.span,
                    "%s '%s' uses the legacy 'key value' form: write "

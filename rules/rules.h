@@ -104,6 +104,10 @@ uint32_t tfl_line_offset(const tfl_instr *in, uint32_t src_off);
  */
 const char *tfl_clip(tfl_ctx *ctx, const char *s, size_t len, size_t max);
 
+/* As tfl_clip(), into `out` (room for `max` + 4 bytes), for a text that
+ * only goes into the message of the next tfl_report(): that copies it. */
+const char *tfl_clip_into(char *out, const char *s, size_t len, size_t max);
+
 /* Is `s` all lower case / all upper case (ASCII letters; other bytes
  * ignored)? */
 bool tfl_is_lower(const char *s, size_t len);

@@ -67,12 +67,15 @@ static const char *const tool_env[] = {
 
 static bool tool_reads(const char *name)
 {
-    size_t i;
+    size_t i, n;
 
     for (i = 0; i < sizeof tool_env / sizeof tool_env[0]; i++) {
         const char *p = tool_env[i];
-        size_t n = strlen(p);
 
+        /* Most names are told apart by their first letter. */
+        if (p[0] != name[0])
+            continue;
+        n = strlen(p);
         if (p[n - 1] == '=') {
             if (strlen(name) == n - 1 && strncmp(name, p, n - 1) == 0)
                 return true;

@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "bytes8.h"
 #include "utf8.h"
 
@@ -62,36 +66,67 @@ bool tfl_buf_grow(tfl_buf *b, size_t extra)
     return true;
 }
 
+char *tfl_uint_digits(char *end, unsigned long long v)
+{
+    static const char pairs[] = "00010203040506070809"
+                                "10111213141516171819"
+                                "20212223242526272829"
+                                "30313233343536373839"
+                                "40414243444546474849"
+                                "50515253545556575859"
+                                "60616263646566676869"
+                                "70717273747576777879"
+                                "80818283848586878889"
+                                "90919293949596979899";
+
+    /* Two digits a division: positions are written for every finding. */
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+
+        v /= 100;
+        end -= 2;
+        memcpy(end, pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        end -= 2;
+        memcpy(end, pairs + 2 * v, 2);
+    } else {
+        *--end = (char)('0' + v);
+    }
+    return end;
+}
+
 void tfl_buf_put_uint(tfl_buf *b, unsigned long long v, unsigned width)
 {
-    char digits[24], *p = digits + sizeof digits;
-    size_t n, pad;
+    char digits[24], *p = tfl_uint_digits(digits + sizeof digits, v), *d;
+    size_t n = (size_t)(digits + sizeof digits - p), pad;
 
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    n = (size_t)(digits + sizeof digits - p);
     pad = width > n ? width - n : 0;
     if (!tfl_buf_reserve(b, pad + n))
         return;
-    memset(b->data + b->len, ' ', pad);
-    memcpy(b->data + b->len + pad, p, n);
+    d = b->data + b->len;
     b->len += pad + n;
     b->data[b->len] = '\0';
+    while (pad--)
+        *d++ = ' ';
+    while (n--)
+        *d++ = *p++;
 }
 
 void tfl_buf_put_hex(tfl_buf *b, unsigned long long v, unsigned digits)
 {
     static const char xdigit[] = "0123456789abcdef";
-    char *p;
+    char *start, *p;
 
     if (!tfl_buf_reserve(b, digits))
         return;
-    p = b->data + b->len + digits;
+    /* The bounds in locals: stores through a char pointer would make the
+     * compiler read b->data and b->len again for every digit. */
+    start = b->data + b->len;
+    p = start + digits;
+    *p = '\0';
     b->len += digits;
-    b->data[b->len] = '\0';
-    while (p > b->data + b->len - digits) {
+    while (p > start) {
         *--p = xdigit[v & 15];
         v >>= 4;
     }
@@ -189,6 +224,42 @@ static inline bool plain_word(uint64_t w, const byteset *plain)
     return !tfl_has_byte8(w, '"') && !tfl_has_byte8(w, '\\');
 }
 
+/* Bytes at `s` in `plain`, in steps of sixteen (0 without SSE2). */
+static inline size_t plain_run16(const char *s, size_t len,
+                                 const byteset *plain)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i below = _mm_set1_epi8(0x20 - 1), del = _mm_set1_epi8(0x7f);
+
+    for (; len - i >= 16; i += 16) {
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* as signed bytes, 0x80 and up are below 0x20 */
+        __m128i bad = _mm_or_si128(
+            _mm_cmpeq_epi8(w, _mm_set1_epi8('"')),
+            _mm_andnot_si128(_mm_cmpgt_epi8(w, below), _mm_set1_epi8(-1)));
+
+        bad = _mm_or_si128(bad, _mm_cmpeq_epi8(w, del));
+        if (plain->xml)
+            bad = _mm_or_si128(
+                _mm_or_si128(bad, _mm_cmpeq_epi8(w, _mm_set1_epi8('<'))),
+                _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8('>')),
+                                 _mm_cmpeq_epi8(w, _mm_set1_epi8('&'))),
+                    _mm_cmpeq_epi8(w, _mm_set1_epi8('\''))));
+        else
+            bad = _mm_or_si128(bad, _mm_cmpeq_epi8(w, _mm_set1_epi8('\\')));
+        if (_mm_movemask_epi8(bad))
+            break;
+    }
+#else
+    (void)s;
+    (void)len;
+    (void)plain;
+#endif
+    return i;
+}
+
 /* Length of the run of bytes at `s` that `plain` or UTF-8 lets through. */
 static inline size_t plain_run(const char *s, size_t len, const byteset *plain)
 {
@@ -198,6 +269,7 @@ static inline size_t plain_run(const char *s, size_t len, const byteset *plain)
         unsigned char c;
         size_t n;
 
+        i += plain_run16(s + i, len - i, plain);
         while (len - i >= 8 && plain_word(tfl_load8(s + i), plain))
             i += 8;
         if (i >= len)

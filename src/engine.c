@@ -24,6 +24,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bytes8.h"
+
 int tfl_config_init(tfl_config *cfg)
 {
     size_t n;
@@ -129,6 +131,78 @@ int tfl_severity_parse(const char *name)
 /* --- Reporting ------------------------------------------------------------ */
 
 /*
+ * A message format read once: the literal bytes before each conversion
+ * and after the last, and the conversions (a letter each: s d u, 'l' for
+ * %lu, 'q' for %llu, 'z' for %zu, '%' for %%) with the bytes of `fmt` they
+ * take. Rules report with a few dozen constant formats, many times each.
+ */
+#define PLAN_CONVS 12
+#define PLAN_SLOTS 64
+
+typedef struct fmt_plan {
+    const char *fmt; /* NULL: an empty slot */
+    unsigned nconv;
+    uint16_t lit[PLAN_CONVS + 1];
+    char conv[PLAN_CONVS];
+    unsigned char width[PLAN_CONVS];
+} fmt_plan;
+
+/* Read `fmt` into `p`; false when it has a conversion format_msg() does
+ * not do (a flag, a width, a precision), too many, or a literal run too
+ * long to count. */
+static bool plan_read(fmt_plan *p, const char *fmt)
+{
+    const char *f = fmt;
+
+    p->nconv = 0;
+    for (;;) {
+        const char *pct = strchr(f, '%');
+        size_t len = pct ? (size_t)(pct - f) : strlen(f);
+        char c;
+        unsigned w = 2;
+
+        if (len > UINT16_MAX)
+            return false;
+        p->lit[p->nconv] = (uint16_t)len;
+        if (!pct)
+            break;
+        c = pct[1];
+        if (p->nconv == PLAN_CONVS)
+            return false;
+        if (pct[1] == 'l' && pct[2] == 'u') {
+            c = 'l';
+            w = 3;
+        } else if (pct[1] == 'l' && pct[2] == 'l' && pct[3] == 'u') {
+            c = 'q';
+            w = 4;
+        } else if (pct[1] == 'z' && pct[2] == 'u') {
+            w = 3;
+        } else if (c != '%' && c != 's' && c != 'd' && c != 'u') {
+            return false;
+        }
+        p->conv[p->nconv] = c;
+        p->width[p->nconv++] = (unsigned char)w;
+        f = pct + w;
+    }
+    p->fmt = fmt;
+    return true;
+}
+
+/* The plan of `fmt`, from a per-thread cache keyed by the format's
+ * address; NULL when format_msg() cannot do the format. */
+static const fmt_plan *plan_of(const char *fmt)
+{
+    static _Thread_local fmt_plan plans[PLAN_SLOTS];
+    uint64_t key = (uint64_t)(uintptr_t)fmt * 0x9e3779b97f4a7c15ULL;
+    fmt_plan *p = &plans[key >> 58];
+
+    if (p->fmt == fmt)
+        return p;
+    p->fmt = NULL;
+    return plan_read(p, fmt) ? p : NULL;
+}
+
+/*
  * Format a finding's message into `out` (`cap` bytes) as vsnprintf would,
  * for the conversions rules use: %s, %d, %u, %lu, %llu, %zu and %%.
  * Returns the length, or -1 for anything else (a flag, a width, a NULL
@@ -137,52 +211,55 @@ int tfl_severity_parse(const char *name)
  */
 static long format_msg(char *out, size_t cap, const char *fmt, va_list ap)
 {
-    size_t n = 0;
+    const fmt_plan *p = plan_of(fmt);
+    size_t n = 0, k;
 
-    for (; *fmt; fmt++) {
+    if (!p)
+        return -1;
+    for (k = 0;; k++) {
         unsigned long long v = 0;
         const char *str = NULL;
         char num[24], *d = num + sizeof num;
-        size_t len;
+        size_t len = p->lit[k];
         bool neg = false;
 
-        if (*fmt != '%') {
-            const char *pct = strchr(fmt, '%');
-
-            len = pct ? (size_t)(pct - fmt) : strlen(fmt);
-            if (len >= cap - n)
-                return -1;
-            memcpy(out + n, fmt, len);
-            n += len;
-            fmt += len - 1;
-            continue;
-        }
-        fmt++;
-        if (*fmt == '%') {
+        if (len >= cap - n)
+            return -1;
+        memcpy(out + n, fmt, len);
+        n += len;
+        fmt += len;
+        if (k == p->nconv)
+            break;
+        switch (p->conv[k]) {
+        case '%':
             str = "%";
-        } else if (*fmt == 's') {
+            break;
+        case 's':
             str = va_arg(ap, const char *);
             if (!str)
                 return -1;
-        } else if (*fmt == 'd') {
+            break;
+        case 'd': {
             int x = va_arg(ap, int);
 
             neg = x < 0;
             v = neg ? 0ULL - (unsigned long long)x : (unsigned long long)x;
-        } else if (*fmt == 'u') {
-            v = va_arg(ap, unsigned);
-        } else if (fmt[0] == 'l' && fmt[1] == 'u') {
-            v = va_arg(ap, unsigned long);
-            fmt++;
-        } else if (fmt[0] == 'l' && fmt[1] == 'l' && fmt[2] == 'u') {
-            v = va_arg(ap, unsigned long long);
-            fmt += 2;
-        } else if (fmt[0] == 'z' && fmt[1] == 'u') {
-            v = va_arg(ap, size_t);
-            fmt++;
-        } else {
-            return -1;
+            break;
         }
+        case 'u':
+            v = va_arg(ap, unsigned);
+            break;
+        case 'l':
+            v = va_arg(ap, unsigned long);
+            break;
+        case 'q':
+            v = va_arg(ap, unsigned long long);
+            break;
+        default: /* 'z' */
+            v = va_arg(ap, size_t);
+            break;
+        }
+        fmt += p->width[k];
         if (!str) {
             do {
                 *--d = (char)('0' + v % 10);
@@ -212,14 +289,28 @@ struct tfl_msg_slot {
     uint32_t len, hash;
 };
 
+/* Eight bytes a step: messages run to a hundred bytes and more, and a
+ * byte-wise hash was most of what reporting a finding cost. */
 static uint32_t hash_msg(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    size_t i;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w = 0;
+    bool long_msg = n >= 8;
 
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    for (; n >= 8; s += 8, n -= 8) {
+        h = (h ^ tfl_load8(s)) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    if (n) {
+        /* the tail: as the last eight bytes when there are so many (some
+         * hashed twice then), without a call to memcpy */
+        if (long_msg)
+            w = tfl_load8(s + n - 8);
+        else
+            memcpy(&w, s, n);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    }
+    h ^= h >> 29;
+    return (uint32_t)h;
 }
 
 /* Double the set (it starts at 256 slots); false when memory runs out.
@@ -314,8 +405,11 @@ tfl_finding *tfl_report(tfl_ctx *ctx, tfl_span span, const char *fmt, ...)
 void tfl_finding_related(tfl_ctx *ctx, tfl_finding *f, tfl_span span,
                          const char *message)
 {
-    tfl_related *r = tfl_arena_alloc(ctx->arena, (f->nrelated + 1) * sizeof *r);
+    tfl_related *r;
 
+    if (f->nrelated == UINT16_MAX)
+        return; /* no more fit (see tfl_finding) */
+    r = tfl_arena_alloc(ctx->arena, (f->nrelated + 1) * sizeof *r);
     if (!r) {
         ctx->oom = true;
         return;
@@ -332,8 +426,11 @@ void tfl_finding_related(tfl_ctx *ctx, tfl_finding *f, tfl_span span,
 void tfl_finding_fix(tfl_ctx *ctx, tfl_finding *f, tfl_span span,
                      const char *text, const char *description)
 {
-    tfl_fix *x = tfl_arena_alloc(ctx->arena, (f->nfixes + 1) * sizeof *x);
+    tfl_fix *x;
 
+    if (f->nfixes == UINT16_MAX)
+        return; /* no more fit (see tfl_finding) */
+    x = tfl_arena_alloc(ctx->arena, (f->nfixes + 1) * sizeof *x);
     if (!x) {
         ctx->oom = true;
         return;
@@ -385,7 +482,9 @@ static bool eat(const char **p, const char *end, const char *word)
 {
     size_t n = strlen(word);
 
-    if ((size_t)(end - *p) < n || strncasecmp(*p, word, n) != 0)
+    /* `word` is lower case: the first letter rules most text out. */
+    if ((size_t)(end - *p) < n || ((**p | 0x20) != word[0]) ||
+        strncasecmp(*p, word, n) != 0)
         return false;
     *p += n;
     while (*p < end && (**p == ' ' || **p == '\t'))
@@ -402,7 +501,12 @@ static void mark_pragma(const tfl_comment *c, bool global, unsigned char *skip,
                         size_t nrules)
 {
     const char *p = c->text, *end = c->text + c->len, *list_end;
+    char first = c->len ? (char)(c->text[0] | 0x20) : 0;
 
+    /* Most comments are prose: one look at the first letter tells that
+     * none of the three forms can start here. */
+    if (first != 't' && first != 'h' && first != 'c')
+        return;
     if (!eat(&p, end, "tflint") && !eat(&p, end, "hadolint")) {
         /* BuildKit per-instruction form: text after the first space is
          * ignored. */
@@ -472,6 +576,35 @@ static const tfl_instr *instr_at(const tfl_doc *doc, uint32_t off)
     return NULL;
 }
 
+/* Are the instructions' spans non-empty and apart, in order? Then at most
+ * one holds a given offset, and sorted findings can find theirs by walking
+ * forward instead of by bisection. */
+static bool instrs_disjoint(const tfl_doc *doc)
+{
+    size_t i;
+
+    for (i = 0; i < doc->ninstrs; i++)
+        if (doc->instrs[i].span.start >= doc->instrs[i].span.end ||
+            (i + 1 < doc->ninstrs &&
+             doc->instrs[i].span.end > doc->instrs[i + 1].span.start))
+            return false;
+    return true;
+}
+
+/* instr_at() for offsets that never decrease between calls, on disjoint
+ * instructions; `*at` is where the walk stands (0 at first). */
+static const tfl_instr *instr_walk(const tfl_doc *doc, uint32_t off, size_t *at)
+{
+    size_t i = *at;
+
+    while (i < doc->ninstrs && doc->instrs[i].span.end <= off)
+        i++;
+    *at = i;
+    return i < doc->ninstrs && doc->instrs[i].span.start <= off
+               ? &doc->instrs[i]
+               : NULL;
+}
+
 /*
  * Drop suppressed findings from the sorted array `f`, keeping order;
  * returns how many remain. Each comment is read once: the file's skips up
@@ -480,9 +613,16 @@ static const tfl_instr *instr_at(const tfl_doc *doc, uint32_t off)
  */
 static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
 {
-    size_t nrules, i, k, kept = 0;
+    size_t nrules, i, k, kept = 0, walk = 0;
     unsigned char *file_skip, *instr_skip;
     const tfl_instr *cur = NULL;
+    /* Rule indices by rule record (a search of the table each otherwise,
+     * as sorted findings take turns between rules). */
+    struct {
+        const tfl_rule *rule;
+        size_t index;
+    } seen[64] = {{NULL, 0}};
+    bool disjoint = instrs_disjoint(doc);
 
     tfl_rules(&nrules);
     file_skip = calloc(nrules ? nrules * 2 : 2, 1);
@@ -491,8 +631,15 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
     instr_skip = file_skip + nrules;
     mark_file_skips(doc, file_skip, nrules);
     for (i = 0; i < n; i++) {
-        const tfl_instr *in = instr_at(doc, f[i].span.start);
-        size_t r = tfl_rule_index(f[i].rule);
+        const tfl_instr *in = disjoint ? instr_walk(doc, f[i].span.start, &walk)
+                                       : instr_at(doc, f[i].span.start);
+        size_t slot = ((uintptr_t)f[i].rule >> 4) & 63, r;
+
+        if (seen[slot].rule != f[i].rule) {
+            seen[slot].rule = f[i].rule;
+            seen[slot].index = tfl_rule_index(f[i].rule);
+        }
+        r = seen[slot].index;
 
         if (in != cur) {
             cur = in;
@@ -508,9 +655,9 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
     return (long)kept;
 }
 
-static int cmp_findings(const void *pa, const void *pb)
+/* The order of findings: position, rule id, end, message. */
+static int cmp_findings(const tfl_finding *a, const tfl_finding *b)
 {
-    const tfl_finding *a = pa, *b = pb;
     int c;
 
     if (a->span.start != b->span.start)
@@ -521,6 +668,140 @@ static int cmp_findings(const void *pa, const void *pb)
     if (a->span.end != b->span.end)
         return a->span.end < b->span.end ? -1 : 1;
     return strcmp(a->message, b->message);
+}
+
+/*
+ * Sort the indices idx[0..n) of findings `f` by cmp_findings(), keeping
+ * the order of those that compare equal (a merge sort; `tmp` has room for
+ * n indices). Runs of up to 16 are sorted by insertion.
+ */
+static void sort_idx(const tfl_finding *f, uint32_t *idx, uint32_t *tmp,
+                     size_t n)
+{
+    size_t i, j, k, mid = n / 2;
+
+    if (n <= 16) {
+        for (i = 1; i < n; i++) {
+            uint32_t x = idx[i];
+
+            for (j = i; j > 0 && cmp_findings(&f[idx[j - 1]], &f[x]) > 0; j--)
+                idx[j] = idx[j - 1];
+            idx[j] = x;
+        }
+        return;
+    }
+    sort_idx(f, idx, tmp, mid);
+    sort_idx(f, idx + mid, tmp, n - mid);
+    if (cmp_findings(&f[idx[mid - 1]], &f[idx[mid]]) <= 0)
+        return; /* already in order, as the output of one rule is */
+    memcpy(tmp, idx, mid * sizeof *idx);
+    for (i = 0, j = mid, k = 0; i < mid && j < n; k++)
+        idx[k] = cmp_findings(&f[idx[j]], &f[tmp[i]]) < 0 ? idx[j++] : tmp[i++];
+    while (i < mid)
+        idx[k++] = tmp[i++];
+}
+
+/* Radix digits of the start offsets: three of them cover 64 MiB. */
+#define DIGIT_BITS 11
+#define NDIGITS ((size_t)1 << DIGIT_BITS)
+
+/*
+ * Order `idx` (n indices of `f`, in emission order) by span start, stably,
+ * one radix digit a pass (`tmp` has room for n indices, `count` for
+ * NDIGITS counts). Returns the array the result ended up in.
+ */
+static uint32_t *radix_by_start(const tfl_finding *f, uint32_t *idx,
+                                uint32_t *tmp, size_t *count, size_t n)
+{
+    uint32_t max = 0, *t;
+    unsigned shift;
+    size_t i, sum;
+
+    for (i = 0; i < n; i++)
+        if (f[i].span.start > max)
+            max = f[i].span.start;
+    for (shift = 0; shift == 0 || (shift < 32 && (max >> shift));
+         shift += DIGIT_BITS) {
+        memset(count, 0, NDIGITS * sizeof *count);
+        for (i = 0; i < n; i++)
+            count[(f[idx[i]].span.start >> shift) & (NDIGITS - 1)]++;
+        for (i = 0, sum = 0; i < NDIGITS; i++) {
+            size_t c = count[i];
+
+            count[i] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            tmp[count[(f[idx[i]].span.start >> shift) & (NDIGITS - 1)]++] =
+                idx[i];
+        t = idx;
+        idx = tmp;
+        tmp = t;
+    }
+    return idx;
+}
+
+/* Put f[idx[i]] at f[i] for every i, following the permutation's cycles
+ * (`idx` is used up). */
+static void permute(tfl_finding *f, uint32_t *idx, size_t n)
+{
+    size_t i, j, k;
+
+    for (i = 0; i < n; i++) {
+        tfl_finding keep;
+
+        if (idx[i] == i)
+            continue;
+        keep = f[i];
+        for (j = i; (k = idx[j]) != i; j = k) {
+            f[j] = f[k];
+            idx[j] = (uint32_t)j;
+        }
+        f[j] = keep;
+        idx[j] = (uint32_t)j;
+    }
+}
+
+/*
+ * Sort findings `f` by cmp_findings(), equal ones in the order they were
+ * reported. Most of a big file's findings differ in their start: a radix
+ * sort of indices by start does the work, and only findings that share a
+ * start are compared. Returns 0, or -1 when memory runs out.
+ */
+static int sort_findings(tfl_finding *f, size_t n)
+{
+    uint32_t *mem, *idx, *tmp;
+    size_t *count = NULL, i, j;
+
+    if (n < 2)
+        return 0;
+    if (n > UINT32_MAX || !(mem = malloc(2 * n * sizeof *mem)))
+        return -1;
+    idx = mem;
+    tmp = mem + n;
+    for (i = 0; i < n; i++)
+        idx[i] = (uint32_t)i;
+    if (n <= 64) {
+        sort_idx(f, idx, tmp, n);
+    } else {
+        if (!(count = malloc(NDIGITS * sizeof *count))) {
+            free(mem);
+            return -1;
+        }
+        idx = radix_by_start(f, idx, tmp, count, n);
+        tmp = idx == mem ? mem + n : mem;
+        for (i = 0; i < n; i = j) {
+            for (j = i + 1;
+                 j < n && f[idx[j]].span.start == f[idx[i]].span.start; j++)
+                ;
+            if (j - i > 1)
+                sort_idx(f, idx + i, tmp, j - i);
+        }
+    }
+    permute(f, idx, n);
+    free(count);
+    free(mem);
+    return 0;
 }
 
 /* --- Linting -------------------------------------------------------------- */
@@ -584,8 +865,8 @@ static int lint(const tfl_config *cfg, const char *path, char *data, size_t len,
     if (ctx.oom)
         goto oom;
 
-    if (ctx.nfindings)
-        qsort(ctx.findings, ctx.nfindings, sizeof *ctx.findings, cmp_findings);
+    if (sort_findings(ctx.findings, ctx.nfindings) != 0)
+        goto oom;
     nkept = drop_suppressed(&out->doc, ctx.findings, ctx.nfindings);
     if (nkept < 0)
         goto oom;

@@ -5,6 +5,9 @@
  *
  * Renderers are told nothing about where bytes go: every call appends to the
  * caller's tfl_buf, which the caller may flush and reset between files.
+ * Every renderer only appends, and calls tfl_buf_drain() after each finding,
+ * so a big file's report passes through the buffer in pieces instead of
+ * being held whole.
  */
 #include "tflint/report.h"
 

@@ -83,6 +83,7 @@ static void checkstyle_file(void *state, tfl_buf *out, const tfl_result *res)
         tfl_buf_puts(out, " source=\"tflint.");
         tfl_buf_puts(out, f->rule->id);
         tfl_buf_puts(out, "\"/>\n");
+        tfl_buf_drain(out);
     }
     tfl_buf_puts(out, "  </file>\n");
 }

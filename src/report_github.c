@@ -227,6 +227,7 @@ static void github_file(void *state, tfl_buf *out, const tfl_result *res)
             st->overflow[kind]++;
             put_plain(out, &res->src, f);
         }
+        tfl_buf_drain(out);
     }
 }
 

@@ -39,9 +39,9 @@ typedef struct hash {
 } hash;
 
 typedef struct keyed {
-    hash h;     /* of path, rule and text */
-    size_t idx; /* the finding's index in the file */
-    size_t occ; /* occurrence among equal keys */
+    hash h;       /* of path, rule and text */
+    size_t occ;   /* occurrence among equal keys */
+    size_t count; /* on a key's first finding: its findings so far */
 } keyed;
 
 typedef struct gitlab_state {
@@ -121,18 +121,15 @@ static void put_fingerprint(tfl_buf *b, hash h, size_t occ)
     tfl_buf_put_hex(b, mix(h.b), 16);
 }
 
-static hash key_of(const tfl_source *src, const tfl_finding *f)
+/* The key of finding `f`, from `h`: the hash of the file's path. */
+static hash key_of(const tfl_source *src, const tfl_finding *f, hash h)
 {
-    const char *path = tfl_report_path(src->path);
     uint32_t start = f->span.start, end = f->span.end;
-    hash h;
 
     if (end > src->len)
         end = (uint32_t)src->len;
     if (start > end)
         start = end;
-    hash_init(&h);
-    hash_field(&h, path, strlen(path));
     hash_field(&h, f->rule->id, strlen(f->rule->id));
     if (start == end) {
         const char *text;
@@ -148,44 +145,50 @@ static hash key_of(const tfl_source *src, const tfl_finding *f)
     return h;
 }
 
-static int by_key(const void *pa, const void *pb)
-{
-    const keyed *x = pa, *y = pb;
-
-    if (x->h.a != y->h.a)
-        return x->h.a < y->h.a ? -1 : 1;
-    if (x->h.b != y->h.b)
-        return x->h.b < y->h.b ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-static int by_index(const void *pa, const void *pb)
-{
-    const keyed *x = pa, *y = pb;
-
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* Keys and occurrence indexes of the findings of `res`, in finding order;
- * NULL when memory runs out. Sorting keeps this O(n log n) for files with
- * many findings. */
+/*
+ * Keys and occurrence indexes of the findings of `res`, in finding order;
+ * NULL when memory runs out. The n-th finding of a key (in file order)
+ * has occurrence n: a table of each key's first finding counts them, in
+ * one pass for files with many findings.
+ */
 static keyed *key_findings(const tfl_result *res)
 {
-    keyed *k = malloc(res->nfindings * sizeof *k);
-    size_t i;
+    const char *path = tfl_report_path(res->src.path);
+    size_t n = res->nfindings, nslots = 16, mask, i;
+    keyed *k = malloc(n * sizeof *k);
+    uint32_t *slots;
+    hash base;
 
-    if (!k)
+    while (nslots < 2 * n)
+        nslots *= 2;
+    mask = nslots - 1;
+    slots = calloc(nslots, sizeof *slots);
+    if (!k || !slots || n >= UINT32_MAX) {
+        free(k);
+        free(slots);
         return NULL;
-    for (i = 0; i < res->nfindings; i++) {
-        k[i].h = key_of(&res->src, &res->findings[i]);
-        k[i].idx = i;
     }
-    qsort(k, res->nfindings, sizeof *k, by_key);
-    for (i = 0; i < res->nfindings; i++)
-        k[i].occ = i && k[i].h.a == k[i - 1].h.a && k[i].h.b == k[i - 1].h.b
-                       ? k[i - 1].occ + 1
-                       : 0;
-    qsort(k, res->nfindings, sizeof *k, by_index);
+    hash_init(&base);
+    hash_field(&base, path, strlen(path));
+    for (i = 0; i < n; i++) {
+        size_t at;
+
+        k[i].h = key_of(&res->src, &res->findings[i], base);
+        for (at = mix(k[i].h.a) & mask; slots[at]; at = (at + 1) & mask) {
+            keyed *first = &k[slots[at] - 1];
+
+            if (first->h.a == k[i].h.a && first->h.b == k[i].h.b)
+                break;
+        }
+        if (slots[at]) {
+            k[i].occ = k[slots[at] - 1].count++;
+        } else {
+            slots[at] = (uint32_t)i + 1;
+            k[i].occ = 0;
+            k[i].count = 1;
+        }
+    }
+    free(slots);
     return k;
 }
 
@@ -285,6 +288,7 @@ static void gitlab_file(void *state, tfl_buf *out, const tfl_result *res)
                   severity_of(f->severity), k[i].h, k[i].occ,
                   tfl_report_path(res->src.path), (unsigned)s.line,
                   (unsigned)e.line);
+        tfl_buf_drain(out);
     }
     free(k);
 }

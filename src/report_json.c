@@ -135,6 +135,7 @@ static void json_file(void *state, tfl_buf *out, const tfl_result *res)
     for (i = 0; i < res->nfindings; i++) {
         tfl_buf_puts(out, i ? ",\n      " : "\n      ");
         put_finding(out, &res->src, &res->findings[i]);
+        tfl_buf_drain(out);
     }
     tfl_buf_puts(out, res->nfindings ? "\n    ]}" : "]}");
 }

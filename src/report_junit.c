@@ -22,6 +22,7 @@
  * The totals of the whole run are not on <testsuites>, since the report
  * is streamed and they are optional there; each suite has its own.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,10 @@
 typedef struct junit_state {
     size_t nrules;
     size_t *count; /* per rule index, for the file being written */
+    /* the rule index of each finding of that file (nrules for a rule not
+     * in the table), found once: the cases walk the findings per rule */
+    size_t *rule_of;
+    size_t cap;
 } junit_state;
 
 static void *junit_open(const tfl_report_opts *opts)
@@ -92,8 +97,9 @@ static void open_case(tfl_buf *out, const char *path, const char *id,
 }
 
 /* The test case of rule index `r`: its findings in one failure. */
-static void put_rule_case(tfl_buf *out, const tfl_result *res, const char *path,
-                          size_t r, size_t n)
+static void put_rule_case(tfl_buf *out, const tfl_result *res,
+                          const size_t *rule_of, const char *path, size_t r,
+                          size_t n)
 {
     const tfl_finding *first = NULL;
     tfl_severity worst = TFL_SEV_STYLE;
@@ -102,7 +108,7 @@ static void put_rule_case(tfl_buf *out, const tfl_result *res, const char *path,
     for (i = 0; i < res->nfindings; i++) {
         const tfl_finding *f = &res->findings[i];
 
-        if (tfl_rule_index(f->rule) != r)
+        if (rule_of[i] != r)
             continue;
         if (!first)
             first = f;
@@ -124,7 +130,7 @@ static void put_rule_case(tfl_buf *out, const tfl_result *res, const char *path,
         const tfl_finding *f = &res->findings[i];
         tfl_pos s, e;
 
-        if (tfl_rule_index(f->rule) != r)
+        if (rule_of[i] != r)
             continue;
         tfl_report_region(&res->src, f->span, &s, &e);
         put_xml(out, path);
@@ -137,8 +143,43 @@ static void put_rule_case(tfl_buf *out, const tfl_result *res, const char *path,
         tfl_buf_put(out, ": ", 2);
         put_xml(out, f->message);
         tfl_buf_putc(out, '\n');
+        tfl_buf_drain(out);
     }
     tfl_buf_puts(out, "</failure>\n    </testcase>\n");
+}
+
+/* Fill st->rule_of for the findings of `res`; false when memory runs
+ * out. Sorted findings take turns between rules: a small cache by rule
+ * record saves most searches of the rule table. */
+static bool rule_indices(junit_state *st, const tfl_result *res)
+{
+    struct {
+        const tfl_rule *rule;
+        size_t index;
+    } seen[64] = {{NULL, 0}};
+    size_t i;
+
+    if (res->nfindings > st->cap) {
+        size_t *v = realloc(st->rule_of, res->nfindings * sizeof *v);
+
+        if (!v)
+            return false;
+        st->rule_of = v;
+        st->cap = res->nfindings;
+    }
+    for (i = 0; i < res->nfindings; i++) {
+        const tfl_rule *r = res->findings[i].rule;
+        size_t slot = ((uintptr_t)r >> 4) & 63;
+
+        if (seen[slot].rule != r) {
+            seen[slot].rule = r;
+            seen[slot].index = tfl_rule_index(r);
+            if (seen[slot].index > st->nrules)
+                seen[slot].index = st->nrules;
+        }
+        st->rule_of[i] = seen[slot].index;
+    }
+    return true;
 }
 
 static void junit_file(void *state, tfl_buf *out, const tfl_result *res)
@@ -147,19 +188,20 @@ static void junit_file(void *state, tfl_buf *out, const tfl_result *res)
     const char *path = tfl_report_path(res->src.path);
     size_t i, fired = 0;
 
-    memset(st->count, 0, (st->nrules + 1) * sizeof *st->count);
-    for (i = 0; i < res->nfindings; i++) {
-        size_t r = tfl_rule_index(res->findings[i].rule);
-
-        if (st->count[r < st->nrules ? r : st->nrules]++ == 0)
-            fired++;
+    if (!rule_indices(st, res)) {
+        out->failed = true;
+        return;
     }
+    memset(st->count, 0, (st->nrules + 1) * sizeof *st->count);
+    for (i = 0; i < res->nfindings; i++)
+        if (st->count[st->rule_of[i]]++ == 0)
+            fired++;
     open_suite(out, path, fired ? fired : 1, fired, 0);
     if (!fired)
         open_case(out, path, "no findings", NULL, true);
     for (i = 0; i <= st->nrules; i++)
         if (st->count[i])
-            put_rule_case(out, res, path, i, st->count[i]);
+            put_rule_case(out, res, st->rule_of, path, i, st->count[i]);
     tfl_buf_puts(out, "  </testsuite>\n");
 }
 
@@ -188,6 +230,7 @@ static void junit_close(void *state)
     junit_state *st = state;
 
     free(st->count);
+    free(st->rule_of);
     free(st);
 }
 

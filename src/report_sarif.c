@@ -17,6 +17,7 @@
  * claim the next. URIs are relative to %SRCROOT% (the directory tflint ran
  * in) unless the path given was absolute; both are percent-encoded.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,21 +86,32 @@ static void put_message(tfl_buf *b, const char *s)
 }
 
 /* Percent-encode every byte but unreserved characters and '/'. */
+/* Bytes a URI path keeps as they are: letters, digits and "-._~/" (bit c
+ * of the first word for c < 64, bit c - 64 of the second). */
+static const uint64_t uri_keep[2] = {0x03ffe00000000000ULL,
+                                     0x47fffffe87fffffeULL};
+
 static void put_uri_path(tfl_buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
 
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    while (*s) {
+        size_t n = 0;
+        unsigned char c;
 
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-            (c >= '0' && c <= '9') || strchr("-._~/", c)) {
-            tfl_buf_putc(b, (char)c);
-        } else {
-            tfl_buf_putc(b, '%');
-            tfl_buf_putc(b, hex[c >> 4]);
-            tfl_buf_putc(b, hex[c & 15]);
-        }
+        /* the run kept as it is goes out in one append */
+        for (; (c = (unsigned char)s[n]) < 128 &&
+               (uri_keep[c >> 6] >> (c & 63) & 1);
+             n++)
+            ;
+        tfl_buf_put(b, s, n);
+        s += n;
+        if (!c)
+            break;
+        tfl_buf_putc(b, '%');
+        tfl_buf_putc(b, hex[c >> 4]);
+        tfl_buf_putc(b, hex[c & 15]);
+        s++;
     }
 }
 
@@ -364,6 +376,7 @@ static void sarif_file(void *state, tfl_buf *out, const tfl_result *res)
     for (i = 0; i < res->nfindings; i++) {
         tfl_buf_puts(out, st->nresults++ ? ",\n        " : "\n        ");
         put_result(out, &res->src, &res->findings[i]);
+        tfl_buf_drain(out);
     }
 }
 

@@ -22,6 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "bytes8.h"
 #include "report_impl.h"
 #include "tflint/rule.h"
@@ -92,6 +96,41 @@ static void next_unit(const char *s, size_t len, bool keep_tab, size_t *n,
     }
 }
 
+/* Length of a run of printable ASCII at `s`, in steps of sixteen bytes
+ * or all of it (0 where SSE2 is not there). */
+static size_t printable_run(const char *s, size_t len)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i below = _mm_set1_epi8(0x20 - 1), above = _mm_set1_epi8(0x7f);
+
+    /* Compared as signed bytes, everything from 0x80 up is below 0x20. */
+    for (; len - i >= 16; i += 16) {
+        __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i ok =
+            _mm_and_si128(_mm_cmpgt_epi8(w, below), _mm_cmplt_epi8(w, above));
+
+        if (_mm_movemask_epi8(ok) != 0xffff)
+            return i;
+    }
+    /* The last sixteen bytes, overlapping those seen: the tail of a
+     * message is as plain as the rest most of the time. */
+    if (len >= 16 && i < len) {
+        __m128i w =
+            _mm_loadu_si128((const __m128i *)(const void *)(s + len - 16));
+        __m128i ok =
+            _mm_and_si128(_mm_cmpgt_epi8(w, below), _mm_cmplt_epi8(w, above));
+
+        if (_mm_movemask_epi8(ok) == 0xffff)
+            i = len;
+    }
+#else
+    (void)s;
+    (void)len;
+#endif
+    return i;
+}
+
 /*
  * Append `s` made safe for a terminal (see the note at the top). Runs of
  * bytes shown as they are (printable ASCII, tabs when `keep_tab`, UTF-8
@@ -107,7 +146,9 @@ static void put_text(tfl_buf *b, const char *s, size_t len, bool keep_tab)
         char caret[3];
         size_t n;
 
-        /* Eight bytes at a time while all of them are printable ASCII. */
+        /* Sixteen or eight bytes at a time while all of them are
+         * printable ASCII. */
+        i += printable_run(s + i, len - i);
         while (len - i >= 8) {
             if (!tfl_all_printable8(tfl_load8(s + i)))
                 break;
@@ -192,6 +233,64 @@ static void put_snippet(tfl_buf *b, uint32_t line, const char *text, size_t len,
     tfl_buf_putc(b, '\n');
 }
 
+/* Copy `n` bytes to `d`; the end. */
+static char *raw_put(char *d, const char *s, size_t n)
+{
+    memcpy(d, s, n);
+    return d + n;
+}
+
+/* Write `v` in decimal at `d`; the end. */
+static char *raw_uint(char *d, uint32_t v)
+{
+    char digits[24], *p = tfl_uint_digits(digits + sizeof digits, v);
+
+    while (p < digits + sizeof digits)
+        *d++ = *p++;
+    return d;
+}
+
+/*
+ * The text up to the message, "PATH:LINE:COL: SEVERITY: ", without colour:
+ * room for all of it is reserved once and the pieces are copied in, which
+ * is most of the cost of a finding when there are many. False when the
+ * buffer cannot grow (it has failed then).
+ */
+static bool put_head(tfl_buf *b, const tfl_buf *path, tfl_pos pos,
+                     const char *sev)
+{
+    size_t nsev = strlen(sev);
+    char *d;
+
+    if (!tfl_buf_reserve(b, path->len + nsev + 2 * 10 + 6))
+        return false;
+    d = raw_put(b->data + b->len, path->data, path->len);
+    *d++ = ':';
+    d = raw_uint(d, pos.line);
+    *d++ = ':';
+    d = raw_uint(d, pos.col);
+    d = raw_put(d, ": ", 2);
+    d = raw_put(d, sev, nsev);
+    d = raw_put(d, ": ", 2);
+    *d = '\0';
+    b->len = (size_t)(d - b->data);
+    return true;
+}
+
+/* " [ID]" and the end of the line. */
+static void put_tail(tfl_buf *b, const char *id)
+{
+    size_t n = strlen(id);
+    char *d;
+
+    if (!tfl_buf_reserve(b, n + 4))
+        return;
+    d = raw_put(b->data + b->len, " [", 2);
+    d = raw_put(d, id, n);
+    d = raw_put(d, "]\n", 3);
+    b->len = (size_t)(d - b->data) - 1;
+}
+
 static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_buf *path,
                         const tfl_finding *f, bool color)
 {
@@ -200,29 +299,30 @@ static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_buf *path,
     size_t len, from, to;
     uint32_t off;
 
-    if (color)
-        tfl_buf_puts(b, BOLD);
+    if (!color) {
+        if (put_head(b, path, pos, tfl_severity_name(f->severity))) {
+            put_text(b, f->message, strlen(f->message), false);
+            put_tail(b, f->rule->id);
+        }
+        return;
+    }
+    tfl_buf_puts(b, BOLD);
     tfl_buf_put(b, path->data, path->len);
     tfl_buf_putc(b, ':');
     tfl_buf_put_uint(b, pos.line, 0);
     tfl_buf_putc(b, ':');
     tfl_buf_put_uint(b, pos.col, 0);
     tfl_buf_put(b, ": ", 2);
-    if (color) {
-        tfl_buf_puts(b, RESET);
-        tfl_buf_puts(b, sev_color(f->severity));
-    }
+    tfl_buf_puts(b, RESET);
+    tfl_buf_puts(b, sev_color(f->severity));
     tfl_buf_puts(b, tfl_severity_name(f->severity));
     tfl_buf_putc(b, ':');
-    if (color)
-        tfl_buf_puts(b, RESET);
+    tfl_buf_puts(b, RESET);
     tfl_buf_putc(b, ' ');
     put_text(b, f->message, strlen(f->message), false);
-    tfl_buf_put(b, " [", 2);
-    tfl_buf_puts(b, f->rule->id);
-    tfl_buf_put(b, "]\n", 2);
+    put_tail(b, f->rule->id);
 
-    if (!color || !tfl_source_line(src, pos.line, &text, &len))
+    if (!tfl_source_line(src, pos.line, &text, &len))
         return;
     off = (uint32_t)(text - src->data);
     from = f->span.start > off ? f->span.start - off : 0;

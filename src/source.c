@@ -9,8 +9,14 @@
  */
 #include "tflint/source.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "bytes8.h"
 #include "utf8.h"
 
 /* Where a column count stopped: `col` is the column of byte `off`, which
@@ -29,50 +35,137 @@ static void h_save(struct tfl_source_hint *h, uint32_t line, uint32_t off,
     }
 }
 
-/* Number of LFs in [s, s + len). Counted in blocks of 256 bytes into a
- * byte-sized sum, a loop that compilers turn into vector code. */
-static size_t count_lf(const char *s, size_t len)
+/*
+ * The line table is filled in one pass over the bytes: counting the LFs
+ * first and filling afterwards read every byte twice, and looking for
+ * each LF with memchr() cost a call per line. It goes into an array on
+ * the stack while it fits (most files), then into a malloc'd one that
+ * grows as it must and is handed to the arena at the end.
+ */
+#define LOCAL_LINES 2048
+
+typedef struct line_table {
+    uint32_t *v;
+    size_t n, cap;
+    size_t len;      /* of the source, for a first estimate */
+    uint32_t *local; /* the stack array, `v` while the table is there */
+} line_table;
+
+/* Room for `extra` more entries; false when memory runs out. */
+static bool lt_room(line_table *t, size_t extra)
 {
-    size_t n = 0, i = 0;
+    uint32_t *v;
+    size_t cap;
 
-    while (i < len) {
-        size_t end = len - i > 255 ? i + 255 : len;
-        unsigned char c = 0;
-
-        for (; i < end; i++)
-            c += s[i] == '\n';
-        n += c;
+    if (t->cap - t->n >= extra)
+        return true;
+    cap = t->cap * 2 > t->n + extra ? t->cap * 2 : t->n + extra;
+    if (t->v == t->local) {
+        /* A Dockerfile line holds some 30 bytes on average. */
+        if (cap < t->len / 24 + 16)
+            cap = t->len / 24 + 16;
+        v = malloc(cap * sizeof *v);
+        if (v)
+            memcpy(v, t->local, t->n * sizeof *v);
+    } else {
+        v = realloc(t->v, cap * sizeof *v);
     }
-    return n;
+    if (!v)
+        return false;
+    t->v = v;
+    t->cap = cap;
+    return true;
+}
+
+/* Append the start of every line after an LF of [data + from, data + to). */
+static void lt_scalar(line_table *t, const char *data, size_t from, size_t to)
+{
+    size_t i;
+
+    for (i = from; i < to; i++)
+        if (data[i] == '\n')
+            t->v[t->n++] = (uint32_t)(i + 1);
+}
+
+/* Fill `t` with the line starts of `data`; false when memory runs out. */
+static bool lt_fill(line_table *t, const char *data, size_t len)
+{
+    size_t i = 0;
+
+    t->v[t->n++] = 0;
+#ifdef __SSE2__
+    /* Blocks of up to 1 KiB, with room made for as many starts as the
+     * block has bytes, so that the loop over its LFs checks nothing. */
+    while (len - i >= 16) {
+        const __m128i lf = _mm_set1_epi8('\n');
+        size_t stop = len - i > 1024 ? i + 1024 : len - 15, n;
+        uint32_t *v;
+
+        /* the last block may reach 15 bytes past `stop` */
+        if (!lt_room(t, stop - i + 16))
+            return false;
+        v = t->v;
+        n = t->n;
+        for (; i < stop; i += 16) {
+            __m128i w =
+                _mm_loadu_si128((const __m128i *)(const void *)(data + i));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(w, lf));
+
+            while (m) {
+                v[n++] = (uint32_t)(i + (unsigned)__builtin_ctz(m) + 1);
+                m &= m - 1;
+            }
+        }
+        t->n = n;
+    }
+#endif
+    if (!lt_room(t, len - i))
+        return false;
+    lt_scalar(t, data, i, len);
+    return true;
 }
 
 int tfl_source_init(tfl_source *src, tfl_arena *arena, const char *path,
                     const char *data, size_t len)
 {
-    size_t n = 1 + count_lf(data, len), k = 0;
-    const char *p = data, *end = data + len;
+    uint32_t local[LOCAL_LINES], *v;
+    line_table t = {local, 0, LOCAL_LINES, len, local};
 
     src->path = path;
     src->data = data;
     src->len = len;
     src->bom = (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-    src->line_starts = tfl_arena_alloc_raw(arena, n * sizeof(uint32_t));
     src->hint = tfl_arena_alloc(arena, sizeof *src->hint);
-    if (!src->line_starts || !src->hint)
-        return -1;
-    src->line_starts[k++] = 0;
-    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        p++;
-        src->line_starts[k++] = (uint32_t)(p - data);
+    if (!src->hint || !lt_fill(&t, data, len))
+        goto oom;
+    if (t.v == local) {
+        v = tfl_arena_alloc_raw(arena, t.n * sizeof *v);
+        if (!v)
+            goto oom;
+        memcpy(v, local, t.n * sizeof *v);
+    } else {
+        /* Give back what the estimate left over when it is much. */
+        if (t.cap - t.n > t.n / 8 + 64 && (v = realloc(t.v, t.n * sizeof *v)))
+            t.v = v;
+        if (tfl_arena_adopt(arena, t.v) != 0)
+            goto oom;
+        v = t.v;
     }
-    src->nlines = n;
+    src->line_starts = v;
+    src->nlines = t.n;
     return 0;
+
+oom:
+    if (t.v != local)
+        free(t.v);
+    return -1;
 }
 
-uint32_t tfl_source_line_of(const tfl_source *src, uint32_t offset)
+/* Index of the line holding `offset`, given that it is at least `lo` and
+ * below `hi`. */
+static size_t line_index(const tfl_source *src, uint32_t offset, size_t lo,
+                         size_t hi)
 {
-    size_t lo = 0, hi = src->nlines;
-
     /* Largest index whose start is <= offset. */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
@@ -81,7 +174,31 @@ uint32_t tfl_source_line_of(const tfl_source *src, uint32_t offset)
         else
             hi = mid;
     }
-    return (uint32_t)lo + 1;
+    return lo;
+}
+
+uint32_t tfl_source_line_of(const tfl_source *src, uint32_t offset)
+{
+    return (uint32_t)line_index(src, offset, 0, src->nlines) + 1;
+}
+
+/* As tfl_source_line_of(), searching forward from the line of the last
+ * count when `offset` is not before it: findings are asked for in order,
+ * mostly a few lines apart. */
+static uint32_t line_after(const tfl_source *src, uint32_t offset,
+                           uint32_t last)
+{
+    size_t lo = last - 1, step = 1, n = src->nlines;
+
+    if (last == 0 || last > n || src->line_starts[lo] > offset)
+        return tfl_source_line_of(src, offset);
+    while (lo + step < n && src->line_starts[lo + step] <= offset) {
+        lo += step;
+        step *= 2;
+    }
+    return (uint32_t)line_index(src, offset, lo,
+                                lo + step < n ? lo + step : n) +
+           1;
 }
 
 tfl_pos tfl_source_pos(const tfl_source *src, uint32_t offset)
@@ -93,7 +210,8 @@ tfl_pos tfl_source_pos(const tfl_source *src, uint32_t offset)
 
     if (offset > src->len)
         offset = (uint32_t)src->len;
-    pos.line = tfl_source_line_of(src, offset);
+    pos.line =
+        h ? line_after(src, offset, h->line) : tfl_source_line_of(src, offset);
     i = src->line_starts[pos.line - 1];
     if (pos.line == 1 && src->bom && offset >= src->bom)
         i = src->bom;
@@ -104,8 +222,20 @@ tfl_pos tfl_source_pos(const tfl_source *src, uint32_t offset)
     }
     while (i < offset) {
         uint32_t cp;
-        size_t n = tfl_utf8_decode(src->data + i, src->len - i, &cp);
+        size_t n;
 
+        /* ASCII, eight bytes at once: a column each. */
+        if (offset - i >= 8 && !(tfl_load8(src->data + i) & TFL_HIGH8)) {
+            pos.col += 8;
+            i += 8;
+            continue;
+        }
+        if ((unsigned char)src->data[i] < 0x80) {
+            pos.col++;
+            i++;
+            continue;
+        }
+        n = tfl_utf8_decode(src->data + i, src->len - i, &cp);
         if (n != 0 && i + n > offset && !straddled) {
             /* a character cut by `offset`: its bytes count one each, but
              * only up to here is the count good for a later offset */

@@ -87,6 +87,12 @@ static inline void tfl_buf_putc(tfl_buf *b, char c)
 }
 
 /*
+ * Write `v` in decimal into the bytes before `end` (24 are enough);
+ * returns where the first digit went.
+ */
+char *tfl_uint_digits(char *end, unsigned long long v);
+
+/*
  * Append `v` in decimal, padded on the left with spaces to `width`
  * columns (0: no padding), as printf's "%*llu" would.
  */

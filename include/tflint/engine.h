@@ -152,11 +152,11 @@ struct tfl_ctx {
 tfl_finding *tfl_report(tfl_ctx *ctx, tfl_span span, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Attach a related place to `f`. */
+/* Attach a related place to `f` (none past the 65,535th). */
 void tfl_finding_related(tfl_ctx *ctx, tfl_finding *f, tfl_span span,
                          const char *message);
 
-/* Offer replacing `span` with `text`. */
+/* Offer replacing `span` with `text` (no fix past the 65,535th). */
 void tfl_finding_fix(tfl_ctx *ctx, tfl_finding *f, tfl_span span,
                      const char *text, const char *description);
 

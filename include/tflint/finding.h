@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tflint/source.h"
 
@@ -41,15 +42,17 @@ typedef struct tfl_fix {
     const char *description;
 } tfl_fix;
 
+/* 48 bytes: a big file has a hundred thousand of them. A finding holds
+ * at most 65,535 related places and as many fixes. */
 typedef struct tfl_finding {
     const tfl_rule *rule;
-    tfl_severity severity; /* after overrides */
     const char *message;
     tfl_span span;
     tfl_related *related;
-    size_t nrelated;
     tfl_fix *fixes;
-    size_t nfixes;
+    tfl_severity severity; /* after overrides */
+    uint16_t nrelated;
+    uint16_t nfixes;
 } tfl_finding;
 
 #endif
