@@ -29,8 +29,8 @@ static void check(tfl_ctx *ctx)
 
         if (in->empty_continuation)
             one(ctx, in, "");
-        else if (in->trigger)
-            one(ctx, in->trigger, " of ONBUILD");
+        else if (tfl_instr_trigger(ctx->doc, in))
+            one(ctx, tfl_instr_trigger(ctx->doc, in), " of ONBUILD");
     }
 }
 

@@ -50,17 +50,17 @@ static void split(comment_text *ct)
 
 /* The comment as it stands in the joined text (so continuation lines are
  * joined as the builder joins them), else as it stands in the source. */
-static void comment_of(const tfl_ctx *ctx, const tfl_instr *in,
+static void comment_of(const tfl_ctx *ctx, const tfl_instr *in, tfl_span cm,
                        comment_text *ct)
 {
-    uint32_t off = tfl_line_offset(in, in->comment.start);
+    uint32_t off = tfl_line_offset(in, cm.start);
 
     if (off != UINT32_MAX && off < in->line_len) {
         ct->text = in->line + off;
         ct->len = in->line_len - off;
     } else {
-        ct->text = ctx->src->data + in->comment.start;
-        ct->len = in->comment.end - in->comment.start;
+        ct->text = ctx->src->data + cm.start;
+        ct->len = cm.end - cm.start;
     }
     while (ct->len && blank(ct->text[ct->len - 1]))
         ct->len--;
@@ -123,12 +123,12 @@ static bool all_pairs(const comment_text *ct)
     return true;
 }
 
-static void report_json(tfl_ctx *ctx, const tfl_instr *in, const char *kw,
-                        const char *where)
+static void report_json(tfl_ctx *ctx, const tfl_instr *in, tfl_span cm,
+                        const char *kw, const char *where)
 {
     switch (in->kind) {
     case TFL_SHELL:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after %s%s: the arguments stop "
                    "being a JSON array and the build fails" MOVE,
                    kw, where);
@@ -136,14 +136,14 @@ static void report_json(tfl_ctx *ctx, const tfl_instr *in, const char *kw,
     case TFL_COPY:
     case TFL_ADD:
     case TFL_VOLUME:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after %s%s: the arguments stop "
                    "being a JSON array, so the brackets, quotes and commas "
                    "become part of the paths" MOVE,
                    kw, where);
         break;
     default:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after %s%s: the arguments stop "
                    "being a JSON array, so the builder runs the whole text, "
                    "brackets and quotes included, with /bin/sh -c" MOVE,
@@ -152,8 +152,9 @@ static void report_json(tfl_ctx *ctx, const tfl_instr *in, const char *kw,
     }
 }
 
-static void report_paths(tfl_ctx *ctx, const tfl_instr *in, const char *kw,
-                         const char *where, const comment_text *ct)
+static void report_paths(tfl_ctx *ctx, const tfl_instr *in, tfl_span cm,
+                         const char *kw, const char *where,
+                         const comment_text *ct)
 {
     const char *dest = "";
 
@@ -161,35 +162,36 @@ static void report_paths(tfl_ctx *ctx, const tfl_instr *in, const char *kw,
         if (in->nargs)
             dest = tfl_clip(ctx, in->args[in->nargs - 1].text,
                             in->args[in->nargs - 1].len, 40);
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after %s%s: it becomes the "
                    "destination and '%s' one more source" MOVE,
                    kw, where, dest);
         return;
     }
     dest = tfl_clip(ctx, ct->last, ct->last_len, 40);
-    tfl_report(ctx, in->comment,
+    tfl_report(ctx, cm,
                "'#' starts no comment after %s%s: '#' becomes a source and "
                "'%s' the destination, so the build fails unless the context "
                "holds a file named '#'" MOVE,
                kw, where, dest);
 }
 
-static void report(tfl_ctx *ctx, const tfl_instr *in, const char *where)
+static void report(tfl_ctx *ctx, const tfl_instr *in, tfl_span cm,
+                   const char *where)
 {
     const char *kw = tfl_kind_name(in->kind);
     size_t s = args_start(in);
     comment_text ct;
 
-    comment_of(ctx, in, &ct);
+    comment_of(ctx, in, cm, &ct);
     if (s < in->line_len && in->line[s] == '[' && in->line + s < ct.text) {
-        report_json(ctx, in, kw, where);
+        report_json(ctx, in, cm, kw, where);
         return;
     }
 
     switch (in->kind) {
     case TFL_FROM:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after FROM%s: the builder counts "
                    "%zu arguments where it accepts 1, or 3 with AS, and the "
                    "build fails" MOVE,
@@ -199,7 +201,7 @@ static void report(tfl_ctx *ctx, const tfl_instr *in, const char *where)
     case TFL_LABEL:
         if (in->npairs && in->legacy)
             tfl_report(
-                ctx, in->comment,
+                ctx, cm,
                 "'#' starts no comment after %s%s: the value of '%s' "
                 "becomes '%s'" MOVE,
                 kw, where,
@@ -209,72 +211,72 @@ static void report(tfl_ctx *ctx, const tfl_instr *in, const char *where)
                                                      : (size_t)-1,
                           &ct));
         else if (all_pairs(&ct))
-            tfl_report(ctx, in->comment,
+            tfl_report(ctx, cm,
                        "'#' starts no comment after %s%s: the builder sets "
                        "'%s' as well" MOVE,
                        kw, where, tfl_clip(ctx, ct.text, ct.len, 40));
         else
-            tfl_report(ctx, in->comment,
+            tfl_report(ctx, cm,
                        "'#' starts no comment after %s%s: the builder finds "
                        "no '=' in '%s' and the build fails" MOVE,
                        kw, where, tfl_clip(ctx, ct.text, ct.len, 40));
         break;
     case TFL_USER:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after USER%s: the user becomes "
                    "'%s', which names no account, so later steps and the "
                    "container fail" MOVE,
                    where, whole_value(ctx, in, &ct));
         break;
     case TFL_WORKDIR:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after WORKDIR%s: the builder "
                    "creates and enters the directory '%s'" MOVE,
                    where, whole_value(ctx, in, &ct));
         break;
     case TFL_STOPSIGNAL:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after STOPSIGNAL%s: the signal "
                    "becomes '%s', which is no signal, and the build "
                    "fails" MOVE,
                    where, whole_value(ctx, in, &ct));
         break;
     case TFL_MAINTAINER:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after MAINTAINER%s: the author "
                    "recorded becomes '%s'" MOVE,
                    where, whole_value(ctx, in, &ct));
         break;
     case TFL_COPY:
     case TFL_ADD:
-        report_paths(ctx, in, kw, where, &ct);
+        report_paths(ctx, in, cm, kw, where, &ct);
         break;
     case TFL_ARG:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after ARG%s: the builder declares "
                    "%zu more build arguments, named by the words of '%s'" MOVE,
                    where, ct.nwords, tfl_clip(ctx, ct.text, ct.len, 40));
         break;
     case TFL_EXPOSE:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after EXPOSE%s: the builder reads "
                    "'#' as a port and the build fails" MOVE,
                    where);
         break;
     case TFL_VOLUME:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after VOLUME%s: '#' and the words "
                    "after it become %zu more volumes" MOVE,
                    where, ct.nwords);
         break;
     case TFL_HEALTHCHECK:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after HEALTHCHECK%s: HEALTHCHECK "
                    "NONE takes no arguments, so the build fails" MOVE,
                    where);
         break;
     default:
-        tfl_report(ctx, in->comment,
+        tfl_report(ctx, cm,
                    "'#' starts no comment after %s%s: the builder takes it "
                    "and the words after it as more arguments" MOVE,
                    kw, where);
@@ -289,16 +291,15 @@ static void check(tfl_ctx *ctx)
     for (i = 0; i < ctx->doc->ninstrs; i++) {
         const tfl_instr *in = &ctx->doc->instrs[i];
 
-        if (in->trigger &&
-            (in->inline_comment || in->trigger->inline_comment)) {
-            /* Speak of the trigger, whichever of the two holds the mark. */
-            tfl_instr t = *in->trigger;
+        const tfl_instr *t = tfl_instr_trigger(ctx->doc, in);
 
-            if (!t.inline_comment)
-                t.comment = in->comment;
-            report(ctx, &t, " in ONBUILD");
+        if (t && (in->inline_comment || t->inline_comment)) {
+            /* Speak of the trigger, whichever of the two holds the mark. */
+            report(ctx, t,
+                   tfl_instr_comment(ctx->doc, t->inline_comment ? t : in),
+                   " in ONBUILD");
         } else if (in->inline_comment) {
-            report(ctx, in, "");
+            report(ctx, in, tfl_instr_comment(ctx->doc, in), "");
         }
     }
 }

@@ -76,8 +76,8 @@ static void check(tfl_ctx *ctx)
     for (i = 0; i < ctx->doc->ninstrs; i++) {
         const tfl_instr *in = &ctx->doc->instrs[i];
 
-        if (in->trigger)
-            in = in->trigger;
+        if (in->kind == TFL_ONBUILD && tfl_instr_trigger(ctx->doc, in))
+            in = tfl_instr_trigger(ctx->doc, in);
         if (in->kind != TFL_ENV && in->kind != TFL_LABEL)
             continue;
         for (k = 0; k < in->npairs; k++)

@@ -189,9 +189,11 @@ static void check(tfl_ctx *ctx)
     for (i = 0; i < ctx->doc->ninstrs; i++) {
         const tfl_instr *in = &ctx->doc->instrs[i];
 
+        const tfl_instr *t = tfl_instr_trigger(ctx->doc, in);
+
         one(ctx, in, "");
-        if (in->trigger)
-            one(ctx, in->trigger, " (in ONBUILD)");
+        if (t)
+            one(ctx, t, " (in ONBUILD)");
     }
 }
 

@@ -140,9 +140,9 @@ static void dump_instr(const tfl_doc *doc, const tfl_instr *in, tfl_buf *out)
         }
         tfl_buf_putc(out, ']');
     }
-    if (in->trigger) {
+    if (tfl_instr_trigger(doc, in)) {
         tfl_buf_putc(out, ' ');
-        dump_instr(doc, in->trigger, out);
+        dump_instr(doc, tfl_instr_trigger(doc, in), out);
     }
     if (k) {
         dump_words(k->words, k->n, out);

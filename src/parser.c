@@ -40,6 +40,7 @@
  */
 #include "tflint/ast.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +61,7 @@ typedef struct parser {
     size_t nphys; /* physical lines */
     size_t next;  /* next physical line to read, 0-based */
     size_t cap_instrs, cap_comments, cap_errors, cap_dirs, cap_nodes;
+    size_t cap_extras;
     size_t pend_start, pend_n; /* comment block above the next instruction */
     char *scratch; /* word under construction (heap, freed at the end) */
     size_t scratch_cap;
@@ -1231,16 +1233,96 @@ static void keep_node_args(shaper *sh)
     k->n = (uint32_t)n;
 }
 
+/* --- Extras: triggers and inline comments --------------------------------- */
+
+/* The entry of the instruction whose keyword starts at `at`, or NULL. */
+static tfl_instr_extra *extra_at(const tfl_doc *doc, uint32_t at)
+{
+    size_t lo = 0, hi = doc->nextras;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (doc->extras[mid].at < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < doc->nextras && doc->extras[lo].at == at ? &doc->extras[lo]
+                                                         : NULL;
+}
+
+/*
+ * The entry for `in`, made when missing. Entries are made in the order of
+ * their keywords (an ONBUILD's before its trigger is shaped), so the table
+ * stays sorted and a new one is always the last. The pointer lasts until
+ * the next entry is made.
+ */
+static tfl_instr_extra *extra_for(parser *p, const tfl_instr *in)
+{
+    uint32_t at = in->keyword.span.start;
+    tfl_instr_extra *x = extra_at(p->doc, at);
+
+    if (x)
+        return x;
+    assert(p->doc->nextras == 0 || p->doc->extras[p->doc->nextras - 1].at < at);
+    x = heap_push(p, (void **)&p->doc->extras, &p->doc->nextras, &p->cap_extras,
+                  sizeof *x);
+    if (x)
+        x->at = at;
+    return x;
+}
+
+tfl_instr *tfl_instr_trigger(const tfl_doc *doc, const tfl_instr *in)
+{
+    const tfl_instr_extra *x;
+
+    if (in->kind != TFL_ONBUILD)
+        return NULL;
+    x = extra_at(doc, in->span.start);
+    return x ? x->trigger : NULL;
+}
+
+tfl_span tfl_instr_comment(const tfl_doc *doc, const tfl_instr *in)
+{
+    const tfl_instr_extra *x;
+    tfl_span none = {0, 0};
+
+    if (!in->inline_comment)
+        return none;
+    x = extra_at(doc, in->span.start);
+    return x ? x->comment : none;
+}
+
+/* During parsing, when `in` is shaped: its span is not yet set. */
+static tfl_instr *trigger_of(const parser *p, const tfl_instr *in)
+{
+    const tfl_instr_extra *x;
+
+    if (in->kind != TFL_ONBUILD)
+        return NULL;
+    x = extra_at(p->doc, in->keyword.span.start);
+    return x ? x->trigger : NULL;
+}
+
 static void shape(shaper *sh, uint32_t b, uint32_t e);
 
 /* ONBUILD: the rest is an instruction of its own, sharing text and map. */
 static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
 {
     tfl_instr *t;
+    tfl_instr_extra *x;
+    size_t slot;
     shaper sub;
 
     if (b >= e)
         return;
+    /* the ONBUILD's entry first, so that the trigger's comes after it */
+    if (!(x = extra_for(sh->p, sh->in))) {
+        sh->p->oom = true;
+        return;
+    }
+    slot = (size_t)(x - sh->p->doc->extras);
     t = tfl_arena_alloc(sh->p->a, sizeof *t);
     if (!t) {
         sh->p->oom = true;
@@ -1258,7 +1340,7 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
     sub.nospan = false;
     shape(&sub, b, e);
     t->span = span_of(t->keyword.span.start, sh->in->span.end);
-    sh->in->trigger = t;
+    sh->p->doc->extras[slot].trigger = t;
 }
 
 /* --- Inline comments (TF101) ---------------------------------------------- */
@@ -1430,6 +1512,8 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     size_t errs = sh->p->doc->nerrors;
     bool failed = sh->p->doc->parser_failed, caps;
     uint32_t k, a, c;
+    tfl_instr_extra *x;
+    tfl_instr *t;
 
     trim_space(sh->L, &b, &e);
     k = b;
@@ -1470,12 +1554,19 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
         shape_args(sh, a, ce);
         in->json_invalid = json_invalid && !in->json;
         in->inline_comment = true;
-        in->comment = tfl_textmap_span(&in->map, c, e - c);
+        if ((x = extra_for(sh->p, in)))
+            x->comment = tfl_textmap_span(&in->map, c, e - c);
+        else
+            sh->p->oom = true;
         sh->p->doc->parser_failed = sh->p->doc->parser_failed || failed;
     }
-    if (in->trigger && in->trigger->inline_comment) {
+    if ((t = trigger_of(sh->p, in)) && t->inline_comment &&
+        (x = extra_at(sh->p->doc, t->keyword.span.start))) {
+        tfl_span cs = x->comment;
+
         in->inline_comment = true;
-        in->comment = in->trigger->comment;
+        if ((x = extra_at(sh->p->doc, in->keyword.span.start)))
+            x->comment = cs;
     }
 }
 
@@ -1860,6 +1951,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     uint32_t pe, lb, le, t, last_end = e;
     bool cont;
     const char *text;
+    tfl_instr *trig;
     shaper sh;
 
     in = heap_push(p, (void **)&p->doc->instrs, &p->doc->ninstrs,
@@ -1953,11 +2045,11 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     in->span.end = last_end;
     shape(&sh, 0, (uint32_t)total);
     in->span.start = in->keyword.span.start;
-    if (in->trigger)
-        in->trigger->span.end = in->span.end;
+    if ((trig = trigger_of(p, in)))
+        trig->span.end = in->span.end;
 
     {
-        tfl_instr *target = in->kind == TFL_ONBUILD ? in->trigger : in;
+        tfl_instr *target = in->kind == TFL_ONBUILD ? trig : in;
         if (target && heredoc_kind(target)) {
             find_heredocs(p, in, target);
             read_heredoc_bodies(p, in, target);
@@ -1973,6 +2065,10 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     in->first_comment = p->pend_n ? (uint32_t)p->pend_start : 0;
     in->ncomments = p->pend_n;
     p->pend_n = 0;
+    if (trig) {
+        trig->first_comment = in->first_comment;
+        trig->ncomments = in->ncomments;
+    }
 }
 
 tfl_span tfl_instr_empty_line(const tfl_doc *doc, const tfl_instr *in)
@@ -1996,7 +2092,6 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
 {
     parser p;
     bool in_directives = true;
-    size_t i;
 
     memset(doc, 0, sizeof *doc);
     memset(&p, 0, sizeof p);
@@ -2043,17 +2138,10 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
                 sizeof *doc->comments);
     heap_settle(&p, (void **)&doc->node_args, doc->nnode_args,
                 sizeof *doc->node_args);
+    heap_settle(&p, (void **)&doc->extras, doc->nextras, sizeof *doc->extras);
     if (p.oom)
         return -1;
     doc->escape = p.esc;
-
-    for (i = 0; i < doc->ninstrs; i++) {
-        tfl_instr *in = &doc->instrs[i];
-        if (in->trigger) {
-            in->trigger->first_comment = in->first_comment;
-            in->trigger->ncomments = in->ncomments;
-        }
-    }
 
     if (doc->ninstrs == 0 && !doc->parser_failed) {
         ERR(&p, span_of(src->bom, src->bom), "file with no instructions");

@@ -339,6 +339,7 @@ static void check_one_arg(checker *c, const tfl_instr *in, const char *kw)
 static void check_instr(checker *c, const tfl_instr *in)
 {
     const char *kw = tfl_kind_name(in->kind);
+    const tfl_instr *trig;
     size_t i;
 
     switch (in->kind) {
@@ -405,16 +406,16 @@ static void check_instr(checker *c, const tfl_instr *in)
         break;
     case TFL_ONBUILD:
         check_flags(c, in, no_flags);
-        if (!in->trigger) {
+        trig = tfl_instr_trigger(c->doc, in);
+        if (!trig) {
             FAIL(c, in->keyword.span, "ONBUILD requires at least one argument");
-        } else if (in->trigger->kind == TFL_ONBUILD) {
-            FAIL(c, in->trigger->keyword.span,
+        } else if (trig->kind == TFL_ONBUILD) {
+            FAIL(c, trig->keyword.span,
                  "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
-        } else if (in->trigger->kind == TFL_FROM ||
-                   in->trigger->kind == TFL_MAINTAINER) {
-            FAIL(c, in->trigger->keyword.span,
+        } else if (trig->kind == TFL_FROM || trig->kind == TFL_MAINTAINER) {
+            FAIL(c, trig->keyword.span,
                  "%s isn't allowed as an ONBUILD trigger",
-                 tfl_kind_name(in->trigger->kind));
+                 tfl_kind_name(trig->kind));
         }
         break;
     case TFL_UNKNOWN:

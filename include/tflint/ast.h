@@ -6,8 +6,8 @@
  * comment and blank lines skipped). Its joined text is kept in `line` (the
  * source's own bytes when there is one piece), and `map` translates offsets
  * in that text back to source offsets, so any word found later (a flag, a
- * shell word three lines into a RUN) can be reported at its exact place. Heredoc bodies are contiguous in the source and carry
- * their own spans.
+ * shell word three lines into a RUN) can be reported at its exact place.
+ * Heredoc bodies are contiguous in the source and carry their own spans.
  *
  * All memory belongs to the arena passed to tfl_parse().
  */
@@ -132,13 +132,15 @@ typedef struct tfl_instr tfl_instr;
 
 /* Fields are ordered so that nothing is padded (flags as bits beside
  * `kind`, 32-bit counts in pairs, pairs and heredocs sharing a pointer as
- * no kind has both): one instruction costs 144 bytes, and a 60 MB file has
- * 300,000 of them. */
+ * no kind has both), and what few instructions have (an ONBUILD's trigger,
+ * an inline comment) is kept beside the table (tfl_instr_trigger(),
+ * tfl_instr_comment()): one instruction costs 128 bytes, and a 60 MB file
+ * has 300,000 of them. */
 struct tfl_instr {
     tfl_kind kind;
     bool json : 1;           /* exec (JSON array) form */
     bool json_invalid : 1;   /* began with '[' but fell back to shell form */
-    bool inline_comment : 1; /* TF101: see `comment` */
+    bool inline_comment : 1; /* TF101: see tfl_instr_comment() */
     bool empty_continuation : 1; /* a blank line inside the continuation:
                                     see tfl_instr_empty_line() */
     bool legacy : 1;             /* ENV/LABEL `KEY value` form (one pair) */
@@ -169,10 +171,7 @@ struct tfl_instr {
         tfl_heredoc *heredocs; /* RUN, COPY, ADD, ONBUILD: nheredocs */
     };
 
-    tfl_instr *trigger; /* ONBUILD: the nested instruction */
-
-    tfl_span comment; /* from the inline '#' to the end of the text */
-    tfl_span span;    /* first byte of keyword to end of last consumed line */
+    tfl_span span; /* first byte of keyword to end of last consumed line */
     uint32_t first_line; /* 1-based */
 
     /* Comment lines directly above (no blank line or instruction between),
@@ -208,6 +207,14 @@ typedef struct tfl_node_args {
     const tfl_word *words;
 } tfl_node_args;
 
+/* What an instruction seldom has, by the source offset of its keyword
+ * (an ONBUILD's entry comes before its trigger's). */
+typedef struct tfl_instr_extra {
+    uint32_t at;
+    tfl_span comment;   /* inline_comment: from the '#' to the text's end */
+    tfl_instr *trigger; /* ONBUILD: the nested instruction */
+} tfl_instr_extra;
+
 typedef struct tfl_doc {
     const tfl_source *src;
     char escape; /* '\\' or '`' */
@@ -220,6 +227,9 @@ typedef struct tfl_doc {
 
     tfl_comment *comments; /* every comment line outside heredoc bodies */
     size_t ncomments;
+
+    tfl_instr_extra *extras; /* by `at`, ascending */
+    size_t nextras;
 
     tfl_node_args *node_args; /* by `at`, ascending */
     size_t nnode_args;
@@ -246,6 +256,14 @@ void tfl_dump_ast(const tfl_doc *doc, tfl_buf *out);
  * `doc` with empty_continuation set: found again when asked, as it is
  * rarely wanted and would cost every instruction room. */
 tfl_span tfl_instr_empty_line(const tfl_doc *doc, const tfl_instr *in);
+
+/* The nested instruction of ONBUILD `in` (an instruction of `doc`, or a
+ * trigger itself), or NULL (another kind, or ONBUILD with nothing after). */
+tfl_instr *tfl_instr_trigger(const tfl_doc *doc, const tfl_instr *in);
+
+/* The inline comment of `in` (see inline_comment): from the '#' to the end
+ * of the text; for ONBUILD its trigger's. An empty span at 0 when none. */
+tfl_span tfl_instr_comment(const tfl_doc *doc, const tfl_instr *in);
 
 /* The flag called `name` (without "--"), the last one when repeated. */
 const tfl_flag *tfl_instr_flag(const tfl_instr *in, const char *name);

@@ -283,9 +283,11 @@ static void test_parser_heredoc_onbuild_and_crlf(void **state)
     parse_str(&p, "FROM a\r\nONBUILD RUN <<EOF\r\nls\r\nEOF\r\nUSER u\r\n");
     assert_false(p.doc.parser_failed);
     assert_int_equal(p.doc.ninstrs, 3);
-    assert_int_equal(p.doc.instrs[1].trigger->nheredocs, 1);
+    assert_int_equal(tfl_instr_trigger(&p.doc, &p.doc.instrs[1])->nheredocs, 1);
     /* body lines keep their CRLF */
-    assert_memory_equal(p.doc.instrs[1].trigger->heredocs[0].body, "ls\r\n", 4);
+    assert_memory_equal(
+        tfl_instr_trigger(&p.doc, &p.doc.instrs[1])->heredocs[0].body, "ls\r\n",
+        4);
     tfl_arena_free(&p.arena);
 }
 
@@ -415,7 +417,7 @@ static void test_parser_inline_comment(void **state)
     assert_int_equal(p.doc.nnode_args, 4); /* each of the four was cut */
     assert_int_equal(p.doc.node_args[0].at, in->keyword.span.start);
     assert_int_equal(p.doc.node_args[0].n, 5);
-    a = tfl_source_pos(&p.src, in->comment.start);
+    a = tfl_source_pos(&p.src, tfl_instr_comment(&p.doc, in).start);
     assert_int_equal(a.col, 12);
     in = &p.doc.instrs[1];
     assert_true(in->inline_comment);
