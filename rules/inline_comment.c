@@ -71,7 +71,7 @@ static void comment_of(const tfl_ctx *ctx, const tfl_instr *in, tfl_span cm,
  * (and the HEALTHCHECK type word), blanks skipped. */
 static size_t args_start(const tfl_instr *in)
 {
-    size_t p = in->keyword.off + in->keyword.raw_len, i;
+    size_t p = in->kw_off + in->kw_len, i;
 
     for (i = 0; i < in->nflags; i++)
         if (in->flags[i].word.off + in->flags[i].word.raw_len > p)

@@ -91,12 +91,14 @@ static unsigned keyword_letters(const tfl_word *w)
 
 static void keyword(tfl_ctx *ctx, const tfl_instr *in, bool lower, unsigned has)
 {
-    const tfl_word *k = &in->keyword;
+    tfl_word kw;
+    const tfl_word *k = &kw;
     const char *want, *majority = lower ? "lower" : "upper";
     tfl_finding *f;
 
     if (!(has & (lower ? HAS_UPPER : HAS_LOWER)))
         return;
+    kw = tfl_instr_keyword(ctx->doc, in);
     want = recase(ctx, k, !lower);
     if (has == (HAS_UPPER | HAS_LOWER))
         f = tfl_report(ctx, k->span,
@@ -115,12 +117,14 @@ static void keyword(tfl_ctx *ctx, const tfl_instr *in, bool lower, unsigned has)
 
 static void from_as(tfl_ctx *ctx, const tfl_instr *in)
 {
-    const tfl_word *from = &in->keyword, *as;
+    tfl_word kw;
+    const tfl_word *from = &kw, *as;
     bool lower;
     tfl_finding *f;
 
     if (!tfl_from_name(in))
         return;
+    kw = tfl_instr_keyword(ctx->doc, in);
     as = &in->args[1];
     if (tfl_is_lower(from->text, from->len))
         lower = true;
@@ -163,11 +167,18 @@ static void check(tfl_ctx *ctx)
         return;
     }
     for (i = 0; i < doc->ninstrs; i++) {
-        /* an unknown keyword is neither counted nor judged */
-        if (doc->instrs[i].kind != TFL_UNKNOWN)
-            has[i] = (unsigned char)keyword_letters(&doc->instrs[i].keyword);
-        assert(doc->instrs[i].kind == TFL_UNKNOWN ||
-               has[i] == letters(&doc->instrs[i].keyword));
+        /* an unknown keyword is neither counted nor judged; one written
+         * as its kind's name is all capitals */
+        if (doc->instrs[i].kind == TFL_UNKNOWN) {
+            has[i] = 0;
+        } else if (doc->instrs[i].kw_caps) {
+            has[i] = HAS_UPPER;
+        } else {
+            tfl_word kw = tfl_instr_keyword(doc, &doc->instrs[i]);
+
+            has[i] = (unsigned char)keyword_letters(&kw);
+            assert(has[i] == letters(&kw));
+        }
         if (doc->instrs[i].kind == TFL_FROM)
             in_stage = true;
         if (!in_stage || doc->instrs[i].kind == TFL_UNKNOWN)

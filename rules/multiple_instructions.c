@@ -10,15 +10,15 @@
 static void one(tfl_ctx *ctx, const tfl_instr *in, const tfl_instr *later)
 {
     const char *kw = tfl_kind_name(in->kind);
-    tfl_pos p = tfl_source_pos(ctx->src, later->keyword.span.start);
+    tfl_pos p = tfl_source_pos(ctx->src, later->span.start);
     tfl_finding *f;
 
-    f = tfl_report(ctx, in->keyword.span,
+    f = tfl_report(ctx, tfl_instr_keyword_span(in),
                    "this %s has no effect: the %s on line %u replaces it "
                    "in the same stage; remove one of them",
                    kw, kw, (unsigned)p.line);
     if (f)
-        tfl_finding_related(ctx, f, later->keyword.span,
+        tfl_finding_related(ctx, f, tfl_instr_keyword_span(later),
                             "the instruction that takes effect");
 }
 

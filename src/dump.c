@@ -102,13 +102,12 @@ static const tfl_node_args *kept(const tfl_doc *doc, const tfl_instr *in)
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (doc->node_args[mid].at < in->keyword.span.start)
+        if (doc->node_args[mid].at < in->span.start)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < doc->nnode_args &&
-                   doc->node_args[lo].at == in->keyword.span.start
+    return lo < doc->nnode_args && doc->node_args[lo].at == in->span.start
                ? &doc->node_args[lo]
                : NULL;
 }
@@ -126,11 +125,12 @@ static void dump_words(const tfl_word *w, size_t n, tfl_buf *out)
 static void dump_instr(const tfl_doc *doc, const tfl_instr *in, tfl_buf *out)
 {
     const tfl_node_args *k = kept(doc, in);
+    tfl_word kw = tfl_instr_keyword(doc, in);
     size_t i;
 
     tfl_buf_putc(out, '(');
-    for (i = 0; i < in->keyword.len; i++)
-        tfl_buf_putc(out, (char)tolower((unsigned char)in->keyword.text[i]));
+    for (i = 0; i < kw.len; i++)
+        tfl_buf_putc(out, (char)tolower((unsigned char)kw.text[i]));
     if (in->nflags) {
         tfl_buf_puts(out, " [");
         for (i = 0; i < in->nflags; i++) {

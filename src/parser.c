@@ -1211,7 +1211,7 @@ static void keep_node_args(shaper *sh)
                   &sh->p->doc->nnode_args, &sh->p->cap_nodes, sizeof *k);
     if (!k)
         return;
-    k->at = in->keyword.span.start;
+    k->at = in->span.start;
     k->words = in->args;
     k->n = in->nargs;
     if (in->kind != TFL_ENV && in->kind != TFL_LABEL)
@@ -1260,7 +1260,7 @@ static tfl_instr_extra *extra_at(const tfl_doc *doc, uint32_t at)
  */
 static tfl_instr_extra *extra_for(parser *p, const tfl_instr *in)
 {
-    uint32_t at = in->keyword.span.start;
+    uint32_t at = in->span.start;
     tfl_instr_extra *x = extra_at(p->doc, at);
 
     if (x)
@@ -1283,6 +1283,31 @@ tfl_instr *tfl_instr_trigger(const tfl_doc *doc, const tfl_instr *in)
     return x ? x->trigger : NULL;
 }
 
+tfl_span tfl_instr_keyword_span(const tfl_instr *in)
+{
+    return tfl_textmap_span(&in->map, in->kw_off, in->kw_len);
+}
+
+tfl_word tfl_instr_keyword(const tfl_doc *doc, const tfl_instr *in)
+{
+    tfl_word w;
+
+    w.text = "";
+    if (in->kw_caps) {
+        w.text = kind_names[in->kind];
+    } else {
+        const tfl_instr_extra *x = extra_at(doc, in->span.start);
+
+        if (x && x->keyword)
+            w.text = x->keyword;
+    }
+    w.len = in->kw_len;
+    w.off = in->kw_off;
+    w.raw_len = in->kw_len;
+    w.span = tfl_instr_keyword_span(in);
+    return w;
+}
+
 tfl_span tfl_instr_comment(const tfl_doc *doc, const tfl_instr *in)
 {
     const tfl_instr_extra *x;
@@ -1292,17 +1317,6 @@ tfl_span tfl_instr_comment(const tfl_doc *doc, const tfl_instr *in)
         return none;
     x = extra_at(doc, in->span.start);
     return x ? x->comment : none;
-}
-
-/* During parsing, when `in` is shaped: its span is not yet set. */
-static tfl_instr *trigger_of(const parser *p, const tfl_instr *in)
-{
-    const tfl_instr_extra *x;
-
-    if (in->kind != TFL_ONBUILD)
-        return NULL;
-    x = extra_at(p->doc, in->keyword.span.start);
-    return x ? x->trigger : NULL;
 }
 
 static void shape(shaper *sh, uint32_t b, uint32_t e);
@@ -1339,7 +1353,7 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
     sub.probe = false;
     sub.nospan = false;
     shape(&sub, b, e);
-    t->span = span_of(t->keyword.span.start, sh->in->span.end);
+    t->span.end = sh->in->span.end;
     sh->p->doc->extras[slot].trigger = t;
 }
 
@@ -1520,11 +1534,21 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     while (k < e && !is_blank(sh->L[k]))
         k++;
     in->kind = kind_of(sh->L + b, k - b, &caps);
-    if (in->kind != TFL_UNKNOWN && caps)
+    in->kw_off = b;
+    in->kw_len = k - b;
+    in->span.start = tfl_textmap_span(&in->map, b, k - b).start;
+    if (in->kind != TFL_UNKNOWN && caps) {
         /* written in capitals, as usual: the name is the text */
-        set_word(sh, &in->keyword, kind_names[in->kind], k - b, b, k - b);
-    else
-        make_word(sh, &in->keyword, sh->L + b, k - b, b, k - b);
+        in->kw_caps = true;
+    } else {
+        /* the rare other spelling keeps a copy beside the table */
+        const char *kw = pool_strndup(sh->p, sh->L + b, k - b);
+
+        if (!kw || !(x = extra_for(sh->p, in)))
+            sh->p->oom = true;
+        else
+            x->keyword = kw;
+    }
     a = k;
     while (a < e && is_blank(sh->L[a]))
         a++;
@@ -1560,12 +1584,12 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
             sh->p->oom = true;
         sh->p->doc->parser_failed = sh->p->doc->parser_failed || failed;
     }
-    if ((t = trigger_of(sh->p, in)) && t->inline_comment &&
-        (x = extra_at(sh->p->doc, t->keyword.span.start))) {
+    if ((t = tfl_instr_trigger(sh->p->doc, in)) && t->inline_comment &&
+        (x = extra_at(sh->p->doc, t->span.start))) {
         tfl_span cs = x->comment;
 
         in->inline_comment = true;
-        if ((x = extra_at(sh->p->doc, in->keyword.span.start)))
+        if ((x = extra_at(sh->p->doc, in->span.start)))
             x->comment = cs;
     }
 }
@@ -2044,8 +2068,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     sh.nospan = false;
     in->span.end = last_end;
     shape(&sh, 0, (uint32_t)total);
-    in->span.start = in->keyword.span.start;
-    if ((trig = trigger_of(p, in)))
+    if ((trig = tfl_instr_trigger(p->doc, in)))
         trig->span.end = in->span.end;
 
     {

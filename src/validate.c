@@ -95,7 +95,7 @@ size_t tfl_edit_distance(const char *a, const char *b, size_t max)
 /* Span of all arguments, or of the keyword when there are none. */
 static tfl_span args_span(const tfl_instr *in)
 {
-    tfl_span s = in->keyword.span;
+    tfl_span s = tfl_instr_keyword_span(in);
 
     if (in->nargs) {
         s.start = in->args[0].span.start;
@@ -278,7 +278,8 @@ static void check_healthcheck(checker *c, const tfl_instr *in)
     const char *type;
 
     if (in->nargs == 0) {
-        FAIL(c, in->keyword.span, "HEALTHCHECK requires at least one argument");
+        FAIL(c, tfl_instr_keyword_span(in),
+             "HEALTHCHECK requires at least one argument");
         return;
     }
     type = in->args[0].text;
@@ -320,8 +321,9 @@ static void check_pairs(checker *c, const tfl_instr *in, const char *kw)
     if (in->npairs == 0) {
         /* A non-empty text without pairs already has a parser error. */
         if (in->nargs == 0 && !in->inline_comment &&
-            in->keyword.off + in->keyword.len >= in->line_len)
-            FAIL(c, in->keyword.span, "%s requires at least one argument", kw);
+            in->kw_off + in->kw_len >= in->line_len)
+            FAIL(c, tfl_instr_keyword_span(in),
+                 "%s requires at least one argument", kw);
         return;
     }
     for (i = 0; i < in->npairs; i++)
@@ -333,7 +335,8 @@ static void check_one_arg(checker *c, const tfl_instr *in, const char *kw)
 {
     check_flags(c, in, no_flags);
     if (in->nargs != 1)
-        FAIL(c, in->keyword.span, "%s requires exactly one argument", kw);
+        FAIL(c, tfl_instr_keyword_span(in), "%s requires exactly one argument",
+             kw);
 }
 
 static void check_instr(checker *c, const tfl_instr *in)
@@ -362,7 +365,8 @@ static void check_instr(checker *c, const tfl_instr *in)
         break;
     case TFL_ARG:
         if (in->nargs == 0)
-            FAIL(c, in->keyword.span, "ARG requires at least one argument");
+            FAIL(c, tfl_instr_keyword_span(in),
+                 "ARG requires at least one argument");
         for (i = 0; i < in->nargs; i++)
             if (in->args[i].text[0] == '=')
                 FAIL(c, in->args[i].span, "ARG names can not be blank");
@@ -374,22 +378,26 @@ static void check_instr(checker *c, const tfl_instr *in)
         break;
     case TFL_STOPSIGNAL:
         if (in->nargs != 1)
-            FAIL(c, in->keyword.span, "%s requires exactly one argument", kw);
+            FAIL(c, tfl_instr_keyword_span(in),
+                 "%s requires exactly one argument", kw);
         break;
     case TFL_SHELL:
         check_flags(c, in, no_flags);
         if (in->nargs == 0 && !in->json_invalid)
-            FAIL(c, in->keyword.span, "SHELL requires at least one argument");
+            FAIL(c, tfl_instr_keyword_span(in),
+                 "SHELL requires at least one argument");
         else if (!in->json)
             FAIL(c, args_span(in),
                  "SHELL requires the arguments to be in JSON form");
         else if (in->nargs == 0)
-            FAIL(c, in->keyword.span, "SHELL requires at least one argument");
+            FAIL(c, tfl_instr_keyword_span(in),
+                 "SHELL requires at least one argument");
         break;
     case TFL_VOLUME:
         check_flags(c, in, no_flags);
         if (in->nargs == 0)
-            FAIL(c, in->keyword.span, "VOLUME requires at least one argument");
+            FAIL(c, tfl_instr_keyword_span(in),
+                 "VOLUME requires at least one argument");
         for (i = 0; i < in->nargs; i++)
             if (in->args[i].len == 0)
                 FAIL(c, in->args[i].span,
@@ -398,7 +406,8 @@ static void check_instr(checker *c, const tfl_instr *in)
     case TFL_EXPOSE:
         check_flags(c, in, no_flags);
         if (in->nargs == 0)
-            FAIL(c, in->keyword.span, "EXPOSE requires at least one argument");
+            FAIL(c, tfl_instr_keyword_span(in),
+                 "EXPOSE requires at least one argument");
         break;
     case TFL_CMD:
     case TFL_ENTRYPOINT:
@@ -408,12 +417,13 @@ static void check_instr(checker *c, const tfl_instr *in)
         check_flags(c, in, no_flags);
         trig = tfl_instr_trigger(c->doc, in);
         if (!trig) {
-            FAIL(c, in->keyword.span, "ONBUILD requires at least one argument");
+            FAIL(c, tfl_instr_keyword_span(in),
+                 "ONBUILD requires at least one argument");
         } else if (trig->kind == TFL_ONBUILD) {
-            FAIL(c, trig->keyword.span,
+            FAIL(c, tfl_instr_keyword_span(trig),
                  "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
         } else if (trig->kind == TFL_FROM || trig->kind == TFL_MAINTAINER) {
-            FAIL(c, trig->keyword.span,
+            FAIL(c, tfl_instr_keyword_span(trig),
                  "%s isn't allowed as an ONBUILD trigger",
                  tfl_kind_name(trig->kind));
         }
@@ -430,27 +440,27 @@ static void unknown_instruction(checker *c, const tfl_instr *in)
     size_t bd = 3, k;
     bool lower = true;
     char sugg[16];
+    tfl_word kw = tfl_instr_keyword(c->doc, in);
 
-    for (k = 0; k < in->keyword.len; k++)
-        if (isupper((unsigned char)in->keyword.text[k]))
+    for (k = 0; k < kw.len; k++)
+        if (isupper((unsigned char)kw.text[k]))
             lower = false;
     for (k = 0; k < TFL_UNKNOWN; k++) {
-        size_t d =
-            tfl_edit_distance(in->keyword.text, tfl_kind_name((tfl_kind)k), 2);
+        size_t d = tfl_edit_distance(kw.text, tfl_kind_name((tfl_kind)k), 2);
         if (d < bd) {
             bd = d;
             best = tfl_kind_name((tfl_kind)k);
         }
     }
     if (!best) {
-        FAIL(c, in->keyword.span, "unknown instruction: %s", in->keyword.text);
+        FAIL(c, tfl_instr_keyword_span(in), "unknown instruction: %s", kw.text);
         return;
     }
     for (k = 0; best[k] && k + 1 < sizeof sugg; k++)
         sugg[k] = lower ? (char)tolower((unsigned char)best[k]) : best[k];
     sugg[k] = '\0';
-    FAIL(c, in->keyword.span, "unknown instruction: %s (did you mean %s?)",
-         in->keyword.text, sugg);
+    FAIL(c, tfl_instr_keyword_span(in),
+         "unknown instruction: %s (did you mean %s?)", kw.text, sugg);
 }
 
 typedef struct ordered {
@@ -483,7 +493,8 @@ int tfl_validate(tfl_arena *arena, tfl_doc *doc, size_t *cap)
         if (in->kind == TFL_FROM)
             seen_from = true;
         else if (!seen_from && in->kind != TFL_ARG && !reported_stage) {
-            FAIL(&c, in->keyword.span, "no build stage in current context");
+            FAIL(&c, tfl_instr_keyword_span(in),
+                 "no build stage in current context");
             reported_stage = true;
         }
         check_instr(&c, in);

@@ -134,7 +134,7 @@ typedef struct tfl_instr tfl_instr;
  * `kind`, 32-bit counts in pairs, pairs and heredocs sharing a pointer as
  * no kind has both), and what few instructions have (an ONBUILD's trigger,
  * an inline comment) is kept beside the table (tfl_instr_trigger(),
- * tfl_instr_comment()): one instruction costs 128 bytes, and a 60 MB file
+ * tfl_instr_comment()): one instruction costs 104 bytes, and a 60 MB file
  * has 300,000 of them. */
 struct tfl_instr {
     tfl_kind kind;
@@ -144,7 +144,11 @@ struct tfl_instr {
     bool empty_continuation : 1; /* a blank line inside the continuation:
                                     see tfl_instr_empty_line() */
     bool legacy : 1;             /* ENV/LABEL `KEY value` form (one pair) */
-    tfl_word keyword;            /* as written */
+    bool kw_caps : 1;            /* the keyword is its kind's name */
+    /* The keyword as written is line[kw_off, kw_off + kw_len): see
+     * tfl_instr_keyword() for it as a word. */
+    uint32_t kw_off;
+    uint32_t kw_len;
 
     /* Joined logical text, keyword first: line_len bytes, and no NUL
      * after them in general (a one-line instruction's are the source's). */
@@ -211,8 +215,9 @@ typedef struct tfl_node_args {
  * (an ONBUILD's entry comes before its trigger's). */
 typedef struct tfl_instr_extra {
     uint32_t at;
-    tfl_span comment;   /* inline_comment: from the '#' to the text's end */
-    tfl_instr *trigger; /* ONBUILD: the nested instruction */
+    tfl_span comment;    /* inline_comment: from the '#' to the text's end */
+    tfl_instr *trigger;  /* ONBUILD: the nested instruction */
+    const char *keyword; /* unless kw_caps: a NUL-terminated copy */
 } tfl_instr_extra;
 
 typedef struct tfl_doc {
@@ -256,6 +261,14 @@ void tfl_dump_ast(const tfl_doc *doc, tfl_buf *out);
  * `doc` with empty_continuation set: found again when asked, as it is
  * rarely wanted and would cost every instruction room. */
 tfl_span tfl_instr_empty_line(const tfl_doc *doc, const tfl_instr *in);
+
+/* The keyword of `in` (an instruction of `doc`) as written, as a word:
+ * its text NUL-terminated, off/raw_len/len its place in `line`, `span` in
+ * the source (span.start is in->span.start). */
+tfl_word tfl_instr_keyword(const tfl_doc *doc, const tfl_instr *in);
+
+/* The source span of the keyword of `in` (tfl_instr_keyword()'s span). */
+tfl_span tfl_instr_keyword_span(const tfl_instr *in);
 
 /* The nested instruction of ONBUILD `in` (an instruction of `doc`, or a
  * trigger itself), or NULL (another kind, or ONBUILD with nothing after). */

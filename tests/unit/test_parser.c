@@ -415,14 +415,14 @@ static void test_parser_inline_comment(void **state)
     assert_true(in->inline_comment);
     assert_int_equal(in->nargs, 1);
     assert_int_equal(p.doc.nnode_args, 4); /* each of the four was cut */
-    assert_int_equal(p.doc.node_args[0].at, in->keyword.span.start);
+    assert_int_equal(p.doc.node_args[0].at, in->span.start);
     assert_int_equal(p.doc.node_args[0].n, 5);
     a = tfl_source_pos(&p.src, tfl_instr_comment(&p.doc, in).start);
     assert_int_equal(a.col, 12);
     in = &p.doc.instrs[1];
     assert_true(in->inline_comment);
     assert_string_equal(in->args[0].text, "root");
-    assert_int_equal(p.doc.node_args[1].at, in->keyword.span.start);
+    assert_int_equal(p.doc.node_args[1].at, in->span.start);
     assert_string_equal(p.doc.node_args[1].words[0].text, "root # admin");
     in = &p.doc.instrs[2];
     assert_true(in->inline_comment);
@@ -545,9 +545,11 @@ static void test_parser_keyword_case(void **state)
     (void)state;
     parse_str(&p, "from a As b\nRuN x\n");
     assert_int_equal(p.doc.instrs[0].kind, TFL_FROM);
-    assert_string_equal(p.doc.instrs[0].keyword.text, "from");
+    assert_string_equal(tfl_instr_keyword(&p.doc, &p.doc.instrs[0]).text,
+                        "from");
     assert_int_equal(p.doc.instrs[1].kind, TFL_RUN);
-    assert_string_equal(p.doc.instrs[1].keyword.text, "RuN");
+    assert_string_equal(tfl_instr_keyword(&p.doc, &p.doc.instrs[1]).text,
+                        "RuN");
     assert_int_equal(p.doc.nerrors, 0);
     tfl_arena_free(&p.arena);
 }
