@@ -497,11 +497,12 @@ static bool eat(const char **p, const char *end, const char *word)
  * pragmas (`tflint global ignore=`); otherwise the pragmas that apply to
  * the next instruction (`tflint ignore=`, `check=skip=`).
  */
-static void mark_pragma(const tfl_comment *c, bool global, unsigned char *skip,
-                        size_t nrules)
+static void mark_pragma(const tfl_doc *doc, const tfl_comment *c, bool global,
+                        unsigned char *skip, size_t nrules)
 {
-    const char *p = c->text, *end = c->text + c->len, *list_end;
-    char first = c->len ? (char)(c->text[0] | 0x20) : 0;
+    const char *text = doc->src->data + c->off;
+    const char *p = text, *end = text + c->len, *list_end;
+    char first = c->len ? (char)(text[0] | 0x20) : 0;
 
     /* Most comments are prose: one look at the first letter tells that
      * none of the three forms can start here. */
@@ -553,7 +554,7 @@ static void mark_file_skips(const tfl_doc *doc, unsigned char *skip,
         }
     }
     for (i = 0; i < doc->ncomments; i++)
-        mark_pragma(&doc->comments[i], true, skip, nrules);
+        mark_pragma(doc, &doc->comments[i], true, skip, nrules);
 }
 
 /* The instruction whose span holds `off`, or NULL. */
@@ -645,8 +646,8 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
             cur = in;
             memset(instr_skip, 0, nrules);
             for (k = 0; in && k < in->ncomments; k++)
-                mark_pragma(&doc->comments[in->first_comment + k], false,
-                            instr_skip, nrules);
+                mark_pragma(doc, &doc->comments[in->first_comment + k],
+                            false, instr_skip, nrules);
         }
         if (!file_skip[r] && !instr_skip[r])
             f[kept++] = f[i];

@@ -1938,7 +1938,7 @@ static void add_comment(parser *p, uint32_t hash, uint32_t e, bool pending)
         p->oom = true;
         return;
     }
-    c->text = s + tb;
+    c->off = tb;
     c->len = te > tb ? te - tb : 0;
     c->line = (uint32_t)p->next; /* the line just read, 1-based */
     if (!pending)

@@ -119,11 +119,12 @@ typedef struct tfl_heredoc {
     tfl_span body_span; /* the body in the source (terminator excluded) */
 } tfl_heredoc;
 
-/* A comment line: `text` is what follows '#', trimmed. The line's bytes
- * are tfl_source_line(src, line): 16 bytes a comment, as a large file has
- * as many comments as instructions. */
+/* A comment line: its text, what follows '#' trimmed, is the source's
+ * bytes [off, off + len). The line's bytes are tfl_source_line(src, line):
+ * 12 bytes a comment, as a large file has as many comments as
+ * instructions. */
 typedef struct tfl_comment {
-    const char *text;
+    uint32_t off;
     uint32_t len;
     uint32_t line;
 } tfl_comment;
