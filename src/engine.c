@@ -643,11 +643,13 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
         r = seen[slot].index;
 
         if (in != cur) {
+            size_t first = 0, nc = in ? tfl_instr_comments(doc, in, &first) : 0;
+
             cur = in;
             memset(instr_skip, 0, nrules);
-            for (k = 0; in && k < in->ncomments; k++)
-                mark_pragma(doc, &doc->comments[in->first_comment + k],
-                            false, instr_skip, nrules);
+            for (k = 0; k < nc; k++)
+                mark_pragma(doc, &doc->comments[first + k], false, instr_skip,
+                            nrules);
         }
         if (!file_skip[r] && !instr_skip[r])
             f[kept++] = f[i];

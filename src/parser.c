@@ -62,7 +62,6 @@ typedef struct parser {
     size_t next;  /* next physical line to read, 0-based */
     size_t cap_instrs, cap_comments, cap_errors, cap_dirs, cap_nodes;
     size_t cap_extras;
-    size_t pend_start, pend_n; /* comment block above the next instruction */
     char *scratch; /* word under construction (heap, freed at the end) */
     size_t scratch_cap;
     tfl_word *wv; /* words being split (heap), copied out at their count */
@@ -1924,7 +1923,7 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 }
 
 /* Comment line [b, e) whose '#' is at `hash`. */
-static void add_comment(parser *p, uint32_t hash, uint32_t e, bool pending)
+static void add_comment(parser *p, uint32_t hash, uint32_t e)
 {
     const char *s = p->src->data;
     tfl_comment *c;
@@ -1941,11 +1940,6 @@ static void add_comment(parser *p, uint32_t hash, uint32_t e, bool pending)
     c->off = tb;
     c->len = te > tb ? te - tb : 0;
     c->line = (uint32_t)p->next; /* the line just read, 1-based */
-    if (!pending)
-        return;
-    if (p->pend_n == 0)
-        p->pend_start = p->doc->ncomments - 1;
-    p->pend_n++;
 }
 
 /* Does [b, e) end in a continuation? Sets *piece_end to what is kept. */
@@ -2015,7 +2009,7 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
                 continue;
             t = skip_space(src->data, lb, le);
             if (t < le && src->data[t] == '#') {
-                add_comment(p, t, le, false);
+                add_comment(p, t, le);
                 continue;
             }
             if (t == le) {
@@ -2083,15 +2077,39 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
             }
         }
     }
+}
 
-    /* comments directly above */
-    in->first_comment = p->pend_n ? (uint32_t)p->pend_start : 0;
-    in->ncomments = p->pend_n;
-    p->pend_n = 0;
-    if (trig) {
-        trig->first_comment = in->first_comment;
-        trig->ncomments = in->ncomments;
+size_t tfl_instr_comments(const tfl_doc *doc, const tfl_instr *in,
+                          size_t *first)
+{
+    /* Going up from the line above: comment lines are taken, lines too
+     * long are skipped (the parser skips them without ending the block),
+     * anything else ends the block. */
+    size_t lo = 0, hi = doc->ncomments, k;
+    uint32_t line = in->first_line;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (doc->comments[mid].line < line)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    k = lo;
+    while (--line >= 1) {
+        uint32_t b, e;
+
+        if (k > 0 && doc->comments[k - 1].line == line) {
+            k--;
+            continue;
+        }
+        src_line(doc->src, line - 1, &b, &e);
+        if (e - b <= TFL_MAX_LINE)
+            break;
+    }
+    *first = k;
+    return lo - k;
 }
 
 tfl_span tfl_instr_empty_line(const tfl_doc *doc, const tfl_instr *in)
@@ -2140,12 +2158,10 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
             in_directives = false;
         }
         t = skip_space(src->data, b, e);
-        if (t == e) {
-            p.pend_n = 0;
+        if (t == e)
             continue;
-        }
         if (src->data[t] == '#') {
-            add_comment(&p, t, e, true);
+            add_comment(&p, t, e);
             continue;
         }
         instruction(&p, t, e);

@@ -135,7 +135,7 @@ typedef struct tfl_instr tfl_instr;
  * `kind`, 32-bit counts in pairs, pairs and heredocs sharing a pointer as
  * no kind has both), and what few instructions have (an ONBUILD's trigger,
  * an inline comment) is kept beside the table (tfl_instr_trigger(),
- * tfl_instr_comment()): one instruction costs 104 bytes, and a 60 MB file
+ * tfl_instr_comment()): one instruction costs 96 bytes, and a 60 MB file
  * has 300,000 of them. */
 struct tfl_instr {
     tfl_kind kind;
@@ -177,13 +177,7 @@ struct tfl_instr {
     };
 
     tfl_span span; /* first byte of keyword to end of last consumed line */
-    uint32_t first_line; /* 1-based */
-
-    /* Comment lines directly above (no blank line or instruction between),
-     * nearest last: doc->comments[first_comment + k] for k < ncomments.
-     * An index rather than a pointer, and no last line (see span.end). */
-    uint32_t first_comment;
-    uint32_t ncomments;
+    uint32_t first_line; /* 1-based; a trigger has its ONBUILD's */
     uint32_t nheredocs;
 };
 
@@ -278,6 +272,13 @@ tfl_instr *tfl_instr_trigger(const tfl_doc *doc, const tfl_instr *in);
 /* The inline comment of `in` (see inline_comment): from the '#' to the end
  * of the text; for ONBUILD its trigger's. An empty span at 0 when none. */
 tfl_span tfl_instr_comment(const tfl_doc *doc, const tfl_instr *in);
+
+/* The comment lines directly above `in` (no blank line or instruction
+ * between; for a trigger, its ONBUILD's), nearest last: their number n,
+ * and doc->comments[*first + k] for k < n. Found from the table of
+ * comments when asked, as few instructions are asked. */
+size_t tfl_instr_comments(const tfl_doc *doc, const tfl_instr *in,
+                          size_t *first);
 
 /* The flag called `name` (without "--"), the last one when repeated. */
 const tfl_flag *tfl_instr_flag(const tfl_instr *in, const char *name);

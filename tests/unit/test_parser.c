@@ -386,6 +386,7 @@ static void test_parser_comments_and_empty_lines(void **state)
 {
     parsed p;
     const tfl_instr *in;
+    size_t first = 0;
 
     (void)state;
     parse_str(&p, "FROM a\n# tflint ignore=TF204\nRUN a \\\n# c\n\n  b\n");
@@ -394,10 +395,23 @@ static void test_parser_comments_and_empty_lines(void **state)
     assert_true(in->empty_continuation);
     assert_int_equal(
         tfl_source_pos(&p.src, tfl_instr_empty_line(&p.doc, in).start).line, 5);
-    assert_int_equal(in->ncomments, 1);
-    assert_memory_equal(p.src.data + p.doc.comments[in->first_comment].off,
+    assert_int_equal(tfl_instr_comments(&p.doc, in, &first), 1);
+    assert_memory_equal(p.src.data + p.doc.comments[first].off,
                         "tflint ignore=TF204", 19);
     assert_int_equal(p.doc.ncomments, 2);
+    tfl_arena_free(&p.arena);
+
+    /* a blank line ends the block above; a comment inside a continuation
+     * belongs to no block; a trigger has its ONBUILD's */
+    parse_str(&p, "# one\n\n# two\n# three\nFROM a\nRUN a \\\n# c\n  b\n"
+                  "USER u\n# four\nONBUILD RUN x\n");
+    assert_int_equal(tfl_instr_comments(&p.doc, &p.doc.instrs[0], &first), 2);
+    assert_int_equal(first, 1);
+    assert_int_equal(tfl_instr_comments(&p.doc, &p.doc.instrs[2], &first), 0);
+    in = tfl_instr_trigger(&p.doc, &p.doc.instrs[3]);
+    assert_non_null(in);
+    assert_int_equal(tfl_instr_comments(&p.doc, in, &first), 1);
+    assert_int_equal(first, 4);
     tfl_arena_free(&p.arena);
 }
 
