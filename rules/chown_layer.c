@@ -65,7 +65,8 @@ static unsigned filled_by_copy(const tfl_model *m, const tfl_own_op *op,
             i = st->end_instr;
         while (i-- > st->from_instr)
             if (copies_into(&m->doc->instrs[i], clean))
-                return (unsigned)m->doc->instrs[i].first_line;
+                return (unsigned)tfl_instr_first_line(m->doc,
+                                                      &m->doc->instrs[i]);
         if (st->parent < 0 || st->parent >= s)
             break;
         s = st->parent;

@@ -110,7 +110,7 @@ static void one(tfl_ctx *ctx, const tfl_stage *st, long s, size_t i)
                    "line %u): it resolves against the base image's working "
                    "directory; start it with an absolute path",
                    shown, tfl_clip(ctx, r, strlen(r), 40),
-                   (unsigned)where->first_line);
+                   (unsigned)tfl_instr_first_line(ctx->doc, where));
         return;
     }
     if (absolute(v))

@@ -1188,6 +1188,10 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     in->nargs = 2 * in->npairs;
 }
 
+/* See tfl_instr: its size is a large share of a big file's memory. */
+_Static_assert(sizeof(void *) != 8 || sizeof(tfl_instr) == 88,
+               "tfl_instr is 88 bytes on 64-bit targets");
+
 /* The pairs are their words two by two, with nothing in between. */
 _Static_assert(sizeof(tfl_pair) == 2 * sizeof(tfl_word) &&
                    offsetof(tfl_pair, value) == sizeof(tfl_word),
@@ -1344,7 +1348,6 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
     t->line = sh->in->line;
     t->line_len = sh->in->line_len;
     t->map = sh->in->map;
-    t->first_line = sh->in->first_line;
     sub.p = sh->p;
     sub.in = t;
     sub.L = sh->L;
@@ -1978,7 +1981,6 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
         p->oom = true;
         return;
     }
-    in->first_line = (uint32_t)p->next; /* 1-based: line already consumed */
     cont = continues(p, b, e, &pe);
     for (;;) {
         tfl_piece *pc;
@@ -2079,6 +2081,13 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     }
 }
 
+uint32_t tfl_instr_first_line(const tfl_doc *doc, const tfl_instr *in)
+{
+    /* The first piece starts on the first line (empty when that line holds
+     * only the escape), and a trigger shares its ONBUILD's pieces. */
+    return tfl_source_line_of(doc->src, in->map.pieces[0].src_off);
+}
+
 size_t tfl_instr_comments(const tfl_doc *doc, const tfl_instr *in,
                           size_t *first)
 {
@@ -2086,7 +2095,7 @@ size_t tfl_instr_comments(const tfl_doc *doc, const tfl_instr *in,
      * long are skipped (the parser skips them without ending the block),
      * anything else ends the block. */
     size_t lo = 0, hi = doc->ncomments, k;
-    uint32_t line = in->first_line;
+    uint32_t line = tfl_instr_first_line(doc, in);
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -2121,7 +2130,7 @@ tfl_span tfl_instr_empty_line(const tfl_doc *doc, const tfl_instr *in)
     size_t i, n = phys_lines(src);
     uint32_t b, e;
 
-    for (i = in->first_line; i < n; i++) {
+    for (i = tfl_instr_first_line(doc, in); i < n; i++) {
         src_line(src, i, &b, &e);
         if (e - b <= TFL_MAX_LINE && skip_space(src->data, b, e) == e)
             return span_of(b, e);

@@ -135,17 +135,19 @@ typedef struct tfl_instr tfl_instr;
  * `kind`, 32-bit counts in pairs, pairs and heredocs sharing a pointer as
  * no kind has both), and what few instructions have (an ONBUILD's trigger,
  * an inline comment) is kept beside the table (tfl_instr_trigger(),
- * tfl_instr_comment()): one instruction costs 96 bytes, and a 60 MB file
+ * tfl_instr_comment()): one instruction costs 88 bytes, and a 60 MB file
  * has 300,000 of them. */
 struct tfl_instr {
-    tfl_kind kind;
-    bool json : 1;           /* exec (JSON array) form */
-    bool json_invalid : 1;   /* began with '[' but fell back to shell form */
-    bool inline_comment : 1; /* TF101: see tfl_instr_comment() */
-    bool empty_continuation : 1; /* a blank line inside the continuation:
-                                    see tfl_instr_empty_line() */
-    bool legacy : 1;             /* ENV/LABEL `KEY value` form (one pair) */
-    bool kw_caps : 1;            /* the keyword is its kind's name */
+    /* A tfl_kind, in a bit-field so that it shares its word with the
+     * flags (an enum bit-field is not standard C). */
+    unsigned kind : 8;
+    unsigned json : 1;         /* exec (JSON array) form */
+    unsigned json_invalid : 1; /* began with '[' but fell back to shell form */
+    unsigned inline_comment : 1;     /* TF101: see tfl_instr_comment() */
+    unsigned empty_continuation : 1; /* a blank line inside the continuation:
+                                        see tfl_instr_empty_line() */
+    unsigned legacy : 1;             /* ENV/LABEL `KEY value` form (one pair) */
+    unsigned kw_caps : 1;            /* the keyword is its kind's name */
     /* The keyword as written is line[kw_off, kw_off + kw_len): see
      * tfl_instr_keyword() for it as a word. */
     uint32_t kw_off;
@@ -153,11 +155,12 @@ struct tfl_instr {
 
     /* Joined logical text, keyword first: line_len bytes, and no NUL
      * after them in general (a one-line instruction's are the source's). */
+    uint32_t line_len;
     const char *line;
     tfl_textmap map; /* `line` offsets to source offsets */
-    uint32_t line_len;
 
     uint32_t nflags;
+    uint32_t nargs; /* of `args` below */
     tfl_flag *flags;
 
     /*
@@ -169,16 +172,14 @@ struct tfl_instr {
      * ENV/LABEL: key and value of each pair, the same array as `pairs`.
      */
     tfl_word *args;
-    uint32_t nargs;
     uint32_t npairs;
+    uint32_t nheredocs;
     union {
         tfl_pair *pairs;       /* ENV, LABEL: npairs */
         tfl_heredoc *heredocs; /* RUN, COPY, ADD, ONBUILD: nheredocs */
     };
 
     tfl_span span; /* first byte of keyword to end of last consumed line */
-    uint32_t first_line; /* 1-based; a trigger has its ONBUILD's */
-    uint32_t nheredocs;
 };
 
 typedef struct tfl_directive {
@@ -272,6 +273,10 @@ tfl_instr *tfl_instr_trigger(const tfl_doc *doc, const tfl_instr *in);
 /* The inline comment of `in` (see inline_comment): from the '#' to the end
  * of the text; for ONBUILD its trigger's. An empty span at 0 when none. */
 tfl_span tfl_instr_comment(const tfl_doc *doc, const tfl_instr *in);
+
+/* The 1-based line where `in` (an instruction of `doc`) starts; for a
+ * trigger, its ONBUILD's. */
+uint32_t tfl_instr_first_line(const tfl_doc *doc, const tfl_instr *in);
 
 /* The comment lines directly above `in` (no blank line or instruction
  * between; for a trigger, its ONBUILD's), nearest last: their number n,

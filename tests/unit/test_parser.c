@@ -176,11 +176,11 @@ static void test_parser_buildkit_lines(void **state)
     parse_text(&p, text, len);
     assert_false(p.doc.parser_failed);
     assert_int_equal(p.doc.ninstrs, 3);
-    assert_int_equal(p.doc.instrs[0].first_line, 5);
+    assert_int_equal(tfl_instr_first_line(&p.doc, &p.doc.instrs[0]), 5);
     assert_int_equal(end_line(&p, 0), 5);
-    assert_int_equal(p.doc.instrs[1].first_line, 11);
+    assert_int_equal(tfl_instr_first_line(&p.doc, &p.doc.instrs[1]), 11);
     assert_int_equal(end_line(&p, 1), 12);
-    assert_int_equal(p.doc.instrs[2].first_line, 17);
+    assert_int_equal(tfl_instr_first_line(&p.doc, &p.doc.instrs[2]), 17);
     assert_int_equal(end_line(&p, 2), 31);
     free(text);
     tfl_arena_free(&p.arena);
@@ -219,7 +219,7 @@ static void test_parser_heredoc_basic(void **state)
     assert_true(h->terminated);
     assert_int_equal(h->body_len, strlen("echo hi\n  echo $X\n"));
     assert_memory_equal(h->body, "echo hi\n  echo $X\n", h->body_len);
-    assert_int_equal(p.doc.instrs[1].first_line, 2);
+    assert_int_equal(tfl_instr_first_line(&p.doc, &p.doc.instrs[1]), 2);
     assert_int_equal(end_line(&p, 1), 5);
     assert_int_equal(p.doc.instrs[2].kind, TFL_USER);
     /* the body keeps its own lines */
