@@ -47,13 +47,13 @@ static int find(tfl_ctx *ctx, search *st, const char *s, size_t len, size_t *a,
 static void limit_hit(tfl_ctx *ctx, const search *st, const tfl_instr *in)
 {
     if (st->stopped)
-        tfl_report(ctx, tfl_instr_keyword_span(in),
+        tfl_report(ctx, tfl_instr_keyword_span(ctx->doc, in),
                    "custom rule %s: the match limit stopped the pattern here "
                    "(%lu steps for the file used up); this and the later "
                    "instructions were not checked",
                    st->c->rule.id, TFL_CUSTOM_FILE_BUDGET);
     else
-        tfl_report(ctx, tfl_instr_keyword_span(in),
+        tfl_report(ctx, tfl_instr_keyword_span(ctx->doc, in),
                    "custom rule %s: the match limit stopped the pattern on "
                    "this instruction (%lu steps), which was not checked",
                    st->c->rule.id, TFL_CUSTOM_MATCH_BUDGET);
@@ -69,7 +69,7 @@ static int match_text(tfl_ctx *ctx, search *st, const tfl_instr *in,
     rc = find(ctx, st, in->line, in->line_len, &a, &b);
     if (rc == 1) {
         *at = b > a ? tfl_textmap_span(&in->map, (uint32_t)a, (uint32_t)(b - a))
-                    : tfl_instr_keyword_span(in);
+                    : tfl_instr_keyword_span(ctx->doc, in);
         return 1;
     }
     for (i = 0; rc == 0 && i < in->nheredocs; i++) {

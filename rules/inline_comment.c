@@ -69,9 +69,10 @@ static void comment_of(const tfl_ctx *ctx, const tfl_instr *in, tfl_span cm,
 
 /* Offset in in->line where the arguments start: after keyword and flags
  * (and the HEALTHCHECK type word), blanks skipped. */
-static size_t args_start(const tfl_instr *in)
+static size_t args_start(const tfl_doc *doc, const tfl_instr *in)
 {
-    size_t p = in->kw_off + in->kw_len, i;
+    tfl_word kw = tfl_instr_keyword(doc, in);
+    size_t p = kw.off + kw.raw_len, i;
 
     for (i = 0; i < in->nflags; i++)
         if (in->flags[i].word.off + in->flags[i].word.raw_len > p)
@@ -99,7 +100,7 @@ static const char *tail_from(tfl_ctx *ctx, const tfl_instr *in, size_t s,
 static const char *whole_value(tfl_ctx *ctx, const tfl_instr *in,
                                const comment_text *ct)
 {
-    return tail_from(ctx, in, args_start(in), ct);
+    return tail_from(ctx, in, args_start(ctx->doc, in), ct);
 }
 
 /* Do all words of the comment contain '='? Then ENV/LABEL take them as
@@ -180,7 +181,7 @@ static void report(tfl_ctx *ctx, const tfl_instr *in, tfl_span cm,
                    const char *where)
 {
     const char *kw = tfl_kind_name(in->kind);
-    size_t s = args_start(in);
+    size_t s = args_start(ctx->doc, in);
     comment_text ct;
 
     comment_of(ctx, in, cm, &ct);

@@ -171,7 +171,7 @@ static void check(tfl_ctx *ctx)
          * as its kind's name is all capitals */
         if (doc->instrs[i].kind == TFL_UNKNOWN) {
             has[i] = 0;
-        } else if (doc->instrs[i].kw_caps) {
+        } else if (!doc->instrs[i].kw_extra) {
             has[i] = HAS_UPPER;
         } else {
             tfl_word kw = tfl_instr_keyword(doc, &doc->instrs[i]);

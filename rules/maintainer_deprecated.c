@@ -14,12 +14,12 @@ static void one(tfl_ctx *ctx, const tfl_instr *in)
     /* Spell the label out when the value can stand between double quotes
      * as it is. */
     if (w && w->len && w->len <= 60 && !strpbrk(w->text, "\"\\$`"))
-        tfl_report(ctx, tfl_instr_keyword_span(in),
+        tfl_report(ctx, tfl_instr_keyword_span(ctx->doc, in),
                    "MAINTAINER '%s' is deprecated: write LABEL "
                    "org.opencontainers.image.authors=\"%s\" instead",
                    who, who);
     else
-        tfl_report(ctx, tfl_instr_keyword_span(in),
+        tfl_report(ctx, tfl_instr_keyword_span(ctx->doc, in),
                    "MAINTAINER '%s' is deprecated: record the author with "
                    "LABEL org.opencontainers.image.authors=\"...\" instead",
                    who);

@@ -13,12 +13,12 @@ static void one(tfl_ctx *ctx, const tfl_instr *in, const tfl_instr *later)
     tfl_pos p = tfl_source_pos(ctx->src, later->span.start);
     tfl_finding *f;
 
-    f = tfl_report(ctx, tfl_instr_keyword_span(in),
+    f = tfl_report(ctx, tfl_instr_keyword_span(ctx->doc, in),
                    "this %s has no effect: the %s on line %u replaces it "
                    "in the same stage; remove one of them",
                    kw, kw, (unsigned)p.line);
     if (f)
-        tfl_finding_related(ctx, f, tfl_instr_keyword_span(later),
+        tfl_finding_related(ctx, f, tfl_instr_keyword_span(ctx->doc, later),
                             "the instruction that takes effect");
 }
 

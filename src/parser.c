@@ -82,6 +82,9 @@ typedef struct parser {
  */
 #define SLAB ((size_t)16 << 10)
 
+/* Keywords at least this long are kept in the extras (see tfl_instr). */
+#define KW_LEN_MAX ((uint32_t)1 << 18)
+
 static void *pool(parser *p, size_t n, size_t align)
 {
     size_t pad = (size_t)(-(uintptr_t)p->slab & (align - 1));
@@ -1189,8 +1192,8 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
 }
 
 /* See tfl_instr: its size is a large share of a big file's memory. */
-_Static_assert(sizeof(void *) != 8 || sizeof(tfl_instr) == 88,
-               "tfl_instr is 88 bytes on 64-bit targets");
+_Static_assert(sizeof(void *) != 8 || sizeof(tfl_instr) == 80,
+               "tfl_instr is 80 bytes on 64-bit targets");
 
 /* The pairs are their words two by two, with nothing in between. */
 _Static_assert(sizeof(tfl_pair) == 2 * sizeof(tfl_word) &&
@@ -1286,28 +1289,34 @@ tfl_instr *tfl_instr_trigger(const tfl_doc *doc, const tfl_instr *in)
     return x ? x->trigger : NULL;
 }
 
-tfl_span tfl_instr_keyword_span(const tfl_instr *in)
+tfl_span tfl_instr_keyword_span(const tfl_doc *doc, const tfl_instr *in)
 {
-    return tfl_textmap_span(&in->map, in->kw_off, in->kw_len);
+    const tfl_instr_extra *x =
+        in->kw_extra ? extra_at(doc, in->span.start) : NULL;
+
+    if (x)
+        return tfl_textmap_span(&in->map, x->kw_off, x->kw_len);
+    return tfl_textmap_span(&in->map, 0, in->kw_len);
 }
 
 tfl_word tfl_instr_keyword(const tfl_doc *doc, const tfl_instr *in)
 {
     tfl_word w;
 
-    w.text = "";
-    if (in->kw_caps) {
-        w.text = kind_names[in->kind];
-    } else {
-        const tfl_instr_extra *x = extra_at(doc, in->span.start);
+    const tfl_instr_extra *x =
+        in->kw_extra ? extra_at(doc, in->span.start) : NULL;
 
-        if (x && x->keyword)
-            w.text = x->keyword;
-    }
+    w.text = kind_names[in->kind];
     w.len = in->kw_len;
-    w.off = in->kw_off;
-    w.raw_len = in->kw_len;
-    w.span = tfl_instr_keyword_span(in);
+    w.off = 0;
+    if (x) {
+        if (x->keyword)
+            w.text = x->keyword;
+        w.len = x->kw_len;
+        w.off = x->kw_off;
+    }
+    w.raw_len = w.len;
+    w.span = tfl_textmap_span(&in->map, w.off, w.len);
     return w;
 }
 
@@ -1526,7 +1535,7 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
 {
     tfl_instr *in = sh->in;
     size_t errs = sh->p->doc->nerrors;
-    bool failed = sh->p->doc->parser_failed, caps;
+    bool failed = sh->p->doc->parser_failed, caps, named;
     uint32_t k, a, c;
     tfl_instr_extra *x;
     tfl_instr *t;
@@ -1536,20 +1545,23 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     while (k < e && !is_blank(sh->L[k]))
         k++;
     in->kind = kind_of(sh->L + b, k - b, &caps);
-    in->kw_off = b;
-    in->kw_len = k - b;
     in->span.start = tfl_textmap_span(&in->map, b, k - b).start;
-    if (in->kind != TFL_UNKNOWN && caps) {
-        /* written in capitals, as usual: the name is the text */
-        in->kw_caps = true;
+    named = in->kind != TFL_UNKNOWN && caps;
+    if (named && b == 0 && k < KW_LEN_MAX) {
+        /* written in capitals at the start, as usual */
+        in->kw_len = k;
     } else {
-        /* the rare other spelling keeps a copy beside the table */
-        const char *kw = pool_strndup(sh->p, sh->L + b, k - b);
+        /* the rare other spelling or place is kept beside the table */
+        const char *kw = named ? NULL : pool_strndup(sh->p, sh->L + b, k - b);
 
-        if (!kw || !(x = extra_for(sh->p, in)))
+        in->kw_extra = true;
+        if ((!kw && !named) || !(x = extra_for(sh->p, in))) {
             sh->p->oom = true;
-        else
+        } else {
             x->keyword = kw;
+            x->kw_off = b;
+            x->kw_len = k - b;
+        }
     }
     a = k;
     while (a < e && is_blank(sh->L[a]))

@@ -93,9 +93,9 @@ size_t tfl_edit_distance(const char *a, const char *b, size_t max)
 }
 
 /* Span of all arguments, or of the keyword when there are none. */
-static tfl_span args_span(const tfl_instr *in)
+static tfl_span args_span(const tfl_doc *doc, const tfl_instr *in)
 {
-    tfl_span s = tfl_instr_keyword_span(in);
+    tfl_span s = tfl_instr_keyword_span(doc, in);
 
     if (in->nargs) {
         s.start = in->args[0].span.start;
@@ -249,12 +249,13 @@ static void check_from(checker *c, const tfl_instr *in)
 {
     check_flags(c, in, from_flags);
     if (in->nargs != 1 && in->nargs != 3) {
-        FAIL(c, args_span(in), "FROM requires either one or three arguments");
+        FAIL(c, args_span(c->doc, in),
+             "FROM requires either one or three arguments");
         return;
     }
     if (in->nargs == 3) {
         if (strcasecmp(in->args[1].text, "as") != 0) {
-            FAIL(c, args_span(in),
+            FAIL(c, args_span(c->doc, in),
                  "FROM requires either one or three arguments");
             return;
         }
@@ -278,14 +279,15 @@ static void check_healthcheck(checker *c, const tfl_instr *in)
     const char *type;
 
     if (in->nargs == 0) {
-        FAIL(c, tfl_instr_keyword_span(in),
+        FAIL(c, tfl_instr_keyword_span(c->doc, in),
              "HEALTHCHECK requires at least one argument");
         return;
     }
     type = in->args[0].text;
     if (strcasecmp(type, "NONE") == 0) {
         if (in->nargs > 1)
-            FAIL(c, args_span(in), "HEALTHCHECK NONE takes no arguments");
+            FAIL(c, args_span(c->doc, in),
+                 "HEALTHCHECK NONE takes no arguments");
         return;
     }
     check_flags(c, in, health_flags);
@@ -302,7 +304,7 @@ static void check_copy(checker *c, const tfl_instr *in, const char *kw)
 {
     check_flags(c, in, in->kind == TFL_ADD ? add_flags : copy_flags);
     if (in->nargs < 2) {
-        FAIL(c, args_span(in),
+        FAIL(c, args_span(c->doc, in),
              "%s requires at least two arguments, but only one was provided. "
              "Destination could not be determined",
              kw);
@@ -321,8 +323,10 @@ static void check_pairs(checker *c, const tfl_instr *in, const char *kw)
     if (in->npairs == 0) {
         /* A non-empty text without pairs already has a parser error. */
         if (in->nargs == 0 && !in->inline_comment &&
-            in->kw_off + in->kw_len >= in->line_len)
-            FAIL(c, tfl_instr_keyword_span(in),
+            tfl_instr_keyword(c->doc, in).off +
+                    tfl_instr_keyword(c->doc, in).len >=
+                in->line_len)
+            FAIL(c, tfl_instr_keyword_span(c->doc, in),
                  "%s requires at least one argument", kw);
         return;
     }
@@ -335,8 +339,8 @@ static void check_one_arg(checker *c, const tfl_instr *in, const char *kw)
 {
     check_flags(c, in, no_flags);
     if (in->nargs != 1)
-        FAIL(c, tfl_instr_keyword_span(in), "%s requires exactly one argument",
-             kw);
+        FAIL(c, tfl_instr_keyword_span(c->doc, in),
+             "%s requires exactly one argument", kw);
 }
 
 static void check_instr(checker *c, const tfl_instr *in)
@@ -365,7 +369,7 @@ static void check_instr(checker *c, const tfl_instr *in)
         break;
     case TFL_ARG:
         if (in->nargs == 0)
-            FAIL(c, tfl_instr_keyword_span(in),
+            FAIL(c, tfl_instr_keyword_span(c->doc, in),
                  "ARG requires at least one argument");
         for (i = 0; i < in->nargs; i++)
             if (in->args[i].text[0] == '=')
@@ -378,25 +382,25 @@ static void check_instr(checker *c, const tfl_instr *in)
         break;
     case TFL_STOPSIGNAL:
         if (in->nargs != 1)
-            FAIL(c, tfl_instr_keyword_span(in),
+            FAIL(c, tfl_instr_keyword_span(c->doc, in),
                  "%s requires exactly one argument", kw);
         break;
     case TFL_SHELL:
         check_flags(c, in, no_flags);
         if (in->nargs == 0 && !in->json_invalid)
-            FAIL(c, tfl_instr_keyword_span(in),
+            FAIL(c, tfl_instr_keyword_span(c->doc, in),
                  "SHELL requires at least one argument");
         else if (!in->json)
-            FAIL(c, args_span(in),
+            FAIL(c, args_span(c->doc, in),
                  "SHELL requires the arguments to be in JSON form");
         else if (in->nargs == 0)
-            FAIL(c, tfl_instr_keyword_span(in),
+            FAIL(c, tfl_instr_keyword_span(c->doc, in),
                  "SHELL requires at least one argument");
         break;
     case TFL_VOLUME:
         check_flags(c, in, no_flags);
         if (in->nargs == 0)
-            FAIL(c, tfl_instr_keyword_span(in),
+            FAIL(c, tfl_instr_keyword_span(c->doc, in),
                  "VOLUME requires at least one argument");
         for (i = 0; i < in->nargs; i++)
             if (in->args[i].len == 0)
@@ -406,7 +410,7 @@ static void check_instr(checker *c, const tfl_instr *in)
     case TFL_EXPOSE:
         check_flags(c, in, no_flags);
         if (in->nargs == 0)
-            FAIL(c, tfl_instr_keyword_span(in),
+            FAIL(c, tfl_instr_keyword_span(c->doc, in),
                  "EXPOSE requires at least one argument");
         break;
     case TFL_CMD:
@@ -417,13 +421,13 @@ static void check_instr(checker *c, const tfl_instr *in)
         check_flags(c, in, no_flags);
         trig = tfl_instr_trigger(c->doc, in);
         if (!trig) {
-            FAIL(c, tfl_instr_keyword_span(in),
+            FAIL(c, tfl_instr_keyword_span(c->doc, in),
                  "ONBUILD requires at least one argument");
         } else if (trig->kind == TFL_ONBUILD) {
-            FAIL(c, tfl_instr_keyword_span(trig),
+            FAIL(c, tfl_instr_keyword_span(c->doc, trig),
                  "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
         } else if (trig->kind == TFL_FROM || trig->kind == TFL_MAINTAINER) {
-            FAIL(c, tfl_instr_keyword_span(trig),
+            FAIL(c, tfl_instr_keyword_span(c->doc, trig),
                  "%s isn't allowed as an ONBUILD trigger",
                  tfl_kind_name(trig->kind));
         }
@@ -453,13 +457,14 @@ static void unknown_instruction(checker *c, const tfl_instr *in)
         }
     }
     if (!best) {
-        FAIL(c, tfl_instr_keyword_span(in), "unknown instruction: %s", kw.text);
+        FAIL(c, tfl_instr_keyword_span(c->doc, in), "unknown instruction: %s",
+             kw.text);
         return;
     }
     for (k = 0; best[k] && k + 1 < sizeof sugg; k++)
         sugg[k] = lower ? (char)tolower((unsigned char)best[k]) : best[k];
     sugg[k] = '\0';
-    FAIL(c, tfl_instr_keyword_span(in),
+    FAIL(c, tfl_instr_keyword_span(c->doc, in),
          "unknown instruction: %s (did you mean %s?)", kw.text, sugg);
 }
 
@@ -493,7 +498,7 @@ int tfl_validate(tfl_arena *arena, tfl_doc *doc, size_t *cap)
         if (in->kind == TFL_FROM)
             seen_from = true;
         else if (!seen_from && in->kind != TFL_ARG && !reported_stage) {
-            FAIL(&c, tfl_instr_keyword_span(in),
+            FAIL(&c, tfl_instr_keyword_span(c.doc, in),
                  "no build stage in current context");
             reported_stage = true;
         }

@@ -135,7 +135,7 @@ typedef struct tfl_instr tfl_instr;
  * `kind`, 32-bit counts in pairs, pairs and heredocs sharing a pointer as
  * no kind has both), and what few instructions have (an ONBUILD's trigger,
  * an inline comment) is kept beside the table (tfl_instr_trigger(),
- * tfl_instr_comment()): one instruction costs 88 bytes, and a 60 MB file
+ * tfl_instr_comment()): one instruction costs 80 bytes, and a 60 MB file
  * has 300,000 of them. */
 struct tfl_instr {
     /* A tfl_kind, in a bit-field so that it shares its word with the
@@ -147,11 +147,11 @@ struct tfl_instr {
     unsigned empty_continuation : 1; /* a blank line inside the continuation:
                                         see tfl_instr_empty_line() */
     unsigned legacy : 1;             /* ENV/LABEL `KEY value` form (one pair) */
-    unsigned kw_caps : 1;            /* the keyword is its kind's name */
-    /* The keyword as written is line[kw_off, kw_off + kw_len): see
-     * tfl_instr_keyword() for it as a word. */
-    uint32_t kw_off;
-    uint32_t kw_len;
+    /* The keyword as written is line[0, kw_len) when kw_extra is clear:
+     * the kind's name. Otherwise (another spelling, an offset or a length
+     * that does not fit) the extras hold it. See tfl_instr_keyword(). */
+    unsigned kw_extra : 1;
+    unsigned kw_len : 18;
 
     /* Joined logical text, keyword first: line_len bytes, and no NUL
      * after them in general (a one-line instruction's are the source's). */
@@ -211,9 +211,12 @@ typedef struct tfl_node_args {
  * (an ONBUILD's entry comes before its trigger's). */
 typedef struct tfl_instr_extra {
     uint32_t at;
-    tfl_span comment;    /* inline_comment: from the '#' to the text's end */
+    tfl_span comment; /* inline_comment: from the '#' to the text's end */
+    uint32_t kw_off;  /* kw_extra: the keyword is line[kw_off, +kw_len) */
+    uint32_t kw_len;
     tfl_instr *trigger;  /* ONBUILD: the nested instruction */
-    const char *keyword; /* unless kw_caps: a NUL-terminated copy */
+    const char *keyword; /* kw_extra: a NUL-terminated copy, or NULL when
+                            it is the kind's name */
 } tfl_instr_extra;
 
 typedef struct tfl_doc {
@@ -264,7 +267,7 @@ tfl_span tfl_instr_empty_line(const tfl_doc *doc, const tfl_instr *in);
 tfl_word tfl_instr_keyword(const tfl_doc *doc, const tfl_instr *in);
 
 /* The source span of the keyword of `in` (tfl_instr_keyword()'s span). */
-tfl_span tfl_instr_keyword_span(const tfl_instr *in);
+tfl_span tfl_instr_keyword_span(const tfl_doc *doc, const tfl_instr *in);
 
 /* The nested instruction of ONBUILD `in` (an instruction of `doc`, or a
  * trigger itself), or NULL (another kind, or ONBUILD with nothing after). */

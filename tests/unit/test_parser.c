@@ -566,6 +566,28 @@ static void test_parser_keyword_case(void **state)
                         "RuN");
     assert_int_equal(p.doc.nerrors, 0);
     tfl_arena_free(&p.arena);
+
+    /* a trigger's keyword is not at the start of the text */
+    parse_str(&p, "FROM a\nONBUILD  Run x\nONBUILD USER u\n");
+    {
+        const tfl_instr *t = tfl_instr_trigger(&p.doc, &p.doc.instrs[1]);
+        tfl_word kw;
+
+        assert_non_null(t);
+        kw = tfl_instr_keyword(&p.doc, t);
+        assert_string_equal(kw.text, "Run");
+        assert_int_equal(kw.off, 9);
+        assert_int_equal(kw.span.start, 16);
+        assert_int_equal(kw.span.end, 19);
+        t = tfl_instr_trigger(&p.doc, &p.doc.instrs[2]);
+        kw = tfl_instr_keyword(&p.doc, t);
+        assert_string_equal(kw.text, "USER");
+        assert_int_equal(kw.off, 8);
+        kw = tfl_instr_keyword(&p.doc, &p.doc.instrs[2]);
+        assert_string_equal(kw.text, "ONBUILD");
+        assert_int_equal(kw.off, 0);
+    }
+    tfl_arena_free(&p.arena);
 }
 
 /* The piece a bisection finds: the last one whose text_off <= off, or 0. */
