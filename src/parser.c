@@ -1545,7 +1545,9 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     while (k < e && !is_blank(sh->L[k]))
         k++;
     in->kind = kind_of(sh->L + b, k - b, &caps);
-    in->span.start = tfl_textmap_span(&in->map, b, k - b).start;
+    in->span.start = in->map.npieces == 1
+                         ? source_in(in->map.pieces, b)
+                         : tfl_textmap_span(&in->map, b, k - b).start;
     named = in->kind != TFL_UNKNOWN && caps;
     if (named && b == 0 && k < KW_LEN_MAX) {
         /* written in capitals at the start, as usual */
@@ -2100,6 +2102,10 @@ uint32_t tfl_instr_first_line(const tfl_doc *doc, const tfl_instr *in)
     return tfl_source_line_of(doc->src, in->map.pieces[0].src_off);
 }
 
+/* Where tfl_instr_comments() stopped last (per thread): only a hint. */
+static _Thread_local const tfl_comment *hint_comments;
+static _Thread_local size_t hint_comment;
+
 size_t tfl_instr_comments(const tfl_doc *doc, const tfl_instr *in,
                           size_t *first)
 {
@@ -2109,6 +2115,17 @@ size_t tfl_instr_comments(const tfl_doc *doc, const tfl_instr *in,
     size_t lo = 0, hi = doc->ncomments, k;
     uint32_t line = tfl_instr_first_line(doc, in);
 
+    /* Callers go down the file: the comments before the last answer are
+     * skipped, and the next few looked at one by one before a bisection. */
+    if (hint_comments == doc->comments && hint_comment <= hi &&
+        (hint_comment == 0 || doc->comments[hint_comment - 1].line < line)) {
+        lo = hint_comment;
+        while (lo < hi && lo < hint_comment + 8 &&
+               doc->comments[lo].line < line)
+            lo++;
+        if (lo < hi && doc->comments[lo].line >= line)
+            hi = lo;
+    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
@@ -2129,6 +2146,8 @@ size_t tfl_instr_comments(const tfl_doc *doc, const tfl_instr *in,
         if (e - b <= TFL_MAX_LINE)
             break;
     }
+    hint_comments = doc->comments;
+    hint_comment = lo;
     *first = k;
     return lo - k;
 }
