@@ -729,6 +729,12 @@ static int single_quote(lexer *lx, sbuf *res)
     return OK;
 }
 
+/* Does byte `c` stand for itself inside double quotes? */
+static bool dq_plain(const lexer *lx, char c)
+{
+    return c != '"' && c != '$' && c != lx->escape;
+}
+
 /* `raw`: keep the escape character before what it protects. */
 static int double_quote(lexer *lx, bool raw, sbuf *res)
 {
@@ -766,7 +772,11 @@ static int double_quote(lexer *lx, bool raw, sbuf *res)
             if (raw && put(lx, res, &c, 1))
                 return OOM;
         }
+        /* This character, and the run of ordinary bytes after it, go in
+         * one copy (no special byte is part of a multi-byte character). */
         w = peek(lx, &cp);
+        while (lx->pos + w < lx->len && dq_plain(lx, lx->in[lx->pos + w]))
+            w++;
         if (put(lx, res, lx->in + lx->pos, w))
             return OOM;
         lx->pos += w;
