@@ -83,13 +83,33 @@ typedef struct lookup_ctx {
 
 /* --- Names table ---------------------------------------------------------- */
 
+/* Names are short: hashed eight bytes at a time, the last partial word
+ * read as two overlapping halves (or three bytes), with the length mixed
+ * in so that the overlap cannot make two names collide by design. */
 static size_t hash_name(const char *s, size_t n)
 {
-    size_t h = 1469598103u, i;
+    const uint64_t k = 0xff51afd7ed558ccdu;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ n, w = 0;
 
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 32;
+    }
+    if (n >= 4) {
+        uint32_t lo, hi;
+
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        w = (uint64_t)hi << 32 | lo;
+    } else if (n) {
+        w = (uint64_t)(unsigned char)s[0] << 16 |
+            (uint64_t)(unsigned char)s[n / 2] << 8 | (unsigned char)s[n - 1];
+    } else {
+        w = 0;
+    }
+    h = (h ^ w) * k;
+    return (size_t)(h ^ h >> 29);
 }
 
 static bool same_name(const tfl_binding *b, const char *name, size_t len)
@@ -222,7 +242,10 @@ static const tfl_binding *resolve(const tfl_model *m, int scope, size_t instr,
         if (cur == b->stage)
             return b;
     }
-    if (scope == TFL_SCOPE_GLOBAL)
+    /* PATH and every proxy name end in H, Y or y: most names are
+     * neither, and skip the loop */
+    if (scope == TFL_SCOPE_GLOBAL || len < 4 ||
+        (name[len - 1] != 'H' && name[len - 1] != 'Y' && name[len - 1] != 'y'))
         return NULL;
     for (i = m->first_every; i < m->first_doc; i++)
         if (same_name(&m->bindings[i], name, len))
@@ -365,6 +388,8 @@ static void add_predefined(builder *bd)
         publish(m, b);
     }
     m->first_every = m->nbindings;
+    for (i = 0; i < NPROXY; i++) /* resolve() relies on the last letter */
+        assert(strchr("HYy", proxy_args[i][strlen(proxy_args[i]) - 1]));
     for (i = 0; i < NPROXY; i++)
         new_binding(bd, proxy_args[i], strlen(proxy_args[i]), TFL_ORIGIN_PROXY,
                     TFL_SCOPE_GLOBAL, SIZE_MAX, 0);
@@ -593,14 +618,16 @@ static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
     }
 }
 
+/* ASCII only, as the shell's names are (and as isalpha() is in the C
+ * locale, which the library never leaves). */
 static bool is_name_start(unsigned char c)
 {
-    return isalpha(c) || c == '_';
+    return (unsigned char)((c | 0x20) - 'a') < 26 || c == '_';
 }
 
 static bool is_name_char(unsigned char c)
 {
-    return isalnum(c) || c == '_';
+    return is_name_start(c) || (unsigned char)(c - '0') < 10;
 }
 
 /*
