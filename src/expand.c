@@ -72,6 +72,10 @@ typedef struct sbuf {
      * it mostly is as long, so it is not grown (and the outgrown copies
      * left in the arena) step by step. */
     size_t first;
+    /* The caller wants no value (TFL_EXPAND_NO_VALUE): appending does
+     * nothing. Only the result of the whole word is a sink; the words of
+     * modifiers are built, as errors and lookups depend on them. */
+    bool sink;
 } sbuf;
 
 /* Words under construction for tfl_expand_words. */
@@ -88,6 +92,7 @@ typedef struct lexer {
     size_t len, pos;
     char escape;
     bool quotes; /* quotes are special (false for heredoc bodies) */
+    bool names;  /* copy each reference's name (no TFL_EXPAND_NO_NAMES) */
     const tfl_env *env;
     tfl_varref *refs;
     size_t nrefs, cap;
@@ -109,6 +114,8 @@ static int dollar(lexer *lx, sbuf *res);
 
 static int put(lexer *lx, sbuf *b, const char *s, size_t n)
 {
+    if (b->sink)
+        return OK;
     if (b->cap - b->len <= n || !b->data) {
         size_t ncap = b->cap ? b->cap * 2 : b->first > 32 ? b->first : 32;
         char *nd;
@@ -258,8 +265,17 @@ static size_t read_name(lexer *lx)
         return 1;
     }
     while (lx->pos < lx->len) {
+        unsigned char c = (unsigned char)lx->in[lx->pos];
+
+        if (c < 0x80) { /* the common case, without a decoding call */
+            if ((unsigned char)((c | 0x20) - 'a') >= 26 &&
+                (unsigned char)(c - '0') >= 10 && c != '_')
+                break;
+            lx->pos++;
+            continue;
+        }
         w = peek(lx, &cp);
-        if (!tfl_uni_is_letter(cp) && !tfl_uni_is_digit(cp) && cp != '_')
+        if (!tfl_uni_is_letter(cp) && !tfl_uni_is_digit(cp))
             break;
         lx->pos += w;
     }
@@ -281,22 +297,25 @@ static int reserve_ref(lexer *lx, size_t off, size_t *slot)
 
 /*
  * Look the name up and complete the slot; the reference ends at the
- * current position. `*val` is never NULL.
+ * current position (so a completed slot has a nonzero len). `*val` is
+ * never NULL.
  */
 static int lookup(lexer *lx, size_t slot, size_t noff, size_t nlen,
                   const char **val, size_t *vlen)
 {
     tfl_varref *r = &lx->refs[slot];
-    const char *v = NULL;
+    const char *v = NULL, *name = lx->in + noff;
 
-    r->name = tfl_arena_strndup(lx->arena, lx->in + noff, nlen);
-    if (!r->name)
-        return OOM;
+    if (lx->names) {
+        name = r->name = tfl_arena_strndup(lx->arena, name, nlen);
+        if (!name)
+            return OOM;
+    }
     r->name_off = (uint32_t)noff;
     r->name_len = (uint32_t)nlen;
     r->len = (uint32_t)(lx->pos - r->off);
     if (lx->env && lx->env->lookup)
-        v = lx->env->lookup(lx->env->ud, r->name, nlen);
+        v = lx->env->lookup(lx->env->ud, name, nlen);
     r->set = v != NULL;
     *val = v ? v : "";
     *vlen = strlen(*val);
@@ -473,8 +492,8 @@ static int trim(lexer *lx, size_t start, int op, sbuf *word, const char *v,
     rc = glob_parse(lx, p, plen, &t, &nt, &why);
     if (rc == BAD)
         return glob_error(lx, start, p, plen, why);
-    if (rc)
-        return rc;
+    if (rc || res->sink)
+        return rc; /* the match decides only the value */
     if (op == '#') {
         cw = char_widths(lx, v, n);
         ends = cw ? glob_ends(lx, t, nt, v, n, cw, greedy) : NULL;
@@ -531,8 +550,8 @@ static int replace(lexer *lx, size_t start, bool all, const sbuf *pat,
 
     if (rc == BAD)
         return glob_error(lx, start, pat->data, pat->len, why);
-    if (rc)
-        return rc;
+    if (rc || res->sink)
+        return rc; /* the match decides only the value */
     cw = char_widths(lx, v, n);
     ends = cw ? glob_ends(lx, t, nt, v, n, cw, true) : NULL;
     if (!ends)
@@ -689,7 +708,7 @@ static int brace_ref(lexer *lx, size_t start, sbuf *res)
     lx->depth++;
     rc = brace_body(lx, start, slot, noff, nlen, res);
     lx->depth--;
-    if (rc && !lx->refs[slot].name)
+    if (rc && !lx->refs[slot].len)
         lx->nrefs = slot; /* failed before the lookup: drop the slot */
     return rc;
 }
@@ -853,13 +872,16 @@ static int scan_until(lexer *lx, int stop, bool raw, sbuf *res, words *w)
 /* ---- entry points --------------------------------------------------- */
 
 static int run(tfl_arena *arena, const char *in, size_t len, char escape,
-               bool heredoc, const tfl_env *env, words *w, tfl_expansion *out)
+               unsigned flags, const tfl_env *env, words *w, tfl_expansion *out)
 {
+    static char nothing[1]; /* the data of a sink, never written */
+    bool heredoc = flags & TFL_EXPAND_HEREDOC;
     lexer lx = {0};
     sbuf res = {0};
     int rc;
 
     assert(escape == '\\' || escape == '`');
+    assert(!w || !(flags & TFL_EXPAND_NO_VALUE));
     memset(out, 0, sizeof *out);
     if (len > UINT32_MAX) {
         out->error = "word too long";
@@ -870,8 +892,13 @@ static int run(tfl_arena *arena, const char *in, size_t len, char escape,
     lx.len = len;
     lx.escape = escape;
     lx.quotes = !heredoc;
+    lx.names = !(flags & TFL_EXPAND_NO_NAMES);
     lx.env = env;
     res.first = len + 1;
+    if (flags & TFL_EXPAND_NO_VALUE) {
+        res.sink = true;
+        res.data = nothing;
+    }
 
     rc = scan_until(&lx, -1, heredoc, &res, w);
     if (rc == OK && w)
@@ -885,22 +912,32 @@ static int run(tfl_arena *arena, const char *in, size_t len, char escape,
         out->error_off = (uint32_t)lx.error_off;
         return 1;
     }
-    out->value = res.data;
-    out->len = res.len;
+    if (!res.sink) {
+        out->value = res.data;
+        out->len = res.len;
+    }
     return 0;
+}
+
+int tfl_expand(tfl_arena *arena, const char *in, size_t len, char escape,
+               unsigned flags, const tfl_env *env, tfl_expansion *out)
+{
+    if (flags & TFL_EXPAND_HEREDOC)
+        escape = '\\';
+    return run(arena, in, len, escape, flags, env, NULL, out);
 }
 
 int tfl_expand_word(tfl_arena *arena, const char *in, size_t len, char escape,
                     const tfl_env *env, tfl_expansion *out)
 {
-    return run(arena, in, len, escape, false, env, NULL, out);
+    return run(arena, in, len, escape, 0, env, NULL, out);
 }
 
 int tfl_expand_words(tfl_arena *arena, const char *in, size_t len, char escape,
                      const tfl_env *env, tfl_expansion *out)
 {
     words w = {0};
-    int rc = run(arena, in, len, escape, false, env, &w, out);
+    int rc = run(arena, in, len, escape, 0, env, &w, out);
 
     if (rc == 0) {
         out->words = w.items;
@@ -913,5 +950,5 @@ int tfl_expand_words(tfl_arena *arena, const char *in, size_t len, char escape,
 int tfl_expand_heredoc(tfl_arena *arena, const char *in, size_t len,
                        const tfl_env *env, tfl_expansion *out)
 {
-    return run(arena, in, len, '\\', true, env, NULL, out);
+    return run(arena, in, len, '\\', TFL_EXPAND_HEREDOC, env, NULL, out);
 }

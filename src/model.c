@@ -462,10 +462,10 @@ static int settle_uses(builder *bd)
     return 0;
 }
 
-/* Record a use of `name` (`len` bytes). Unless `own` (the name is an
- * arena string already) it is copied, but only when no binding has it. */
+/* Record a use of `name` (`len` bytes). The name is copied only when no
+ * binding has it. */
 static tfl_use *add_use(builder *bd, const lookup_ctx *lc, const char *name,
-                        size_t len, bool own, tfl_span span, bool shell)
+                        size_t len, tfl_span span, bool shell)
 {
     tfl_model *m = bd->m;
     tfl_binding *b;
@@ -476,7 +476,7 @@ static tfl_use *add_use(builder *bd, const lookup_ctx *lc, const char *name,
     b = (tfl_binding *)resolve(m, lc->scope, lc->instr, lc->part, name, len);
     if (b)
         name = b->name;
-    else if (!own && !(name = tfl_arena_strndup(bd->a, name, len)))
+    else if (!(name = tfl_arena_strndup(bd->a, name, len)))
         bd->oom = true;
     u = bd->oom ? NULL : push_use(bd);
     if (!u) {
@@ -508,6 +508,13 @@ static char modifier(const char *text, const tfl_varref *r)
     return *p;
 }
 
+/* Do references `a` and `b` of `text` name the same variable? */
+static bool same_ref(const char *text, const tfl_varref *a, const tfl_varref *b)
+{
+    return a->name_len == b->name_len &&
+           memcmp(text + a->name_off, text + b->name_off, a->name_len) == 0;
+}
+
 /* Does the text of reference `i` take care of its name being unset? */
 static bool guarded(const char *text, const tfl_expansion *x, size_t i)
 {
@@ -522,7 +529,7 @@ static bool guarded(const char *text, const tfl_expansion *x, size_t i)
         const tfl_varref *o = &x->refs[j];
 
         if (j != i && o->off < r->off && o->off + o->len >= r->off + r->len &&
-            strcmp(o->name, r->name) == 0 && modifier(text, o) == '+')
+            same_ref(text, o, r) && modifier(text, o) == '+')
             return true;
     }
     return false;
@@ -546,52 +553,68 @@ static bool has_special(const char *text, size_t len, char escape)
     }
 }
 
+/* What expand_at() is asked for. */
+enum {
+    HEREDOC = 1, /* a COPY/ADD heredoc body */
+    VALUE = 2    /* the value is wanted, not only the uses */
+};
+
 /*
- * Expand `len` bytes of `text` at the place of `lc`, record its references
- * as uses, and return the value (an arena string, or `text` itself when
- * it holds nothing to expand; the raw text when malformed), or NULL when
- * memory ran out.
+ * Expand `len` bytes of `text` at the place of `lc` and record its
+ * references as uses. With VALUE, return the value (an arena string, or
+ * `text` itself when it holds nothing to expand; the raw text when
+ * malformed); without, return `text`. NULL when memory ran out.
  */
 static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
-                             const char *text, size_t len, bool heredoc)
+                             const char *text, size_t len, unsigned how)
 {
     tfl_env env = {lookup_cb, (void *)lc};
+    unsigned flags = TFL_EXPAND_NO_NAMES;
     tfl_expansion x;
     int rc;
     size_t i;
 
     /* Most words hold nothing to expand: they are their own value (every
-     * text but a heredoc body is NUL-terminated at `len`). */
-    if (!heredoc && !has_special(text, len, bd->m->doc->escape))
+     * text but a heredoc body is NUL-terminated at `len`). Without a `$`
+     * a text has no uses, and whether it is malformed matters to none. */
+    if (!(how & VALUE)) {
+        if (!memchr(text, '$', len))
+            return text;
+        flags |= TFL_EXPAND_NO_VALUE;
+    } else if (!(how & HEREDOC) && !has_special(text, len, bd->m->doc->escape))
         return text;
-    memset(&x, 0, sizeof x);
-    rc = heredoc
-             ? tfl_expand_heredoc(bd->a, text, len, &env, &x)
-             : tfl_expand_word(bd->a, text, len, bd->m->doc->escape, &env, &x);
+    if (how & HEREDOC)
+        flags |= TFL_EXPAND_HEREDOC;
+    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, flags, &env, &x);
     if (rc < 0) {
         bd->oom = true;
         return NULL;
     }
     for (i = 0; i < x.nrefs; i++) {
+        const tfl_varref *r = &x.refs[i];
         tfl_use *u;
 
-        if (!x.refs[i].name[0])
+        if (!r->name_len)
             continue;
-        u = add_use(bd, lc, x.refs[i].name, strlen(x.refs[i].name), true,
-                    place_span(pl, x.refs[i].off, x.refs[i].len), false);
+        u = add_use(bd, lc, text + r->name_off, r->name_len,
+                    place_span(pl, r->off, r->len), false);
         if (!u)
             return NULL;
         u->guarded = guarded(text, &x, i);
         u->malformed = rc != 0;
     }
+    if (!(how & VALUE))
+        return text;
     if (rc == 0 && x.value)
         return x.value; /* already an arena string of its own */
     return tfl_arena_strndup(bd->a, text, len);
 }
 
-/* Expand a word of the instruction, wherever its raw text starts. */
+/* Expand a word of the instruction, wherever its raw text starts. `how`
+ * as for expand_at(). */
 static const char *expand_arg(builder *bd, const lookup_ctx *lc,
-                              const tfl_instr *in, const tfl_word *w)
+                              const tfl_instr *in, const tfl_word *w,
+                              unsigned how)
 {
     place pl = {in, w->off, false};
 
@@ -599,7 +622,7 @@ static const char *expand_arg(builder *bd, const lookup_ctx *lc,
      * has no escapes, which is the usual case. */
     if (in->json && w->raw_len > w->len)
         pl.base++;
-    return expand_at(bd, lc, &pl, w->text, w->len, false);
+    return expand_at(bd, lc, &pl, w->text, w->len, how);
 }
 
 static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
@@ -614,7 +637,7 @@ static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
         if (!f->value || strcmp(f->name, name) != 0)
             continue;
         pl.base += (uint32_t)(f->value - f->word.text);
-        expand_at(bd, lc, &pl, f->value, strlen(f->value), false);
+        expand_at(bd, lc, &pl, f->value, strlen(f->value), 0);
     }
 }
 
@@ -669,7 +692,7 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
             e++;
         if (s[i + 1] == '{' && e < n && s[e] == '}')
             e++;
-        if (!add_use(bd, lc, s + b, (e - b) - (s[e - 1] == '}' ? 1 : 0), false,
+        if (!add_use(bd, lc, s + b, (e - b) - (s[e - 1] == '}' ? 1 : 0),
                      place_span(pl, (uint32_t)st, (uint32_t)(e - st)), true))
             return;
         i = e;
@@ -706,13 +729,13 @@ static void do_copy(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
     if (in->kind == TFL_ADD)
         expand_flag(bd, lc, in, "checksum");
     for (i = 0; i < in->nargs; i++)
-        expand_arg(bd, lc, in, &in->args[i]);
+        expand_arg(bd, lc, in, &in->args[i], 0);
     for (i = 0; i < in->nheredocs; i++) {
         const tfl_heredoc *h = &in->heredocs[i];
         place pl = {in, h->body_span.start, true};
 
         if (h->expand)
-            expand_at(bd, lc, &pl, h->body, h->body_len, true);
+            expand_at(bd, lc, &pl, h->body, h->body_len, HEREDOC);
     }
 }
 
@@ -723,8 +746,9 @@ static void do_env(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
 
     for (i = 0; i < in->npairs && !bd->oom; i++) {
         const tfl_pair *p = &in->pairs[i];
-        const char *key = expand_arg(bd, lc, in, &p->key);
-        const char *val = expand_arg(bd, lc, in, &p->value);
+        /* LABEL's words are expanded for their uses only */
+        const char *key = expand_arg(bd, lc, in, &p->key, env ? VALUE : 0);
+        const char *val = expand_arg(bd, lc, in, &p->value, env ? VALUE : 0);
         tfl_binding *b;
 
         if (!env || !key || !val)
@@ -771,7 +795,7 @@ static void do_arg_word(builder *bd, lookup_ctx *lc, const tfl_instr *in,
         b->default_span = tfl_textmap_span(&in->map, pl.base, (uint32_t)dlen);
         size_t first = bd->m->nuses, u;
 
-        b->value = expand_at(bd, lc, &pl, eq + 1, dlen, false);
+        b->value = expand_at(bd, lc, &pl, eq + 1, dlen, VALUE);
         for (u = first; u < bd->m->nuses; u++)
             if (strcmp(bd->m->uses[u].name, name) == 0)
                 b->self_ref = true;
@@ -822,7 +846,7 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
         char *img;
 
         st->image = &in->args[0];
-        img = (char *)expand_arg(bd, lc, in, &in->args[0]);
+        img = (char *)expand_arg(bd, lc, in, &in->args[0], VALUE);
         if (!img)
             return;
         st->image_expanded = img;
@@ -887,7 +911,7 @@ static void do_instr(builder *bd, size_t i)
     case TFL_STOPSIGNAL:
     case TFL_EXPOSE:
         for (k = 0; k < in->nargs && stage >= 0; k++)
-            expand_arg(bd, &lc, in, &in->args[k]);
+            expand_arg(bd, &lc, in, &in->args[k], 0);
         break;
     case TFL_RUN:
         if (stage >= 0)

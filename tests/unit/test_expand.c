@@ -580,6 +580,94 @@ static void test_expand_unicode_names(void **state)
     assert_int_equal(x.refs[0].name_len, 3);
 }
 
+/*
+ * tfl_expand() with every combination of TFL_EXPAND_NO_VALUE and
+ * TFL_EXPAND_NO_NAMES must say what the plain entry point says: the same
+ * verdict, error and references (names left out when asked), and a value
+ * only when one is wanted.
+ */
+static void same_with_flags(tfl_arena *a, const char *in, char escape,
+                            unsigned base, const tfl_env *env)
+{
+    size_t len = strlen(in), i;
+    unsigned flags;
+    tfl_expansion want, got;
+    int rc = tfl_expand(a, in, len, escape, base, env, &want);
+
+    assert_int_not_equal(rc, -1);
+    for (flags = 0; flags < 4; flags++) {
+        unsigned f = base | (flags & 1 ? TFL_EXPAND_NO_VALUE : 0) |
+                     (flags & 2 ? TFL_EXPAND_NO_NAMES : 0);
+
+        if (tfl_expand(a, in, len, escape, f, env, &got) != rc)
+            fail_msg("[%s] flags %u: verdict differs", in, f);
+        if (rc == 1 && (strcmp(got.error, want.error) != 0 ||
+                        got.error_off != want.error_off))
+            fail_msg("[%s] flags %u: error [%s] at %u, expected [%s] at %u", in,
+                     f, got.error, got.error_off, want.error, want.error_off);
+        if (rc == 0 &&
+            (f & TFL_EXPAND_NO_VALUE ? got.value != NULL
+                                     : strcmp(got.value, want.value) != 0))
+            fail_msg("[%s] flags %u: value differs", in, f);
+        assert_int_equal(got.nrefs, want.nrefs);
+        for (i = 0; i < want.nrefs; i++) {
+            const tfl_varref *g = &got.refs[i], *w = &want.refs[i];
+
+            if (g->off != w->off || g->len != w->len ||
+                g->name_off != w->name_off || g->name_len != w->name_len ||
+                g->set != w->set ||
+                (f & TFL_EXPAND_NO_NAMES ? g->name != NULL
+                                         : strcmp(g->name, w->name) != 0))
+                fail_msg("[%s] flags %u: reference %zu differs", in, f, i);
+            assert_memory_equal(in + w->name_off, w->name, w->name_len);
+        }
+    }
+}
+
+static void test_expand_flags(void **state)
+{
+    const char *path = tfl_test_shared("conformance/buildkit-shell/envVarTest");
+    static const char *const own[] = {
+        "a$PWD${X:-$SHELL}\"$NULL\"'$NO'${Y}",
+        "${A:-${B:+${PWD}}}${PWD:+$C}",
+        "x${Q?}",
+        "${+x}",
+        "${P#*/}${P%%/*}${P//\\//-}${P/b/$SHELL}",
+        "${P#\\a}",
+        "${A/b",
+        "x${A:-\"b}",
+        "ab'cd",
+        "${NULL:?}",
+        "${\xC3\xA9t\xC3\xA9}",
+    };
+    fixture *f = *state;
+    char *text, *line, *save = NULL;
+    size_t i, rows = 0;
+
+    for (i = 0; i < sizeof own / sizeof own[0]; i++) {
+        same_with_flags(&f->a, own[i], '\\', 0, &f->env);
+        same_with_flags(&f->a, own[i], '`', 0, &f->env);
+        same_with_flags(&f->a, own[i], '\\', TFL_EXPAND_HEREDOC, &f->env);
+    }
+    TFL_REQUIRE_SHARED(path);
+    text = tfl_test_read(path, NULL);
+    assert_non_null(text);
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *in = strchr(line, '|'), *end;
+
+        if (line[0] == '#' || !in)
+            continue;
+        end = strchr(++in, '|');
+        assert_non_null(end);
+        *end = '\0';
+        same_with_flags(&f->a, trim(in), '\\', 0, &f->env);
+        rows++;
+    }
+    free(text);
+    assert_true(rows > 200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -604,6 +692,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expand_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expand_invalid_utf8, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_expand_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expand_unicode_names, setup,
                                         teardown),
     };
