@@ -26,7 +26,6 @@
 #include "tflint/model.h"
 
 #include <assert.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -86,7 +85,7 @@ typedef struct lookup_ctx {
 /* Names are short: hashed eight bytes at a time, the last partial word
  * read as two overlapping halves (or three bytes), with the length mixed
  * in so that the overlap cannot make two names collide by design. */
-static size_t hash_name(const char *s, size_t n)
+static inline size_t hash_name(const char *s, size_t n)
 {
     const uint64_t k = 0xff51afd7ed558ccdu;
     uint64_t h = 0x9e3779b97f4a7c15u ^ n, w = 0;
@@ -118,8 +117,8 @@ static bool same_name(const tfl_binding *b, const char *name, size_t len)
 }
 
 /* The slot of `name`: its newest binding, or an empty slot. */
-static const tfl_binding **slot_of(const tfl_model *m, const char *name,
-                                   size_t len)
+static inline const tfl_binding **slot_of(const tfl_model *m, const char *name,
+                                          size_t len)
 {
     size_t i = hash_name(name, len) & (m->table_cap - 1);
 
@@ -260,6 +259,49 @@ static const char *lookup_cb(void *ud, const char *name, size_t len)
         resolve(lc->m, lc->scope, lc->instr, lc->part, name, len);
 
     return b ? b->value : NULL;
+}
+
+/*
+ * The lookups of one expansion made while building, kept so that its
+ * uses are recorded without resolving each name again. The expander is
+ * handed names where they are in the text (TFL_EXPAND_NO_NAMES), so a
+ * name's address tells its reference; past SEEN lookups the rest are
+ * resolved again.
+ */
+#define SEEN 8
+
+typedef struct seen_ctx {
+    const lookup_ctx *lc;
+    const char *name[SEEN];
+    const tfl_binding *bind[SEEN];
+    size_t n;
+} seen_ctx;
+
+static const char *seen_cb(void *ud, const char *name, size_t len)
+{
+    seen_ctx *sc = ud;
+    const lookup_ctx *lc = sc->lc;
+    const tfl_binding *b =
+        resolve(lc->m, lc->scope, lc->instr, lc->part, name, len);
+
+    if (sc->n < SEEN) {
+        sc->name[sc->n] = name;
+        sc->bind[sc->n++] = b;
+    }
+    return b ? b->value : NULL;
+}
+
+/* What the reference whose name is at `name` resolved to. */
+static const tfl_binding *seen_bind(const seen_ctx *sc, const char *name,
+                                    size_t len)
+{
+    const lookup_ctx *lc = sc->lc;
+    size_t i;
+
+    for (i = 0; i < sc->n; i++)
+        if (sc->name[i] == name)
+            return sc->bind[i];
+    return resolve(lc->m, lc->scope, lc->instr, lc->part, name, len);
 }
 
 /* --- Building ------------------------------------------------------------- */
@@ -462,18 +504,17 @@ static int settle_uses(builder *bd)
     return 0;
 }
 
-/* Record a use of `name` (`len` bytes). The name is copied only when no
- * binding has it. */
-static tfl_use *add_use(builder *bd, const lookup_ctx *lc, const char *name,
-                        size_t len, tfl_span span, bool shell)
+/* Record a use of `name` (`len` bytes) that resolves to `bind`. The name
+ * is copied only when no binding has it. */
+static tfl_use *add_use(builder *bd, const lookup_ctx *lc,
+                        const tfl_binding *bind, const char *name, size_t len,
+                        tfl_span span, bool shell)
 {
-    tfl_model *m = bd->m;
-    tfl_binding *b;
-    tfl_use *u;
-
     /* Bindings are owned by the model being built, so counting through a
      * cast of the resolved pointer is safe here. */
-    b = (tfl_binding *)resolve(m, lc->scope, lc->instr, lc->part, name, len);
+    tfl_binding *b = (tfl_binding *)bind;
+    tfl_use *u;
+
     if (b)
         name = b->name;
     else if (!(name = tfl_arena_strndup(bd->a, name, len)))
@@ -568,7 +609,8 @@ enum {
 static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
                              const char *text, size_t len, unsigned how)
 {
-    tfl_env env = {lookup_cb, (void *)lc};
+    seen_ctx sc; /* only the first sc.n entries are read */
+    tfl_env env = {seen_cb, &sc};
     unsigned flags = TFL_EXPAND_NO_NAMES;
     tfl_expansion x;
     int rc;
@@ -577,6 +619,8 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
     /* Most words hold nothing to expand: they are their own value (every
      * text but a heredoc body is NUL-terminated at `len`). Without a `$`
      * a text has no uses, and whether it is malformed matters to none. */
+    sc.lc = lc;
+    sc.n = 0;
     if (!(how & VALUE)) {
         if (!memchr(text, '$', len))
             return text;
@@ -596,7 +640,8 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
 
         if (!r->name_len)
             continue;
-        u = add_use(bd, lc, text + r->name_off, r->name_len,
+        u = add_use(bd, lc, seen_bind(&sc, text + r->name_off, r->name_len),
+                    text + r->name_off, r->name_len,
                     place_span(pl, r->off, r->len), false);
         if (!u)
             return NULL;
@@ -641,16 +686,29 @@ static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
     }
 }
 
-/* ASCII only, as the shell's names are (and as isalpha() is in the C
- * locale, which the library never leaves). */
+/* The bytes of shell names: 1 may start one (letters, '_'), 2 may follow
+ * (digits). ASCII only, as the shell's names are, and as isalnum() is in
+ * the C locale, which the library never leaves. */
+static const unsigned char name_byte[256] = {
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1,
+    ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1, ['_'] = 1, ['0'] = 2, ['1'] = 2, ['2'] = 2,
+    ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+};
+
 static bool is_name_start(unsigned char c)
 {
-    return (unsigned char)((c | 0x20) - 'a') < 26 || c == '_';
+    return name_byte[c] == 1;
 }
 
 static bool is_name_char(unsigned char c)
 {
-    return is_name_start(c) || (unsigned char)(c - '0') < 10;
+    return name_byte[c] != 0;
 }
 
 /*
@@ -665,7 +723,7 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
 
     while (i < n && !bd->oom) {
         const char *d = memchr(s + i, '$', n - i);
-        size_t st, b, e, k;
+        size_t st, b, e, k, len;
 
         if (!d)
             break;
@@ -692,7 +750,10 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
             e++;
         if (s[i + 1] == '{' && e < n && s[e] == '}')
             e++;
-        if (!add_use(bd, lc, s + b, (e - b) - (s[e - 1] == '}' ? 1 : 0),
+        len = (e - b) - (s[e - 1] == '}' ? 1 : 0);
+        if (!add_use(bd, lc,
+                     resolve(bd->m, lc->scope, lc->instr, lc->part, s + b, len),
+                     s + b, len,
                      place_span(pl, (uint32_t)st, (uint32_t)(e - st)), true))
             return;
         i = e;
@@ -809,19 +870,36 @@ static void do_arg_word(builder *bd, lookup_ctx *lc, const tfl_instr *in,
     publish(bd->m, b);
 }
 
+/* As tolower() in the C locale. */
+static char lower(char c)
+{
+    return (unsigned char)(c - 'A') < 26 ? (char)(c | 0x20) : c;
+}
+
 static void lower_in_place(char *s)
 {
     for (; *s; s++)
-        *s = (char)tolower((unsigned char)*s);
+        *s = lower(*s);
 }
 
-/* The slot of stage name `name` in the builder's table. */
+/* Stage names are kept lower-cased and looked up in any case, so an image
+ * reference is compared with them without a lower-cased copy. */
+static size_t hash_lower(const char *s)
+{
+    size_t h = 1469598103u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)lower(*s)) * 16777619u;
+    return h;
+}
+
+/* The slot of stage name `name` (in any case) in the builder's table. */
 static size_t *stage_slot(builder *bd, const char *name)
 {
-    size_t n = strlen(name), i = hash_name(name, n) & (bd->names_cap - 1);
+    size_t i = hash_lower(name) & (bd->names_cap - 1);
 
     while (bd->names[i] &&
-           strcmp(bd->m->stages[bd->names[i] - 1].name, name) != 0)
+           strcasecmp(bd->m->stages[bd->names[i] - 1].name, name) != 0)
         i = (i + 1) & (bd->names_cap - 1);
     return &bd->names[i];
 }
@@ -843,19 +921,13 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
     lc->scope = TFL_SCOPE_GLOBAL;
     expand_flag(bd, lc, in, "platform");
     if (in->nargs >= 1) {
-        char *img;
+        const char *img;
 
         st->image = &in->args[0];
-        img = (char *)expand_arg(bd, lc, in, &in->args[0], VALUE);
+        img = expand_arg(bd, lc, in, &in->args[0], VALUE);
         if (!img)
             return;
         st->image_expanded = img;
-        img = tfl_arena_strndup(bd->a, img, strlen(img));
-        if (!img) {
-            bd->oom = true;
-            return;
-        }
-        lower_in_place(img);
         i = *stage_slot(bd, img);
         if (i)
             st->parent = (int)i - 1;
