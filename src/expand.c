@@ -46,6 +46,7 @@
 #include "tflint/expand.h"
 
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "uniclass.h"
@@ -64,14 +65,17 @@
 
 enum { OK = 0, BAD = 1, OOM = -1 };
 
-/* Arena-backed growable string, always NUL-terminated once allocated. */
+/* Growable string, always NUL-terminated once allocated; from the arena
+ * unless it is the scratch of a whole word's result. */
 typedef struct sbuf {
     char *data;
     size_t len, cap;
-    /* First capacity: the result of a whole word is sized by the word, as
-     * it mostly is as long, so it is not grown (and the outgrown copies
-     * left in the arena) step by step. */
-    size_t first;
+    /* The result of the whole word is built outside the arena, in a buffer
+     * on the stack that moves to the heap when outgrown, and copied to
+     * the arena once at its size: grown there it would leave its spare
+     * room and outgrown copies behind (an ENV PATH=$PATH:... triples). */
+    bool scratch;
+    bool heap; /* scratch data from malloc(), freed by run() */
     /* The caller wants no value (TFL_EXPAND_NO_VALUE): appending does
      * nothing. Only the result of the whole word is a sink; the words of
      * modifiers are built, as errors and lookups depend on them. */
@@ -117,16 +121,22 @@ static int put(lexer *lx, sbuf *b, const char *s, size_t n)
     if (b->sink)
         return OK;
     if (b->cap - b->len <= n || !b->data) {
-        size_t ncap = b->cap ? b->cap * 2 : b->first > 32 ? b->first : 32;
+        size_t ncap = b->cap ? b->cap * 2 : 32;
         char *nd;
 
         while (ncap - b->len <= n)
             ncap *= 2;
-        nd = tfl_arena_alloc(lx->arena, ncap);
+        if (!b->scratch)
+            nd = tfl_arena_alloc(lx->arena, ncap);
+        else if (b->heap)
+            nd = realloc(b->data, ncap);
+        else
+            nd = malloc(ncap);
         if (!nd)
             return OOM;
-        if (b->len)
+        if (b->len && !b->heap)
             memcpy(nd, b->data, b->len);
+        b->heap = b->scratch;
         b->data = nd;
         b->cap = ncap;
     }
@@ -876,6 +886,7 @@ static int run(tfl_arena *arena, const char *in, size_t len, char escape,
 {
     static char nothing[1]; /* the data of a sink, never written */
     bool heredoc = flags & TFL_EXPAND_HEREDOC;
+    char stack[256];
     lexer lx = {0};
     sbuf res = {0};
     int rc;
@@ -894,17 +905,27 @@ static int run(tfl_arena *arena, const char *in, size_t len, char escape,
     lx.quotes = !heredoc;
     lx.names = !(flags & TFL_EXPAND_NO_NAMES);
     lx.env = env;
-    res.first = len + 1;
     if (flags & TFL_EXPAND_NO_VALUE) {
         res.sink = true;
         res.data = nothing;
+    } else {
+        res.scratch = true;
+        res.data = stack;
+        res.cap = sizeof stack;
     }
 
     rc = scan_until(&lx, -1, heredoc, &res, w);
     if (rc == OK && w)
         rc = words_flush(&lx, w);
-    if (rc == OOM)
+    if (rc == OK && !res.sink &&
+        !(out->value = tfl_arena_strndup(arena, res.data, res.len)))
+        rc = OOM;
+    if (res.heap)
+        free(res.data);
+    if (rc == OOM) {
+        out->value = NULL;
         return -1;
+    }
     out->refs = lx.refs;
     out->nrefs = lx.nrefs;
     if (rc == BAD) {
@@ -912,10 +933,8 @@ static int run(tfl_arena *arena, const char *in, size_t len, char escape,
         out->error_off = (uint32_t)lx.error_off;
         return 1;
     }
-    if (!res.sink) {
-        out->value = res.data;
+    if (!res.sink)
         out->len = res.len;
-    }
     return 0;
 }
 

@@ -668,6 +668,28 @@ static void test_expand_flags(void **state)
     assert_true(rows > 200);
 }
 
+/* Results past the first buffer move to the heap and grow there; the
+ * value handed out is a copy in the arena, of the result's size. */
+static void test_expand_long(void **state)
+{
+    fixture *f = *state;
+    static char big[301], want[1000];
+    tfl_expansion x;
+
+    memset(big, 'v', 300);
+    env_set(&f->e, "L", big);
+    snprintf(want, sizeof want, "a%sb%s%s", big, big, big);
+    assert_string_equal(expand_str(&f->a, "a${L}b$L\"$L\"", '\\', &f->env, &x),
+                        want);
+    assert_int_equal(x.len, 902);
+    assert_int_equal(tfl_expand_words(&f->a, "$L x$L", 6, '\\', &f->env, &x),
+                     0);
+    assert_int_equal(x.nwords, 2);
+    assert_int_equal(x.word_lens[1], 301);
+    assert_int_equal(x.len, 602);
+    assert_int_equal(x.value[602], '\0');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -693,6 +715,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expand_invalid_utf8, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_expand_flags, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expand_long, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expand_unicode_names, setup,
                                         teardown),
     };
