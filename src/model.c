@@ -63,6 +63,18 @@ typedef struct place {
     bool direct;   /* base is a source offset (heredoc bodies) */
 } place;
 
+/* A name in the builder's table of unbound names: its hash decides most
+ * probes without a comparison. */
+struct unbound {
+    const char *name; /* NULL: empty slot */
+    size_t hash, len;
+};
+
+/*
+ * The tables that only building needs live on the heap and are freed
+ * when the model is done; those the model keeps grow there and go to the
+ * arena at their final size (see settle_uses).
+ */
 typedef struct builder {
     tfl_arena *a;
     tfl_model *m;
@@ -71,6 +83,11 @@ typedef struct builder {
     /* stage names: index + 1 of the newest stage of each name, or 0 */
     size_t *names;
     size_t names_cap;
+    size_t nnames; /* names in m->table */
+    /* The names of uses no binding has, one copy each: a RUN script
+     * names $HOME or $GNUPGHOME many times. Open addressing. */
+    struct unbound *unbound;
+    size_t unbound_cap, nunbound;
 } builder;
 
 /* What an expansion callback needs to resolve names. */
@@ -323,11 +340,39 @@ static tfl_binding *new_binding(builder *bd, const char *name, size_t len,
     return b;
 }
 
-/* Make `b` the newest binding of its name. */
-static void publish(tfl_model *m, tfl_binding *b)
+/* Double m->table (or make its first one), which holds every binding
+ * chain's newest binding; -1 when memory runs out. */
+static int grow_table(tfl_model *m)
 {
+    size_t cap = m->table_cap ? 2 * m->table_cap : 64, i;
+    const tfl_binding **old = m->table;
+
+    m->table = calloc(cap, sizeof *m->table);
+    if (!m->table) {
+        m->table = old;
+        return -1;
+    }
+    m->table_cap = cap;
+    for (i = 0; i < cap / 2 && old; i++)
+        if (old[i])
+            *slot_of(m, old[i]->name, old[i]->name_len) = old[i];
+    free(old);
+    return 0;
+}
+
+/* Make `b` the newest binding of its name. */
+static void publish(builder *bd, tfl_binding *b)
+{
+    tfl_model *m = bd->m;
     const tfl_binding **slot = slot_of(m, b->name, b->name_len);
 
+    if (!*slot && 2 * ++bd->nnames > m->table_cap) {
+        if (grow_table(m) != 0) {
+            bd->oom = true;
+            return;
+        }
+        slot = slot_of(m, b->name, b->name_len);
+    }
     b->older = *slot;
     b->global = b->stage == TFL_SCOPE_GLOBAL ? b
                 : b->older                   ? b->older->global
@@ -427,7 +472,7 @@ static void add_predefined(builder *bd)
             new_binding(bd, platform_args[i][0], strlen(platform_args[i][0]),
                         TFL_ORIGIN_PLATFORM, TFL_SCOPE_GLOBAL, SIZE_MAX, 0);
         b->value = platform_args[i][1];
-        publish(m, b);
+        publish(bd, b);
     }
     m->first_every = m->nbindings;
     for (i = 0; i < NPROXY; i++) /* resolve() relies on the last letter */
@@ -504,8 +549,46 @@ static int settle_uses(builder *bd)
     return 0;
 }
 
+/* The one copy of `name` (`len` bytes) for uses without a binding, or
+ * NULL when memory runs out. */
+static const char *unbound_name(builder *bd, const char *name, size_t len)
+{
+    size_t h = hash_name(name, len), i;
+    struct unbound *v;
+
+    if (2 * (bd->nunbound + 1) > bd->unbound_cap) {
+        size_t cap = bd->unbound_cap ? 2 * bd->unbound_cap : 64;
+
+        if (!(v = calloc(cap, sizeof *v)))
+            return NULL;
+        for (i = 0; i < bd->unbound_cap; i++) {
+            size_t k = bd->unbound[i].hash & (cap - 1);
+
+            if (!bd->unbound[i].name)
+                continue;
+            while (v[k].name)
+                k = (k + 1) & (cap - 1);
+            v[k] = bd->unbound[i];
+        }
+        free(bd->unbound);
+        bd->unbound = v;
+        bd->unbound_cap = cap;
+    }
+    v = bd->unbound;
+    for (i = h & (bd->unbound_cap - 1); v[i].name;
+         i = (i + 1) & (bd->unbound_cap - 1))
+        if (v[i].hash == h && v[i].len == len &&
+            memcmp(v[i].name, name, len) == 0)
+            return v[i].name;
+    v[i].name = tfl_arena_strndup(bd->a, name, len);
+    v[i].hash = h;
+    v[i].len = len;
+    bd->nunbound += v[i].name != NULL;
+    return v[i].name;
+}
+
 /* Record a use of `name` (`len` bytes) that resolves to `bind`. The name
- * is copied only when no binding has it. */
+ * is copied only when no binding has it, once. */
 static tfl_use *add_use(builder *bd, const lookup_ctx *lc,
                         const tfl_binding *bind, const char *name, size_t len,
                         tfl_span span, bool shell)
@@ -517,7 +600,7 @@ static tfl_use *add_use(builder *bd, const lookup_ctx *lc,
 
     if (b)
         name = b->name;
-    else if (!(name = tfl_arena_strndup(bd->a, name, len)))
+    else if (!(name = unbound_name(bd, name, len)))
         bd->oom = true;
     u = bd->oom ? NULL : push_use(bd);
     if (!u) {
@@ -821,7 +904,7 @@ static void do_env(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
         b->word = &p->key;
         b->name_span = p->key.span;
         b->default_span = p->value.span;
-        publish(bd->m, b);
+        publish(bd, b);
     }
 }
 
@@ -867,7 +950,7 @@ static void do_arg_word(builder *bd, lookup_ctx *lc, const tfl_instr *in,
     } else if ((g = resolve(bd->m, lc->scope, instr, k, name, nlen))) {
         b->value = g->value; /* the environment keeps its earlier value */
     }
-    publish(bd->m, b);
+    publish(bd, b);
 }
 
 /* As tolower() in the C locale. */
@@ -996,38 +1079,48 @@ static void do_instr(builder *bd, size_t i)
 
 int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
 {
-    builder bd = {arena, out, 0, false, NULL, 16};
+    builder bd = {arena, out, 0, false, NULL, 16, 0, NULL, 0, 0};
     size_t nb = count_bindings(doc), nfrom = 0, i;
+    bool own_table = true; /* until the arena adopts it */
+    int rc = -1;
 
     memset(out, 0, sizeof *out);
     out->doc = doc;
     for (i = 0; i < doc->ninstrs; i++)
         nfrom += doc->instrs[i].kind == TFL_FROM;
-    for (out->table_cap = 16; out->table_cap < 2 * nb;)
-        out->table_cap *= 2;
-    out->table = tfl_arena_alloc(arena, out->table_cap * sizeof *out->table);
     while (bd.names_cap < 2 * nfrom)
         bd.names_cap *= 2;
-    bd.names = tfl_arena_alloc(arena, bd.names_cap * sizeof *bd.names);
+    bd.names = calloc(bd.names_cap, sizeof *bd.names);
     out->bindings = tfl_arena_alloc_raw(arena, nb * sizeof *out->bindings);
     out->stages = tfl_arena_alloc(arena, (nfrom + 1) * sizeof *out->stages);
     /* do_instr() writes the entry of every instruction */
     out->scope_of =
         tfl_arena_alloc_raw(arena, (doc->ninstrs + 1) * sizeof *out->scope_of);
-    if (!out->table || !out->bindings || !out->stages || !out->scope_of ||
-        !bd.names)
-        return -1;
+    if (!out->bindings || !out->stages || !out->scope_of || !bd.names ||
+        grow_table(out) != 0)
+        goto done;
     out->scope_of[doc->ninstrs] = 0;
 
     add_predefined(&bd);
     for (i = 0; i < doc->ninstrs && !bd.oom; i++)
         do_instr(&bd, i);
-    if (settle_uses(&bd) != 0 || bd.oom || index_chains(arena, out) != 0)
-        return -1;
+    if (settle_uses(&bd) != 0 || bd.oom)
+        goto done;
+    if (tfl_arena_adopt(arena, out->table) != 0)
+        goto done;
+    own_table = false;
+    if (index_chains(arena, out) != 0)
+        goto done;
     assert(out->nbindings <= nb);
     if (out->nstages)
         out->final_stage = out->nstages - 1;
-    return 0;
+    rc = 0;
+done:
+    if (own_table)
+        free(out->table);
+    free(bd.names);
+    free(bd.unbound);
+    return rc;
 }
 
 /* --- Queries -------------------------------------------------------------- */
