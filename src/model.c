@@ -609,7 +609,6 @@ static tfl_use *add_use(builder *bd, const lookup_ctx *lc,
     }
     u->name = name;
     u->instr = (uint32_t)lc->instr;
-    u->part = (uint32_t)lc->part;
     u->scope = lc->scope;
     u->span = span;
     u->shell = shell;
@@ -1088,6 +1087,8 @@ int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
     out->doc = doc;
     for (i = 0; i < doc->ninstrs; i++)
         nfrom += doc->instrs[i].kind == TFL_FROM;
+    if (nfrom > TFL_MODEL_MAX_STAGES)
+        return -1; /* 268 million FROMs: memory ran out long before */
     while (bd.names_cap < 2 * nfrom)
         bd.names_cap *= 2;
     bd.names = calloc(bd.names_cap, sizeof *bd.names);
