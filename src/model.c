@@ -587,10 +587,19 @@ static const char *unbound_name(builder *bd, const char *name, size_t len)
     return v[i].name;
 }
 
-/* Record a use of `name` (`len` bytes) that resolves to `bind`. The name
- * is copied only when no binding has it, once. */
+/* The name a use of the `len` bytes at `name` records when it resolves
+ * to `b`: the binding's, else the one copy of an unbound name; NULL when
+ * memory runs out. */
+static const char *use_name(builder *bd, const tfl_binding *b, const char *name,
+                            size_t len)
+{
+    return b ? b->name : unbound_name(bd, name, len);
+}
+
+/* Record a use that resolves to `bind`, with `name` from use_name() (NULL:
+ * memory ran out). */
 static tfl_use *add_use(builder *bd, const lookup_ctx *lc,
-                        const tfl_binding *bind, const char *name, size_t len,
+                        const tfl_binding *bind, const char *name,
                         tfl_span span, bool shell)
 {
     /* Bindings are owned by the model being built, so counting through a
@@ -598,9 +607,7 @@ static tfl_use *add_use(builder *bd, const lookup_ctx *lc,
     tfl_binding *b = (tfl_binding *)bind;
     tfl_use *u;
 
-    if (b)
-        name = b->name;
-    else if (!(name = unbound_name(bd, name, len)))
+    if (!name)
         bd->oom = true;
     u = bd->oom ? NULL : push_use(bd);
     if (!u) {
@@ -718,12 +725,14 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
     }
     for (i = 0; i < x.nrefs; i++) {
         const tfl_varref *r = &x.refs[i];
+        const char *name = text + r->name_off;
+        const tfl_binding *b;
         tfl_use *u;
 
         if (!r->name_len)
             continue;
-        u = add_use(bd, lc, seen_bind(&sc, text + r->name_off, r->name_len),
-                    text + r->name_off, r->name_len,
+        b = seen_bind(&sc, name, r->name_len);
+        u = add_use(bd, lc, b, use_name(bd, b, name, r->name_len),
                     place_span(pl, r->off, r->len), false);
         if (!u)
             return NULL;
@@ -798,8 +807,46 @@ static bool is_name_char(unsigned char c)
  * the ARG and ENV values in its environment. `\$` is literal and `$$` is
  * the shell's own process id.
  */
-static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
-                       const char *s, size_t n)
+/*
+ * The names a RUN instruction's shell text used last. Its scripts name
+ * the same few variables again and again ($GNUPGHOME, $i), and within one
+ * instruction a name always resolves alike, so a repeated one skips the
+ * hashing of resolve() and unbound_name().
+ */
+#define RECENT 4
+
+typedef struct recent {
+    struct {
+        const char *text; /* where the name was seen */
+        size_t len;
+        const tfl_binding *bind;
+        const char *name; /* the use's name: the binding's, or unbound */
+    } v[RECENT];
+    size_t n; /* entries written; the oldest is replaced */
+} recent;
+
+/* Record the use of the `len` bytes of shell name at `text`. */
+static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
+                              const char *text, size_t len, tfl_span span)
+{
+    const lookup_ctx *l = lc;
+    size_t i, k = rc->n < RECENT ? rc->n : RECENT;
+    const tfl_binding *b;
+
+    for (i = 0; i < k; i++)
+        if (rc->v[i].len == len && memcmp(rc->v[i].text, text, len) == 0)
+            return add_use(bd, lc, rc->v[i].bind, rc->v[i].name, span, true);
+    b = resolve(l->m, l->scope, l->instr, l->part, text, len);
+    i = rc->n++ % RECENT;
+    rc->v[i].text = text;
+    rc->v[i].len = len;
+    rc->v[i].bind = b;
+    rc->v[i].name = use_name(bd, b, text, len);
+    return add_use(bd, lc, b, rc->v[i].name, span, true);
+}
+
+static void scan_shell(builder *bd, const lookup_ctx *lc, recent *rc,
+                       const place *pl, const char *s, size_t n)
 {
     size_t i = 0;
 
@@ -833,10 +880,8 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
         if (s[i + 1] == '{' && e < n && s[e] == '}')
             e++;
         len = (e - b) - (s[e - 1] == '}' ? 1 : 0);
-        if (!add_use(bd, lc,
-                     resolve(bd->m, lc->scope, lc->instr, lc->part, s + b, len),
-                     s + b, len,
-                     place_span(pl, (uint32_t)st, (uint32_t)(e - st)), true))
+        if (!add_shell_use(bd, lc, rc, s + b, len,
+                           place_span(pl, (uint32_t)st, (uint32_t)(e - st))))
             return;
         i = e;
     }
@@ -844,8 +889,10 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
 
 static void do_run(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
 {
+    recent rc;
     size_t i;
 
+    rc.n = 0;
     expand_flag(bd, lc, in, "mount");
     for (i = 0; i < in->nargs; i++) {
         const tfl_word *w = &in->args[i];
@@ -853,13 +900,13 @@ static void do_run(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
 
         if (in->json && w->raw_len > w->len)
             pl.base++;
-        scan_shell(bd, lc, &pl, w->text, w->len);
+        scan_shell(bd, lc, &rc, &pl, w->text, w->len);
     }
     for (i = 0; i < in->nheredocs; i++) {
         const tfl_heredoc *h = &in->heredocs[i];
         place pl = {in, h->body_span.start, true};
 
-        scan_shell(bd, lc, &pl, h->body, h->body_len);
+        scan_shell(bd, lc, &rc, &pl, h->body, h->body_len);
     }
 }
 
@@ -1146,6 +1193,9 @@ int tfl_model_stage_of(const tfl_model *m, size_t instr)
     size_t lo = 0, hi = m->nstages;
 
     assert(instr < m->doc->ninstrs);
+    /* Only a FROM expands in another scope than its stage's. */
+    if (m->doc->instrs[instr].kind != TFL_FROM)
+        return m->scope_of[instr];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
