@@ -758,10 +758,20 @@ static int single_quote(lexer *lx, sbuf *res)
     return OK;
 }
 
+/* The bytes that can mean something in some place of a word: `$`, the
+ * quotes, both escape characters and the stops of scan_until(). Any other
+ * byte stands for itself everywhere, which the runs of ordinary bytes
+ * learn with one look-up. */
+static const unsigned char maybe_special[256] = {
+    ['$'] = 1, ['\''] = 1, ['"'] = 1, ['\\'] = 1,
+    ['`'] = 1, ['}'] = 1,  ['/'] = 1,
+};
+
 /* Does byte `c` stand for itself inside double quotes? */
 static bool dq_plain(const lexer *lx, char c)
 {
-    return c != '"' && c != '$' && c != lx->escape;
+    return !maybe_special[(unsigned char)c] ||
+           (c != '"' && c != '$' && c != lx->escape);
 }
 
 /* `raw`: keep the escape character before what it protects. */
@@ -812,18 +822,19 @@ static int double_quote(lexer *lx, bool raw, sbuf *res)
     }
 }
 
+/* Does byte `c` stand for itself in scan_until? */
+static bool plain(const lexer *lx, char c, int stop)
+{
+    return !maybe_special[(unsigned char)c] ||
+           (c != '$' && c != lx->escape && (unsigned char)c != stop &&
+            (!lx->quotes || (c != '\'' && c != '"')));
+}
+
 /*
  * Lex from the current position to `stop` (consumed) or, when stop is -1,
  * to the end, appending the result to `res` and, when `w` is not NULL,
  * splitting it into words. `raw` keeps escape characters (glob words).
  */
-/* Does byte `c` stand for itself in scan_until? */
-static bool plain(const lexer *lx, char c, int stop)
-{
-    return c != '$' && c != lx->escape && (unsigned char)c != stop &&
-           (!lx->quotes || (c != '\'' && c != '"'));
-}
-
 static int scan_until(lexer *lx, int stop, bool raw, sbuf *res, words *w)
 {
     if (put(lx, res, "", 0))
