@@ -255,10 +255,23 @@ static bool special_name(uint32_t c)
            c == '$' || c == '!' || c == '0';
 }
 
+/* The ASCII bytes of names: letters, digits and '_'. */
+static const unsigned char ascii_name[128] = {
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1,
+    ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1, ['_'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
+    ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+};
+
 /* Consume a name at the current position; return its length (maybe 0). */
 static size_t read_name(lexer *lx)
 {
-    size_t start = lx->pos;
+    size_t start = lx->pos, i;
     uint32_t cp;
     size_t w;
 
@@ -274,21 +287,20 @@ static size_t read_name(lexer *lx)
         lx->pos++;
         return 1;
     }
-    while (lx->pos < lx->len) {
-        unsigned char c = (unsigned char)lx->in[lx->pos];
+    for (i = lx->pos; i < lx->len; i += w) {
+        unsigned char c = (unsigned char)lx->in[i];
 
+        w = 1;
         if (c < 0x80) { /* the common case, without a decoding call */
-            if ((unsigned char)((c | 0x20) - 'a') >= 26 &&
-                (unsigned char)(c - '0') >= 10 && c != '_')
+            if (!ascii_name[c])
                 break;
-            lx->pos++;
             continue;
         }
-        w = peek(lx, &cp);
+        w = char_at(lx->in + i, lx->len - i, &cp);
         if (!tfl_uni_is_letter(cp) && !tfl_uni_is_digit(cp))
             break;
-        lx->pos += w;
     }
+    lx->pos = i;
     return lx->pos - start;
 }
 
@@ -813,9 +825,10 @@ static int double_quote(lexer *lx, bool raw, sbuf *res)
         }
         /* This character, and the run of ordinary bytes after it, go in
          * one copy (no special byte is part of a multi-byte character). */
-        w = peek(lx, &cp);
-        while (lx->pos + w < lx->len && dq_plain(lx, lx->in[lx->pos + w]))
+        w = lx->pos + peek(lx, &cp);
+        while (w < lx->len && dq_plain(lx, lx->in[w]))
             w++;
+        w -= lx->pos;
         if (put(lx, res, lx->in + lx->pos, w))
             return OOM;
         lx->pos += w;
@@ -875,9 +888,10 @@ static int scan_until(lexer *lx, int stop, bool raw, sbuf *res, words *w)
         }
         /* A run of bytes that mean nothing here is copied in one go: no
          * special byte is ever part of a multi-byte character. */
-        cw = 1;
-        while (lx->pos + cw < lx->len && plain(lx, lx->in[lx->pos + cw], stop))
+        cw = lx->pos + 1;
+        while (cw < lx->len && plain(lx, lx->in[cw], stop))
             cw++;
+        cw -= lx->pos;
         if (put(lx, res, lx->in + lx->pos, cw) ||
             words_split(lx, w, lx->in + lx->pos, cw))
             return OOM;
