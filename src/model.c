@@ -620,7 +620,7 @@ static tfl_use *add_use(builder *bd, const lookup_ctx *lc,
     u->span = span;
     u->shell = shell;
     u->bind = b;
-    if (b)
+    if (b && b->nuses < TFL_BINDING_MAX_USES)
         b->nuses++;
     return u;
 }

@@ -52,15 +52,22 @@ typedef enum tfl_origin {
 
 typedef struct tfl_binding tfl_binding;
 
+/* Bindings count their uses up to this, and stay there. */
+#define TFL_BINDING_MAX_USES (((uint32_t)1 << 28) - 1)
+
 /* One declaration of a variable. */
 struct tfl_binding {
     const char *name; /* NUL-terminated */
-    /* 32 bits, as source offsets are: a binding costs 104 bytes */
+    /* 32 bits, as source offsets are, and the fields packed: a binding
+     * costs 96 bytes */
     uint32_t name_len;
     uint32_t part; /* ARG word or ENV pair index within `instr` */
-    tfl_origin origin;
-    int stage;    /* owning stage, or TFL_SCOPE_GLOBAL */
-    size_t instr; /* declaring instruction; SIZE_MAX when predefined */
+    int stage;     /* owning stage, or TFL_SCOPE_GLOBAL */
+    /* references that resolved to it, at most TFL_BINDING_MAX_USES */
+    uint32_t nuses : 28;
+    unsigned origin : 3; /* a tfl_origin */
+    bool self_ref : 1;   /* the default refers to the name itself */
+    size_t instr;        /* declaring instruction; SIZE_MAX when predefined */
     /* Value as the builder computes it from the defaults; NULL when the
      * name is declared but unset (`ARG NAME` without default). */
     const char *value;
@@ -73,8 +80,6 @@ struct tfl_binding {
     const tfl_binding *older; /* the previous binding of the same name */
     /* The newest global binding of the name that is this one or older. */
     const tfl_binding *global;
-    bool self_ref;  /* the default refers to the name itself */
-    uint32_t nuses; /* references that resolved to it */
 };
 
 /* The most stages a model holds (see tfl_use.scope). */

@@ -307,6 +307,7 @@ static void test_model_uses(void **state)
     assert_int_equal(look(f, 4, "NAME")->nuses, 3);
     /* the stage number and the flags share one word */
     assert_true(sizeof(tfl_use) <= 2 * sizeof(void *) + 16);
+    assert_true(sizeof(tfl_binding) <= 10 * sizeof(void *) + 16);
     assert_int_equal(u->scope, 0);
     assert_false(u->guarded || u->malformed);
     release(f);
