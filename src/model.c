@@ -83,6 +83,9 @@ typedef struct builder {
     /* stage names: index + 1 of the newest stage of each name, or 0 */
     size_t *names;
     size_t names_cap;
+    /* bit n: some stage name is n bytes long (63: that or longer), so an
+     * image reference of another length is no stage without a look-up */
+    uint64_t name_lens;
     size_t nnames; /* names in m->table */
     /* The names of uses no binding has, one copy each: a RUN script
      * names $HOME or $GNUPGHOME many times. Open addressing. */
@@ -1023,6 +1026,12 @@ static size_t hash_lower(const char *s)
 }
 
 /* The slot of stage name `name` (in any case) in the builder's table. */
+/* The bit of builder.name_lens for names of `n` bytes. */
+static uint64_t bit_of_len(size_t n)
+{
+    return (uint64_t)1 << (n < 63 ? n : 63);
+}
+
 static size_t *stage_slot(builder *bd, const char *name)
 {
     size_t i = hash_lower(name) & (bd->names_cap - 1);
@@ -1057,7 +1066,7 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
         if (!img)
             return;
         st->image_expanded = img;
-        i = *stage_slot(bd, img);
+        i = bit_of_len(strlen(img)) & bd->name_lens ? *stage_slot(bd, img) : 0;
         if (i)
             st->parent = (int)i - 1;
     }
@@ -1071,6 +1080,7 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
         lower_in_place(name);
         st->name = name;
         *stage_slot(bd, name) = m->nstages + 1;
+        bd->name_lens |= bit_of_len(strlen(name));
     }
     m->nstages++;
 }
@@ -1125,7 +1135,7 @@ static void do_instr(builder *bd, size_t i)
 
 int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
 {
-    builder bd = {arena, out, 0, false, NULL, 16, 0, NULL, 0, 0};
+    builder bd = {arena, out, 0, false, NULL, 16, 0, 0, NULL, 0, 0};
     size_t nb = count_bindings(doc), nfrom = 0, i;
     bool own_table = true; /* until the arena adopts it */
     int rc = -1;
