@@ -363,6 +363,32 @@ static void test_model_hostile(void **state)
     release(f);
 }
 
+/* A FROM names an earlier stage in any case, also through an ARG and
+ * with a name past 63 bytes; a prefix or a name of another length is no
+ * stage. */
+static void test_model_stage_names(void **state)
+{
+    const char *text =
+        "ARG B=BUILD\n"
+        "FROM alpine AS build\n"
+        "FROM ${B}\n"
+        "FROM alpine AS a123456789b123456789c123456789d123456789e123456789"
+        "f123456789g\n"
+        "FROM A123456789B123456789C123456789D123456789E123456789"
+        "F123456789G\n"
+        "FROM a123456789b123456789c123456789d123456789e123456789f1234567\n"
+        "FROM buil\n";
+    fixture *f = build(text);
+
+    (void)state;
+    assert_int_equal(f->m.nstages, 6);
+    assert_int_equal(f->m.stages[1].parent, 0);
+    assert_int_equal(f->m.stages[3].parent, 2);
+    assert_int_equal(f->m.stages[4].parent, -1);
+    assert_int_equal(f->m.stages[5].parent, -1);
+    release(f);
+}
+
 /* A long chain of stages and many bindings of one name: lookups through
  * the whole ancestry still find the root's value. */
 static void test_model_long_chains(void **state)
@@ -461,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_model_shell_escapes),
         cmocka_unit_test(test_model_heredoc_uses),
         cmocka_unit_test(test_model_hostile),
+        cmocka_unit_test(test_model_stage_names),
         cmocka_unit_test(test_model_long_chains),
         cmocka_unit_test(test_model_indexed_chains),
     };
