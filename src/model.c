@@ -131,9 +131,36 @@ static inline size_t hash_name(const char *s, size_t n)
     return (size_t)(h ^ h >> 29);
 }
 
+/* memcmp(a, b, n) == 0 for strings as short as names mostly are, in a
+ * few loads (overlapping when n is no power of two) instead of a call. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y, u, v;
+    uint32_t p, q, r, t;
+
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    if (n >= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        memcpy(&u, a + n - 8, 8);
+        memcpy(&v, b + n - 8, 8);
+        return ((x ^ y) | (u ^ v)) == 0;
+    }
+    if (n >= 4) {
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        memcpy(&r, a + n - 4, 4);
+        memcpy(&t, b + n - 4, 4);
+        return ((p ^ q) | (r ^ t)) == 0;
+    }
+    return n == 0 ||
+           (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+
 static bool same_name(const tfl_binding *b, const char *name, size_t len)
 {
-    return b->name_len == len && memcmp(b->name, name, len) == 0;
+    return b->name_len == len && same_bytes(b->name, name, len);
 }
 
 /* The slot of `name`: its newest binding, or an empty slot. */
@@ -581,7 +608,7 @@ static const char *unbound_name(builder *bd, const char *name, size_t len)
     for (i = h & (bd->unbound_cap - 1); v[i].name;
          i = (i + 1) & (bd->unbound_cap - 1))
         if (v[i].hash == h && v[i].len == len &&
-            memcmp(v[i].name, name, len) == 0)
+            same_bytes(v[i].name, name, len))
             return v[i].name;
     v[i].name = tfl_arena_strndup(bd->a, name, len);
     v[i].hash = h;
@@ -837,7 +864,7 @@ static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
     const tfl_binding *b;
 
     for (i = 0; i < k; i++)
-        if (rc->v[i].len == len && memcmp(rc->v[i].text, text, len) == 0)
+        if (rc->v[i].len == len && same_bytes(rc->v[i].text, text, len))
             return add_use(bd, lc, rc->v[i].bind, rc->v[i].name, span, true);
     b = resolve(l->m, l->scope, l->instr, l->part, text, len);
     i = rc->n++ % RECENT;

@@ -389,6 +389,53 @@ static void test_model_stage_names(void **state)
     release(f);
 }
 
+/* Names of every length up to 20 that differ in one byte only (first,
+ * middle or last) are told apart, as are a name and its prefixes. */
+static void test_model_similar_names(void **state)
+{
+    static const char base[] = "ABCDEFGHIJKLMNOPQRST";
+    tfl_buf b;
+    fixture *f;
+    size_t n, k, instr = 1;
+
+    (void)state;
+    tfl_buf_init(&b, 0);
+    tfl_buf_printf(&b, "FROM alpine\n");
+    for (n = 1; n <= 20; n++)
+        tfl_buf_printf(&b, "ARG %.*s=%zu\n", (int)n, base, n);
+    /* the shell names of one RUN are compared with each other, unhashed */
+    tfl_buf_printf(&b, "RUN echo");
+    for (n = 1; n <= 20; n++)
+        tfl_buf_printf(&b, " $%.*s $%.*sz", (int)n, base, (int)n - 1, base);
+    tfl_buf_printf(&b, "\n");
+    f = build(b.data);
+    assert_int_equal(f->m.nuses, 40);
+    for (n = 1; n <= 20; n++) {
+        assert_non_null(f->m.uses[2 * n - 2].bind);
+        assert_int_equal(strlen(f->m.uses[2 * n - 2].name), n);
+        assert_null(f->m.uses[2 * n - 1].bind);
+        assert_int_equal(f->m.uses[2 * n - 1].name[n - 1], 'z');
+    }
+    instr += 20;
+    for (n = 1; n <= 20; n++) {
+        char name[21], want[8];
+
+        memcpy(name, base, n);
+        name[n] = '\0';
+        snprintf(want, sizeof want, "%zu", n);
+        assert_string_equal(value_at(f, instr, name), want);
+        for (k = 0; k < 3; k++) {
+            size_t at = k == 0 ? 0 : k == 1 ? n / 2 : n - 1;
+
+            name[at] = 'z';
+            assert_string_equal(value_at(f, instr, name), "<none>");
+            name[at] = base[at];
+        }
+    }
+    release(f);
+    tfl_buf_free(&b);
+}
+
 /* A long chain of stages and many bindings of one name: lookups through
  * the whole ancestry still find the root's value. */
 static void test_model_long_chains(void **state)
@@ -488,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_model_heredoc_uses),
         cmocka_unit_test(test_model_hostile),
         cmocka_unit_test(test_model_stage_names),
+        cmocka_unit_test(test_model_similar_names),
         cmocka_unit_test(test_model_long_chains),
         cmocka_unit_test(test_model_indexed_chains),
     };
