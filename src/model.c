@@ -479,15 +479,21 @@ static int index_chains(tfl_arena *arena, tfl_model *m)
     return 0;
 }
 
-static size_t count_bindings(const tfl_doc *doc)
+/* The most bindings `doc` makes; `*nfrom` gets its number of FROMs. */
+static size_t count_bindings(const tfl_doc *doc, size_t *nfrom)
 {
     size_t i, n = NPLATFORM + NPROXY + 1;
 
+    *nfrom = 0;
     for (i = 0; i < doc->ninstrs; i++) {
-        if (doc->instrs[i].kind == TFL_ARG)
-            n += doc->instrs[i].nargs;
-        else if (doc->instrs[i].kind == TFL_ENV)
-            n += doc->instrs[i].npairs;
+        const tfl_instr *in = &doc->instrs[i];
+
+        if (in->kind == TFL_ARG)
+            n += in->nargs;
+        else if (in->kind == TFL_ENV)
+            n += in->npairs;
+        else if (in->kind == TFL_FROM)
+            ++*nfrom;
     }
     return n;
 }
@@ -1163,14 +1169,12 @@ static void do_instr(builder *bd, size_t i)
 int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
 {
     builder bd = {arena, out, 0, false, NULL, 16, 0, 0, NULL, 0, 0};
-    size_t nb = count_bindings(doc), nfrom = 0, i;
+    size_t nfrom, nb = count_bindings(doc, &nfrom), i;
     bool own_table = true; /* until the arena adopts it */
     int rc = -1;
 
     memset(out, 0, sizeof *out);
     out->doc = doc;
-    for (i = 0; i < doc->ninstrs; i++)
-        nfrom += doc->instrs[i].kind == TFL_FROM;
     if (nfrom > TFL_MODEL_MAX_STAGES)
         return -1; /* 268 million FROMs: memory ran out long before */
     while (bd.names_cap < 2 * nfrom)
