@@ -41,7 +41,7 @@ typedef struct tfl_env {
  * `${+x}`; those appear here too, with name "".
  */
 typedef struct tfl_varref {
-    const char *name;  /* NUL-terminated, from the arena */
+    const char *name;  /* NUL-terminated, from the arena (see NO_NAMES) */
     uint32_t off;      /* offset of the '$' in the input */
     uint32_t len;      /* length of the whole reference, through '}' */
     uint32_t name_off; /* offset of the name in the input */
