@@ -46,6 +46,7 @@
 #include "tflint/expand.h"
 
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "uniclass.h"
@@ -64,14 +65,21 @@
 
 enum { OK = 0, BAD = 1, OOM = -1 };
 
-/* Arena-backed growable string, always NUL-terminated once allocated. */
+/* Growable string, always NUL-terminated once allocated; from the arena
+ * unless it is the scratch of a whole word's result. */
 typedef struct sbuf {
     char *data;
     size_t len, cap;
-    /* First capacity: the result of a whole word is sized by the word, as
-     * it mostly is as long, so it is not grown (and the outgrown copies
-     * left in the arena) step by step. */
-    size_t first;
+    /* The result of the whole word is built outside the arena, in a buffer
+     * on the stack that moves to the heap when outgrown, and copied to
+     * the arena once at its size: grown there it would leave its spare
+     * room and outgrown copies behind (an ENV PATH=$PATH:... triples). */
+    bool scratch;
+    bool heap; /* scratch data from malloc(), freed by run() */
+    /* The caller wants no value (TFL_EXPAND_NO_VALUE): appending does
+     * nothing. Only the result of the whole word is a sink; the words of
+     * modifiers are built, as errors and lookups depend on them. */
+    bool sink;
 } sbuf;
 
 /* Words under construction for tfl_expand_words. */
@@ -88,6 +96,7 @@ typedef struct lexer {
     size_t len, pos;
     char escape;
     bool quotes; /* quotes are special (false for heredoc bodies) */
+    bool names;  /* copy each reference's name (no TFL_EXPAND_NO_NAMES) */
     const tfl_env *env;
     tfl_varref *refs;
     size_t nrefs, cap;
@@ -109,17 +118,25 @@ static int dollar(lexer *lx, sbuf *res);
 
 static int put(lexer *lx, sbuf *b, const char *s, size_t n)
 {
+    if (b->sink)
+        return OK;
     if (b->cap - b->len <= n || !b->data) {
-        size_t ncap = b->cap ? b->cap * 2 : b->first > 32 ? b->first : 32;
+        size_t ncap = b->cap ? b->cap * 2 : 32;
         char *nd;
 
         while (ncap - b->len <= n)
             ncap *= 2;
-        nd = tfl_arena_alloc(lx->arena, ncap);
+        if (!b->scratch)
+            nd = tfl_arena_alloc(lx->arena, ncap);
+        else if (b->heap)
+            nd = realloc(b->data, ncap);
+        else
+            nd = malloc(ncap);
         if (!nd)
             return OOM;
-        if (b->len)
+        if (b->len && !b->heap)
             memcpy(nd, b->data, b->len);
+        b->heap = b->scratch;
         b->data = nd;
         b->cap = ncap;
     }
@@ -238,10 +255,23 @@ static bool special_name(uint32_t c)
            c == '$' || c == '!' || c == '0';
 }
 
+/* The ASCII bytes of names: letters, digits and '_'. */
+static const unsigned char ascii_name[128] = {
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1,
+    ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1, ['_'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1,
+    ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+};
+
 /* Consume a name at the current position; return its length (maybe 0). */
 static size_t read_name(lexer *lx)
 {
-    size_t start = lx->pos;
+    size_t start = lx->pos, i;
     uint32_t cp;
     size_t w;
 
@@ -257,12 +287,20 @@ static size_t read_name(lexer *lx)
         lx->pos++;
         return 1;
     }
-    while (lx->pos < lx->len) {
-        w = peek(lx, &cp);
-        if (!tfl_uni_is_letter(cp) && !tfl_uni_is_digit(cp) && cp != '_')
+    for (i = lx->pos; i < lx->len; i += w) {
+        unsigned char c = (unsigned char)lx->in[i];
+
+        w = 1;
+        if (c < 0x80) { /* the common case, without a decoding call */
+            if (!ascii_name[c])
+                break;
+            continue;
+        }
+        w = char_at(lx->in + i, lx->len - i, &cp);
+        if (!tfl_uni_is_letter(cp) && !tfl_uni_is_digit(cp))
             break;
-        lx->pos += w;
     }
+    lx->pos = i;
     return lx->pos - start;
 }
 
@@ -281,22 +319,25 @@ static int reserve_ref(lexer *lx, size_t off, size_t *slot)
 
 /*
  * Look the name up and complete the slot; the reference ends at the
- * current position. `*val` is never NULL.
+ * current position (so a completed slot has a nonzero len). `*val` is
+ * never NULL.
  */
 static int lookup(lexer *lx, size_t slot, size_t noff, size_t nlen,
                   const char **val, size_t *vlen)
 {
     tfl_varref *r = &lx->refs[slot];
-    const char *v = NULL;
+    const char *v = NULL, *name = lx->in + noff;
 
-    r->name = tfl_arena_strndup(lx->arena, lx->in + noff, nlen);
-    if (!r->name)
-        return OOM;
+    if (lx->names) {
+        name = r->name = tfl_arena_strndup(lx->arena, name, nlen);
+        if (!name)
+            return OOM;
+    }
     r->name_off = (uint32_t)noff;
     r->name_len = (uint32_t)nlen;
     r->len = (uint32_t)(lx->pos - r->off);
     if (lx->env && lx->env->lookup)
-        v = lx->env->lookup(lx->env->ud, r->name, nlen);
+        v = lx->env->lookup(lx->env->ud, name, nlen);
     r->set = v != NULL;
     *val = v ? v : "";
     *vlen = strlen(*val);
@@ -473,8 +514,8 @@ static int trim(lexer *lx, size_t start, int op, sbuf *word, const char *v,
     rc = glob_parse(lx, p, plen, &t, &nt, &why);
     if (rc == BAD)
         return glob_error(lx, start, p, plen, why);
-    if (rc)
-        return rc;
+    if (rc || res->sink)
+        return rc; /* the match decides only the value */
     if (op == '#') {
         cw = char_widths(lx, v, n);
         ends = cw ? glob_ends(lx, t, nt, v, n, cw, greedy) : NULL;
@@ -531,8 +572,8 @@ static int replace(lexer *lx, size_t start, bool all, const sbuf *pat,
 
     if (rc == BAD)
         return glob_error(lx, start, pat->data, pat->len, why);
-    if (rc)
-        return rc;
+    if (rc || res->sink)
+        return rc; /* the match decides only the value */
     cw = char_widths(lx, v, n);
     ends = cw ? glob_ends(lx, t, nt, v, n, cw, true) : NULL;
     if (!ends)
@@ -689,7 +730,7 @@ static int brace_ref(lexer *lx, size_t start, sbuf *res)
     lx->depth++;
     rc = brace_body(lx, start, slot, noff, nlen, res);
     lx->depth--;
-    if (rc && !lx->refs[slot].name)
+    if (rc && !lx->refs[slot].len)
         lx->nrefs = slot; /* failed before the lookup: drop the slot */
     return rc;
 }
@@ -729,6 +770,22 @@ static int single_quote(lexer *lx, sbuf *res)
     return OK;
 }
 
+/* The bytes that can mean something in some place of a word: `$`, the
+ * quotes, both escape characters and the stops of scan_until(). Any other
+ * byte stands for itself everywhere, which the runs of ordinary bytes
+ * learn with one look-up. */
+static const unsigned char maybe_special[256] = {
+    ['$'] = 1, ['\''] = 1, ['"'] = 1, ['\\'] = 1,
+    ['`'] = 1, ['}'] = 1,  ['/'] = 1,
+};
+
+/* Does byte `c` stand for itself inside double quotes? */
+static bool dq_plain(const lexer *lx, char c)
+{
+    return !maybe_special[(unsigned char)c] ||
+           (c != '"' && c != '$' && c != lx->escape);
+}
+
 /* `raw`: keep the escape character before what it protects. */
 static int double_quote(lexer *lx, bool raw, sbuf *res)
 {
@@ -766,11 +823,24 @@ static int double_quote(lexer *lx, bool raw, sbuf *res)
             if (raw && put(lx, res, &c, 1))
                 return OOM;
         }
-        w = peek(lx, &cp);
+        /* This character, and the run of ordinary bytes after it, go in
+         * one copy (no special byte is part of a multi-byte character). */
+        w = lx->pos + peek(lx, &cp);
+        while (w < lx->len && dq_plain(lx, lx->in[w]))
+            w++;
+        w -= lx->pos;
         if (put(lx, res, lx->in + lx->pos, w))
             return OOM;
         lx->pos += w;
     }
+}
+
+/* Does byte `c` stand for itself in scan_until? */
+static bool plain(const lexer *lx, char c, int stop)
+{
+    return !maybe_special[(unsigned char)c] ||
+           (c != '$' && c != lx->escape && (unsigned char)c != stop &&
+            (!lx->quotes || (c != '\'' && c != '"')));
 }
 
 /*
@@ -778,13 +848,6 @@ static int double_quote(lexer *lx, bool raw, sbuf *res)
  * to the end, appending the result to `res` and, when `w` is not NULL,
  * splitting it into words. `raw` keeps escape characters (glob words).
  */
-/* Does byte `c` stand for itself in scan_until? */
-static bool plain(const lexer *lx, char c, int stop)
-{
-    return c != '$' && c != lx->escape && (unsigned char)c != stop &&
-           (!lx->quotes || (c != '\'' && c != '"'));
-}
-
 static int scan_until(lexer *lx, int stop, bool raw, sbuf *res, words *w)
 {
     if (put(lx, res, "", 0))
@@ -825,9 +888,10 @@ static int scan_until(lexer *lx, int stop, bool raw, sbuf *res, words *w)
         }
         /* A run of bytes that mean nothing here is copied in one go: no
          * special byte is ever part of a multi-byte character. */
-        cw = 1;
-        while (lx->pos + cw < lx->len && plain(lx, lx->in[lx->pos + cw], stop))
+        cw = lx->pos + 1;
+        while (cw < lx->len && plain(lx, lx->in[cw], stop))
             cw++;
+        cw -= lx->pos;
         if (put(lx, res, lx->in + lx->pos, cw) ||
             words_split(lx, w, lx->in + lx->pos, cw))
             return OOM;
@@ -843,13 +907,17 @@ static int scan_until(lexer *lx, int stop, bool raw, sbuf *res, words *w)
 /* ---- entry points --------------------------------------------------- */
 
 static int run(tfl_arena *arena, const char *in, size_t len, char escape,
-               bool heredoc, const tfl_env *env, words *w, tfl_expansion *out)
+               unsigned flags, const tfl_env *env, words *w, tfl_expansion *out)
 {
+    static char nothing[1]; /* the data of a sink, never written */
+    bool heredoc = flags & TFL_EXPAND_HEREDOC;
+    char stack[256];
     lexer lx = {0};
     sbuf res = {0};
     int rc;
 
     assert(escape == '\\' || escape == '`');
+    assert(!w || !(flags & TFL_EXPAND_NO_VALUE));
     memset(out, 0, sizeof *out);
     if (len > UINT32_MAX) {
         out->error = "word too long";
@@ -860,14 +928,29 @@ static int run(tfl_arena *arena, const char *in, size_t len, char escape,
     lx.len = len;
     lx.escape = escape;
     lx.quotes = !heredoc;
+    lx.names = !(flags & TFL_EXPAND_NO_NAMES);
     lx.env = env;
-    res.first = len + 1;
+    if (flags & TFL_EXPAND_NO_VALUE) {
+        res.sink = true;
+        res.data = nothing;
+    } else {
+        res.scratch = true;
+        res.data = stack;
+        res.cap = sizeof stack;
+    }
 
     rc = scan_until(&lx, -1, heredoc, &res, w);
     if (rc == OK && w)
         rc = words_flush(&lx, w);
-    if (rc == OOM)
+    if (rc == OK && !res.sink &&
+        !(out->value = tfl_arena_strndup(arena, res.data, res.len)))
+        rc = OOM;
+    if (res.heap)
+        free(res.data);
+    if (rc == OOM) {
+        out->value = NULL;
         return -1;
+    }
     out->refs = lx.refs;
     out->nrefs = lx.nrefs;
     if (rc == BAD) {
@@ -875,22 +958,30 @@ static int run(tfl_arena *arena, const char *in, size_t len, char escape,
         out->error_off = (uint32_t)lx.error_off;
         return 1;
     }
-    out->value = res.data;
-    out->len = res.len;
+    if (!res.sink)
+        out->len = res.len;
     return 0;
+}
+
+int tfl_expand(tfl_arena *arena, const char *in, size_t len, char escape,
+               unsigned flags, const tfl_env *env, tfl_expansion *out)
+{
+    if (flags & TFL_EXPAND_HEREDOC)
+        escape = '\\';
+    return run(arena, in, len, escape, flags, env, NULL, out);
 }
 
 int tfl_expand_word(tfl_arena *arena, const char *in, size_t len, char escape,
                     const tfl_env *env, tfl_expansion *out)
 {
-    return run(arena, in, len, escape, false, env, NULL, out);
+    return run(arena, in, len, escape, 0, env, NULL, out);
 }
 
 int tfl_expand_words(tfl_arena *arena, const char *in, size_t len, char escape,
                      const tfl_env *env, tfl_expansion *out)
 {
     words w = {0};
-    int rc = run(arena, in, len, escape, false, env, &w, out);
+    int rc = run(arena, in, len, escape, 0, env, &w, out);
 
     if (rc == 0) {
         out->words = w.items;
@@ -903,5 +994,5 @@ int tfl_expand_words(tfl_arena *arena, const char *in, size_t len, char escape,
 int tfl_expand_heredoc(tfl_arena *arena, const char *in, size_t len,
                        const tfl_env *env, tfl_expansion *out)
 {
-    return run(arena, in, len, '\\', true, env, NULL, out);
+    return run(arena, in, len, '\\', TFL_EXPAND_HEREDOC, env, NULL, out);
 }

@@ -26,7 +26,6 @@
 #include "tflint/model.h"
 
 #include <assert.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -64,6 +63,18 @@ typedef struct place {
     bool direct;   /* base is a source offset (heredoc bodies) */
 } place;
 
+/* A name in the builder's table of unbound names: its hash decides most
+ * probes without a comparison. */
+struct unbound {
+    const char *name; /* NULL: empty slot */
+    size_t hash, len;
+};
+
+/*
+ * The tables that only building needs live on the heap and are freed
+ * when the model is done; those the model keeps grow there and go to the
+ * arena at their final size (see settle_uses).
+ */
 typedef struct builder {
     tfl_arena *a;
     tfl_model *m;
@@ -72,6 +83,14 @@ typedef struct builder {
     /* stage names: index + 1 of the newest stage of each name, or 0 */
     size_t *names;
     size_t names_cap;
+    /* bit n: some stage name is n bytes long (63: that or longer), so an
+     * image reference of another length is no stage without a look-up */
+    uint64_t name_lens;
+    size_t nnames; /* names in m->table */
+    /* The names of uses no binding has, one copy each: a RUN script
+     * names $HOME or $GNUPGHOME many times. Open addressing. */
+    struct unbound *unbound;
+    size_t unbound_cap, nunbound;
 } builder;
 
 /* What an expansion callback needs to resolve names. */
@@ -83,23 +102,70 @@ typedef struct lookup_ctx {
 
 /* --- Names table ---------------------------------------------------------- */
 
-static size_t hash_name(const char *s, size_t n)
+/* Names are short: hashed eight bytes at a time, the last partial word
+ * read as two overlapping halves (or three bytes), with the length mixed
+ * in so that the overlap cannot make two names collide by design. */
+static inline size_t hash_name(const char *s, size_t n)
 {
-    size_t h = 1469598103u, i;
+    const uint64_t k = 0xff51afd7ed558ccdu;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ n, w = 0;
 
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 32;
+    }
+    if (n >= 4) {
+        uint32_t lo, hi;
+
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        w = (uint64_t)hi << 32 | lo;
+    } else if (n) {
+        w = (uint64_t)(unsigned char)s[0] << 16 |
+            (uint64_t)(unsigned char)s[n / 2] << 8 | (unsigned char)s[n - 1];
+    } else {
+        w = 0;
+    }
+    h = (h ^ w) * k;
+    return (size_t)(h ^ h >> 29);
+}
+
+/* memcmp(a, b, n) == 0 for strings as short as names mostly are, in a
+ * few loads (overlapping when n is no power of two) instead of a call. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y, u, v;
+    uint32_t p, q, r, t;
+
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    if (n >= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        memcpy(&u, a + n - 8, 8);
+        memcpy(&v, b + n - 8, 8);
+        return ((x ^ y) | (u ^ v)) == 0;
+    }
+    if (n >= 4) {
+        memcpy(&p, a, 4);
+        memcpy(&q, b, 4);
+        memcpy(&r, a + n - 4, 4);
+        memcpy(&t, b + n - 4, 4);
+        return ((p ^ q) | (r ^ t)) == 0;
+    }
+    return n == 0 ||
+           (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
 }
 
 static bool same_name(const tfl_binding *b, const char *name, size_t len)
 {
-    return b->name_len == len && memcmp(b->name, name, len) == 0;
+    return b->name_len == len && same_bytes(b->name, name, len);
 }
 
 /* The slot of `name`: its newest binding, or an empty slot. */
-static const tfl_binding **slot_of(const tfl_model *m, const char *name,
-                                   size_t len)
+static inline const tfl_binding **slot_of(const tfl_model *m, const char *name,
+                                          size_t len)
 {
     size_t i = hash_name(name, len) & (m->table_cap - 1);
 
@@ -222,7 +288,10 @@ static const tfl_binding *resolve(const tfl_model *m, int scope, size_t instr,
         if (cur == b->stage)
             return b;
     }
-    if (scope == TFL_SCOPE_GLOBAL)
+    /* PATH and every proxy name end in H, Y or y: most names are
+     * neither, and skip the loop */
+    if (scope == TFL_SCOPE_GLOBAL || len < 4 ||
+        (name[len - 1] != 'H' && name[len - 1] != 'Y' && name[len - 1] != 'y'))
         return NULL;
     for (i = m->first_every; i < m->first_doc; i++)
         if (same_name(&m->bindings[i], name, len))
@@ -237,6 +306,49 @@ static const char *lookup_cb(void *ud, const char *name, size_t len)
         resolve(lc->m, lc->scope, lc->instr, lc->part, name, len);
 
     return b ? b->value : NULL;
+}
+
+/*
+ * The lookups of one expansion made while building, kept so that its
+ * uses are recorded without resolving each name again. The expander is
+ * handed names where they are in the text (TFL_EXPAND_NO_NAMES), so a
+ * name's address tells its reference; past SEEN lookups the rest are
+ * resolved again.
+ */
+#define SEEN 8
+
+typedef struct seen_ctx {
+    const lookup_ctx *lc;
+    const char *name[SEEN];
+    const tfl_binding *bind[SEEN];
+    size_t n;
+} seen_ctx;
+
+static const char *seen_cb(void *ud, const char *name, size_t len)
+{
+    seen_ctx *sc = ud;
+    const lookup_ctx *lc = sc->lc;
+    const tfl_binding *b =
+        resolve(lc->m, lc->scope, lc->instr, lc->part, name, len);
+
+    if (sc->n < SEEN) {
+        sc->name[sc->n] = name;
+        sc->bind[sc->n++] = b;
+    }
+    return b ? b->value : NULL;
+}
+
+/* What the reference whose name is at `name` resolved to. */
+static const tfl_binding *seen_bind(const seen_ctx *sc, const char *name,
+                                    size_t len)
+{
+    const lookup_ctx *lc = sc->lc;
+    size_t i;
+
+    for (i = 0; i < sc->n; i++)
+        if (sc->name[i] == name)
+            return sc->bind[i];
+    return resolve(lc->m, lc->scope, lc->instr, lc->part, name, len);
 }
 
 /* --- Building ------------------------------------------------------------- */
@@ -258,11 +370,39 @@ static tfl_binding *new_binding(builder *bd, const char *name, size_t len,
     return b;
 }
 
-/* Make `b` the newest binding of its name. */
-static void publish(tfl_model *m, tfl_binding *b)
+/* Double m->table (or make its first one), which holds every binding
+ * chain's newest binding; -1 when memory runs out. */
+static int grow_table(tfl_model *m)
 {
+    size_t cap = m->table_cap ? 2 * m->table_cap : 64, i;
+    const tfl_binding **old = m->table;
+
+    m->table = calloc(cap, sizeof *m->table);
+    if (!m->table) {
+        m->table = old;
+        return -1;
+    }
+    m->table_cap = cap;
+    for (i = 0; i < cap / 2 && old; i++)
+        if (old[i])
+            *slot_of(m, old[i]->name, old[i]->name_len) = old[i];
+    free(old);
+    return 0;
+}
+
+/* Make `b` the newest binding of its name. */
+static void publish(builder *bd, tfl_binding *b)
+{
+    tfl_model *m = bd->m;
     const tfl_binding **slot = slot_of(m, b->name, b->name_len);
 
+    if (!*slot && 2 * ++bd->nnames > m->table_cap) {
+        if (grow_table(m) != 0) {
+            bd->oom = true;
+            return;
+        }
+        slot = slot_of(m, b->name, b->name_len);
+    }
     b->older = *slot;
     b->global = b->stage == TFL_SCOPE_GLOBAL ? b
                 : b->older                   ? b->older->global
@@ -339,15 +479,21 @@ static int index_chains(tfl_arena *arena, tfl_model *m)
     return 0;
 }
 
-static size_t count_bindings(const tfl_doc *doc)
+/* The most bindings `doc` makes; `*nfrom` gets its number of FROMs. */
+static size_t count_bindings(const tfl_doc *doc, size_t *nfrom)
 {
     size_t i, n = NPLATFORM + NPROXY + 1;
 
+    *nfrom = 0;
     for (i = 0; i < doc->ninstrs; i++) {
-        if (doc->instrs[i].kind == TFL_ARG)
-            n += doc->instrs[i].nargs;
-        else if (doc->instrs[i].kind == TFL_ENV)
-            n += doc->instrs[i].npairs;
+        const tfl_instr *in = &doc->instrs[i];
+
+        if (in->kind == TFL_ARG)
+            n += in->nargs;
+        else if (in->kind == TFL_ENV)
+            n += in->npairs;
+        else if (in->kind == TFL_FROM)
+            ++*nfrom;
     }
     return n;
 }
@@ -362,9 +508,11 @@ static void add_predefined(builder *bd)
             new_binding(bd, platform_args[i][0], strlen(platform_args[i][0]),
                         TFL_ORIGIN_PLATFORM, TFL_SCOPE_GLOBAL, SIZE_MAX, 0);
         b->value = platform_args[i][1];
-        publish(m, b);
+        publish(bd, b);
     }
     m->first_every = m->nbindings;
+    for (i = 0; i < NPROXY; i++) /* resolve() relies on the last letter */
+        assert(strchr("HYy", proxy_args[i][strlen(proxy_args[i]) - 1]));
     for (i = 0; i < NPROXY; i++)
         new_binding(bd, proxy_args[i], strlen(proxy_args[i]), TFL_ORIGIN_PROXY,
                     TFL_SCOPE_GLOBAL, SIZE_MAX, 0);
@@ -437,21 +585,65 @@ static int settle_uses(builder *bd)
     return 0;
 }
 
-/* Record a use of `name` (`len` bytes). Unless `own` (the name is an
- * arena string already) it is copied, but only when no binding has it. */
-static tfl_use *add_use(builder *bd, const lookup_ctx *lc, const char *name,
-                        size_t len, bool own, tfl_span span, bool shell)
+/* The one copy of `name` (`len` bytes) for uses without a binding, or
+ * NULL when memory runs out. */
+static const char *unbound_name(builder *bd, const char *name, size_t len)
 {
-    tfl_model *m = bd->m;
-    tfl_binding *b;
-    tfl_use *u;
+    size_t h = hash_name(name, len), i;
+    struct unbound *v;
 
+    if (2 * (bd->nunbound + 1) > bd->unbound_cap) {
+        size_t cap = bd->unbound_cap ? 2 * bd->unbound_cap : 64;
+
+        if (!(v = calloc(cap, sizeof *v)))
+            return NULL;
+        for (i = 0; i < bd->unbound_cap; i++) {
+            size_t k = bd->unbound[i].hash & (cap - 1);
+
+            if (!bd->unbound[i].name)
+                continue;
+            while (v[k].name)
+                k = (k + 1) & (cap - 1);
+            v[k] = bd->unbound[i];
+        }
+        free(bd->unbound);
+        bd->unbound = v;
+        bd->unbound_cap = cap;
+    }
+    v = bd->unbound;
+    for (i = h & (bd->unbound_cap - 1); v[i].name;
+         i = (i + 1) & (bd->unbound_cap - 1))
+        if (v[i].hash == h && v[i].len == len &&
+            same_bytes(v[i].name, name, len))
+            return v[i].name;
+    v[i].name = tfl_arena_strndup(bd->a, name, len);
+    v[i].hash = h;
+    v[i].len = len;
+    bd->nunbound += v[i].name != NULL;
+    return v[i].name;
+}
+
+/* The name a use of the `len` bytes at `name` records when it resolves
+ * to `b`: the binding's, else the one copy of an unbound name; NULL when
+ * memory runs out. */
+static const char *use_name(builder *bd, const tfl_binding *b, const char *name,
+                            size_t len)
+{
+    return b ? b->name : unbound_name(bd, name, len);
+}
+
+/* Record a use that resolves to `bind`, with `name` from use_name() (NULL:
+ * memory ran out). */
+static tfl_use *add_use(builder *bd, const lookup_ctx *lc,
+                        const tfl_binding *bind, const char *name,
+                        tfl_span span, bool shell)
+{
     /* Bindings are owned by the model being built, so counting through a
      * cast of the resolved pointer is safe here. */
-    b = (tfl_binding *)resolve(m, lc->scope, lc->instr, lc->part, name, len);
-    if (b)
-        name = b->name;
-    else if (!own && !(name = tfl_arena_strndup(bd->a, name, len)))
+    tfl_binding *b = (tfl_binding *)bind;
+    tfl_use *u;
+
+    if (!name)
         bd->oom = true;
     u = bd->oom ? NULL : push_use(bd);
     if (!u) {
@@ -460,12 +652,11 @@ static tfl_use *add_use(builder *bd, const lookup_ctx *lc, const char *name,
     }
     u->name = name;
     u->instr = (uint32_t)lc->instr;
-    u->part = (uint32_t)lc->part;
     u->scope = lc->scope;
     u->span = span;
     u->shell = shell;
     u->bind = b;
-    if (b)
+    if (b && b->nuses < TFL_BINDING_MAX_USES)
         b->nuses++;
     return u;
 }
@@ -483,6 +674,13 @@ static char modifier(const char *text, const tfl_varref *r)
     return *p;
 }
 
+/* Do references `a` and `b` of `text` name the same variable? */
+static bool same_ref(const char *text, const tfl_varref *a, const tfl_varref *b)
+{
+    return a->name_len == b->name_len &&
+           memcmp(text + a->name_off, text + b->name_off, a->name_len) == 0;
+}
+
 /* Does the text of reference `i` take care of its name being unset? */
 static bool guarded(const char *text, const tfl_expansion *x, size_t i)
 {
@@ -497,7 +695,7 @@ static bool guarded(const char *text, const tfl_expansion *x, size_t i)
         const tfl_varref *o = &x->refs[j];
 
         if (j != i && o->off < r->off && o->off + o->len >= r->off + r->len &&
-            strcmp(o->name, r->name) == 0 && modifier(text, o) == '+')
+            same_ref(text, o, r) && modifier(text, o) == '+')
             return true;
     }
     return false;
@@ -521,52 +719,74 @@ static bool has_special(const char *text, size_t len, char escape)
     }
 }
 
+/* What expand_at() is asked for. */
+enum {
+    HEREDOC = 1, /* a COPY/ADD heredoc body */
+    VALUE = 2    /* the value is wanted, not only the uses */
+};
+
 /*
- * Expand `len` bytes of `text` at the place of `lc`, record its references
- * as uses, and return the value (an arena string, or `text` itself when
- * it holds nothing to expand; the raw text when malformed), or NULL when
- * memory ran out.
+ * Expand `len` bytes of `text` at the place of `lc` and record its
+ * references as uses. With VALUE, return the value (an arena string, or
+ * `text` itself when it holds nothing to expand; the raw text when
+ * malformed); without, return `text`. NULL when memory ran out.
  */
 static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
-                             const char *text, size_t len, bool heredoc)
+                             const char *text, size_t len, unsigned how)
 {
-    tfl_env env = {lookup_cb, (void *)lc};
+    seen_ctx sc; /* only the first sc.n entries are read */
+    tfl_env env = {seen_cb, &sc};
+    unsigned flags = TFL_EXPAND_NO_NAMES;
     tfl_expansion x;
     int rc;
     size_t i;
 
     /* Most words hold nothing to expand: they are their own value (every
-     * text but a heredoc body is NUL-terminated at `len`). */
-    if (!heredoc && !has_special(text, len, bd->m->doc->escape))
+     * text but a heredoc body is NUL-terminated at `len`). Without a `$`
+     * a text has no uses, and whether it is malformed matters to none. */
+    sc.lc = lc;
+    sc.n = 0;
+    if (!(how & VALUE)) {
+        if (!memchr(text, '$', len))
+            return text;
+        flags |= TFL_EXPAND_NO_VALUE;
+    } else if (!(how & HEREDOC) && !has_special(text, len, bd->m->doc->escape))
         return text;
-    memset(&x, 0, sizeof x);
-    rc = heredoc
-             ? tfl_expand_heredoc(bd->a, text, len, &env, &x)
-             : tfl_expand_word(bd->a, text, len, bd->m->doc->escape, &env, &x);
+    if (how & HEREDOC)
+        flags |= TFL_EXPAND_HEREDOC;
+    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, flags, &env, &x);
     if (rc < 0) {
         bd->oom = true;
         return NULL;
     }
     for (i = 0; i < x.nrefs; i++) {
+        const tfl_varref *r = &x.refs[i];
+        const char *name = text + r->name_off;
+        const tfl_binding *b;
         tfl_use *u;
 
-        if (!x.refs[i].name[0])
+        if (!r->name_len)
             continue;
-        u = add_use(bd, lc, x.refs[i].name, strlen(x.refs[i].name), true,
-                    place_span(pl, x.refs[i].off, x.refs[i].len), false);
+        b = seen_bind(&sc, name, r->name_len);
+        u = add_use(bd, lc, b, use_name(bd, b, name, r->name_len),
+                    place_span(pl, r->off, r->len), false);
         if (!u)
             return NULL;
         u->guarded = guarded(text, &x, i);
         u->malformed = rc != 0;
     }
+    if (!(how & VALUE))
+        return text;
     if (rc == 0 && x.value)
         return x.value; /* already an arena string of its own */
     return tfl_arena_strndup(bd->a, text, len);
 }
 
-/* Expand a word of the instruction, wherever its raw text starts. */
+/* Expand a word of the instruction, wherever its raw text starts. `how`
+ * as for expand_at(). */
 static const char *expand_arg(builder *bd, const lookup_ctx *lc,
-                              const tfl_instr *in, const tfl_word *w)
+                              const tfl_instr *in, const tfl_word *w,
+                              unsigned how)
 {
     place pl = {in, w->off, false};
 
@@ -574,7 +794,7 @@ static const char *expand_arg(builder *bd, const lookup_ctx *lc,
      * has no escapes, which is the usual case. */
     if (in->json && w->raw_len > w->len)
         pl.base++;
-    return expand_at(bd, lc, &pl, w->text, w->len, false);
+    return expand_at(bd, lc, &pl, w->text, w->len, how);
 }
 
 static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
@@ -589,18 +809,33 @@ static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
         if (!f->value || strcmp(f->name, name) != 0)
             continue;
         pl.base += (uint32_t)(f->value - f->word.text);
-        expand_at(bd, lc, &pl, f->value, strlen(f->value), false);
+        expand_at(bd, lc, &pl, f->value, strlen(f->value), 0);
     }
 }
 
+/* The bytes of shell names: 1 may start one (letters, '_'), 2 may follow
+ * (digits). ASCII only, as the shell's names are, and as isalnum() is in
+ * the C locale, which the library never leaves. */
+static const unsigned char name_byte[256] = {
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1,
+    ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1, ['_'] = 1, ['0'] = 2, ['1'] = 2, ['2'] = 2,
+    ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+};
+
 static bool is_name_start(unsigned char c)
 {
-    return isalpha(c) || c == '_';
+    return name_byte[c] == 1;
 }
 
 static bool is_name_char(unsigned char c)
 {
-    return isalnum(c) || c == '_';
+    return name_byte[c] != 0;
 }
 
 /*
@@ -608,14 +843,52 @@ static bool is_name_char(unsigned char c)
  * the ARG and ENV values in its environment. `\$` is literal and `$$` is
  * the shell's own process id.
  */
-static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
-                       const char *s, size_t n)
+/*
+ * The names a RUN instruction's shell text used last. Its scripts name
+ * the same few variables again and again ($GNUPGHOME, $i), and within one
+ * instruction a name always resolves alike, so a repeated one skips the
+ * hashing of resolve() and unbound_name().
+ */
+#define RECENT 4
+
+typedef struct recent {
+    struct {
+        const char *text; /* where the name was seen */
+        size_t len;
+        const tfl_binding *bind;
+        const char *name; /* the use's name: the binding's, or unbound */
+    } v[RECENT];
+    size_t n; /* entries written; the oldest is replaced */
+} recent;
+
+/* Record the use of the `len` bytes of shell name at `text`. */
+static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
+                              const char *text, size_t len, tfl_span span)
+{
+    const lookup_ctx *l = lc;
+    size_t i, k = rc->n < RECENT ? rc->n : RECENT;
+    const tfl_binding *b;
+
+    for (i = 0; i < k; i++)
+        if (rc->v[i].len == len && same_bytes(rc->v[i].text, text, len))
+            return add_use(bd, lc, rc->v[i].bind, rc->v[i].name, span, true);
+    b = resolve(l->m, l->scope, l->instr, l->part, text, len);
+    i = rc->n++ % RECENT;
+    rc->v[i].text = text;
+    rc->v[i].len = len;
+    rc->v[i].bind = b;
+    rc->v[i].name = use_name(bd, b, text, len);
+    return add_use(bd, lc, b, rc->v[i].name, span, true);
+}
+
+static void scan_shell(builder *bd, const lookup_ctx *lc, recent *rc,
+                       const place *pl, const char *s, size_t n)
 {
     size_t i = 0;
 
     while (i < n && !bd->oom) {
         const char *d = memchr(s + i, '$', n - i);
-        size_t st, b, e, k;
+        size_t st, b, e, k, len;
 
         if (!d)
             break;
@@ -642,8 +915,9 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
             e++;
         if (s[i + 1] == '{' && e < n && s[e] == '}')
             e++;
-        if (!add_use(bd, lc, s + b, (e - b) - (s[e - 1] == '}' ? 1 : 0), false,
-                     place_span(pl, (uint32_t)st, (uint32_t)(e - st)), true))
+        len = (e - b) - (s[e - 1] == '}' ? 1 : 0);
+        if (!add_shell_use(bd, lc, rc, s + b, len,
+                           place_span(pl, (uint32_t)st, (uint32_t)(e - st))))
             return;
         i = e;
     }
@@ -651,8 +925,10 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, const place *pl,
 
 static void do_run(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
 {
+    recent rc;
     size_t i;
 
+    rc.n = 0;
     expand_flag(bd, lc, in, "mount");
     for (i = 0; i < in->nargs; i++) {
         const tfl_word *w = &in->args[i];
@@ -660,13 +936,13 @@ static void do_run(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
 
         if (in->json && w->raw_len > w->len)
             pl.base++;
-        scan_shell(bd, lc, &pl, w->text, w->len);
+        scan_shell(bd, lc, &rc, &pl, w->text, w->len);
     }
     for (i = 0; i < in->nheredocs; i++) {
         const tfl_heredoc *h = &in->heredocs[i];
         place pl = {in, h->body_span.start, true};
 
-        scan_shell(bd, lc, &pl, h->body, h->body_len);
+        scan_shell(bd, lc, &rc, &pl, h->body, h->body_len);
     }
 }
 
@@ -679,13 +955,13 @@ static void do_copy(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
     if (in->kind == TFL_ADD)
         expand_flag(bd, lc, in, "checksum");
     for (i = 0; i < in->nargs; i++)
-        expand_arg(bd, lc, in, &in->args[i]);
+        expand_arg(bd, lc, in, &in->args[i], 0);
     for (i = 0; i < in->nheredocs; i++) {
         const tfl_heredoc *h = &in->heredocs[i];
         place pl = {in, h->body_span.start, true};
 
         if (h->expand)
-            expand_at(bd, lc, &pl, h->body, h->body_len, true);
+            expand_at(bd, lc, &pl, h->body, h->body_len, HEREDOC);
     }
 }
 
@@ -696,8 +972,9 @@ static void do_env(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
 
     for (i = 0; i < in->npairs && !bd->oom; i++) {
         const tfl_pair *p = &in->pairs[i];
-        const char *key = expand_arg(bd, lc, in, &p->key);
-        const char *val = expand_arg(bd, lc, in, &p->value);
+        /* LABEL's words are expanded for their uses only */
+        const char *key = expand_arg(bd, lc, in, &p->key, env ? VALUE : 0);
+        const char *val = expand_arg(bd, lc, in, &p->value, env ? VALUE : 0);
         tfl_binding *b;
 
         if (!env || !key || !val)
@@ -709,7 +986,7 @@ static void do_env(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
         b->word = &p->key;
         b->name_span = p->key.span;
         b->default_span = p->value.span;
-        publish(bd->m, b);
+        publish(bd, b);
     }
 }
 
@@ -744,7 +1021,7 @@ static void do_arg_word(builder *bd, lookup_ctx *lc, const tfl_instr *in,
         b->default_span = tfl_textmap_span(&in->map, pl.base, (uint32_t)dlen);
         size_t first = bd->m->nuses, u;
 
-        b->value = expand_at(bd, lc, &pl, eq + 1, dlen, false);
+        b->value = expand_at(bd, lc, &pl, eq + 1, dlen, VALUE);
         for (u = first; u < bd->m->nuses; u++)
             if (strcmp(bd->m->uses[u].name, name) == 0)
                 b->self_ref = true;
@@ -755,22 +1032,45 @@ static void do_arg_word(builder *bd, lookup_ctx *lc, const tfl_instr *in,
     } else if ((g = resolve(bd->m, lc->scope, instr, k, name, nlen))) {
         b->value = g->value; /* the environment keeps its earlier value */
     }
-    publish(bd->m, b);
+    publish(bd, b);
+}
+
+/* As tolower() in the C locale. */
+static char lower(char c)
+{
+    return (unsigned char)(c - 'A') < 26 ? (char)(c | 0x20) : c;
 }
 
 static void lower_in_place(char *s)
 {
     for (; *s; s++)
-        *s = (char)tolower((unsigned char)*s);
+        *s = lower(*s);
 }
 
-/* The slot of stage name `name` in the builder's table. */
+/* Stage names are kept lower-cased and looked up in any case, so an image
+ * reference is compared with them without a lower-cased copy. */
+static size_t hash_lower(const char *s)
+{
+    size_t h = 1469598103u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)lower(*s)) * 16777619u;
+    return h;
+}
+
+/* The slot of stage name `name` (in any case) in the builder's table. */
+/* The bit of builder.name_lens for names of `n` bytes. */
+static uint64_t bit_of_len(size_t n)
+{
+    return (uint64_t)1 << (n < 63 ? n : 63);
+}
+
 static size_t *stage_slot(builder *bd, const char *name)
 {
-    size_t n = strlen(name), i = hash_name(name, n) & (bd->names_cap - 1);
+    size_t i = hash_lower(name) & (bd->names_cap - 1);
 
     while (bd->names[i] &&
-           strcmp(bd->m->stages[bd->names[i] - 1].name, name) != 0)
+           strcasecmp(bd->m->stages[bd->names[i] - 1].name, name) != 0)
         i = (i + 1) & (bd->names_cap - 1);
     return &bd->names[i];
 }
@@ -792,20 +1092,14 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
     lc->scope = TFL_SCOPE_GLOBAL;
     expand_flag(bd, lc, in, "platform");
     if (in->nargs >= 1) {
-        char *img;
+        const char *img;
 
         st->image = &in->args[0];
-        img = (char *)expand_arg(bd, lc, in, &in->args[0]);
+        img = expand_arg(bd, lc, in, &in->args[0], VALUE);
         if (!img)
             return;
         st->image_expanded = img;
-        img = tfl_arena_strndup(bd->a, img, strlen(img));
-        if (!img) {
-            bd->oom = true;
-            return;
-        }
-        lower_in_place(img);
-        i = *stage_slot(bd, img);
+        i = bit_of_len(strlen(img)) & bd->name_lens ? *stage_slot(bd, img) : 0;
         if (i)
             st->parent = (int)i - 1;
     }
@@ -819,6 +1113,7 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
         lower_in_place(name);
         st->name = name;
         *stage_slot(bd, name) = m->nstages + 1;
+        bd->name_lens |= bit_of_len(strlen(name));
     }
     m->nstages++;
 }
@@ -860,7 +1155,7 @@ static void do_instr(builder *bd, size_t i)
     case TFL_STOPSIGNAL:
     case TFL_EXPOSE:
         for (k = 0; k < in->nargs && stage >= 0; k++)
-            expand_arg(bd, &lc, in, &in->args[k]);
+            expand_arg(bd, &lc, in, &in->args[k], 0);
         break;
     case TFL_RUN:
         if (stage >= 0)
@@ -873,38 +1168,48 @@ static void do_instr(builder *bd, size_t i)
 
 int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
 {
-    builder bd = {arena, out, 0, false, NULL, 16};
-    size_t nb = count_bindings(doc), nfrom = 0, i;
+    builder bd = {arena, out, 0, false, NULL, 16, 0, 0, NULL, 0, 0};
+    size_t nfrom, nb = count_bindings(doc, &nfrom), i;
+    bool own_table = true; /* until the arena adopts it */
+    int rc = -1;
 
     memset(out, 0, sizeof *out);
     out->doc = doc;
-    for (i = 0; i < doc->ninstrs; i++)
-        nfrom += doc->instrs[i].kind == TFL_FROM;
-    for (out->table_cap = 16; out->table_cap < 2 * nb;)
-        out->table_cap *= 2;
-    out->table = tfl_arena_alloc(arena, out->table_cap * sizeof *out->table);
+    if (nfrom > TFL_MODEL_MAX_STAGES)
+        return -1; /* 268 million FROMs: memory ran out long before */
     while (bd.names_cap < 2 * nfrom)
         bd.names_cap *= 2;
-    bd.names = tfl_arena_alloc(arena, bd.names_cap * sizeof *bd.names);
+    bd.names = calloc(bd.names_cap, sizeof *bd.names);
     out->bindings = tfl_arena_alloc_raw(arena, nb * sizeof *out->bindings);
     out->stages = tfl_arena_alloc(arena, (nfrom + 1) * sizeof *out->stages);
     /* do_instr() writes the entry of every instruction */
     out->scope_of =
         tfl_arena_alloc_raw(arena, (doc->ninstrs + 1) * sizeof *out->scope_of);
-    if (!out->table || !out->bindings || !out->stages || !out->scope_of ||
-        !bd.names)
-        return -1;
+    if (!out->bindings || !out->stages || !out->scope_of || !bd.names ||
+        grow_table(out) != 0)
+        goto done;
     out->scope_of[doc->ninstrs] = 0;
 
     add_predefined(&bd);
     for (i = 0; i < doc->ninstrs && !bd.oom; i++)
         do_instr(&bd, i);
-    if (settle_uses(&bd) != 0 || bd.oom || index_chains(arena, out) != 0)
-        return -1;
+    if (settle_uses(&bd) != 0 || bd.oom)
+        goto done;
+    if (tfl_arena_adopt(arena, out->table) != 0)
+        goto done;
+    own_table = false;
+    if (index_chains(arena, out) != 0)
+        goto done;
     assert(out->nbindings <= nb);
     if (out->nstages)
         out->final_stage = out->nstages - 1;
-    return 0;
+    rc = 0;
+done:
+    if (own_table)
+        free(out->table);
+    free(bd.names);
+    free(bd.unbound);
+    return rc;
 }
 
 /* --- Queries -------------------------------------------------------------- */
@@ -929,6 +1234,9 @@ int tfl_model_stage_of(const tfl_model *m, size_t instr)
     size_t lo = 0, hi = m->nstages;
 
     assert(instr < m->doc->ninstrs);
+    /* Only a FROM expands in another scope than its stage's. */
+    if (m->doc->instrs[instr].kind != TFL_FROM)
+        return m->scope_of[instr];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 

@@ -24,7 +24,8 @@
 
 /*
  * Look a name up: return its value (NUL-terminated, owned by the callee and
- * valid during the expansion) or NULL when the name is unset.
+ * valid during the expansion) or NULL when the name is unset. The name is
+ * `len` bytes, NUL-terminated unless TFL_EXPAND_NO_NAMES is given.
  */
 typedef const char *(*tfl_lookup_fn)(void *ud, const char *name, size_t len);
 
@@ -40,7 +41,7 @@ typedef struct tfl_env {
  * `${+x}`; those appear here too, with name "".
  */
 typedef struct tfl_varref {
-    const char *name;  /* NUL-terminated, from the arena */
+    const char *name;  /* NUL-terminated, from the arena (see NO_NAMES) */
     uint32_t off;      /* offset of the '$' in the input */
     uint32_t len;      /* length of the whole reference, through '}' */
     uint32_t name_off; /* offset of the name in the input */
@@ -95,5 +96,27 @@ int tfl_expand_words(tfl_arena *arena, const char *in, size_t len, char escape,
  */
 int tfl_expand_heredoc(tfl_arena *arena, const char *in, size_t len,
                        const tfl_env *env, tfl_expansion *out);
+
+/* Options of tfl_expand(), or-ed. */
+enum {
+    /* a COPY/ADD heredoc body, as tfl_expand_heredoc() (`escape` is then
+     * ignored) */
+    TFL_EXPAND_HEREDOC = 1u << 0,
+    /* only the references and the verdict are wanted: no value is built
+     * (out->value stays NULL), nor the matches of # % and / */
+    TFL_EXPAND_NO_VALUE = 1u << 1,
+    /* names are not copied: refs[i].name stays NULL (the name is the
+     * name_len bytes at in + name_off), and the lookup is handed the name
+     * where it is in the input, not NUL-terminated */
+    TFL_EXPAND_NO_NAMES = 1u << 2
+};
+
+/*
+ * Expand one word as tfl_expand_word() does, with the options `flags`
+ * (TFL_EXPAND_*), for callers that need less than the whole result.
+ * Returns as tfl_expand_word(), with the same references and errors.
+ */
+int tfl_expand(tfl_arena *arena, const char *in, size_t len, char escape,
+               unsigned flags, const tfl_env *env, tfl_expansion *out);
 
 #endif

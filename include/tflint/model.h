@@ -52,15 +52,22 @@ typedef enum tfl_origin {
 
 typedef struct tfl_binding tfl_binding;
 
+/* Bindings count their uses up to this, and stay there. */
+#define TFL_BINDING_MAX_USES (((uint32_t)1 << 28) - 1)
+
 /* One declaration of a variable. */
 struct tfl_binding {
     const char *name; /* NUL-terminated */
-    /* 32 bits, as source offsets are: a binding costs 104 bytes */
+    /* 32 bits, as source offsets are, and the fields packed: a binding
+     * costs 96 bytes */
     uint32_t name_len;
     uint32_t part; /* ARG word or ENV pair index within `instr` */
-    tfl_origin origin;
-    int stage;    /* owning stage, or TFL_SCOPE_GLOBAL */
-    size_t instr; /* declaring instruction; SIZE_MAX when predefined */
+    int stage;     /* owning stage, or TFL_SCOPE_GLOBAL */
+    /* references that resolved to it, at most TFL_BINDING_MAX_USES */
+    uint32_t nuses : 28;
+    unsigned origin : 3; /* a tfl_origin */
+    bool self_ref : 1;   /* the default refers to the name itself */
+    size_t instr;        /* declaring instruction; SIZE_MAX when predefined */
     /* Value as the builder computes it from the defaults; NULL when the
      * name is declared but unset (`ARG NAME` without default). */
     const char *value;
@@ -73,25 +80,27 @@ struct tfl_binding {
     const tfl_binding *older; /* the previous binding of the same name */
     /* The newest global binding of the name that is this one or older. */
     const tfl_binding *global;
-    bool self_ref;  /* the default refers to the name itself */
-    uint32_t nuses; /* references that resolved to it */
 };
 
-/* A variable reference found in the file. */
+/* The most stages a model holds (see tfl_use.scope). */
+#define TFL_MODEL_MAX_STAGES (((size_t)1 << 28) - 1)
+
+/* A variable reference found in the file. Packed to 32 bytes: a 60 MB
+ * file has 240,000 of them. */
 typedef struct tfl_use {
     const char *name;        /* NUL-terminated */
     const tfl_binding *bind; /* what it resolves to; NULL when nothing */
-    /* As for bindings, the lookup place; 32 bits, as source offsets are,
-     * keep a use at 40 bytes (a 60 MB file has 240,000 of them). */
+    /* the instruction it is in, 32 bits as source offsets are */
     uint32_t instr;
-    uint32_t part;
-    int scope;     /* stage, or TFL_SCOPE_GLOBAL (FROM too) */
-    tfl_span span; /* `$NAME` or `${NAME...}` in the source */
-    bool shell;    /* in RUN text, expanded by the shell */
+    /* stage, or TFL_SCOPE_GLOBAL (FROM too); 29 bits hold every stage
+     * of a model (TFL_MODEL_MAX_STAGES) */
+    signed int scope : 29;
+    bool shell : 1; /* in RUN text, expanded by the shell */
     /* `${NAME:-w}`, `${NAME+w}`, `${NAME:?m}` and the like, or inside the
      * `${NAME:+...}` of the same name: the text handles an unset NAME */
-    bool guarded;
-    bool malformed; /* the word fails to expand: the build stops there */
+    bool guarded : 1;
+    bool malformed : 1; /* the word fails to expand: the build stops there */
+    tfl_span span;      /* `$NAME` or `${NAME...}` in the source */
 } tfl_use;
 
 typedef struct tfl_model_stage {
@@ -130,8 +139,9 @@ struct tfl_model {
 
 /*
  * Build the model of `doc` from `arena`. Returns 0, or -1 when memory runs
- * out (then `*out` must not be used). Malformed variable syntax is not an
- * error: such words simply record no uses.
+ * out or the file has more than TFL_MODEL_MAX_STAGES stages (then `*out`
+ * must not be used). Malformed variable syntax is not an error: such
+ * words simply record no uses.
  */
 int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out);
 

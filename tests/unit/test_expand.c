@@ -580,6 +580,116 @@ static void test_expand_unicode_names(void **state)
     assert_int_equal(x.refs[0].name_len, 3);
 }
 
+/*
+ * tfl_expand() with every combination of TFL_EXPAND_NO_VALUE and
+ * TFL_EXPAND_NO_NAMES must say what the plain entry point says: the same
+ * verdict, error and references (names left out when asked), and a value
+ * only when one is wanted.
+ */
+static void same_with_flags(tfl_arena *a, const char *in, char escape,
+                            unsigned base, const tfl_env *env)
+{
+    size_t len = strlen(in), i;
+    unsigned flags;
+    tfl_expansion want, got;
+    int rc = tfl_expand(a, in, len, escape, base, env, &want);
+
+    assert_int_not_equal(rc, -1);
+    for (flags = 0; flags < 4; flags++) {
+        unsigned f = base | (flags & 1 ? TFL_EXPAND_NO_VALUE : 0) |
+                     (flags & 2 ? TFL_EXPAND_NO_NAMES : 0);
+
+        if (tfl_expand(a, in, len, escape, f, env, &got) != rc)
+            fail_msg("[%s] flags %u: verdict differs", in, f);
+        if (rc == 1 && (strcmp(got.error, want.error) != 0 ||
+                        got.error_off != want.error_off))
+            fail_msg("[%s] flags %u: error [%s] at %u, expected [%s] at %u", in,
+                     f, got.error, got.error_off, want.error, want.error_off);
+        if (rc == 0 &&
+            (f & TFL_EXPAND_NO_VALUE ? got.value != NULL
+                                     : strcmp(got.value, want.value) != 0))
+            fail_msg("[%s] flags %u: value differs", in, f);
+        assert_int_equal(got.nrefs, want.nrefs);
+        for (i = 0; i < want.nrefs; i++) {
+            const tfl_varref *g = &got.refs[i], *w = &want.refs[i];
+
+            if (g->off != w->off || g->len != w->len ||
+                g->name_off != w->name_off || g->name_len != w->name_len ||
+                g->set != w->set ||
+                (f & TFL_EXPAND_NO_NAMES ? g->name != NULL
+                                         : strcmp(g->name, w->name) != 0))
+                fail_msg("[%s] flags %u: reference %zu differs", in, f, i);
+            assert_memory_equal(in + w->name_off, w->name, w->name_len);
+        }
+    }
+}
+
+static void test_expand_flags(void **state)
+{
+    const char *path = tfl_test_shared("conformance/buildkit-shell/envVarTest");
+    static const char *const own[] = {
+        "a$PWD${X:-$SHELL}\"$NULL\"'$NO'${Y}",
+        "${A:-${B:+${PWD}}}${PWD:+$C}",
+        "x${Q?}",
+        "${+x}",
+        "${P#*/}${P%%/*}${P//\\//-}${P/b/$SHELL}",
+        "${P#\\a}",
+        "${A/b",
+        "x${A:-\"b}",
+        "ab'cd",
+        "${NULL:?}",
+        "${\xC3\xA9t\xC3\xA9}",
+    };
+    fixture *f = *state;
+    char *text, *line, *save = NULL;
+    size_t i, rows = 0;
+
+    for (i = 0; i < sizeof own / sizeof own[0]; i++) {
+        same_with_flags(&f->a, own[i], '\\', 0, &f->env);
+        same_with_flags(&f->a, own[i], '`', 0, &f->env);
+        same_with_flags(&f->a, own[i], '\\', TFL_EXPAND_HEREDOC, &f->env);
+    }
+    TFL_REQUIRE_SHARED(path);
+    text = tfl_test_read(path, NULL);
+    assert_non_null(text);
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *in = strchr(line, '|'), *end;
+
+        if (line[0] == '#' || !in)
+            continue;
+        end = strchr(++in, '|');
+        assert_non_null(end);
+        *end = '\0';
+        same_with_flags(&f->a, trim(in), '\\', 0, &f->env);
+        rows++;
+    }
+    free(text);
+    assert_true(rows > 200);
+}
+
+/* Results past the first buffer move to the heap and grow there; the
+ * value handed out is a copy in the arena, of the result's size. */
+static void test_expand_long(void **state)
+{
+    fixture *f = *state;
+    static char big[301], want[1000];
+    tfl_expansion x;
+
+    memset(big, 'v', 300);
+    env_set(&f->e, "L", big);
+    snprintf(want, sizeof want, "a%sb%s%s", big, big, big);
+    assert_string_equal(expand_str(&f->a, "a${L}b$L\"$L\"", '\\', &f->env, &x),
+                        want);
+    assert_int_equal(x.len, 902);
+    assert_int_equal(tfl_expand_words(&f->a, "$L x$L", 6, '\\', &f->env, &x),
+                     0);
+    assert_int_equal(x.nwords, 2);
+    assert_int_equal(x.word_lens[1], 301);
+    assert_int_equal(x.len, 602);
+    assert_int_equal(x.value[602], '\0');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -604,6 +714,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expand_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expand_invalid_utf8, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_expand_flags, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expand_long, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expand_unicode_names, setup,
                                         teardown),
     };

@@ -305,6 +305,11 @@ static void test_model_uses(void **state)
     assert_false(u->shell);
     assert_int_equal(u->span.start, strstr(text, "=$NAME") + 1 - text);
     assert_int_equal(look(f, 4, "NAME")->nuses, 3);
+    /* the stage number and the flags share one word */
+    assert_true(sizeof(tfl_use) <= 2 * sizeof(void *) + 16);
+    assert_true(sizeof(tfl_binding) <= 10 * sizeof(void *) + 16);
+    assert_int_equal(u->scope, 0);
+    assert_false(u->guarded || u->malformed);
     release(f);
 }
 
@@ -356,6 +361,79 @@ static void test_model_hostile(void **state)
     assert_int_equal(f->m.nstages, 2);
     assert_int_equal(f->m.stages[1].parent, 0);
     release(f);
+}
+
+/* A FROM names an earlier stage in any case, also through an ARG and
+ * with a name past 63 bytes; a prefix or a name of another length is no
+ * stage. */
+static void test_model_stage_names(void **state)
+{
+    const char *text =
+        "ARG B=BUILD\n"
+        "FROM alpine AS build\n"
+        "FROM ${B}\n"
+        "FROM alpine AS a123456789b123456789c123456789d123456789e123456789"
+        "f123456789g\n"
+        "FROM A123456789B123456789C123456789D123456789E123456789"
+        "F123456789G\n"
+        "FROM a123456789b123456789c123456789d123456789e123456789f1234567\n"
+        "FROM buil\n";
+    fixture *f = build(text);
+
+    (void)state;
+    assert_int_equal(f->m.nstages, 6);
+    assert_int_equal(f->m.stages[1].parent, 0);
+    assert_int_equal(f->m.stages[3].parent, 2);
+    assert_int_equal(f->m.stages[4].parent, -1);
+    assert_int_equal(f->m.stages[5].parent, -1);
+    release(f);
+}
+
+/* Names of every length up to 20 that differ in one byte only (first,
+ * middle or last) are told apart, as are a name and its prefixes. */
+static void test_model_similar_names(void **state)
+{
+    static const char base[] = "ABCDEFGHIJKLMNOPQRST";
+    tfl_buf b;
+    fixture *f;
+    size_t n, k, instr = 1;
+
+    (void)state;
+    tfl_buf_init(&b, 0);
+    tfl_buf_printf(&b, "FROM alpine\n");
+    for (n = 1; n <= 20; n++)
+        tfl_buf_printf(&b, "ARG %.*s=%zu\n", (int)n, base, n);
+    /* the shell names of one RUN are compared with each other, unhashed */
+    tfl_buf_printf(&b, "RUN echo");
+    for (n = 1; n <= 20; n++)
+        tfl_buf_printf(&b, " $%.*s $%.*sz", (int)n, base, (int)n - 1, base);
+    tfl_buf_printf(&b, "\n");
+    f = build(b.data);
+    assert_int_equal(f->m.nuses, 40);
+    for (n = 1; n <= 20; n++) {
+        assert_non_null(f->m.uses[2 * n - 2].bind);
+        assert_int_equal(strlen(f->m.uses[2 * n - 2].name), n);
+        assert_null(f->m.uses[2 * n - 1].bind);
+        assert_int_equal(f->m.uses[2 * n - 1].name[n - 1], 'z');
+    }
+    instr += 20;
+    for (n = 1; n <= 20; n++) {
+        char name[21], want[8];
+
+        memcpy(name, base, n);
+        name[n] = '\0';
+        snprintf(want, sizeof want, "%zu", n);
+        assert_string_equal(value_at(f, instr, name), want);
+        for (k = 0; k < 3; k++) {
+            size_t at = k == 0 ? 0 : k == 1 ? n / 2 : n - 1;
+
+            name[at] = 'z';
+            assert_string_equal(value_at(f, instr, name), "<none>");
+            name[at] = base[at];
+        }
+    }
+    release(f);
+    tfl_buf_free(&b);
 }
 
 /* A long chain of stages and many bindings of one name: lookups through
@@ -456,6 +534,8 @@ int main(void)
         cmocka_unit_test(test_model_shell_escapes),
         cmocka_unit_test(test_model_heredoc_uses),
         cmocka_unit_test(test_model_hostile),
+        cmocka_unit_test(test_model_stage_names),
+        cmocka_unit_test(test_model_similar_names),
         cmocka_unit_test(test_model_long_chains),
         cmocka_unit_test(test_model_indexed_chains),
     };
