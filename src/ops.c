@@ -236,9 +236,11 @@ static int tab_own(tfl_arena *ar, tab *t)
     return 0;
 }
 
-/* Mark account `k` of `t` deleted; returns it (a copy when it was shared
- * with the table `t` came from), or NULL when memory runs out. */
-static tfl_account *tab_forget_at(tfl_arena *ar, tab *t, size_t k)
+/* Mark account `k` of `t` deleted; returns it (a copy from `keep` when it
+ * was shared with the table `t` came from), or NULL when memory runs out.
+ * The table's arrays come from `ar`. */
+static tfl_account *tab_forget_at(tfl_arena *ar, tfl_arena *keep, tab *t,
+                                  size_t k)
 {
     tfl_account *a;
 
@@ -247,7 +249,7 @@ static tfl_account *tab_forget_at(tfl_arena *ar, tab *t, size_t k)
     assert(k < t->n && !t->v[k]->deleted);
     a = t->v[k];
     if (k < t->own_from) {
-        tfl_account *c = tfl_arena_alloc(ar, sizeof *c);
+        tfl_account *c = tfl_arena_alloc(keep, sizeof *c);
 
         if (!c)
             return NULL;
@@ -261,13 +263,14 @@ static tfl_account *tab_forget_at(tfl_arena *ar, tab *t, size_t k)
 }
 
 /* Mark live account `a` of `t` deleted (see tab_forget_at). */
-static tfl_account *tab_forget(tfl_arena *ar, tab *t, tfl_account *a)
+static tfl_account *tab_forget(tfl_arena *ar, tfl_arena *keep, tab *t,
+                               tfl_account *a)
 {
     size_t k;
 
     for (k = 0; k < t->n && t->v[k] != a; k++)
         ;
-    return tab_forget_at(ar, t, k);
+    return tab_forget_at(ar, keep, t, k);
 }
 
 static bool tab_free(const tab *t, uint32_t id)
@@ -355,26 +358,34 @@ typedef struct event {
     uint32_t idx;
 } event;
 
-typedef struct sstate {
+/* The account tables of a stage while it is simulated, and after that
+ * while a later stage may be built FROM it. */
+typedef struct stabs {
     tab users, groups;
-    bool known; /* accounts complete */
-    tfl_family fam;
-    bool guessed;
-    bool fam_final; /* fam can no longer change */
-    tfl_adduser_kind adduser;
-    const tfl_facts_image *facts;
-    unsigned installed; /* tfl_tool bits installed by RUNs so far */
-    /* Packages beyond the known-harmless ones were installed: Debian's
-     * adduser may have come along as a dependency. */
-    bool other_pkgs;
     /* The live accounts of the tables while both are borrowed. */
     const tfl_account *const *lent;
     size_t nlent;
+} stabs;
+
+/* One per stage for the whole build: kept small, a big file has
+ * thousands of stages. */
+typedef struct sstate {
+    stabs *tb; /* while simulated, or FROM'd by a later stage; else NULL */
+    const tfl_facts_image *facts;
     /* b->dv[dnext..dend) are the stage's deferred RUNs not yet counted in
      * `installed` and `other_pkgs`; what the parent stage installed is
      * in them unless `inherit` (its index) is still >= 0. */
     size_t dnext, dend;
     int inherit;
+    tfl_family fam;
+    tfl_adduser_kind adduser;
+    unsigned installed; /* tfl_tool bits installed by RUNs so far */
+    bool known;         /* accounts complete */
+    bool guessed;
+    bool fam_final; /* fam can no longer change */
+    /* Packages beyond the known-harmless ones were installed: Debian's
+     * adduser may have come along as a dependency. */
+    bool other_pkgs;
     bool has_child; /* a later stage is built FROM it */
 } sstate;
 
@@ -434,6 +445,13 @@ typedef struct builder {
     tfl_arena *t;
     tfl_arena scratch;
     tfl_arena aside; /* the splits of deferred RUNs read, kept as scratch */
+    /* The arrays of account tables (what the rules read is copied out by
+     * collect_accounts): `tabs` for stages a later one is built FROM,
+     * until the end of the build; `stab` for the stage being simulated
+     * when none is, dropped between stages. `ta` is the one in use. */
+    tfl_arena tabs, stab;
+    tfl_arena *ta;
+    stabs cur; /* the tables of such a stage */
     const tfl_doc *doc;
     const tfl_model *m;
     const tfl_config *cfg;
@@ -3191,7 +3209,7 @@ static tfl_account *new_account(builder *b, const char *name, uint32_t id,
 
 static void add_account(builder *b, tab *t, tfl_account *a)
 {
-    if (a && tab_add(b->a, t, a) != 0)
+    if (a && tab_add(b->ta, t, a) != 0)
         b->oom = true;
 }
 
@@ -3325,10 +3343,10 @@ static int seed_stage(builder *b, size_t s)
         const tfl_stage_info *pi = &b->o->stages[ms->parent];
 
         st->known = p->known;
-        tab_borrow(&st->users, &p->users);
-        tab_borrow(&st->groups, &p->groups);
-        st->lent = pi->accounts;
-        st->nlent = pi->naccounts;
+        tab_borrow(&st->tb->users, &p->tb->users);
+        tab_borrow(&st->tb->groups, &p->tb->groups);
+        st->tb->lent = pi->accounts;
+        st->tb->nlent = pi->naccounts;
         return 0;
     }
     if (!f)
@@ -3336,10 +3354,10 @@ static int seed_stage(builder *b, size_t s)
     st->known = f->accounts_complete;
     if (!(sd = image_seed(b, f)))
         return -1;
-    tab_borrow(&st->users, &sd->users);
-    tab_borrow(&st->groups, &sd->groups);
-    st->lent = sd->accounts;
-    st->nlent = sd->naccounts;
+    tab_borrow(&st->tb->users, &sd->users);
+    tab_borrow(&st->tb->groups, &sd->groups);
+    st->tb->lent = sd->accounts;
+    st->tb->nlent = sd->naccounts;
     return 0;
 }
 
@@ -3350,8 +3368,8 @@ static const tfl_account *find_group(const sstate *st, const tfl_value *v,
     uint32_t id = value_id(v);
     const tfl_account *g;
 
-    g = id != TFL_NO_ID ? tab_id(&st->groups, id)
-                        : tab_name(&st->groups, v->text);
+    g = id != TFL_NO_ID ? tab_id(&st->tb->groups, id)
+                        : tab_name(&st->tb->groups, v->text);
     *gid = g ? g->id : id;
     return g;
 }
@@ -3368,12 +3386,13 @@ static uint32_t pick_uid(sstate *st, const tfl_acct_op *op)
 {
     switch (op->tool) {
     case TFL_ACCT_USERADD:
-        return op->system ? pick_down(&st->users, 101) : pick_above(&st->users);
+        return op->system ? pick_down(&st->tb->users, 101)
+                          : pick_above(&st->tb->users);
     case TFL_ACCT_DEB_ADDUSER:
-        return op->system ? pick_up(&st->users, NULL, 100)
-                          : pick_up(&st->users, NULL, 1000);
+        return op->system ? pick_up(&st->tb->users, NULL, 100)
+                          : pick_up(&st->tb->users, NULL, 1000);
     case TFL_ACCT_BB_ADDUSER:
-        return pick_up(&st->users, op->user_group ? &st->groups : NULL,
+        return pick_up(&st->tb->users, op->user_group ? &st->tb->groups : NULL,
                        op->system ? 100 : 1000);
     default:
         return TFL_NO_ID;
@@ -3385,10 +3404,10 @@ static uint32_t pick_gid(sstate *st, const tfl_acct_op *op)
     switch (op->tool) {
     case TFL_ACCT_GROUPADD:
     case TFL_ACCT_USERADD:
-        return op->system ? pick_down(&st->groups, 101)
-                          : pick_above(&st->groups);
+        return op->system ? pick_down(&st->tb->groups, 101)
+                          : pick_above(&st->tb->groups);
     default:
-        return pick_up(&st->groups, NULL, op->system ? 100 : 1000);
+        return pick_up(&st->tb->groups, NULL, op->system ? 100 : 1000);
     }
 }
 
@@ -3398,11 +3417,11 @@ static void sim_useradd(builder *b, sstate *st, tfl_acct_op *op)
     uint32_t uid = value_id(&op->id);
     tfl_account *u;
 
-    op->res.same_name = nm ? tab_name(&st->users, nm) : NULL;
+    op->res.same_name = nm ? tab_name(&st->tb->users, nm) : NULL;
     if (op->id.raw) {
         op->res.id = uid;
         if (uid != TFL_NO_ID && !op->non_unique)
-            op->res.same_id = tab_id(&st->users, uid);
+            op->res.same_id = tab_id(&st->tb->users, uid);
     } else {
         op->res.id = uid = pick_uid(st, op);
         op->res.picked = true;
@@ -3412,24 +3431,25 @@ static void sim_useradd(builder *b, sstate *st, tfl_acct_op *op)
             op->res.missing_group = &op->group;
         find_group(st, &op->group, &op->res.gid);
     } else if (op->user_group) {
-        const tfl_account *same = nm ? tab_name(&st->groups, nm) : NULL;
+        const tfl_account *same = nm ? tab_name(&st->tb->groups, nm) : NULL;
 
         op->res.same_group_name = same;
         if (op->tool == TFL_ACCT_BB_ADDUSER) {
             op->res.group_id = uid;
-            op->res.same_gid = tab_id(&st->groups, uid);
-        } else if (uid != TFL_NO_ID && tab_free(&st->groups, uid))
+            op->res.same_gid = tab_id(&st->tb->groups, uid);
+        } else if (uid != TFL_NO_ID && tab_free(&st->tb->groups, uid))
             op->res.group_id = uid;
         else
             op->res.group_id = pick_gid(st, op);
         op->res.gid = op->res.group_id;
         if (!same && !op->res.same_name)
             add_account(
-                b, &st->groups,
+                b, &st->tb->groups,
                 new_account(b, nm, op->res.group_id, true, op, op->stage));
     } else {
-        const tfl_account *g = tab_name(
-            &st->groups, op->tool == TFL_ACCT_USERADD ? "users" : "nogroup");
+        const tfl_account *g =
+            tab_name(&st->tb->groups,
+                     op->tool == TFL_ACCT_USERADD ? "users" : "nogroup");
         op->res.gid = g ? g->id : TFL_NO_ID;
     }
     if (op->ngroups) {
@@ -3446,7 +3466,7 @@ static void sim_useradd(builder *b, sstate *st, tfl_acct_op *op)
         return;
     u->gid = op->res.gid;
     u->system = op->system || (op->res.id != TFL_NO_ID && op->res.id < 1000);
-    add_account(b, &st->users, u);
+    add_account(b, &st->tb->users, u);
     op->res.account = u;
 }
 
@@ -3456,11 +3476,11 @@ static void sim_groupadd(builder *b, sstate *st, tfl_acct_op *op)
     uint32_t gid = value_id(&op->id);
     tfl_account *g;
 
-    op->res.same_name = nm ? tab_name(&st->groups, nm) : NULL;
+    op->res.same_name = nm ? tab_name(&st->tb->groups, nm) : NULL;
     if (op->id.raw) {
         op->res.id = gid;
         if (gid != TFL_NO_ID && !op->non_unique)
-            op->res.same_id = tab_id(&st->groups, gid);
+            op->res.same_id = tab_id(&st->tb->groups, gid);
         if (op->res.same_id && op->force) {
             op->res.id = pick_gid(st, op); /* -f drops a taken -g */
             op->res.picked = true;
@@ -3476,14 +3496,14 @@ static void sim_groupadd(builder *b, sstate *st, tfl_acct_op *op)
     if (g)
         g->system =
             op->system || (op->res.id != TFL_NO_ID && op->res.id < 1000);
-    add_account(b, &st->groups, g);
+    add_account(b, &st->tb->groups, g);
     op->res.account = g;
 }
 
 /* usermod, groupmod: the account changes ID or name. */
 static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
 {
-    tab *t = op->makes_group ? &st->groups : &st->users;
+    tab *t = op->makes_group ? &st->tb->groups : &st->tb->users;
     tfl_account *a = op->name.text ? tab_name(t, op->name.text) : NULL;
     uint32_t id = value_id(&op->id);
     tfl_account *fresh;
@@ -3523,7 +3543,7 @@ static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
         fresh->name = op->new_name.text;
     if (op->group.raw)
         find_group(st, &op->group, &fresh->gid);
-    if (!tab_forget(b->a, t, a))
+    if (!tab_forget(b->ta, b->a, t, a))
         b->oom = true;
     add_account(b, t, fresh);
     op->res.account = fresh;
@@ -3538,13 +3558,13 @@ static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
  */
 static void sim_del(builder *b, sstate *st, tfl_acct_op *op)
 {
-    tab *t = op->makes_group ? &st->groups : &st->users;
+    tab *t = op->makes_group ? &st->tb->groups : &st->tb->users;
     tfl_account *a = op->name.text ? tab_name(t, op->name.text) : NULL;
     size_t i;
 
     if (!op->name.text) {
         for (i = 0; i < t->n; i++)
-            if (!t->v[i]->deleted && !tab_forget_at(b->a, t, i)) {
+            if (!t->v[i]->deleted && !tab_forget_at(b->ta, b->a, t, i)) {
                 b->oom = true;
                 return;
             }
@@ -3557,15 +3577,16 @@ static void sim_del(builder *b, sstate *st, tfl_acct_op *op)
         return;
     }
     op->res.id = a->id;
-    op->res.account = a = tab_forget(b->a, t, a);
+    op->res.account = a = tab_forget(b->ta, b->a, t, a);
     if (!a) {
         b->oom = true;
         return;
     }
     if (!op->makes_group) {
-        tfl_account *g = tab_name(&st->groups, a->name);
+        tfl_account *g = tab_name(&st->tb->groups, a->name);
 
-        if (g && g->id == a->gid && !tab_forget(b->a, &st->groups, g))
+        if (g && g->id == a->gid &&
+            !tab_forget(b->ta, b->a, &st->tb->groups, g))
             b->oom = true;
     }
 }
@@ -3573,7 +3594,7 @@ static void sim_del(builder *b, sstate *st, tfl_acct_op *op)
 static void sim_member(sstate *st, tfl_acct_op *op)
 {
     const tfl_account *u =
-        op->name.text ? tab_name(&st->users, op->name.text) : NULL;
+        op->name.text ? tab_name(&st->tb->users, op->name.text) : NULL;
 
     if (!u && st->known && op->name.text)
         op->res.missing_account = &op->name;
@@ -3635,16 +3656,18 @@ static bool names_known(const sstate *st, const tab *t, const tfl_value *v,
 static void sim_own(sstate *st, tfl_own_op *op)
 {
     op->accounts_known = st->known;
-    op->user_known = names_known(st, &st->users, &op->user, &op->user_account);
+    op->user_known =
+        names_known(st, &st->tb->users, &op->user, &op->user_account);
     op->group_known =
-        names_known(st, &st->groups, &op->group, &op->group_account);
+        names_known(st, &st->tb->groups, &op->group, &op->group_account);
 }
 
 static void sim_user(sstate *st, tfl_user_op *u)
 {
     u->accounts_known = st->known;
-    u->user_known = names_known(st, &st->users, &u->user, &u->account);
-    u->group_known = names_known(st, &st->groups, &u->group, &u->group_account);
+    u->user_known = names_known(st, &st->tb->users, &u->user, &u->account);
+    u->group_known =
+        names_known(st, &st->tb->groups, &u->group, &u->group_account);
     u->root = u->user.text &&
               (!strcmp(u->user.text, "root") || !strcmp(u->user.text, "0"));
 }
@@ -4552,13 +4575,14 @@ static void collect_accounts(builder *b, size_t s)
     sstate *st = &b->st[s];
     tfl_stage_info *si = &b->o->stages[s];
 
-    if (st->users.borrowed && st->groups.borrowed) {
+    if (st->tb->users.borrowed && st->tb->groups.borrowed) {
         /* Unchanged: the list of the stage or seed the tables came from. */
-        si->accounts = st->lent;
-        si->naccounts = st->nlent;
+        si->accounts = st->tb->lent;
+        si->naccounts = st->tb->nlent;
         return;
     }
-    si->accounts = live_accounts(b, &st->users, &st->groups, &si->naccounts);
+    si->accounts =
+        live_accounts(b, &st->tb->users, &st->tb->groups, &si->naccounts);
 }
 
 static void stage_info(builder *b, size_t s)
@@ -4632,6 +4656,21 @@ static size_t stage_events(builder *b, size_t s, size_t e)
     return end;
 }
 
+/* Give stage `st` its (empty) tables: kept to the end of the build when
+ * a later stage is built FROM it, else in the builder's reused ones. */
+static int stage_tables(builder *b, sstate *st)
+{
+    if (st->has_child) {
+        b->ta = &b->tabs;
+        st->tb = tfl_arena_alloc(b->ta, sizeof *st->tb);
+        return st->tb ? 0 : -1;
+    }
+    b->ta = &b->stab;
+    memset(&b->cur, 0, sizeof b->cur);
+    st->tb = &b->cur;
+    return 0;
+}
+
 /* Play the events of every stage in order. A deferred RUN is read only
  * when the accounts are still known and its effect can be seen. */
 static void simulate(builder *b)
@@ -4644,7 +4683,7 @@ static void simulate(builder *b)
         tfl_stage_info *si = &b->o->stages[s];
         const tfl_user_op *cur;
 
-        if (seed_stage(b, s) != 0) {
+        if (stage_tables(b, st) != 0 || seed_stage(b, s) != 0) {
             b->oom = true;
             return;
         }
@@ -4671,6 +4710,13 @@ static void simulate(builder *b)
             cur = &b->o->users[u];
         si->last_user = cur;
         collect_accounts(b, s);
+        if (!st->has_child) {
+            st->tb = NULL;
+            if (b->stab.used > SCRATCH_MAX) {
+                tfl_arena_free(&b->stab);
+                tfl_arena_init(&b->stab);
+            }
+        }
     }
 }
 
@@ -4696,6 +4742,8 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
     b.st = calloc(m->nstages + 1, sizeof *b.st); /* the builder's only */
     tfl_arena_init(&b.scratch);
     tfl_arena_init(&b.aside);
+    tfl_arena_init(&b.tabs);
+    tfl_arena_init(&b.stab);
     b.t = &b.scratch;
     if (!out->stages || !b.run_split || !b.st)
         goto oom;
@@ -4720,10 +4768,14 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
     builder_free(&b);
     free(b.st);
     tfl_arena_free(&b.aside);
+    tfl_arena_free(&b.tabs);
+    tfl_arena_free(&b.stab);
     return 0;
 oom:
     tfl_arena_free(&b.scratch);
     tfl_arena_free(&b.aside);
+    tfl_arena_free(&b.tabs);
+    tfl_arena_free(&b.stab);
     if (b.acap)
         free(out->accts);
     if (b.ocap)
