@@ -44,8 +44,6 @@
 /* A word whose value matters: an ID, an account name, a mode, a path. */
 typedef struct tfl_value {
     const char *raw; /* as written; NULL when the word is absent */
-    size_t raw_len;
-    tfl_span span; /* the word in the source */
     /* The value at build time, NUL-terminated; NULL when it cannot be
      * known (a command substitution, an unset variable without default,
      * a glob). */
@@ -53,6 +51,11 @@ typedef struct tfl_value {
     /* The ARG or ENV the value comes from when the word refers to one;
      * NULL for literal words. */
     const tfl_binding *binding;
+    tfl_span span; /* the word in the source */
+    /* Of `raw`: within the source, whose offsets are 32 bits too (the
+     * fields are in this order to keep the record at 40 bytes: a big
+     * file has thousands). */
+    uint32_t raw_len;
     /* The value comes from a --build-arg rather than a default. */
     bool from_build_arg;
     /* The value comes from a shell assignment or fallback earlier in the
@@ -176,10 +179,7 @@ typedef enum tfl_own_kind {
 } tfl_own_kind;
 
 typedef struct tfl_own_op {
-    tfl_own_kind kind;
-    size_t instr;
-    int stage;
-    tfl_span span;    /* the command, or the flag for COPY/ADD */
+    /* Pointers and values first, then the small fields: no padding. */
     tfl_value user;   /* chown/--chown owner; raw NULL when absent */
     tfl_value group;  /* after ':' (or '.'), or chgrp's group */
     tfl_value mode;   /* chmod / --chmod mode, octal or symbolic */
@@ -189,6 +189,12 @@ typedef struct tfl_own_op {
      * archive extracted or a clone made into it), so changing it costs
      * no extra layer. */
     bool *created_here;
+    /* The accounts named, when they exist at this point. */
+    const tfl_account *user_account, *group_account;
+    size_t instr;
+    tfl_own_kind kind;
+    int stage;
+    tfl_span span;    /* the command, or the flag for COPY/ADD */
     bool recursive;   /* -R / --recursive */
     bool tolerated;   /* as in tfl_acct_op */
     bool conditional; /* as in tfl_acct_op */
@@ -196,20 +202,18 @@ typedef struct tfl_own_op {
      * the stage's accounts are not fully known, when the value is not
      * known, and for numeric IDs, which need no account). */
     bool user_known, group_known;
-    /* The accounts named, when they exist at this point. */
-    const tfl_account *user_account, *group_account;
     bool accounts_known; /* as in tfl_acct_op.res */
 } tfl_own_op;
 
 /* A USER instruction with its user and group values. */
 typedef struct tfl_user_op {
+    tfl_value user;
+    tfl_value group;            /* after ':'; raw NULL when absent */
+    const tfl_account *account; /* the user it names, when known */
+    const tfl_account *group_account;
     size_t instr;
     int stage;
-    tfl_value user;
-    tfl_value group;              /* after ':'; raw NULL when absent */
     bool user_known, group_known; /* as in tfl_own_op */
-    const tfl_account *account;   /* the user it names, when known */
-    const tfl_account *group_account;
     bool accounts_known;
     /* The user is root: `root` or 0 (by value, so also through an ARG). */
     bool root;
