@@ -50,6 +50,8 @@
 /* The scratch arena is dropped between instructions once it holds this
  * much: few mallocs for the usual small RUNs, a bounded peak for the rest. */
 #define SCRATCH_MAX ((size_t)256 << 10)
+/* The chunks keep_str() packs strings into. */
+#define POOL_CHUNK ((size_t)4 << 10)
 
 /* tfl_sh_cmd_name(), tfl_sh_cmd_nargs() and tfl_sh_cmd_arg() as shell.h
  * defines them, inlined: the ops ask them a few hundred thousand times a
@@ -452,6 +454,10 @@ typedef struct builder {
     tfl_arena tabs, stab;
     tfl_arena *ta;
     stabs cur; /* the tables of such a stage */
+    /* The rest of the file arena's chunk that kept strings are packed
+     * into (keep_str). */
+    char *pool;
+    size_t pool_left;
     const tfl_doc *doc;
     const tfl_model *m;
     const tfl_config *cfg;
@@ -491,6 +497,47 @@ static void *bpush(builder *b, void **items, size_t *n, size_t *cap, size_t sz)
     p = (char *)*items + *n * sz;
     memset(p, 0, sz);
     (*n)++;
+    return p;
+}
+
+/*
+ * `n` bytes of the file's arena, unaligned and not zeroed, or NULL when
+ * memory runs out. The ops keep thousands of short strings (names, IDs,
+ * modes) and flag arrays: packed one after the other in chunks, without
+ * the arena's 16-byte alignment, they take about half the room. (With
+ * TFL_DEBUG_ARENA each stays an object of its own, for the sanitizers.)
+ */
+static char *keep_mem(builder *b, size_t n)
+{
+    char *p;
+
+#ifndef TFL_DEBUG_ARENA
+    if (n < POOL_CHUNK / 8) {
+        if (b->pool_left < n) {
+            b->pool = tfl_arena_alloc_raw(b->a, POOL_CHUNK);
+            b->pool_left = b->pool ? POOL_CHUNK : 0;
+            if (!b->pool)
+                return NULL;
+        }
+        p = b->pool;
+        b->pool += n;
+        b->pool_left -= n;
+        return p;
+    }
+#endif
+    return tfl_arena_alloc_raw(b->a, n);
+}
+
+/* A copy of `s` (`n` bytes, NUL added) by keep_mem(), or NULL. */
+static char *keep_str(builder *b, const char *s, size_t n)
+{
+    char *p = n < SIZE_MAX ? keep_mem(b, n + 1) : NULL;
+
+    if (!p)
+        return NULL;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
     return p;
 }
 
@@ -1888,10 +1935,9 @@ static void keep_value(builder *b, size_t instr, tfl_value *v)
     if (v->raw && !v->raw_len)
         v->raw = "";
     else if (v->raw && !lasting(&b->doc->instrs[instr], v->raw, v->raw_len) &&
-             !(v->raw = tfl_arena_strndup(b->a, v->raw, v->raw_len)))
+             !(v->raw = keep_str(b, v->raw, v->raw_len)))
         b->oom = true;
-    if (v->text &&
-        !(v->text = tfl_arena_strndup(b->a, v->text, strlen(v->text))))
+    if (v->text && !(v->text = keep_str(b, v->text, strlen(v->text))))
         b->oom = true;
 }
 
@@ -2372,7 +2418,7 @@ static tfl_own_op *push_own(builder *b, const tfl_own_op *op)
     keep_value(b, p->instr, &p->mode);
     p->paths = keep_values(b, p->instr, op->paths, op->npaths);
     if (op->npaths) {
-        bool *c = tfl_arena_alloc(b->a, op->npaths * sizeof *c);
+        bool *c = (bool *)keep_mem(b, op->npaths * sizeof *c);
 
         if (!c) {
             b->oom = true;
@@ -2746,11 +2792,11 @@ static void keep_fallbacks(builder *b, size_t instr, int origin,
         k->instr = instr;
         k->script = origin;
         k->f = fb[i];
-        k->f.name = tfl_arena_strndup(b->a, fb[i].name, strlen(fb[i].name));
-        w->raw = tfl_arena_strndup(b->a, v->raw ? v->raw : "", v->raw_len);
+        k->f.name = keep_str(b, fb[i].name, strlen(fb[i].name));
+        w->raw = keep_str(b, v->raw ? v->raw : "", v->raw_len);
         w->raw_len = v->raw_len;
         w->span = v->span;
-        w->value = tfl_arena_strndup(b->a, v->value, v->len);
+        w->value = keep_str(b, v->value, v->len);
         w->len = v->len;
         w->flags = v->flags;
         k->f.value = w;
