@@ -111,8 +111,10 @@ static void check(tfl_ctx *ctx)
     tfl_id_ref *refs;
     size_t n, i;
 
-    if (tfl_id_refs(ctx, &refs, &n) != 0 || !(ops = tfl_ctx_ops(ctx)))
+    if (tfl_id_refs(ctx, &refs, &n) != 0)
         return;
+    if (!(ops = tfl_ctx_ops(ctx)))
+        goto done;
     for (i = 0; i < n; i++) {
         const tfl_id_ref *r = &refs[i];
         uint64_t id;
@@ -125,12 +127,14 @@ static void check(tfl_ctx *ctx)
                              (unsigned long long)id, tfl_id_origin(ctx, r->v));
         if (!what) {
             ctx->oom = true;
-            return;
+            goto done;
         }
         report_id(ctx, r->v->span, what, r->gid, id);
     }
     for (i = 0; i < ops->naccts; i++)
         check_picked(ctx, &ops->accts[i]);
+done:
+    tfl_id_refs_free(refs);
 }
 
 static const char *const no_aliases[] = {NULL};
