@@ -88,6 +88,10 @@ typedef struct tab {
      * read them as they are, copy them before any change (tab_own). */
     bool borrowed;
     size_t own_from; /* v[own_from..] were added here, the rest shared */
+    /* A shared account was deleted (so copied) since the table was
+     * borrowed: its live accounts are no longer the lent ones plus its
+     * own. */
+    bool forgot_shared;
 } tab;
 
 static uint32_t hash_str(const char *s)
@@ -257,6 +261,7 @@ static tfl_account *tab_forget_at(tfl_arena *ar, tfl_arena *keep, tab *t,
             return NULL;
         *c = *a;
         t->v[k] = a = c;
+        t->forgot_shared = true;
     }
     a->deleted = true;
     t->hint_lo = 0;
@@ -364,9 +369,10 @@ typedef struct event {
  * while a later stage may be built FROM it. */
 typedef struct stabs {
     tab users, groups;
-    /* The live accounts of the tables while both are borrowed. */
-    const tfl_account *const *lent;
-    size_t nlent;
+    /* The live accounts of the tables while both are borrowed: those of
+     * lent_base (when not NULL), then those of lent (tfl_stage_info). */
+    const tfl_account *const *lent_base, *const *lent;
+    size_t nlent_base, nlent;
 } stabs;
 
 /* One per stage for the whole build: kept small, a big file has
@@ -3264,6 +3270,7 @@ static void tab_borrow(tab *dst, const tab *src)
 {
     *dst = *src;
     dst->borrowed = true;
+    dst->forgot_shared = false;
     dst->hint_lo = 0;
     dst->max_ok = false;
 }
@@ -3393,6 +3400,8 @@ static int seed_stage(builder *b, size_t s)
         tab_borrow(&st->tb->groups, &p->tb->groups);
         st->tb->lent = pi->accounts;
         st->tb->nlent = pi->naccounts;
+        st->tb->lent_base = pi->base_accounts;
+        st->tb->nlent_base = pi->nbase_accounts;
         return 0;
     }
     if (!f)
@@ -4616,19 +4625,61 @@ static void extract_stage(builder *b, size_t s)
     }
 }
 
+/* The live accounts `t` added itself (none while borrowed), into `v`
+ * unless NULL; returns how many. */
+static size_t own_live(const tab *t, const tfl_account **v)
+{
+    size_t i, n = 0;
+
+    for (i = t->borrowed ? t->n : t->own_from; i < t->n; i++)
+        if (!t->v[i]->deleted) {
+            if (v)
+                v[n] = t->v[i];
+            n++;
+        }
+    return n;
+}
+
+/*
+ * The live accounts of stage `s` at its end. Most stages that change
+ * their accounts only add a few to the ones they borrowed: they list
+ * just those, after the borrowed list (base_accounts) rather than in a
+ * full copy of it. The readers look accounts up by kind and name, newest
+ * first, which finds the same account in either form.
+ */
 static void collect_accounts(builder *b, size_t s)
 {
     sstate *st = &b->st[s];
+    stabs *tb = st->tb;
     tfl_stage_info *si = &b->o->stages[s];
+    const tfl_account **v;
+    size_t n;
 
-    if (st->tb->users.borrowed && st->tb->groups.borrowed) {
+    if (tb->users.borrowed && tb->groups.borrowed) {
         /* Unchanged: the list of the stage or seed the tables came from. */
-        si->accounts = st->tb->lent;
-        si->naccounts = st->tb->nlent;
+        si->base_accounts = tb->lent_base;
+        si->nbase_accounts = tb->nlent_base;
+        si->accounts = tb->lent;
+        si->naccounts = tb->nlent;
         return;
     }
-    si->accounts =
-        live_accounts(b, &st->tb->users, &st->tb->groups, &si->naccounts);
+    if (tb->lent_base || tb->users.forgot_shared || tb->groups.forgot_shared) {
+        si->accounts =
+            live_accounts(b, &tb->users, &tb->groups, &si->naccounts);
+        return;
+    }
+    n = own_live(&tb->groups, NULL) + own_live(&tb->users, NULL);
+    v = tfl_arena_alloc(b->a, (n + 1) * sizeof *v);
+    if (!v) {
+        b->oom = true;
+        return;
+    }
+    n = own_live(&tb->groups, v);
+    n += own_live(&tb->users, v + n);
+    si->base_accounts = tb->lent;
+    si->nbase_accounts = tb->nlent;
+    si->accounts = v;
+    si->naccounts = n;
 }
 
 static void stage_info(builder *b, size_t s)
@@ -4879,16 +4930,25 @@ const tfl_user_op *tfl_ops_user_at(const tfl_ops *o, size_t instr)
     return parent >= 0 && parent < s ? o->stages[parent].last_user : NULL;
 }
 
-const tfl_account *tfl_stage_account(const tfl_stage_info *s, const char *name,
-                                     bool group)
+/* The newest account of `v` (`n` of them) of the kind and name. */
+static const tfl_account *find_account(const tfl_account *const *v, size_t n,
+                                       const char *name, bool group)
 {
     size_t i;
 
-    for (i = s->naccounts; name && i-- > 0;)
-        if (s->accounts[i]->group == group && s->accounts[i]->name &&
-            !strcmp(s->accounts[i]->name, name))
-            return s->accounts[i];
+    for (i = n; name && i-- > 0;)
+        if (v[i]->group == group && v[i]->name && !strcmp(v[i]->name, name))
+            return v[i];
     return NULL;
+}
+
+const tfl_account *tfl_stage_account(const tfl_stage_info *s, const char *name,
+                                     bool group)
+{
+    const tfl_account *a = find_account(s->accounts, s->naccounts, name, group);
+
+    return a ? a
+             : find_account(s->base_accounts, s->nbase_accounts, name, group);
 }
 
 const char *tfl_acct_tool_name(tfl_acct_tool tool)

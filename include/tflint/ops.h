@@ -241,7 +241,14 @@ typedef struct tfl_stage_info {
     bool family_guessed;      /* family_id comes from the RUNs, not facts */
     tfl_adduser_kind adduser; /* which adduser the stage's RUNs get */
     bool accounts_known;      /* base accounts known and complete */
-    const tfl_account *const *accounts; /* live at the end of the stage */
+    /* The accounts live at the end of the stage: those of base_accounts
+     * (NULL when none), then those of accounts, each list groups first.
+     * A stage that only adds accounts to those it started from lists the
+     * new ones and points base_accounts at the others; look accounts up
+     * newest first with tfl_stage_account(). */
+    const tfl_account *const *base_accounts;
+    size_t nbase_accounts;
+    const tfl_account *const *accounts;
     size_t naccounts;
 } tfl_stage_info;
 
