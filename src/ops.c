@@ -515,10 +515,10 @@ static void *bpush(builder *b, void **items, size_t *n, size_t *cap, size_t sz)
  */
 static char *keep_mem(builder *b, size_t n)
 {
-    char *p;
-
 #ifndef TFL_DEBUG_ARENA
     if (n < POOL_CHUNK / 8) {
+        char *p;
+
         if (b->pool_left < n) {
             b->pool = tfl_arena_alloc_raw(b->a, POOL_CHUNK);
             b->pool_left = b->pool ? POOL_CHUNK : 0;
