@@ -4664,8 +4664,8 @@ static void collect_accounts(builder *b, size_t s)
         return;
     }
     if (tb->lent_base || tb->users.forgot_shared || tb->groups.forgot_shared) {
-        si->accounts =
-            live_accounts(b, &tb->users, &tb->groups, &si->naccounts);
+        si->accounts = live_accounts(b, &tb->users, &tb->groups, &n);
+        si->naccounts = (uint32_t)n;
         return;
     }
     n = own_live(&tb->groups, NULL) + own_live(&tb->users, NULL);

@@ -89,15 +89,16 @@ typedef struct tfl_account tfl_account;
 
 /* A user or group of a stage. */
 struct tfl_account {
+    /* In this order for 32 bytes: base images and big files have many. */
     const char *name; /* NULL when not known (a name from $(...)) */
-    uint32_t id;      /* TFL_NO_ID when not known */
-    uint32_t gid;     /* users: primary group ID, TFL_NO_ID when not known */
-    bool group;       /* a group rather than a user */
-    bool system;      /* created as a system account */
-    bool deleted;     /* removed by userdel/groupdel later in the stage */
     /* Where it comes from: NULL for the base image. */
     const struct tfl_acct_op *op;
-    int stage; /* the stage whose op created it; -1 for the base image */
+    uint32_t id;  /* TFL_NO_ID when not known */
+    uint32_t gid; /* users: primary group ID, TFL_NO_ID when not known */
+    int stage;    /* the stage whose op created it; -1 for the base image */
+    bool group;   /* a group rather than a user */
+    bool system;  /* created as a system account */
+    bool deleted; /* removed by userdel/groupdel later in the stage */
 };
 
 /* One account command. */
@@ -228,28 +229,29 @@ typedef struct tfl_sudo_op {
 
 /* Per stage: the user it runs as, and what its base is known to be. */
 typedef struct tfl_stage_info {
+    /* Pointers first, then the small fields: 64 bytes, one per stage. */
     const tfl_user_op *last_user; /* last USER of the stage or its
                                      ancestors; NULL when none */
     /* The facts of the stage's root image (through FROM <stage>), or
      * NULL when it is not known. */
     const tfl_facts_image *base_facts;
-    bool base_runs_as_root;   /* default user of the base is root, or the
-                                 base is unknown */
-    tfl_family family_id;     /* from the facts, else guessed from the
-                                 package manager the RUNs use */
-    const char *family;       /* "debian", "alpine", ...; NULL unknown */
-    bool family_guessed;      /* family_id comes from the RUNs, not facts */
-    tfl_adduser_kind adduser; /* which adduser the stage's RUNs get */
-    bool accounts_known;      /* base accounts known and complete */
+    const char *family; /* "debian", "alpine", ...; NULL unknown */
     /* The accounts live at the end of the stage: those of base_accounts
      * (NULL when none), then those of accounts, each list groups first.
      * A stage that only adds accounts to those it started from lists the
      * new ones and points base_accounts at the others; look accounts up
      * newest first with tfl_stage_account(). */
     const tfl_account *const *base_accounts;
-    size_t nbase_accounts;
     const tfl_account *const *accounts;
-    size_t naccounts;
+    uint32_t nbase_accounts;
+    uint32_t naccounts;
+    tfl_family family_id;     /* from the facts, else guessed from the
+                                 package manager the RUNs use */
+    tfl_adduser_kind adduser; /* which adduser the stage's RUNs get */
+    bool base_runs_as_root;   /* default user of the base is root, or the
+                                 base is unknown */
+    bool family_guessed;      /* family_id comes from the RUNs, not facts */
+    bool accounts_known;      /* base accounts known and complete */
 } tfl_stage_info;
 
 /* Which script of a RUN: the shell-form text, the string of an exec-form
