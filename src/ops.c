@@ -4690,8 +4690,6 @@ static void stage_info(builder *b, size_t s)
 
     si->base_facts = st->facts;
     si->family_id = st->fam;
-    si->family =
-        st->fam != TFL_FAMILY_UNKNOWN ? tfl_facts_family_name(st->fam) : NULL;
     si->family_guessed = st->guessed;
     si->adduser = st->adduser;
     si->accounts_known = st->known;

@@ -229,13 +229,12 @@ typedef struct tfl_sudo_op {
 
 /* Per stage: the user it runs as, and what its base is known to be. */
 typedef struct tfl_stage_info {
-    /* Pointers first, then the small fields: 64 bytes, one per stage. */
+    /* Pointers first, then the small fields: 56 bytes, one per stage. */
     const tfl_user_op *last_user; /* last USER of the stage or its
                                      ancestors; NULL when none */
     /* The facts of the stage's root image (through FROM <stage>), or
      * NULL when it is not known. */
     const tfl_facts_image *base_facts;
-    const char *family; /* "debian", "alpine", ...; NULL unknown */
     /* The accounts live at the end of the stage: those of base_accounts
      * (NULL when none), then those of accounts, each list groups first.
      * A stage that only adds accounts to those it started from lists the
@@ -245,8 +244,9 @@ typedef struct tfl_stage_info {
     const tfl_account *const *accounts;
     uint32_t nbase_accounts;
     uint32_t naccounts;
-    tfl_family family_id;     /* from the facts, else guessed from the
-                                 package manager the RUNs use */
+    /* From the facts, else guessed from the package manager the RUNs
+     * use; tfl_facts_family_name() spells it. */
+    tfl_family family_id;
     tfl_adduser_kind adduser; /* which adduser the stage's RUNs get */
     bool base_runs_as_root;   /* default user of the base is root, or the
                                  base is unknown */
