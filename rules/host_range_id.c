@@ -45,6 +45,13 @@ static const char *whom(tfl_ctx *ctx, bool gid, uint64_t id)
     return s ? s : "";
 }
 
+/* Whether report_id() reports `id`: asked first, so that the message's
+ * pieces are made (in the file's arena, kept to the end) only then. */
+static bool reported(const tfl_config *cfg, bool gid, uint64_t id)
+{
+    return id != 0 && (id < cfg->safe_id_min || host_of(cfg, gid, id));
+}
+
 static void report_id(tfl_ctx *ctx, tfl_span span, const char *what, bool gid,
                       uint64_t id)
 {
@@ -90,7 +97,8 @@ static void check_picked(tfl_ctx *ctx, const tfl_acct_op *op)
     const tfl_value *name = &op->name;
     tfl_span span = name->raw ? name->span : op->cmd_span;
 
-    if (!tool || !op->res.picked || op->system || op->res.id == TFL_NO_ID)
+    if (!tool || !op->res.picked || op->system || op->res.id == TFL_NO_ID ||
+        !reported(ctx->config, op->makes_group, op->res.id))
         return;
     what = tfl_arena_printf(
         ctx->arena, "%s %u, which %s picks for '%s' when given none,",
@@ -111,8 +119,10 @@ static void check(tfl_ctx *ctx)
     tfl_id_ref *refs;
     size_t n, i;
 
-    if (tfl_id_refs(ctx, &refs, &n) != 0 || !(ops = tfl_ctx_ops(ctx)))
+    if (tfl_id_refs(ctx, &refs, &n) != 0)
         return;
+    if (!(ops = tfl_ctx_ops(ctx)))
+        goto done;
     for (i = 0; i < n; i++) {
         const tfl_id_ref *r = &refs[i];
         uint64_t id;
@@ -120,17 +130,21 @@ static void check(tfl_ctx *ctx)
 
         if (!tfl_value_number(r->v, &id) || id > 2147483647u)
             continue; /* TF400 */
+        if (!reported(ctx->config, r->gid, id))
+            continue;
         what =
             tfl_arena_printf(ctx->arena, "%s %llu%s", tfl_id_kind(r),
                              (unsigned long long)id, tfl_id_origin(ctx, r->v));
         if (!what) {
             ctx->oom = true;
-            return;
+            goto done;
         }
         report_id(ctx, r->v->span, what, r->gid, id);
     }
     for (i = 0; i < ops->naccts; i++)
         check_picked(ctx, &ops->accts[i]);
+done:
+    tfl_id_refs_free(refs);
 }
 
 static const char *const no_aliases[] = {NULL};

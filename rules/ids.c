@@ -9,6 +9,8 @@
  * number (a digit first, or a '-' and a digit), so `USER 10a01` is judged
  * and `USER app` is not.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules.h"
@@ -37,12 +39,19 @@ static void add(refs *r, const tfl_value *v, bool gid, bool need_number,
         return;
     if (!need_number && !looks_numeric(v->text))
         return;
-    e = tfl_arena_push(r->ctx->arena, (void **)&r->v, &r->n, &r->cap,
-                       sizeof *e);
-    if (!e) {
-        r->ctx->oom = true;
-        return;
+    if (r->n == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 16;
+        tfl_id_ref *g =
+            nc < SIZE_MAX / sizeof *g ? realloc(r->v, nc * sizeof *g) : NULL;
+
+        if (!g) {
+            r->ctx->oom = true;
+            return;
+        }
+        r->v = g;
+        r->cap = nc;
     }
+    e = &r->v[r->n++];
     e->v = v;
     e->gid = gid;
     e->need_number = need_number;
@@ -151,11 +160,18 @@ int tfl_id_refs(tfl_ctx *ctx, tfl_id_ref **out, size_t *n)
         add(&r, &ops->users[i].group, true, false, NULL, "USER",
             ops->users[i].stage);
     }
-    if (ctx->oom)
+    if (ctx->oom) {
+        free(r.v);
         return -1;
+    }
     *out = r.v;
     *n = r.n;
     return 0;
+}
+
+void tfl_id_refs_free(tfl_id_ref *v)
+{
+    free(v);
 }
 
 const char *tfl_id_origin(tfl_ctx *ctx, const tfl_value *v)

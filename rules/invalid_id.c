@@ -68,6 +68,7 @@ static void check(tfl_ctx *ctx)
                        tfl_clip(ctx, r->v->text, strlen(r->v->text), 40),
                        tfl_id_origin(ctx, r->v), r->where, why);
     }
+    tfl_id_refs_free(refs);
 }
 
 static const char *const no_aliases[] = {NULL};

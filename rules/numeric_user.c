@@ -21,8 +21,8 @@
 /* GID of the group USER names, else of the account's primary group. */
 static uint32_t group_id(const tfl_user_op *u, const tfl_stage_info *info)
 {
+    const tfl_account *a;
     uint64_t n;
-    size_t i;
 
     if (!u->group.raw)
         return u->account->gid;
@@ -30,13 +30,8 @@ static uint32_t group_id(const tfl_user_op *u, const tfl_stage_info *info)
         return TFL_NO_ID;
     if (tfl_value_number(&u->group, &n))
         return n < TFL_NO_ID ? (uint32_t)n : TFL_NO_ID;
-    for (i = info->naccounts; i-- > 0;) {
-        const tfl_account *a = info->accounts[i];
-
-        if (a->group && a->name && strcmp(a->name, u->group.text) == 0)
-            return a->id;
-    }
-    return TFL_NO_ID;
+    a = tfl_stage_account(info, u->group.text, true);
+    return a ? a->id : TFL_NO_ID;
 }
 
 /* "'USER 1001:1001' (the IDs useradd gives 'app', line 7)" or a generic

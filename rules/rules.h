@@ -150,11 +150,16 @@ typedef struct tfl_id_ref {
 
 /*
  * Every ID word of the file (account tools, USER, chown, chgrp, --chown),
- * in ops order, from ctx->arena. Words that are names rather than IDs are
- * left out unless they look numeric (a digit or '-' first). Returns 0, or
- * -1 when memory runs out (ctx->oom is set).
+ * in ops order, in an array the caller frees with tfl_id_refs_free() (the
+ * three ID rules each read it once: kept in the arena it would last to
+ * the end of the run three times over). Words that are names rather than
+ * IDs are left out unless they look numeric (a digit or '-' first).
+ * Returns 0, or -1 when memory runs out (ctx->oom is set).
  */
 int tfl_id_refs(tfl_ctx *ctx, tfl_id_ref **out, size_t *n);
+
+/* Free an array of tfl_id_refs() (NULL is fine). */
+void tfl_id_refs_free(tfl_id_ref *v);
 
 /* Where a value comes from, for a message, as tfl_value_origin() says it
  * (" (default of ARG X, line 4)", " (--build-arg X)", "" for a literal

@@ -56,6 +56,7 @@ static void check(tfl_ctx *ctx)
                        tfl_id_origin(ctx, r->v), (unsigned)cfg->safe_id_max,
                        (unsigned)cfg->safe_id_min, (unsigned)cfg->safe_id_max);
     }
+    tfl_id_refs_free(refs);
 }
 
 static const char *const no_aliases[] = {NULL};

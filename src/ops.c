@@ -50,6 +50,8 @@
 /* The scratch arena is dropped between instructions once it holds this
  * much: few mallocs for the usual small RUNs, a bounded peak for the rest. */
 #define SCRATCH_MAX ((size_t)256 << 10)
+/* The chunks keep_str() packs strings into. */
+#define POOL_CHUNK ((size_t)4 << 10)
 
 /* tfl_sh_cmd_name(), tfl_sh_cmd_nargs() and tfl_sh_cmd_arg() as shell.h
  * defines them, inlined: the ops ask them a few hundred thousand times a
@@ -86,6 +88,10 @@ typedef struct tab {
      * read them as they are, copy them before any change (tab_own). */
     bool borrowed;
     size_t own_from; /* v[own_from..] were added here, the rest shared */
+    /* A shared account was deleted (so copied) since the table was
+     * borrowed: its live accounts are no longer the lent ones plus its
+     * own. */
+    bool forgot_shared;
 } tab;
 
 static uint32_t hash_str(const char *s)
@@ -236,9 +242,11 @@ static int tab_own(tfl_arena *ar, tab *t)
     return 0;
 }
 
-/* Mark account `k` of `t` deleted; returns it (a copy when it was shared
- * with the table `t` came from), or NULL when memory runs out. */
-static tfl_account *tab_forget_at(tfl_arena *ar, tab *t, size_t k)
+/* Mark account `k` of `t` deleted; returns it (a copy from `keep` when it
+ * was shared with the table `t` came from), or NULL when memory runs out.
+ * The table's arrays come from `ar`. */
+static tfl_account *tab_forget_at(tfl_arena *ar, tfl_arena *keep, tab *t,
+                                  size_t k)
 {
     tfl_account *a;
 
@@ -247,12 +255,13 @@ static tfl_account *tab_forget_at(tfl_arena *ar, tab *t, size_t k)
     assert(k < t->n && !t->v[k]->deleted);
     a = t->v[k];
     if (k < t->own_from) {
-        tfl_account *c = tfl_arena_alloc(ar, sizeof *c);
+        tfl_account *c = tfl_arena_alloc(keep, sizeof *c);
 
         if (!c)
             return NULL;
         *c = *a;
         t->v[k] = a = c;
+        t->forgot_shared = true;
     }
     a->deleted = true;
     t->hint_lo = 0;
@@ -261,13 +270,14 @@ static tfl_account *tab_forget_at(tfl_arena *ar, tab *t, size_t k)
 }
 
 /* Mark live account `a` of `t` deleted (see tab_forget_at). */
-static tfl_account *tab_forget(tfl_arena *ar, tab *t, tfl_account *a)
+static tfl_account *tab_forget(tfl_arena *ar, tfl_arena *keep, tab *t,
+                               tfl_account *a)
 {
     size_t k;
 
     for (k = 0; k < t->n && t->v[k] != a; k++)
         ;
-    return tab_forget_at(ar, t, k);
+    return tab_forget_at(ar, keep, t, k);
 }
 
 static bool tab_free(const tab *t, uint32_t id)
@@ -355,26 +365,35 @@ typedef struct event {
     uint32_t idx;
 } event;
 
-typedef struct sstate {
+/* The account tables of a stage while it is simulated, and after that
+ * while a later stage may be built FROM it. */
+typedef struct stabs {
     tab users, groups;
-    bool known; /* accounts complete */
-    tfl_family fam;
-    bool guessed;
-    bool fam_final; /* fam can no longer change */
-    tfl_adduser_kind adduser;
+    /* The live accounts of the tables while both are borrowed: those of
+     * lent_base (when not NULL), then those of lent (tfl_stage_info). */
+    const tfl_account *const *lent_base, *const *lent;
+    size_t nlent_base, nlent;
+} stabs;
+
+/* One per stage for the whole build: kept small, a big file has
+ * thousands of stages. */
+typedef struct sstate {
+    stabs *tb; /* while simulated, or FROM'd by a later stage; else NULL */
     const tfl_facts_image *facts;
-    unsigned installed; /* tfl_tool bits installed by RUNs so far */
-    /* Packages beyond the known-harmless ones were installed: Debian's
-     * adduser may have come along as a dependency. */
-    bool other_pkgs;
-    /* The live accounts of the tables while both are borrowed. */
-    const tfl_account *const *lent;
-    size_t nlent;
     /* b->dv[dnext..dend) are the stage's deferred RUNs not yet counted in
      * `installed` and `other_pkgs`; what the parent stage installed is
      * in them unless `inherit` (its index) is still >= 0. */
     size_t dnext, dend;
     int inherit;
+    tfl_family fam;
+    tfl_adduser_kind adduser;
+    unsigned installed; /* tfl_tool bits installed by RUNs so far */
+    bool known;         /* accounts complete */
+    bool guessed;
+    bool fam_final; /* fam can no longer change */
+    /* Packages beyond the known-harmless ones were installed: Debian's
+     * adduser may have come along as a dependency. */
+    bool other_pkgs;
     bool has_child; /* a later stage is built FROM it */
 } sstate;
 
@@ -434,6 +453,17 @@ typedef struct builder {
     tfl_arena *t;
     tfl_arena scratch;
     tfl_arena aside; /* the splits of deferred RUNs read, kept as scratch */
+    /* The arrays of account tables (what the rules read is copied out by
+     * collect_accounts): `tabs` for stages a later one is built FROM,
+     * until the end of the build; `stab` for the stage being simulated
+     * when none is, dropped between stages. `ta` is the one in use. */
+    tfl_arena tabs, stab;
+    tfl_arena *ta;
+    stabs cur; /* the tables of such a stage */
+    /* The rest of the file arena's chunk that kept strings are packed
+     * into (keep_str). */
+    char *pool;
+    size_t pool_left;
     const tfl_doc *doc;
     const tfl_model *m;
     const tfl_config *cfg;
@@ -473,6 +503,47 @@ static void *bpush(builder *b, void **items, size_t *n, size_t *cap, size_t sz)
     p = (char *)*items + *n * sz;
     memset(p, 0, sz);
     (*n)++;
+    return p;
+}
+
+/*
+ * `n` bytes of the file's arena, unaligned and not zeroed, or NULL when
+ * memory runs out. The ops keep thousands of short strings (names, IDs,
+ * modes) and flag arrays: packed one after the other in chunks, without
+ * the arena's 16-byte alignment, they take about half the room. (With
+ * TFL_DEBUG_ARENA each stays an object of its own, for the sanitizers.)
+ */
+static char *keep_mem(builder *b, size_t n)
+{
+#ifndef TFL_DEBUG_ARENA
+    if (n < POOL_CHUNK / 8) {
+        char *p;
+
+        if (b->pool_left < n) {
+            b->pool = tfl_arena_alloc_raw(b->a, POOL_CHUNK);
+            b->pool_left = b->pool ? POOL_CHUNK : 0;
+            if (!b->pool)
+                return NULL;
+        }
+        p = b->pool;
+        b->pool += n;
+        b->pool_left -= n;
+        return p;
+    }
+#endif
+    return tfl_arena_alloc_raw(b->a, n);
+}
+
+/* A copy of `s` (`n` bytes, NUL added) by keep_mem(), or NULL. */
+static char *keep_str(builder *b, const char *s, size_t n)
+{
+    char *p = n < SIZE_MAX ? keep_mem(b, n + 1) : NULL;
+
+    if (!p)
+        return NULL;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
     return p;
 }
 
@@ -1870,10 +1941,9 @@ static void keep_value(builder *b, size_t instr, tfl_value *v)
     if (v->raw && !v->raw_len)
         v->raw = "";
     else if (v->raw && !lasting(&b->doc->instrs[instr], v->raw, v->raw_len) &&
-             !(v->raw = tfl_arena_strndup(b->a, v->raw, v->raw_len)))
+             !(v->raw = keep_str(b, v->raw, v->raw_len)))
         b->oom = true;
-    if (v->text &&
-        !(v->text = tfl_arena_strndup(b->a, v->text, strlen(v->text))))
+    if (v->text && !(v->text = keep_str(b, v->text, strlen(v->text))))
         b->oom = true;
 }
 
@@ -2354,7 +2424,7 @@ static tfl_own_op *push_own(builder *b, const tfl_own_op *op)
     keep_value(b, p->instr, &p->mode);
     p->paths = keep_values(b, p->instr, op->paths, op->npaths);
     if (op->npaths) {
-        bool *c = tfl_arena_alloc(b->a, op->npaths * sizeof *c);
+        bool *c = (bool *)keep_mem(b, op->npaths * sizeof *c);
 
         if (!c) {
             b->oom = true;
@@ -2728,11 +2798,11 @@ static void keep_fallbacks(builder *b, size_t instr, int origin,
         k->instr = instr;
         k->script = origin;
         k->f = fb[i];
-        k->f.name = tfl_arena_strndup(b->a, fb[i].name, strlen(fb[i].name));
-        w->raw = tfl_arena_strndup(b->a, v->raw ? v->raw : "", v->raw_len);
+        k->f.name = keep_str(b, fb[i].name, strlen(fb[i].name));
+        w->raw = keep_str(b, v->raw ? v->raw : "", v->raw_len);
         w->raw_len = v->raw_len;
         w->span = v->span;
-        w->value = tfl_arena_strndup(b->a, v->value, v->len);
+        w->value = keep_str(b, v->value, v->len);
         w->len = v->len;
         w->flags = v->flags;
         k->f.value = w;
@@ -3191,7 +3261,7 @@ static tfl_account *new_account(builder *b, const char *name, uint32_t id,
 
 static void add_account(builder *b, tab *t, tfl_account *a)
 {
-    if (a && tab_add(b->a, t, a) != 0)
+    if (a && tab_add(b->ta, t, a) != 0)
         b->oom = true;
 }
 
@@ -3200,6 +3270,7 @@ static void tab_borrow(tab *dst, const tab *src)
 {
     *dst = *src;
     dst->borrowed = true;
+    dst->forgot_shared = false;
     dst->hint_lo = 0;
     dst->max_ok = false;
 }
@@ -3325,10 +3396,12 @@ static int seed_stage(builder *b, size_t s)
         const tfl_stage_info *pi = &b->o->stages[ms->parent];
 
         st->known = p->known;
-        tab_borrow(&st->users, &p->users);
-        tab_borrow(&st->groups, &p->groups);
-        st->lent = pi->accounts;
-        st->nlent = pi->naccounts;
+        tab_borrow(&st->tb->users, &p->tb->users);
+        tab_borrow(&st->tb->groups, &p->tb->groups);
+        st->tb->lent = pi->accounts;
+        st->tb->nlent = pi->naccounts;
+        st->tb->lent_base = pi->base_accounts;
+        st->tb->nlent_base = pi->nbase_accounts;
         return 0;
     }
     if (!f)
@@ -3336,10 +3409,10 @@ static int seed_stage(builder *b, size_t s)
     st->known = f->accounts_complete;
     if (!(sd = image_seed(b, f)))
         return -1;
-    tab_borrow(&st->users, &sd->users);
-    tab_borrow(&st->groups, &sd->groups);
-    st->lent = sd->accounts;
-    st->nlent = sd->naccounts;
+    tab_borrow(&st->tb->users, &sd->users);
+    tab_borrow(&st->tb->groups, &sd->groups);
+    st->tb->lent = sd->accounts;
+    st->tb->nlent = sd->naccounts;
     return 0;
 }
 
@@ -3350,8 +3423,8 @@ static const tfl_account *find_group(const sstate *st, const tfl_value *v,
     uint32_t id = value_id(v);
     const tfl_account *g;
 
-    g = id != TFL_NO_ID ? tab_id(&st->groups, id)
-                        : tab_name(&st->groups, v->text);
+    g = id != TFL_NO_ID ? tab_id(&st->tb->groups, id)
+                        : tab_name(&st->tb->groups, v->text);
     *gid = g ? g->id : id;
     return g;
 }
@@ -3368,12 +3441,13 @@ static uint32_t pick_uid(sstate *st, const tfl_acct_op *op)
 {
     switch (op->tool) {
     case TFL_ACCT_USERADD:
-        return op->system ? pick_down(&st->users, 101) : pick_above(&st->users);
+        return op->system ? pick_down(&st->tb->users, 101)
+                          : pick_above(&st->tb->users);
     case TFL_ACCT_DEB_ADDUSER:
-        return op->system ? pick_up(&st->users, NULL, 100)
-                          : pick_up(&st->users, NULL, 1000);
+        return op->system ? pick_up(&st->tb->users, NULL, 100)
+                          : pick_up(&st->tb->users, NULL, 1000);
     case TFL_ACCT_BB_ADDUSER:
-        return pick_up(&st->users, op->user_group ? &st->groups : NULL,
+        return pick_up(&st->tb->users, op->user_group ? &st->tb->groups : NULL,
                        op->system ? 100 : 1000);
     default:
         return TFL_NO_ID;
@@ -3385,10 +3459,10 @@ static uint32_t pick_gid(sstate *st, const tfl_acct_op *op)
     switch (op->tool) {
     case TFL_ACCT_GROUPADD:
     case TFL_ACCT_USERADD:
-        return op->system ? pick_down(&st->groups, 101)
-                          : pick_above(&st->groups);
+        return op->system ? pick_down(&st->tb->groups, 101)
+                          : pick_above(&st->tb->groups);
     default:
-        return pick_up(&st->groups, NULL, op->system ? 100 : 1000);
+        return pick_up(&st->tb->groups, NULL, op->system ? 100 : 1000);
     }
 }
 
@@ -3398,11 +3472,11 @@ static void sim_useradd(builder *b, sstate *st, tfl_acct_op *op)
     uint32_t uid = value_id(&op->id);
     tfl_account *u;
 
-    op->res.same_name = nm ? tab_name(&st->users, nm) : NULL;
+    op->res.same_name = nm ? tab_name(&st->tb->users, nm) : NULL;
     if (op->id.raw) {
         op->res.id = uid;
         if (uid != TFL_NO_ID && !op->non_unique)
-            op->res.same_id = tab_id(&st->users, uid);
+            op->res.same_id = tab_id(&st->tb->users, uid);
     } else {
         op->res.id = uid = pick_uid(st, op);
         op->res.picked = true;
@@ -3412,24 +3486,25 @@ static void sim_useradd(builder *b, sstate *st, tfl_acct_op *op)
             op->res.missing_group = &op->group;
         find_group(st, &op->group, &op->res.gid);
     } else if (op->user_group) {
-        const tfl_account *same = nm ? tab_name(&st->groups, nm) : NULL;
+        const tfl_account *same = nm ? tab_name(&st->tb->groups, nm) : NULL;
 
         op->res.same_group_name = same;
         if (op->tool == TFL_ACCT_BB_ADDUSER) {
             op->res.group_id = uid;
-            op->res.same_gid = tab_id(&st->groups, uid);
-        } else if (uid != TFL_NO_ID && tab_free(&st->groups, uid))
+            op->res.same_gid = tab_id(&st->tb->groups, uid);
+        } else if (uid != TFL_NO_ID && tab_free(&st->tb->groups, uid))
             op->res.group_id = uid;
         else
             op->res.group_id = pick_gid(st, op);
         op->res.gid = op->res.group_id;
         if (!same && !op->res.same_name)
             add_account(
-                b, &st->groups,
+                b, &st->tb->groups,
                 new_account(b, nm, op->res.group_id, true, op, op->stage));
     } else {
-        const tfl_account *g = tab_name(
-            &st->groups, op->tool == TFL_ACCT_USERADD ? "users" : "nogroup");
+        const tfl_account *g =
+            tab_name(&st->tb->groups,
+                     op->tool == TFL_ACCT_USERADD ? "users" : "nogroup");
         op->res.gid = g ? g->id : TFL_NO_ID;
     }
     if (op->ngroups) {
@@ -3446,7 +3521,7 @@ static void sim_useradd(builder *b, sstate *st, tfl_acct_op *op)
         return;
     u->gid = op->res.gid;
     u->system = op->system || (op->res.id != TFL_NO_ID && op->res.id < 1000);
-    add_account(b, &st->users, u);
+    add_account(b, &st->tb->users, u);
     op->res.account = u;
 }
 
@@ -3456,11 +3531,11 @@ static void sim_groupadd(builder *b, sstate *st, tfl_acct_op *op)
     uint32_t gid = value_id(&op->id);
     tfl_account *g;
 
-    op->res.same_name = nm ? tab_name(&st->groups, nm) : NULL;
+    op->res.same_name = nm ? tab_name(&st->tb->groups, nm) : NULL;
     if (op->id.raw) {
         op->res.id = gid;
         if (gid != TFL_NO_ID && !op->non_unique)
-            op->res.same_id = tab_id(&st->groups, gid);
+            op->res.same_id = tab_id(&st->tb->groups, gid);
         if (op->res.same_id && op->force) {
             op->res.id = pick_gid(st, op); /* -f drops a taken -g */
             op->res.picked = true;
@@ -3476,14 +3551,14 @@ static void sim_groupadd(builder *b, sstate *st, tfl_acct_op *op)
     if (g)
         g->system =
             op->system || (op->res.id != TFL_NO_ID && op->res.id < 1000);
-    add_account(b, &st->groups, g);
+    add_account(b, &st->tb->groups, g);
     op->res.account = g;
 }
 
 /* usermod, groupmod: the account changes ID or name. */
 static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
 {
-    tab *t = op->makes_group ? &st->groups : &st->users;
+    tab *t = op->makes_group ? &st->tb->groups : &st->tb->users;
     tfl_account *a = op->name.text ? tab_name(t, op->name.text) : NULL;
     uint32_t id = value_id(&op->id);
     tfl_account *fresh;
@@ -3523,7 +3598,7 @@ static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
         fresh->name = op->new_name.text;
     if (op->group.raw)
         find_group(st, &op->group, &fresh->gid);
-    if (!tab_forget(b->a, t, a))
+    if (!tab_forget(b->ta, b->a, t, a))
         b->oom = true;
     add_account(b, t, fresh);
     op->res.account = fresh;
@@ -3538,13 +3613,13 @@ static void sim_mod(builder *b, sstate *st, tfl_acct_op *op)
  */
 static void sim_del(builder *b, sstate *st, tfl_acct_op *op)
 {
-    tab *t = op->makes_group ? &st->groups : &st->users;
+    tab *t = op->makes_group ? &st->tb->groups : &st->tb->users;
     tfl_account *a = op->name.text ? tab_name(t, op->name.text) : NULL;
     size_t i;
 
     if (!op->name.text) {
         for (i = 0; i < t->n; i++)
-            if (!t->v[i]->deleted && !tab_forget_at(b->a, t, i)) {
+            if (!t->v[i]->deleted && !tab_forget_at(b->ta, b->a, t, i)) {
                 b->oom = true;
                 return;
             }
@@ -3557,15 +3632,16 @@ static void sim_del(builder *b, sstate *st, tfl_acct_op *op)
         return;
     }
     op->res.id = a->id;
-    op->res.account = a = tab_forget(b->a, t, a);
+    op->res.account = a = tab_forget(b->ta, b->a, t, a);
     if (!a) {
         b->oom = true;
         return;
     }
     if (!op->makes_group) {
-        tfl_account *g = tab_name(&st->groups, a->name);
+        tfl_account *g = tab_name(&st->tb->groups, a->name);
 
-        if (g && g->id == a->gid && !tab_forget(b->a, &st->groups, g))
+        if (g && g->id == a->gid &&
+            !tab_forget(b->ta, b->a, &st->tb->groups, g))
             b->oom = true;
     }
 }
@@ -3573,7 +3649,7 @@ static void sim_del(builder *b, sstate *st, tfl_acct_op *op)
 static void sim_member(sstate *st, tfl_acct_op *op)
 {
     const tfl_account *u =
-        op->name.text ? tab_name(&st->users, op->name.text) : NULL;
+        op->name.text ? tab_name(&st->tb->users, op->name.text) : NULL;
 
     if (!u && st->known && op->name.text)
         op->res.missing_account = &op->name;
@@ -3635,16 +3711,18 @@ static bool names_known(const sstate *st, const tab *t, const tfl_value *v,
 static void sim_own(sstate *st, tfl_own_op *op)
 {
     op->accounts_known = st->known;
-    op->user_known = names_known(st, &st->users, &op->user, &op->user_account);
+    op->user_known =
+        names_known(st, &st->tb->users, &op->user, &op->user_account);
     op->group_known =
-        names_known(st, &st->groups, &op->group, &op->group_account);
+        names_known(st, &st->tb->groups, &op->group, &op->group_account);
 }
 
 static void sim_user(sstate *st, tfl_user_op *u)
 {
     u->accounts_known = st->known;
-    u->user_known = names_known(st, &st->users, &u->user, &u->account);
-    u->group_known = names_known(st, &st->groups, &u->group, &u->group_account);
+    u->user_known = names_known(st, &st->tb->users, &u->user, &u->account);
+    u->group_known =
+        names_known(st, &st->tb->groups, &u->group, &u->group_account);
     u->root = u->user.text &&
               (!strcmp(u->user.text, "root") || !strcmp(u->user.text, "0"));
 }
@@ -4547,18 +4625,61 @@ static void extract_stage(builder *b, size_t s)
     }
 }
 
+/* The live accounts `t` added itself (none while borrowed), into `v`
+ * unless NULL; returns how many. */
+static size_t own_live(const tab *t, const tfl_account **v)
+{
+    size_t i, n = 0;
+
+    for (i = t->borrowed ? t->n : t->own_from; i < t->n; i++)
+        if (!t->v[i]->deleted) {
+            if (v)
+                v[n] = t->v[i];
+            n++;
+        }
+    return n;
+}
+
+/*
+ * The live accounts of stage `s` at its end. Most stages that change
+ * their accounts only add a few to the ones they borrowed: they list
+ * just those, after the borrowed list (base_accounts) rather than in a
+ * full copy of it. The readers look accounts up by kind and name, newest
+ * first, which finds the same account in either form.
+ */
 static void collect_accounts(builder *b, size_t s)
 {
     sstate *st = &b->st[s];
+    stabs *tb = st->tb;
     tfl_stage_info *si = &b->o->stages[s];
+    const tfl_account **v;
+    size_t n;
 
-    if (st->users.borrowed && st->groups.borrowed) {
+    if (tb->users.borrowed && tb->groups.borrowed) {
         /* Unchanged: the list of the stage or seed the tables came from. */
-        si->accounts = st->lent;
-        si->naccounts = st->nlent;
+        si->base_accounts = tb->lent_base;
+        si->nbase_accounts = tb->nlent_base;
+        si->accounts = tb->lent;
+        si->naccounts = tb->nlent;
         return;
     }
-    si->accounts = live_accounts(b, &st->users, &st->groups, &si->naccounts);
+    if (tb->lent_base || tb->users.forgot_shared || tb->groups.forgot_shared) {
+        si->accounts = live_accounts(b, &tb->users, &tb->groups, &n);
+        si->naccounts = (uint32_t)n;
+        return;
+    }
+    n = own_live(&tb->groups, NULL) + own_live(&tb->users, NULL);
+    v = tfl_arena_alloc(b->a, (n + 1) * sizeof *v);
+    if (!v) {
+        b->oom = true;
+        return;
+    }
+    n = own_live(&tb->groups, v);
+    n += own_live(&tb->users, v + n);
+    si->base_accounts = tb->lent;
+    si->nbase_accounts = tb->nlent;
+    si->accounts = v;
+    si->naccounts = n;
 }
 
 static void stage_info(builder *b, size_t s)
@@ -4569,8 +4690,6 @@ static void stage_info(builder *b, size_t s)
 
     si->base_facts = st->facts;
     si->family_id = st->fam;
-    si->family =
-        st->fam != TFL_FAMILY_UNKNOWN ? tfl_facts_family_name(st->fam) : NULL;
     si->family_guessed = st->guessed;
     si->adduser = st->adduser;
     si->accounts_known = st->known;
@@ -4632,6 +4751,21 @@ static size_t stage_events(builder *b, size_t s, size_t e)
     return end;
 }
 
+/* Give stage `st` its (empty) tables: kept to the end of the build when
+ * a later stage is built FROM it, else in the builder's reused ones. */
+static int stage_tables(builder *b, sstate *st)
+{
+    if (st->has_child) {
+        b->ta = &b->tabs;
+        st->tb = tfl_arena_alloc(b->ta, sizeof *st->tb);
+        return st->tb ? 0 : -1;
+    }
+    b->ta = &b->stab;
+    memset(&b->cur, 0, sizeof b->cur);
+    st->tb = &b->cur;
+    return 0;
+}
+
 /* Play the events of every stage in order. A deferred RUN is read only
  * when the accounts are still known and its effect can be seen. */
 static void simulate(builder *b)
@@ -4644,7 +4778,7 @@ static void simulate(builder *b)
         tfl_stage_info *si = &b->o->stages[s];
         const tfl_user_op *cur;
 
-        if (seed_stage(b, s) != 0) {
+        if (stage_tables(b, st) != 0 || seed_stage(b, s) != 0) {
             b->oom = true;
             return;
         }
@@ -4671,6 +4805,13 @@ static void simulate(builder *b)
             cur = &b->o->users[u];
         si->last_user = cur;
         collect_accounts(b, s);
+        if (!st->has_child) {
+            st->tb = NULL;
+            if (b->stab.used > SCRATCH_MAX) {
+                tfl_arena_free(&b->stab);
+                tfl_arena_init(&b->stab);
+            }
+        }
     }
 }
 
@@ -4696,6 +4837,8 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
     b.st = calloc(m->nstages + 1, sizeof *b.st); /* the builder's only */
     tfl_arena_init(&b.scratch);
     tfl_arena_init(&b.aside);
+    tfl_arena_init(&b.tabs);
+    tfl_arena_init(&b.stab);
     b.t = &b.scratch;
     if (!out->stages || !b.run_split || !b.st)
         goto oom;
@@ -4720,10 +4863,14 @@ int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
     builder_free(&b);
     free(b.st);
     tfl_arena_free(&b.aside);
+    tfl_arena_free(&b.tabs);
+    tfl_arena_free(&b.stab);
     return 0;
 oom:
     tfl_arena_free(&b.scratch);
     tfl_arena_free(&b.aside);
+    tfl_arena_free(&b.tabs);
+    tfl_arena_free(&b.stab);
     if (b.acap)
         free(out->accts);
     if (b.ocap)
@@ -4781,16 +4928,25 @@ const tfl_user_op *tfl_ops_user_at(const tfl_ops *o, size_t instr)
     return parent >= 0 && parent < s ? o->stages[parent].last_user : NULL;
 }
 
-const tfl_account *tfl_stage_account(const tfl_stage_info *s, const char *name,
-                                     bool group)
+/* The newest account of `v` (`n` of them) of the kind and name. */
+static const tfl_account *find_account(const tfl_account *const *v, size_t n,
+                                       const char *name, bool group)
 {
     size_t i;
 
-    for (i = s->naccounts; name && i-- > 0;)
-        if (s->accounts[i]->group == group && s->accounts[i]->name &&
-            !strcmp(s->accounts[i]->name, name))
-            return s->accounts[i];
+    for (i = n; name && i-- > 0;)
+        if (v[i]->group == group && v[i]->name && !strcmp(v[i]->name, name))
+            return v[i];
     return NULL;
+}
+
+const tfl_account *tfl_stage_account(const tfl_stage_info *s, const char *name,
+                                     bool group)
+{
+    const tfl_account *a = find_account(s->accounts, s->naccounts, name, group);
+
+    return a ? a
+             : find_account(s->base_accounts, s->nbase_accounts, name, group);
 }
 
 const char *tfl_acct_tool_name(tfl_acct_tool tool)

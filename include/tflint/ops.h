@@ -44,8 +44,6 @@
 /* A word whose value matters: an ID, an account name, a mode, a path. */
 typedef struct tfl_value {
     const char *raw; /* as written; NULL when the word is absent */
-    size_t raw_len;
-    tfl_span span; /* the word in the source */
     /* The value at build time, NUL-terminated; NULL when it cannot be
      * known (a command substitution, an unset variable without default,
      * a glob). */
@@ -53,6 +51,11 @@ typedef struct tfl_value {
     /* The ARG or ENV the value comes from when the word refers to one;
      * NULL for literal words. */
     const tfl_binding *binding;
+    tfl_span span; /* the word in the source */
+    /* Of `raw`: within the source, whose offsets are 32 bits too (the
+     * fields are in this order to keep the record at 40 bytes: a big
+     * file has thousands). */
+    uint32_t raw_len;
     /* The value comes from a --build-arg rather than a default. */
     bool from_build_arg;
     /* The value comes from a shell assignment or fallback earlier in the
@@ -86,15 +89,16 @@ typedef struct tfl_account tfl_account;
 
 /* A user or group of a stage. */
 struct tfl_account {
+    /* In this order for 32 bytes: base images and big files have many. */
     const char *name; /* NULL when not known (a name from $(...)) */
-    uint32_t id;      /* TFL_NO_ID when not known */
-    uint32_t gid;     /* users: primary group ID, TFL_NO_ID when not known */
-    bool group;       /* a group rather than a user */
-    bool system;      /* created as a system account */
-    bool deleted;     /* removed by userdel/groupdel later in the stage */
     /* Where it comes from: NULL for the base image. */
     const struct tfl_acct_op *op;
-    int stage; /* the stage whose op created it; -1 for the base image */
+    uint32_t id;  /* TFL_NO_ID when not known */
+    uint32_t gid; /* users: primary group ID, TFL_NO_ID when not known */
+    int stage;    /* the stage whose op created it; -1 for the base image */
+    bool group;   /* a group rather than a user */
+    bool system;  /* created as a system account */
+    bool deleted; /* removed by userdel/groupdel later in the stage */
 };
 
 /* One account command. */
@@ -176,10 +180,7 @@ typedef enum tfl_own_kind {
 } tfl_own_kind;
 
 typedef struct tfl_own_op {
-    tfl_own_kind kind;
-    size_t instr;
-    int stage;
-    tfl_span span;    /* the command, or the flag for COPY/ADD */
+    /* Pointers and values first, then the small fields: no padding. */
     tfl_value user;   /* chown/--chown owner; raw NULL when absent */
     tfl_value group;  /* after ':' (or '.'), or chgrp's group */
     tfl_value mode;   /* chmod / --chmod mode, octal or symbolic */
@@ -189,6 +190,12 @@ typedef struct tfl_own_op {
      * archive extracted or a clone made into it), so changing it costs
      * no extra layer. */
     bool *created_here;
+    /* The accounts named, when they exist at this point. */
+    const tfl_account *user_account, *group_account;
+    size_t instr;
+    tfl_own_kind kind;
+    int stage;
+    tfl_span span;    /* the command, or the flag for COPY/ADD */
     bool recursive;   /* -R / --recursive */
     bool tolerated;   /* as in tfl_acct_op */
     bool conditional; /* as in tfl_acct_op */
@@ -196,20 +203,18 @@ typedef struct tfl_own_op {
      * the stage's accounts are not fully known, when the value is not
      * known, and for numeric IDs, which need no account). */
     bool user_known, group_known;
-    /* The accounts named, when they exist at this point. */
-    const tfl_account *user_account, *group_account;
     bool accounts_known; /* as in tfl_acct_op.res */
 } tfl_own_op;
 
 /* A USER instruction with its user and group values. */
 typedef struct tfl_user_op {
+    tfl_value user;
+    tfl_value group;            /* after ':'; raw NULL when absent */
+    const tfl_account *account; /* the user it names, when known */
+    const tfl_account *group_account;
     size_t instr;
     int stage;
-    tfl_value user;
-    tfl_value group;              /* after ':'; raw NULL when absent */
     bool user_known, group_known; /* as in tfl_own_op */
-    const tfl_account *account;   /* the user it names, when known */
-    const tfl_account *group_account;
     bool accounts_known;
     /* The user is root: `root` or 0 (by value, so also through an ARG). */
     bool root;
@@ -224,21 +229,29 @@ typedef struct tfl_sudo_op {
 
 /* Per stage: the user it runs as, and what its base is known to be. */
 typedef struct tfl_stage_info {
+    /* Pointers first, then the small fields: 56 bytes, one per stage. */
     const tfl_user_op *last_user; /* last USER of the stage or its
                                      ancestors; NULL when none */
     /* The facts of the stage's root image (through FROM <stage>), or
      * NULL when it is not known. */
     const tfl_facts_image *base_facts;
+    /* The accounts live at the end of the stage: those of base_accounts
+     * (NULL when none), then those of accounts, each list groups first.
+     * A stage that only adds accounts to those it started from lists the
+     * new ones and points base_accounts at the others; look accounts up
+     * newest first with tfl_stage_account(). */
+    const tfl_account *const *base_accounts;
+    const tfl_account *const *accounts;
+    uint32_t nbase_accounts;
+    uint32_t naccounts;
+    /* From the facts, else guessed from the package manager the RUNs
+     * use; tfl_facts_family_name() spells it. */
+    tfl_family family_id;
+    tfl_adduser_kind adduser; /* which adduser the stage's RUNs get */
     bool base_runs_as_root;   /* default user of the base is root, or the
                                  base is unknown */
-    tfl_family family_id;     /* from the facts, else guessed from the
-                                 package manager the RUNs use */
-    const char *family;       /* "debian", "alpine", ...; NULL unknown */
     bool family_guessed;      /* family_id comes from the RUNs, not facts */
-    tfl_adduser_kind adduser; /* which adduser the stage's RUNs get */
     bool accounts_known;      /* base accounts known and complete */
-    const tfl_account *const *accounts; /* live at the end of the stage */
-    size_t naccounts;
 } tfl_stage_info;
 
 /* Which script of a RUN: the shell-form text, the string of an exec-form

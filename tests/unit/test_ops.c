@@ -682,6 +682,41 @@ static void test_stage_inheritance(void **state)
     release(f);
 }
 
+/* A stage that only adds accounts lists them after the ones it started
+ * from (base_accounts); one that deletes a shared one, or starts from
+ * such a list, gets a full list. Lookups find the same either way. */
+static void test_stage_account_lists(void **state)
+{
+    fixture *f = build("FROM debian:12 AS base\n"
+                       "RUN groupadd -g 1500 g && useradd -u 1500 -g g u\n"
+                       "FROM base AS child\n"
+                       "RUN useradd -u 1600 w\n"
+                       "FROM debian:12\n"
+                       "RUN userdel games\n");
+    const tfl_stage_info *s = f->o.stages;
+
+    (void)state;
+    assert_int_equal(f->o.nstages, 3);
+    assert_non_null(s[0].base_accounts);
+    assert_true(s[0].nbase_accounts > 2);
+    assert_int_equal(s[0].naccounts, 2);
+    assert_true(s[0].accounts[0]->group);
+    assert_non_null(tfl_stage_account(&s[0], "root", false));
+    assert_non_null(tfl_stage_account(&s[0], "u", false));
+    assert_non_null(tfl_stage_account(&s[0], "g", true));
+    assert_null(tfl_stage_account(&s[0], "g", false));
+    assert_null(s[1].base_accounts);
+    assert_non_null(tfl_stage_account(&s[1], "root", false));
+    assert_non_null(tfl_stage_account(&s[1], "u", false));
+    assert_non_null(tfl_stage_account(&s[1], "w", false));
+    assert_null(s[2].base_accounts);
+    assert_null(tfl_stage_account(&s[2], "games", false));
+    assert_non_null(tfl_stage_account(&s[2], "root", true));
+    assert_non_null(tfl_stage_account(&s[2], "root", false));
+    assert_null(tfl_stage_account(&s[2], "u", false));
+    release(f);
+}
+
 static void test_unknown_base(void **state)
 {
     fixture *f = build("FROM example.com/x:1\n"
@@ -927,6 +962,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_useradd_forms),
+        cmocka_unit_test(test_stage_account_lists),
         cmocka_unit_test(test_group_tools),
         cmocka_unit_test(test_debian_adduser),
         cmocka_unit_test(test_busybox_adduser),
