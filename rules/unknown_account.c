@@ -13,15 +13,51 @@
  * the account, the message says so: a user made in a builder stage does
  * not exist in the final one.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "rules.h"
 #include "tflint/ops.h"
 
+/*
+ * The hint that another stage has the account costs a look at every
+ * stage for every finding: a file of many stages that each name a missing
+ * account would make that quadratic. So a file gets a budget of account
+ * comparisons in proportion to the size of its account tables; once it is
+ * spent, later findings come without the hint. No real file comes near it.
+ */
+#define HINT_BUDGET_PER_ENTRY 64
+#define HINT_BUDGET_MIN 65536
+
+typedef struct hint_budget {
+    uint64_t left;
+} hint_budget;
+
+static uint64_t first_budget(const tfl_ops *o)
+{
+    uint64_t n = o->nstages;
+    size_t k;
+
+    for (k = 0; k < o->nstages; k++)
+        n += o->stages[k].naccounts;
+    return n * HINT_BUDGET_PER_ENTRY + HINT_BUDGET_MIN;
+}
+
+/* Charge `cost` to `b`; false when it is spent. */
+static bool spend(hint_budget *b, uint64_t cost)
+{
+    if (b->left < cost) {
+        b->left = 0;
+        return false;
+    }
+    b->left -= cost;
+    return true;
+}
+
 /* " (stage 'build' creates it, ...)" when a stage this one does not build
- * on has the account. */
+ * on has the account; "" when none does or the budget is spent. */
 static const char *elsewhere(tfl_ctx *ctx, const tfl_ops *o, int stage,
-                             const char *name, bool group)
+                             const char *name, bool group, hint_budget *b)
 {
     const tfl_model *m = tfl_ctx_model(ctx);
     size_t k;
@@ -29,12 +65,20 @@ static const char *elsewhere(tfl_ctx *ctx, const tfl_ops *o, int stage,
     if (!m || !name)
         return "";
     for (k = 0; k < o->nstages; k++) {
+        const tfl_stage_info *si = &o->stages[k];
         int a = stage;
         const char *s;
 
-        while (a >= 0 && (size_t)a != k)
+        while (a >= 0 && (size_t)a != k) {
+            if (!spend(b, 1))
+                return "";
             a = m->stages[a].parent;
-        if (a >= 0 || !tfl_stage_account(&o->stages[k], name, group))
+        }
+        if (a >= 0)
+            continue;
+        if (!spend(b, (uint64_t)si->naccounts + si->nbase_accounts + 1))
+            return "";
+        if (!tfl_stage_account(si, name, group))
             continue;
         s = m->stages[k].name
                 ? tfl_arena_printf(ctx->arena,
@@ -51,17 +95,17 @@ static const char *elsewhere(tfl_ctx *ctx, const tfl_ops *o, int stage,
 }
 
 static void missing(tfl_ctx *ctx, const tfl_ops *o, int stage,
-                    const tfl_value *v, bool group)
+                    const tfl_value *v, bool group, hint_budget *b)
 {
     tfl_report(ctx, v->span,
                "%s %s does not exist: nothing before it creates it and the "
                "base image %s does not have it%s",
                group ? "group" : "user", tfl_value_quoted(ctx, v),
                tfl_stage_image(ctx, stage),
-               elsewhere(ctx, o, stage, v->text, group));
+               elsewhere(ctx, o, stage, v->text, group, b));
 }
 
-static void check_accts(tfl_ctx *ctx, const tfl_ops *o)
+static void check_accts(tfl_ctx *ctx, const tfl_ops *o, hint_budget *b)
 {
     size_t i;
 
@@ -71,14 +115,14 @@ static void check_accts(tfl_ctx *ctx, const tfl_ops *o)
         if (op->tolerated || op->conditional)
             continue;
         if (op->res.missing_account)
-            missing(ctx, o, op->stage, op->res.missing_account,
-                    op->makes_group);
+            missing(ctx, o, op->stage, op->res.missing_account, op->makes_group,
+                    b);
         if (op->res.missing_group)
-            missing(ctx, o, op->stage, op->res.missing_group, true);
+            missing(ctx, o, op->stage, op->res.missing_group, true, b);
     }
 }
 
-static void check_owns(tfl_ctx *ctx, const tfl_ops *o)
+static void check_owns(tfl_ctx *ctx, const tfl_ops *o, hint_budget *b)
 {
     size_t i;
 
@@ -88,28 +132,30 @@ static void check_owns(tfl_ctx *ctx, const tfl_ops *o)
         if (op->tolerated || op->conditional)
             continue;
         if (!op->user_known)
-            missing(ctx, o, op->stage, &op->user, false);
+            missing(ctx, o, op->stage, &op->user, false, b);
         if (!op->group_known)
-            missing(ctx, o, op->stage, &op->group, true);
+            missing(ctx, o, op->stage, &op->group, true, b);
     }
 }
 
 static void check(tfl_ctx *ctx)
 {
     const tfl_ops *o = tfl_ctx_ops(ctx);
+    hint_budget b;
     size_t i;
 
     if (!o)
         return;
-    check_accts(ctx, o);
-    check_owns(ctx, o);
+    b.left = first_budget(o);
+    check_accts(ctx, o, &b);
+    check_owns(ctx, o, &b);
     for (i = 0; i < o->nusers; i++) {
         const tfl_user_op *u = &o->users[i];
 
         if (!u->user_known)
-            missing(ctx, o, u->stage, &u->user, false);
+            missing(ctx, o, u->stage, &u->user, false, &b);
         if (!u->group_known)
-            missing(ctx, o, u->stage, &u->group, true);
+            missing(ctx, o, u->stage, &u->group, true, &b);
     }
 }
 

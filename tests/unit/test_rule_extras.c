@@ -2,9 +2,12 @@
  * What the rule cases do not show: the fixes and related places attached
  * to findings. TF105 offers exact re-casings; TF107 points back at the
  * first stage of a duplicated name; TF108 at the instruction that wins.
+ * TF202's hint about another stage stops once its budget is spent.
  */
 #include "support.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void assert_text(const tfl_result *res, tfl_span span, const char *want)
@@ -85,12 +88,41 @@ static void test_rule_extras_mission(void **state)
     tfl_result_free(&res);
 }
 
+/* 2,000 stages switch to a user that only the last stage creates: each
+ * finding would look at every stage for the hint, so the first findings
+ * name that stage and the later ones, past the budget, do not. */
+static void test_rule_extras_hint_budget(void **state)
+{
+    enum { STAGES = 2000 };
+    const char *stage = "FROM debian:12\nUSER app\n";
+    const char *last = "FROM debian:12 AS maker\nRUN useradd app\n";
+    size_t n = STAGES * strlen(stage) + strlen(last) + 1, at = 0, i;
+    char *text = malloc(n);
+    const tfl_finding *first, *final;
+    tfl_result res;
+
+    (void)state;
+    assert_non_null(text);
+    for (i = 0; i < STAGES; i++)
+        at += (size_t)snprintf(text + at, n - at, "%s", stage);
+    snprintf(text + at, n - at, "%s", last);
+    tfl_test_lint(text, &res);
+    assert_int_equal(tfl_test_count(&res, "TF202"), STAGES);
+    first = tfl_test_find(&res, "TF202", 0);
+    final = tfl_test_find(&res, "TF202", STAGES - 1);
+    assert_non_null(strstr(first->message, "stage 'maker' creates it"));
+    assert_null(strstr(final->message, "stage 'maker'"));
+    tfl_result_free(&res);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule_extras_casing_fix),
         cmocka_unit_test(test_rule_extras_related),
         cmocka_unit_test(test_rule_extras_mission),
+        cmocka_unit_test(test_rule_extras_hint_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
