@@ -30,6 +30,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "uniclass.h"
+
 /* The predefined platform ARGs, with the values of a linux/amd64 build. */
 static const char *const platform_args[][2] = {
     {"BUILDPLATFORM", "linux/amd64"},
@@ -813,29 +815,14 @@ static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
     }
 }
 
-/* The bytes of shell names: 1 may start one (letters, '_'), 2 may follow
- * (digits). ASCII only, as the shell's names are, and as isalnum() is in
- * the C locale, which the library never leaves. */
-static const unsigned char name_byte[256] = {
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
-    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
-    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1,
-    ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
-    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
-    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
-    ['x'] = 1, ['y'] = 1, ['z'] = 1, ['_'] = 1, ['0'] = 2, ['1'] = 2, ['2'] = 2,
-    ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
-};
-
 static bool is_name_start(unsigned char c)
 {
-    return name_byte[c] == 1;
+    return tfl_name_byte[c] == TFL_NAME_START;
 }
 
 static bool is_name_char(unsigned char c)
 {
-    return name_byte[c] != 0;
+    return tfl_name_byte[c] != 0;
 }
 
 /*

@@ -313,3 +313,29 @@ bool tfl_uni_is_space(uint32_t cp)
         return cp >= 0x2000 && cp <= 0x200A;
     }
 }
+
+/* ASCII only, as the shell's and BuildKit's names are for these bytes
+ * (and as isalnum() is in the C locale, which the library never leaves). */
+const unsigned char tfl_name_byte[256] = {
+    ['A'] = TFL_NAME_START, ['B'] = TFL_NAME_START, ['C'] = TFL_NAME_START,
+    ['D'] = TFL_NAME_START, ['E'] = TFL_NAME_START, ['F'] = TFL_NAME_START,
+    ['G'] = TFL_NAME_START, ['H'] = TFL_NAME_START, ['I'] = TFL_NAME_START,
+    ['J'] = TFL_NAME_START, ['K'] = TFL_NAME_START, ['L'] = TFL_NAME_START,
+    ['M'] = TFL_NAME_START, ['N'] = TFL_NAME_START, ['O'] = TFL_NAME_START,
+    ['P'] = TFL_NAME_START, ['Q'] = TFL_NAME_START, ['R'] = TFL_NAME_START,
+    ['S'] = TFL_NAME_START, ['T'] = TFL_NAME_START, ['U'] = TFL_NAME_START,
+    ['V'] = TFL_NAME_START, ['W'] = TFL_NAME_START, ['X'] = TFL_NAME_START,
+    ['Y'] = TFL_NAME_START, ['Z'] = TFL_NAME_START, ['a'] = TFL_NAME_START,
+    ['b'] = TFL_NAME_START, ['c'] = TFL_NAME_START, ['d'] = TFL_NAME_START,
+    ['e'] = TFL_NAME_START, ['f'] = TFL_NAME_START, ['g'] = TFL_NAME_START,
+    ['h'] = TFL_NAME_START, ['i'] = TFL_NAME_START, ['j'] = TFL_NAME_START,
+    ['k'] = TFL_NAME_START, ['l'] = TFL_NAME_START, ['m'] = TFL_NAME_START,
+    ['n'] = TFL_NAME_START, ['o'] = TFL_NAME_START, ['p'] = TFL_NAME_START,
+    ['q'] = TFL_NAME_START, ['r'] = TFL_NAME_START, ['s'] = TFL_NAME_START,
+    ['t'] = TFL_NAME_START, ['u'] = TFL_NAME_START, ['v'] = TFL_NAME_START,
+    ['w'] = TFL_NAME_START, ['x'] = TFL_NAME_START, ['y'] = TFL_NAME_START,
+    ['z'] = TFL_NAME_START, ['_'] = TFL_NAME_START, ['0'] = TFL_NAME_MORE,
+    ['1'] = TFL_NAME_MORE,  ['2'] = TFL_NAME_MORE,  ['3'] = TFL_NAME_MORE,
+    ['4'] = TFL_NAME_MORE,  ['5'] = TFL_NAME_MORE,  ['6'] = TFL_NAME_MORE,
+    ['7'] = TFL_NAME_MORE,  ['8'] = TFL_NAME_MORE,  ['9'] = TFL_NAME_MORE,
+};
