@@ -1720,10 +1720,9 @@ static bool derived_room(tfl_facts *f)
     size_t i, nslots;
 
     if (!d) {
-        d = tfl_arena_alloc(&f->arena, sizeof *d);
+        d = tfl_arena_alloc(&f->arena, sizeof *d); /* zeroed */
         if (!d)
             return false;
-        memset(d, 0, sizeof *d);
         f->derived = d;
     }
     if (d->slots && (d->n + 1) * 2 <= d->mask + 1)
@@ -1735,7 +1734,6 @@ static bool derived_room(tfl_facts *f)
         d->slots = old;
         return false;
     }
-    memset(d->slots, 0, nslots * sizeof *d->slots);
     i = old ? d->mask + 1 : 0;
     d->mask = nslots - 1;
     while (i-- > 0)
