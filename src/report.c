@@ -79,6 +79,28 @@ void tfl_report_region(const tfl_source *src, tfl_span span, tfl_pos *start,
     *end = e;
 }
 
+void tfl_report_put_region(tfl_buf *b, const tfl_source *src, tfl_span span,
+                           const char *const keys[4])
+{
+    tfl_pos s, e;
+    uint32_t v[4];
+    size_t i;
+
+    tfl_report_region(src, span, &s, &e);
+    v[0] = s.line;
+    v[1] = s.col;
+    v[2] = e.line;
+    v[3] = e.col;
+    for (i = 0; i < 4; i++) {
+        if (i)
+            tfl_buf_put(b, ", ", 2);
+        tfl_buf_putc(b, '"');
+        tfl_buf_puts(b, keys[i]);
+        tfl_buf_put(b, "\": ", 3);
+        tfl_buf_put_uint(b, v[i], 0);
+    }
+}
+
 static char *dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;

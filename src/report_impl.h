@@ -53,6 +53,12 @@ const char *tfl_report_path(const char *path);
 void tfl_report_region(const tfl_source *src, tfl_span span, tfl_pos *start,
                        tfl_pos *end);
 
+/* The region of `span` as JSON members, `"K0": line, "K1": column,
+ * "K2": end line, "K3": end column` with the keys in `keys`: JSON and
+ * SARIF name the same four numbers differently. */
+void tfl_report_put_region(tfl_buf *b, const tfl_source *src, tfl_span span,
+                           const char *const keys[4]);
+
 /* Inputs that could not be read, kept by renderers that list them at the
  * end of the report. */
 typedef struct tfl_failure {

@@ -57,20 +57,12 @@ static void json_begin(void *state, tfl_buf *out)
                       "  \"files\": [");
 }
 
-/* "line": L, "column": C, "endLine": L, "endColumn": C */
+static const char *const region_keys[4] = {"line", "column", "endLine",
+                                           "endColumn"};
+
 static void put_region(tfl_buf *b, const tfl_source *src, tfl_span span)
 {
-    tfl_pos s, e;
-
-    tfl_report_region(src, span, &s, &e);
-    tfl_buf_puts(b, "\"line\": ");
-    tfl_buf_put_uint(b, s.line, 0);
-    tfl_buf_puts(b, ", \"column\": ");
-    tfl_buf_put_uint(b, s.col, 0);
-    tfl_buf_puts(b, ", \"endLine\": ");
-    tfl_buf_put_uint(b, e.line, 0);
-    tfl_buf_puts(b, ", \"endColumn\": ");
-    tfl_buf_put_uint(b, e.col, 0);
+    tfl_report_put_region(b, src, span, region_keys);
 }
 
 static void put_related(tfl_buf *b, const tfl_source *src, const tfl_finding *f)

@@ -129,20 +129,14 @@ static void put_artifact(tfl_buf *b, const char *path)
     tfl_buf_puts(b, "\", \"uriBaseId\": \"%SRCROOT%\"}");
 }
 
+static const char *const region_keys[4] = {"startLine", "startColumn",
+                                           "endLine", "endColumn"};
+
 /* The region object of `span`: {"startLine": ..., "endColumn": ...}. */
 static void put_region_obj(tfl_buf *b, const tfl_source *src, tfl_span span)
 {
-    tfl_pos s, e;
-
-    tfl_report_region(src, span, &s, &e);
-    tfl_buf_puts(b, "{\"startLine\": ");
-    tfl_buf_put_uint(b, s.line, 0);
-    tfl_buf_puts(b, ", \"startColumn\": ");
-    tfl_buf_put_uint(b, s.col, 0);
-    tfl_buf_puts(b, ", \"endLine\": ");
-    tfl_buf_put_uint(b, e.line, 0);
-    tfl_buf_puts(b, ", \"endColumn\": ");
-    tfl_buf_put_uint(b, e.col, 0);
+    tfl_buf_putc(b, '{');
+    tfl_report_put_region(b, src, span, region_keys);
     tfl_buf_putc(b, '}');
 }
 
