@@ -4225,161 +4225,118 @@ static inline krows_t krows(void)
     return k;
 }
 
-#define EQ(v, k)                                                               \
-    _mm_cmpeq_epi8((v), _mm_load_si128((const __m128i *)(const void *)kr[k]))
+/*
+ * The anchor test and the step loop, written once for both widths over
+ * the vector operations each width defines below: VLOADU (unaligned
+ * load), VEQ (bytes equal to row k), VOR, VAND and VMASK (one bit a byte).
+ *
+ * ANCHORS_BODY: the W places from t + j (j >= 1) where an anchor may end
+ * (see above), of the account names, and of the package managers too
+ * when `pm`.
+ */
+#define ANCHORS_BODY                                                           \
+    V c = VLOADU(t + j), p = VLOADU(t + j - 1), pd = VEQ(p, K_DL);             \
+    V drop = VOR(VOR(VEQ(p, K_Q1), VEQ(p, K_Q2)),                              \
+                 VOR(VOR(pd, VEQ(p, K_BS)), VEQ(p, K_NL)));                    \
+    V pu = VOR(VEQ(p, K_U), drop), po = VOR(VEQ(p, K_O), drop);                \
+    V ph = VOR(VEQ(p, K_H), drop), pw = VOR(VEQ(p, K_W), drop);                \
+    V hit = VOR(VOR(VAND(VEQ(c, K_S), pu), VAND(VEQ(c, K_U), po)),             \
+                VOR(VAND(VEQ(c, K_G), ph), VAND(VEQ(c, K_M), ph)));            \
+                                                                               \
+    hit =                                                                      \
+        VOR(hit, VOR(VAND(VEQ(c, K_D), VOR(pw, pu)), VAND(VEQ(c, K_W), po)));  \
+    hit = VOR(hit, VAND(pd, VOR(VEQ(c, K_Q1), VEQ(c, K_BS))));                 \
+    if (pm) {                                                                  \
+        V pp = VOR(VEQ(p, K_P), drop);                                         \
+        V more = VOR(VAND(VOR(VEQ(c, K_K), VEQ(c, K_T)), pp),                  \
+                     VAND(VEQ(c, K_F), VOR(VEQ(p, K_N), drop)));               \
+                                                                               \
+        more = VOR(more, VOR(VAND(VEQ(c, K_U), VOR(VEQ(p, K_Y), drop)),        \
+                             VAND(VEQ(c, K_Y), VOR(VEQ(p, K_Z), drop))));      \
+        more = VOR(more, VAND(VEQ(c, K_M), VOR(pp, VEQ(p, K_C))));             \
+        hit = VOR(hit, more);                                                  \
+    }                                                                          \
+    return (unsigned)VMASK(hit);
 
-/* The 16 places from t + j (j >= 1) where an anchor may end (see above):
- * of the account names, and of the package managers too when `pm`. */
+/* NAMES_IN_BODY(W, ANCHORS): names_in() of a text longer than W bytes, W
+ * places a step (the last step ends with the text, over places already
+ * read). */
+#define NAMES_IN_BODY(W, ANCHORS)                                              \
+    size_t j = 1, k;                                                           \
+    unsigned bits, r;                                                          \
+    int codes = -1;                                                            \
+    krows_t kr = krows();                                                      \
+                                                                               \
+    for (;; j += W) {                                                          \
+        if (j + W > len) {                                                     \
+            k = j - (len - W); /* places of this step already read */          \
+            j = len - W;                                                       \
+            bits = ANCHORS(t, j, pm, kr) & ~((1u << k) - 1);                   \
+        } else {                                                               \
+            bits = ANCHORS(t, j, pm, kr);                                      \
+        }                                                                      \
+        for (; bits; bits &= bits - 1)                                         \
+            if ((r = judge_at(t, len, j + (size_t)__builtin_ctz(bits), want,   \
+                              &codes)) != 0)                                   \
+                return r;                                                      \
+        if (j + W == len)                                                      \
+            return 0;                                                          \
+    }
+
+#define V __m128i
+#define VLOADU(q) _mm_loadu_si128((const __m128i *)(const void *)(q))
+#define VEQ(v, k)                                                              \
+    _mm_cmpeq_epi8((v), _mm_load_si128((const __m128i *)(const void *)kr[k]))
+#define VOR _mm_or_si128
+#define VAND _mm_and_si128
+#define VMASK _mm_movemask_epi8
 static inline unsigned anchors16(const char *t, size_t j, bool pm, krows_t kr)
 {
-    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(t + j));
-    __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(t + j - 1));
-    __m128i pd = EQ(p, K_DL);
-    __m128i drop =
-        _mm_or_si128(_mm_or_si128(EQ(p, K_Q1), EQ(p, K_Q2)),
-                     _mm_or_si128(_mm_or_si128(pd, EQ(p, K_BS)), EQ(p, K_NL)));
-    __m128i pu = _mm_or_si128(EQ(p, K_U), drop);
-    __m128i po = _mm_or_si128(EQ(p, K_O), drop);
-    __m128i ph = _mm_or_si128(EQ(p, K_H), drop);
-    __m128i pw = _mm_or_si128(EQ(p, K_W), drop);
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_and_si128(EQ(c, K_S), pu),
-                                            _mm_and_si128(EQ(c, K_U), po)),
-                               _mm_or_si128(_mm_and_si128(EQ(c, K_G), ph),
-                                            _mm_and_si128(EQ(c, K_M), ph)));
-
-    hit = _mm_or_si128(
-        hit, _mm_or_si128(_mm_and_si128(EQ(c, K_D), _mm_or_si128(pw, pu)),
-                          _mm_and_si128(EQ(c, K_W), po)));
-    hit = _mm_or_si128(
-        hit, _mm_and_si128(pd, _mm_or_si128(EQ(c, K_Q1), EQ(c, K_BS))));
-    if (pm) {
-        __m128i pp = _mm_or_si128(EQ(p, K_P), drop);
-        __m128i more = _mm_or_si128(
-            _mm_and_si128(_mm_or_si128(EQ(c, K_K), EQ(c, K_T)), pp),
-            _mm_and_si128(EQ(c, K_F), _mm_or_si128(EQ(p, K_N), drop)));
-
-        more = _mm_or_si128(
-            more,
-            _mm_or_si128(
-                _mm_and_si128(EQ(c, K_U), _mm_or_si128(EQ(p, K_Y), drop)),
-                _mm_and_si128(EQ(c, K_Y), _mm_or_si128(EQ(p, K_Z), drop))));
-        more = _mm_or_si128(
-            more, _mm_and_si128(EQ(c, K_M), _mm_or_si128(pp, EQ(p, K_C))));
-        hit = _mm_or_si128(hit, more);
-    }
-    return (unsigned)_mm_movemask_epi8(hit);
+    ANCHORS_BODY
 }
-#undef EQ
 
-/* names_in() of a text of 17 bytes or more, 16 places a step (the last
- * step ends with the text, over places already read). */
 static inline unsigned names_in16(const char *t, size_t len, unsigned want,
                                   bool pm)
 {
-    size_t j = 1, k;
-    unsigned bits, r;
-    int codes = -1;
-    krows_t kr = krows();
-
-    for (;; j += 16) {
-        if (j + 16 > len) {
-            k = j - (len - 16); /* places of this step already read */
-            j = len - 16;
-            bits = anchors16(t, j, pm, kr) & ~((1u << k) - 1);
-        } else {
-            bits = anchors16(t, j, pm, kr);
-        }
-        for (; bits; bits &= bits - 1)
-            if ((r = judge_at(t, len, j + (size_t)__builtin_ctz(bits), want,
-                              &codes)) != 0)
-                return r;
-        if (j + 16 == len)
-            return 0;
-    }
+    NAMES_IN_BODY(16, anchors16)
 }
+#undef V
+#undef VLOADU
+#undef VEQ
+#undef VOR
+#undef VAND
+#undef VMASK
 #endif
 
 #if defined(__SSE2__) && defined(__GNUC__) && defined(__x86_64__)
 /* On x86-64 with GCC or clang, a CPU with AVX2 reads 32 places a step
  * (chosen at run time; the build targets plain x86-64). */
 #define ANCHORS_AVX2 1
-#define EQ32(v, k)                                                             \
+#define V __m256i
+#define VLOADU(q) _mm256_loadu_si256((const __m256i *)(const void *)(q))
+#define VEQ(v, k)                                                              \
     _mm256_cmpeq_epi8((v),                                                     \
                       _mm256_load_si256((const __m256i *)(const void *)kr[k]))
-
-/* anchors16() for the 32 places from t + j. */
+#define VOR _mm256_or_si256
+#define VAND _mm256_and_si256
+#define VMASK _mm256_movemask_epi8
 __attribute__((target("avx2"))) static inline unsigned
 anchors32(const char *t, size_t j, bool pm, krows_t kr)
 {
-    __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(t + j));
-    __m256i p = _mm256_loadu_si256((const __m256i *)(const void *)(t + j - 1));
-    __m256i pd = EQ32(p, K_DL);
-    __m256i drop = _mm256_or_si256(
-        _mm256_or_si256(EQ32(p, K_Q1), EQ32(p, K_Q2)),
-        _mm256_or_si256(_mm256_or_si256(pd, EQ32(p, K_BS)), EQ32(p, K_NL)));
-    __m256i pu = _mm256_or_si256(EQ32(p, K_U), drop);
-    __m256i po = _mm256_or_si256(EQ32(p, K_O), drop);
-    __m256i ph = _mm256_or_si256(EQ32(p, K_H), drop);
-    __m256i pw = _mm256_or_si256(EQ32(p, K_W), drop);
-    __m256i hit =
-        _mm256_or_si256(_mm256_or_si256(_mm256_and_si256(EQ32(c, K_S), pu),
-                                        _mm256_and_si256(EQ32(c, K_U), po)),
-                        _mm256_or_si256(_mm256_and_si256(EQ32(c, K_G), ph),
-                                        _mm256_and_si256(EQ32(c, K_M), ph)));
-
-    hit = _mm256_or_si256(
-        hit,
-        _mm256_or_si256(_mm256_and_si256(EQ32(c, K_D), _mm256_or_si256(pw, pu)),
-                        _mm256_and_si256(EQ32(c, K_W), po)));
-    hit = _mm256_or_si256(
-        hit,
-        _mm256_and_si256(pd, _mm256_or_si256(EQ32(c, K_Q1), EQ32(c, K_BS))));
-    if (pm) {
-        __m256i pp = _mm256_or_si256(EQ32(p, K_P), drop);
-        __m256i more = _mm256_or_si256(
-            _mm256_and_si256(_mm256_or_si256(EQ32(c, K_K), EQ32(c, K_T)), pp),
-            _mm256_and_si256(EQ32(c, K_F),
-                             _mm256_or_si256(EQ32(p, K_N), drop)));
-
-        more = _mm256_or_si256(
-            more, _mm256_or_si256(
-                      _mm256_and_si256(EQ32(c, K_U),
-                                       _mm256_or_si256(EQ32(p, K_Y), drop)),
-                      _mm256_and_si256(EQ32(c, K_Y),
-                                       _mm256_or_si256(EQ32(p, K_Z), drop))));
-        more = _mm256_or_si256(
-            more,
-            _mm256_and_si256(EQ32(c, K_M), _mm256_or_si256(pp, EQ32(p, K_C))));
-        hit = _mm256_or_si256(hit, more);
-    }
-    return (unsigned)_mm256_movemask_epi8(hit);
+    ANCHORS_BODY
 }
 
-/* names_in16() for a text of 33 bytes or more, 32 places a step. */
 __attribute__((target("avx2"))) static inline unsigned
 names_in32(const char *t, size_t len, unsigned want, bool pm)
 {
-    size_t j = 1, k;
-    unsigned bits, r;
-    int codes = -1;
-    krows_t kr = krows();
-
-    for (;; j += 32) {
-        if (j + 32 > len) {
-            k = j - (len - 32); /* places of this step already read */
-            j = len - 32;
-            bits = anchors32(t, j, pm, kr) & ~((1u << k) - 1);
-        } else {
-            bits = anchors32(t, j, pm, kr);
-        }
-        for (; bits; bits &= bits - 1)
-            if ((r = judge_at(t, len, j + (size_t)__builtin_ctz(bits), want,
-                              &codes)) != 0)
-                return r;
-        if (j + 32 == len)
-            return 0;
-    }
+    NAMES_IN_BODY(32, anchors32)
 }
+#undef V
+#undef VLOADU
+#undef VEQ
+#undef VOR
+#undef VAND
+#undef VMASK
 
 __attribute__((target("avx2"))) static unsigned acct_names32(const char *t,
                                                              size_t len)
@@ -4392,8 +4349,9 @@ __attribute__((target("avx2"))) static unsigned pm_names32(const char *t,
 {
     return names_in32(t, len, RUN_ACCT | RUN_PM, true);
 }
-#undef EQ32
 #endif
+#undef ANCHORS_BODY
+#undef NAMES_IN_BODY
 
 /*
  * The first name of a class in `want` (RUN_ACCT, maybe with RUN_PM) that
