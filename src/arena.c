@@ -279,6 +279,52 @@ void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
     return slot;
 }
 
+void *tfl_heap_grow(void **items, size_t *cap, size_t size)
+{
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *grown = ncap > SIZE_MAX / size ? NULL : realloc(*items, ncap * size);
+
+    if (grown) {
+        *items = grown;
+        *cap = ncap;
+    }
+    return grown;
+}
+
+/* From this size on a settled array is trimmed where it is and adopted:
+ * realloc() shrinks a large block without moving it, where a copy would
+ * hold the array twice for a while. */
+#define SETTLE_ADOPT ((size_t)64 << 10)
+
+int tfl_arena_settle(tfl_arena *a, void **items, size_t count, size_t size)
+{
+    void *heap = *items, *moved;
+
+    *items = NULL;
+    if (count == 0) {
+        free(heap);
+        return 0;
+    }
+    if (count * size < SETTLE_ADOPT) {
+        moved = tfl_arena_alloc_raw(a, count * size);
+        if (moved)
+            memcpy(moved, heap, count * size);
+        free(heap);
+        if (!moved)
+            return -1;
+    } else {
+        moved = realloc(heap, count * size);
+        if (!moved)
+            moved = heap;
+        if (tfl_arena_adopt(a, moved) != 0) {
+            free(moved);
+            return -1;
+        }
+    }
+    *items = moved;
+    return 0;
+}
+
 int tfl_arena_adopt(tfl_arena *a, void *ptr)
 {
     tfl_arena_adopted *n = tfl_arena_alloc_raw(a, sizeof *n);

@@ -543,48 +543,27 @@ static tfl_span place_span(const place *pl, uint32_t off, uint32_t len)
 static tfl_use *push_use(builder *bd)
 {
     tfl_model *m = bd->m;
-    tfl_use *u;
+    tfl_use *u =
+        tfl_heap_push((void **)&m->uses, &m->nuses, &bd->ucap, sizeof *u);
 
-    if (m->nuses == bd->ucap) {
-        size_t cap = bd->ucap ? bd->ucap * 2 : 16;
-        tfl_use *n = realloc(m->uses, cap * sizeof *n);
-
-        if (!n) {
-            bd->oom = true;
-            return NULL;
-        }
-        m->uses = n;
-        bd->ucap = cap;
-    }
-    u = &m->uses[m->nuses++];
-    memset(u, 0, sizeof *u);
+    if (!u)
+        bd->oom = true;
     return u;
 }
 
-/* Hand the table of push_use() to the arena, trimmed to its size. */
+/* Hand the table of push_use() to the arena at its size. */
 static int settle_uses(builder *bd)
 {
     tfl_model *m = bd->m;
-    tfl_use *heap = m->uses, *moved;
 
-    m->uses = NULL;
-    if (!heap)
-        return 0;
-    if (m->nuses == 0 || bd->oom) {
-        free(heap);
+    if (bd->oom)
         m->nuses = 0;
-        return bd->oom ? -1 : 0;
-    }
-    moved = realloc(heap, m->nuses * sizeof *heap);
-    if (!moved)
-        moved = heap;
-    if (tfl_arena_adopt(bd->a, moved) != 0) {
-        free(moved);
+    if (tfl_arena_settle(bd->a, (void **)&m->uses, m->nuses, sizeof *m->uses) !=
+        0) {
         m->nuses = 0;
         return -1;
     }
-    m->uses = moved;
-    return 0;
+    return bd->oom ? -1 : 0;
 }
 
 /* The one copy of `name` (`len` bytes) for uses without a binding, or

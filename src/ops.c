@@ -488,21 +488,10 @@ typedef struct builder {
  */
 static void *bpush(builder *b, void **items, size_t *n, size_t *cap, size_t sz)
 {
-    char *p;
+    void *p = tfl_heap_push(items, n, cap, sz);
 
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-
-        if (nc > SIZE_MAX / sz || !(p = realloc(*items, nc * sz))) {
-            b->oom = true;
-            return NULL;
-        }
-        *items = p;
-        *cap = nc;
-    }
-    p = (char *)*items + *n * sz;
-    memset(p, 0, sz);
-    (*n)++;
+    if (!p)
+        b->oom = true;
     return p;
 }
 
@@ -550,15 +539,8 @@ static char *keep_str(builder *b, const char *s, size_t n)
 /* Move a complete array of bpush() into the arena, at its exact size. */
 static void settle(builder *b, void **items, size_t n, size_t *cap, size_t sz)
 {
-    /* not zeroed: the copy writes every byte */
-    void *p = n ? tfl_arena_alloc_raw(b->a, n * sz) : NULL;
-
-    if (n && !p)
+    if (tfl_arena_settle(b->a, items, n, sz) != 0)
         b->oom = true;
-    else if (n)
-        memcpy(p, *items, n * sz);
-    free(*items);
-    *items = p;
     *cap = 0;
 }
 

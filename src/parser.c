@@ -150,29 +150,15 @@ static char *scratch(parser *p, size_t need)
 
 /* --- Small helpers -------------------------------------------------------- */
 
-/*
- * The instruction and comment tables grow on the heap while the file is
- * read, then go to the arena at their exact size: growing them in the
- * arena would copy them at every doubling and leave the copies behind.
- */
+/* The instruction and comment tables grow on the heap while the file is
+ * read and go to the arena at their exact size (tfl_heap_slot()). */
 static void *heap_slot(parser *p, void **items, size_t *n, size_t *cap,
                        size_t size)
 {
-    char *slot;
+    void *slot = tfl_heap_slot(items, n, cap, size);
 
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        void *grown = realloc(*items, ncap * size);
-
-        if (!grown) {
-            p->oom = true;
-            return NULL;
-        }
-        *items = grown;
-        *cap = ncap;
-    }
-    slot = (char *)*items + *n * size;
-    (*n)++;
+    if (!slot)
+        p->oom = true;
     return slot;
 }
 
@@ -180,42 +166,19 @@ static void *heap_slot(parser *p, void **items, size_t *n, size_t *cap,
 static void *heap_push(parser *p, void **items, size_t *n, size_t *cap,
                        size_t size)
 {
-    void *slot = heap_slot(p, items, n, cap, size);
+    void *slot = tfl_heap_push(items, n, cap, size);
 
-    if (slot)
-        memset(slot, 0, size);
+    if (!slot)
+        p->oom = true;
     return slot;
 }
 
-/* Move a table of heap_push() into the arena (NULL when empty). A large
- * one is trimmed and adopted rather than copied. */
+/* Move a table of heap_push() into the arena (NULL when empty or when
+ * memory ran out before). */
 static void heap_settle(parser *p, void **items, size_t n, size_t size)
 {
-    void *heap = *items, *moved = NULL;
-
-    *items = NULL;
-    if (n == 0 || p->oom) {
-        free(heap);
-        return;
-    }
-    if (n * size >= ((size_t)64 << 10)) {
-        moved = realloc(heap, n * size);
-        if (!moved)
-            moved = heap;
-        if (tfl_arena_adopt(p->a, moved) != 0) {
-            free(moved);
-            p->oom = true;
-            return;
-        }
-    } else {
-        moved = tfl_arena_alloc_raw(p->a, n * size);
-        if (moved)
-            memcpy(moved, heap, n * size);
-        else
-            p->oom = true;
-        free(heap);
-    }
-    *items = moved;
+    if (tfl_arena_settle(p->a, items, p->oom ? 0 : n, size) != 0)
+        p->oom = true;
 }
 
 static const char *const kind_names[] = {

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct tfl_arena_block tfl_arena_block;
 typedef struct tfl_arena_adopted tfl_arena_adopted;
@@ -56,6 +57,46 @@ char *tfl_arena_vprintf(tfl_arena *a, const char *fmt, va_list ap)
  */
 void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
                      size_t size);
+
+/*
+ * Arrays whose size is unknown until the end of a pass grow on the heap
+ * and go to an arena once complete, so no outgrown copy is left in it.
+ * tfl_heap_slot() makes room for one more element of `size` bytes after
+ * the `*count` of `*items` (room for `*cap`) and returns it, not cleared,
+ * or NULL when memory runs out (the array is kept); `*items` must come
+ * from it or be NULL with `*cap` 0. tfl_heap_push() is the same, zeroed.
+ * tfl_heap_grow() doubles the room of a full array: its new start, or
+ * NULL when memory runs out.
+ */
+void *tfl_heap_grow(void **items, size_t *cap, size_t size);
+
+static inline void *tfl_heap_slot(void **items, size_t *count, size_t *cap,
+                                  size_t size)
+{
+    /* Inline: the parser and the builders take a slot per word or use. */
+    if (*count == *cap && !tfl_heap_grow(items, cap, size))
+        return NULL;
+    return (char *)*items + (*count)++ * size;
+}
+
+static inline void *tfl_heap_push(void **items, size_t *count, size_t *cap,
+                                  size_t size)
+{
+    void *slot = tfl_heap_slot(items, count, cap, size);
+
+    if (slot)
+        memset(slot, 0, size);
+    return slot;
+}
+
+/*
+ * Hand an array of tfl_heap_slot() with `count` elements of `size` bytes
+ * to `a` at its exact size: copied when small, trimmed and adopted when
+ * large. `*items` becomes the arena's array (NULL when `count` is 0).
+ * Returns 0, or -1 when memory runs out (the array is freed and `*items`
+ * is NULL).
+ */
+int tfl_arena_settle(tfl_arena *a, void **items, size_t count, size_t size);
 
 /*
  * Take ownership of `ptr` (from malloc): it is freed by tfl_arena_free().
