@@ -2723,9 +2723,11 @@ static void read_deferred(builder *b, deferred *d)
     if (d->read)
         return;
     d->read = true;
+    /* The sieve may take a part of an account name the look that
+     * deferred the RUN passed over ("user" in `--with-fpm-user`) for one:
+     * then it could not look further, so the RUN is read. */
     cls = run_class(&b->doc->instrs[d->instr], RUN_PM | RUN_SCRIPT);
-    assert(!(cls & RUN_ACCT));
-    if (!(cls & (RUN_PM | RUN_SCRIPT)))
+    if (!(cls & RUN_ALL))
         return; /* it names nothing after all */
     if (split_run(&b->aside, &b->doc->instrs[d->instr], &ri) != 0)
         b->oom = true;
@@ -4033,20 +4035,38 @@ static unsigned text_class(const char *t, size_t len, unsigned stop)
  */
 typedef struct anchored {
     const char *name;
+    /* NULL, or what must stand next to the name in that text for it to
+     * count: alternatives split by ' ', each '+' (right after the name)
+     * or '-' (right before it) and the bytes. */
+    const char *next;
     unsigned char len, at; /* name[at - 1], name[at] is the anchor */
     unsigned char cls;     /* RUN_ACCT or RUN_PM */
 } anchored;
 
-/* By the anchor's second byte; "pk" and "ow" serve two names each. */
+/* By the anchor's second byte; "pk" and "ow" serve two names each. Where
+ * the sieve takes a part of a name ("user", "group", "passwd", "shadow"),
+ * this look wants the whole of one the ops act on: an account tool
+ * (cmd_kind()), or an account file under /etc (the values etc_file() and
+ * the echo and tee checks compare with), so that a RUN with no more than
+ * `--with-fpm-user`, `~/.vnc/passwd` or `shadow-utils` is deferred rather
+ * than split. */
 static const anchored anchors[] = {
-    {"user", 4, 1, RUN_ACCT},   {"group", 5, 3, RUN_ACCT},
-    {"yum", 3, 1, RUN_PM},      {"chgrp", 5, 2, RUN_ACCT},
-    {"passwd", 6, 5, RUN_ACCT}, {"sudo", 4, 2, RUN_ACCT},
-    {"chmod", 5, 2, RUN_ACCT},  {"rpm", 3, 2, RUN_PM},
-    {"pacman", 6, 3, RUN_PM},   {"shadow", 6, 5, RUN_ACCT},
-    {"chown", 5, 3, RUN_ACCT},  {"apk", 3, 2, RUN_PM},
-    {"dpkg", 4, 2, RUN_PM},     {"apt", 3, 2, RUN_PM},
-    {"dnf", 3, 2, RUN_PM},      {"zypper", 6, 1, RUN_PM},
+    {"user", "+add +mod +del -add -del", 4, 1, RUN_ACCT},
+    {"group", "+add +mod +del -add -del -/etc/", 5, 3, RUN_ACCT},
+    {"yum", NULL, 3, 1, RUN_PM},
+    {"chgrp", NULL, 5, 2, RUN_ACCT},
+    {"passwd", "-/etc/", 6, 5, RUN_ACCT},
+    {"sudo", NULL, 4, 2, RUN_ACCT},
+    {"chmod", NULL, 5, 2, RUN_ACCT},
+    {"rpm", NULL, 3, 2, RUN_PM},
+    {"pacman", NULL, 6, 3, RUN_PM},
+    {"shadow", "-/etc/ -/etc/g", 6, 5, RUN_ACCT},
+    {"chown", NULL, 5, 3, RUN_ACCT},
+    {"apk", NULL, 3, 2, RUN_PM},
+    {"dpkg", NULL, 4, 2, RUN_PM},
+    {"apt", NULL, 3, 2, RUN_PM},
+    {"dnf", NULL, 3, 2, RUN_PM},
+    {"zypper", NULL, 6, 1, RUN_PM},
 };
 
 static bool dropped(unsigned char c)
@@ -4054,11 +4074,42 @@ static bool dropped(unsigned char c)
     return c == '\'' || c == '"' || c == '$' || c == '\\' || c == '\n';
 }
 
+/* Does the text with dropped() bytes left out hold alternative `alt`
+ * (`n` bytes, see anchored.next) next to a name whose first and last
+ * bytes are t[first] and t[last]? */
+static bool beside(const char *t, size_t len, size_t first, size_t last,
+                   const char *alt, size_t n)
+{
+    size_t i, k;
+
+    if (alt[0] == '+') {
+        for (i = last, k = 1; k < n;) {
+            if (++i >= len)
+                return false;
+            if (dropped((unsigned char)t[i]))
+                continue;
+            if (t[i] != alt[k++])
+                return false;
+        }
+        return true;
+    }
+    for (i = first, k = n; k > 1;) {
+        if (i == 0)
+            return false;
+        if (dropped((unsigned char)t[--i]))
+            continue;
+        if (t[i] != alt[--k])
+            return false;
+    }
+    return true;
+}
+
 /* Does the text with dropped() bytes left out hold `n` with its byte at
- * n->at from t[j]? */
+ * n->at from t[j] (and what n->next asks next to it)? */
 static bool holds_at(const char *t, size_t len, size_t j, const anchored *n)
 {
-    size_t i = j, k = n->at;
+    size_t i = j, k = n->at, first;
+    const char *p, *q;
 
     while (k > 0) {
         if (i == 0)
@@ -4068,6 +4119,7 @@ static bool holds_at(const char *t, size_t len, size_t j, const anchored *n)
         if (t[i] != n->name[--k])
             return false;
     }
+    first = i;
     for (i = j, k = n->at + 1u; k < n->len;) {
         if (++i >= len)
             return false;
@@ -4076,7 +4128,17 @@ static bool holds_at(const char *t, size_t len, size_t j, const anchored *n)
         if (t[i] != n->name[k++])
             return false;
     }
-    return true;
+    if (!n->next)
+        return true;
+    for (p = n->next;; p = q + 1) {
+        q = strchr(p, ' ');
+        if (!q)
+            q = p + strlen(p);
+        if (beside(t, len, first, i, p, (size_t)(q - p)))
+            return true;
+        if (!*q)
+            return false;
+    }
 }
 
 /* Does an anchor of a name of a class in `want` end at t[j], j >= 1, and
