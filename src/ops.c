@@ -4041,32 +4041,38 @@ typedef struct anchored {
     const char *next;
     unsigned char len, at; /* name[at - 1], name[at] is the anchor */
     unsigned char cls;     /* RUN_ACCT or RUN_PM */
+    /* A command's name: it counts only as a whole word, or after a '/'
+     * (see whole_at()). */
+    bool whole;
 } anchored;
 
-/* By the anchor's second byte; "pk" and "ow" serve two names each. Where
- * the sieve takes a part of a name ("user", "group", "passwd", "shadow"),
- * this look wants the whole of one the ops act on: an account tool
- * (cmd_kind()), or an account file under /etc (the values etc_file() and
- * the echo and tee checks compare with), so that a RUN with no more than
- * `--with-fpm-user`, `~/.vnc/passwd` or `shadow-utils` is deferred rather
- * than split. */
+/* By the anchor's second byte. Where the sieve takes a part of a name
+ * ("user", "group", "passwd", "apt"), this look wants the whole of one the
+ * ops act on: a command (cmd_kind()) standing as a word of its own, or an
+ * account file under /etc (the values etc_file() and the echo and tee
+ * checks compare with), so that a RUN with no more than
+ * `--with-fpm-user`, `~/.vnc/passwd`, `/etc/sudoers`, `tdnf` or
+ * `/var/lib/apt/lists` is deferred rather than split. */
 static const anchored anchors[] = {
-    {"user", "+add +mod +del -add -del", 4, 1, RUN_ACCT},
-    {"group", "+add +mod +del -add -del -/etc/", 5, 3, RUN_ACCT},
-    {"yum", NULL, 3, 1, RUN_PM},
-    {"chgrp", NULL, 5, 2, RUN_ACCT},
-    {"passwd", "-/etc/", 6, 5, RUN_ACCT},
-    {"sudo", NULL, 4, 2, RUN_ACCT},
-    {"chmod", NULL, 5, 2, RUN_ACCT},
-    {"rpm", NULL, 3, 2, RUN_PM},
-    {"pacman", NULL, 6, 3, RUN_PM},
-    {"shadow", "-/etc/ -/etc/g", 6, 5, RUN_ACCT},
-    {"chown", NULL, 5, 3, RUN_ACCT},
-    {"apk", NULL, 3, 2, RUN_PM},
-    {"dpkg", NULL, 4, 2, RUN_PM},
-    {"apt", NULL, 3, 2, RUN_PM},
-    {"dnf", NULL, 3, 2, RUN_PM},
-    {"zypper", NULL, 6, 1, RUN_PM},
+    {"user", "+add +mod +del -add -del", 4, 1, RUN_ACCT, true},
+    {"group", "+add +mod +del -add -del", 5, 3, RUN_ACCT, true},
+    {"group", "-/etc/", 5, 3, RUN_ACCT, false},
+    {"yum", NULL, 3, 1, RUN_PM, true},
+    {"chgrp", NULL, 5, 2, RUN_ACCT, true},
+    {"passwd", "-/etc/", 6, 5, RUN_ACCT, false},
+    {"sudo", NULL, 4, 2, RUN_ACCT, true},
+    {"chmod", NULL, 5, 2, RUN_ACCT, true},
+    {"rpm", NULL, 3, 2, RUN_PM, true},
+    {"pacman", NULL, 6, 3, RUN_PM, true},
+    {"shadow", "-/etc/ -/etc/g", 6, 5, RUN_ACCT, false},
+    {"chown", NULL, 5, 3, RUN_ACCT, true},
+    {"apk", NULL, 3, 2, RUN_PM, true},
+    {"dpkg", NULL, 4, 2, RUN_PM, true},
+    {"apt", NULL, 3, 2, RUN_PM, true},
+    {"apt-get", NULL, 7, 2, RUN_PM, true},
+    {"dnf", NULL, 3, 2, RUN_PM, true},
+    {"microdnf", NULL, 8, 7, RUN_PM, true},
+    {"zypper", NULL, 6, 1, RUN_PM, true},
 };
 
 static bool dropped(unsigned char c)
@@ -4076,14 +4082,15 @@ static bool dropped(unsigned char c)
 
 /* Does the text with dropped() bytes left out hold alternative `alt`
  * (`n` bytes, see anchored.next) next to a name whose first and last
- * bytes are t[first] and t[last]? */
-static bool beside(const char *t, size_t len, size_t first, size_t last,
+ * bytes are t[*first] and t[*last]? If so, the alternative's outer byte
+ * becomes *first or *last. */
+static bool beside(const char *t, size_t len, size_t *first, size_t *last,
                    const char *alt, size_t n)
 {
     size_t i, k;
 
     if (alt[0] == '+') {
-        for (i = last, k = 1; k < n;) {
+        for (i = *last, k = 1; k < n;) {
             if (++i >= len)
                 return false;
             if (dropped((unsigned char)t[i]))
@@ -4091,15 +4098,61 @@ static bool beside(const char *t, size_t len, size_t first, size_t last,
             if (t[i] != alt[k++])
                 return false;
         }
+        *last = i;
         return true;
     }
-    for (i = first, k = n; k > 1;) {
+    for (i = *first, k = n; k > 1;) {
         if (i == 0)
             return false;
         if (dropped((unsigned char)t[--i]))
             continue;
         if (t[i] != alt[--k])
             return false;
+    }
+    *first = i;
+    return true;
+}
+
+/* A byte that, kept next to a name in the same word, makes the word's
+ * value other than the name (or, after it, its base name). */
+static bool word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+           c == '+';
+}
+
+/*
+ * May the kept bytes t[first..last] be the whole base name of a word, as
+ * a command name is compared? Not when a word_byte() is kept right before
+ * them, or one or a '/' right after: the word's value then has that byte
+ * (or what an escape of it makes, never a '/') next to them, dropped bytes
+ * adding nothing but quotes and backslashes to it. A new line is taken for
+ * a word break (it may be one, unless it follows a backslash), and so is
+ * every byte not named here.
+ */
+static bool whole_at(const char *t, size_t len, size_t first, size_t last)
+{
+    size_t i;
+    unsigned char c;
+
+    for (i = first; i > 0;) {
+        c = (unsigned char)t[--i];
+        if (c == '\n')
+            break;
+        if (dropped(c))
+            continue;
+        if (word_byte(c))
+            return false;
+        break;
+    }
+    for (i = last + 1; i < len; i++) {
+        c = (unsigned char)t[i];
+        if (c == '\n')
+            break;
+        if (dropped(c))
+            continue;
+        return !word_byte(c) && c != '/';
     }
     return true;
 }
@@ -4108,7 +4161,7 @@ static bool beside(const char *t, size_t len, size_t first, size_t last,
  * n->at from t[j] (and what n->next asks next to it)? */
 static bool holds_at(const char *t, size_t len, size_t j, const anchored *n)
 {
-    size_t i = j, k = n->at, first;
+    size_t i = j, k = n->at, first, last, f, l;
     const char *p, *q;
 
     while (k > 0) {
@@ -4128,13 +4181,16 @@ static bool holds_at(const char *t, size_t len, size_t j, const anchored *n)
         if (t[i] != n->name[k++])
             return false;
     }
+    last = i;
     if (!n->next)
-        return true;
+        return !n->whole || whole_at(t, len, first, last);
     for (p = n->next;; p = q + 1) {
         q = strchr(p, ' ');
         if (!q)
             q = p + strlen(p);
-        if (beside(t, len, first, i, p, (size_t)(q - p)))
+        f = first, l = last;
+        if (beside(t, len, &f, &l, p, (size_t)(q - p)) &&
+            (!n->whole || whole_at(t, len, f, l)))
             return true;
         if (!*q)
             return false;
@@ -4156,31 +4212,31 @@ static unsigned anchor_at(const char *t, size_t len, size_t j, unsigned want)
         lo = 0, hi = 1;
         break;
     case 'u':
-        lo = 1, hi = 3;
+        lo = 1, hi = 4;
         break;
     case 'g':
-        lo = 3, hi = 4;
+        lo = 4, hi = 5;
         break;
     case 'd':
-        lo = 4, hi = 6;
+        lo = 5, hi = 7;
         break;
     case 'm':
-        lo = 6, hi = 9;
+        lo = 7, hi = 10;
         break;
     case 'w':
-        lo = 9, hi = 11;
+        lo = 10, hi = 12;
         break;
     case 'k':
-        lo = 11, hi = 13;
+        lo = 12, hi = 14;
         break;
     case 't':
-        lo = 13, hi = 14;
+        lo = 14, hi = 16;
         break;
     case 'f':
-        lo = 14, hi = 15;
+        lo = 16, hi = 18;
         break;
     case 'y':
-        lo = 15, hi = 16;
+        lo = 18, hi = 19;
         break;
     default:
         return 0;
