@@ -4616,6 +4616,70 @@ static void guess_ahead(builder *b, int stage, size_t instr)
     tfl_arena_free(&ar);
 }
 
+static const char *skip_blanks(const char *t, const char *e)
+{
+    while (t < e && (*t == ' ' || *t == '\t'))
+        t++;
+    return t;
+}
+
+/*
+ * The family the first command of shell-form RUN `in` gives when its text
+ * plainly starts with a package manager: its name as a literal word
+ * (paths allowed) that ends at a blank or an operator and is no
+ * function's, maybe after a `set` with plain options and `;` or `&&`. As
+ * the splitter lists the commands in order, that is the first one
+ * guess_family() would read, so the RUN need not be split for it.
+ * TFL_FAMILY_UNKNOWN when the text does not start so.
+ */
+static tfl_family lead_family(const tfl_instr *in)
+{
+    const char *t, *e, *w;
+    char name[16];
+    size_t n;
+
+    if (in->json || in->nargs < 1 || in->args[0].off > in->line_len ||
+        in->args[0].raw_len > in->line_len - in->args[0].off)
+        return TFL_FAMILY_UNKNOWN;
+    t = in->line + in->args[0].off;
+    e = t + in->args[0].raw_len;
+    t = skip_blanks(t, e);
+    if (e - t > 4 && !memcmp(t, "set", 3) && (t[3] == ' ' || t[3] == '\t')) {
+        /* `set -eux;`, `set -o pipefail &&`: words of letters and signs */
+        for (t = skip_blanks(t + 3, e);
+             t < e && ((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+                       *t == '-' || *t == '+');
+             t = skip_blanks(t, e))
+            while (t < e &&
+                   ((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+                    *t == '-' || *t == '+'))
+                t++;
+        if (e - t >= 2 && t[0] == ';' && t[1] != ';')
+            t++;
+        else if (e - t >= 2 && t[0] == '&' && t[1] == '&')
+            t += 2;
+        else
+            return TFL_FAMILY_UNKNOWN;
+        t = skip_blanks(t, e);
+    }
+    for (w = t;
+         t < e && ((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') ||
+                   *t == '-' || *t == '/' || *t == '_' || *t == '.');
+         t++)
+        ;
+    n = (size_t)(t - w);
+    if (!n || n >= sizeof name ||
+        (t < e && *t != ' ' && *t != '\t' && *t != '\n' && *t != ';' &&
+         *t != '&' && *t != '|'))
+        return TFL_FAMILY_UNKNOWN;
+    if ((t = skip_blanks(t, e)) < e && *t == '(')
+        return TFL_FAMILY_UNKNOWN; /* `apt-get () { ...; }` defines one */
+    memcpy(name, w, n);
+    name[n] = '\0';
+    w = base_name(name);
+    return cmd_kind(w) & F_PM ? pm_family(w) : TFL_FAMILY_UNKNOWN;
+}
+
 /* Leave RUN `i` of stage `s` unread for now (see struct deferred). */
 static void defer_run(builder *b, size_t i, int s)
 {
@@ -4636,11 +4700,24 @@ static void extract_run(builder *b, size_t i, int s, const tfl_instr *in)
     size_t k;
     bool fam_final = b->st[s].fam_final;
     unsigned cls;
+    tfl_family f;
 
     if (b->m->scope_of[i] < 0 ||
         !(cls = run_class(in, fam_final ? RUN_ACCT : RUN_ACCT | RUN_PM)))
         return;
     if (!(cls & RUN_ACCT) && (fam_final || !(cls & RUN_PM))) {
+        defer_run(b, i, s);
+        return;
+    }
+    if (!(cls & RUN_ACCT) && (f = lead_family(in)) != TFL_FAMILY_UNKNOWN &&
+        !(run_class(in, RUN_ACCT) & RUN_ACCT)) {
+        /* What guess_family() would find. Once it is set, a RUN that
+         * names no account (asked again: the look above stops at the
+         * first name of either class) waits like the stage's later
+         * ones. */
+        b->st[s].fam = f;
+        b->st[s].guessed = true;
+        b->st[s].fam_final = true;
         defer_run(b, i, s);
         return;
     }
