@@ -601,6 +601,9 @@ typedef struct run {
     unsigned char *fallback; /* per cmd: holds a test/if fallback */
     const char **created;    /* paths made earlier in the RUN */
     size_t ncreated, ccap;
+    /* Per command, from list_flags() once an op first asks (most scripts
+     * make none): NULL until then. */
+    unsigned char *tol, *cond;
 } run;
 
 /* The result of looking a name up. */
@@ -1885,8 +1888,23 @@ typedef struct cmdctx {
     run *r;
     const tfl_sh_cmd *c;
     uint32_t ci;
-    unsigned char *tol, *cond;
 } cmdctx;
+
+/* Whether the command of `cx` is tolerated and conditional (see
+ * tfl_acct_op), from the script's flags, made on the first call. */
+static void cmd_flags(cmdctx *cx, bool *tolerated, bool *conditional)
+{
+    run *r = cx->r;
+
+    *tolerated = *conditional = false;
+    if (!r->tol && list_flags(r->b, r->s, &r->tol, &r->cond) != 0) {
+        r->b->oom = true;
+        r->tol = r->cond = NULL;
+        return;
+    }
+    *tolerated = r->tol[cx->ci];
+    *conditional = r->cond[cx->ci];
+}
 
 /* Do the `n` bytes at `p` lie in a text of instruction `in`, which lives
  * as long as the file's arena: its line, a heredoc body, an argument? */
@@ -1978,8 +1996,7 @@ static void op_common(cmdctx *cx, tfl_acct_op *op, tfl_acct_tool tool)
     op->stage = cx->r->stage;
     op->span = c->span;
     op->cmd_span = c->arg0 < c->nwords ? c->words[c->arg0].span : c->span;
-    op->tolerated = cx->tol[cx->ci];
-    op->conditional = cx->cond[cx->ci];
+    cmd_flags(cx, &op->tolerated, &op->conditional);
 }
 
 static bool flag_style_busybox(const tfl_sh_cmd *c)
@@ -2462,8 +2479,7 @@ static void do_own(cmdctx *cx, const char *name)
     op.instr = r->instr;
     op.stage = r->stage;
     op.span = c->span;
-    op.tolerated = cx->tol[cx->ci];
-    op.conditional = cx->cond[cx->ci];
+    cmd_flags(cx, &op.tolerated, &op.conditional);
     for (i = 0; i < n; i++) {
         const tfl_sh_word *w = cmd_arg(c, i);
         bool whole;
@@ -2799,9 +2815,8 @@ static void walk_script(builder *b, size_t instr, int stage,
                         const tfl_sh_script *s, int origin)
 {
     run r;
-    unsigned char *tol, *cond, *kinds;
+    unsigned char *kinds;
     size_t nsets = 0, nslots = 1, i, own_end = 0;
-    unsigned all_kinds = 0;
     tfl_sh_fallback *fb;
     size_t nfb;
     bool var_assigns = false;
@@ -2838,19 +2853,15 @@ static void walk_script(builder *b, size_t instr, int stage,
         kinds[i] = n ? (unsigned char)cmd_kind(base_name(n)) : 0;
         if (kinds[i] & F_OWN)
             own_end = i + 1;
-        all_kinds |= kinds[i];
     }
     while (nslots < 2 * nsets)
         nslots *= 2;
     r.vars = nsets ? tfl_arena_alloc(b->t, nslots * sizeof *r.vars) : NULL;
     r.vmask = nslots - 1;
     r.fallback = tfl_arena_alloc(b->t, s->ncmds + 1);
-    /* Only ops read the flags: a script without an account tool, chown &c.
-     * or an echo into an account file needs none. */
-    tol = cond = NULL;
+    /* Only ops read the list flags (r.tol, r.cond): cmd_flags() makes
+     * them for the first. */
     if ((nsets && !r.vars) || !r.fallback ||
-        ((all_kinds & (F_ACCT | F_OWN | F_ECHO)) &&
-         list_flags(b, s, &tol, &cond) != 0) ||
         tfl_sh_fallbacks(b->t, s, &fb, &nfb) != 0) {
         b->oom = true;
         return;
@@ -2875,7 +2886,7 @@ static void walk_script(builder *b, size_t instr, int stage,
     for (i = 0; i < s->ncmds && !b->oom; i++) {
         const tfl_sh_cmd *c = &s->cmds[i];
         const char *name = cmd_name(c);
-        cmdctx cx = {&r, c, (uint32_t)i, tol, cond};
+        cmdctx cx = {&r, c, (uint32_t)i};
         unsigned kind;
 
         do_assigns(&r, c, (uint32_t)i);
