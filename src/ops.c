@@ -4310,19 +4310,51 @@ enum {
     K_Y,
     K_Z,
     K_C,
+    K_0F,
+    K_3F,
+    K_80,
+    K_CLO, /* the nibble tables of acct_anchors32() */
+    K_CHI,
+    K_PLO,
+    K_PHI,
     K_COUNT
 };
 #define ROW8(c) c, c, c, c, c, c, c, c
 #define ROW32(c) ROW8(c), ROW8(c), ROW8(c), ROW8(c)
+/* A 16-entry table of vpshufb, once for each 128-bit lane. */
+#define NIB16(...) __VA_ARGS__, __VA_ARGS__
 static const unsigned char krow[K_COUNT][32] __attribute__((aligned(32))) = {
-    [K_Q1] = {ROW32('\'')}, [K_Q2] = {ROW32('"')},  [K_DL] = {ROW32('$')},
-    [K_BS] = {ROW32('\\')}, [K_NL] = {ROW32('\n')}, [K_U] = {ROW32('u')},
-    [K_O] = {ROW32('o')},   [K_H] = {ROW32('h')},   [K_W] = {ROW32('w')},
-    [K_S] = {ROW32('s')},   [K_G] = {ROW32('g')},   [K_D] = {ROW32('d')},
-    [K_M] = {ROW32('m')},   [K_P] = {ROW32('p')},   [K_K] = {ROW32('k')},
-    [K_T] = {ROW32('t')},   [K_F] = {ROW32('f')},   [K_N] = {ROW32('n')},
-    [K_Y] = {ROW32('y')},   [K_Z] = {ROW32('z')},   [K_C] = {ROW32('c')},
+    [K_Q1] = {ROW32('\'')},
+    [K_Q2] = {ROW32('"')},
+    [K_DL] = {ROW32('$')},
+    [K_BS] = {ROW32('\\')},
+    [K_NL] = {ROW32('\n')},
+    [K_U] = {ROW32('u')},
+    [K_O] = {ROW32('o')},
+    [K_H] = {ROW32('h')},
+    [K_W] = {ROW32('w')},
+    [K_S] = {ROW32('s')},
+    [K_G] = {ROW32('g')},
+    [K_D] = {ROW32('d')},
+    [K_M] = {ROW32('m')},
+    [K_P] = {ROW32('p')},
+    [K_K] = {ROW32('k')},
+    [K_T] = {ROW32('t')},
+    [K_F] = {ROW32('f')},
+    [K_N] = {ROW32('n')},
+    [K_Y] = {ROW32('y')},
+    [K_Z] = {ROW32('z')},
+    [K_C] = {ROW32('c')},
+    [K_0F] = {ROW32(0x0f)},
+    [K_3F] = {ROW32(0x3f)},
+    [K_80] = {ROW32(0x80)},
+    [K_CLO] = {NIB16(0, 0, 0, 1, 16, 2, 0, 100, 0, 0, 0, 0, 64, 8, 0, 0)},
+    [K_CHI] = {NIB16(0, 0, 64, 0, 0, 64, 28, 35, 0, 0, 0, 0, 0, 0, 0, 0)},
+    [K_PLO] = {NIB16(0, 0, 128, 0, 192, 17, 0, 144, 12, 0, 128, 0, 128, 0, 0,
+                     34)},
+    [K_PHI] = {NIB16(128, 0, 192, 0, 0, 128, 46, 17, 0, 0, 0, 0, 0, 0, 0, 0)},
 };
+#undef NIB16
 #undef ROW32
 #undef ROW8
 
@@ -4449,10 +4481,50 @@ names_in32(const char *t, size_t len, unsigned want, bool pm)
 #undef VAND
 #undef VMASK
 
+/*
+ * anchors32() of the account names alone, by table rather than by one
+ * comparison per byte: each byte is looked up by its two nibbles (a
+ * table bit is set for a byte when both lookups give it) as a possible
+ * second byte of the pairs (C: s u g m d w, and ' \ after '$') and as a
+ * first byte (P: u o h w $, one bit per pair it starts), a byte
+ * dropped() giving P every pair but the '$' one. Where several bytes
+ * share a bit (the quotes after '$'; a dropped byte: "'$\ and the new
+ * line) the lookup also takes some others (, W; * R T Z and control
+ * bytes), places anchor_at() then turns down: the places are those of
+ * anchors32() and a few more.
+ */
+__attribute__((target("avx2"))) static inline unsigned
+acct_anchors32(const char *t, size_t j, bool pm, krows_t kr)
+{
+#define ROW(k) _mm256_load_si256((const __m256i *)(const void *)kr[k])
+    __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(t + j));
+    __m256i p = _mm256_loadu_si256((const __m256i *)(const void *)(t + j - 1));
+    __m256i lo = ROW(K_0F);
+    __m256i cc = _mm256_and_si256(
+        _mm256_shuffle_epi8(ROW(K_CLO), _mm256_and_si256(c, lo)),
+        _mm256_shuffle_epi8(ROW(K_CHI),
+                            _mm256_and_si256(_mm256_srli_epi16(c, 4), lo)));
+    __m256i pc = _mm256_and_si256(
+        _mm256_shuffle_epi8(ROW(K_PLO), _mm256_and_si256(p, lo)),
+        _mm256_shuffle_epi8(ROW(K_PHI),
+                            _mm256_and_si256(_mm256_srli_epi16(p, 4), lo)));
+    __m256i drop =
+        _mm256_cmpeq_epi8(_mm256_and_si256(pc, ROW(K_80)), ROW(K_80));
+
+    (void)pm;
+    pc = _mm256_or_si256(pc, _mm256_and_si256(drop, ROW(K_3F)));
+    return ~(unsigned)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_and_si256(cc, pc), _mm256_setzero_si256()));
+#undef ROW
+}
+
 __attribute__((target("avx2"))) static unsigned acct_names32(const char *t,
                                                              size_t len)
 {
-    return names_in32(t, len, RUN_ACCT, false);
+    const unsigned want = RUN_ACCT;
+    const bool pm = false;
+
+    NAMES_IN_BODY(32, acct_anchors32)
 }
 
 __attribute__((target("avx2"))) static unsigned pm_names32(const char *t,
