@@ -4270,8 +4270,22 @@ static bool code_escapes(const char *t, size_t len)
     return false;
 }
 
+/* Does the $'...' string whose text starts at t[i] hold an escape that
+ * could make any byte (see text_class())? It ends at the first quote no
+ * backslash escapes, or with the text. */
+static bool ansi_codes(const char *t, size_t len, size_t i)
+{
+    for (; i < len && t[i] != '\''; i++)
+        if (t[i] == '\\' && ++i < len && t[i] && strchr("xuUc01234567", t[i]))
+            return true;
+    return false;
+}
+
 /* What anchor_at() found at t[j], with $' and $\ counted only where an
- * escape could make any byte (`*codes`: -1 not known yet). */
+ * escape could make any byte (`*codes`: -1 not known yet): for $', in the
+ * string it would open (a $' that opens none, such as the end of '^x$',
+ * then counts for nothing, as it should); for $\, which a line
+ * continuation may join to a quote, anywhere in the text. */
 static unsigned judge_at(const char *t, size_t len, size_t j, unsigned want,
                          int *codes)
 {
@@ -4279,6 +4293,8 @@ static unsigned judge_at(const char *t, size_t len, size_t j, unsigned want,
 
     if (r != RUN_ALL)
         return r;
+    if (t[j] == '\'')
+        return ansi_codes(t, len, j + 1) ? RUN_ALL : 0;
     if (*codes < 0)
         *codes = code_escapes(t, len);
     return *codes ? RUN_ALL : 0;
