@@ -4270,6 +4270,34 @@ static bool code_escapes(const char *t, size_t len)
     return false;
 }
 
+/* A quick no for a place the step found (most are "/usr", "out",
+ * "know"): the kept byte after the anchor is none that a name of `want`
+ * with that anchor has there. */
+static inline bool quick_miss(const char *t, size_t len, size_t j,
+                              unsigned want)
+{
+    unsigned char n;
+
+    if (j + 1 >= len || dropped(n = (unsigned char)t[j + 1]))
+        return false;
+    switch (t[j]) {
+    case 's':
+        return n != 'e'; /* user */
+    case 'u':
+        return n != 'p' && n != 'm'; /* group, yum */
+    case 'g':
+        return n != 'r'; /* chgrp */
+    case 'm':
+        return !(want & RUN_PM) && n != 'o'; /* chmod (rpm, pacman) */
+    case 'w':
+        /* chown, else shadow, whose anchor ends it: after "do" */
+        return n != 'n' && t[j - 1] == 'o' && j >= 2 && t[j - 2] != 'd' &&
+               !dropped((unsigned char)t[j - 2]);
+    default:
+        return false;
+    }
+}
+
 /* Does the $'...' string whose text starts at t[i] hold an escape that
  * could make any byte (see text_class())? It ends at the first quote no
  * backslash escapes, or with the text. */
@@ -4434,10 +4462,13 @@ static inline krows_t krows(void)
         } else {                                                               \
             bits = ANCHORS(t, j, pm, kr);                                      \
         }                                                                      \
-        for (; bits; bits &= bits - 1)                                         \
-            if ((r = judge_at(t, len, j + (size_t)__builtin_ctz(bits), want,   \
-                              &codes)) != 0)                                   \
+        for (; bits; bits &= bits - 1) {                                       \
+            size_t at = j + (size_t)__builtin_ctz(bits);                       \
+                                                                               \
+            if (!quick_miss(t, len, at, want) &&                               \
+                (r = judge_at(t, len, at, want, &codes)) != 0)                 \
                 return r;                                                      \
+        }                                                                      \
         if (j + W == len)                                                      \
             return 0;                                                          \
     }
