@@ -4361,6 +4361,11 @@ enum {
     K_CHI,
     K_PLO,
     K_PHI,
+    K_1F,
+    K_C2LO, /* and those of pm_anchors32() */
+    K_C2HI,
+    K_P2LO,
+    K_P2HI,
     K_COUNT
 };
 #define ROW8(c) c, c, c, c, c, c, c, c
@@ -4397,6 +4402,11 @@ static const unsigned char krow[K_COUNT][32] __attribute__((aligned(32))) = {
     [K_PLO] = {NIB16(0, 0, 128, 0, 192, 17, 0, 144, 12, 0, 128, 0, 128, 0, 0,
                      34)},
     [K_PHI] = {NIB16(128, 0, 192, 0, 0, 128, 46, 17, 0, 0, 0, 0, 0, 0, 0, 0)},
+    [K_1F] = {ROW32(0x1f)},
+    [K_C2LO] = {NIB16(0, 0, 0, 0, 1, 4, 2, 0, 0, 8, 0, 1, 0, 17, 0, 0)},
+    [K_C2HI] = {NIB16(0, 0, 0, 0, 0, 0, 19, 13, 0, 0, 0, 0, 0, 0, 0, 0)},
+    [K_P2LO] = {NIB16(1, 0, 0, 16, 0, 0, 0, 0, 0, 4, 8, 0, 0, 0, 2, 0)},
+    [K_P2HI] = {NIB16(0, 0, 0, 0, 0, 0, 18, 13, 0, 0, 0, 0, 0, 0, 0, 0)},
 };
 #undef NIB16
 #undef ROW32
@@ -4413,9 +4423,11 @@ static inline krows_t krows(void)
 }
 
 /*
- * The anchor test and the step loop, written once for both widths over
- * the vector operations each width defines below: VLOADU (unaligned
- * load), VEQ (bytes equal to row k), VOR, VAND and VMASK (one bit a byte).
+ * The anchor test of the 16-byte step, one comparison per byte and pair,
+ * over the vector operations defined below: VLOADU (unaligned load), VEQ
+ * (bytes equal to row k), VOR, VAND and VMASK (one bit a byte); the
+ * 32-byte steps look the pairs up instead (acct_anchors32()). And the
+ * step loop, written once for every width.
  *
  * ANCHORS_BODY: the W places from t + j (j >= 1) where an anchor may end
  * (see above), of the account names, and of the package managers too
@@ -4502,43 +4514,17 @@ static inline unsigned names_in16(const char *t, size_t len, unsigned want,
 /* On x86-64 with GCC or clang, a CPU with AVX2 reads 32 places a step
  * (chosen at run time; the build targets plain x86-64). */
 #define ANCHORS_AVX2 1
-#define V __m256i
-#define VLOADU(q) _mm256_loadu_si256((const __m256i *)(const void *)(q))
-#define VEQ(v, k)                                                              \
-    _mm256_cmpeq_epi8((v),                                                     \
-                      _mm256_load_si256((const __m256i *)(const void *)kr[k]))
-#define VOR _mm256_or_si256
-#define VAND _mm256_and_si256
-#define VMASK _mm256_movemask_epi8
-__attribute__((target("avx2"))) static inline unsigned
-anchors32(const char *t, size_t j, bool pm, krows_t kr)
-{
-    ANCHORS_BODY
-}
-
-__attribute__((target("avx2"))) static inline unsigned
-names_in32(const char *t, size_t len, unsigned want, bool pm)
-{
-    NAMES_IN_BODY(32, anchors32)
-}
-#undef V
-#undef VLOADU
-#undef VEQ
-#undef VOR
-#undef VAND
-#undef VMASK
 
 /*
- * anchors32() of the account names alone, by table rather than by one
- * comparison per byte: each byte is looked up by its two nibbles (a
- * table bit is set for a byte when both lookups give it) as a possible
- * second byte of the pairs (C: s u g m d w, and ' \ after '$') and as a
- * first byte (P: u o h w $, one bit per pair it starts), a byte
- * dropped() giving P every pair but the '$' one. Where several bytes
- * share a bit (the quotes after '$'; a dropped byte: "'$\ and the new
- * line) the lookup also takes some others (, W; * R T Z and control
- * bytes), places anchor_at() then turns down: the places are those of
- * anchors32() and a few more.
+ * ANCHORS_BODY of the account names alone, 32 places a step, by table
+ * rather than by one comparison per byte and pair: each byte is looked up by
+ * its two nibbles (a table bit is set for a byte when both lookups give it) as
+ * a possible second byte of the pairs (C: s u g m d w, and ' \ after '$') and
+ * as a first byte (P: u o h w $, one bit per pair it starts), a byte dropped()
+ * giving P every pair but the '$' one. Where several bytes share a bit (the
+ * quotes after '$'; a dropped byte: "'$\ and the new line) the lookup also
+ * takes some others (, W; * R T Z and control bytes), places anchor_at() then
+ * turns down: the places are those of ANCHORS_BODY and a few more.
  */
 __attribute__((target("avx2"))) static inline unsigned
 acct_anchors32(const char *t, size_t j, bool pm, krows_t kr)
@@ -4574,10 +4560,50 @@ __attribute__((target("avx2"))) static unsigned acct_names32(const char *t,
     NAMES_IN_BODY(32, acct_anchors32)
 }
 
+/*
+ * ANCHORS_BODY with the package managers, as acct_anchors32() with a
+ * second set of tables for their pairs (C2: k t f u y m, P2: p n y z c,
+ * each first byte a bit of its own; a dropped byte, as the first set
+ * tells, gives P2 every pair).
+ */
+__attribute__((target("avx2"))) static inline unsigned
+pm_anchors32(const char *t, size_t j, bool pm, krows_t kr)
+{
+#define ROW(k) _mm256_load_si256((const __m256i *)(const void *)kr[k])
+    __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(t + j));
+    __m256i p = _mm256_loadu_si256((const __m256i *)(const void *)(t + j - 1));
+    __m256i lo = ROW(K_0F);
+    __m256i cl = _mm256_and_si256(c, lo);
+    __m256i ch = _mm256_and_si256(_mm256_srli_epi16(c, 4), lo);
+    __m256i pl = _mm256_and_si256(p, lo);
+    __m256i ph = _mm256_and_si256(_mm256_srli_epi16(p, 4), lo);
+    __m256i cc = _mm256_and_si256(_mm256_shuffle_epi8(ROW(K_CLO), cl),
+                                  _mm256_shuffle_epi8(ROW(K_CHI), ch));
+    __m256i pc = _mm256_and_si256(_mm256_shuffle_epi8(ROW(K_PLO), pl),
+                                  _mm256_shuffle_epi8(ROW(K_PHI), ph));
+    __m256i c2 = _mm256_and_si256(_mm256_shuffle_epi8(ROW(K_C2LO), cl),
+                                  _mm256_shuffle_epi8(ROW(K_C2HI), ch));
+    __m256i p2 = _mm256_and_si256(_mm256_shuffle_epi8(ROW(K_P2LO), pl),
+                                  _mm256_shuffle_epi8(ROW(K_P2HI), ph));
+    __m256i drop =
+        _mm256_cmpeq_epi8(_mm256_and_si256(pc, ROW(K_80)), ROW(K_80));
+
+    (void)pm;
+    pc = _mm256_or_si256(pc, _mm256_and_si256(drop, ROW(K_3F)));
+    p2 = _mm256_or_si256(p2, _mm256_and_si256(drop, ROW(K_1F)));
+    return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+        _mm256_or_si256(_mm256_and_si256(cc, pc), _mm256_and_si256(c2, p2)),
+        _mm256_setzero_si256()));
+#undef ROW
+}
+
 __attribute__((target("avx2"))) static unsigned pm_names32(const char *t,
                                                            size_t len)
 {
-    return names_in32(t, len, RUN_ACCT | RUN_PM, true);
+    const unsigned want = RUN_ACCT | RUN_PM;
+    const bool pm = true;
+
+    NAMES_IN_BODY(32, pm_anchors32)
 }
 #endif
 #undef ANCHORS_BODY
