@@ -4849,7 +4849,8 @@ static void defer_run(builder *b, size_t i, int s)
 }
 
 /* A RUN: split, guess the family, walk, and keep the fallbacks; or, when
- * it can make no op and give no family guess, defer it. */
+ * it can make no op and give no family guess but the one its first words
+ * plainly give (lead_family()), defer it. */
 static void extract_run(builder *b, size_t i, int s, const tfl_instr *in)
 {
     runinfo ri;
