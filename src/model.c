@@ -32,6 +32,10 @@
 
 #include "uniclass.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* The predefined platform ARGs, with the values of a linux/amd64 build. */
 static const char *const platform_args[][2] = {
     {"BUILDPLATFORM", "linux/amd64"},
@@ -73,6 +77,28 @@ struct unbound {
 };
 
 /*
+ * The bytes that end a run of literal text in a word, by kind, and the
+ * sets of them for each context of expand_at(): outside quotes (`$`,
+ * the escape character, both quotes), inside "..." (no `'`), and in a
+ * heredoc body (`$` and `\`, its escape character whatever the file's).
+ */
+enum { S_DOLLAR = 1, S_BSLASH = 2, S_BTICK = 4, S_SQUOTE = 8, S_DQUOTE = 16 };
+
+static const unsigned char stop_byte[256] = {
+    ['$'] = S_DOLLAR,  ['\\'] = S_BSLASH, ['`'] = S_BTICK,
+    ['\''] = S_SQUOTE, ['"'] = S_DQUOTE,
+};
+
+enum { STOPS_WORD, STOPS_DQUOTE, STOPS_HEREDOC, NSTOPS };
+
+typedef struct stopset {
+    unsigned bits; /* of stop_byte */
+#ifdef __SSE2__
+    __m128i c[4]; /* its bytes, `$` standing in for those left out */
+#endif
+} stopset;
+
+/*
  * The tables that only building needs live on the heap and are freed
  * when the model is done; those the model keeps grow there and go to the
  * arena at their final size (see settle_uses).
@@ -93,6 +119,7 @@ typedef struct builder {
      * names $HOME or $GNUPGHOME many times. Open addressing. */
     struct unbound *unbound;
     size_t unbound_cap, nunbound;
+    stopset stops[NSTOPS]; /* see init_stops */
 } builder;
 
 /* What an expansion callback needs to resolve names. */
@@ -682,29 +709,278 @@ static bool guarded(const char *text, const tfl_expansion *x, size_t i)
     return false;
 }
 
-/* Does `text` hold a byte that expansion treats specially? `text` is
- * NUL-terminated at `len`; strcspn() also stops at a NUL inside it, so
- * the search goes on past such a byte. */
-static bool has_special(const char *text, size_t len, char escape)
-{
-    const char *set = escape == '`' ? "$'\"`" : "$'\"\\";
-    size_t i = 0;
-
-    for (;;) {
-        i += strcspn(text + i, set);
-        if (i >= len)
-            return false;
-        if (text[i] != '\0')
-            return true;
-        i++;
-    }
-}
-
 /* What expand_at() is asked for. */
 enum {
     HEREDOC = 1, /* a COPY/ADD heredoc body */
     VALUE = 2    /* the value is wanted, not only the uses */
 };
+
+/* A part of a plain text (see plain_parts): literal bytes of the text,
+ * or a reference. */
+typedef struct cut {
+    uint32_t off, len; /* the bytes, or the whole `$NAME`/`${NAME}` */
+    uint32_t name_off; /* a reference's NAME */
+    uint32_t name_len; /* 0: literal bytes */
+} cut;
+
+/* The most parts plain_parts() takes; a text of more is lexed. */
+#define PLAIN_PARTS 16
+
+/* The stop sets of a file whose escape character is `escape`. */
+static void init_stops(builder *bd, char escape)
+{
+    unsigned esc = escape == '`' ? S_BTICK : S_BSLASH;
+    unsigned bits[NSTOPS] = {S_DOLLAR | esc | S_SQUOTE | S_DQUOTE,
+                             S_DOLLAR | esc | S_DQUOTE, S_DOLLAR | S_BSLASH};
+    size_t i;
+
+    for (i = 0; i < NSTOPS; i++) {
+        stopset *ss = &bd->stops[i];
+
+        ss->bits = bits[i];
+#ifdef __SSE2__
+        ss->c[0] = _mm_set1_epi8('$');
+        ss->c[1] = _mm_set1_epi8(bits[i] & S_BTICK ? '`' : '\\');
+        ss->c[2] = _mm_set1_epi8(bits[i] & S_SQUOTE ? '\'' : '$');
+        ss->c[3] = _mm_set1_epi8(bits[i] & S_DQUOTE ? '"' : '$');
+#endif
+    }
+}
+
+#ifdef __SSE2__
+/* Bit j set when lane j of `x` is a byte of `ss`. */
+static unsigned stop_lanes(const stopset *ss, __m128i x)
+{
+    __m128i a =
+        _mm_or_si128(_mm_cmpeq_epi8(x, ss->c[0]), _mm_cmpeq_epi8(x, ss->c[1]));
+    __m128i b =
+        _mm_or_si128(_mm_cmpeq_epi8(x, ss->c[2]), _mm_cmpeq_epi8(x, ss->c[3]));
+
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(a, b));
+}
+
+/* Where the first stop of the `len` (4 to 15) bytes at `s` is, or len:
+ * two loads that overlap in the middle, never past the end. */
+static size_t short_stop(const stopset *ss, const char *s, size_t len)
+{
+    size_t h = len >= 8 ? 8 : 4;
+    uint64_t lo, hi;
+    unsigned m;
+
+    if (h == 8) {
+        memcpy(&lo, s, 8);
+        memcpy(&hi, s + len - 8, 8);
+    } else {
+        uint32_t a, b;
+
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        lo = a;
+        hi = b;
+    }
+    /* lanes 0.. hold the first h bytes, lanes 8.. the last h */
+    m = stop_lanes(ss, _mm_set_epi64x((long long)hi, (long long)lo));
+    if (m & 0xff)
+        return (size_t)__builtin_ctz(m);
+    if (m)
+        return len - h + (size_t)__builtin_ctz(m >> 8);
+    return len;
+}
+#endif
+
+/* The first byte of s[i, n) in `ss`, or n. Sixteen bytes at a time while
+ * there are as many, the rest by loads that overlap rather than read
+ * past the end. */
+static size_t skip_literal(const stopset *ss, const char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+    for (; n - i >= 16; i += 16) {
+        unsigned m = stop_lanes(
+            ss, _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+    if (n - i >= 4)
+        return i + short_stop(ss, s + i, n - i);
+#endif
+    while (i < n && !(stop_byte[(unsigned char)s[i]] & ss->bits))
+        i++;
+    return i;
+}
+
+/* Append a part to `v` (`*k` of PLAIN_PARTS used); false when full. */
+static bool add_part(cut *v, int *k, size_t off, size_t len, size_t name_off,
+                     size_t name_len)
+{
+    if (*k == PLAIN_PARTS)
+        return false;
+    v[*k].off = (uint32_t)off;
+    v[*k].len = (uint32_t)len;
+    v[*k].name_off = (uint32_t)name_off;
+    v[*k].name_len = (uint32_t)name_len;
+    ++*k;
+    return true;
+}
+
+/*
+ * The reference at the `$` s[i] when it is `$NAME` or `${NAME}` with an
+ * ASCII name (a letter or `_`, then letters, digits and `_`), and after
+ * `$NAME` no byte that could continue a Unicode name: its end, or 0.
+ */
+static size_t plain_ref(const char *s, size_t n, size_t i, size_t *b, size_t *e)
+{
+    bool brace = i + 1 < n && s[i + 1] == '{';
+    size_t j = i + 1 + brace;
+
+    if (j >= n || tfl_name_byte[(unsigned char)s[j]] != TFL_NAME_START)
+        return 0;
+    *b = j;
+    for (j++; j < n && tfl_name_byte[(unsigned char)s[j]];)
+        j++;
+    *e = j;
+    if (brace)
+        return j < n && s[j] == '}' ? j + 1 : 0;
+    return j < n && (unsigned char)s[j] >= 0x80 ? 0 : j;
+}
+
+/*
+ * Cut `text` into parts when it is plain: quotes closed, no escape
+ * character but inside '...', and every `$` the start of a reference
+ * plain_ref() takes. Such a text expands without error to its parts:
+ * the literal ones as they are (quotes removed) and each reference
+ * replaced by its value, which expand_at() does without the lexer.
+ * `i` is where the first stop may be (no byte before it is one).
+ * Returns the number of parts (stored in `v`), or -1 when the lexer
+ * must decide.
+ */
+static int plain_parts(const builder *bd, const char *s, size_t n, size_t i,
+                       bool heredoc, cut *v)
+{
+    const stopset *out = &bd->stops[heredoc ? STOPS_HEREDOC : STOPS_WORD];
+    const stopset *ss = out;
+    size_t lit = 0, b, e, end;
+    int k = 0;
+
+    if (n > UINT32_MAX)
+        return -1;
+    for (;;) {
+        const char *q;
+
+        i = skip_literal(ss, s, i, n);
+        if (i > lit && !add_part(v, &k, lit, i - lit, 0, 0))
+            return -1;
+        if (i >= n)
+            return ss == out ? k : -1; /* else a `"` is open */
+        switch (stop_byte[(unsigned char)s[i]]) {
+        case S_DOLLAR:
+            if (!(end = plain_ref(s, n, i, &b, &e)) ||
+                !add_part(v, &k, i, end - i, b, e - b))
+                return -1;
+            i = end;
+            break;
+        case S_DQUOTE: /* inside, `'` is literal text */
+            ss = ss == out ? &bd->stops[STOPS_DQUOTE] : out;
+            i++;
+            break;
+        case S_SQUOTE:
+            q = memchr(s + i + 1, '\'', n - i - 1);
+            if (!q || (q > s + i + 1 &&
+                       !add_part(v, &k, i + 1, (size_t)(q - s) - i - 1, 0, 0)))
+                return -1;
+            i = (size_t)(q - s) + 1;
+            break;
+        default:
+            return -1; /* the escape character */
+        }
+        lit = i;
+    }
+}
+
+#ifndef NDEBUG
+/* With assertions on, the lexer checks expand_plain()'s work: the same
+ * references, no error, the same value. */
+static void check_plain(builder *bd, const lookup_ctx *lc, const char *text,
+                        size_t len, unsigned how, const cut *v, int k,
+                        const char *value)
+{
+    tfl_env env = {lookup_cb, (void *)lc};
+    unsigned flags = TFL_EXPAND_NO_NAMES;
+    tfl_expansion x;
+    size_t r = 0;
+    int i, rc;
+
+    if (how & HEREDOC)
+        flags |= TFL_EXPAND_HEREDOC;
+    if (!(how & VALUE))
+        flags |= TFL_EXPAND_NO_VALUE;
+    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, flags, &env, &x);
+    if (rc < 0)
+        return;
+    assert(rc == 0);
+    for (i = 0; i < k; i++) {
+        if (!v[i].name_len)
+            continue;
+        assert(r < x.nrefs && x.refs[r].off == v[i].off &&
+               x.refs[r].len == v[i].len &&
+               x.refs[r].name_off == v[i].name_off &&
+               x.refs[r].name_len == v[i].name_len);
+        r++;
+    }
+    assert(r == x.nrefs);
+    assert(!(how & VALUE) || strcmp(x.value, value) == 0);
+    (void)r;
+    (void)value;
+}
+#endif
+
+/* expand_at() for a text of plain_parts(): `k` parts in `v`. */
+static const char *expand_plain(builder *bd, const lookup_ctx *lc,
+                                const place *pl, const char *text, size_t len,
+                                unsigned how, const cut *v, int k)
+{
+    const char *val[PLAIN_PARTS];
+    size_t vlen[PLAIN_PARTS], total = 0;
+    char *out, *o;
+    int i;
+
+    for (i = 0; i < k; i++) {
+        const char *name = text + v[i].name_off;
+        const tfl_binding *b;
+
+        val[i] = text + v[i].off;
+        vlen[i] = v[i].len;
+        if (v[i].name_len) {
+            b = resolve(bd->m, lc->scope, lc->instr, lc->part, name,
+                        v[i].name_len);
+            if (!add_use(bd, lc, b, use_name(bd, b, name, v[i].name_len),
+                         place_span(pl, v[i].off, v[i].len), false))
+                return NULL;
+            val[i] = b && b->value ? b->value : "";
+            vlen[i] = strlen(val[i]);
+        }
+        total += vlen[i];
+    }
+    if (!(how & VALUE)) {
+#ifndef NDEBUG
+        check_plain(bd, lc, text, len, how, v, k, NULL);
+#endif
+        return text;
+    }
+    if (!(o = out = tfl_arena_alloc_raw(bd->a, total + 1))) {
+        bd->oom = true;
+        return NULL;
+    }
+    for (i = 0; i < k; i++) {
+        memcpy(o, val[i], vlen[i]);
+        o += vlen[i];
+    }
+    *o = '\0';
+#ifndef NDEBUG
+    check_plain(bd, lc, text, len, how, v, k, out);
+#endif
+    return out;
+}
 
 /*
  * Expand `len` bytes of `text` at the place of `lc` and record its
@@ -717,6 +993,9 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
 {
     seen_ctx sc; /* only the first sc.n entries are read */
     tfl_env env = {seen_cb, &sc};
+    cut v[PLAIN_PARTS];
+    size_t first = 0;
+    int k;
     unsigned flags = TFL_EXPAND_NO_NAMES;
     tfl_expansion x;
     int rc;
@@ -731,8 +1010,14 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
         if (!memchr(text, '$', len))
             return text;
         flags |= TFL_EXPAND_NO_VALUE;
-    } else if (!(how & HEREDOC) && !has_special(text, len, bd->m->doc->escape))
+    } else if (!(how & HEREDOC) &&
+               (first = skip_literal(&bd->stops[STOPS_WORD], text, 0, len)) ==
+                   len) {
         return text;
+    }
+    k = plain_parts(bd, text, len, first, how & HEREDOC, v);
+    if (k >= 0)
+        return expand_plain(bd, lc, pl, text, len, how, v, k);
     if (how & HEREDOC)
         flags |= TFL_EXPAND_HEREDOC;
     rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, flags, &env, &x);
@@ -1134,7 +1419,7 @@ static void do_instr(builder *bd, size_t i)
 
 int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
 {
-    builder bd = {arena, out, 0, false, NULL, 16, 0, 0, NULL, 0, 0};
+    builder bd = {.a = arena, .m = out, .names_cap = 16};
     size_t nfrom, nb = count_bindings(doc, &nfrom), i;
     bool own_table = true; /* until the arena adopts it */
     int rc = -1;
@@ -1155,6 +1440,7 @@ int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
         grow_table(out) != 0)
         goto done;
     out->scope_of[doc->ninstrs] = 0;
+    init_stops(&bd, doc->escape);
 
     add_predefined(&bd);
     for (i = 0; i < doc->ninstrs && !bd.oom; i++)
