@@ -63,10 +63,18 @@ static const char default_path[] =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /* Where the references of one expanded text are in the source. */
+/* The piece of an instruction's text map where the last span was found,
+ * for spans asked for in text order (see cursor_span). */
+typedef struct cursor {
+    const tfl_textmap *map;
+    size_t k;
+} cursor;
+
 typedef struct place {
     const tfl_instr *in;
     uint32_t base; /* offset of the text in the joined line, or source */
     bool direct;   /* base is a source offset (heredoc bodies) */
+    cursor *cur;   /* NULL: each span is searched for */
 } place;
 
 /* A name in the builder's table of unbound names: its hash decides most
@@ -550,6 +558,36 @@ static void add_predefined(builder *bd)
     m->first_doc = m->nbindings;
 }
 
+/*
+ * tfl_textmap_span() of the cursor's map, for spans asked for in text
+ * order, each within one piece (a reference in a line): the piece is
+ * found by stepping on from the last one, so the walk over a whole text
+ * costs its number of pieces plus its number of spans. Anything else is
+ * handed to tfl_textmap_span().
+ */
+static tfl_span cursor_span(cursor *c, uint32_t off, uint32_t len)
+{
+    const tfl_piece *pc = c->map->pieces, *p, *end;
+    uint32_t rel;
+    tfl_span s;
+
+    if (c->map->npieces == 0 || len == 0 || pc[c->k].text_off > off)
+        return tfl_textmap_span(c->map, off, len);
+    p = pc + c->k;
+    end = pc + c->map->npieces - 1;
+    while (p < end && p[1].text_off <= off)
+        p++;
+    c->k = (size_t)(p - pc);
+    /* the last byte is in the piece, where it maps by adding */
+    rel = off - p->text_off;
+    if (rel + (len - 1) > p->len ||
+        (p < end && off + (len - 1) >= p[1].text_off))
+        return tfl_textmap_span(c->map, off, len);
+    s.start = p->src_off + rel;
+    s.end = s.start + len;
+    return s;
+}
+
 static tfl_span place_span(const place *pl, uint32_t off, uint32_t len)
 {
     tfl_span s;
@@ -559,26 +597,17 @@ static tfl_span place_span(const place *pl, uint32_t off, uint32_t len)
         s.end = s.start + len;
         return s;
     }
+    if (pl->cur)
+        return cursor_span(pl->cur, pl->base + off, len);
     return tfl_textmap_span(&pl->in->map, pl->base + off, len);
 }
 
 /*
- * The uses grow on the heap and go to the arena at their number when the
- * model is built (settle_uses): grown in the arena, a table of tens of
+ * The uses grow on the heap (add_use) and go to the arena at their number
+ * when the model is built: grown in the arena, a table of tens of
  * thousands would keep up to half its room unused.
  */
-static tfl_use *push_use(builder *bd)
-{
-    tfl_model *m = bd->m;
-    tfl_use *u =
-        tfl_heap_push((void **)&m->uses, &m->nuses, &bd->ucap, sizeof *u);
-
-    if (!u)
-        bd->oom = true;
-    return u;
-}
-
-/* Hand the table of push_use() to the arena at its size. */
+/* Hand the table of uses to the arena at its size. */
 static int settle_uses(builder *bd)
 {
     tfl_model *m = bd->m;
@@ -649,21 +678,25 @@ static tfl_use *add_use(builder *bd, const lookup_ctx *lc,
     /* Bindings are owned by the model being built, so counting through a
      * cast of the resolved pointer is safe here. */
     tfl_binding *b = (tfl_binding *)bind;
+    tfl_model *m = bd->m;
     tfl_use *u;
 
     if (!name)
         bd->oom = true;
-    u = bd->oom ? NULL : push_use(bd);
+    u = bd->oom
+            ? NULL
+            : tfl_heap_slot((void **)&m->uses, &m->nuses, &bd->ucap, sizeof *u);
     if (!u) {
         bd->oom = true;
         return NULL;
     }
-    u->name = name;
-    u->instr = (uint32_t)lc->instr;
-    u->scope = lc->scope;
-    u->span = span;
-    u->shell = shell;
-    u->bind = b;
+    /* written whole: the flags not named here are false */
+    *u = (tfl_use){.name = name,
+                   .bind = b,
+                   .instr = (uint32_t)lc->instr,
+                   .scope = lc->scope,
+                   .shell = shell,
+                   .span = span};
     if (b && b->nuses < TFL_BINDING_MAX_USES)
         b->nuses++;
     return u;
@@ -1054,7 +1087,7 @@ static const char *expand_arg(builder *bd, const lookup_ctx *lc,
                               const tfl_instr *in, const tfl_word *w,
                               unsigned how)
 {
-    place pl = {in, w->off, false};
+    place pl = {in, w->off, false, NULL};
 
     /* A JSON element's text is unescaped: offsets hold while the string
      * has no escapes, which is the usual case. */
@@ -1070,7 +1103,7 @@ static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
 
     for (i = 0; i < in->nflags; i++) {
         const tfl_flag *f = &in->flags[i];
-        place pl = {in, f->word.off, false};
+        place pl = {in, f->word.off, false, NULL};
 
         if (!f->value || strcmp(f->name, name) != 0)
             continue;
@@ -1087,6 +1120,34 @@ static bool is_name_start(unsigned char c)
 static bool is_name_char(unsigned char c)
 {
     return tfl_name_byte[c] != 0;
+}
+
+/* The end of the run of ASCII name bytes from s[i] on (at most n). */
+static size_t name_end(const char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+    const __m128i a = _mm_set1_epi8('a'), z = _mm_set1_epi8(25);
+    const __m128i lower = _mm_set1_epi8(0x20), score = _mm_set1_epi8('_');
+
+    for (; n - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* digits and letters by unsigned range: x - lo <= hi - lo */
+        __m128i d = _mm_sub_epi8(x, zero);
+        __m128i l = _mm_sub_epi8(_mm_or_si128(x, lower), a);
+        __m128i ok =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d),
+                                      _mm_cmpeq_epi8(_mm_min_epu8(l, z), l)),
+                         _mm_cmpeq_epi8(x, score));
+        unsigned m = ~(unsigned)_mm_movemask_epi8(ok) & 0xffff;
+
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < n && is_name_char((unsigned char)s[i]))
+        i++;
+    return i;
 }
 
 /*
@@ -1162,8 +1223,7 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, recent *rc,
             i = b;
             continue;
         }
-        for (e = b; e < n && is_name_char((unsigned char)s[e]);)
-            e++;
+        e = name_end(s, b + 1, n);
         if (s[i + 1] == '{' && e < n && s[e] == '}')
             e++;
         len = (e - b) - (s[e - 1] == '}' ? 1 : 0);
@@ -1179,11 +1239,13 @@ static void do_run(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
     recent rc;
     size_t i;
 
+    cursor cur = {&in->map, 0};
+
     rc.n = 0;
     expand_flag(bd, lc, in, "mount");
     for (i = 0; i < in->nargs; i++) {
         const tfl_word *w = &in->args[i];
-        place pl = {in, w->off, false};
+        place pl = {in, w->off, false, &cur};
 
         if (in->json && w->raw_len > w->len)
             pl.base++;
@@ -1191,7 +1253,7 @@ static void do_run(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
     }
     for (i = 0; i < in->nheredocs; i++) {
         const tfl_heredoc *h = &in->heredocs[i];
-        place pl = {in, h->body_span.start, true};
+        place pl = {in, h->body_span.start, true, NULL};
 
         scan_shell(bd, lc, &rc, &pl, h->body, h->body_len);
     }
@@ -1209,7 +1271,7 @@ static void do_copy(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
         expand_arg(bd, lc, in, &in->args[i], 0);
     for (i = 0; i < in->nheredocs; i++) {
         const tfl_heredoc *h = &in->heredocs[i];
-        place pl = {in, h->body_span.start, true};
+        place pl = {in, h->body_span.start, true, NULL};
 
         if (h->expand)
             expand_at(bd, lc, &pl, h->body, h->body_len, HEREDOC);
@@ -1265,7 +1327,7 @@ static void do_arg_word(builder *bd, lookup_ctx *lc, const tfl_instr *in,
     b->word = w;
     b->name_span = tfl_textmap_span(&in->map, w->off, (uint32_t)nlen);
     if (eq) {
-        place pl = {in, w->off + (uint32_t)nlen + 1, false};
+        place pl = {in, w->off + (uint32_t)nlen + 1, false, NULL};
         size_t dlen = w->len - nlen - 1;
 
         b->raw_default = eq + 1;
