@@ -36,6 +36,13 @@
 #include <emmintrin.h>
 #endif
 
+/* For the rare paths of calls that are mostly leaves. */
+#ifdef __GNUC__
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 /* The predefined platform ARGs, with the values of a linux/amd64 build. */
 static const char *const platform_args[][2] = {
     {"BUILDPLATFORM", "linux/amd64"},
@@ -80,7 +87,7 @@ typedef struct place {
 /* A name in the builder's table of unbound names: its hash decides most
  * probes without a comparison. */
 struct unbound {
-    const char *name; /* NULL: empty slot */
+    char *name; /* NULL: empty slot; after a header (see unbound_name) */
     size_t hash, len;
 };
 
@@ -624,10 +631,19 @@ static int settle_uses(builder *bd)
 
 /* The one copy of `name` (`len` bytes) for uses without a binding, or
  * NULL when memory runs out. */
+/*
+ * Each copy comes after a header that holds, once the model is built, the
+ * name's slot in the binding table (see mark_unbound): a rule asks about
+ * the uses that resolved to nothing (tfl_model_declared_later), whose
+ * names are these copies, and finds the slot without hashing again.
+ */
+#define UNBOUND_HEADER sizeof(const tfl_binding **)
+
 static const char *unbound_name(builder *bd, const char *name, size_t len)
 {
     size_t h = hash_name(name, len), i;
     struct unbound *v;
+    char *copy;
 
     if (2 * (bd->nunbound + 1) > bd->unbound_cap) {
         size_t cap = bd->unbound_cap ? 2 * bd->unbound_cap : 64;
@@ -653,11 +669,42 @@ static const char *unbound_name(builder *bd, const char *name, size_t len)
         if (v[i].hash == h && v[i].len == len &&
             same_bytes(v[i].name, name, len))
             return v[i].name;
-    v[i].name = tfl_arena_strndup(bd->a, name, len);
+    if (len > SIZE_MAX - UNBOUND_HEADER - 1 ||
+        !(copy = tfl_arena_alloc_raw(bd->a, UNBOUND_HEADER + len + 1)))
+        return NULL;
+    v[i].name = copy + UNBOUND_HEADER;
+    memcpy(v[i].name, name, len);
+    v[i].name[len] = '\0';
     v[i].hash = h;
     v[i].len = len;
-    bd->nunbound += v[i].name != NULL;
+    bd->nunbound++;
     return v[i].name;
+}
+
+/* Write the table slot of every unbound name into its header, once the
+ * table holds every binding (its slots no longer move). */
+static void mark_unbound(builder *bd)
+{
+    size_t i;
+
+    for (i = 0; i < bd->unbound_cap; i++) {
+        const struct unbound *v = &bd->unbound[i];
+        const tfl_binding **slot;
+
+        if (!v->name)
+            continue;
+        slot = slot_of(bd->m, v->name, v->len);
+        memcpy(v->name - UNBOUND_HEADER, &slot, sizeof slot);
+    }
+}
+
+/* The table slot of the name of a use that resolved to nothing. */
+static const tfl_binding **unbound_slot(const tfl_use *u)
+{
+    const tfl_binding **slot;
+
+    memcpy(&slot, u->name - UNBOUND_HEADER, sizeof slot);
+    return slot;
 }
 
 /* The name a use of the `len` bytes at `name` records when it resolves
@@ -1507,6 +1554,8 @@ int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
     add_predefined(&bd);
     for (i = 0; i < doc->ninstrs && !bd.oom; i++)
         do_instr(&bd, i);
+    if (!bd.oom)
+        mark_unbound(&bd);
     if (settle_uses(&bd) != 0 || bd.oom)
         goto done;
     if (tfl_arena_adopt(arena, out->table) != 0)
@@ -1592,10 +1641,11 @@ int tfl_model_expand(const tfl_model *m, tfl_arena *arena, size_t instr,
     return tfl_expand_word(arena, text, len, m->doc->escape, &env, out);
 }
 
-const tfl_binding *tfl_model_declared_later(const tfl_model *m,
-                                            const tfl_use *u)
+/* tfl_model_declared_later() once some binding of the name is later than
+ * the use: its slot is `slot`. */
+static NOINLINE const tfl_binding *
+later_of(const tfl_model *m, const tfl_binding **slot, const tfl_use *u)
 {
-    const tfl_binding **slot = slot_of(m, u->name, strlen(u->name));
     const struct tfl_model_chain *c = chain_of(m, slot);
     const tfl_binding *b = *slot;
     const tfl_binding *found = NULL;
@@ -1618,6 +1668,39 @@ const tfl_binding *tfl_model_declared_later(const tfl_model *m,
             (b->origin == TFL_ORIGIN_ARG || b->origin == TFL_ORIGIN_GLOBAL_ARG))
             found = b;
     return found;
+}
+
+/* tfl_model_declared_later() for a name in table slot `slot`. The
+ * newest binding is the last one in the document: when it is not after
+ * the use, none is. */
+static const tfl_binding *later_in(const tfl_model *m, const tfl_binding **slot,
+                                   const tfl_use *u)
+{
+    const tfl_binding *b = *slot;
+
+    if (!b || b->instr == SIZE_MAX || b->instr <= u->instr)
+        return NULL;
+    return later_of(m, slot, u);
+}
+
+/* tfl_model_declared_later() for a use with a binding, out of line so
+ * that the usual call stays a leaf. */
+static NOINLINE const tfl_binding *later_bound(const tfl_model *m,
+                                               const tfl_use *u)
+{
+    return later_in(m, slot_of(m, u->name, u->bind->name_len), u);
+}
+
+const tfl_binding *tfl_model_declared_later(const tfl_model *m,
+                                            const tfl_use *u)
+{
+    if (u->bind)
+        return later_bound(m, u);
+    /* The usual call: a use of a name without binding, most often a
+     * shell variable that has none at all. Its name comes from
+     * unbound_name(), whose header holds the slot. */
+    assert(unbound_slot(u) == slot_of(m, u->name, strlen(u->name)));
+    return later_in(m, unbound_slot(u), u);
 }
 
 const tfl_binding *tfl_model_global(const tfl_model *m, const char *name,
