@@ -1062,42 +1062,22 @@ static const char *expand_plain(builder *bd, const lookup_ctx *lc,
     return out;
 }
 
-/*
- * Expand `len` bytes of `text` at the place of `lc` and record its
- * references as uses. With VALUE, return the value (an arena string, or
- * `text` itself when it holds nothing to expand; the raw text when
- * malformed); without, return `text`. NULL when memory ran out.
- */
-static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
-                             const char *text, size_t len, unsigned how)
+/* expand_at() for a text the lexer must expand (not plain_parts()). */
+static NOINLINE const char *expand_lexed(builder *bd, const lookup_ctx *lc,
+                                         const place *pl, const char *text,
+                                         size_t len, unsigned how)
 {
     seen_ctx sc; /* only the first sc.n entries are read */
     tfl_env env = {seen_cb, &sc};
-    cut v[PLAIN_PARTS];
-    size_t first = 0;
-    int k;
     unsigned flags = TFL_EXPAND_NO_NAMES;
     tfl_expansion x;
     int rc;
     size_t i;
 
-    /* Most words hold nothing to expand: they are their own value (every
-     * text but a heredoc body is NUL-terminated at `len`). Without a `$`
-     * a text has no uses, and whether it is malformed matters to none. */
     sc.lc = lc;
     sc.n = 0;
-    if (!(how & VALUE)) {
-        if (!memchr(text, '$', len))
-            return text;
+    if (!(how & VALUE))
         flags |= TFL_EXPAND_NO_VALUE;
-    } else if (!(how & HEREDOC) &&
-               (first = skip_literal(&bd->stops[STOPS_WORD], text, 0, len)) ==
-                   len) {
-        return text;
-    }
-    k = plain_parts(bd, text, len, first, how & HEREDOC, v);
-    if (k >= 0)
-        return expand_plain(bd, lc, pl, text, len, how, v, k);
     if (how & HEREDOC)
         flags |= TFL_EXPAND_HEREDOC;
     rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, flags, &env, &x);
@@ -1126,6 +1106,45 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
     if (rc == 0 && x.value)
         return x.value; /* already an arena string of its own */
     return tfl_arena_strndup(bd->a, text, len);
+}
+
+/* expand_at() for a text that holds something to expand from `first` on:
+ * plain (see plain_parts) or lexed. */
+static NOINLINE const char *expand_some(builder *bd, const lookup_ctx *lc,
+                                        const place *pl, const char *text,
+                                        size_t len, unsigned how, size_t first)
+{
+    cut v[PLAIN_PARTS];
+    int k = plain_parts(bd, text, len, first, how & HEREDOC, v);
+
+    if (k >= 0)
+        return expand_plain(bd, lc, pl, text, len, how, v, k);
+    return expand_lexed(bd, lc, pl, text, len, how);
+}
+
+/*
+ * Expand `len` bytes of `text` at the place of `lc` and record its
+ * references as uses. With VALUE, return the value (an arena string, or
+ * `text` itself when it holds nothing to expand; the raw text when
+ * malformed); without, return `text`. NULL when memory ran out.
+ */
+static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
+                             const char *text, size_t len, unsigned how)
+{
+    size_t first = 0;
+
+    /* Most words hold nothing to expand: they are their own value (every
+     * text but a heredoc body is NUL-terminated at `len`). Without a `$`
+     * a text has no uses, and whether it is malformed matters to none. */
+    if (!(how & VALUE)) {
+        if (!memchr(text, '$', len))
+            return text;
+    } else if (!(how & HEREDOC) &&
+               (first = skip_literal(&bd->stops[STOPS_WORD], text, 0, len)) ==
+                   len) {
+        return text;
+    }
+    return expand_some(bd, lc, pl, text, len, how, first);
 }
 
 /* Expand a word of the instruction, wherever its raw text starts. `how`
@@ -1407,27 +1426,58 @@ static void lower_in_place(char *s)
         *s = lower(*s);
 }
 
-/* Stage names are kept lower-cased and looked up in any case, so an image
- * reference is compared with them without a lower-cased copy. */
-static size_t hash_lower(const char *s)
+/* The eight bytes of `w` with ASCII capitals lower-cased: a byte below
+ * 0x80 is one when adding 0x3f carries into its top bit (>= 'A') and
+ * adding 0x25 does not (<= 'Z'); no sum leaves its byte. */
+static uint64_t lower8(uint64_t w)
 {
-    size_t h = 1469598103u;
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fu, top = 0x8080808080808080u;
+    uint64_t h = w & low7;
+    uint64_t upper =
+        (h + 0x3f3f3f3f3f3f3f3fu) & ~(h + 0x2525252525252525u) & ~w & top;
 
-    for (; *s; s++)
-        h = (h ^ (unsigned char)lower(*s)) * 16777619u;
-    return h;
+    return w | upper >> 2;
 }
 
-/* The slot of stage name `name` (in any case) in the builder's table. */
+/* Stage names are kept lower-cased and looked up in any case, so an image
+ * reference is hashed as if lower-cased, eight bytes at a time (the last
+ * partial word as two overlapping halves, as hash_name() does). */
+static size_t hash_lower(const char *s, size_t n)
+{
+    const uint64_t k = 0xff51afd7ed558ccdu;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ lower8(w)) * k;
+        h ^= h >> 32;
+    }
+    if (n >= 4) {
+        uint32_t lo, hi;
+
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        w = lower8((uint64_t)hi << 32 | lo);
+    } else {
+        w = 0;
+        while (n--)
+            w = w << 8 | (unsigned char)lower(s[n]);
+    }
+    h = (h ^ w) * k;
+    return (size_t)(h ^ h >> 29);
+}
+
 /* The bit of builder.name_lens for names of `n` bytes. */
 static uint64_t bit_of_len(size_t n)
 {
     return (uint64_t)1 << (n < 63 ? n : 63);
 }
 
-static size_t *stage_slot(builder *bd, const char *name)
+/* The slot of stage name `name` (`len` bytes, in any case) in the
+ * builder's table. */
+static size_t *stage_slot(builder *bd, const char *name, size_t len)
 {
-    size_t i = hash_lower(name) & (bd->names_cap - 1);
+    size_t i = hash_lower(name, len) & (bd->names_cap - 1);
 
     while (bd->names[i] &&
            strcasecmp(bd->m->stages[bd->names[i] - 1].name, name) != 0)
@@ -1440,7 +1490,7 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
 {
     tfl_model *m = bd->m;
     tfl_model_stage *st = &m->stages[m->nstages];
-    size_t i;
+    size_t i, n;
 
     st->index = m->nstages;
     st->from_instr = instr;
@@ -1459,7 +1509,8 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
         if (!img)
             return;
         st->image_expanded = img;
-        i = bit_of_len(strlen(img)) & bd->name_lens ? *stage_slot(bd, img) : 0;
+        n = strlen(img);
+        i = bit_of_len(n) & bd->name_lens ? *stage_slot(bd, img, n) : 0;
         if (i)
             st->parent = (int)i - 1;
     }
@@ -1472,8 +1523,9 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
         }
         lower_in_place(name);
         st->name = name;
-        *stage_slot(bd, name) = m->nstages + 1;
-        bd->name_lens |= bit_of_len(strlen(name));
+        n = strlen(name);
+        *stage_slot(bd, name, n) = m->nstages + 1;
+        bd->name_lens |= bit_of_len(n);
     }
     m->nstages++;
 }
