@@ -207,15 +207,22 @@ static bool same_name(const tfl_binding *b, const char *name, size_t len)
     return b->name_len == len && same_bytes(b->name, name, len);
 }
 
-/* The slot of `name`: its newest binding, or an empty slot. */
-static inline const tfl_binding **slot_of(const tfl_model *m, const char *name,
-                                          size_t len)
+/* The slot of `name`, whose hash_name() is `h`: its newest binding, or
+ * an empty slot. */
+static inline const tfl_binding **slot_at(const tfl_model *m, const char *name,
+                                          size_t len, size_t h)
 {
-    size_t i = hash_name(name, len) & (m->table_cap - 1);
+    size_t i = h & (m->table_cap - 1);
 
     while (m->table[i] && !same_name(m->table[i], name, len))
         i = (i + 1) & (m->table_cap - 1);
     return &m->table[i];
+}
+
+static inline const tfl_binding **slot_of(const tfl_model *m, const char *name,
+                                          size_t len)
+{
+    return slot_at(m, name, len, hash_name(name, len));
 }
 
 /*
@@ -301,10 +308,12 @@ static const tfl_binding *newest_before(const tfl_model *m,
     return lo ? c->v[lo - 1] : NULL;
 }
 
-static const tfl_binding *resolve(const tfl_model *m, int scope, size_t instr,
-                                  size_t part, const char *name, size_t len)
+/* resolve() for a name whose hash_name() is `h`. */
+static const tfl_binding *resolve_at(const tfl_model *m, int scope,
+                                     size_t instr, size_t part,
+                                     const char *name, size_t len, size_t h)
 {
-    const tfl_binding **slot = slot_of(m, name, len);
+    const tfl_binding **slot = slot_at(m, name, len, h);
     const tfl_binding *b = newest_before(m, slot, instr, part);
     int cur = scope;
     size_t i;
@@ -341,6 +350,12 @@ static const tfl_binding *resolve(const tfl_model *m, int scope, size_t instr,
         if (same_name(&m->bindings[i], name, len))
             return &m->bindings[i];
     return NULL;
+}
+
+static const tfl_binding *resolve(const tfl_model *m, int scope, size_t instr,
+                                  size_t part, const char *name, size_t len)
+{
+    return resolve_at(m, scope, instr, part, name, len, hash_name(name, len));
 }
 
 static const char *lookup_cb(void *ud, const char *name, size_t len)
@@ -639,9 +654,10 @@ static int settle_uses(builder *bd)
  */
 #define UNBOUND_HEADER sizeof(const tfl_binding **)
 
-static const char *unbound_name(builder *bd, const char *name, size_t len)
+static const char *unbound_name(builder *bd, const char *name, size_t len,
+                                size_t h)
 {
-    size_t h = hash_name(name, len), i;
+    size_t i;
     struct unbound *v;
     char *copy;
 
@@ -713,14 +729,14 @@ static const tfl_binding **unbound_slot(const tfl_use *u)
 static const char *use_name(builder *bd, const tfl_binding *b, const char *name,
                             size_t len)
 {
-    return b ? b->name : unbound_name(bd, name, len);
+    return b ? b->name : unbound_name(bd, name, len, hash_name(name, len));
 }
 
 /* Record a use that resolves to `bind`, with `name` from use_name() (NULL:
  * memory ran out). */
-static tfl_use *add_use(builder *bd, const lookup_ctx *lc,
-                        const tfl_binding *bind, const char *name,
-                        tfl_span span, bool shell)
+static inline tfl_use *add_use(builder *bd, const lookup_ctx *lc,
+                               const tfl_binding *bind, const char *name,
+                               tfl_span span, bool shell)
 {
     /* Bindings are owned by the model being built, so counting through a
      * cast of the resolved pointer is safe here. */
@@ -1031,9 +1047,12 @@ static const char *expand_plain(builder *bd, const lookup_ctx *lc,
         val[i] = text + v[i].off;
         vlen[i] = v[i].len;
         if (v[i].name_len) {
-            b = resolve(bd->m, lc->scope, lc->instr, lc->part, name,
-                        v[i].name_len);
-            if (!add_use(bd, lc, b, use_name(bd, b, name, v[i].name_len),
+            size_t h = hash_name(name, v[i].name_len);
+
+            b = resolve_at(bd->m, lc->scope, lc->instr, lc->part, name,
+                           v[i].name_len, h);
+            if (!add_use(bd, lc, b,
+                         b ? b->name : unbound_name(bd, name, v[i].name_len, h),
                          place_span(pl, v[i].off, v[i].len), false))
                 return NULL;
             val[i] = b && b->value ? b->value : "";
@@ -1162,8 +1181,8 @@ static const char *expand_arg(builder *bd, const lookup_ctx *lc,
     return expand_at(bd, lc, &pl, w->text, w->len, how);
 }
 
-static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
-                        const char *name)
+static void expand_flags(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
+                         const char *name)
 {
     size_t i;
 
@@ -1176,6 +1195,15 @@ static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
         pl.base += (uint32_t)(f->value - f->word.text);
         expand_at(bd, lc, &pl, f->value, strlen(f->value), 0);
     }
+}
+
+/* Expand the values of the flags `--name` of the instruction; most
+ * instructions have no flags at all. */
+static inline void expand_flag(builder *bd, const lookup_ctx *lc,
+                               const tfl_instr *in, const char *name)
+{
+    if (in->nflags)
+        expand_flags(bd, lc, in, name);
 }
 
 static bool is_name_start(unsigned char c)
@@ -1244,18 +1272,19 @@ static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
                               const char *text, size_t len, tfl_span span)
 {
     const lookup_ctx *l = lc;
-    size_t i, k = rc->n < RECENT ? rc->n : RECENT;
+    size_t i, h, k = rc->n < RECENT ? rc->n : RECENT;
     const tfl_binding *b;
 
     for (i = 0; i < k; i++)
         if (rc->v[i].len == len && same_bytes(rc->v[i].text, text, len))
             return add_use(bd, lc, rc->v[i].bind, rc->v[i].name, span, true);
-    b = resolve(l->m, l->scope, l->instr, l->part, text, len);
+    h = hash_name(text, len);
+    b = resolve_at(l->m, l->scope, l->instr, l->part, text, len, h);
     i = rc->n++ % RECENT;
     rc->v[i].text = text;
     rc->v[i].len = len;
     rc->v[i].bind = b;
-    rc->v[i].name = use_name(bd, b, text, len);
+    rc->v[i].name = b ? b->name : unbound_name(bd, text, len, h);
     return add_use(bd, lc, b, rc->v[i].name, span, true);
 }
 
