@@ -70,18 +70,10 @@ static const char default_path[] =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /* Where the references of one expanded text are in the source. */
-/* The piece of an instruction's text map where the last span was found,
- * for spans asked for in text order (see cursor_span). */
-typedef struct cursor {
-    const tfl_textmap *map;
-    size_t k;
-} cursor;
-
 typedef struct place {
     const tfl_instr *in;
     uint32_t base; /* offset of the text in the joined line, or source */
     bool direct;   /* base is a source offset (heredoc bodies) */
-    cursor *cur;   /* NULL: each span is searched for */
 } place;
 
 /* A name in the builder's table of unbound names: its hash decides most
@@ -580,36 +572,6 @@ static void add_predefined(builder *bd)
     m->first_doc = m->nbindings;
 }
 
-/*
- * tfl_textmap_span() of the cursor's map, for spans asked for in text
- * order, each within one piece (a reference in a line): the piece is
- * found by stepping on from the last one, so the walk over a whole text
- * costs its number of pieces plus its number of spans. Anything else is
- * handed to tfl_textmap_span().
- */
-static tfl_span cursor_span(cursor *c, uint32_t off, uint32_t len)
-{
-    const tfl_piece *pc = c->map->pieces, *p, *end;
-    uint32_t rel;
-    tfl_span s;
-
-    if (c->map->npieces == 0 || len == 0 || pc[c->k].text_off > off)
-        return tfl_textmap_span(c->map, off, len);
-    p = pc + c->k;
-    end = pc + c->map->npieces - 1;
-    while (p < end && p[1].text_off <= off)
-        p++;
-    c->k = (size_t)(p - pc);
-    /* the last byte is in the piece, where it maps by adding */
-    rel = off - p->text_off;
-    if (rel + (len - 1) > p->len ||
-        (p < end && off + (len - 1) >= p[1].text_off))
-        return tfl_textmap_span(c->map, off, len);
-    s.start = p->src_off + rel;
-    s.end = s.start + len;
-    return s;
-}
-
 static tfl_span place_span(const place *pl, uint32_t off, uint32_t len)
 {
     tfl_span s;
@@ -619,8 +581,6 @@ static tfl_span place_span(const place *pl, uint32_t off, uint32_t len)
         s.end = s.start + len;
         return s;
     }
-    if (pl->cur)
-        return cursor_span(pl->cur, pl->base + off, len);
     return tfl_textmap_span(&pl->in->map, pl->base + off, len);
 }
 
@@ -1172,7 +1132,7 @@ static const char *expand_arg(builder *bd, const lookup_ctx *lc,
                               const tfl_instr *in, const tfl_word *w,
                               unsigned how)
 {
-    place pl = {in, w->off, false, NULL};
+    place pl = {in, w->off, false};
 
     /* A JSON element's text is unescaped: offsets hold while the string
      * has no escapes, which is the usual case. */
@@ -1188,7 +1148,7 @@ static void expand_flags(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
 
     for (i = 0; i < in->nflags; i++) {
         const tfl_flag *f = &in->flags[i];
-        place pl = {in, f->word.off, false, NULL};
+        place pl = {in, f->word.off, false};
 
         if (!f->value || strcmp(f->name, name) != 0)
             continue;
@@ -1288,14 +1248,20 @@ static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
     return add_use(bd, lc, b, rc->v[i].name, span, true);
 }
 
+/*
+ * The uses' spans are `base` plus their offsets in `s`: source offsets
+ * in a heredoc body, else offsets in the joined text that map_spans()
+ * maps once the instruction's words are scanned.
+ */
 static void scan_shell(builder *bd, const lookup_ctx *lc, recent *rc,
-                       const place *pl, const char *s, size_t n)
+                       uint32_t base, const char *s, size_t n)
 {
     size_t i = 0;
 
     while (i < n && !bd->oom) {
         const char *d = memchr(s + i, '$', n - i);
         size_t st, b, e, k, len;
+        tfl_span span;
 
         if (!d)
             break;
@@ -1322,35 +1288,73 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, recent *rc,
         if (s[i + 1] == '{' && e < n && s[e] == '}')
             e++;
         len = (e - b) - (s[e - 1] == '}' ? 1 : 0);
-        if (!add_shell_use(bd, lc, rc, s + b, len,
-                           place_span(pl, (uint32_t)st, (uint32_t)(e - st))))
+        span.start = base + (uint32_t)st;
+        span.end = base + (uint32_t)e;
+        if (!add_shell_use(bd, lc, rc, s + b, len, span))
             return;
         i = e;
+    }
+}
+
+/*
+ * Map the spans of uses [first, nuses), offsets in the joined text of
+ * `in`, to the source as tfl_textmap_span() does. They come in text
+ * order, each within a piece (a line), mostly a few lines apart: one
+ * walk along the pieces serves them all, and costs the number of
+ * pieces plus the number of uses. Anything else is searched for.
+ */
+static void map_spans(builder *bd, const tfl_instr *in, size_t first)
+{
+    const tfl_piece *p = in->map.pieces, *last;
+    tfl_use *u = bd->m->uses + first, *end = bd->m->uses + bd->m->nuses;
+
+    if (in->map.npieces == 0) {
+        for (; u < end; u++)
+            u->span = tfl_textmap_span(&in->map, u->span.start,
+                                       u->span.end - u->span.start);
+        return;
+    }
+    last = p + in->map.npieces - 1;
+    for (; u < end; u++) {
+        uint32_t off = u->span.start, len = u->span.end - off, rel;
+
+        if (p->text_off <= off)
+            while (p < last && p[1].text_off <= off)
+                p++;
+        rel = off - p->text_off;
+        /* the first and the last byte in the piece, which maps by adding */
+        if (p->text_off > off || len == 0 || rel + (len - 1) > p->len ||
+            (p < last && off + (len - 1) >= p[1].text_off)) {
+            u->span = tfl_textmap_span(&in->map, off, len);
+            continue;
+        }
+        u->span.start = p->src_off + rel;
+        u->span.end = u->span.start + len;
     }
 }
 
 static void do_run(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
 {
     recent rc;
-    size_t i;
-
-    cursor cur = {&in->map, 0};
+    size_t i, first;
 
     rc.n = 0;
     expand_flag(bd, lc, in, "mount");
+    first = bd->m->nuses;
     for (i = 0; i < in->nargs; i++) {
         const tfl_word *w = &in->args[i];
-        place pl = {in, w->off, false, &cur};
+        uint32_t base = w->off;
 
         if (in->json && w->raw_len > w->len)
-            pl.base++;
-        scan_shell(bd, lc, &rc, &pl, w->text, w->len);
+            base++;
+        scan_shell(bd, lc, &rc, base, w->text, w->len);
     }
+    if (!bd->oom)
+        map_spans(bd, in, first);
     for (i = 0; i < in->nheredocs; i++) {
         const tfl_heredoc *h = &in->heredocs[i];
-        place pl = {in, h->body_span.start, true, NULL};
 
-        scan_shell(bd, lc, &rc, &pl, h->body, h->body_len);
+        scan_shell(bd, lc, &rc, h->body_span.start, h->body, h->body_len);
     }
 }
 
@@ -1366,7 +1370,7 @@ static void do_copy(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
         expand_arg(bd, lc, in, &in->args[i], 0);
     for (i = 0; i < in->nheredocs; i++) {
         const tfl_heredoc *h = &in->heredocs[i];
-        place pl = {in, h->body_span.start, true, NULL};
+        place pl = {in, h->body_span.start, true};
 
         if (h->expand)
             expand_at(bd, lc, &pl, h->body, h->body_len, HEREDOC);
@@ -1422,7 +1426,7 @@ static void do_arg_word(builder *bd, lookup_ctx *lc, const tfl_instr *in,
     b->word = w;
     b->name_span = tfl_textmap_span(&in->map, w->off, (uint32_t)nlen);
     if (eq) {
-        place pl = {in, w->off + (uint32_t)nlen + 1, false, NULL};
+        place pl = {in, w->off + (uint32_t)nlen + 1, false};
         size_t dlen = w->len - nlen - 1;
 
         b->raw_default = eq + 1;
