@@ -780,7 +780,7 @@ typedef struct cut {
 } cut;
 
 /* The most parts plain_parts() takes; a text of more is lexed. */
-#define PLAIN_PARTS 16
+#define PLAIN_PARTS 64
 
 /* The stop sets of a file whose escape character is `escape`. */
 static void init_stops(builder *bd, char escape)
@@ -847,7 +847,8 @@ static size_t short_stop(const stopset *ss, const char *s, size_t len)
 /* The first byte of s[i, n) in `ss`, or n. Sixteen bytes at a time while
  * there are as many, the rest by loads that overlap rather than read
  * past the end. */
-static size_t skip_literal(const stopset *ss, const char *s, size_t i, size_t n)
+static inline size_t skip_literal(const stopset *ss, const char *s, size_t i,
+                                  size_t n)
 {
 #ifdef __SSE2__
     for (; n - i >= 16; i += 16) {
