@@ -1530,6 +1530,9 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
     st->from_instr = instr;
     st->end_instr = instr + 1;
     st->from = in;
+    st->name = NULL;
+    st->image = NULL;
+    st->image_expanded = NULL;
     st->parent = -1;
     if (m->nstages)
         m->stages[m->nstages - 1].end_instr = instr;
@@ -1627,7 +1630,8 @@ int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
         bd.names_cap *= 2;
     bd.names = calloc(bd.names_cap, sizeof *bd.names);
     out->bindings = tfl_arena_alloc_raw(arena, nb * sizeof *out->bindings);
-    out->stages = tfl_arena_alloc(arena, (nfrom + 1) * sizeof *out->stages);
+    /* do_from() writes every field of the stages it opens */
+    out->stages = tfl_arena_alloc_raw(arena, (nfrom + 1) * sizeof *out->stages);
     /* do_instr() writes the entry of every instruction */
     out->scope_of =
         tfl_arena_alloc_raw(arena, (doc->ninstrs + 1) * sizeof *out->scope_of);
