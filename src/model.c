@@ -18,10 +18,26 @@
  * the binding's stage, accept on equality, skip otherwise. The cost is the
  * number of same-name bindings plus the ancestry depth.
  *
- * Values. ARG defaults and ENV values are expanded with tfl_expand_word()
- * and a lookup over the model itself; a malformed word keeps its raw text
- * as value. Build arguments given on the command line are not modelled
- * yet: defaults decide.
+ * Values. ARG defaults and ENV values are expanded as tfl_expand_word()
+ * does, with a lookup over the model itself; a malformed word keeps its
+ * raw text as value. Build arguments given on the command line are not
+ * modelled yet: defaults decide.
+ *
+ * Words. Most hold nothing to expand, and are found so sixteen bytes at a
+ * time. Most of the rest are plain: literal text, quotes and `$NAME` or
+ * `${NAME}` with ASCII names (plain_parts). Those the model cuts and
+ * expands itself, in one pass and one allocation; the lexer of expand.c
+ * takes every other word, and when assertions are on it checks the
+ * model's work on the plain ones too (check_plain).
+ *
+ * Shell text. RUN text is searched for `$` and its uses recorded with the
+ * offsets of the joined text; their spans are mapped to the source once
+ * the instruction is done, in one walk along its pieces (map_spans).
+ *
+ * Unbound names. A use that resolves to nothing takes its name from one
+ * copy per name (unbound_name), whose header holds the name's table slot
+ * once the model is built, so rules asking about such uses
+ * (tfl_model_declared_later) need no hashing.
  */
 #include "tflint/model.h"
 
@@ -604,16 +620,17 @@ static int settle_uses(builder *bd)
     return bd->oom ? -1 : 0;
 }
 
-/* The one copy of `name` (`len` bytes) for uses without a binding, or
- * NULL when memory runs out. */
 /*
- * Each copy comes after a header that holds, once the model is built, the
- * name's slot in the binding table (see mark_unbound): a rule asks about
- * the uses that resolved to nothing (tfl_model_declared_later), whose
- * names are these copies, and finds the slot without hashing again.
+ * Each copy of an unbound name comes after a header that holds, once the
+ * model is built, the name's slot in the binding table (see
+ * mark_unbound): a rule asks about the uses that resolved to nothing
+ * (tfl_model_declared_later), whose names are these copies, and finds
+ * the slot without hashing again.
  */
 #define UNBOUND_HEADER sizeof(const tfl_binding **)
 
+/* The one copy of `name` (`len` bytes, hash_name() `h`) for uses without
+ * a binding, or NULL when memory runs out. */
 static const char *unbound_name(builder *bd, const char *name, size_t len,
                                 size_t h)
 {
