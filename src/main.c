@@ -321,6 +321,9 @@ enum {
  * few dozen files instead of one per file. */
 #define FLUSH_AT ((size_t)64 << 10)
 
+/* The room a lone file's report starts with: most fit in it. */
+#define SMALL_REPORT ((size_t)4000)
+
 /* Files a worker may be ahead of the report, per thread. */
 #define WINDOW 4
 #define MAX_JOBS 256
@@ -1128,7 +1131,11 @@ static size_t lint_serial(const cli *c, const tfl_inputs *in,
 static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
 {
     tfl_reporter *reps[MAX_OUTPUTS] = {0};
-    size_t nthreads = c->jobs ? (size_t)c->jobs : default_jobs(), done = 0;
+    /* One input needs no count of the cores (a file of /sys to read). */
+    size_t nthreads = c->jobs         ? (size_t)c->jobs
+                      : in->count > 1 ? default_jobs()
+                                      : 1,
+           done = 0;
     char cwd[4096];
     const char *root = getcwd(cwd, sizeof cwd) ? cwd : NULL;
     bool oom = false;
@@ -1146,9 +1153,11 @@ static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
     }
     tfl_buf_init(&out, 0);
     tfl_buf_init(&diag, 0);
-    /* Room for a flush's worth and the file that ends it, taken once. */
+    /* Room for a flush's worth and the file that ends it, taken once
+     * when several files come; one file's report grows as it needs (that
+     * much at once would be a mapping of its own, made and unmade). */
     if (c->noutputs == 1) {
-        tfl_buf_reserve(&out, 2 * FLUSH_AT);
+        tfl_buf_reserve(&out, in->count > 1 ? 2 * FLUSH_AT : SMALL_REPORT);
         out.drain = drain_sink;
         out.drain_ctx = &sinks[0];
     }
