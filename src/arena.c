@@ -29,6 +29,8 @@
 #define FIRST_BLOCK ((size_t)64 << 10)
 #define MAX_BLOCK ((size_t)4 << 20)
 #define BIG_ARRAY ((size_t)64 << 10)
+/* See first_cap(). */
+#define FIRST_HEAP_BYTES ((size_t)512)
 
 struct tfl_arena_block {
     tfl_arena_block *next;
@@ -279,9 +281,24 @@ void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
     return slot;
 }
 
+/*
+ * The first room of a heap array: 16 elements, fewer when they are large,
+ * so that the arrays of a small file take a few hundred bytes each rather
+ * than pages (every fresh page costs a fault). A power of two up to 16, so
+ * an array that grows past 16 elements has the room it always had.
+ */
+static size_t first_cap(size_t size)
+{
+    size_t n = 1;
+
+    while (n < 16 && n * 2 * size <= FIRST_HEAP_BYTES)
+        n *= 2;
+    return n;
+}
+
 void *tfl_heap_grow(void **items, size_t *cap, size_t size)
 {
-    size_t ncap = *cap ? *cap * 2 : 16;
+    size_t ncap = *cap ? *cap * 2 : first_cap(size);
     void *grown = ncap > SIZE_MAX / size ? NULL : realloc(*items, ncap * size);
 
     if (grown) {
