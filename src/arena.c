@@ -259,26 +259,51 @@ static int grow(tfl_arena *a, void **items, size_t old, size_t ncap)
     return 0;
 }
 
+/* Room for `n` more elements after `count`, the capacity doubled as
+ * often as that takes. Returns 0, or -1 when memory runs out. */
+static int make_room(tfl_arena *a, void **items, size_t count, size_t *cap,
+                     size_t size, size_t n)
+{
+    size_t ncap = *cap;
+
+    if (n <= ncap - count)
+        return 0;
+    if (n > SIZE_MAX / size - count)
+        return -1;
+    /* Most arrays of a file hold one to three items (the words of an
+     * instruction): start small, since growing is cheap. */
+    if (!ncap)
+        ncap = size >= 96 ? 1 : 96 / size;
+    while (ncap < count + n) {
+        if (ncap > SIZE_MAX / 2 / size)
+            return -1;
+        ncap *= 2;
+    }
+    if (ncap > SIZE_MAX / size)
+        return -1;
+    if (grow(a, items, *cap * size, ncap * size) != 0)
+        return -1;
+    *cap = ncap;
+    return 0;
+}
+
 void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
                      size_t size)
 {
-    char *slot;
+    return tfl_arena_push_n(a, items, count, cap, size, 1);
+}
 
-    if (*count == *cap) {
-        /* Most arrays of a file hold one to three items (the words of an
-         * instruction): start small, since growing is cheap. */
-        size_t ncap = *cap ? *cap * 2 : size >= 96 ? 1 : 96 / size;
+void *tfl_arena_push_n(tfl_arena *a, void **items, size_t *count, size_t *cap,
+                       size_t size, size_t n)
+{
+    char *slots;
 
-        if (ncap > SIZE_MAX / size)
-            return NULL;
-        if (grow(a, items, *cap * size, ncap * size) != 0)
-            return NULL;
-        *cap = ncap;
-    }
-    slot = (char *)*items + *count * size;
-    memset(slot, 0, size);
-    (*count)++;
-    return slot;
+    if (make_room(a, items, *count, cap, size, n) != 0)
+        return NULL;
+    slots = (char *)*items + *count * size;
+    memset(slots, 0, n * size);
+    *count += n;
+    return slots;
 }
 
 /*
