@@ -30,7 +30,7 @@
 #define MAX_BLOCK ((size_t)4 << 20)
 #define BIG_ARRAY ((size_t)64 << 10)
 /* See first_cap(). */
-#define FIRST_HEAP_BYTES ((size_t)512)
+#define FIRST_HEAP_BYTES ((size_t)1024)
 
 struct tfl_arena_block {
     tfl_arena_block *next;
@@ -293,9 +293,16 @@ void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
     char *slot;
 
     /* Not tfl_arena_push_n(a, ..., 1): this one runs for every word of a
-     * file, and its fixed-size clearing is cheaper. */
-    if (*count == *cap && make_room(a, items, *count, cap, size, 1) != 0)
-        return NULL;
+     * file, and its own growth and fixed-size clearing are cheaper. */
+    if (*count == *cap) {
+        size_t ncap = *cap ? *cap * 2 : size >= 96 ? 1 : 96 / size;
+
+        if (ncap > SIZE_MAX / size)
+            return NULL;
+        if (grow(a, items, *cap * size, ncap * size) != 0)
+            return NULL;
+        *cap = ncap;
+    }
     slot = (char *)*items + *count * size;
     memset(slot, 0, size);
     (*count)++;
