@@ -1257,20 +1257,24 @@ typedef struct cooker {
     size_t len;
 } cooker;
 
-static void cook_put(cooker *c, char ch, size_t from)
+/* Append the `n` bytes of the level's text at `from` to the cooked text,
+ * as one run (or as the end of the last one, when they follow it). */
+static void cook_run(cooker *c, size_t from, size_t n)
 {
     split *sp = c->L->sp;
     tfl_piece *r = c->runs.len ? AT(c->runs, tfl_piece, c->runs.len - 1) : NULL;
 
-    c->buf[c->len] = ch;
+    if (n == 0)
+        return;
+    memcpy(c->buf + c->len, c->L->t + from, n);
     if (r && r->src_off + r->len == from && r->text_off + r->len == c->len)
-        r->len++;
+        r->len += (uint32_t)n;
     else if ((r = stack_push(sp, &c->runs)) != NULL) {
         r->text_off = (uint32_t)c->len;
         r->src_off = (uint32_t)from;
-        r->len = 1;
+        r->len = (uint32_t)n;
     }
-    c->len++;
+    c->len += n;
 }
 
 /*
@@ -1300,11 +1304,14 @@ static void cook_and_parse(level *L, size_t s, size_t e, bool backtick,
         char ch = L->t[i];
 
         if (q == '\'') {
-            if (ch == '\'')
+            /* up to the closing quote, every byte stands for itself */
+            const char *p = memchr(L->t + i, '\'', e - i);
+            size_t k = p ? (size_t)(p - L->t) : e;
+
+            cook_run(&c, i, k - i);
+            if (p)
                 q = 0;
-            else
-                cook_put(&c, ch, i);
-            i++;
+            i = p ? k + 1 : e;
         } else if (ch == '\\' && i + 1 < e) {
             char nx = L->t[i + 1];
             bool strip = backtick   ? (nx == '\\' || nx == '`' || nx == '$')
@@ -1316,9 +1323,7 @@ static void cook_and_parse(level *L, size_t s, size_t e, bool backtick,
                 i += 2;
                 continue;
             }
-            if (!strip)
-                cook_put(&c, ch, i);
-            cook_put(&c, nx, i + 1);
+            cook_run(&c, strip ? i + 1 : i, strip ? 1 : 2);
             i += 2;
         } else if (!backtick && q == 0 && (ch == '\'' || ch == '"')) {
             q = ch;
@@ -1327,8 +1332,14 @@ static void cook_and_parse(level *L, size_t s, size_t e, bool backtick,
             q = 0;
             i++;
         } else {
-            cook_put(&c, ch, i);
-            i++;
+            /* a run of bytes none of the branches above would take */
+            size_t k = i + 1;
+
+            while (k < e && L->t[k] != '\\' &&
+                   (backtick || (L->t[k] != '\'' && L->t[k] != '"')))
+                k++;
+            cook_run(&c, i, k - i);
+            i = k;
         }
     }
     c.buf[c.len] = '\0';
