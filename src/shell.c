@@ -1578,12 +1578,88 @@ static void read_mixed(level *L, int mode, tfl_sh_word *out, size_t e);
 /* A word read onto the word stack, or NULL when memory runs out; a plain
  * one is built in its slot, a mixed one (which may push nested words and
  * move the stack) is pushed when read. L->no_eq as for read_word(). */
+/*
+ * A word that is one quoted string with nothing to expand in it, "..." or
+ * '...', then a blank or an operator (the most common word that is not
+ * plain): built in `out` as read_mixed() would build it, one quoted
+ * literal part, without its stacks. False, with nothing read, for any
+ * other word.
+ */
+__attribute__((noinline)) static bool quoted_word(level *L, tfl_sh_word *out)
+{
+    split *sp = L->sp;
+    const char *t = L->t;
+    size_t s = L->pos, n = L->n, e = s + 1, len;
+    tfl_sh_part *part = NULL;
+    tfl_span span;
+    char *val;
+
+    if (t[s] == '\'') {
+        const char *q = memchr(t + e, '\'', n - e);
+
+        if (!q)
+            return false;
+        e = (size_t)(q - t);
+    } else {
+        assert(t[s] == '"');
+        while (e < n && (cl(t[e]) & C_DQPLAIN))
+            e++;
+        if (e == n || t[e] != '"')
+            return false; /* an expansion, an escape, or left open */
+    }
+    if (e + 1 < n && !is_meta(t[e + 1]))
+        return false; /* more of the word follows */
+    len = e - s - 1;
+    span = span_nonempty(L, s, e + 1);
+    val = dup(sp, t + s + 1, len);
+    if (len && val)
+        part = pool_alloc(sp, sizeof *part, 8);
+    if (!val || (len && !part)) {
+        sp->oom = true;
+        len = 0;
+    }
+    if (part) {
+        part->text = val;
+        part->var = NULL; /* the whole union */
+        part->span = span;
+        part->len = (uint32_t)len;
+        part->kind = TFL_SH_PART_LITERAL;
+        part->quoted = true;
+    }
+    out->raw = t + s;
+    out->parts = part;
+    out->value = val;
+    out->vars = NULL;
+    out->span = span;
+    out->len = (uint32_t)len;
+    out->self_kind = 0;
+    out->self_quoted = false;
+    out->flags = TFL_SH_WORD_QUOTED;
+    out->raw_len = (uint32_t)(e + 1 - s);
+    out->nparts = part ? 1 : 0;
+    out->nvars = 0;
+    L->pos = e + 1;
+    return true;
+}
+
 static tfl_sh_word *push_word(level *L)
 {
     split *sp = L->sp;
     bool eq = false;
-    size_t e = plain_end(L, L->pos, &eq);
+    size_t e;
     tfl_sh_word *w, tmp;
+
+    if (L->t[L->pos] == '"' || L->t[L->pos] == '\'') {
+        w = stack_slot(sp, &sp->words);
+        if (!w)
+            return NULL;
+        if (quoted_word(L, w)) {
+            L->no_eq = true; /* a quoted word assigns nothing */
+            return w;
+        }
+        sp->words.len--; /* nothing was pushed after it */
+    }
+    e = plain_end(L, L->pos, &eq);
 
     if (e > L->pos && (e == L->n || is_meta(L->t[e]))) {
         w = stack_slot(sp, &sp->words);
@@ -2124,14 +2200,16 @@ static inline uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
 
     if (!c)
         return TFL_SH_NONE;
-    memset(c, 0, sizeof *c);
-    c->op = op;
-    c->negated = negated;
-    c->block = L->block;
-    c->nest = L->nest;
-    c->parent = L->nest == TFL_SH_NEST_NONE ? TFL_SH_NONE : L->parent;
-    c->depth = L->depth;
-    c->shell_c = TFL_SH_NONE;
+    /* one assignment: the bit fields are put together in a register */
+    *c = (tfl_sh_cmd){
+        .block = L->block,
+        .parent = L->nest == TFL_SH_NEST_NONE ? TFL_SH_NONE : L->parent,
+        .shell_c = TFL_SH_NONE,
+        .depth = (uint8_t)L->depth,
+        .op = op,
+        .nest = L->nest,
+        .negated = negated,
+    };
     return (uint32_t)(sp->ncmds - 1);
 }
 
