@@ -1642,19 +1642,98 @@ __attribute__((noinline)) static bool quoted_word(level *L, tfl_sh_word *out)
     return true;
 }
 
-static tfl_sh_word *push_word(level *L)
+/*
+ * A word that is one reference to a variable, $NAME or ${NAME}, maybe in
+ * double quotes, then a blank or an operator: built in `out` as
+ * read_mixed() would build it (one VAR part, the reference in the word's
+ * and the script's lists), without its stacks. False, with nothing read,
+ * for any other word.
+ */
+__attribute__((noinline)) static bool var_word(level *L, tfl_sh_word *out)
+{
+    split *sp = L->sp;
+    const char *t = L->t;
+    size_t s = L->pos, n = L->n, d, ns, ne, ve, e;
+    bool dq = t[s] == '"', braced;
+    tfl_sh_var *v;
+    const tfl_sh_var **gp, **wp;
+    tfl_sh_part *part;
+    const char *name;
+
+    d = s + dq; /* the '$' */
+    if (d + 1 >= n || t[d] != '$')
+        return false;
+    braced = t[d + 1] == '{';
+    ns = d + 1 + braced;
+    if (ns >= n || !is_name_start(t[ns]) ||
+        (braced && L->depth + 1 >= TFL_SH_MAX_DEPTH))
+        return false;
+    ne = ns + 1;
+    while (ne < n && is_name_char(t[ne]))
+        ne++;
+    ve = ne;
+    if (braced && !(ve < n && t[ve++] == '}'))
+        return false;
+    e = ve;
+    if (dq && !(e < n && t[e++] == '"'))
+        return false;
+    if (e < n && !is_meta(t[e]))
+        return false; /* more of the word follows */
+    v = pool_alloc(sp, sizeof *v, 8);
+    name = dup(sp, t + ns, ne - ns);
+    part = pool_alloc(sp, sizeof *part, 8);
+    wp = pool_alloc(sp, sizeof *wp, 8);
+    gp = grow(sp, (void **)&sp->vars, &sp->nvars, &sp->capvars, sizeof *gp,
+              sp->vars0);
+    if (!v || !name || !part || !wp || !gp) {
+        sp->oom = true;
+        return false;
+    }
+    *v = (tfl_sh_var){.name = name,
+                      .span = span_of(L, d, ve),
+                      .name_span = span_of(L, ns, ne),
+                      .name_len = (uint32_t)(ne - ns),
+                      .cmd = L->cur_cmd,
+                      .op = TFL_SH_VAR_PLAIN,
+                      .quoted = dq};
+    *gp = v;
+    *wp = v;
+    part->text = t + d;
+    part->var = v;
+    part->span = v->span;
+    part->len = (uint32_t)(ve - d);
+    part->kind = TFL_SH_PART_VAR;
+    part->quoted = dq;
+    out->raw = t + s;
+    out->parts = part;
+    out->value = NULL;
+    out->vars = wp;
+    out->span = span_nonempty(L, s, e);
+    out->len = 0;
+    out->self_kind = 0;
+    out->self_quoted = false;
+    out->flags = TFL_SH_WORD_EXPANDS | (dq ? TFL_SH_WORD_QUOTED : 0);
+    out->raw_len = (uint32_t)(e - s);
+    out->nparts = 1;
+    out->nvars = 1;
+    L->pos = e;
+    return true;
+}
+
+__attribute__((noinline)) static tfl_sh_word *push_word(level *L)
 {
     split *sp = L->sp;
     bool eq = false;
     size_t e;
     tfl_sh_word *w, tmp;
 
-    if (L->t[L->pos] == '"' || L->t[L->pos] == '\'') {
+    if (L->t[L->pos] == '"' || L->t[L->pos] == '\'' || L->t[L->pos] == '$') {
         w = stack_slot(sp, &sp->words);
         if (!w)
             return NULL;
-        if (quoted_word(L, w)) {
-            L->no_eq = true; /* a quoted word assigns nothing */
+        if ((L->t[L->pos] != '$' && quoted_word(L, w)) ||
+            (L->t[L->pos] != '\'' && var_word(L, w))) {
+            L->no_eq = true; /* such a word assigns nothing */
             return w;
         }
         sp->words.len--; /* nothing was pushed after it */
@@ -1965,8 +2044,9 @@ static void push_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k)
  * env's and sudo's assignments are recorded. `*name` is set to the base
  * name of the word found (NULL when there is none or it has no value),
  * `*nk` to its name_kind(). */
-static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
-                       const char **name, unsigned *nk)
+__attribute__((always_inline)) static inline uint32_t
+unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask, const char **name,
+       unsigned *nk)
 {
     static const char *const env_a[] = {"-u",      "--unset", "-C",
                                         "--chdir", "-S",      NULL};
@@ -2228,8 +2308,9 @@ static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0,
 
 /* `head` is the source offset of `start`, mapped before the words: the
  * span then needs no look back across the lines of a long command. */
-static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
-                       uint32_t head, size_t end)
+__attribute__((always_inline)) static inline void
+finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start, uint32_t head,
+           size_t end)
 {
     split *sp = L->sp;
     tfl_sh_cmd none, *c;
