@@ -1578,145 +1578,207 @@ static void read_mixed(level *L, int mode, tfl_sh_word *out, size_t e);
 /* A word read onto the word stack, or NULL when memory runs out; a plain
  * one is built in its slot, a mixed one (which may push nested words and
  * move the stack) is pushed when read. L->no_eq as for read_word(). */
-/*
- * A word that is one quoted string with nothing to expand in it, "..." or
- * '...', then a blank or an operator (the most common word that is not
- * plain): built in `out` as read_mixed() would build it, one quoted
- * literal part, without its stacks. False, with nothing read, for any
- * other word.
- */
-__attribute__((noinline)) static bool quoted_word(level *L, tfl_sh_word *out)
+/* A piece of a word read by simple_word(), before it is built: raw
+ * [roff, rend) in the level's text; a literal's bytes, or a reference's
+ * name, are the `len` at `from`. */
+typedef struct sseg {
+    uint32_t roff, rend, from, len;
+    bool var, quoted;
+} sseg;
+
+enum { MAX_SSEGS = 16 };
+
+/* $NAME or ${NAME} at `d` (a '$'): its end, or 0 for any other '$'. */
+static size_t simple_ref(const level *L, size_t d, size_t *ns, size_t *ne)
 {
-    split *sp = L->sp;
     const char *t = L->t;
-    size_t s = L->pos, n = L->n, e = s + 1, len;
-    tfl_sh_part *part = NULL;
-    tfl_span span;
-    char *val;
+    size_t n = L->n, i = d + 1;
+    bool braced = i < n && t[i] == '{';
 
-    if (t[s] == '\'') {
-        const char *q = memchr(t + e, '\'', n - e);
+    if (braced && L->depth + 1 >= TFL_SH_MAX_DEPTH)
+        return 0; /* opaque past the cap: read_braced() says how */
+    i += braced;
+    if (i >= n || !is_name_start(t[i]))
+        return 0;
+    *ns = i++;
+    while (i < n && is_name_char(t[i]))
+        i++;
+    *ne = i;
+    if (!braced)
+        return i;
+    return i < n && t[i] == '}' ? i + 1 : 0;
+}
 
-        if (!q)
-            return false;
-        e = (size_t)(q - t);
-    } else {
-        assert(t[s] == '"');
-        while (e < n && (cl(t[e]) & C_DQPLAIN))
-            e++;
-        if (e == n || t[e] != '"')
-            return false; /* an expansion, an escape, or left open */
+/* Cut the word at L->pos into `g` (*ng pieces): plain runs, '...', "..."
+ * holding only literal bytes and $NAME or ${NAME}, and those references
+ * unquoted, up to a blank or an operator. The pieces are the parts
+ * read_mixed() would make, empty literals dropped as it drops them.
+ * Returns the end of the word, or 0 when it has anything else. */
+static size_t simple_cut(const level *L, sseg *g, size_t *ng, unsigned *flags)
+{
+    const char *t = L->t;
+    size_t n = L->n, i = L->pos, k = 0, e, ns, ne;
+
+#define SSEG(ro, re, fr, ln, v, q)                                             \
+    do {                                                                       \
+        if (k == MAX_SSEGS)                                                    \
+            return 0;                                                          \
+        g[k++] = (sseg){(uint32_t)(ro),                                        \
+                        (uint32_t)(re),                                        \
+                        (uint32_t)(fr),                                        \
+                        (uint32_t)(ln),                                        \
+                        (v),                                                   \
+                        (q)};                                                  \
+    } while (0)
+    while (i < n && !is_meta(t[i])) {
+        char c = t[i];
+
+        if ((cl(c) & C_PLAIN) || c == '=') {
+            bool eq = false;
+
+            e = plain_end(L, i, &eq);
+            if (e == i)
+                return 0; /* '=' before '(': maybe NAME=(...) */
+            SSEG(i, e, i, e - i, false, false);
+            i = e;
+        } else if (c == '\'') {
+            const char *q = memchr(t + i + 1, '\'', n - i - 1);
+
+            if (!q)
+                return 0;
+            e = (size_t)(q - t);
+            *flags |= TFL_SH_WORD_QUOTED;
+            if (e > i + 1)
+                SSEG(i, e + 1, i + 1, e - i - 1, false, true);
+            i = e + 1;
+        } else if (c == '"') {
+            size_t roff = i, from = i + 1;
+
+            *flags |= TFL_SH_WORD_QUOTED;
+            for (;;) {
+                e = from;
+                while (e < n && (cl(t[e]) & C_DQPLAIN))
+                    e++;
+                if (e == n || (t[e] != '"' && t[e] != '$'))
+                    return 0; /* open, an escape or a backtick */
+                if (t[e] == '"') {
+                    if (e > from)
+                        SSEG(roff, e + 1, from, e - from, false, true);
+                    i = e + 1;
+                    break;
+                }
+                if (e > from)
+                    SSEG(roff, e, from, e - from, false, true);
+                roff = from = simple_ref(L, e, &ns, &ne);
+                if (!from)
+                    return 0;
+                SSEG(e, from, ns, ne - ns, true, true);
+            }
+        } else if (c == '$') {
+            e = simple_ref(L, i, &ns, &ne);
+            if (!e)
+                return 0;
+            SSEG(i, e, ns, ne - ns, true, false);
+            i = e;
+        } else {
+            return 0;
+        }
     }
-    if (e + 1 < n && !is_meta(t[e + 1]))
-        return false; /* more of the word follows */
-    len = e - s - 1;
-    span = span_nonempty(L, s, e + 1);
-    val = dup(sp, t + s + 1, len);
-    if (len && val)
-        part = pool_alloc(sp, sizeof *part, 8);
-    if (!val || (len && !part)) {
-        sp->oom = true;
-        len = 0;
-    }
-    if (part) {
-        part->text = val;
-        part->var = NULL; /* the whole union */
-        part->span = span;
-        part->len = (uint32_t)len;
-        part->kind = TFL_SH_PART_LITERAL;
-        part->quoted = true;
-    }
-    out->raw = t + s;
-    out->parts = part;
-    out->value = val;
-    out->vars = NULL;
-    out->span = span;
-    out->len = (uint32_t)len;
-    out->self_kind = 0;
-    out->self_quoted = false;
-    out->flags = TFL_SH_WORD_QUOTED;
-    out->raw_len = (uint32_t)(e + 1 - s);
-    out->nparts = part ? 1 : 0;
-    out->nvars = 0;
-    L->pos = e + 1;
-    return true;
+#undef SSEG
+    *ng = k;
+    return i;
 }
 
 /*
- * A word that is one reference to a variable, $NAME or ${NAME}, maybe in
- * double quotes, then a blank or an operator: built in `out` as
- * read_mixed() would build it (one VAR part, the reference in the word's
- * and the script's lists), without its stacks. False, with nothing read,
- * for any other word.
+ * A word made only of what simple_cut() reads (quoted strings, plain runs,
+ * references by bare name: most words that are not plain): built in `out`
+ * as read_mixed() would build it, without its stacks. False, with nothing
+ * read, for any other word.
  */
-__attribute__((noinline)) static bool var_word(level *L, tfl_sh_word *out)
+__attribute__((noinline)) static bool simple_word(level *L, tfl_sh_word *out)
 {
     split *sp = L->sp;
     const char *t = L->t;
-    size_t s = L->pos, n = L->n, d, ns, ne, ve, e;
-    bool dq = t[s] == '"', braced;
-    tfl_sh_var *v;
-    const tfl_sh_var **gp, **wp;
-    tfl_sh_part *part;
-    const char *name;
+    size_t s = L->pos, ng = 0, nv = 0, nchars = 0, e, k, c;
+    unsigned flags = 0;
+    sseg g[MAX_SSEGS];
+    tfl_sh_part *parts = NULL;
+    const tfl_sh_var **vars = NULL;
+    char *val;
 
-    d = s + dq; /* the '$' */
-    if (d + 1 >= n || t[d] != '$')
+    e = simple_cut(L, g, &ng, &flags);
+    if (!e)
         return false;
-    braced = t[d + 1] == '{';
-    ns = d + 1 + braced;
-    if (ns >= n || !is_name_start(t[ns]) ||
-        (braced && L->depth + 1 >= TFL_SH_MAX_DEPTH))
-        return false;
-    ne = ns + 1;
-    while (ne < n && is_name_char(t[ne]))
-        ne++;
-    ve = ne;
-    if (braced && !(ve < n && t[ve++] == '}'))
-        return false;
-    e = ve;
-    if (dq && !(e < n && t[e++] == '"'))
-        return false;
-    if (e < n && !is_meta(t[e]))
-        return false; /* more of the word follows */
-    v = pool_alloc(sp, sizeof *v, 8);
-    name = dup(sp, t + ns, ne - ns);
-    part = pool_alloc(sp, sizeof *part, 8);
-    wp = pool_alloc(sp, sizeof *wp, 8);
-    gp = grow(sp, (void **)&sp->vars, &sp->nvars, &sp->capvars, sizeof *gp,
-              sp->vars0);
-    if (!v || !name || !part || !wp || !gp) {
-        sp->oom = true;
-        return false;
-    }
-    *v = (tfl_sh_var){.name = name,
-                      .span = span_of(L, d, ve),
-                      .name_span = span_of(L, ns, ne),
-                      .name_len = (uint32_t)(ne - ns),
-                      .cmd = L->cur_cmd,
-                      .op = TFL_SH_VAR_PLAIN,
-                      .quoted = dq};
-    *gp = v;
-    *wp = v;
-    part->text = t + d;
-    part->var = v;
-    part->span = v->span;
-    part->len = (uint32_t)(ve - d);
-    part->kind = TFL_SH_PART_VAR;
-    part->quoted = dq;
+    for (k = 0; k < ng; k++)
+        if (g[k].var)
+            nv++;
+        else
+            nchars += g[k].len;
+    val = pool_alloc(sp, nchars + 1, 1);
+    if (ng)
+        parts = pool_alloc(sp, ng * sizeof *parts, 8);
+    if (nv)
+        vars = pool_alloc(sp, nv * sizeof *vars, 8);
+    memset(out, 0, sizeof *out);
     out->raw = t + s;
-    out->parts = part;
-    out->value = NULL;
-    out->vars = wp;
-    out->span = span_nonempty(L, s, e);
-    out->len = 0;
-    out->self_kind = 0;
-    out->self_quoted = false;
-    out->flags = TFL_SH_WORD_EXPANDS | (dq ? TFL_SH_WORD_QUOTED : 0);
     out->raw_len = (uint32_t)(e - s);
-    out->nparts = 1;
-    out->nvars = 1;
+    out->span = span_nonempty(L, s, e);
     L->pos = e;
+    L->no_eq = !(ng && !g[0].var && !g[0].quoted);
+    if (!val || (ng && !parts) || (nv && !vars)) {
+        sp->oom = true;
+        return true;
+    }
+    for (k = 0, c = 0, nv = 0; k < ng; k++) {
+        tfl_sh_part *p = &parts[k];
+
+        p->var = NULL; /* the whole union */
+        p->span = g[k].roff == s && g[k].rend == e
+                      ? out->span
+                      : span_nonempty(L, g[k].roff, g[k].rend);
+        p->quoted = g[k].quoted;
+        if (!g[k].var) {
+            copy(val + c, t + g[k].from, g[k].len);
+            p->text = val + c;
+            p->len = g[k].len;
+            p->kind = TFL_SH_PART_LITERAL;
+            c += g[k].len;
+        } else {
+            tfl_sh_var *v = pool_alloc(sp, sizeof *v, 8);
+            const char *name = dup(sp, t + g[k].from, g[k].len);
+            const tfl_sh_var **gp = grow(sp, (void **)&sp->vars, &sp->nvars,
+                                         &sp->capvars, sizeof *gp, sp->vars0);
+
+            if (!v || !name || !gp) {
+                sp->oom = true;
+                return true;
+            }
+            *v = (tfl_sh_var){
+                .name = name,
+                .span = p->span,
+                .name_span = span_nonempty(L, g[k].from, g[k].from + g[k].len),
+                .name_len = g[k].len,
+                .cmd = L->cur_cmd,
+                .op = TFL_SH_VAR_PLAIN,
+                .quoted = g[k].quoted};
+            *gp = v;
+            vars[nv++] = v;
+            p->text = t + g[k].roff;
+            p->len = g[k].rend - g[k].roff;
+            p->var = v;
+            p->kind = TFL_SH_PART_VAR;
+        }
+    }
+    val[c] = '\0';
+    out->parts = parts;
+    out->nparts = (uint32_t)ng;
+    out->vars = vars;
+    out->nvars = (uint32_t)nv;
+    out->flags = (uint16_t)(flags | (nv ? TFL_SH_WORD_EXPANDS : 0));
+    if (!nv) {
+        out->value = val;
+        out->len = (uint32_t)nchars;
+    }
     return true;
 }
 
@@ -1731,11 +1793,8 @@ __attribute__((noinline)) static tfl_sh_word *push_word(level *L)
         w = stack_slot(sp, &sp->words);
         if (!w)
             return NULL;
-        if ((L->t[L->pos] != '$' && quoted_word(L, w)) ||
-            (L->t[L->pos] != '\'' && var_word(L, w))) {
-            L->no_eq = true; /* such a word assigns nothing */
+        if (simple_word(L, w))
             return w;
-        }
         sp->words.len--; /* nothing was pushed after it */
     }
     e = plain_end(L, L->pos, &eq);
