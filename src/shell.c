@@ -1818,6 +1818,43 @@ __attribute__((noinline)) static bool simple_word(level *L, tfl_sh_word *out)
     return true;
 }
 
+/* `c` ends a plain run but may be in a word glob_word() builds. */
+static inline bool globby(char c)
+{
+    return c == '*' || c == '?' || c == '[' || c == '~' || c == '}';
+}
+
+/*
+ * A word of plain bytes and * ? [ ~ } (a pattern, a path under ~, the `[`
+ * of a test), up to a blank or an operator: read_mixed() would make it
+ * one unquoted literal, its own part, so it is built as plain_word()
+ * builds a plain word, with the flags read_mixed() would set. False, with
+ * nothing read, for any other word.
+ */
+__attribute__((noinline)) static bool glob_word(level *L, tfl_sh_word *out)
+{
+    const char *t = L->t;
+    size_t s = L->pos, n = L->n, i = s;
+    unsigned flags = 0;
+    bool eq = false;
+
+    for (;;) {
+        i = plain_end(L, i, &eq);
+        if (i == n || is_meta(t[i]))
+            break;
+        if (!globby(t[i]))
+            return false;
+        if (t[i] == '~')
+            flags |= i == s ? TFL_SH_WORD_TILDE : 0;
+        else if (t[i] != '}')
+            flags |= TFL_SH_WORD_GLOB;
+        i++;
+    }
+    plain_word(L, s, i, out);
+    out->flags = (uint16_t)flags;
+    return true;
+}
+
 __attribute__((noinline)) static tfl_sh_word *push_word(level *L)
 {
     split *sp = L->sp;
@@ -1832,6 +1869,15 @@ __attribute__((noinline)) static tfl_sh_word *push_word(level *L)
         if (simple_word(L, w))
             return w;
         sp->words.len--; /* nothing was pushed after it */
+    } else if (globby(L->t[L->pos])) {
+        w = stack_slot(sp, &sp->words);
+        if (!w)
+            return NULL;
+        if (glob_word(L, w)) {
+            L->no_eq = false; /* X=* assigns */
+            return w;
+        }
+        sp->words.len--;
     }
     e = plain_end(L, L->pos, &eq);
 
@@ -2536,11 +2582,23 @@ static bool parse_simple(level *L, tfl_sh_op op, bool negated, bool fn)
                     skip_blanks(L);
                 continue;
             }
-            read_mixed(L, W_NORMAL, &tmp, e);
-            w = stack_slot(sp, &sp->words);
-            if (!w)
-                break;
-            *w = tmp;
+            w = NULL;
+            if (globby(t[e])) { /* a pattern, most likely */
+                w = stack_slot(sp, &sp->words);
+                if (!w)
+                    break;
+                if (!glob_word(L, w)) {
+                    sp->words.len--; /* nothing was pushed after it */
+                    w = NULL;
+                }
+            }
+            if (!w) {
+                read_mixed(L, W_NORMAL, &tmp, e);
+                w = stack_slot(sp, &sp->words);
+                if (!w)
+                    break;
+                *w = tmp;
+            }
             if (!words_seen && !to_assign(L, w))
                 words_seen = true;
         } else if (redir_start(c) && at_redir(L)) {
