@@ -64,11 +64,11 @@ struct tfl_facts {
     /* Guards the arena once loading is over: lookups from several threads
      * may make built-in images. */
     pthread_mutex_t lock;
-    /* Answers already given by tfl_facts_lookup(), by reference (under
-     * `lock`; a load forgets them). */
-    struct tfl_facts_memo *memo;
-    /* tfl_facts_derived(): image and maker to result (under `lock`). */
-    struct tfl_facts_derived *derived;
+    /* Answers already given by tfl_facts_lookup(), by reference (read
+     * without the lock, changed under `lock`; a load forgets them). */
+    _Atomic(struct tfl_facts_memo *) memo;
+    /* tfl_facts_derived(): image and maker to result (the same way). */
+    _Atomic(struct tfl_facts_derived *) derived;
 };
 
 /*
