@@ -173,19 +173,32 @@ static bool patset_match(const patset *ps, const char *s)
 }
 
 #ifndef TFL_FACTS_GENERATOR
-/* patset_match() on a compact set of the built-in tables. */
-static bool fb_match(uint32_t k, const char *s)
+/* The tfl_fb_gram() set of `s`. */
+static uint64_t grams_of(const char *s)
+{
+    uint64_t set = 0;
+
+    for (; s[0] && s[1]; s++)
+        set |= tfl_fb_gram((unsigned char)s[0], (unsigned char)s[1]);
+    return set;
+}
+
+/* patset_match() on a compact set of the built-in tables; `grams` is the
+ * tfl_fb_gram() set of `s`. */
+static bool fb_match(uint32_t k, const char *s, uint64_t grams)
 {
     const tfl_fb_table *t = &tfl_facts_builtin;
     const tfl_fb_patset *ps = &t->patsets[k];
     bool yes = false;
     uint32_t i;
 
+    if (ps->grams & ~grams)
+        return false;
     for (i = ps->first; i < ps->first + ps->n; i++) {
         const char *p = t->pool + t->pats[i];
         bool neg = p[0] == '!';
 
-        if (!neg && yes)
+        if ((!neg && yes) || (t->pat_grams[i] & ~grams))
             continue;
         /* The run every accepted string contains, before the glob. */
         if (t->pat_lits[i] != TFL_FB_NULL &&
@@ -1375,36 +1388,46 @@ static bool is_host(const char *s, size_t n)
            (n == 9 && memcmp(s, "localhost", 9) == 0);
 }
 
-static bool is_docker_hub(const char *s, size_t n)
+/* Is `s` (of `n` bytes) one of the fixed-size names of `names`, each
+ * shorter than `size`. Fixed-size arrays rather than pointers, so the
+ * names need no relocation at start. */
+static bool is_one_of(const char *s, size_t n, const char *names, size_t size,
+                      size_t count)
 {
-    static const char *const hosts[] = {"docker.io", "index.docker.io",
-                                        "registry-1.docker.io",
-                                        "registry.hub.docker.com"};
     size_t i;
 
-    for (i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
-        if (strlen(hosts[i]) == n && memcmp(s, hosts[i], n) == 0)
+    if (n >= size)
+        return false;
+    for (i = 0; i < count; i++, names += size)
+        if (names[0] == s[0] && names[n] == '\0' && memcmp(names, s, n) == 0)
             return true;
     return false;
+}
+
+static bool is_docker_hub(const char *s, size_t n)
+{
+    static const char hosts[][24] = {"docker.io", "index.docker.io",
+                                     "registry-1.docker.io",
+                                     "registry.hub.docker.com"};
+
+    return is_one_of(s, n, hosts[0], sizeof hosts[0],
+                     sizeof hosts / sizeof hosts[0]);
 }
 
 /* The official images are also published per architecture under
  * `amd64/`, `arm64v8/` ...: the same images, so the prefix goes. */
 static const char *skip_arch_namespace(const char *name, const char *end)
 {
-    static const char *const arches[] = {
-        "amd64/",   "arm32v5/", "arm32v6/",       "arm32v7/",
-        "arm64v8/", "i386/",    "mips64le/",      "ppc64le/",
-        "riscv64/", "s390x/",   "windows-amd64/",
+    static const char arches[][16] = {
+        "amd64",    "arm32v5", "arm32v6", "arm32v7", "arm64v8",       "i386",
+        "mips64le", "ppc64le", "riscv64", "s390x",   "windows-amd64",
     };
-    size_t i;
+    const char *slash = memchr(name, '/', (size_t)(end - name));
 
-    for (i = 0; i < sizeof arches / sizeof arches[0]; i++) {
-        size_t n = strlen(arches[i]);
-
-        if ((size_t)(end - name) > n && memcmp(name, arches[i], n) == 0)
-            return name + n;
-    }
+    if (slash && slash + 1 < end &&
+        is_one_of(name, (size_t)(slash - name), arches[0], sizeof arches[0],
+                  sizeof arches / sizeof arches[0]))
+        return slash + 1;
     return name;
 }
 
@@ -1478,19 +1501,20 @@ static const tfl_facts_image *fb_lookup(const tfl_facts *f,
 {
     const tfl_fb_table *t = &tfl_facts_builtin;
     unsigned char c = (unsigned char)norm[0];
+    uint64_t grams = grams_of(norm);
     size_t b, v, g;
 
     /* Only the entries whose patterns can accept the first byte. */
     for (b = t->buckets[c]; b < t->buckets[c + 1]; b++) {
         const tfl_fb_entry *en = &t->entries[t->bucket_entries[b]];
 
-        if (!fb_match(en->match, norm))
+        if (!fb_match(en->match, norm, grams))
             continue;
         for (v = en->vars; v < en->vars + en->nvars; v++) {
             const tfl_fb_variant *var = &t->variants[v];
 
             for (g = 0; g < var->nguards; g++)
-                if (!fb_match(t->guards[var->guards + g], norm))
+                if (!fb_match(t->guards[var->guards + g], norm, grams))
                     break;
             if (g == var->nguards) {
                 const tfl_facts_image *img = fb_get(f, l, v);
