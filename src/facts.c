@@ -733,7 +733,8 @@ static int parse_tri(parser *p, const word *w, size_t n, tfl_tri *out)
     return 0;
 }
 
-static const char *const family_names[] = {
+/* Arrays, not pointers, so that they need no relocation at start. */
+static const char family_names[][11] = {
     "unknown", "debian",     "ubuntu", "alpine", "rhel",
     "wolfi",   "distroless", "arch",   "suse",   "scratch",
 };
@@ -753,7 +754,7 @@ static int parse_family(parser *p, const word *w, size_t n, tfl_family *out)
 }
 
 static const struct {
-    const char *name;
+    char name[8];
     unsigned bit;
 } tool_names[] = {
     {"shadow", TFL_TOOL_SHADOW},
