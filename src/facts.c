@@ -1591,30 +1591,34 @@ static const tfl_facts_image *lookup(const tfl_facts *f, const char *ref,
  * table's arena that a load forgets (the answers hold until then: images,
  * once made, stay). It starts small, since one file names one or two
  * images and zeroing a big table would cost a small run more than its
- * lookups, and doubles when three quarters full (the slots keep part of
- * the hash, so a probe rarely compares strings), up to MEMO_MAX_SLOTS;
- * full, it keeps what it has and answers the rest afresh.
+ * lookups, and doubles when three quarters full (a key keeps part of its
+ * hash, so a probe rarely compares strings), up to MEMO_MAX_SLOTS; full,
+ * it keeps what it has and answers the rest afresh. A slot is one pointer
+ * to its key, which holds the answer: a run of many files keeps the
+ * outgrown tables too, so their size is the memo's memory.
  *
  * Nearly every lookup of a long run is a hit, made from several threads
- * at once, so reading takes no lock: a writer fills a slot and then
- * publishes its key (release), and a reader that sees the key (acquire)
- * sees the rest. Only adding takes the lock. Growing fills a new table and
- * publishes it whole; the old one stays in the arena, unchanged, for the
- * readers still probing it, and a reader that misses there only does the
+ * at once, so reading takes no lock: a writer fills a key and then
+ * publishes it in a slot (release), and a reader that sees it there
+ * (acquire) sees the rest. Only adding takes the lock. Growing fills a new
+ * table and publishes it whole; the old one stays in the arena, unchanged, for
+ * the readers still probing it, and a reader that misses there only does the
  * work afresh and adds under the lock, where the current table is seen.
  */
 #define MEMO_FIRST_SLOTS 32 /* powers of two */
 #define MEMO_MAX_SLOTS 4096
 #define MEMO_MAX_KEY 256
 
-typedef struct memo_slot {
-    _Atomic(const char *) key; /* NULL: empty; set last */
+/* One answer, written whole before a slot points to it. */
+typedef struct memo_key {
+    uint32_t hash; /* the low half, to skip compares */
+    uint32_t len;
     const tfl_facts_image *img;
-    uint32_t hash, len; /* the low half of the hash, to skip compares */
-} memo_slot;
+    char ref[]; /* NUL-terminated */
+} memo_key;
 
 struct tfl_facts_memo {
-    memo_slot *slots;
+    _Atomic(const memo_key *) *slots; /* NULL: empty */
     size_t mask;
     size_t n; /* keys, changed under the lock only */
 };
@@ -1638,37 +1642,39 @@ static size_t memo_hash(const char *s, size_t len)
     return (size_t)(h ^ (h >> 32));
 }
 
-/* The slot of `m` holding key `ref` (`len` bytes, hash `hash`), or NULL;
+/* The answer `m` holds for `ref` (`len` bytes, hash `hash`), or NULL;
  * safe without the lock. */
-static const memo_slot *memo_find(const struct tfl_facts_memo *m,
-                                  const char *ref, size_t len, size_t hash)
+static const memo_key *memo_find(const struct tfl_facts_memo *m,
+                                 const char *ref, size_t len, size_t hash)
 {
     size_t i;
 
     if (!m)
         return NULL;
     for (i = hash & m->mask;; i = (i + 1) & m->mask) {
-        const memo_slot *slot = &m->slots[i];
-        const char *key =
-            atomic_load_explicit(&slot->key, memory_order_acquire);
+        const memo_key *key =
+            atomic_load_explicit(&m->slots[i], memory_order_acquire);
 
         if (!key)
             return NULL;
-        if (slot->hash == (uint32_t)hash && slot->len == len &&
-            memcmp(key, ref, len) == 0)
-            return slot;
+        if (key->hash == (uint32_t)hash && key->len == len &&
+            memcmp(key->ref, ref, len) == 0)
+            return key;
     }
 }
 
-/* The empty slot of `slots` where a key of hash `hash` goes (under the
- * lock, the key known to be absent). */
-static memo_slot *memo_free_slot(memo_slot *slots, size_t mask, size_t hash)
+/* Put `key`, known to be absent, into the slots of `m` (under the lock;
+ * `order` is how readers may see it). */
+static void memo_place(struct tfl_facts_memo *m, const memo_key *key,
+                       memory_order order)
 {
-    size_t i = hash & mask;
+    /* The kept low half places it: MEMO_MAX_SLOTS is below 2^32. */
+    size_t i = key->hash & m->mask;
 
-    while (atomic_load_explicit(&slots[i].key, memory_order_relaxed))
-        i = (i + 1) & mask;
-    return &slots[i];
+    while (atomic_load_explicit(&m->slots[i], memory_order_relaxed))
+        i = (i + 1) & m->mask;
+    atomic_store_explicit(&m->slots[i], key, order);
+    m->n++;
 }
 
 /* A memo of `size` empty slots holding the keys of `old` (may be NULL),
@@ -1679,25 +1685,16 @@ memo_make(tfl_facts *f, const struct tfl_facts_memo *old, size_t size)
     struct tfl_facts_memo *m = tfl_arena_alloc(&f->arena, sizeof *m);
     size_t i;
 
-    /* Zeroed memory holds NULL keys. */
+    /* Zeroed memory holds NULL slots. */
     if (!m || !(m->slots = tfl_arena_alloc(&f->arena, size * sizeof *m->slots)))
         return NULL;
     m->mask = size - 1;
     for (i = 0; old && i <= old->mask; i++) {
-        const memo_slot *from = &old->slots[i];
-        const char *key =
-            atomic_load_explicit(&from->key, memory_order_relaxed);
-        memo_slot *to;
+        const memo_key *key =
+            atomic_load_explicit(&old->slots[i], memory_order_relaxed);
 
-        if (!key)
-            continue;
-        /* The kept low half places it: MEMO_MAX_SLOTS is below 2^32. */
-        to = memo_free_slot(m->slots, m->mask, from->hash);
-        to->hash = from->hash;
-        to->len = from->len;
-        to->img = from->img;
-        atomic_store_explicit(&to->key, key, memory_order_relaxed);
-        m->n++;
+        if (key)
+            memo_place(m, key, memory_order_relaxed);
     }
     return m;
 }
@@ -1709,8 +1706,7 @@ static void memo_put(tfl_facts *f, const char *ref, size_t len, size_t hash,
 {
     struct tfl_facts_memo *m =
         atomic_load_explicit(&f->memo, memory_order_relaxed);
-    memo_slot *slot;
-    char *key;
+    memo_key *key;
 
     if (memo_find(m, ref, len, hash)) /* another thread was first */
         return;
@@ -1721,21 +1717,21 @@ static void memo_put(tfl_facts *f, const char *ref, size_t len, size_t hash,
             return;
         atomic_store_explicit(&f->memo, m, memory_order_release);
     }
-    if (!(key = tfl_arena_strndup(&f->arena, ref, len)))
+    key = tfl_arena_alloc_raw(&f->arena, sizeof *key + len + 1);
+    if (!key)
         return;
-    slot = memo_free_slot(m->slots, m->mask, hash);
-    slot->hash = (uint32_t)hash;
-    slot->len = (uint32_t)len;
-    slot->img = img;
-    atomic_store_explicit(&slot->key, key, memory_order_release);
-    m->n++;
+    key->hash = (uint32_t)hash;
+    key->len = (uint32_t)len;
+    key->img = img;
+    memcpy(key->ref, ref, len + 1);
+    memo_place(m, key, memory_order_release);
 }
 
 const tfl_facts_image *tfl_facts_lookup(const tfl_facts *cf, const char *ref)
 {
     tfl_facts *f = (tfl_facts *)cf; /* the memo changes; see fb_get() */
     size_t len = strlen(ref), hash;
-    const memo_slot *hit;
+    const memo_key *hit;
     const tfl_facts_image *img;
     bool failed = false;
 
