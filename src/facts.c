@@ -1308,7 +1308,7 @@ static int builtin_fail(tfl_facts_error *err, int rc, const char *msg)
 int tfl_facts_load_builtin(tfl_facts *f, tfl_facts_error *err)
 {
     const tfl_fb_table *t = &tfl_facts_builtin;
-    size_t first = f->nentries, i;
+    size_t first = f->nentries;
     tfl_facts_layer *layer;
 
     atomic_store_explicit(&f->memo, NULL, memory_order_relaxed);
@@ -1326,14 +1326,14 @@ int tfl_facts_load_builtin(tfl_facts *f, tfl_facts_error *err)
         goto oom;
     layer->start = first;
     layer->builtin = true;
+    /* Zeroed memory holds NULL pointers, atomic or not, on every target
+     * we build for (as the memo's slots do). */
     layer->images = tfl_arena_alloc(
         &f->arena, (t->nvariants ? t->nvariants : 1) * sizeof *layer->images);
     if (!layer->images) {
         f->nlayers--;
         goto oom;
     }
-    for (i = 0; i < t->nvariants; i++)
-        atomic_init(&layer->images[i], NULL);
     f->naccounts += t->naccounts;
     return 0;
 
