@@ -323,22 +323,22 @@ bool tfl_doc_error(tfl_arena *arena, tfl_doc *doc, size_t *cap, tfl_span span,
 
 /* Content of physical line i: [*b, *e) without CR/LF; returns the offset
  * just past its LF (or the end of the source). */
-static uint32_t src_line(const tfl_source *src, size_t i, uint32_t *b,
-                         uint32_t *e)
+static inline uint32_t src_line(const tfl_source *src, size_t i, uint32_t *b,
+                                uint32_t *e)
 {
-    uint32_t start = src->line_starts[i], end, next;
+    uint32_t start = i ? src->line_starts[i] : src->bom, end, next;
 
-    if (i == 0)
-        start = src->bom;
     if (i + 1 < src->nlines) {
         next = src->line_starts[i + 1];
         end = next - 1;
     } else {
         next = end = (uint32_t)src->len;
     }
-    while (end > start &&
-           (src->data[end - 1] == '\r' || src->data[end - 1] == '\n'))
-        end--;
+    /* one test for the usual line, which ends in a printable byte */
+    if (end > start && (unsigned char)src->data[end - 1] <= '\r')
+        while (end > start &&
+               (src->data[end - 1] == '\r' || src->data[end - 1] == '\n'))
+            end--;
     *b = start;
     *e = end;
     return next;
@@ -1867,17 +1867,41 @@ static bool directive(parser *p, uint32_t b, uint32_t e)
 
 /* --- Lines ---------------------------------------------------------------- */
 
-static bool too_long(parser *p, uint32_t b, uint32_t e, bool report)
+/* The error for a line too long (see too_long()), kept out of line. */
+static void report_too_long(parser *p, uint32_t b)
+{
+    ERR(p, span_of(b, b + 1),
+        "dockerfile line greater than max allowed size of %d", TFL_MAX_LINE);
+    p->doc->parser_failed = true;
+}
+
+static inline bool too_long(parser *p, uint32_t b, uint32_t e, bool report)
 {
     if (e - b <= TFL_MAX_LINE)
         return false;
-    if (report) {
-        ERR(p, span_of(b, b + 1),
-            "dockerfile line greater than max allowed size of %d",
-            TFL_MAX_LINE);
-        p->doc->parser_failed = true;
-    }
+    if (report)
+        report_too_long(p, b);
     return true;
+}
+
+/* Leading spaces of the eight bytes `v`, in bytes (8 when all are). */
+static inline unsigned spaces8(uint64_t v)
+{
+    v ^= ' ' * TFL_ONES8;
+    if (v == 0)
+        return 8;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (unsigned)__builtin_ctzll(v) / 8;
+#else
+    {
+        unsigned n = 0;
+
+        while (((v >> (56 - 8 * n)) & 0xFF) == 0)
+            n++;
+        return n;
+    }
+#endif
 }
 
 /* First offset of [b, e) after leading Unicode white space: a line is
@@ -1886,6 +1910,17 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 {
     size_t n;
 
+    /* an instruction at the line's start, or an indent of spaces (a
+     * continued line's), in one step */
+    if (b < e && (unsigned char)s[b] - 0x21u < 0x5fu)
+        return b;
+    while (e - b >= 8) {
+        unsigned k = spaces8(tfl_load8(s + b));
+
+        b += k;
+        if (k < 8)
+            break;
+    }
     while (b < e) {
         unsigned char c = (unsigned char)s[b];
 
@@ -1923,33 +1958,127 @@ static void add_comment(parser *p, uint32_t hash, uint32_t e)
 }
 
 /* Does [b, e) end in a continuation? Sets *piece_end to what is kept. */
-static bool continues(parser *p, uint32_t b, uint32_t e, uint32_t *piece_end)
+static inline bool continues(const parser *p, uint32_t b, uint32_t e,
+                             uint32_t *piece_end)
 {
     const char *s = p->src->data;
     uint32_t t = e;
 
-    while (t > b && (s[t - 1] == ' ' || s[t - 1] == '\t'))
-        t--;
-    if (t > b && s[t - 1] == p->esc && (t - 1 == b || s[t - 2] != p->esc)) {
+    *piece_end = e;
+    if (t == b)
+        return false;
+    if (s[t - 1] != p->esc) {
+        /* the usual line ends in a byte that is neither */
+        if (s[t - 1] != ' ' && s[t - 1] != '\t')
+            return false;
+        while (t > b && (s[t - 1] == ' ' || s[t - 1] == '\t'))
+            t--;
+        if (t == b || s[t - 1] != p->esc)
+            return false;
+    }
+    if (t - 1 == b || s[t - 2] != p->esc) {
         *piece_end = t - 1;
         return true;
     }
-    *piece_end = e;
     return false;
 }
 
-/* Assemble and shape the instruction starting at physical line `first`
- * whose content begins at `b`. */
+/* Room for one more piece on the heap stack; NULL (and oom) when memory
+ * runs out. */
+static tfl_piece *piece_slot(parser *p, size_t n)
+{
+    if (n == p->cap_pv) {
+        size_t ncap = p->cap_pv ? p->cap_pv * 2 : 64;
+        tfl_piece *pc = realloc(p->pv, ncap * sizeof *pc);
+
+        if (!pc) {
+            p->oom = true;
+            return NULL;
+        }
+        p->pv = pc;
+        p->cap_pv = ncap;
+    }
+    return &p->pv[n];
+}
+
+/*
+ * Gather the pieces of the instruction whose first line's content is
+ * [b, e) on the piece stack: the lines it continues on, comment lines
+ * among them noted and skipped, blank ones skipped. Returns their number
+ * (0 when memory ran out); *total is the joined length, *last_end the end
+ * of the last line taken. Apart from its own function, so that the loop
+ * over lines, which is most of a file's lines, keeps its values in
+ * registers.
+ */
+static size_t gather(parser *p, uint32_t b, uint32_t e, uint32_t *total,
+                     uint32_t *last_end, bool *empty)
+{
+    const char *s = p->src->data;
+    const uint32_t *ls = p->src->line_starts;
+    size_t nl = p->src->nlines, nphys = p->nphys, i = p->next, n = 0;
+    uint32_t tot = 0, pe;
+    bool cont = continues(p, b, e, &pe);
+
+    *last_end = e;
+    for (;;) {
+        tfl_piece *pc = piece_slot(p, n);
+
+        if (!pc)
+            return 0;
+        n++;
+        pc->text_off = tot;
+        pc->src_off = b;
+        pc->len = pe - b;
+        tot += pe - b;
+        if (!cont)
+            break;
+        cont = false;
+        while (i < nphys) {
+            uint32_t lb = ls[i], le, t;
+
+            /* i > 0: the first line was the instruction's */
+            le = i + 1 < nl ? ls[i + 1] - 1 : (uint32_t)p->src->len;
+            if (le > lb && (unsigned char)s[le - 1] <= '\r')
+                while (le > lb && (s[le - 1] == '\r' || s[le - 1] == '\n'))
+                    le--;
+            i++;
+            if (too_long(p, lb, le, true))
+                continue;
+            t = skip_space(s, lb, le);
+            if (t == le) {
+                *empty = true;
+                continue;
+            }
+            if (s[t] == '#') {
+                p->next = i;
+                add_comment(p, t, le);
+                continue;
+            }
+            b = lb;
+            *last_end = le;
+            cont = continues(p, lb, le, &pe);
+            goto next_piece;
+        }
+        break;
+    next_piece:;
+    }
+    p->next = i;
+    *total = tot;
+    return n;
+}
+
+/* Assemble and shape the instruction whose first line's content is
+ * [b, e). */
 static void instruction(parser *p, uint32_t b, uint32_t e)
 {
     const tfl_source *src = p->src;
     tfl_piece *pieces;
-    size_t npieces = 0, total = 0, i;
+    size_t npieces, i;
+    uint32_t total, last_end;
     tfl_instr *in;
-    uint32_t pe, lb, le, t, last_end = e;
-    bool cont;
     const char *text;
     tfl_instr *trig;
+    bool empty = false;
     shaper sh;
 
     in = heap_push(p, (void **)&p->doc->instrs, &p->doc->ninstrs,
@@ -1958,51 +2087,10 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
         p->oom = true;
         return;
     }
-    cont = continues(p, b, e, &pe);
-    for (;;) {
-        tfl_piece *pc;
-
-        if (npieces == p->cap_pv) {
-            size_t ncap = p->cap_pv ? p->cap_pv * 2 : 64;
-
-            pc = realloc(p->pv, ncap * sizeof *pc);
-            if (!pc) {
-                p->oom = true;
-                return;
-            }
-            p->pv = pc;
-            p->cap_pv = ncap;
-        }
-        pc = &p->pv[npieces++];
-        pc->text_off = (uint32_t)total;
-        pc->src_off = b;
-        pc->len = pe - b;
-        total += pe - b;
-        if (!cont)
-            break;
-        cont = false;
-        while (p->next < p->nphys) {
-            phys_line(p, p->next, &lb, &le);
-            p->next++;
-            if (too_long(p, lb, le, true))
-                continue;
-            t = skip_space(src->data, lb, le);
-            if (t < le && src->data[t] == '#') {
-                add_comment(p, t, le);
-                continue;
-            }
-            if (t == le) {
-                in->empty_continuation = true;
-                continue;
-            }
-            b = lb;
-            e = last_end = le;
-            cont = continues(p, b, e, &pe);
-            goto next_piece;
-        }
-        break;
-    next_piece:;
-    }
+    npieces = gather(p, b, e, &total, &last_end, &empty);
+    if (npieces == 0)
+        return;
+    in->empty_continuation = empty;
 
     /* The pieces were gathered on the heap: the arena gets them at their
      * number, not at a doubled capacity. The text of one piece is the
@@ -2069,35 +2157,60 @@ uint32_t tfl_instr_first_line(const tfl_doc *doc, const tfl_instr *in)
 static _Thread_local const tfl_comment *hint_comments;
 static _Thread_local size_t hint_comment;
 
+/*
+ * The 1-based line of source offset `o`, which is after the comment at
+ * doc->comments[k - 1], or 0 when no comment above `o` can be directly
+ * above its line: the lines between, each shorter than TFL_MAX_LINE,
+ * would end the block. Mostly found from the comment's line, without a
+ * search of the line table.
+ */
+static uint32_t line_below(const tfl_doc *doc, size_t k, uint32_t o)
+{
+    const tfl_source *src = doc->src;
+    uint32_t cl = doc->comments[k - 1].line; /* index of the next line */
+
+    assert(cl < src->nlines);
+    if (src->line_starts[cl] <= o &&
+        (cl + 1 >= src->nlines || o < src->line_starts[cl + 1]))
+        return cl + 1;
+    if (o - src->line_starts[cl] <= TFL_MAX_LINE)
+        return 0;
+    return tfl_source_line_of(src, o);
+}
+
 size_t tfl_instr_comments(const tfl_doc *doc, const tfl_instr *in,
                           size_t *first)
 {
     /* Going up from the line above: comment lines are taken, lines too
      * long are skipped (the parser skips them without ending the block),
-     * anything else ends the block. */
+     * anything else ends the block. The comments above the instruction
+     * are those before its first byte. */
     size_t lo = 0, hi = doc->ncomments, k;
-    uint32_t line = tfl_instr_first_line(doc, in);
+    uint32_t o = in->map.pieces[0].src_off, line;
 
     /* Callers go down the file: the comments before the last answer are
      * skipped, and the next few looked at one by one before a bisection. */
     if (hint_comments == doc->comments && hint_comment <= hi &&
-        (hint_comment == 0 || doc->comments[hint_comment - 1].line < line)) {
+        (hint_comment == 0 || doc->comments[hint_comment - 1].off < o)) {
         lo = hint_comment;
-        while (lo < hi && lo < hint_comment + 8 &&
-               doc->comments[lo].line < line)
+        while (lo < hi && lo < hint_comment + 8 && doc->comments[lo].off < o)
             lo++;
-        if (lo < hi && doc->comments[lo].line >= line)
+        if (lo < hi && doc->comments[lo].off >= o)
             hi = lo;
     }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (doc->comments[mid].line < line)
+        if (doc->comments[mid].off < o)
             lo = mid + 1;
         else
             hi = mid;
     }
-    k = lo;
+    hint_comments = doc->comments;
+    hint_comment = lo;
+    *first = k = lo;
+    if (lo == 0 || (line = line_below(doc, lo, o)) == 0)
+        return 0;
     while (--line >= 1) {
         uint32_t b, e;
 
@@ -2109,8 +2222,6 @@ size_t tfl_instr_comments(const tfl_doc *doc, const tfl_instr *in,
         if (e - b <= TFL_MAX_LINE)
             break;
     }
-    hint_comments = doc->comments;
-    hint_comment = lo;
     *first = k;
     return lo - k;
 }
