@@ -48,6 +48,10 @@
 #include <string.h>
 #include <strings.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "bytes8.h"
 #include "json_array.h"
 #include "parser_impl.h"
@@ -241,6 +245,119 @@ static inline bool c_space(unsigned char c)
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* Printable ASCII but the quotes: bytes a word runs on through (the
+ * escape character aside). */
+static const unsigned char word_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/*
+ * Scans for the end of a run, sixteen bytes a step where SSE2 is there
+ * (always on x86-64), byte by byte for the rest. Each returns the first
+ * offset in [b, e) whose byte stops its run, or e.
+ */
+#ifdef __SSE2__
+/* The bytes of `v` outside printable ASCII (0x21..0x7e), as a mask. */
+static inline __m128i unprintable16(__m128i v)
+{
+    /* 0x21..0x7e move to -128..-35, everything else above */
+    __m128i x = _mm_add_epi8(v, _mm_set1_epi8(0x5f));
+
+    return _mm_cmpgt_epi8(x, _mm_set1_epi8(-35));
+}
+
+static inline __m128i load16(const char *s)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)s);
+}
+
+static inline unsigned ctz16(unsigned m)
+{
+    return (unsigned)__builtin_ctz(m);
+}
+#endif
+
+/* A plain word's bytes: printable ASCII but the quotes and `esc`. */
+static inline uint32_t scan_plain(const char *s, uint32_t b, uint32_t e,
+                                  char esc)
+{
+#ifdef __SSE2__
+    const __m128i q1 = _mm_set1_epi8('\''), q2 = _mm_set1_epi8('"');
+    const __m128i ec = _mm_set1_epi8(esc);
+
+    while (e - b >= 16) {
+        __m128i v = load16(s + b);
+        __m128i bad = _mm_or_si128(
+            _mm_or_si128(unprintable16(v), _mm_cmpeq_epi8(v, ec)),
+            _mm_or_si128(_mm_cmpeq_epi8(v, q1), _mm_cmpeq_epi8(v, q2)));
+        unsigned m = (unsigned)_mm_movemask_epi8(bad);
+
+        if (m)
+            return b + ctz16(m);
+        b += 16;
+    }
+#endif
+    while (b < e && word_byte[(unsigned char)s[b]] && s[b] != esc)
+        b++;
+    return b;
+}
+
+/* Double-quoted text: anything but '"' and `esc`. */
+static inline uint32_t scan_dquoted(const char *s, uint32_t b, uint32_t e,
+                                    char esc)
+{
+#ifdef __SSE2__
+    const __m128i q = _mm_set1_epi8('"'), ec = _mm_set1_epi8(esc);
+
+    while (e - b >= 16) {
+        __m128i v = load16(s + b);
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, ec)));
+
+        if (m)
+            return b + ctz16(m);
+        b += 16;
+    }
+#endif
+    while (b < e && s[b] != '"' && s[b] != esc)
+        b++;
+    return b;
+}
+
+/* Anything but BuildKit's blank set (see is_blank()). */
+static inline uint32_t scan_unblank(const char *s, uint32_t b, uint32_t e)
+{
+#ifdef __SSE2__
+    while (e - b >= 16) {
+        __m128i v = load16(s + b);
+        /* 0x09..0x0d move to -128..-124 */
+        __m128i ctl = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x77)),
+                                     _mm_set1_epi8(-123));
+        __m128i bl = _mm_or_si128(
+            _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), ctl),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+        unsigned m = (unsigned)_mm_movemask_epi8(bl);
+
+        if (m)
+            return b + ctz16(m);
+        b += 16;
+    }
+#endif
+    while (b < e && !is_blank(s[b]))
+        b++;
+    return b;
 }
 
 static size_t space_len_utf8(const char *s, size_t len)
@@ -653,16 +770,7 @@ static void push_blanks(shaper *sh, uint32_t b, uint32_t e)
         if (b >= e)
             break;
         s = b;
-        /* eight printable bytes without a space hold no blank */
-        while (e - b >= 8) {
-            uint64_t v = tfl_load8(sh->L + b);
-
-            if (!tfl_all_printable8(v) || tfl_has_byte8(v, ' '))
-                break;
-            b += 8;
-        }
-        while (b < e && !is_blank(sh->L[b]))
-            b++;
+        b = scan_unblank(sh->L, b, e);
         w = wv_push(sh->p);
         if (!w || !make_word(sh, w, sh->L + s, b - s, s, b - s))
             return;
@@ -677,22 +785,6 @@ static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
     push_blanks(sh, b, e);
     wv_take(sh->p, mark, out, n);
 }
-
-/* Printable ASCII but the quotes: bytes a word runs on through (the
- * escape character aside). */
-static const unsigned char word_byte[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
 
 /*
  * Quote-aware words of [b, e) as BuildKit's parseWords: white space outside
@@ -710,6 +802,7 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
     uint32_t pos = b, start = b;
     char quote = 0;
     bool in_word = false, blank_ok = false;
+    tfl_word *w;
 
     buf = scratch(sh->p, (size_t)(e - b) + 1);
     if (!buf)
@@ -724,15 +817,31 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                 pos += (uint32_t)sp;
                 continue;
             }
-            in_word = true;
             start = pos;
             blen = 0;
             blank_ok = false;
             quote = 0;
+            /* The usual word is plain bytes up to a blank or the end:
+             * taken as it is, without going through `buf`. */
+            pos = scan_plain(L, pos, e, esc);
+            if (pos > start && (pos == e || (unsigned char)L[pos] <= ' ')) {
+                if (pos < e && !c_space((unsigned char)L[pos]))
+                    goto slow; /* a control byte: part of the word */
+                w = wv_push(sh->p);
+                if (!w || !make_word(sh, w, L + start, pos - start, start,
+                                     pos - start))
+                    return;
+                continue;
+            }
+        slow:
+            memcpy(buf, L + start, pos - start);
+            blen = pos - start;
+            in_word = true;
+            continue;
         }
         if (pos == e || (!quote && sp)) {
             if (blank_ok || blen > 0) {
-                tfl_word *w = wv_push(sh->p);
+                w = wv_push(sh->p);
                 if (!w || !make_word(sh, w, buf, blen, start, pos - start))
                     return;
             }
@@ -757,18 +866,7 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                  * here (the usual word) in one go */
                 uint32_t s0 = pos++;
 
-                while (e - pos >= 8) {
-                    uint64_t v = tfl_load8(L + pos);
-
-                    if (!tfl_all_printable8(v) || tfl_has_byte8(v, ' ') ||
-                        tfl_has_byte8(v, '\'') || tfl_has_byte8(v, '"') ||
-                        tfl_has_byte8(v, (unsigned char)esc))
-                        break;
-                    pos += 8;
-                }
-                while (pos < e && word_byte[(unsigned char)L[pos]] &&
-                       L[pos] != esc)
-                    pos++;
+                pos = scan_plain(L, pos, e, esc);
                 memcpy(buf + blen, L + s0, pos - s0);
                 blen += pos - s0;
                 continue;
@@ -794,8 +892,7 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
 
                 pos = q ? (uint32_t)(q - L) : e;
             } else {
-                while (pos < e && L[pos] != '"' && L[pos] != esc)
-                    pos++;
+                pos = scan_dquoted(L, pos, e, esc);
             }
             memcpy(buf + blen, L + s0, pos - s0);
             blen += pos - s0;
@@ -1504,9 +1601,7 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     tfl_instr *t;
 
     trim_space(sh->L, &b, &e);
-    k = b;
-    while (k < e && !is_blank(sh->L[k]))
-        k++;
+    k = scan_unblank(sh->L, b, e);
     in->kind = kind_of(sh->L + b, k - b, &caps);
     in->span.start = in->map.npieces == 1
                          ? source_in(in->map.pieces, b)
