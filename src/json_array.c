@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "utf8.h"
 
 #define MAX_DEPTH 512
@@ -112,12 +116,62 @@ static bool read_unicode(reader *r, uint32_t *cp)
     return true;
 }
 
+/* The first offset from `i` on whose byte needs decoding or ends a string
+ * ('"', '\\', a control or non-ASCII byte), or `len`. */
+static size_t plain_end(const char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    const __m128i sp = _mm_set1_epi8(0x20);
+
+    while (len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* signed: below 0x20 and from 0x80 on are both less than 0x20 */
+        __m128i bad = _mm_or_si128(
+            _mm_cmplt_epi8(v, sp),
+            _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)));
+        unsigned m = (unsigned)_mm_movemask_epi8(bad);
+
+        if (m)
+            return i + (unsigned)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+            break;
+        i++;
+    }
+    return i;
+}
+
 /* Read a string at r->pos (on the quote); decode into *out when asked. */
 static bool read_string(reader *r, char **out, size_t *outlen)
 {
     char *buf = NULL;
     size_t n = 0;
 
+    if (out) {
+        /* The usual string needs no decoding: copied in one go. */
+        size_t e = plain_end(r->s, r->pos + 1, r->len);
+
+        if (e < r->len && r->s[e] == '"') {
+            n = e - (r->pos + 1);
+            buf = tfl_arena_alloc_raw(r->arena, n + 1);
+            if (!buf) {
+                r->oom = true;
+                return false;
+            }
+            memcpy(buf, r->s + r->pos + 1, n);
+            buf[n] = '\0';
+            *out = buf;
+            *outlen = n;
+            r->pos = e + 1;
+            return true;
+        }
+    }
     if (out) {
         /* Sized by this string alone, not by the rest of the input: an
          * array of many strings on one line stays linear. An escape never

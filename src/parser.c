@@ -2013,8 +2013,11 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
         unsigned k = spaces8(tfl_load8(s + b));
 
         b += k;
-        if (k < 8)
+        if (k < 8) {
+            if ((unsigned char)s[b] - 0x21u < 0x5fu)
+                return b;
             break;
+        }
     }
     while (b < e) {
         unsigned char c = (unsigned char)s[b];
@@ -2052,26 +2055,28 @@ static void add_comment(parser *p, uint32_t hash, uint32_t e)
     c->line = (uint32_t)p->next; /* the line just read, 1-based */
 }
 
-/* Does [b, e) end in a continuation? Sets *piece_end to what is kept. */
-static inline bool continues(const parser *p, uint32_t b, uint32_t e,
+/* Does [b, e) of `s` end in a continuation with escape character `esc`?
+ * Sets *piece_end to what is kept. */
+static inline bool continues(const char *s, char esc, uint32_t b, uint32_t e,
                              uint32_t *piece_end)
 {
-    const char *s = p->src->data;
     uint32_t t = e;
+    char c;
 
     *piece_end = e;
     if (t == b)
         return false;
-    if (s[t - 1] != p->esc) {
+    c = s[t - 1];
+    if (c != esc) {
         /* the usual line ends in a byte that is neither */
-        if (s[t - 1] != ' ' && s[t - 1] != '\t')
+        if (c != ' ' && c != '\t')
             return false;
         while (t > b && (s[t - 1] == ' ' || s[t - 1] == '\t'))
             t--;
-        if (t == b || s[t - 1] != p->esc)
+        if (t == b || s[t - 1] != esc)
             return false;
     }
-    if (t - 1 == b || s[t - 2] != p->esc) {
+    if (t - 1 == b || s[t - 2] != esc) {
         *piece_end = t - 1;
         return true;
     }
@@ -2112,7 +2117,8 @@ static size_t gather(parser *p, uint32_t b, uint32_t e, uint32_t *total,
     const uint32_t *ls = p->src->line_starts;
     size_t nl = p->src->nlines, nphys = p->nphys, i = p->next, n = 0;
     uint32_t tot = 0, pe;
-    bool cont = continues(p, b, e, &pe);
+    const char esc = p->esc;
+    bool cont = continues(s, esc, b, e, &pe);
 
     *last_end = e;
     for (;;) {
@@ -2151,7 +2157,7 @@ static size_t gather(parser *p, uint32_t b, uint32_t e, uint32_t *total,
             }
             b = lb;
             *last_end = le;
-            cont = continues(p, lb, le, &pe);
+            cont = continues(s, esc, lb, le, &pe);
             goto next_piece;
         }
         break;
