@@ -287,6 +287,92 @@ static inline unsigned ctz16(unsigned m)
 {
     return (unsigned)__builtin_ctz(m);
 }
+
+/*
+ * The last bytes of a run, fewer than sixteen, are also looked at in one
+ * load when the sixteen bytes at their start lie in one page: such a read
+ * cannot fault, and what it gets past the end is masked off. Not under
+ * AddressSanitizer (or the debug arena made for it), which would rightly
+ * see a read past an object.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TFL_NO_OVERREAD 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(TFL_DEBUG_ARENA)
+#define TFL_NO_OVERREAD 1
+#endif
+
+/* Can the sixteen bytes at `s` be loaded for a tail of n < 16 bytes? */
+static inline bool tail16(const char *s, uint32_t n)
+{
+#ifdef TFL_NO_OVERREAD
+    (void)s;
+    (void)n;
+    return false;
+#else
+    return n > 0 && ((uintptr_t)s & 4095) <= 4096 - 16;
+#endif
+}
+
+/* The stop mask `m` of a tail of n < 16 bytes, with the bytes past it
+ * counted as stops. */
+static inline unsigned tail_mask(unsigned m, uint32_t n)
+{
+    return m | ~((1u << n) - 1);
+}
+#endif
+
+#ifdef __SSE2__
+/*
+ * The first stop of [b, e) by the stop masks that `stops` makes of
+ * sixteen bytes, a step at a time, the tail in one load when it can be
+ * (tail16()); *b is left where bytes must be looked at one by one.
+ */
+#define SCAN16(s, b, e, stops)                                                 \
+    for (;;) {                                                                 \
+        uint32_t n_ = (e) - (b);                                               \
+        unsigned m_;                                                           \
+                                                                               \
+        if (n_ >= 16)                                                          \
+            m_ = (unsigned)_mm_movemask_epi8(stops(load16((s) + (b))));        \
+        else if (tail16((s) + (b), n_))                                        \
+            m_ = tail_mask(                                                    \
+                (unsigned)_mm_movemask_epi8(stops(load16((s) + (b)))), n_);    \
+        else                                                                   \
+            break;                                                             \
+        if (m_)                                                                \
+            return (b) + ctz16(m_);                                            \
+        (b) += 16;                                                             \
+    }
+
+/* Stops of a plain word: all but printable ASCII, the quotes, `esc`. */
+static inline __m128i plain_stops(__m128i v, __m128i esc)
+{
+    return _mm_or_si128(_mm_or_si128(unprintable16(v), _mm_cmpeq_epi8(v, esc)),
+                        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+}
+
+/* Stops of double-quoted text: '"' and `esc`. */
+static inline __m128i dquoted_stops(__m128i v, __m128i esc)
+{
+    return _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                        _mm_cmpeq_epi8(v, esc));
+}
+
+/* Stops of a run up to a blank: BuildKit's blank set (is_blank()). */
+static inline __m128i blank_stops(__m128i v)
+{
+    /* 0x09..0x0d move to -128..-124 */
+    __m128i ctl = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x77)),
+                                 _mm_set1_epi8(-123));
+
+    return _mm_or_si128(
+        _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), ctl),
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+}
 #endif
 
 /* A plain word's bytes: printable ASCII but the quotes and `esc`. */
@@ -294,20 +380,10 @@ static inline uint32_t scan_plain(const char *s, uint32_t b, uint32_t e,
                                   char esc)
 {
 #ifdef __SSE2__
-    const __m128i q1 = _mm_set1_epi8('\''), q2 = _mm_set1_epi8('"');
     const __m128i ec = _mm_set1_epi8(esc);
-
-    while (e - b >= 16) {
-        __m128i v = load16(s + b);
-        __m128i bad = _mm_or_si128(
-            _mm_or_si128(unprintable16(v), _mm_cmpeq_epi8(v, ec)),
-            _mm_or_si128(_mm_cmpeq_epi8(v, q1), _mm_cmpeq_epi8(v, q2)));
-        unsigned m = (unsigned)_mm_movemask_epi8(bad);
-
-        if (m)
-            return b + ctz16(m);
-        b += 16;
-    }
+#define STOPS(v) plain_stops(v, ec)
+    SCAN16(s, b, e, STOPS)
+#undef STOPS
 #endif
     while (b < e && word_byte[(unsigned char)s[b]] && s[b] != esc)
         b++;
@@ -319,17 +395,10 @@ static inline uint32_t scan_dquoted(const char *s, uint32_t b, uint32_t e,
                                     char esc)
 {
 #ifdef __SSE2__
-    const __m128i q = _mm_set1_epi8('"'), ec = _mm_set1_epi8(esc);
-
-    while (e - b >= 16) {
-        __m128i v = load16(s + b);
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, ec)));
-
-        if (m)
-            return b + ctz16(m);
-        b += 16;
-    }
+    const __m128i ec = _mm_set1_epi8(esc);
+#define STOPS(v) dquoted_stops(v, ec)
+    SCAN16(s, b, e, STOPS)
+#undef STOPS
 #endif
     while (b < e && s[b] != '"' && s[b] != esc)
         b++;
@@ -340,22 +409,23 @@ static inline uint32_t scan_dquoted(const char *s, uint32_t b, uint32_t e,
 static inline uint32_t scan_unblank(const char *s, uint32_t b, uint32_t e)
 {
 #ifdef __SSE2__
-    while (e - b >= 16) {
-        __m128i v = load16(s + b);
-        /* 0x09..0x0d move to -128..-124 */
-        __m128i ctl = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x77)),
-                                     _mm_set1_epi8(-123));
-        __m128i bl = _mm_or_si128(
-            _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), ctl),
-            _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
-        unsigned m = (unsigned)_mm_movemask_epi8(bl);
-
-        if (m)
-            return b + ctz16(m);
-        b += 16;
-    }
+    SCAN16(s, b, e, blank_stops)
 #endif
     while (b < e && !is_blank(s[b]))
+        b++;
+    return b;
+}
+
+/* Anything but `c`. */
+static inline uint32_t scan_byte(const char *s, uint32_t b, uint32_t e, char c)
+{
+#ifdef __SSE2__
+    const __m128i cc = _mm_set1_epi8(c);
+#define STOPS(v) _mm_cmpeq_epi8(v, cc)
+    SCAN16(s, b, e, STOPS)
+#undef STOPS
+#endif
+    while (b < e && s[b] != c)
         b++;
     return b;
 }
@@ -950,6 +1020,17 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
         while (pos < e) {
             char c = L[pos];
 
+            if (!quote) {
+                /* a run of bytes taken as they are, in one go */
+                uint32_t r = scan_plain(L, pos, e, '\\');
+
+                if (r > pos) {
+                    memcpy(buf + blen, L + pos, r - pos);
+                    blen += r - pos;
+                    pos = r;
+                    continue;
+                }
+            }
             if (!quote && c_space((unsigned char)c))
                 break;
             if (!quote && (c == '\'' || c == '"')) {
@@ -1189,8 +1270,7 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
         uint32_t k = b, v;
         tfl_pair *pr;
 
-        while (k < e && !is_blank(sh->L[k]))
-            k++;
+        k = scan_unblank(sh->L, k, e);
         v = k;
         while (v < e && is_blank(sh->L[v]))
             v++;
@@ -1469,7 +1549,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
     size_t mark = sh->p->nwv, i;
     uint32_t found = 0;
 
-    if (b >= e || !may_comment(in) || !memchr(sh->L + b, '#', e - b))
+    if (b >= e || !may_comment(in) || scan_byte(sh->L, b, e, '#') == e)
         return 0;
 
     /* The words below are only probed: their texts are not copied. */
@@ -1623,8 +1703,10 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
             x->kw_len = k - b;
         }
     }
+    /* blanks after the keyword, then the white space extract_flags()
+     * skips: together, white space */
     a = k;
-    while (a < e && is_blank(sh->L[a]))
+    while (a < e && c_space((unsigned char)sh->L[a]))
         a++;
     extract_flags(sh, &a, e);
     while (a < e && c_space((unsigned char)sh->L[a]))
