@@ -2087,10 +2087,29 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 {
     size_t n;
 
-    /* an instruction at the line's start, or an indent of spaces (a
-     * continued line's), in one step */
+    /* an instruction at the line's start, or an indent of spaces and
+     * tabs (a continued line's), in one step */
     if (b < e && (unsigned char)s[b] - 0x21u < 0x5fu)
         return b;
+#ifdef __SSE2__
+    if (e - b >= 16 || tail16(s + b, e - b)) {
+        __m128i v = load16(s + b);
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))));
+
+        m = ~m & 0xFFFF;
+        if (e - b < 16)
+            m = tail_mask(m, e - b);
+        if (m) {
+            b += ctz16(m);
+            if (b == e || (unsigned char)s[b] - 0x21u < 0x5fu)
+                return b;
+        } else {
+            b += 16;
+        }
+    }
+#else
     while (e - b >= 8) {
         unsigned k = spaces8(tfl_load8(s + b));
 
@@ -2101,6 +2120,7 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
             break;
         }
     }
+#endif
     while (b < e) {
         unsigned char c = (unsigned char)s[b];
 
