@@ -57,6 +57,21 @@
 #include "parser_impl.h"
 #include "utf8.h"
 
+/*
+ * Some scans read a few bytes past the end of what they look at, when
+ * those lie in the same page (a read there cannot fault), and drop them.
+ * Not under AddressSanitizer (or the debug arena made for it), which would
+ * rightly see a read past an object.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TFL_NO_OVERREAD 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(TFL_DEBUG_ARENA)
+#define TFL_NO_OVERREAD 1
+#endif
+
 typedef struct parser {
     tfl_arena *a;
     const tfl_source *src;
@@ -288,21 +303,9 @@ static inline unsigned ctz16(unsigned m)
     return (unsigned)__builtin_ctz(m);
 }
 
-/*
- * The last bytes of a run, fewer than sixteen, are also looked at in one
- * load when the sixteen bytes at their start lie in one page: such a read
- * cannot fault, and what it gets past the end is masked off. Not under
- * AddressSanitizer (or the debug arena made for it), which would rightly
- * see a read past an object.
- */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TFL_NO_OVERREAD 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(TFL_DEBUG_ARENA)
-#define TFL_NO_OVERREAD 1
-#endif
+/* The last bytes of a run, fewer than sixteen, are also looked at in one
+ * load when the sixteen bytes at their start lie in one page (see
+ * TFL_NO_OVERREAD): what it gets past the end is masked off. */
 
 /* Can the sixteen bytes at `s` be loaded for a tail of n < 16 bytes? */
 static inline bool tail16(const char *s, uint32_t n)
@@ -1148,11 +1151,10 @@ static void shape_string(shaper *sh, uint32_t b, uint32_t e)
 
     if (b >= e)
         return;
-    w = tfl_arena_alloc(sh->p->a, sizeof *w);
-    if (!w) {
-        sh->p->oom = true;
+    /* every field is written by make_word() */
+    w = pool(sh->p, sizeof *w, _Alignof(tfl_word));
+    if (!w)
         return;
-    }
     sh->in->args = w;
     sh->in->nargs = 1;
     make_word(sh, w, sh->L + b, e - b, b, e - b);
