@@ -2146,7 +2146,12 @@ static void add_comment(parser *p, uint32_t hash, uint32_t e)
     tfl_comment *c;
     uint32_t tb = hash + 1, te = e;
 
-    trim_space(s, &tb, &te);
+    /* "# text", the usual comment, has nothing more to trim */
+    if (tb < te && s[tb] == ' ')
+        tb++;
+    if (!(tb < te && (unsigned char)(s[tb] - 0x21) < 0x5e &&
+          (unsigned char)(s[te - 1] - 0x21) < 0x5e))
+        trim_space(s, &tb, &te);
     /* every field is written below */
     c = heap_slot(p, (void **)&p->doc->comments, &p->doc->ncomments,
                   &p->cap_comments, sizeof *c);
@@ -2295,7 +2300,8 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
     npieces = gather(p, b, e, &total, &last_end, &empty);
     if (npieces == 0)
         return;
-    in->empty_continuation = empty;
+    if (empty)
+        in->empty_continuation = true;
 
     /* The pieces were gathered on the heap: the arena gets them at their
      * number, not at a doubled capacity. The text of one piece is the
@@ -2305,7 +2311,10 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
         p->oom = true;
         return;
     }
-    memcpy(pieces, p->pv, npieces * sizeof *pieces);
+    if (npieces == 1)
+        pieces[0] = p->pv[0];
+    else
+        memcpy(pieces, p->pv, npieces * sizeof *pieces);
     if (npieces == 1) {
         text = src->data + pieces[0].src_off;
     } else {
