@@ -234,17 +234,18 @@ static tfl_kind kind_of(const char *s, size_t n, bool *caps)
         return TFL_UNKNOWN;
     /* By length, not strcmp: the word may hold a NUL byte ("FROM\0x"). */
     for (; k < TFL_UNKNOWN && (unsigned char)kind_names[k][0] == c0; k++) {
+        const char *name = kind_names[k];
+        unsigned char any = (unsigned char)s[0];
+
         if (kind_lens[k] != n)
             continue;
-        for (i = 1; i < n && ((unsigned char)s[i] & 0xDF) ==
-                                 (unsigned char)kind_names[k][i];
+        for (i = 1;
+             i < n && ((unsigned char)s[i] & 0xDF) == (unsigned char)name[i];
              i++)
-            ;
+            any |= (unsigned char)s[i];
         if (i < n)
             continue;
-        for (i = 0; i < n; i++)
-            if (s[i] & 0x20)
-                *caps = false;
+        *caps = !(any & 0x20);
         return (tfl_kind)k;
     }
     return TFL_UNKNOWN;
