@@ -867,7 +867,7 @@ static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
  * anything too (BuildKit keeps both characters); a dangling escape at the
  * very end is dropped.
  */
-static void push_words(shaper *sh, uint32_t b, uint32_t e)
+static uint32_t push_words_max(shaper *sh, uint32_t b, uint32_t e, size_t max)
 {
     const char *L = sh->L;
     char esc = sh->p->esc;
@@ -877,10 +877,11 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
     char quote = 0;
     bool in_word = false, blank_ok = false;
     tfl_word *w;
+    size_t pushed = 0;
 
     buf = scratch(sh->p, (size_t)(e - b) + 1);
     if (!buf)
-        return;
+        return e;
     while (pos <= e) {
         size_t sp = pos < e ? space_len(L + pos, e - pos) : 0;
 
@@ -904,7 +905,9 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                 w = wv_push(sh->p);
                 if (!w || !make_word(sh, w, L + start, pos - start, start,
                                      pos - start))
-                    return;
+                    return e;
+                if (++pushed == max)
+                    return pos;
                 continue;
             }
         slow:
@@ -917,7 +920,9 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
             if (blank_ok || blen > 0) {
                 w = wv_push(sh->p);
                 if (!w || !make_word(sh, w, buf, blen, start, pos - start))
-                    return;
+                    return e;
+                if (++pushed == max)
+                    return pos;
             }
             in_word = false;
             if (pos == e)
@@ -974,6 +979,13 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
         }
         buf[blen++] = L[pos++];
     }
+    return e;
+}
+
+/* All the words of [b, e), as above. */
+static void push_words(shaper *sh, uint32_t b, uint32_t e)
+{
+    push_words_max(sh, b, e, SIZE_MAX);
 }
 
 static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
@@ -1251,19 +1263,26 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     const char *kw = in->kind == TFL_ENV ? "ENV" : "LABEL";
     tfl_word *words;
     size_t mark = sh->p->nwv, n, i;
+    uint32_t rest;
     bool legacy;
 
     /* The split words stay on the word stack: only their texts are kept,
      * cut in place at the '=', and their spans are made only for an error. */
     sh->nospan = true;
-    push_words(sh, b, e);
+    rest = push_words_max(sh, b, e, 1);
+    if (sh->p->nwv == mark) {
+        sh->nospan = false;
+        return; /* the stack may not exist yet: no pointer into it */
+    }
+    /* The first word tells the form; the legacy form needs no more. */
+    words = sh->p->wv + mark;
+    legacy = !memchr(words[0].text, '=', words[0].len);
+    if (!legacy)
+        push_words(sh, rest, e);
     sh->nospan = false;
     n = sh->p->nwv - mark;
     sh->p->nwv = mark;
-    if (n == 0)
-        return; /* the stack may not exist yet: no pointer into it */
     words = sh->p->wv + mark;
-    legacy = !memchr(words[0].text, '=', words[0].len);
     in->pairs =
         pool(sh->p, (legacy ? 1 : n) * sizeof *in->pairs, _Alignof(tfl_pair));
     if (!in->pairs)
