@@ -382,15 +382,14 @@ static bool read_value(reader *r, int depth)
 
 tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
                                       size_t len, tfl_json_elem **elems,
-                                      size_t *nelems, size_t *end)
+                                      size_t *cap, size_t *nelems, size_t *end)
 {
     reader r = {s, len, 0, arena, false};
-    tfl_json_elem *items = NULL;
-    size_t n = 0, cap = 0, after;
+    tfl_json_elem *items = *elems;
+    size_t n = 0, after;
     bool all_strings = true;
     tfl_json_status st;
 
-    *elems = NULL;
     *nelems = 0;
     if (end)
         *end = 0;
@@ -412,14 +411,14 @@ tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
             char *text;
             size_t tlen;
 
-            if (n == cap) {
-                size_t ncap = cap ? cap * 2 : 8;
+            if (n == *cap) {
+                size_t ncap = *cap ? *cap * 2 : 8;
                 tfl_json_elem *grown = realloc(items, ncap * sizeof *grown);
 
                 if (!grown)
                     FAIL(TFL_JSON_OOM);
-                items = grown;
-                cap = ncap;
+                *elems = items = grown;
+                *cap = ncap;
             }
             e = &items[n++];
             e->off = (uint32_t)r.pos;
@@ -453,11 +452,9 @@ closed:
         FAIL(TFL_JSON_SYNTAX);
     if (!all_strings)
         FAIL(TFL_JSON_NOT_STRING);
-    *elems = items;
     *nelems = n;
     return TFL_JSON_OK;
 fail:
-    free(items);
     return st;
 }
 

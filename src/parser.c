@@ -87,6 +87,8 @@ typedef struct parser {
     size_t nwv, cap_wv;
     tfl_piece *pv; /* pieces of the instruction being read (heap) */
     size_t cap_pv;
+    tfl_json_elem *jv; /* elements of the JSON array being read (heap) */
+    size_t cap_jv;
     char *slab; /* free room for texts and pieces (see pool()) */
     size_t slab_left;
     bool oom;
@@ -1120,7 +1122,9 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
 
     if (b >= e || sh->L[b] != '[')
         return 0;
-    st = tfl_json_string_array(sh->p->a, sh->L + b, e - b, &el, &n, &end);
+    st = tfl_json_string_array(sh->p->a, sh->L + b, e - b, &sh->p->jv,
+                               &sh->p->cap_jv, &n, &end);
+    el = sh->p->jv;
     if (st == TFL_JSON_OOM) {
         sh->p->oom = true;
         return -1;
@@ -1140,7 +1144,6 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
     sh->in->args =
         tfl_arena_alloc_raw(sh->p->a, (n ? n : 1) * sizeof(tfl_word));
     if (!sh->in->args) {
-        free(el);
         sh->p->oom = true;
         return -1;
     }
@@ -1152,7 +1155,6 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
         w->raw_len = el[i].raw_len;
         w->span = tfl_textmap_span(&sh->in->map, w->off, w->raw_len);
     }
-    free(el);
     sh->in->nargs = (uint32_t)n;
     return 1;
 }
@@ -1588,7 +1590,6 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
         if (in->json_invalid) {
             uint32_t jb = b;
             size_t end = 0;
-            tfl_json_elem *el;
             size_t nel;
 
             if (in->kind == TFL_HEALTHCHECK) {
@@ -1598,9 +1599,8 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
                     jb++;
             }
             sh->probe = false;
-            tfl_json_string_array(sh->p->a, sh->L + jb, e - jb, &el, &nel,
-                                  &end);
-            free(el);
+            tfl_json_string_array(sh->p->a, sh->L + jb, e - jb, &sh->p->jv,
+                                  &sh->p->cap_jv, &nel, &end);
             if (end == 0)
                 return 0;
             end += jb;
@@ -2520,6 +2520,8 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     p.wv = NULL;
     free(p.pv);
     p.pv = NULL;
+    free(p.jv);
+    p.jv = NULL;
     heap_settle(&p, (void **)&doc->instrs, doc->ninstrs, sizeof *doc->instrs);
     heap_settle(&p, (void **)&doc->comments, doc->ncomments,
                 sizeof *doc->comments);
