@@ -2160,7 +2160,7 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 }
 
 /* Comment line [b, e) whose '#' is at `hash`. */
-static void add_comment(parser *p, uint32_t hash, uint32_t e)
+static inline void add_comment(parser *p, uint32_t hash, uint32_t e)
 {
     const char *s = p->src->data;
     tfl_comment *c;
