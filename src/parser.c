@@ -1114,14 +1114,12 @@ const tfl_flag *tfl_instr_flag(const tfl_instr *in, const char *name)
 
 /* Try exec form on [b, e). Returns 1 when JSON (args set), 0 when not,
  * -1 on the non-string error (reported). */
-static int shape_json(shaper *sh, uint32_t b, uint32_t e)
+static int shape_json_array(shaper *sh, uint32_t b, uint32_t e)
 {
     tfl_json_elem *el;
     size_t n, i, end;
     tfl_json_status st;
 
-    if (b >= e || sh->L[b] != '[')
-        return 0;
     st = tfl_json_string_array(sh->p->a, sh->L + b, e - b, &sh->p->jv,
                                &sh->p->cap_jv, &n, &end);
     el = sh->p->jv;
@@ -1157,6 +1155,14 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
     }
     sh->in->nargs = (uint32_t)n;
     return 1;
+}
+
+/* shape_json_array() when [b, e) starts with '[', the rare case. */
+static inline int shape_json(shaper *sh, uint32_t b, uint32_t e)
+{
+    if (b >= e || sh->L[b] != '[')
+        return 0;
+    return shape_json_array(sh, b, e);
 }
 
 /* Whole [b, e) as one word (already trimmed), or no argument when empty. */
