@@ -726,7 +726,12 @@ tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len)
      * piece boundary stays on the line where the text ended. */
     off += len - 1;
     if (!holds(m->pieces, m->npieces, k, off)) {
-        k = piece_from(m->pieces, m->npieces, off, k);
+        /* a span to the text's end (a whole command) ends in the last
+         * piece: no search */
+        if (m->pieces[m->npieces - 1].text_off <= off)
+            k = m->npieces - 1;
+        else
+            k = piece_from(m->pieces, m->npieces, off, k);
         hint_piece = k;
     }
     s.end = source_in(&m->pieces[k], off) + 1;
