@@ -1716,7 +1716,9 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     trim_space(sh->L, &b, &e);
     k = scan_unblank(sh->L, b, e);
     in->kind = kind_of(sh->L + b, k - b, &caps);
-    in->span.start = in->map.npieces == 1
+    /* the keyword is in the first piece but when the first line holds
+     * only the escape */
+    in->span.start = holds(in->map.pieces, in->map.npieces, 0, b)
                          ? source_in(in->map.pieces, b)
                          : tfl_textmap_span(&in->map, b, k - b).start;
     named = in->kind != TFL_UNKNOWN && caps;
