@@ -1009,7 +1009,8 @@ static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
 /*
  * Split leading `--flag` words off [*b, e): quote spans inside a flag are
  * unwrapped and a backslash takes the next character literally; a bare `--`
- * ends the flags and is dropped. *b moves to the first argument.
+ * ends the flags and is dropped. *b, past white space, moves to the first
+ * argument, past white space too.
  */
 static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
 {
@@ -1018,12 +1019,8 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
     char *buf;
     uint32_t pos = *b;
 
-    while (pos < e && c_space((unsigned char)L[pos]))
-        pos++;
-    if (pos + 1 >= e || L[pos] != '-' || L[pos + 1] != '-') {
-        *b = pos; /* no flags: the common case costs no scratch */
-        return;
-    }
+    if (pos + 1 >= e || L[pos] != '-' || L[pos + 1] != '-')
+        return; /* no flags: the common case costs nothing more */
     buf = scratch(sh->p, (size_t)(e - *b) + 1);
     if (!buf)
         return;
@@ -1080,6 +1077,8 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
             pos++;
         }
         if (blen == 2 && buf[0] == '-' && buf[1] == '-') {
+            while (pos < e && c_space((unsigned char)L[pos]))
+                pos++;
             *b = pos;
             return;
         }
@@ -1738,14 +1737,12 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
             x->kw_len = k - b;
         }
     }
-    /* blanks after the keyword, then the white space extract_flags()
-     * skips: together, white space */
+    /* blanks after the keyword, then the white space before the flags
+     * and after them: together, white space */
     a = k;
     while (a < e && c_space((unsigned char)sh->L[a]))
         a++;
     extract_flags(sh, &a, e);
-    while (a < e && c_space((unsigned char)sh->L[a]))
-        a++;
     shape_args(sh, a, e);
 
     c = find_inline_comment(sh, a, e);
