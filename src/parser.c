@@ -1740,8 +1740,12 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     /* blanks after the keyword, then the white space before the flags
      * and after them: together, white space */
     a = k;
-    while (a < e && c_space((unsigned char)sh->L[a]))
-        a++;
+    if (a + 1 < e && sh->L[a] == ' ' &&
+        (unsigned char)sh->L[a + 1] - 0x21u < 0x5fu)
+        a++; /* the usual single space */
+    else
+        while (a < e && c_space((unsigned char)sh->L[a]))
+            a++;
     extract_flags(sh, &a, e);
     shape_args(sh, a, e);
 
