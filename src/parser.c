@@ -306,11 +306,10 @@ static inline unsigned ctz16(unsigned m)
     return (unsigned)__builtin_ctz(m);
 }
 
-/* The last bytes of a run, fewer than sixteen, are also looked at in one
- * load when the sixteen bytes at their start lie in one page (see
- * TFL_NO_OVERREAD): what it gets past the end is masked off. */
-
-/* Can the sixteen bytes at `s` be loaded for a tail of n < 16 bytes? */
+/* Can the sixteen bytes at `s` be loaded for a tail of n < 16 bytes? The
+ * last bytes of a run are looked at in one load when the sixteen bytes at
+ * their start lie in one page (see TFL_NO_OVERREAD): what it gets past
+ * the end is masked off. */
 static inline bool tail16(const char *s, uint32_t n)
 {
 #ifdef TFL_NO_OVERREAD
@@ -328,9 +327,7 @@ static inline unsigned tail_mask(unsigned m, uint32_t n)
 {
     return m | ~((1u << n) - 1);
 }
-#endif
 
-#ifdef __SSE2__
 /*
  * The first stop of [b, e) by the stop masks that `stops` makes of
  * sixteen bytes, a step at a time, the tail in one load when it can be
@@ -872,7 +869,8 @@ static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
  * quotes separates; quotes and escapes stay in the text; the escape
  * character escapes anything outside quotes and, inside double quotes,
  * anything too (BuildKit keeps both characters); a dangling escape at the
- * very end is dropped.
+ * very end is dropped. At most `max` words are pushed; returns where the
+ * split stopped (e when it went through).
  */
 static uint32_t push_words_max(shaper *sh, uint32_t b, uint32_t e, size_t max)
 {
@@ -2249,9 +2247,9 @@ static tfl_piece *piece_slot(parser *p, size_t n)
  * [b, e) on the piece stack: the lines it continues on, comment lines
  * among them noted and skipped, blank ones skipped. Returns their number
  * (0 when memory ran out); *total is the joined length, *last_end the end
- * of the last line taken. Apart from its own function, so that the loop
- * over lines, which is most of a file's lines, keeps its values in
- * registers.
+ * of the last line taken, *empty set when a blank line was skipped. Most
+ * of a file's lines go through this loop: it keeps the text, the line
+ * table and the escape in locals, and reads each line's bounds itself.
  */
 static size_t gather(parser *p, uint32_t b, uint32_t e, uint32_t *total,
                      uint32_t *last_end, bool *empty)
