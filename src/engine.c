@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "bytes8.h"
+#include "parser_impl.h" /* TFL_MAX_LINE */
 
 int tfl_config_init(tfl_config *cfg)
 {
@@ -492,46 +493,162 @@ static bool eat(const char **p, const char *end, const char *word)
     return true;
 }
 
+/* What a comment is to suppression (see pragma_of). */
+enum { NOT_PRAGMA, LOCAL_PRAGMA, GLOBAL_PRAGMA };
+
+/* Most comments are prose: one look at the first letter tells that none
+ * of the three forms can start at `text` (`len` bytes). */
+static inline bool may_be_pragma(const char *text, uint32_t len)
+{
+    char first = len ? (char)(text[0] | 0x20) : 0;
+
+    return first == 't' || first == 'h' || first == 'c';
+}
+
 /*
- * Mark the rules comment `c` suppresses. `global` selects file-wide
- * pragmas (`tflint global ignore=`); otherwise the pragmas that apply to
- * the next instruction (`tflint ignore=`, `check=skip=`).
+ * Is comment `c` a pragma: GLOBAL_PRAGMA for a file-wide one (`tflint
+ * global ignore=`), LOCAL_PRAGMA for one that applies to the next
+ * instruction (`tflint ignore=`, `check=skip=`), else NOT_PRAGMA. For a
+ * pragma, [*list, *list_end) is its list.
  */
-static void mark_pragma(const tfl_doc *doc, const tfl_comment *c, bool global,
-                        unsigned char *skip, size_t nrules)
+static int pragma_of(const tfl_doc *doc, const tfl_comment *c,
+                     const char **list, const char **list_end)
 {
     const char *text = doc->src->data + c->off;
-    const char *p = text, *end = text + c->len, *list_end;
-    char first = c->len ? (char)(text[0] | 0x20) : 0;
+    const char *p = text, *end = text + c->len, *e;
+    int kind = LOCAL_PRAGMA;
 
-    /* Most comments are prose: one look at the first letter tells that
-     * none of the three forms can start here. */
-    if (first != 't' && first != 'h' && first != 'c')
-        return;
+    if (!may_be_pragma(text, c->len))
+        return NOT_PRAGMA;
     if (!eat(&p, end, "tflint") && !eat(&p, end, "hadolint")) {
         /* BuildKit per-instruction form: text after the first space is
          * ignored. */
-        if (global || !eat(&p, end, "check=skip="))
-            return;
+        if (!eat(&p, end, "check=skip="))
+            return NOT_PRAGMA;
     } else {
-        if (eat(&p, end, "global") != global)
-            return;
+        if (eat(&p, end, "global"))
+            kind = GLOBAL_PRAGMA;
         if (!eat(&p, end, "ignore") || p >= end || *p != '=')
-            return;
+            return NOT_PRAGMA;
         p++;
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
     }
-    list_end = p;
-    while (list_end < end && *list_end != ' ' && *list_end != '\t')
-        list_end++;
-    mark_list(p, list_end, skip, nrules);
+    e = p;
+    while (e < end && *e != ' ' && *e != '\t')
+        e++;
+    *list = p;
+    *list_end = e;
+    return kind;
+}
+
+/* Mark the rules comment `c` suppresses if it is a pragma of `kind`. */
+static void mark_pragma(const tfl_doc *doc, const tfl_comment *c, int kind,
+                        unsigned char *skip, size_t nrules)
+{
+    const char *list, *list_end;
+
+    if (pragma_of(doc, c, &list, &list_end) == kind)
+        mark_list(list, list_end, skip, nrules);
+}
+
+/*
+ * Where an instruction must start for a per-instruction pragma to be in
+ * the block of comments above it: [lo, hi) holds the first byte of the
+ * line after the pragma up to the end of the first line below it that is
+ * neither a comment nor too long to parse (the lines tfl_instr_comments()
+ * goes up through). Instructions outside every range have no pragma, and
+ * their comments need not be looked up at all.
+ */
+typedef struct pragma_range {
+    uint32_t lo, hi;
+} pragma_range;
+
+typedef struct pragma_ranges {
+    pragma_range *v;
+    size_t n, cap;
+    size_t chain_end; /* the comment the last range's walk stopped at */
+    uint32_t hi;      /* and the end it found */
+    bool oom;
+} pragma_ranges;
+
+/* Is 1-based line `x` longer than the parser reads (see too_long() in
+ * parser.c)? Such lines do not end a block of comments. */
+static bool line_too_long(const tfl_source *src, size_t x)
+{
+    uint32_t b = x == 1 ? src->bom : src->line_starts[x - 1], e;
+
+    e = x < src->nlines ? src->line_starts[x] - 1 : (uint32_t)src->len;
+    while (e > b && (src->data[e - 1] == '\r' || src->data[e - 1] == '\n'))
+        e--;
+    return e - b > TFL_MAX_LINE;
+}
+
+/* Add the range of per-instruction pragma doc->comments[ci]. Pragmas come
+ * in order, so a walk down from one never covers lines another walked. */
+static void add_pragma_range(const tfl_doc *doc, size_t ci, pragma_ranges *r)
+{
+    const tfl_source *src = doc->src;
+    size_t line = doc->comments[ci].line, m = ci;
+    pragma_range *v;
+
+    if (line >= src->nlines)
+        return; /* nothing below it */
+    if (!(r->n && ci <= r->chain_end)) {
+        for (;;) {
+            size_t x = line + 1;
+
+            if (x > src->nlines)
+                break;
+            if (m + 1 < doc->ncomments && doc->comments[m + 1].line == x)
+                m++;
+            else if (!line_too_long(src, x))
+                break;
+            line = x;
+        }
+        /* `line` + 1 is the first line that ends the block (or none) */
+        r->chain_end = m;
+        r->hi =
+            line + 1 < src->nlines ? src->line_starts[line + 1] : UINT32_MAX;
+    }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+
+        if (!(v = realloc(r->v, cap * sizeof *v))) {
+            r->oom = true;
+            return;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    r->v[r->n].lo = src->line_starts[doc->comments[ci].line];
+    r->v[r->n++].hi = r->hi;
+}
+
+/* Could a per-instruction pragma stand above `in`? */
+static bool may_have_pragma(const pragma_ranges *r, const tfl_instr *in)
+{
+    uint32_t p = in->map.pieces[0].src_off; /* see tfl_instr_first_line */
+    size_t lo = 0, hi = r->n;
+
+    /* the last range whose start is <= p; the ranges' ends grow with
+     * their starts */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (r->v[mid].lo <= p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && p < r->v[lo - 1].hi;
 }
 
 /* Mark the rules skipped by the file-level `# check=skip=...` directive
- * (options separated by ';') and by global pragmas anywhere. */
+ * (options separated by ';') and by global pragmas anywhere, and note in
+ * `r` where the per-instruction pragmas can apply. */
 static void mark_file_skips(const tfl_doc *doc, unsigned char *skip,
-                            size_t nrules)
+                            size_t nrules, pragma_ranges *r)
 {
     size_t i;
 
@@ -553,8 +670,19 @@ static void mark_file_skips(const tfl_doc *doc, unsigned char *skip,
             p = e + 1;
         }
     }
-    for (i = 0; i < doc->ncomments; i++)
-        mark_pragma(doc, &doc->comments[i], true, skip, nrules);
+    for (i = 0; i < doc->ncomments; i++) {
+        const tfl_comment *c = &doc->comments[i];
+        const char *list, *list_end;
+        int kind;
+
+        if (!may_be_pragma(doc->src->data + c->off, c->len))
+            continue;
+        kind = pragma_of(doc, c, &list, &list_end);
+        if (kind == GLOBAL_PRAGMA)
+            mark_list(list, list_end, skip, nrules);
+        else if (kind == LOCAL_PRAGMA)
+            add_pragma_range(doc, i, r);
+    }
 }
 
 /* The instruction whose span holds `off`, or NULL. */
@@ -623,14 +751,20 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
         const tfl_rule *rule;
         size_t index;
     } seen[64] = {{NULL, 0}};
-    bool disjoint = instrs_disjoint(doc);
+    bool disjoint = instrs_disjoint(doc), marked = false;
+    pragma_ranges ranges = {NULL, 0, 0, 0, 0, false};
 
     tfl_rules(&nrules);
     file_skip = calloc(nrules ? nrules * 2 : 2, 1);
     if (!file_skip)
         return -1;
     instr_skip = file_skip + nrules;
-    mark_file_skips(doc, file_skip, nrules);
+    mark_file_skips(doc, file_skip, nrules, &ranges);
+    if (ranges.oom) {
+        free(ranges.v);
+        free(file_skip);
+        return -1;
+    }
     for (i = 0; i < n; i++) {
         const tfl_instr *in = disjoint ? instr_walk(doc, f[i].span.start, &walk)
                                        : instr_at(doc, f[i].span.start);
@@ -643,17 +777,22 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
         r = seen[slot].index;
 
         if (in != cur) {
-            size_t first = 0, nc = in ? tfl_instr_comments(doc, in, &first) : 0;
+            size_t first = 0, nc = 0;
 
+            if (in && may_have_pragma(&ranges, in))
+                nc = tfl_instr_comments(doc, in, &first);
             cur = in;
-            memset(instr_skip, 0, nrules);
+            if (marked)
+                memset(instr_skip, 0, nrules);
+            marked = nc > 0;
             for (k = 0; k < nc; k++)
-                mark_pragma(doc, &doc->comments[first + k], false, instr_skip,
-                            nrules);
+                mark_pragma(doc, &doc->comments[first + k], LOCAL_PRAGMA,
+                            instr_skip, nrules);
         }
         if (!file_skip[r] && !instr_skip[r])
             f[kept++] = f[i];
     }
+    free(ranges.v);
     free(file_skip);
     return (long)kept;
 }
