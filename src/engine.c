@@ -226,7 +226,7 @@ static long format_msg(char *out, size_t cap, const char *fmt, va_list ap)
 
         if (len >= cap - n)
             return -1;
-        memcpy(out + n, fmt, len);
+        tfl_copy_small(out + n, fmt, len);
         n += len;
         fmt += len;
         if (k == p->nconv)
@@ -275,7 +275,7 @@ static long format_msg(char *out, size_t cap, const char *fmt, va_list ap)
         }
         if (len >= cap - n)
             return -1;
-        memcpy(out + n, str, len);
+        tfl_copy_small(out + n, str, len);
         n += len;
     }
     out[n] = '\0';
@@ -389,15 +389,25 @@ tfl_finding *tfl_report(tfl_ctx *ctx, tfl_span span, const char *fmt, ...)
         msg = tfl_arena_vprintf(ctx->arena, fmt, again);
     va_end(again);
     va_end(ap);
-    f = msg ? tfl_arena_push(ctx->arena, (void **)&ctx->findings,
-                             &ctx->nfindings, &ctx->cap, sizeof *f)
-            : NULL;
-    if (!f) {
+    if (!msg) {
         ctx->oom = true;
         return NULL;
     }
+    if (ctx->nfindings < ctx->cap) {
+        f = &ctx->findings[ctx->nfindings++];
+        memset(f, 0, sizeof *f);
+    } else if (!(f = tfl_arena_push(ctx->arena, (void **)&ctx->findings,
+                                    &ctx->nfindings, &ctx->cap, sizeof *f))) {
+        ctx->oom = true;
+        return NULL;
+    }
+    /* the rule's severity, looked up once for all its findings */
+    if (ctx->severity_of != ctx->rule) {
+        ctx->severity_of = ctx->rule;
+        ctx->severity = tfl_config_severity(ctx->config, ctx->rule);
+    }
     f->rule = ctx->rule;
-    f->severity = tfl_config_severity(ctx->config, ctx->rule);
+    f->severity = ctx->severity;
     f->message = msg;
     f->span = span;
     return f;
@@ -567,6 +577,8 @@ typedef struct pragma_range {
 typedef struct pragma_ranges {
     pragma_range *v;
     size_t n, cap;
+    size_t walk;      /* see may_have_pragma() */
+    uint32_t last;    /* the offset the walk was last asked about */
     size_t chain_end; /* the comment the last range's walk stopped at */
     uint32_t hi;      /* and the end it found */
     bool oom;
@@ -625,14 +637,24 @@ static void add_pragma_range(const tfl_doc *doc, size_t ci, pragma_ranges *r)
     r->v[r->n++].hi = r->hi;
 }
 
-/* Could a per-instruction pragma stand above `in`? */
-static bool may_have_pragma(const pragma_ranges *r, const tfl_instr *in)
+/* Could a per-instruction pragma stand above `in`? `in_order` when the
+ * instructions asked about never go back (disjoint ones, asked in order):
+ * the ranges are walked then instead of bisected. */
+static bool may_have_pragma(pragma_ranges *r, const tfl_instr *in,
+                            bool in_order)
 {
     uint32_t p = in->map.pieces[0].src_off; /* see tfl_instr_first_line */
     size_t lo = 0, hi = r->n;
 
-    /* the last range whose start is <= p; the ranges' ends grow with
-     * their starts */
+    if (in_order && p >= r->last) {
+        /* the ranges' ends grow with their starts: the first range not
+         * over before `p` is the one that can hold it */
+        r->last = p;
+        while (r->walk < r->n && r->v[r->walk].hi <= p)
+            r->walk++;
+        return r->walk < r->n && r->v[r->walk].lo <= p;
+    }
+    /* the last range whose start is <= p */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
@@ -752,7 +774,7 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
         size_t index;
     } seen[64] = {{NULL, 0}};
     bool disjoint = instrs_disjoint(doc), marked = false;
-    pragma_ranges ranges = {NULL, 0, 0, 0, 0, false};
+    pragma_ranges ranges = {NULL, 0, 0, 0, 0, 0, 0, false};
 
     tfl_rules(&nrules);
     file_skip = calloc(nrules ? nrules * 2 : 2, 1);
@@ -779,7 +801,7 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
         if (in != cur) {
             size_t first = 0, nc = 0;
 
-            if (in && may_have_pragma(&ranges, in))
+            if (in && may_have_pragma(&ranges, in, disjoint))
                 nc = tfl_instr_comments(doc, in, &first);
             cur = in;
             if (marked)

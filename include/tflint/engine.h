@@ -141,6 +141,8 @@ struct tfl_ctx {
      * places): an open-addressing set in the arena. */
     struct tfl_msg_slot *msgs;
     size_t nmsgs, msgs_cap;
+    const tfl_rule *severity_of; /* the rule `severity` is of, or NULL */
+    tfl_severity severity;
     bool oom;
 };
 
