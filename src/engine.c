@@ -315,12 +315,12 @@ static uint32_t hash_msg(const char *s, size_t n)
 }
 
 /* Double the set (it starts at 256 slots); false when memory runs out.
- * The outgrown table stays in the arena: all of them together are smaller
- * than the last. */
+ * The set is on the heap, where the outgrown table is given back, and the
+ * last one after the rules (tfl_ctx_release). */
 static bool grow_msgs(tfl_ctx *ctx)
 {
     size_t cap = ctx->msgs_cap ? ctx->msgs_cap * 2 : 256, i, k;
-    struct tfl_msg_slot *t = tfl_arena_alloc(ctx->arena, cap * sizeof *t);
+    struct tfl_msg_slot *t = calloc(cap, sizeof *t);
 
     if (!t)
         return false;
@@ -332,9 +332,17 @@ static bool grow_msgs(tfl_ctx *ctx)
             ;
         t[k] = ctx->msgs[i];
     }
+    free(ctx->msgs);
     ctx->msgs = t;
     ctx->msgs_cap = cap;
     return true;
+}
+
+void tfl_ctx_release(tfl_ctx *ctx)
+{
+    free(ctx->msgs);
+    ctx->msgs = NULL;
+    ctx->nmsgs = ctx->msgs_cap = 0;
 }
 
 /* The arena copy of message `s` (`n` bytes), shared with every finding
@@ -1026,6 +1034,7 @@ static int lint(const tfl_config *cfg, const char *path, char *data, size_t len,
         ctx.rule = rules[i];
         rules[i]->check(&ctx);
     }
+    tfl_ctx_release(&ctx);
     if (ctx.oom)
         goto oom;
 
