@@ -291,11 +291,27 @@ tfl_pos tfl_source_pos(const tfl_source *src, uint32_t offset)
         uint32_t cp;
         size_t n;
 
-        /* ASCII, eight bytes at once: a column each. */
+        /* ASCII, sixteen or eight bytes at once: a column each. */
+#ifdef __SSE2__
+        if (offset - i >= 16 &&
+            !_mm_movemask_epi8(_mm_loadu_si128(
+                (const __m128i *)(const void *)(src->data + i)))) {
+            pos.col += 16;
+            i += 16;
+            continue;
+        }
+#endif
         if (offset - i >= 8 && !(tfl_load8(src->data + i) & TFL_HIGH8)) {
             pos.col += 8;
             i += 8;
             continue;
+        }
+        /* The last few: ASCII when the eight bytes that end at `offset`
+         * are (some may be before `i`, which only makes the test strict). */
+        if (offset >= 8 && !(tfl_load8(src->data + offset - 8) & TFL_HIGH8)) {
+            pos.col += offset - i;
+            i = offset;
+            break;
         }
         if ((unsigned char)src->data[i] < 0x80) {
             pos.col++;
