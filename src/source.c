@@ -308,7 +308,8 @@ tfl_pos tfl_source_pos(const tfl_source *src, uint32_t offset)
         }
         /* The last few: ASCII when the eight bytes that end at `offset`
          * are (some may be before `i`, which only makes the test strict). */
-        if (offset >= 8 && !(tfl_load8(src->data + offset - 8) & TFL_HIGH8)) {
+        if (offset - i < 8 && offset >= 8 &&
+            !(tfl_load8(src->data + offset - 8) & TFL_HIGH8)) {
             pos.col += offset - i;
             i = offset;
             break;
