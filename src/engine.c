@@ -521,8 +521,10 @@ static bool eat(const char **p, const char *end, const char *word)
 {
     size_t n = strlen(word);
 
-    /* `word` is lower case: the first letter rules most text out. */
+    /* `word` is lower case, of two letters at least: those rule most
+     * text out without a call. */
     if ((size_t)(end - *p) < n || ((**p | 0x20) != word[0]) ||
+        tolower((unsigned char)(*p)[1]) != word[1] ||
         strncasecmp(*p, word, n) != 0)
         return false;
     *p += n;
