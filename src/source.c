@@ -233,13 +233,16 @@ oom:
 static size_t line_index(const tfl_source *src, uint32_t offset, size_t lo,
                          size_t hi)
 {
-    /* Largest index whose start is <= offset. */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (src->line_starts[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid;
+    const uint32_t *v = src->line_starts;
+    size_t n = hi - lo;
+
+    /* Largest index whose start is <= offset, in [lo, lo + n): halving
+     * the range whichever way the test goes leaves no branch to guess. */
+    while (n > 1) {
+        size_t half = n / 2;
+
+        lo = v[lo + half] <= offset ? lo + half : lo;
+        n -= half;
     }
     return lo;
 }
