@@ -29,6 +29,8 @@
 #define FIRST_BLOCK ((size_t)64 << 10)
 #define MAX_BLOCK ((size_t)4 << 20)
 #define BIG_ARRAY ((size_t)64 << 10)
+/* See first_cap(). */
+#define FIRST_HEAP_BYTES ((size_t)1024)
 
 struct tfl_arena_block {
     tfl_arena_block *next;
@@ -257,14 +259,42 @@ static int grow(tfl_arena *a, void **items, size_t old, size_t ncap)
     return 0;
 }
 
+/* Room for `n` more elements after `count`, the capacity doubled as
+ * often as that takes. Returns 0, or -1 when memory runs out. */
+static int make_room(tfl_arena *a, void **items, size_t count, size_t *cap,
+                     size_t size, size_t n)
+{
+    size_t ncap = *cap;
+
+    if (n <= ncap - count)
+        return 0;
+    if (n > SIZE_MAX / size - count)
+        return -1;
+    /* Most arrays of a file hold one to three items (the words of an
+     * instruction): start small, since growing is cheap. */
+    if (!ncap)
+        ncap = size >= 96 ? 1 : 96 / size;
+    while (ncap < count + n) {
+        if (ncap > SIZE_MAX / 2 / size)
+            return -1;
+        ncap *= 2;
+    }
+    if (ncap > SIZE_MAX / size)
+        return -1;
+    if (grow(a, items, *cap * size, ncap * size) != 0)
+        return -1;
+    *cap = ncap;
+    return 0;
+}
+
 void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
                      size_t size)
 {
     char *slot;
 
+    /* Not tfl_arena_push_n(a, ..., 1): this one runs for every word of a
+     * file, and its own growth and fixed-size clearing are cheaper. */
     if (*count == *cap) {
-        /* Most arrays of a file hold one to three items (the words of an
-         * instruction): start small, since growing is cheap. */
         size_t ncap = *cap ? *cap * 2 : size >= 96 ? 1 : 96 / size;
 
         if (ncap > SIZE_MAX / size)
@@ -279,9 +309,37 @@ void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
     return slot;
 }
 
+void *tfl_arena_push_n(tfl_arena *a, void **items, size_t *count, size_t *cap,
+                       size_t size, size_t n)
+{
+    char *slots;
+
+    if (make_room(a, items, *count, cap, size, n) != 0)
+        return NULL;
+    slots = (char *)*items + *count * size;
+    memset(slots, 0, n * size);
+    *count += n;
+    return slots;
+}
+
+/*
+ * The first room of a heap array: 16 elements, fewer when they are large,
+ * so that the arrays of a small file take a few hundred bytes each rather
+ * than pages (every fresh page costs a fault). A power of two up to 16, so
+ * an array that grows past 16 elements has the room it always had.
+ */
+static size_t first_cap(size_t size)
+{
+    size_t n = 1;
+
+    while (n < 16 && n * 2 * size <= FIRST_HEAP_BYTES)
+        n *= 2;
+    return n;
+}
+
 void *tfl_heap_grow(void **items, size_t *cap, size_t size)
 {
-    size_t ncap = *cap ? *cap * 2 : 16;
+    size_t ncap = *cap ? *cap * 2 : first_cap(size);
     void *grown = ncap > SIZE_MAX / size ? NULL : realloc(*items, ncap * size);
 
     if (grown) {

@@ -1295,14 +1295,11 @@ int tfl_facts_load_builtin(tfl_facts *f, tfl_facts_error *err)
     if (t->naccounts > MAX_ACCOUNTS - f->naccounts)
         return builtin_fail(err, TFL_FACTS_EDATA,
                             "too many accounts in the table (limit 200000)");
-    for (i = 0; i < t->nentries; i++) {
-        entry **slot =
-            tfl_arena_push(&f->arena, (void **)&f->entries, &f->nentries,
-                           &f->capentries, sizeof *slot);
-        if (!slot)
-            goto oom;
-        *slot = NULL;
-    }
+    /* All slots at once, NULL (zeroed) until an entry is made. */
+    if (t->nentries &&
+        !tfl_arena_push_n(&f->arena, (void **)&f->entries, &f->nentries,
+                          &f->capentries, sizeof *f->entries, t->nentries))
+        goto oom;
     layer = tfl_arena_push(&f->arena, (void **)&f->layers, &f->nlayers,
                            &f->caplayers, sizeof *layer);
     if (!layer)
@@ -1728,7 +1725,7 @@ static bool derived_room(tfl_facts *f)
     if (d->slots && (d->n + 1) * 2 <= d->mask + 1)
         return true;
     old = d->slots;
-    nslots = old ? (d->mask + 1) * 2 : 64;
+    nslots = old ? (d->mask + 1) * 2 : 16; /* a run sees few images */
     d->slots = tfl_arena_alloc(&f->arena, nslots * sizeof *d->slots);
     if (!d->slots) {
         d->slots = old;

@@ -12,10 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
+#include "bytes8.h"
 #include "utf8.h"
 
 #define MAX_DEPTH 512
@@ -116,34 +113,26 @@ static bool read_unicode(reader *r, uint32_t *cp)
     return true;
 }
 
-/* The first offset from `i` on whose byte needs decoding or ends a string
- * ('"', '\\', a control or non-ASCII byte), or `len`. */
+/* The end of the run of bytes from `i` that a string holds as they are
+ * (printable ASCII but '"' and '\\'), eight at a time: the lowest byte a
+ * test of bytes8.h flags is always one it should (borrows and carries
+ * only go up), so its place is the end. */
 static size_t plain_end(const char *s, size_t i, size_t len)
 {
-#ifdef __SSE2__
-    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
-    const __m128i sp = _mm_set1_epi8(0x20);
+    while (len - i >= 8) {
+        uint64_t w = tfl_load8(s + i), q = w ^ ('"' * TFL_ONES8),
+                 b = w ^ ('\\' * TFL_ONES8);
+        uint64_t bad = ((w - 0x20 * TFL_ONES8) & ~w) | (w + TFL_ONES8) | w |
+                       ((q - TFL_ONES8) & ~q) | ((b - TFL_ONES8) & ~b);
 
-    while (len - i >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        /* signed: below 0x20 and from 0x80 on are both less than 0x20 */
-        __m128i bad = _mm_or_si128(
-            _mm_cmplt_epi8(v, sp),
-            _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)));
-        unsigned m = (unsigned)_mm_movemask_epi8(bad);
-
-        if (m)
-            return i + (unsigned)__builtin_ctz(m);
-        i += 16;
+        bad &= TFL_HIGH8;
+        if (bad)
+            return i + (size_t)__builtin_ctzll(bad) / 8;
+        i += 8;
     }
-#endif
-    while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
-            break;
+    while (i < len && (unsigned char)s[i] - 0x20u < 0x5fu && s[i] != '"' &&
+           s[i] != '\\')
         i++;
-    }
     return i;
 }
 
@@ -154,11 +143,11 @@ static bool read_string(reader *r, char **out, size_t *outlen)
     size_t n = 0;
 
     if (out) {
-        /* The usual string needs no decoding: copied in one go. */
         size_t e = plain_end(r->s, r->pos + 1, r->len);
 
+        /* Most strings are such a run up to their quote: a copy. */
         if (e < r->len && r->s[e] == '"') {
-            n = e - (r->pos + 1);
+            n = e - r->pos - 1;
             buf = tfl_arena_alloc_raw(r->arena, n + 1);
             if (!buf) {
                 r->oom = true;

@@ -155,7 +155,21 @@ typedef struct cli {
                          --base-images files extend */
     tfl_hostdb host_users, host_groups;
     tfl_build_arg *build_args; /* names malloc'd, values from argv */
+    char *cwd;                 /* malloc'd by working_dir(), or NULL */
 } cli;
+
+/*
+ * The current directory, asked for once (the configuration search and the
+ * report both want it), or NULL when it cannot be had. Kept on the heap:
+ * a PATH_MAX buffer in a frame of main() makes every call below it touch
+ * one more page of stack.
+ */
+static const char *working_dir(cli *c)
+{
+    if (!c->cwd)
+        c->cwd = getcwd(NULL, 0);
+    return c->cwd;
+}
 
 /* The output: stdout, or a temporary file renamed at the end. */
 typedef struct sink {
@@ -320,6 +334,9 @@ enum {
 /* Bytes of a lone report gathered before they are written: one write per
  * few dozen files instead of one per file. */
 #define FLUSH_AT ((size_t)64 << 10)
+
+/* The room a lone file's report starts with: most fit in it. */
+#define SMALL_REPORT ((size_t)4000)
 
 /* Files a worker may be ahead of the report, per thread. */
 #define WINDOW 4
@@ -1038,8 +1055,10 @@ static size_t lint_parallel(const cli *c, const tfl_inputs *in, size_t nthreads,
                             tfl_reporter **reps, sink *sinks, tfl_buf *out,
                             tally *t, bool *oom)
 {
-    pthread_t tids[MAX_JOBS];
-    worker_arg args[MAX_JOBS];
+    /* On the heap like the rest: as arrays of MAX_JOBS in this frame
+     * (inlined into main()) they would deepen the stack of every run. */
+    pthread_t *tids = calloc(nthreads, sizeof *tids);
+    worker_arg *args = calloc(nthreads, sizeof *args);
     size_t started = 0, i, k;
     pool p = {0};
 
@@ -1049,8 +1068,10 @@ static size_t lint_parallel(const cli *c, const tfl_inputs *in, size_t nthreads,
     p.jobs = calloc(p.window, sizeof *p.jobs);
     p.pending = calloc(nthreads * p.window, sizeof *p.pending);
     p.npending = calloc(nthreads, sizeof *p.npending);
-    if (!p.jobs || !p.pending || !p.npending ||
+    if (!tids || !args || !p.jobs || !p.pending || !p.npending ||
         pthread_mutex_init(&p.mu, NULL) != 0) {
+        free(tids);
+        free(args);
         free(p.jobs);
         free(p.pending);
         free(p.npending);
@@ -1097,6 +1118,8 @@ static size_t lint_parallel(const cli *c, const tfl_inputs *in, size_t nthreads,
     free(p.jobs);
     free(p.pending);
     free(p.npending);
+    free(tids);
+    free(args);
     return i;
 }
 
@@ -1125,12 +1148,15 @@ static size_t lint_serial(const cli *c, const tfl_inputs *in,
     return i;
 }
 
-static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
+static int run_lint(cli *c, const tfl_inputs *in, sink *sinks)
 {
     tfl_reporter *reps[MAX_OUTPUTS] = {0};
-    size_t nthreads = c->jobs ? (size_t)c->jobs : default_jobs(), done = 0;
-    char cwd[4096];
-    const char *root = getcwd(cwd, sizeof cwd) ? cwd : NULL;
+    /* One input needs no count of the cores (a file of /sys to read). */
+    size_t nthreads = c->jobs         ? (size_t)c->jobs
+                      : in->count > 1 ? default_jobs()
+                                      : 1,
+           done = 0;
+    const char *root = working_dir(c);
     bool oom = false;
     tally t = {0};
     tfl_buf out, diag;
@@ -1146,9 +1172,11 @@ static int run_lint(const cli *c, const tfl_inputs *in, sink *sinks)
     }
     tfl_buf_init(&out, 0);
     tfl_buf_init(&diag, 0);
-    /* Room for a flush's worth and the file that ends it, taken once. */
+    /* Room for a flush's worth and the file that ends it, taken once
+     * when several files come; one file's report grows as it needs (that
+     * much at once would be a mapping of its own, made and unmade). */
     if (c->noutputs == 1) {
-        tfl_buf_reserve(&out, 2 * FLUSH_AT);
+        tfl_buf_reserve(&out, in->count > 1 ? 2 * FLUSH_AT : SMALL_REPORT);
         out.drain = drain_sink;
         out.drain_ctx = &sinks[0];
     }
@@ -1306,14 +1334,15 @@ static int config_error(const tfl_conf_error *e)
 static int configure(cli *c, const prescan_result *p, tfl_settings *s)
 {
     const char *path = p->config ? p->config : getenv("TFLINT_CONFIG");
-    char *found = NULL, cwd[4096];
+    const char *cwd;
+    char *found = NULL;
     tfl_conf_error err = {0};
     size_t i;
     int rc = 0;
 
     if (path && !*path)
         path = NULL;
-    if (!path && !p->no_config && getcwd(cwd, sizeof cwd)) {
+    if (!path && !p->no_config && (cwd = working_dir(c)) != NULL) {
         if (tfl_settings_find(cwd, &found) < 0)
             rc = TFL_CONF_ENOMEM;
         path = found;
@@ -1456,5 +1485,6 @@ done:
     while (c.cfg.nbuild_args > 0)
         free((char *)c.build_args[--c.cfg.nbuild_args].name);
     free(c.build_args);
+    free(c.cwd);
     return rc < 0 ? EXIT_CLEAN : rc;
 }

@@ -18,10 +18,26 @@
  * the binding's stage, accept on equality, skip otherwise. The cost is the
  * number of same-name bindings plus the ancestry depth.
  *
- * Values. ARG defaults and ENV values are expanded with tfl_expand_word()
- * and a lookup over the model itself; a malformed word keeps its raw text
- * as value. Build arguments given on the command line are not modelled
- * yet: defaults decide.
+ * Values. ARG defaults and ENV values are expanded as tfl_expand_word()
+ * does, with a lookup over the model itself; a malformed word keeps its
+ * raw text as value. Build arguments given on the command line are not
+ * modelled yet: defaults decide.
+ *
+ * Words. Most hold nothing to expand, and are found so sixteen bytes at a
+ * time. Most of the rest are plain: literal text, quotes and `$NAME` or
+ * `${NAME}` with ASCII names (plain_parts). Those the model cuts and
+ * expands itself, in one pass and one allocation; the lexer of expand.c
+ * takes every other word, and when assertions are on it checks the
+ * model's work on the plain ones too (check_plain).
+ *
+ * Shell text. RUN text is searched for `$` and its uses recorded with the
+ * offsets of the joined text; their spans are mapped to the source once
+ * the instruction is done, in one walk along its pieces (map_spans).
+ *
+ * Unbound names. A use that resolves to nothing takes its name from one
+ * copy per name (unbound_name), whose header holds the name's table slot
+ * once the model is built, so rules asking about such uses
+ * (tfl_model_declared_later) need no hashing.
  */
 #include "tflint/model.h"
 
@@ -31,6 +47,17 @@
 #include <strings.h>
 
 #include "uniclass.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* For the rare paths of calls that are mostly leaves. */
+#ifdef __GNUC__
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
 
 /* The predefined platform ARGs, with the values of a linux/amd64 build. */
 static const char *const platform_args[][2] = {
@@ -68,9 +95,31 @@ typedef struct place {
 /* A name in the builder's table of unbound names: its hash decides most
  * probes without a comparison. */
 struct unbound {
-    const char *name; /* NULL: empty slot */
+    char *name; /* NULL: empty slot; after a header (see unbound_name) */
     size_t hash, len;
 };
+
+/*
+ * The bytes that end a run of literal text in a word, by kind, and the
+ * sets of them for each context of expand_at(): outside quotes (`$`,
+ * the escape character, both quotes), inside "..." (no `'`), and in a
+ * heredoc body (`$` and `\`, its escape character whatever the file's).
+ */
+enum { S_DOLLAR = 1, S_BSLASH = 2, S_BTICK = 4, S_SQUOTE = 8, S_DQUOTE = 16 };
+
+static const unsigned char stop_byte[256] = {
+    ['$'] = S_DOLLAR,  ['\\'] = S_BSLASH, ['`'] = S_BTICK,
+    ['\''] = S_SQUOTE, ['"'] = S_DQUOTE,
+};
+
+enum { STOPS_WORD, STOPS_DQUOTE, STOPS_HEREDOC, NSTOPS };
+
+typedef struct stopset {
+    unsigned bits; /* of stop_byte */
+#ifdef __SSE2__
+    __m128i c[4]; /* its bytes, `$` standing in for those left out */
+#endif
+} stopset;
 
 /*
  * The tables that only building needs live on the heap and are freed
@@ -93,6 +142,7 @@ typedef struct builder {
      * names $HOME or $GNUPGHOME many times. Open addressing. */
     struct unbound *unbound;
     size_t unbound_cap, nunbound;
+    stopset stops[NSTOPS]; /* see init_stops */
 } builder;
 
 /* What an expansion callback needs to resolve names. */
@@ -165,15 +215,22 @@ static bool same_name(const tfl_binding *b, const char *name, size_t len)
     return b->name_len == len && same_bytes(b->name, name, len);
 }
 
-/* The slot of `name`: its newest binding, or an empty slot. */
-static inline const tfl_binding **slot_of(const tfl_model *m, const char *name,
-                                          size_t len)
+/* The slot of `name`, whose hash_name() is `h`: its newest binding, or
+ * an empty slot. */
+static inline const tfl_binding **slot_at(const tfl_model *m, const char *name,
+                                          size_t len, size_t h)
 {
-    size_t i = hash_name(name, len) & (m->table_cap - 1);
+    size_t i = h & (m->table_cap - 1);
 
     while (m->table[i] && !same_name(m->table[i], name, len))
         i = (i + 1) & (m->table_cap - 1);
     return &m->table[i];
+}
+
+static inline const tfl_binding **slot_of(const tfl_model *m, const char *name,
+                                          size_t len)
+{
+    return slot_at(m, name, len, hash_name(name, len));
 }
 
 /*
@@ -259,10 +316,12 @@ static const tfl_binding *newest_before(const tfl_model *m,
     return lo ? c->v[lo - 1] : NULL;
 }
 
-static const tfl_binding *resolve(const tfl_model *m, int scope, size_t instr,
-                                  size_t part, const char *name, size_t len)
+/* resolve() for a name whose hash_name() is `h`. */
+static const tfl_binding *resolve_at(const tfl_model *m, int scope,
+                                     size_t instr, size_t part,
+                                     const char *name, size_t len, size_t h)
 {
-    const tfl_binding **slot = slot_of(m, name, len);
+    const tfl_binding **slot = slot_at(m, name, len, h);
     const tfl_binding *b = newest_before(m, slot, instr, part);
     int cur = scope;
     size_t i;
@@ -299,6 +358,12 @@ static const tfl_binding *resolve(const tfl_model *m, int scope, size_t instr,
         if (same_name(&m->bindings[i], name, len))
             return &m->bindings[i];
     return NULL;
+}
+
+static const tfl_binding *resolve(const tfl_model *m, int scope, size_t instr,
+                                  size_t part, const char *name, size_t len)
+{
+    return resolve_at(m, scope, instr, part, name, len, hash_name(name, len));
 }
 
 static const char *lookup_cb(void *ud, const char *name, size_t len)
@@ -536,22 +601,11 @@ static tfl_span place_span(const place *pl, uint32_t off, uint32_t len)
 }
 
 /*
- * The uses grow on the heap and go to the arena at their number when the
- * model is built (settle_uses): grown in the arena, a table of tens of
+ * The uses grow on the heap (add_use) and go to the arena at their number
+ * when the model is built: grown in the arena, a table of tens of
  * thousands would keep up to half its room unused.
  */
-static tfl_use *push_use(builder *bd)
-{
-    tfl_model *m = bd->m;
-    tfl_use *u =
-        tfl_heap_push((void **)&m->uses, &m->nuses, &bd->ucap, sizeof *u);
-
-    if (!u)
-        bd->oom = true;
-    return u;
-}
-
-/* Hand the table of push_use() to the arena at its size. */
+/* Hand the table of uses to the arena at its size. */
 static int settle_uses(builder *bd)
 {
     tfl_model *m = bd->m;
@@ -566,12 +620,23 @@ static int settle_uses(builder *bd)
     return bd->oom ? -1 : 0;
 }
 
-/* The one copy of `name` (`len` bytes) for uses without a binding, or
- * NULL when memory runs out. */
-static const char *unbound_name(builder *bd, const char *name, size_t len)
+/*
+ * Each copy of an unbound name comes after a header that holds, once the
+ * model is built, the name's slot in the binding table (see
+ * mark_unbound): a rule asks about the uses that resolved to nothing
+ * (tfl_model_declared_later), whose names are these copies, and finds
+ * the slot without hashing again.
+ */
+#define UNBOUND_HEADER sizeof(const tfl_binding **)
+
+/* The one copy of `name` (`len` bytes, hash_name() `h`) for uses without
+ * a binding, or NULL when memory runs out. */
+static const char *unbound_name(builder *bd, const char *name, size_t len,
+                                size_t h)
 {
-    size_t h = hash_name(name, len), i;
+    size_t i;
     struct unbound *v;
+    char *copy;
 
     if (2 * (bd->nunbound + 1) > bd->unbound_cap) {
         size_t cap = bd->unbound_cap ? 2 * bd->unbound_cap : 64;
@@ -597,11 +662,42 @@ static const char *unbound_name(builder *bd, const char *name, size_t len)
         if (v[i].hash == h && v[i].len == len &&
             same_bytes(v[i].name, name, len))
             return v[i].name;
-    v[i].name = tfl_arena_strndup(bd->a, name, len);
+    if (len > SIZE_MAX - UNBOUND_HEADER - 1 ||
+        !(copy = tfl_arena_alloc_raw(bd->a, UNBOUND_HEADER + len + 1)))
+        return NULL;
+    v[i].name = copy + UNBOUND_HEADER;
+    memcpy(v[i].name, name, len);
+    v[i].name[len] = '\0';
     v[i].hash = h;
     v[i].len = len;
-    bd->nunbound += v[i].name != NULL;
+    bd->nunbound++;
     return v[i].name;
+}
+
+/* Write the table slot of every unbound name into its header, once the
+ * table holds every binding (its slots no longer move). */
+static void mark_unbound(builder *bd)
+{
+    size_t i;
+
+    for (i = 0; i < bd->unbound_cap; i++) {
+        const struct unbound *v = &bd->unbound[i];
+        const tfl_binding **slot;
+
+        if (!v->name)
+            continue;
+        slot = slot_of(bd->m, v->name, v->len);
+        memcpy(v->name - UNBOUND_HEADER, &slot, sizeof slot);
+    }
+}
+
+/* The table slot of the name of a use that resolved to nothing. */
+static const tfl_binding **unbound_slot(const tfl_use *u)
+{
+    const tfl_binding **slot;
+
+    memcpy(&slot, u->name - UNBOUND_HEADER, sizeof slot);
+    return slot;
 }
 
 /* The name a use of the `len` bytes at `name` records when it resolves
@@ -610,33 +706,37 @@ static const char *unbound_name(builder *bd, const char *name, size_t len)
 static const char *use_name(builder *bd, const tfl_binding *b, const char *name,
                             size_t len)
 {
-    return b ? b->name : unbound_name(bd, name, len);
+    return b ? b->name : unbound_name(bd, name, len, hash_name(name, len));
 }
 
 /* Record a use that resolves to `bind`, with `name` from use_name() (NULL:
  * memory ran out). */
-static tfl_use *add_use(builder *bd, const lookup_ctx *lc,
-                        const tfl_binding *bind, const char *name,
-                        tfl_span span, bool shell)
+static inline tfl_use *add_use(builder *bd, const lookup_ctx *lc,
+                               const tfl_binding *bind, const char *name,
+                               tfl_span span, bool shell)
 {
     /* Bindings are owned by the model being built, so counting through a
      * cast of the resolved pointer is safe here. */
     tfl_binding *b = (tfl_binding *)bind;
+    tfl_model *m = bd->m;
     tfl_use *u;
 
     if (!name)
         bd->oom = true;
-    u = bd->oom ? NULL : push_use(bd);
+    u = bd->oom
+            ? NULL
+            : tfl_heap_slot((void **)&m->uses, &m->nuses, &bd->ucap, sizeof *u);
     if (!u) {
         bd->oom = true;
         return NULL;
     }
-    u->name = name;
-    u->instr = (uint32_t)lc->instr;
-    u->scope = lc->scope;
-    u->span = span;
-    u->shell = shell;
-    u->bind = b;
+    /* written whole: the flags not named here are false */
+    *u = (tfl_use){.name = name,
+                   .bind = b,
+                   .instr = (uint32_t)lc->instr,
+                   .scope = lc->scope,
+                   .shell = shell,
+                   .span = span};
     if (b && b->nuses < TFL_BINDING_MAX_USES)
         b->nuses++;
     return u;
@@ -682,38 +782,287 @@ static bool guarded(const char *text, const tfl_expansion *x, size_t i)
     return false;
 }
 
-/* Does `text` hold a byte that expansion treats specially? `text` is
- * NUL-terminated at `len`; strcspn() also stops at a NUL inside it, so
- * the search goes on past such a byte. */
-static bool has_special(const char *text, size_t len, char escape)
-{
-    const char *set = escape == '`' ? "$'\"`" : "$'\"\\";
-    size_t i = 0;
-
-    for (;;) {
-        i += strcspn(text + i, set);
-        if (i >= len)
-            return false;
-        if (text[i] != '\0')
-            return true;
-        i++;
-    }
-}
-
 /* What expand_at() is asked for. */
 enum {
     HEREDOC = 1, /* a COPY/ADD heredoc body */
     VALUE = 2    /* the value is wanted, not only the uses */
 };
 
+/* A part of a plain text (see plain_parts): literal bytes of the text,
+ * or a reference. */
+typedef struct cut {
+    uint32_t off, len; /* the bytes, or the whole `$NAME`/`${NAME}` */
+    uint32_t name_off; /* a reference's NAME */
+    uint32_t name_len; /* 0: literal bytes */
+} cut;
+
+/* The most parts plain_parts() takes; a text of more is lexed. */
+#define PLAIN_PARTS 64
+
+/* The stop sets of a file whose escape character is `escape`. */
+static void init_stops(builder *bd, char escape)
+{
+    unsigned esc = escape == '`' ? S_BTICK : S_BSLASH;
+    unsigned bits[NSTOPS] = {S_DOLLAR | esc | S_SQUOTE | S_DQUOTE,
+                             S_DOLLAR | esc | S_DQUOTE, S_DOLLAR | S_BSLASH};
+    size_t i;
+
+    for (i = 0; i < NSTOPS; i++) {
+        stopset *ss = &bd->stops[i];
+
+        ss->bits = bits[i];
+#ifdef __SSE2__
+        ss->c[0] = _mm_set1_epi8('$');
+        ss->c[1] = _mm_set1_epi8(bits[i] & S_BTICK ? '`' : '\\');
+        ss->c[2] = _mm_set1_epi8(bits[i] & S_SQUOTE ? '\'' : '$');
+        ss->c[3] = _mm_set1_epi8(bits[i] & S_DQUOTE ? '"' : '$');
+#endif
+    }
+}
+
+#ifdef __SSE2__
+/* Bit j set when lane j of `x` is a byte of `ss`. */
+static unsigned stop_lanes(const stopset *ss, __m128i x)
+{
+    __m128i a =
+        _mm_or_si128(_mm_cmpeq_epi8(x, ss->c[0]), _mm_cmpeq_epi8(x, ss->c[1]));
+    __m128i b =
+        _mm_or_si128(_mm_cmpeq_epi8(x, ss->c[2]), _mm_cmpeq_epi8(x, ss->c[3]));
+
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(a, b));
+}
+
+/* Where the first stop of the `len` (4 to 15) bytes at `s` is, or len:
+ * two loads that overlap in the middle, never past the end. */
+static size_t short_stop(const stopset *ss, const char *s, size_t len)
+{
+    size_t h = len >= 8 ? 8 : 4;
+    uint64_t lo, hi;
+    unsigned m;
+
+    if (h == 8) {
+        memcpy(&lo, s, 8);
+        memcpy(&hi, s + len - 8, 8);
+    } else {
+        uint32_t a, b;
+
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        lo = a;
+        hi = b;
+    }
+    /* lanes 0.. hold the first h bytes, lanes 8.. the last h */
+    m = stop_lanes(ss, _mm_set_epi64x((long long)hi, (long long)lo));
+    if (m & 0xff)
+        return (size_t)__builtin_ctz(m);
+    if (m)
+        return len - h + (size_t)__builtin_ctz(m >> 8);
+    return len;
+}
+#endif
+
+/* The first byte of s[i, n) in `ss`, or n. Sixteen bytes at a time while
+ * there are as many, the rest by loads that overlap rather than read
+ * past the end. */
+static inline size_t skip_literal(const stopset *ss, const char *s, size_t i,
+                                  size_t n)
+{
+#ifdef __SSE2__
+    for (; n - i >= 16; i += 16) {
+        unsigned m = stop_lanes(
+            ss, _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+    if (n - i >= 4)
+        return i + short_stop(ss, s + i, n - i);
+#endif
+    while (i < n && !(stop_byte[(unsigned char)s[i]] & ss->bits))
+        i++;
+    return i;
+}
+
+/* Append a part to `v` (`*k` of PLAIN_PARTS used); false when full. */
+static bool add_part(cut *v, int *k, size_t off, size_t len, size_t name_off,
+                     size_t name_len)
+{
+    if (*k == PLAIN_PARTS)
+        return false;
+    v[*k].off = (uint32_t)off;
+    v[*k].len = (uint32_t)len;
+    v[*k].name_off = (uint32_t)name_off;
+    v[*k].name_len = (uint32_t)name_len;
+    ++*k;
+    return true;
+}
+
 /*
- * Expand `len` bytes of `text` at the place of `lc` and record its
- * references as uses. With VALUE, return the value (an arena string, or
- * `text` itself when it holds nothing to expand; the raw text when
- * malformed); without, return `text`. NULL when memory ran out.
+ * The reference at the `$` s[i] when it is `$NAME` or `${NAME}` with an
+ * ASCII name (a letter or `_`, then letters, digits and `_`), and after
+ * `$NAME` no byte that could continue a Unicode name: its end, or 0.
  */
-static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
-                             const char *text, size_t len, unsigned how)
+static size_t plain_ref(const char *s, size_t n, size_t i, size_t *b, size_t *e)
+{
+    bool brace = i + 1 < n && s[i + 1] == '{';
+    size_t j = i + 1 + brace;
+
+    if (j >= n || tfl_name_byte[(unsigned char)s[j]] != TFL_NAME_START)
+        return 0;
+    *b = j;
+    for (j++; j < n && tfl_name_byte[(unsigned char)s[j]];)
+        j++;
+    *e = j;
+    if (brace)
+        return j < n && s[j] == '}' ? j + 1 : 0;
+    return j < n && (unsigned char)s[j] >= 0x80 ? 0 : j;
+}
+
+/*
+ * Cut `text` into parts when it is plain: quotes closed, no escape
+ * character but inside '...', and every `$` the start of a reference
+ * plain_ref() takes. Such a text expands without error to its parts:
+ * the literal ones as they are (quotes removed) and each reference
+ * replaced by its value, which expand_at() does without the lexer.
+ * `i` is where the first stop may be (no byte before it is one).
+ * Returns the number of parts (stored in `v`), or -1 when the lexer
+ * must decide.
+ */
+static int plain_parts(const builder *bd, const char *s, size_t n, size_t i,
+                       bool heredoc, cut *v)
+{
+    const stopset *out = &bd->stops[heredoc ? STOPS_HEREDOC : STOPS_WORD];
+    const stopset *ss = out;
+    size_t lit = 0, b, e, end;
+    int k = 0;
+
+    if (n > UINT32_MAX)
+        return -1;
+    for (;;) {
+        const char *q;
+
+        i = skip_literal(ss, s, i, n);
+        if (i > lit && !add_part(v, &k, lit, i - lit, 0, 0))
+            return -1;
+        if (i >= n)
+            return ss == out ? k : -1; /* else a `"` is open */
+        switch (stop_byte[(unsigned char)s[i]]) {
+        case S_DOLLAR:
+            if (!(end = plain_ref(s, n, i, &b, &e)) ||
+                !add_part(v, &k, i, end - i, b, e - b))
+                return -1;
+            i = end;
+            break;
+        case S_DQUOTE: /* inside, `'` is literal text */
+            ss = ss == out ? &bd->stops[STOPS_DQUOTE] : out;
+            i++;
+            break;
+        case S_SQUOTE:
+            q = memchr(s + i + 1, '\'', n - i - 1);
+            if (!q || (q > s + i + 1 &&
+                       !add_part(v, &k, i + 1, (size_t)(q - s) - i - 1, 0, 0)))
+                return -1;
+            i = (size_t)(q - s) + 1;
+            break;
+        default:
+            return -1; /* the escape character */
+        }
+        lit = i;
+    }
+}
+
+#ifndef NDEBUG
+/* With assertions on, the lexer checks expand_plain()'s work: the same
+ * references, no error, the same value. */
+static void check_plain(builder *bd, const lookup_ctx *lc, const char *text,
+                        size_t len, unsigned how, const cut *v, int k,
+                        const char *value)
+{
+    tfl_env env = {lookup_cb, (void *)lc};
+    unsigned flags = TFL_EXPAND_NO_NAMES;
+    tfl_expansion x;
+    size_t r = 0;
+    int i, rc;
+
+    if (how & HEREDOC)
+        flags |= TFL_EXPAND_HEREDOC;
+    if (!(how & VALUE))
+        flags |= TFL_EXPAND_NO_VALUE;
+    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, flags, &env, &x);
+    if (rc < 0)
+        return;
+    assert(rc == 0);
+    for (i = 0; i < k; i++) {
+        if (!v[i].name_len)
+            continue;
+        assert(r < x.nrefs && x.refs[r].off == v[i].off &&
+               x.refs[r].len == v[i].len &&
+               x.refs[r].name_off == v[i].name_off &&
+               x.refs[r].name_len == v[i].name_len);
+        r++;
+    }
+    assert(r == x.nrefs);
+    assert(!(how & VALUE) || strcmp(x.value, value) == 0);
+    (void)r;
+    (void)value;
+}
+#endif
+
+/* expand_at() for a text of plain_parts(): `k` parts in `v`. */
+static const char *expand_plain(builder *bd, const lookup_ctx *lc,
+                                const place *pl, const char *text, size_t len,
+                                unsigned how, const cut *v, int k)
+{
+    const char *val[PLAIN_PARTS];
+    size_t vlen[PLAIN_PARTS], total = 0;
+    char *out, *o;
+    int i;
+
+    for (i = 0; i < k; i++) {
+        const char *name = text + v[i].name_off;
+        const tfl_binding *b;
+
+        val[i] = text + v[i].off;
+        vlen[i] = v[i].len;
+        if (v[i].name_len) {
+            size_t h = hash_name(name, v[i].name_len);
+
+            b = resolve_at(bd->m, lc->scope, lc->instr, lc->part, name,
+                           v[i].name_len, h);
+            if (!add_use(bd, lc, b,
+                         b ? b->name : unbound_name(bd, name, v[i].name_len, h),
+                         place_span(pl, v[i].off, v[i].len), false))
+                return NULL;
+            val[i] = b && b->value ? b->value : "";
+            vlen[i] = strlen(val[i]);
+        }
+        total += vlen[i];
+    }
+    if (!(how & VALUE)) {
+#ifndef NDEBUG
+        check_plain(bd, lc, text, len, how, v, k, NULL);
+#endif
+        return text;
+    }
+    if (!(o = out = tfl_arena_alloc_raw(bd->a, total + 1))) {
+        bd->oom = true;
+        return NULL;
+    }
+    for (i = 0; i < k; i++) {
+        memcpy(o, val[i], vlen[i]);
+        o += vlen[i];
+    }
+    *o = '\0';
+#ifndef NDEBUG
+    check_plain(bd, lc, text, len, how, v, k, out);
+#endif
+    return out;
+}
+
+/* expand_at() for a text the lexer must expand (not plain_parts()). */
+static NOINLINE const char *expand_lexed(builder *bd, const lookup_ctx *lc,
+                                         const place *pl, const char *text,
+                                         size_t len, unsigned how)
 {
     seen_ctx sc; /* only the first sc.n entries are read */
     tfl_env env = {seen_cb, &sc};
@@ -722,17 +1071,10 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
     int rc;
     size_t i;
 
-    /* Most words hold nothing to expand: they are their own value (every
-     * text but a heredoc body is NUL-terminated at `len`). Without a `$`
-     * a text has no uses, and whether it is malformed matters to none. */
     sc.lc = lc;
     sc.n = 0;
-    if (!(how & VALUE)) {
-        if (!memchr(text, '$', len))
-            return text;
+    if (!(how & VALUE))
         flags |= TFL_EXPAND_NO_VALUE;
-    } else if (!(how & HEREDOC) && !has_special(text, len, bd->m->doc->escape))
-        return text;
     if (how & HEREDOC)
         flags |= TFL_EXPAND_HEREDOC;
     rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, flags, &env, &x);
@@ -763,6 +1105,45 @@ static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
     return tfl_arena_strndup(bd->a, text, len);
 }
 
+/* expand_at() for a text that holds something to expand from `first` on:
+ * plain (see plain_parts) or lexed. */
+static NOINLINE const char *expand_some(builder *bd, const lookup_ctx *lc,
+                                        const place *pl, const char *text,
+                                        size_t len, unsigned how, size_t first)
+{
+    cut v[PLAIN_PARTS];
+    int k = plain_parts(bd, text, len, first, how & HEREDOC, v);
+
+    if (k >= 0)
+        return expand_plain(bd, lc, pl, text, len, how, v, k);
+    return expand_lexed(bd, lc, pl, text, len, how);
+}
+
+/*
+ * Expand `len` bytes of `text` at the place of `lc` and record its
+ * references as uses. With VALUE, return the value (an arena string, or
+ * `text` itself when it holds nothing to expand; the raw text when
+ * malformed); without, return `text`. NULL when memory ran out.
+ */
+static const char *expand_at(builder *bd, const lookup_ctx *lc, const place *pl,
+                             const char *text, size_t len, unsigned how)
+{
+    size_t first = 0;
+
+    /* Most words hold nothing to expand: they are their own value (every
+     * text but a heredoc body is NUL-terminated at `len`). Without a `$`
+     * a text has no uses, and whether it is malformed matters to none. */
+    if (!(how & VALUE)) {
+        if (!memchr(text, '$', len))
+            return text;
+    } else if (!(how & HEREDOC) &&
+               (first = skip_literal(&bd->stops[STOPS_WORD], text, 0, len)) ==
+                   len) {
+        return text;
+    }
+    return expand_some(bd, lc, pl, text, len, how, first);
+}
+
 /* Expand a word of the instruction, wherever its raw text starts. `how`
  * as for expand_at(). */
 static const char *expand_arg(builder *bd, const lookup_ctx *lc,
@@ -778,8 +1159,8 @@ static const char *expand_arg(builder *bd, const lookup_ctx *lc,
     return expand_at(bd, lc, &pl, w->text, w->len, how);
 }
 
-static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
-                        const char *name)
+static void expand_flags(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
+                         const char *name)
 {
     size_t i;
 
@@ -794,6 +1175,15 @@ static void expand_flag(builder *bd, const lookup_ctx *lc, const tfl_instr *in,
     }
 }
 
+/* Expand the values of the flags `--name` of the instruction; most
+ * instructions have no flags at all. */
+static inline void expand_flag(builder *bd, const lookup_ctx *lc,
+                               const tfl_instr *in, const char *name)
+{
+    if (in->nflags)
+        expand_flags(bd, lc, in, name);
+}
+
 static bool is_name_start(unsigned char c)
 {
     return tfl_name_byte[c] == TFL_NAME_START;
@@ -802,6 +1192,34 @@ static bool is_name_start(unsigned char c)
 static bool is_name_char(unsigned char c)
 {
     return tfl_name_byte[c] != 0;
+}
+
+/* The end of the run of ASCII name bytes from s[i] on (at most n). */
+static size_t name_end(const char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+    const __m128i a = _mm_set1_epi8('a'), z = _mm_set1_epi8(25);
+    const __m128i lower = _mm_set1_epi8(0x20), score = _mm_set1_epi8('_');
+
+    for (; n - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* digits and letters by unsigned range: x - lo <= hi - lo */
+        __m128i d = _mm_sub_epi8(x, zero);
+        __m128i l = _mm_sub_epi8(_mm_or_si128(x, lower), a);
+        __m128i ok =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d),
+                                      _mm_cmpeq_epi8(_mm_min_epu8(l, z), l)),
+                         _mm_cmpeq_epi8(x, score));
+        unsigned m = ~(unsigned)_mm_movemask_epi8(ok) & 0xffff;
+
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < n && is_name_char((unsigned char)s[i]))
+        i++;
+    return i;
 }
 
 /*
@@ -832,29 +1250,36 @@ static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
                               const char *text, size_t len, tfl_span span)
 {
     const lookup_ctx *l = lc;
-    size_t i, k = rc->n < RECENT ? rc->n : RECENT;
+    size_t i, h, k = rc->n < RECENT ? rc->n : RECENT;
     const tfl_binding *b;
 
     for (i = 0; i < k; i++)
         if (rc->v[i].len == len && same_bytes(rc->v[i].text, text, len))
             return add_use(bd, lc, rc->v[i].bind, rc->v[i].name, span, true);
-    b = resolve(l->m, l->scope, l->instr, l->part, text, len);
+    h = hash_name(text, len);
+    b = resolve_at(l->m, l->scope, l->instr, l->part, text, len, h);
     i = rc->n++ % RECENT;
     rc->v[i].text = text;
     rc->v[i].len = len;
     rc->v[i].bind = b;
-    rc->v[i].name = use_name(bd, b, text, len);
+    rc->v[i].name = b ? b->name : unbound_name(bd, text, len, h);
     return add_use(bd, lc, b, rc->v[i].name, span, true);
 }
 
+/*
+ * The uses' spans are `base` plus their offsets in `s`: source offsets
+ * in a heredoc body, else offsets in the joined text that map_spans()
+ * maps once the instruction's words are scanned.
+ */
 static void scan_shell(builder *bd, const lookup_ctx *lc, recent *rc,
-                       const place *pl, const char *s, size_t n)
+                       uint32_t base, const char *s, size_t n)
 {
     size_t i = 0;
 
     while (i < n && !bd->oom) {
         const char *d = memchr(s + i, '$', n - i);
         size_t st, b, e, k, len;
+        tfl_span span;
 
         if (!d)
             break;
@@ -877,38 +1302,77 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, recent *rc,
             i = b;
             continue;
         }
-        for (e = b; e < n && is_name_char((unsigned char)s[e]);)
-            e++;
+        e = name_end(s, b + 1, n);
         if (s[i + 1] == '{' && e < n && s[e] == '}')
             e++;
         len = (e - b) - (s[e - 1] == '}' ? 1 : 0);
-        if (!add_shell_use(bd, lc, rc, s + b, len,
-                           place_span(pl, (uint32_t)st, (uint32_t)(e - st))))
+        span.start = base + (uint32_t)st;
+        span.end = base + (uint32_t)e;
+        if (!add_shell_use(bd, lc, rc, s + b, len, span))
             return;
         i = e;
+    }
+}
+
+/*
+ * Map the spans of uses [first, nuses), offsets in the joined text of
+ * `in`, to the source as tfl_textmap_span() does. They come in text
+ * order, each within a piece (a line), mostly a few lines apart: one
+ * walk along the pieces serves them all, and costs the number of
+ * pieces plus the number of uses. Anything else is searched for.
+ */
+static void map_spans(builder *bd, const tfl_instr *in, size_t first)
+{
+    const tfl_piece *p = in->map.pieces, *last;
+    tfl_use *u = bd->m->uses + first, *end = bd->m->uses + bd->m->nuses;
+
+    if (in->map.npieces == 0) {
+        for (; u < end; u++)
+            u->span = tfl_textmap_span(&in->map, u->span.start,
+                                       u->span.end - u->span.start);
+        return;
+    }
+    last = p + in->map.npieces - 1;
+    for (; u < end; u++) {
+        uint32_t off = u->span.start, len = u->span.end - off, rel;
+
+        if (p->text_off <= off)
+            while (p < last && p[1].text_off <= off)
+                p++;
+        rel = off - p->text_off;
+        /* the first and the last byte in the piece, which maps by adding */
+        if (p->text_off > off || len == 0 || rel + (len - 1) > p->len ||
+            (p < last && off + (len - 1) >= p[1].text_off)) {
+            u->span = tfl_textmap_span(&in->map, off, len);
+            continue;
+        }
+        u->span.start = p->src_off + rel;
+        u->span.end = u->span.start + len;
     }
 }
 
 static void do_run(builder *bd, const lookup_ctx *lc, const tfl_instr *in)
 {
     recent rc;
-    size_t i;
+    size_t i, first;
 
     rc.n = 0;
     expand_flag(bd, lc, in, "mount");
+    first = bd->m->nuses;
     for (i = 0; i < in->nargs; i++) {
         const tfl_word *w = &in->args[i];
-        place pl = {in, w->off, false};
+        uint32_t base = w->off;
 
         if (in->json && w->raw_len > w->len)
-            pl.base++;
-        scan_shell(bd, lc, &rc, &pl, w->text, w->len);
+            base++;
+        scan_shell(bd, lc, &rc, base, w->text, w->len);
     }
+    if (!bd->oom)
+        map_spans(bd, in, first);
     for (i = 0; i < in->nheredocs; i++) {
         const tfl_heredoc *h = &in->heredocs[i];
-        place pl = {in, h->body_span.start, true};
 
-        scan_shell(bd, lc, &rc, &pl, h->body, h->body_len);
+        scan_shell(bd, lc, &rc, h->body_span.start, h->body, h->body_len);
     }
 }
 
@@ -1013,27 +1477,58 @@ static void lower_in_place(char *s)
         *s = lower(*s);
 }
 
-/* Stage names are kept lower-cased and looked up in any case, so an image
- * reference is compared with them without a lower-cased copy. */
-static size_t hash_lower(const char *s)
+/* The eight bytes of `w` with ASCII capitals lower-cased: a byte below
+ * 0x80 is one when adding 0x3f carries into its top bit (>= 'A') and
+ * adding 0x25 does not (<= 'Z'); no sum leaves its byte. */
+static uint64_t lower8(uint64_t w)
 {
-    size_t h = 1469598103u;
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fu, top = 0x8080808080808080u;
+    uint64_t h = w & low7;
+    uint64_t upper =
+        (h + 0x3f3f3f3f3f3f3f3fu) & ~(h + 0x2525252525252525u) & ~w & top;
 
-    for (; *s; s++)
-        h = (h ^ (unsigned char)lower(*s)) * 16777619u;
-    return h;
+    return w | upper >> 2;
 }
 
-/* The slot of stage name `name` (in any case) in the builder's table. */
+/* Stage names are kept lower-cased and looked up in any case, so an image
+ * reference is hashed as if lower-cased, eight bytes at a time (the last
+ * partial word as two overlapping halves, as hash_name() does). */
+static size_t hash_lower(const char *s, size_t n)
+{
+    const uint64_t k = 0xff51afd7ed558ccdu;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ lower8(w)) * k;
+        h ^= h >> 32;
+    }
+    if (n >= 4) {
+        uint32_t lo, hi;
+
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        w = lower8((uint64_t)hi << 32 | lo);
+    } else {
+        w = 0;
+        while (n--)
+            w = w << 8 | (unsigned char)lower(s[n]);
+    }
+    h = (h ^ w) * k;
+    return (size_t)(h ^ h >> 29);
+}
+
 /* The bit of builder.name_lens for names of `n` bytes. */
 static uint64_t bit_of_len(size_t n)
 {
     return (uint64_t)1 << (n < 63 ? n : 63);
 }
 
-static size_t *stage_slot(builder *bd, const char *name)
+/* The slot of stage name `name` (`len` bytes, in any case) in the
+ * builder's table. */
+static size_t *stage_slot(builder *bd, const char *name, size_t len)
 {
-    size_t i = hash_lower(name) & (bd->names_cap - 1);
+    size_t i = hash_lower(name, len) & (bd->names_cap - 1);
 
     while (bd->names[i] &&
            strcasecmp(bd->m->stages[bd->names[i] - 1].name, name) != 0)
@@ -1046,12 +1541,15 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
 {
     tfl_model *m = bd->m;
     tfl_model_stage *st = &m->stages[m->nstages];
-    size_t i;
+    size_t i, n;
 
     st->index = m->nstages;
     st->from_instr = instr;
     st->end_instr = instr + 1;
     st->from = in;
+    st->name = NULL;
+    st->image = NULL;
+    st->image_expanded = NULL;
     st->parent = -1;
     if (m->nstages)
         m->stages[m->nstages - 1].end_instr = instr;
@@ -1065,7 +1563,8 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
         if (!img)
             return;
         st->image_expanded = img;
-        i = bit_of_len(strlen(img)) & bd->name_lens ? *stage_slot(bd, img) : 0;
+        n = strlen(img);
+        i = bit_of_len(n) & bd->name_lens ? *stage_slot(bd, img, n) : 0;
         if (i)
             st->parent = (int)i - 1;
     }
@@ -1078,8 +1577,9 @@ static void do_from(builder *bd, lookup_ctx *lc, const tfl_instr *in,
         }
         lower_in_place(name);
         st->name = name;
-        *stage_slot(bd, name) = m->nstages + 1;
-        bd->name_lens |= bit_of_len(strlen(name));
+        n = strlen(name);
+        *stage_slot(bd, name, n) = m->nstages + 1;
+        bd->name_lens |= bit_of_len(n);
     }
     m->nstages++;
 }
@@ -1134,7 +1634,7 @@ static void do_instr(builder *bd, size_t i)
 
 int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
 {
-    builder bd = {arena, out, 0, false, NULL, 16, 0, 0, NULL, 0, 0};
+    builder bd = {.a = arena, .m = out, .names_cap = 16};
     size_t nfrom, nb = count_bindings(doc, &nfrom), i;
     bool own_table = true; /* until the arena adopts it */
     int rc = -1;
@@ -1147,7 +1647,8 @@ int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
         bd.names_cap *= 2;
     bd.names = calloc(bd.names_cap, sizeof *bd.names);
     out->bindings = tfl_arena_alloc_raw(arena, nb * sizeof *out->bindings);
-    out->stages = tfl_arena_alloc(arena, (nfrom + 1) * sizeof *out->stages);
+    /* do_from() writes every field of the stages it opens */
+    out->stages = tfl_arena_alloc_raw(arena, (nfrom + 1) * sizeof *out->stages);
     /* do_instr() writes the entry of every instruction */
     out->scope_of =
         tfl_arena_alloc_raw(arena, (doc->ninstrs + 1) * sizeof *out->scope_of);
@@ -1155,10 +1656,13 @@ int tfl_model_build(tfl_arena *arena, const tfl_doc *doc, tfl_model *out)
         grow_table(out) != 0)
         goto done;
     out->scope_of[doc->ninstrs] = 0;
+    init_stops(&bd, doc->escape);
 
     add_predefined(&bd);
     for (i = 0; i < doc->ninstrs && !bd.oom; i++)
         do_instr(&bd, i);
+    if (!bd.oom)
+        mark_unbound(&bd);
     if (settle_uses(&bd) != 0 || bd.oom)
         goto done;
     if (tfl_arena_adopt(arena, out->table) != 0)
@@ -1244,10 +1748,11 @@ int tfl_model_expand(const tfl_model *m, tfl_arena *arena, size_t instr,
     return tfl_expand_word(arena, text, len, m->doc->escape, &env, out);
 }
 
-const tfl_binding *tfl_model_declared_later(const tfl_model *m,
-                                            const tfl_use *u)
+/* tfl_model_declared_later() once some binding of the name is later than
+ * the use: its slot is `slot`. */
+static NOINLINE const tfl_binding *
+later_of(const tfl_model *m, const tfl_binding **slot, const tfl_use *u)
 {
-    const tfl_binding **slot = slot_of(m, u->name, strlen(u->name));
     const struct tfl_model_chain *c = chain_of(m, slot);
     const tfl_binding *b = *slot;
     const tfl_binding *found = NULL;
@@ -1270,6 +1775,39 @@ const tfl_binding *tfl_model_declared_later(const tfl_model *m,
             (b->origin == TFL_ORIGIN_ARG || b->origin == TFL_ORIGIN_GLOBAL_ARG))
             found = b;
     return found;
+}
+
+/* tfl_model_declared_later() for a name in table slot `slot`. The
+ * newest binding is the last one in the document: when it is not after
+ * the use, none is. */
+static const tfl_binding *later_in(const tfl_model *m, const tfl_binding **slot,
+                                   const tfl_use *u)
+{
+    const tfl_binding *b = *slot;
+
+    if (!b || b->instr == SIZE_MAX || b->instr <= u->instr)
+        return NULL;
+    return later_of(m, slot, u);
+}
+
+/* tfl_model_declared_later() for a use with a binding, out of line so
+ * that the usual call stays a leaf. */
+static NOINLINE const tfl_binding *later_bound(const tfl_model *m,
+                                               const tfl_use *u)
+{
+    return later_in(m, slot_of(m, u->name, u->bind->name_len), u);
+}
+
+const tfl_binding *tfl_model_declared_later(const tfl_model *m,
+                                            const tfl_use *u)
+{
+    if (u->bind)
+        return later_bound(m, u);
+    /* The usual call: a use of a name without binding, most often a
+     * shell variable that has none at all. Its name comes from
+     * unbound_name(), whose header holds the slot. */
+    assert(unbound_slot(u) == slot_of(m, u->name, strlen(u->name)));
+    return later_in(m, unbound_slot(u), u);
 }
 
 const tfl_binding *tfl_model_global(const tfl_model *m, const char *name,

@@ -601,6 +601,9 @@ typedef struct run {
     unsigned char *fallback; /* per cmd: holds a test/if fallback */
     const char **created;    /* paths made earlier in the RUN */
     size_t ncreated, ccap;
+    /* Per command, from list_flags() once an op first asks (most scripts
+     * make none): NULL until then. */
+    unsigned char *tol, *cond;
 } run;
 
 /* The result of looking a name up. */
@@ -1885,8 +1888,23 @@ typedef struct cmdctx {
     run *r;
     const tfl_sh_cmd *c;
     uint32_t ci;
-    unsigned char *tol, *cond;
 } cmdctx;
+
+/* Whether the command of `cx` is tolerated and conditional (see
+ * tfl_acct_op), from the script's flags, made on the first call. */
+static void cmd_flags(cmdctx *cx, bool *tolerated, bool *conditional)
+{
+    run *r = cx->r;
+
+    *tolerated = *conditional = false;
+    if (!r->tol && list_flags(r->b, r->s, &r->tol, &r->cond) != 0) {
+        r->b->oom = true;
+        r->tol = r->cond = NULL;
+        return;
+    }
+    *tolerated = r->tol[cx->ci];
+    *conditional = r->cond[cx->ci];
+}
 
 /* Do the `n` bytes at `p` lie in a text of instruction `in`, which lives
  * as long as the file's arena: its line, a heredoc body, an argument? */
@@ -1978,8 +1996,7 @@ static void op_common(cmdctx *cx, tfl_acct_op *op, tfl_acct_tool tool)
     op->stage = cx->r->stage;
     op->span = c->span;
     op->cmd_span = c->arg0 < c->nwords ? c->words[c->arg0].span : c->span;
-    op->tolerated = cx->tol[cx->ci];
-    op->conditional = cx->cond[cx->ci];
+    cmd_flags(cx, &op->tolerated, &op->conditional);
 }
 
 static bool flag_style_busybox(const tfl_sh_cmd *c)
@@ -2462,8 +2479,7 @@ static void do_own(cmdctx *cx, const char *name)
     op.instr = r->instr;
     op.stage = r->stage;
     op.span = c->span;
-    op.tolerated = cx->tol[cx->ci];
-    op.conditional = cx->cond[cx->ci];
+    cmd_flags(cx, &op.tolerated, &op.conditional);
     for (i = 0; i < n; i++) {
         const tfl_sh_word *w = cmd_arg(c, i);
         bool whole;
@@ -2723,9 +2739,11 @@ static void read_deferred(builder *b, deferred *d)
     if (d->read)
         return;
     d->read = true;
+    /* The sieve may take a part of an account name the look that
+     * deferred the RUN passed over ("user" in `--with-fpm-user`) for one:
+     * then it could not look further, so the RUN is read. */
     cls = run_class(&b->doc->instrs[d->instr], RUN_PM | RUN_SCRIPT);
-    assert(!(cls & RUN_ACCT));
-    if (!(cls & (RUN_PM | RUN_SCRIPT)))
+    if (!(cls & RUN_ALL))
         return; /* it names nothing after all */
     if (split_run(&b->aside, &b->doc->instrs[d->instr], &ri) != 0)
         b->oom = true;
@@ -2797,9 +2815,8 @@ static void walk_script(builder *b, size_t instr, int stage,
                         const tfl_sh_script *s, int origin)
 {
     run r;
-    unsigned char *tol, *cond, *kinds;
+    unsigned char *kinds;
     size_t nsets = 0, nslots = 1, i, own_end = 0;
-    unsigned all_kinds = 0;
     tfl_sh_fallback *fb;
     size_t nfb;
     bool var_assigns = false;
@@ -2836,19 +2853,15 @@ static void walk_script(builder *b, size_t instr, int stage,
         kinds[i] = n ? (unsigned char)cmd_kind(base_name(n)) : 0;
         if (kinds[i] & F_OWN)
             own_end = i + 1;
-        all_kinds |= kinds[i];
     }
     while (nslots < 2 * nsets)
         nslots *= 2;
     r.vars = nsets ? tfl_arena_alloc(b->t, nslots * sizeof *r.vars) : NULL;
     r.vmask = nslots - 1;
     r.fallback = tfl_arena_alloc(b->t, s->ncmds + 1);
-    /* Only ops read the flags: a script without an account tool, chown &c.
-     * or an echo into an account file needs none. */
-    tol = cond = NULL;
+    /* Only ops read the list flags (r.tol, r.cond): cmd_flags() makes
+     * them for the first. */
     if ((nsets && !r.vars) || !r.fallback ||
-        ((all_kinds & (F_ACCT | F_OWN | F_ECHO)) &&
-         list_flags(b, s, &tol, &cond) != 0) ||
         tfl_sh_fallbacks(b->t, s, &fb, &nfb) != 0) {
         b->oom = true;
         return;
@@ -2873,7 +2886,7 @@ static void walk_script(builder *b, size_t instr, int stage,
     for (i = 0; i < s->ncmds && !b->oom; i++) {
         const tfl_sh_cmd *c = &s->cmds[i];
         const char *name = cmd_name(c);
-        cmdctx cx = {&r, c, (uint32_t)i, tol, cond};
+        cmdctx cx = {&r, c, (uint32_t)i};
         unsigned kind;
 
         do_assigns(&r, c, (uint32_t)i);
@@ -4033,20 +4046,44 @@ static unsigned text_class(const char *t, size_t len, unsigned stop)
  */
 typedef struct anchored {
     const char *name;
+    /* NULL, or what must stand next to the name in that text for it to
+     * count: alternatives split by ' ', each '+' (right after the name)
+     * or '-' (right before it) and the bytes. */
+    const char *next;
     unsigned char len, at; /* name[at - 1], name[at] is the anchor */
     unsigned char cls;     /* RUN_ACCT or RUN_PM */
+    /* A command's name: it counts only as a whole word, or after a '/'
+     * (see whole_at()). */
+    bool whole;
 } anchored;
 
-/* By the anchor's second byte; "pk" and "ow" serve two names each. */
+/* By the anchor's second byte. Where the sieve takes a part of a name
+ * ("user", "group", "passwd", "apt"), this look wants the whole of one the
+ * ops act on: a command (cmd_kind()) standing as a word of its own, or an
+ * account file under /etc (the values etc_file() and the echo and tee
+ * checks compare with), so that a RUN with no more than
+ * `--with-fpm-user`, `~/.vnc/passwd`, `/etc/sudoers`, `tdnf` or
+ * `/var/lib/apt/lists` is deferred rather than split. */
 static const anchored anchors[] = {
-    {"user", 4, 1, RUN_ACCT},   {"group", 5, 3, RUN_ACCT},
-    {"yum", 3, 1, RUN_PM},      {"chgrp", 5, 2, RUN_ACCT},
-    {"passwd", 6, 5, RUN_ACCT}, {"sudo", 4, 2, RUN_ACCT},
-    {"chmod", 5, 2, RUN_ACCT},  {"rpm", 3, 2, RUN_PM},
-    {"pacman", 6, 3, RUN_PM},   {"shadow", 6, 5, RUN_ACCT},
-    {"chown", 5, 3, RUN_ACCT},  {"apk", 3, 2, RUN_PM},
-    {"dpkg", 4, 2, RUN_PM},     {"apt", 3, 2, RUN_PM},
-    {"dnf", 3, 2, RUN_PM},      {"zypper", 6, 1, RUN_PM},
+    {"user", "+add +mod +del -add -del", 4, 1, RUN_ACCT, true},
+    {"group", "+add +mod +del -add -del", 5, 3, RUN_ACCT, true},
+    {"group", "-/etc/", 5, 3, RUN_ACCT, false},
+    {"yum", NULL, 3, 1, RUN_PM, true},
+    {"chgrp", NULL, 5, 2, RUN_ACCT, true},
+    {"passwd", "-/etc/", 6, 5, RUN_ACCT, false},
+    {"sudo", NULL, 4, 2, RUN_ACCT, true},
+    {"chmod", NULL, 5, 2, RUN_ACCT, true},
+    {"rpm", NULL, 3, 2, RUN_PM, true},
+    {"pacman", NULL, 6, 3, RUN_PM, true},
+    {"shadow", "-/etc/ -/etc/g", 6, 5, RUN_ACCT, false},
+    {"chown", NULL, 5, 3, RUN_ACCT, true},
+    {"apk", NULL, 3, 2, RUN_PM, true},
+    {"dpkg", NULL, 4, 2, RUN_PM, true},
+    {"apt", NULL, 3, 2, RUN_PM, true},
+    {"apt-get", NULL, 7, 2, RUN_PM, true},
+    {"dnf", NULL, 3, 2, RUN_PM, true},
+    {"microdnf", NULL, 8, 7, RUN_PM, true},
+    {"zypper", NULL, 6, 1, RUN_PM, true},
 };
 
 static bool dropped(unsigned char c)
@@ -4054,11 +4091,89 @@ static bool dropped(unsigned char c)
     return c == '\'' || c == '"' || c == '$' || c == '\\' || c == '\n';
 }
 
+/* Does the text with dropped() bytes left out hold alternative `alt`
+ * (`n` bytes, see anchored.next) next to a name whose first and last
+ * bytes are t[*first] and t[*last]? If so, the alternative's outer byte
+ * becomes *first or *last. */
+static bool beside(const char *t, size_t len, size_t *first, size_t *last,
+                   const char *alt, size_t n)
+{
+    size_t i, k;
+
+    if (alt[0] == '+') {
+        for (i = *last, k = 1; k < n;) {
+            if (++i >= len)
+                return false;
+            if (dropped((unsigned char)t[i]))
+                continue;
+            if (t[i] != alt[k++])
+                return false;
+        }
+        *last = i;
+        return true;
+    }
+    for (i = *first, k = n; k > 1;) {
+        if (i == 0)
+            return false;
+        if (dropped((unsigned char)t[--i]))
+            continue;
+        if (t[i] != alt[--k])
+            return false;
+    }
+    *first = i;
+    return true;
+}
+
+/* A byte that, kept next to a name in the same word, makes the word's
+ * value other than the name (or, after it, its base name). */
+static bool word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+           c == '+';
+}
+
+/*
+ * May the kept bytes t[first..last] be the whole base name of a word, as
+ * a command name is compared? Not when a word_byte() is kept right before
+ * them, or one or a '/' right after: the word's value then has that byte
+ * (or what an escape of it makes, never a '/') next to them, dropped bytes
+ * adding nothing but quotes and backslashes to it. A new line is taken for
+ * a word break (it may be one, unless it follows a backslash), and so is
+ * every byte not named here.
+ */
+static bool whole_at(const char *t, size_t len, size_t first, size_t last)
+{
+    size_t i;
+    unsigned char c;
+
+    for (i = first; i > 0;) {
+        c = (unsigned char)t[--i];
+        if (c == '\n')
+            break;
+        if (dropped(c))
+            continue;
+        if (word_byte(c))
+            return false;
+        break;
+    }
+    for (i = last + 1; i < len; i++) {
+        c = (unsigned char)t[i];
+        if (c == '\n')
+            break;
+        if (dropped(c))
+            continue;
+        return !word_byte(c) && c != '/';
+    }
+    return true;
+}
+
 /* Does the text with dropped() bytes left out hold `n` with its byte at
- * n->at from t[j]? */
+ * n->at from t[j] (and what n->next asks next to it)? */
 static bool holds_at(const char *t, size_t len, size_t j, const anchored *n)
 {
-    size_t i = j, k = n->at;
+    size_t i = j, k = n->at, first, last, f, l;
+    const char *p, *q;
 
     while (k > 0) {
         if (i == 0)
@@ -4068,6 +4183,7 @@ static bool holds_at(const char *t, size_t len, size_t j, const anchored *n)
         if (t[i] != n->name[--k])
             return false;
     }
+    first = i;
     for (i = j, k = n->at + 1u; k < n->len;) {
         if (++i >= len)
             return false;
@@ -4076,7 +4192,20 @@ static bool holds_at(const char *t, size_t len, size_t j, const anchored *n)
         if (t[i] != n->name[k++])
             return false;
     }
-    return true;
+    last = i;
+    if (!n->next)
+        return !n->whole || whole_at(t, len, first, last);
+    for (p = n->next;; p = q + 1) {
+        q = strchr(p, ' ');
+        if (!q)
+            q = p + strlen(p);
+        f = first, l = last;
+        if (beside(t, len, &f, &l, p, (size_t)(q - p)) &&
+            (!n->whole || whole_at(t, len, f, l)))
+            return true;
+        if (!*q)
+            return false;
+    }
 }
 
 /* Does an anchor of a name of a class in `want` end at t[j], j >= 1, and
@@ -4094,31 +4223,31 @@ static unsigned anchor_at(const char *t, size_t len, size_t j, unsigned want)
         lo = 0, hi = 1;
         break;
     case 'u':
-        lo = 1, hi = 3;
+        lo = 1, hi = 4;
         break;
     case 'g':
-        lo = 3, hi = 4;
+        lo = 4, hi = 5;
         break;
     case 'd':
-        lo = 4, hi = 6;
+        lo = 5, hi = 7;
         break;
     case 'm':
-        lo = 6, hi = 9;
+        lo = 7, hi = 10;
         break;
     case 'w':
-        lo = 9, hi = 11;
+        lo = 10, hi = 12;
         break;
     case 'k':
-        lo = 11, hi = 13;
+        lo = 12, hi = 14;
         break;
     case 't':
-        lo = 13, hi = 14;
+        lo = 14, hi = 16;
         break;
     case 'f':
-        lo = 14, hi = 15;
+        lo = 16, hi = 18;
         break;
     case 'y':
-        lo = 15, hi = 16;
+        lo = 18, hi = 19;
         break;
     default:
         return 0;
@@ -4141,8 +4270,50 @@ static bool code_escapes(const char *t, size_t len)
     return false;
 }
 
+/* A quick no for a place the step found (most are "/usr", "out",
+ * "know"): the kept byte after the anchor is none that a name of `want`
+ * with that anchor has there. */
+static inline bool quick_miss(const char *t, size_t len, size_t j,
+                              unsigned want)
+{
+    unsigned char n;
+
+    if (j + 1 >= len || dropped(n = (unsigned char)t[j + 1]))
+        return false;
+    switch (t[j]) {
+    case 's':
+        return n != 'e'; /* user */
+    case 'u':
+        return n != 'p' && n != 'm'; /* group, yum */
+    case 'g':
+        return n != 'r'; /* chgrp */
+    case 'm':
+        return !(want & RUN_PM) && n != 'o'; /* chmod (rpm, pacman) */
+    case 'w':
+        /* chown, else shadow, whose anchor ends it: after "do" */
+        return n != 'n' && t[j - 1] == 'o' && j >= 2 && t[j - 2] != 'd' &&
+               !dropped((unsigned char)t[j - 2]);
+    default:
+        return false;
+    }
+}
+
+/* Does the $'...' string whose text starts at t[i] hold an escape that
+ * could make any byte (see text_class())? It ends at the first quote no
+ * backslash escapes, or with the text. */
+static bool ansi_codes(const char *t, size_t len, size_t i)
+{
+    for (; i < len && t[i] != '\''; i++)
+        if (t[i] == '\\' && ++i < len && t[i] && strchr("xuUc01234567", t[i]))
+            return true;
+    return false;
+}
+
 /* What anchor_at() found at t[j], with $' and $\ counted only where an
- * escape could make any byte (`*codes`: -1 not known yet). */
+ * escape could make any byte (`*codes`: -1 not known yet): for $', in the
+ * string it would open (a $' that opens none, such as the end of '^x$',
+ * then counts for nothing, as it should); for $\, which a line
+ * continuation may join to a quote, anywhere in the text. */
 static unsigned judge_at(const char *t, size_t len, size_t j, unsigned want,
                          int *codes)
 {
@@ -4150,6 +4321,8 @@ static unsigned judge_at(const char *t, size_t len, size_t j, unsigned want,
 
     if (r != RUN_ALL)
         return r;
+    if (t[j] == '\'')
+        return ansi_codes(t, len, j + 1) ? RUN_ALL : 0;
     if (*codes < 0)
         *codes = code_escapes(t, len);
     return *codes ? RUN_ALL : 0;
@@ -4181,19 +4354,61 @@ enum {
     K_Y,
     K_Z,
     K_C,
+    K_0F,
+    K_3F,
+    K_80,
+    K_CLO, /* the nibble tables of acct_anchors32() */
+    K_CHI,
+    K_PLO,
+    K_PHI,
+    K_1F,
+    K_C2LO, /* and those of pm_anchors32() */
+    K_C2HI,
+    K_P2LO,
+    K_P2HI,
     K_COUNT
 };
 #define ROW8(c) c, c, c, c, c, c, c, c
 #define ROW32(c) ROW8(c), ROW8(c), ROW8(c), ROW8(c)
+/* A 16-entry table of vpshufb, once for each 128-bit lane. */
+#define NIB16(...) __VA_ARGS__, __VA_ARGS__
 static const unsigned char krow[K_COUNT][32] __attribute__((aligned(32))) = {
-    [K_Q1] = {ROW32('\'')}, [K_Q2] = {ROW32('"')},  [K_DL] = {ROW32('$')},
-    [K_BS] = {ROW32('\\')}, [K_NL] = {ROW32('\n')}, [K_U] = {ROW32('u')},
-    [K_O] = {ROW32('o')},   [K_H] = {ROW32('h')},   [K_W] = {ROW32('w')},
-    [K_S] = {ROW32('s')},   [K_G] = {ROW32('g')},   [K_D] = {ROW32('d')},
-    [K_M] = {ROW32('m')},   [K_P] = {ROW32('p')},   [K_K] = {ROW32('k')},
-    [K_T] = {ROW32('t')},   [K_F] = {ROW32('f')},   [K_N] = {ROW32('n')},
-    [K_Y] = {ROW32('y')},   [K_Z] = {ROW32('z')},   [K_C] = {ROW32('c')},
+    [K_Q1] = {ROW32('\'')},
+    [K_Q2] = {ROW32('"')},
+    [K_DL] = {ROW32('$')},
+    [K_BS] = {ROW32('\\')},
+    [K_NL] = {ROW32('\n')},
+    [K_U] = {ROW32('u')},
+    [K_O] = {ROW32('o')},
+    [K_H] = {ROW32('h')},
+    [K_W] = {ROW32('w')},
+    [K_S] = {ROW32('s')},
+    [K_G] = {ROW32('g')},
+    [K_D] = {ROW32('d')},
+    [K_M] = {ROW32('m')},
+    [K_P] = {ROW32('p')},
+    [K_K] = {ROW32('k')},
+    [K_T] = {ROW32('t')},
+    [K_F] = {ROW32('f')},
+    [K_N] = {ROW32('n')},
+    [K_Y] = {ROW32('y')},
+    [K_Z] = {ROW32('z')},
+    [K_C] = {ROW32('c')},
+    [K_0F] = {ROW32(0x0f)},
+    [K_3F] = {ROW32(0x3f)},
+    [K_80] = {ROW32(0x80)},
+    [K_CLO] = {NIB16(0, 0, 0, 1, 16, 2, 0, 100, 0, 0, 0, 0, 64, 8, 0, 0)},
+    [K_CHI] = {NIB16(0, 0, 64, 0, 0, 64, 28, 35, 0, 0, 0, 0, 0, 0, 0, 0)},
+    [K_PLO] = {NIB16(0, 0, 128, 0, 192, 17, 0, 144, 12, 0, 128, 0, 128, 0, 0,
+                     34)},
+    [K_PHI] = {NIB16(128, 0, 192, 0, 0, 128, 46, 17, 0, 0, 0, 0, 0, 0, 0, 0)},
+    [K_1F] = {ROW32(0x1f)},
+    [K_C2LO] = {NIB16(0, 0, 0, 0, 1, 4, 2, 0, 0, 8, 0, 1, 0, 17, 0, 0)},
+    [K_C2HI] = {NIB16(0, 0, 0, 0, 0, 0, 19, 13, 0, 0, 0, 0, 0, 0, 0, 0)},
+    [K_P2LO] = {NIB16(1, 0, 0, 16, 0, 0, 0, 0, 0, 4, 8, 0, 0, 0, 2, 0)},
+    [K_P2HI] = {NIB16(0, 0, 0, 0, 0, 0, 18, 13, 0, 0, 0, 0, 0, 0, 0, 0)},
 };
+#undef NIB16
 #undef ROW32
 #undef ROW8
 
@@ -4208,9 +4423,11 @@ static inline krows_t krows(void)
 }
 
 /*
- * The anchor test and the step loop, written once for both widths over
- * the vector operations each width defines below: VLOADU (unaligned
- * load), VEQ (bytes equal to row k), VOR, VAND and VMASK (one bit a byte).
+ * The anchor test of the 16-byte step, one comparison per byte and pair,
+ * over the vector operations defined below: VLOADU (unaligned load), VEQ
+ * (bytes equal to row k), VOR, VAND and VMASK (one bit a byte); the
+ * 32-byte steps look the pairs up instead (acct_anchors32()). And the
+ * step loop, written once for every width.
  *
  * ANCHORS_BODY: the W places from t + j (j >= 1) where an anchor may end
  * (see above), of the account names, and of the package managers too
@@ -4257,10 +4474,13 @@ static inline krows_t krows(void)
         } else {                                                               \
             bits = ANCHORS(t, j, pm, kr);                                      \
         }                                                                      \
-        for (; bits; bits &= bits - 1)                                         \
-            if ((r = judge_at(t, len, j + (size_t)__builtin_ctz(bits), want,   \
-                              &codes)) != 0)                                   \
+        for (; bits; bits &= bits - 1) {                                       \
+            size_t at = j + (size_t)__builtin_ctz(bits);                       \
+                                                                               \
+            if (!quick_miss(t, len, at, want) &&                               \
+                (r = judge_at(t, len, at, want, &codes)) != 0)                 \
                 return r;                                                      \
+        }                                                                      \
         if (j + W == len)                                                      \
             return 0;                                                          \
     }
@@ -4294,42 +4514,96 @@ static inline unsigned names_in16(const char *t, size_t len, unsigned want,
 /* On x86-64 with GCC or clang, a CPU with AVX2 reads 32 places a step
  * (chosen at run time; the build targets plain x86-64). */
 #define ANCHORS_AVX2 1
-#define V __m256i
-#define VLOADU(q) _mm256_loadu_si256((const __m256i *)(const void *)(q))
-#define VEQ(v, k)                                                              \
-    _mm256_cmpeq_epi8((v),                                                     \
-                      _mm256_load_si256((const __m256i *)(const void *)kr[k]))
-#define VOR _mm256_or_si256
-#define VAND _mm256_and_si256
-#define VMASK _mm256_movemask_epi8
-__attribute__((target("avx2"))) static inline unsigned
-anchors32(const char *t, size_t j, bool pm, krows_t kr)
-{
-    ANCHORS_BODY
-}
 
+/*
+ * ANCHORS_BODY of the account names alone, 32 places a step, by table
+ * rather than by one comparison per byte and pair: each byte is looked up by
+ * its two nibbles (a table bit is set for a byte when both lookups give it) as
+ * a possible second byte of the pairs (C: s u g m d w, and ' \ after '$') and
+ * as a first byte (P: u o h w $, one bit per pair it starts), a byte dropped()
+ * giving P every pair but the '$' one. Where several bytes share a bit (the
+ * quotes after '$'; a dropped byte: "'$\ and the new line) the lookup also
+ * takes some others (, W; * R T Z and control bytes), places anchor_at() then
+ * turns down: the places are those of ANCHORS_BODY and a few more.
+ */
 __attribute__((target("avx2"))) static inline unsigned
-names_in32(const char *t, size_t len, unsigned want, bool pm)
+acct_anchors32(const char *t, size_t j, bool pm, krows_t kr)
 {
-    NAMES_IN_BODY(32, anchors32)
+#define ROW(k) _mm256_load_si256((const __m256i *)(const void *)kr[k])
+    __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(t + j));
+    __m256i p = _mm256_loadu_si256((const __m256i *)(const void *)(t + j - 1));
+    __m256i lo = ROW(K_0F);
+    __m256i cc = _mm256_and_si256(
+        _mm256_shuffle_epi8(ROW(K_CLO), _mm256_and_si256(c, lo)),
+        _mm256_shuffle_epi8(ROW(K_CHI),
+                            _mm256_and_si256(_mm256_srli_epi16(c, 4), lo)));
+    __m256i pc = _mm256_and_si256(
+        _mm256_shuffle_epi8(ROW(K_PLO), _mm256_and_si256(p, lo)),
+        _mm256_shuffle_epi8(ROW(K_PHI),
+                            _mm256_and_si256(_mm256_srli_epi16(p, 4), lo)));
+    __m256i drop =
+        _mm256_cmpeq_epi8(_mm256_and_si256(pc, ROW(K_80)), ROW(K_80));
+
+    (void)pm;
+    pc = _mm256_or_si256(pc, _mm256_and_si256(drop, ROW(K_3F)));
+    return ~(unsigned)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_and_si256(cc, pc), _mm256_setzero_si256()));
+#undef ROW
 }
-#undef V
-#undef VLOADU
-#undef VEQ
-#undef VOR
-#undef VAND
-#undef VMASK
 
 __attribute__((target("avx2"))) static unsigned acct_names32(const char *t,
                                                              size_t len)
 {
-    return names_in32(t, len, RUN_ACCT, false);
+    const unsigned want = RUN_ACCT;
+    const bool pm = false;
+
+    NAMES_IN_BODY(32, acct_anchors32)
+}
+
+/*
+ * ANCHORS_BODY with the package managers, as acct_anchors32() with a
+ * second set of tables for their pairs (C2: k t f u y m, P2: p n y z c,
+ * each first byte a bit of its own; a dropped byte, as the first set
+ * tells, gives P2 every pair).
+ */
+__attribute__((target("avx2"))) static inline unsigned
+pm_anchors32(const char *t, size_t j, bool pm, krows_t kr)
+{
+#define ROW(k) _mm256_load_si256((const __m256i *)(const void *)kr[k])
+    __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(t + j));
+    __m256i p = _mm256_loadu_si256((const __m256i *)(const void *)(t + j - 1));
+    __m256i lo = ROW(K_0F);
+    __m256i cl = _mm256_and_si256(c, lo);
+    __m256i ch = _mm256_and_si256(_mm256_srli_epi16(c, 4), lo);
+    __m256i pl = _mm256_and_si256(p, lo);
+    __m256i ph = _mm256_and_si256(_mm256_srli_epi16(p, 4), lo);
+    __m256i cc = _mm256_and_si256(_mm256_shuffle_epi8(ROW(K_CLO), cl),
+                                  _mm256_shuffle_epi8(ROW(K_CHI), ch));
+    __m256i pc = _mm256_and_si256(_mm256_shuffle_epi8(ROW(K_PLO), pl),
+                                  _mm256_shuffle_epi8(ROW(K_PHI), ph));
+    __m256i c2 = _mm256_and_si256(_mm256_shuffle_epi8(ROW(K_C2LO), cl),
+                                  _mm256_shuffle_epi8(ROW(K_C2HI), ch));
+    __m256i p2 = _mm256_and_si256(_mm256_shuffle_epi8(ROW(K_P2LO), pl),
+                                  _mm256_shuffle_epi8(ROW(K_P2HI), ph));
+    __m256i drop =
+        _mm256_cmpeq_epi8(_mm256_and_si256(pc, ROW(K_80)), ROW(K_80));
+
+    (void)pm;
+    pc = _mm256_or_si256(pc, _mm256_and_si256(drop, ROW(K_3F)));
+    p2 = _mm256_or_si256(p2, _mm256_and_si256(drop, ROW(K_1F)));
+    return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+        _mm256_or_si256(_mm256_and_si256(cc, pc), _mm256_and_si256(c2, p2)),
+        _mm256_setzero_si256()));
+#undef ROW
 }
 
 __attribute__((target("avx2"))) static unsigned pm_names32(const char *t,
                                                            size_t len)
 {
-    return names_in32(t, len, RUN_ACCT | RUN_PM, true);
+    const unsigned want = RUN_ACCT | RUN_PM;
+    const bool pm = true;
+
+    NAMES_IN_BODY(32, pm_anchors32)
 }
 #endif
 #undef ANCHORS_BODY
@@ -4498,6 +4772,70 @@ static void guess_ahead(builder *b, int stage, size_t instr)
     tfl_arena_free(&ar);
 }
 
+static const char *skip_blanks(const char *t, const char *e)
+{
+    while (t < e && (*t == ' ' || *t == '\t'))
+        t++;
+    return t;
+}
+
+/*
+ * The family the first command of shell-form RUN `in` gives when its text
+ * plainly starts with a package manager: its name as a literal word
+ * (paths allowed) that ends at a blank or an operator and is no
+ * function's, maybe after a `set` with plain options and `;` or `&&`. As
+ * the splitter lists the commands in order, that is the first one
+ * guess_family() would read, so the RUN need not be split for it.
+ * TFL_FAMILY_UNKNOWN when the text does not start so.
+ */
+static tfl_family lead_family(const tfl_instr *in)
+{
+    const char *t, *e, *w;
+    char name[16];
+    size_t n;
+
+    if (in->json || in->nargs < 1 || in->args[0].off > in->line_len ||
+        in->args[0].raw_len > in->line_len - in->args[0].off)
+        return TFL_FAMILY_UNKNOWN;
+    t = in->line + in->args[0].off;
+    e = t + in->args[0].raw_len;
+    t = skip_blanks(t, e);
+    if (e - t > 4 && !memcmp(t, "set", 3) && (t[3] == ' ' || t[3] == '\t')) {
+        /* `set -eux;`, `set -o pipefail &&`: words of letters and signs */
+        for (t = skip_blanks(t + 3, e);
+             t < e && ((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+                       *t == '-' || *t == '+');
+             t = skip_blanks(t, e))
+            while (t < e &&
+                   ((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+                    *t == '-' || *t == '+'))
+                t++;
+        if (e - t >= 2 && t[0] == ';' && t[1] != ';')
+            t++;
+        else if (e - t >= 2 && t[0] == '&' && t[1] == '&')
+            t += 2;
+        else
+            return TFL_FAMILY_UNKNOWN;
+        t = skip_blanks(t, e);
+    }
+    for (w = t;
+         t < e && ((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') ||
+                   *t == '-' || *t == '/' || *t == '_' || *t == '.');
+         t++)
+        ;
+    n = (size_t)(t - w);
+    if (!n || n >= sizeof name ||
+        (t < e && *t != ' ' && *t != '\t' && *t != '\n' && *t != ';' &&
+         *t != '&' && *t != '|'))
+        return TFL_FAMILY_UNKNOWN;
+    if ((t = skip_blanks(t, e)) < e && *t == '(')
+        return TFL_FAMILY_UNKNOWN; /* `apt-get () { ...; }` defines one */
+    memcpy(name, w, n);
+    name[n] = '\0';
+    w = base_name(name);
+    return cmd_kind(w) & F_PM ? pm_family(w) : TFL_FAMILY_UNKNOWN;
+}
+
 /* Leave RUN `i` of stage `s` unread for now (see struct deferred). */
 static void defer_run(builder *b, size_t i, int s)
 {
@@ -4511,18 +4849,32 @@ static void defer_run(builder *b, size_t i, int s)
 }
 
 /* A RUN: split, guess the family, walk, and keep the fallbacks; or, when
- * it can make no op and give no family guess, defer it. */
+ * it can make no op and give no family guess but the one its first words
+ * plainly give (lead_family()), defer it. */
 static void extract_run(builder *b, size_t i, int s, const tfl_instr *in)
 {
     runinfo ri;
     size_t k;
     bool fam_final = b->st[s].fam_final;
     unsigned cls;
+    tfl_family f;
 
     if (b->m->scope_of[i] < 0 ||
         !(cls = run_class(in, fam_final ? RUN_ACCT : RUN_ACCT | RUN_PM)))
         return;
     if (!(cls & RUN_ACCT) && (fam_final || !(cls & RUN_PM))) {
+        defer_run(b, i, s);
+        return;
+    }
+    if (!(cls & RUN_ACCT) && (f = lead_family(in)) != TFL_FAMILY_UNKNOWN &&
+        !(run_class(in, RUN_ACCT) & RUN_ACCT)) {
+        /* What guess_family() would find. Once it is set, a RUN that
+         * names no account (asked again: the look above stops at the
+         * first name of either class) waits like the stage's later
+         * ones. */
+        b->st[s].fam = f;
+        b->st[s].guessed = true;
+        b->st[s].fam_final = true;
         defer_run(b, i, s);
         return;
     }

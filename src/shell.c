@@ -54,12 +54,25 @@
  * export-like builtins are compared only when a switch on the first byte
  * says one may start so, and a command's base name is found once. Parts
  * and references are filled field by field rather than cleared first.
+ * Most other words are quoted strings and bare references ("...", '...',
+ * $NAME, "${NAME}", and runs of those): simple_word() cuts such a word
+ * into its pieces first and builds it at once, read_mixed() and its
+ * stacks being left to the rest. Runs of blanks (the indentation of
+ * continued lines) are skipped 16 bytes at a time; the cooked texts of
+ * backticks and `sh -c` are copied a run at a time. GCC's inlining is
+ * steered where it chose badly: the command's finish stays in its loop,
+ * the mixed-word paths out of it (counted: each choice the other way
+ * costs some hundred thousand instructions on the corpus).
  */
 #include "tflint/shell.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Terminators a list may end at. */
 enum {
@@ -580,11 +593,34 @@ static inline tfl_span span_nonempty(level *L, size_t off, size_t end)
 }
 
 /* skip_blanks() past the first byte. */
-static void skip_more_blanks(level *L)
+__attribute__((always_inline)) static inline void skip_more_blanks(level *L)
 {
     const char *t = L->t;
     size_t i = L->pos, n = L->n;
 
+#ifdef __SSE2__
+    /* runs of blanks are the indentation of continued lines: 16 at once */
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i b =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
+                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+        unsigned m = (unsigned)_mm_movemask_epi8(b) ^ 0xffffu;
+
+        if (!m) {
+            i += 16;
+            continue;
+        }
+        i += (unsigned)__builtin_ctz(m);
+        if (i + 1 < n && t[i] == '\\' && t[i + 1] == '\n') {
+            i += 2;
+            continue;
+        }
+        L->pos = i;
+        return;
+    }
+#endif
     for (;;) {
         while (i < n && is_blank(t[i]))
             i++;
@@ -1257,20 +1293,24 @@ typedef struct cooker {
     size_t len;
 } cooker;
 
-static void cook_put(cooker *c, char ch, size_t from)
+/* Append the `n` bytes of the level's text at `from` to the cooked text,
+ * as one run (or as the end of the last one, when they follow it). */
+static void cook_run(cooker *c, size_t from, size_t n)
 {
     split *sp = c->L->sp;
     tfl_piece *r = c->runs.len ? AT(c->runs, tfl_piece, c->runs.len - 1) : NULL;
 
-    c->buf[c->len] = ch;
+    if (n == 0)
+        return;
+    memcpy(c->buf + c->len, c->L->t + from, n);
     if (r && r->src_off + r->len == from && r->text_off + r->len == c->len)
-        r->len++;
+        r->len += (uint32_t)n;
     else if ((r = stack_push(sp, &c->runs)) != NULL) {
         r->text_off = (uint32_t)c->len;
         r->src_off = (uint32_t)from;
-        r->len = 1;
+        r->len = (uint32_t)n;
     }
-    c->len++;
+    c->len += n;
 }
 
 /*
@@ -1300,11 +1340,14 @@ static void cook_and_parse(level *L, size_t s, size_t e, bool backtick,
         char ch = L->t[i];
 
         if (q == '\'') {
-            if (ch == '\'')
+            /* up to the closing quote, every byte stands for itself */
+            const char *p = memchr(L->t + i, '\'', e - i);
+            size_t k = p ? (size_t)(p - L->t) : e;
+
+            cook_run(&c, i, k - i);
+            if (p)
                 q = 0;
-            else
-                cook_put(&c, ch, i);
-            i++;
+            i = p ? k + 1 : e;
         } else if (ch == '\\' && i + 1 < e) {
             char nx = L->t[i + 1];
             bool strip = backtick   ? (nx == '\\' || nx == '`' || nx == '$')
@@ -1316,9 +1359,7 @@ static void cook_and_parse(level *L, size_t s, size_t e, bool backtick,
                 i += 2;
                 continue;
             }
-            if (!strip)
-                cook_put(&c, ch, i);
-            cook_put(&c, nx, i + 1);
+            cook_run(&c, strip ? i + 1 : i, strip ? 1 : 2);
             i += 2;
         } else if (!backtick && q == 0 && (ch == '\'' || ch == '"')) {
             q = ch;
@@ -1327,8 +1368,14 @@ static void cook_and_parse(level *L, size_t s, size_t e, bool backtick,
             q = 0;
             i++;
         } else {
-            cook_put(&c, ch, i);
-            i++;
+            /* a run of bytes none of the branches above would take */
+            size_t k = i + 1;
+
+            while (k < e && L->t[k] != '\\' &&
+                   (backtick || (L->t[k] != '\'' && L->t[k] != '"')))
+                k++;
+            cook_run(&c, i, k - i);
+            i = k;
         }
     }
     c.buf[c.len] = '\0';
@@ -1567,12 +1614,272 @@ static void read_mixed(level *L, int mode, tfl_sh_word *out, size_t e);
 /* A word read onto the word stack, or NULL when memory runs out; a plain
  * one is built in its slot, a mixed one (which may push nested words and
  * move the stack) is pushed when read. L->no_eq as for read_word(). */
-static tfl_sh_word *push_word(level *L)
+/* A piece of a word read by simple_word(), before it is built: raw
+ * [roff, rend) in the level's text; a literal's bytes, or a reference's
+ * name, are the `len` at `from`. */
+typedef struct sseg {
+    uint32_t roff, rend, from, len;
+    bool var, quoted;
+} sseg;
+
+enum { MAX_SSEGS = 16 };
+
+/* $NAME or ${NAME} at `d` (a '$'): its end, or 0 for any other '$'. */
+static size_t simple_ref(const level *L, size_t d, size_t *ns, size_t *ne)
+{
+    const char *t = L->t;
+    size_t n = L->n, i = d + 1;
+    bool braced = i < n && t[i] == '{';
+
+    if (braced && L->depth + 1 >= TFL_SH_MAX_DEPTH)
+        return 0; /* opaque past the cap: read_braced() says how */
+    i += braced;
+    if (i >= n || !is_name_start(t[i]))
+        return 0;
+    *ns = i++;
+    while (i < n && is_name_char(t[i]))
+        i++;
+    *ne = i;
+    if (!braced)
+        return i;
+    return i < n && t[i] == '}' ? i + 1 : 0;
+}
+
+/* Cut the word at L->pos into `g` (*ng pieces): plain runs, '...', "..."
+ * holding only literal bytes and $NAME or ${NAME}, and those references
+ * unquoted, up to a blank or an operator. The pieces are the parts
+ * read_mixed() would make, empty literals dropped as it drops them.
+ * Returns the end of the word, or 0 when it has anything else. */
+static size_t simple_cut(const level *L, sseg *g, size_t *ng, unsigned *flags)
+{
+    const char *t = L->t;
+    size_t n = L->n, i = L->pos, k = 0, e, ns, ne;
+
+#define SSEG(ro, re, fr, ln, v, q)                                             \
+    do {                                                                       \
+        if (k == MAX_SSEGS)                                                    \
+            return 0;                                                          \
+        g[k++] = (sseg){(uint32_t)(ro),                                        \
+                        (uint32_t)(re),                                        \
+                        (uint32_t)(fr),                                        \
+                        (uint32_t)(ln),                                        \
+                        (v),                                                   \
+                        (q)};                                                  \
+    } while (0)
+    while (i < n && !is_meta(t[i])) {
+        char c = t[i];
+
+        if ((cl(c) & C_PLAIN) || c == '=') {
+            bool eq = false;
+
+            e = plain_end(L, i, &eq);
+            if (e == i)
+                return 0; /* '=' before '(': maybe NAME=(...) */
+            SSEG(i, e, i, e - i, false, false);
+            i = e;
+        } else if (c == '\'') {
+            const char *q = memchr(t + i + 1, '\'', n - i - 1);
+
+            if (!q)
+                return 0;
+            e = (size_t)(q - t);
+            *flags |= TFL_SH_WORD_QUOTED;
+            if (e > i + 1)
+                SSEG(i, e + 1, i + 1, e - i - 1, false, true);
+            i = e + 1;
+        } else if (c == '"') {
+            size_t roff = i, from = i + 1;
+
+            *flags |= TFL_SH_WORD_QUOTED;
+            for (;;) {
+                e = from;
+                while (e < n && (cl(t[e]) & C_DQPLAIN))
+                    e++;
+                if (e == n || (t[e] != '"' && t[e] != '$'))
+                    return 0; /* open, an escape or a backtick */
+                if (t[e] == '"') {
+                    if (e > from)
+                        SSEG(roff, e + 1, from, e - from, false, true);
+                    i = e + 1;
+                    break;
+                }
+                if (e > from)
+                    SSEG(roff, e, from, e - from, false, true);
+                roff = from = simple_ref(L, e, &ns, &ne);
+                if (!from)
+                    return 0;
+                SSEG(e, from, ns, ne - ns, true, true);
+            }
+        } else if (c == '$') {
+            e = simple_ref(L, i, &ns, &ne);
+            if (!e)
+                return 0;
+            SSEG(i, e, ns, ne - ns, true, false);
+            i = e;
+        } else {
+            return 0;
+        }
+    }
+#undef SSEG
+    *ng = k;
+    return i;
+}
+
+/*
+ * A word made only of what simple_cut() reads (quoted strings, plain runs,
+ * references by bare name: most words that are not plain): built in `out`
+ * as read_mixed() would build it, without its stacks. False, with nothing
+ * read, for any other word.
+ */
+__attribute__((noinline)) static bool simple_word(level *L, tfl_sh_word *out)
+{
+    split *sp = L->sp;
+    const char *t = L->t;
+    size_t s = L->pos, ng = 0, nv = 0, nchars = 0, e, k, c;
+    unsigned flags = 0;
+    sseg g[MAX_SSEGS];
+    tfl_sh_part *parts = NULL;
+    const tfl_sh_var **vars = NULL;
+    char *val;
+
+    e = simple_cut(L, g, &ng, &flags);
+    if (!e)
+        return false;
+    for (k = 0; k < ng; k++)
+        if (g[k].var)
+            nv++;
+        else
+            nchars += g[k].len;
+    val = pool_alloc(sp, nchars + 1, 1);
+    if (ng)
+        parts = pool_alloc(sp, ng * sizeof *parts, 8);
+    if (nv)
+        vars = pool_alloc(sp, nv * sizeof *vars, 8);
+    memset(out, 0, sizeof *out);
+    out->raw = t + s;
+    out->raw_len = (uint32_t)(e - s);
+    out->span = span_nonempty(L, s, e);
+    L->pos = e;
+    L->no_eq = !(ng && !g[0].var && !g[0].quoted);
+    if (!val || (ng && !parts) || (nv && !vars)) {
+        sp->oom = true;
+        return true;
+    }
+    for (k = 0, c = 0, nv = 0; k < ng; k++) {
+        tfl_sh_part *p = &parts[k];
+
+        p->var = NULL; /* the whole union */
+        p->span = g[k].roff == s && g[k].rend == e
+                      ? out->span
+                      : span_nonempty(L, g[k].roff, g[k].rend);
+        p->quoted = g[k].quoted;
+        if (!g[k].var) {
+            copy(val + c, t + g[k].from, g[k].len);
+            p->text = val + c;
+            p->len = g[k].len;
+            p->kind = TFL_SH_PART_LITERAL;
+            c += g[k].len;
+        } else {
+            tfl_sh_var *v = pool_alloc(sp, sizeof *v, 8);
+            const char *name = dup(sp, t + g[k].from, g[k].len);
+            const tfl_sh_var **gp = grow(sp, (void **)&sp->vars, &sp->nvars,
+                                         &sp->capvars, sizeof *gp, sp->vars0);
+
+            if (!v || !name || !gp) {
+                sp->oom = true;
+                return true;
+            }
+            *v = (tfl_sh_var){
+                .name = name,
+                .span = p->span,
+                .name_span = span_nonempty(L, g[k].from, g[k].from + g[k].len),
+                .name_len = g[k].len,
+                .cmd = L->cur_cmd,
+                .op = TFL_SH_VAR_PLAIN,
+                .quoted = g[k].quoted};
+            *gp = v;
+            vars[nv++] = v;
+            p->text = t + g[k].roff;
+            p->len = g[k].rend - g[k].roff;
+            p->var = v;
+            p->kind = TFL_SH_PART_VAR;
+        }
+    }
+    val[c] = '\0';
+    out->parts = parts;
+    out->nparts = (uint32_t)ng;
+    out->vars = vars;
+    out->nvars = (uint32_t)nv;
+    out->flags = (uint16_t)(flags | (nv ? TFL_SH_WORD_EXPANDS : 0));
+    if (!nv) {
+        out->value = val;
+        out->len = (uint32_t)nchars;
+    }
+    return true;
+}
+
+/* `c` ends a plain run but may be in a word glob_word() builds. */
+static inline bool globby(char c)
+{
+    return c == '*' || c == '?' || c == '[' || c == '~' || c == '}';
+}
+
+/*
+ * A word of plain bytes and * ? [ ~ } (a pattern, a path under ~, the `[`
+ * of a test), up to a blank or an operator: read_mixed() would make it
+ * one unquoted literal, its own part, so it is built as plain_word()
+ * builds a plain word, with the flags read_mixed() would set. False, with
+ * nothing read, for any other word.
+ */
+__attribute__((noinline)) static bool glob_word(level *L, tfl_sh_word *out)
+{
+    const char *t = L->t;
+    size_t s = L->pos, n = L->n, i = s;
+    unsigned flags = 0;
+    bool eq = false;
+
+    for (;;) {
+        i = plain_end(L, i, &eq);
+        if (i == n || is_meta(t[i]))
+            break;
+        if (!globby(t[i]))
+            return false;
+        if (t[i] == '~')
+            flags |= i == s ? TFL_SH_WORD_TILDE : 0;
+        else if (t[i] != '}')
+            flags |= TFL_SH_WORD_GLOB;
+        i++;
+    }
+    plain_word(L, s, i, out);
+    out->flags = (uint16_t)flags;
+    return true;
+}
+
+__attribute__((noinline)) static tfl_sh_word *push_word(level *L)
 {
     split *sp = L->sp;
     bool eq = false;
-    size_t e = plain_end(L, L->pos, &eq);
+    size_t e;
     tfl_sh_word *w, tmp;
+
+    if (L->t[L->pos] == '"' || L->t[L->pos] == '\'' || L->t[L->pos] == '$') {
+        w = stack_slot(sp, &sp->words);
+        if (!w)
+            return NULL;
+        if (simple_word(L, w))
+            return w;
+        sp->words.len--; /* nothing was pushed after it */
+    } else if (globby(L->t[L->pos])) {
+        w = stack_slot(sp, &sp->words);
+        if (!w)
+            return NULL;
+        if (glob_word(L, w)) {
+            L->no_eq = false; /* X=* assigns */
+            return w;
+        }
+        sp->words.len--;
+    }
+    e = plain_end(L, L->pos, &eq);
 
     if (e > L->pos && (e == L->n || is_meta(L->t[e]))) {
         w = stack_slot(sp, &sp->words);
@@ -1878,8 +2185,9 @@ static void push_assign(level *L, const tfl_sh_word *w, tfl_sh_assign_kind k)
  * env's and sudo's assignments are recorded. `*name` is set to the base
  * name of the word found (NULL when there is none or it has no value),
  * `*nk` to its name_kind(). */
-static uint32_t unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask,
-                       const char **name, unsigned *nk)
+__attribute__((always_inline)) static inline uint32_t
+unwrap(level *L, tfl_sh_word *w, size_t n, unsigned *mask, const char **name,
+       unsigned *nk)
 {
     static const char *const env_a[] = {"-u",      "--unset", "-C",
                                         "--chdir", "-S",      NULL};
@@ -2113,14 +2421,16 @@ static inline uint32_t new_cmd(level *L, tfl_sh_op op, bool negated)
 
     if (!c)
         return TFL_SH_NONE;
-    memset(c, 0, sizeof *c);
-    c->op = op;
-    c->negated = negated;
-    c->block = L->block;
-    c->nest = L->nest;
-    c->parent = L->nest == TFL_SH_NEST_NONE ? TFL_SH_NONE : L->parent;
-    c->depth = L->depth;
-    c->shell_c = TFL_SH_NONE;
+    /* one assignment: the bit fields are put together in a register */
+    *c = (tfl_sh_cmd){
+        .block = L->block,
+        .parent = L->nest == TFL_SH_NEST_NONE ? TFL_SH_NONE : L->parent,
+        .shell_c = TFL_SH_NONE,
+        .depth = (uint8_t)L->depth,
+        .op = op,
+        .nest = L->nest,
+        .negated = negated,
+    };
     return (uint32_t)(sp->ncmds - 1);
 }
 
@@ -2139,8 +2449,9 @@ static void export_assigns(level *L, tfl_sh_word *w, size_t n, size_t arg0,
 
 /* `head` is the source offset of `start`, mapped before the words: the
  * span then needs no look back across the lines of a long command. */
-static void finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start,
-                       uint32_t head, size_t end)
+__attribute__((always_inline)) static inline void
+finish_cmd(level *L, uint32_t ci, cbuild *cb, size_t start, uint32_t head,
+           size_t end)
 {
     split *sp = L->sp;
     tfl_sh_cmd none, *c;
@@ -2271,11 +2582,23 @@ static bool parse_simple(level *L, tfl_sh_op op, bool negated, bool fn)
                     skip_blanks(L);
                 continue;
             }
-            read_mixed(L, W_NORMAL, &tmp, e);
-            w = stack_slot(sp, &sp->words);
-            if (!w)
-                break;
-            *w = tmp;
+            w = NULL;
+            if (globby(t[e])) { /* a pattern, most likely */
+                w = stack_slot(sp, &sp->words);
+                if (!w)
+                    break;
+                if (!glob_word(L, w)) {
+                    sp->words.len--; /* nothing was pushed after it */
+                    w = NULL;
+                }
+            }
+            if (!w) {
+                read_mixed(L, W_NORMAL, &tmp, e);
+                w = stack_slot(sp, &sp->words);
+                if (!w)
+                    break;
+                *w = tmp;
+            }
             if (!words_seen && !to_assign(L, w))
                 words_seen = true;
         } else if (redir_start(c) && at_redir(L)) {

@@ -58,6 +58,10 @@ char *tfl_arena_vprintf(tfl_arena *a, const char *fmt, va_list ap)
 void *tfl_arena_push(tfl_arena *a, void **items, size_t *count, size_t *cap,
                      size_t size);
 
+/* The same for `n` elements at once (n > 0): a pointer to the first. */
+void *tfl_arena_push_n(tfl_arena *a, void **items, size_t *count, size_t *cap,
+                       size_t size, size_t n);
+
 /*
  * Arrays whose size is unknown until the end of a pass grow on the heap
  * and go to an arena once complete, so no outgrown copy is left in it.

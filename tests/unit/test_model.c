@@ -313,6 +313,66 @@ static void test_model_uses(void **state)
     release(f);
 }
 
+/* Values of words the model expands itself (plain text, quotes, plain
+ * references) and of those it leaves to the lexer, side by side. */
+static void test_model_plain_values(void **state)
+{
+    fixture *f =
+        build("FROM alpine\n"
+              "ARG B=bee\n"
+              "ENV A=\"x${B}y'q'\" C='lit$B' D=$B\"$B\"'' E=pre$B$Q\n"
+              "ENV F=\"${B:-d}\" G=\"a\\\"b\" H=\xc3\xa9$B I=$B\xc3\xa9\n"
+              "ENV J=$B/$ K=\"\" L=${B}${B}-${B} M=a\\$B N=\"$B\n"
+              "RUN true\n");
+
+    (void)state;
+    assert_string_equal(value_at(f, 5, "A"), "xbeey'q'");
+    assert_string_equal(value_at(f, 5, "C"), "lit$B");
+    assert_string_equal(value_at(f, 5, "D"), "beebee");
+    assert_string_equal(value_at(f, 5, "E"), "prebee");
+    assert_string_equal(value_at(f, 5, "F"), "bee");
+    assert_string_equal(value_at(f, 5, "G"), "a\"b");
+    assert_string_equal(value_at(f, 5, "H"), "\xc3\xa9"
+                                             "bee");
+    /* the name goes on into the letter: unset */
+    assert_string_equal(value_at(f, 5, "I"), "");
+    assert_string_equal(value_at(f, 5, "J"), "bee/$");
+    assert_string_equal(value_at(f, 5, "K"), "");
+    assert_string_equal(value_at(f, 5, "L"), "beebee-bee");
+    assert_string_equal(value_at(f, 5, "M"), "a$B");
+    /* malformed: the raw text */
+    assert_string_equal(value_at(f, 5, "N"), "\"$B");
+    release(f);
+}
+
+/* Shell uses on continuation lines and after lines without any. */
+static void test_model_shell_spans(void **state)
+{
+    const char *text = "FROM alpine\n"
+                       "ARG B=1\n"
+                       "RUN a $B \\\n"
+                       "  && b \\\n"
+                       "  && c ${B}x \\\n"
+                       "# comment\n"
+                       "  && d $Q$B\n";
+    fixture *f = build(text);
+    const char *at[] = {"$B \\", "${B}x", "$Q$B", "$B\n"};
+    size_t i;
+
+    (void)state;
+    assert_int_equal(f->m.nuses, 4);
+    for (i = 0; i < 4; i++) {
+        const tfl_use *u = &f->m.uses[i];
+
+        assert_int_equal(u->span.start, strstr(text, at[i]) - text);
+        assert_int_equal(u->span.end - u->span.start, i == 1 ? 4 : 2);
+        assert_true(u->shell);
+    }
+    assert_null(f->m.uses[2].bind);
+    assert_non_null(f->m.uses[3].bind);
+    release(f);
+}
+
 static void test_model_shell_escapes(void **state)
 {
     /* in the shell text: \\$A \$B \\\$C x\y$D $$E ${F} */
@@ -531,6 +591,8 @@ int main(void)
         cmocka_unit_test(test_model_expand_at),
         cmocka_unit_test(test_model_origin_positions),
         cmocka_unit_test(test_model_uses),
+        cmocka_unit_test(test_model_plain_values),
+        cmocka_unit_test(test_model_shell_spans),
         cmocka_unit_test(test_model_shell_escapes),
         cmocka_unit_test(test_model_heredoc_uses),
         cmocka_unit_test(test_model_hostile),

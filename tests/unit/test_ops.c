@@ -958,6 +958,48 @@ static void test_names_anywhere(void **state)
     }
 }
 
+/* A part of a name ("user" in an option, "passwd" in another file,
+ * "apt" in a path, "dnf" in "tdnf") splits no RUN; the whole names do,
+ * after a '/' too. A RUN that starts with a package manager gives the
+ * family guess unsplit, unless what follows its name could make it
+ * something else. A $' inside single quotes counts as no ANSI-C string. */
+static void test_whole_names(void **state)
+{
+    fixture *f = build("FROM debian:12\n"
+                       "RUN make --with-fpm-user=www-data\n"
+                       "RUN cp x ~/.vnc/passwd && sed -i s/a/b/ /etc/sudoers\n"
+                       "RUN grep -q '^yes$' f && sed 's/\\1/x/' g\n"
+                       "RUN /usr/sbin/useradd -u 1001 a\n"
+                       "RUN echo $'\\x41' x\n");
+
+    (void)state;
+    assert_int_equal(f->o.run_split[1], TFL_OPS_SPLIT_NONE);
+    assert_int_equal(f->o.run_split[2], TFL_OPS_SPLIT_NONE);
+    assert_int_equal(f->o.run_split[3], TFL_OPS_SPLIT_NONE);
+    assert_int_equal(f->o.run_split[4], TFL_OPS_SPLIT_ALL);
+    assert_int_equal(f->o.run_split[5], TFL_OPS_SPLIT_ALL);
+    assert_int_equal(f->o.naccts, 1);
+    release(f);
+
+    f = build("FROM example.com/unknown\n"
+              "RUN tdnf install -y x && rm -rf /var/lib/apt/lists/*\n"
+              "RUN set -eux; apk add y\n"
+              "RUN adduser -D z\n"
+              "FROM example.com/unknown\n"
+              "RUN apt-get () { :; }; apk add x\n"
+              "RUN adduser -D w\n");
+    assert_int_equal(f->o.run_split[1], TFL_OPS_SPLIT_NONE);
+    assert_int_equal(f->o.run_split[2], TFL_OPS_SPLIT_NONE);
+    assert_int_equal(f->o.run_split[5], TFL_OPS_SPLIT_ALL);
+    assert_int_equal(f->o.stages[0].family_id, TFL_FAMILY_ALPINE);
+    assert_true(f->o.stages[0].family_guessed);
+    assert_int_equal(f->o.stages[1].family_id, TFL_FAMILY_ALPINE);
+    assert_int_equal(f->o.naccts, 2);
+    assert_int_equal(f->o.accts[0].tool, TFL_ACCT_BB_ADDUSER);
+    assert_int_equal(f->o.accts[1].tool, TFL_ACCT_BB_ADDUSER);
+    release(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -990,6 +1032,7 @@ int main(void)
         cmocka_unit_test(test_unsplit_runs),
         cmocka_unit_test(test_deferred_runs),
         cmocka_unit_test(test_names_anywhere),
+        cmocka_unit_test(test_whole_names),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,0 +1,90 @@
+/*
+ * The arena's growable arrays: tfl_arena_push_n() against pushes one by
+ * one (zeroed slots, the same room, earlier elements kept), and the first
+ * room of a heap array, which is small for large elements but the same as
+ * ever once the array passes 16 elements.
+ */
+#include "support.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "tflint/arena.h"
+
+static void test_arena_push_n(void **state)
+{
+    tfl_arena a;
+    uint64_t *one = NULL, *many = NULL, *p;
+    size_t none = 0, capone = 0, nmany = 0, capmany = 0, i;
+
+    (void)state;
+    tfl_arena_init(&a);
+    for (i = 0; i < 81; i++) {
+        p = tfl_arena_push(&a, (void **)&one, &none, &capone, sizeof *one);
+        assert_non_null(p);
+        assert_int_equal(*p, 0);
+        *p = i + 1;
+    }
+    p = tfl_arena_push_n(&a, (void **)&many, &nmany, &capmany, sizeof *many,
+                         81);
+    assert_non_null(p);
+    assert_ptr_equal(p, many);
+    assert_int_equal(nmany, 81);
+    assert_int_equal(capmany, capone);
+    for (i = 0; i < 81; i++) {
+        assert_int_equal(many[i], 0);
+        many[i] = i + 1;
+    }
+    /* More after a bulk push, and a bulk push after single ones. */
+    p = tfl_arena_push(&a, (void **)&many, &nmany, &capmany, sizeof *many);
+    assert_non_null(p);
+    assert_int_equal(*p, 0);
+    p = tfl_arena_push_n(&a, (void **)&one, &none, &capone, sizeof *one, 300);
+    assert_non_null(p);
+    assert_ptr_equal(p, one + 81);
+    assert_int_equal(none, 381);
+    assert_true(capone >= 381);
+    for (i = 0; i < 81; i++) {
+        assert_int_equal(one[i], i + 1);
+        assert_int_equal(many[i], i + 1);
+    }
+    for (i = 81; i < 381; i++)
+        assert_int_equal(one[i], 0);
+    tfl_arena_free(&a);
+}
+
+static void test_heap_first_room(void **state)
+{
+    char *small = NULL, *large = NULL;
+    size_t nsmall = 0, capsmall = 0, nlarge = 0, caplarge = 0, i;
+
+    (void)state;
+    /* Small elements: 16 at first, as ever. */
+    assert_non_null(tfl_heap_slot((void **)&small, &nsmall, &capsmall, 8));
+    assert_int_equal(capsmall, 16);
+    /* Large ones: fewer, a power of two within a kilobyte or so. */
+    assert_non_null(tfl_heap_slot((void **)&large, &nlarge, &caplarge, 360));
+    assert_true(caplarge >= 1 && caplarge < 16);
+    assert_int_equal(caplarge & (caplarge - 1), 0);
+    assert_true(caplarge * 360 <= 2048);
+    /* Past 16 elements the room is 32, as it was from 16. */
+    for (i = 1; i < 17; i++)
+        assert_non_null(
+            tfl_heap_push((void **)&large, &nlarge, &caplarge, 360));
+    assert_int_equal(nlarge, 17);
+    assert_int_equal(caplarge, 32);
+    for (i = 0; i < 17 * 360; i++)
+        large[i] = (char)i;
+    free(small);
+    free(large);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena_push_n),
+        cmocka_unit_test(test_heap_first_room),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
