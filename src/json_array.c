@@ -370,15 +370,17 @@ static bool read_value(reader *r, int depth)
     } while (0)
 
 tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
-                                      size_t len, tfl_json_elem **elems,
-                                      size_t *cap, size_t *nelems, size_t *end)
+                                      size_t len, tfl_json_elem *room,
+                                      size_t nroom, tfl_json_elem **elems,
+                                      size_t *nelems, size_t *end)
 {
     reader r = {s, len, 0, arena, false};
-    tfl_json_elem *items = *elems;
-    size_t n = 0, after;
+    tfl_json_elem *items = room;
+    size_t n = 0, cap = nroom, after;
     bool all_strings = true;
     tfl_json_status st;
 
+    *elems = NULL;
     *nelems = 0;
     if (end)
         *end = 0;
@@ -400,14 +402,18 @@ tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
             char *text;
             size_t tlen;
 
-            if (n == *cap) {
-                size_t ncap = *cap ? *cap * 2 : 8;
-                tfl_json_elem *grown = realloc(items, ncap * sizeof *grown);
+            if (n == cap) {
+                size_t ncap = cap ? cap * 2 : 8;
+                tfl_json_elem *grown =
+                    items == room ? malloc(ncap * sizeof *grown)
+                                  : realloc(items, ncap * sizeof *grown);
 
                 if (!grown)
                     FAIL(TFL_JSON_OOM);
-                *elems = items = grown;
-                *cap = ncap;
+                if (items == room && n)
+                    memcpy(grown, room, n * sizeof *grown);
+                items = grown;
+                cap = ncap;
             }
             e = &items[n++];
             e->off = (uint32_t)r.pos;
@@ -441,9 +447,12 @@ closed:
         FAIL(TFL_JSON_SYNTAX);
     if (!all_strings)
         FAIL(TFL_JSON_NOT_STRING);
+    *elems = items;
     *nelems = n;
     return TFL_JSON_OK;
 fail:
+    if (items != room)
+        free(items);
     return st;
 }
 

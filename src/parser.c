@@ -87,8 +87,6 @@ typedef struct parser {
     size_t nwv, cap_wv;
     tfl_piece *pv; /* pieces of the instruction being read (heap) */
     size_t cap_pv;
-    tfl_json_elem *jv; /* elements of the JSON array being read (heap) */
-    size_t cap_jv;
     char *slab; /* free room for texts and pieces (see pool()) */
     size_t slab_left;
     bool oom;
@@ -102,6 +100,9 @@ typedef struct parser {
  * object, for the sanitizer) gets every object on its own.
  */
 #define SLAB ((size_t)16 << 10)
+
+/* Elements of a JSON array read without a malloc: most have a few. */
+#define JSON_ROOM 16
 
 /* Keywords at least this long are kept in the extras (see tfl_instr). */
 #define KW_LEN_MAX ((uint32_t)1 << 18)
@@ -1118,13 +1119,12 @@ const tfl_flag *tfl_instr_flag(const tfl_instr *in, const char *name)
  * -1 on the non-string error (reported). */
 static int shape_json_array(shaper *sh, uint32_t b, uint32_t e)
 {
-    tfl_json_elem *el;
+    tfl_json_elem room[JSON_ROOM], *el;
     size_t n, i, end;
     tfl_json_status st;
 
-    st = tfl_json_string_array(sh->p->a, sh->L + b, e - b, &sh->p->jv,
-                               &sh->p->cap_jv, &n, &end);
-    el = sh->p->jv;
+    st = tfl_json_string_array(sh->p->a, sh->L + b, e - b, room, JSON_ROOM, &el,
+                               &n, &end);
     if (st == TFL_JSON_OOM) {
         sh->p->oom = true;
         return -1;
@@ -1144,6 +1144,8 @@ static int shape_json_array(shaper *sh, uint32_t b, uint32_t e)
     sh->in->args =
         tfl_arena_alloc_raw(sh->p->a, (n ? n : 1) * sizeof(tfl_word));
     if (!sh->in->args) {
+        if (el != room)
+            free(el);
         sh->p->oom = true;
         return -1;
     }
@@ -1155,6 +1157,8 @@ static int shape_json_array(shaper *sh, uint32_t b, uint32_t e)
         w->raw_len = el[i].raw_len;
         w->span = tfl_textmap_span(&sh->in->map, w->off, w->raw_len);
     }
+    if (el != room)
+        free(el);
     sh->in->nargs = (uint32_t)n;
     return 1;
 }
@@ -1571,6 +1575,33 @@ static bool may_comment(const tfl_instr *in)
     }
 }
 
+/* find_inline_comment() for text that began with a JSON array but was
+ * not one as a whole: a '#' right after the array. Apart, so that its
+ * room for elements does not weigh on the usual case. */
+static uint32_t comment_after_json(shaper *sh, uint32_t b, uint32_t e)
+{
+    tfl_json_elem room[JSON_ROOM], *el;
+    uint32_t jb = b;
+    size_t end = 0, nel;
+
+    if (sh->in->kind == TFL_HEALTHCHECK) {
+        while (jb < e && sh->L[jb] != ' ' && sh->L[jb] != '\t')
+            jb++;
+        while (jb < e && c_space((unsigned char)sh->L[jb]))
+            jb++;
+    }
+    tfl_json_string_array(sh->p->a, sh->L + jb, e - jb, room, JSON_ROOM, &el,
+                          &nel, &end);
+    if (el && el != room)
+        free(el);
+    if (end == 0)
+        return 0;
+    end += jb;
+    while (end < e && c_space((unsigned char)sh->L[end]))
+        end++;
+    return end < e && sh->L[end] == '#' ? (uint32_t)end : 0;
+}
+
 /*
  * Offset of an inline `#` word after the arguments in [b, e), or 0 when
  * there is none. Only for instructions whose text no shell reads.
@@ -1596,25 +1627,8 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
     case TFL_COPY:
     case TFL_VOLUME:
         if (in->json_invalid) {
-            uint32_t jb = b;
-            size_t end = 0;
-            size_t nel;
-
-            if (in->kind == TFL_HEALTHCHECK) {
-                while (jb < e && sh->L[jb] != ' ' && sh->L[jb] != '\t')
-                    jb++;
-                while (jb < e && c_space((unsigned char)sh->L[jb]))
-                    jb++;
-            }
             sh->probe = false;
-            tfl_json_string_array(sh->p->a, sh->L + jb, e - jb, &sh->p->jv,
-                                  &sh->p->cap_jv, &nel, &end);
-            if (end == 0)
-                return 0;
-            end += jb;
-            while (end < e && c_space((unsigned char)sh->L[end]))
-                end++;
-            return end < e && sh->L[end] == '#' ? (uint32_t)end : 0;
+            return comment_after_json(sh, b, e);
         }
         if (in->kind == TFL_HEALTHCHECK && in->nargs > 0 &&
             strcasecmp(in->args[0].text, "NONE") == 0) {
@@ -2532,8 +2546,6 @@ int tfl_parse(tfl_arena *arena, const tfl_source *src, tfl_doc *doc)
     p.wv = NULL;
     free(p.pv);
     p.pv = NULL;
-    free(p.jv);
-    p.jv = NULL;
     heap_settle(&p, (void **)&doc->instrs, doc->ninstrs, sizeof *doc->instrs);
     heap_settle(&p, (void **)&doc->comments, doc->ncomments,
                 sizeof *doc->comments);
