@@ -370,12 +370,13 @@ static bool read_value(reader *r, int depth)
     } while (0)
 
 tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
-                                      size_t len, tfl_json_elem **elems,
+                                      size_t len, tfl_json_elem *room,
+                                      size_t nroom, tfl_json_elem **elems,
                                       size_t *nelems, size_t *end)
 {
     reader r = {s, len, 0, arena, false};
-    tfl_json_elem *items = NULL;
-    size_t n = 0, cap = 0, after;
+    tfl_json_elem *items = room;
+    size_t n = 0, cap = nroom, after;
     bool all_strings = true;
     tfl_json_status st;
 
@@ -403,10 +404,14 @@ tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
 
             if (n == cap) {
                 size_t ncap = cap ? cap * 2 : 8;
-                tfl_json_elem *grown = realloc(items, ncap * sizeof *grown);
+                tfl_json_elem *grown =
+                    items == room ? malloc(ncap * sizeof *grown)
+                                  : realloc(items, ncap * sizeof *grown);
 
                 if (!grown)
                     FAIL(TFL_JSON_OOM);
+                if (items == room && n)
+                    memcpy(grown, room, n * sizeof *grown);
                 items = grown;
                 cap = ncap;
             }
@@ -446,7 +451,8 @@ closed:
     *nelems = n;
     return TFL_JSON_OK;
 fail:
-    free(items);
+    if (items != room)
+        free(items);
     return st;
 }
 
