@@ -6,8 +6,10 @@
  * exactly: the raw value as is when it has no blank outside quotes,
  * wrapped in double quotes when it holds no quote or escape character.
  */
+#include <stdint.h>
 #include <string.h>
 
+#include "bytes8.h"
 #include "rules.h"
 
 /* Has `s` a blank outside quotes? */
@@ -17,7 +19,24 @@ static bool loose_blank(const char *s, size_t len, char esc)
     size_t i;
 
     for (i = 0; i < len; i++) {
-        /* Past '\'' a byte is neither a quote nor a blank. */
+        /* Past '\'' a byte is neither a quote nor a blank: such runs are
+         * skipped eight bytes a step (the lowest byte flagged is always
+         * one below '(' or the escape, as borrows only go up). */
+        while (len - i >= 8) {
+            uint64_t w = tfl_load8(s + i),
+                     e = w ^ (unsigned char)esc * TFL_ONES8;
+            uint64_t stop =
+                (((w - '(' * TFL_ONES8) & ~w) | ((e - TFL_ONES8) & ~e)) &
+                TFL_HIGH8;
+
+            if (stop) {
+                i += (size_t)__builtin_ctzll(stop) / 8;
+                break;
+            }
+            i += 8;
+        }
+        if (i >= len)
+            break;
         if ((unsigned char)s[i] > '\'' && s[i] != esc)
             continue;
         if (s[i] == esc && q != '\'') {

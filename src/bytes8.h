@@ -46,4 +46,41 @@ static inline bool tfl_has_byte8(uint64_t w, unsigned char c)
     return ((x - TFL_ONES8) & ~x & TFL_HIGH8) != 0;
 }
 
+/* Copy `n` bytes from `s` to `d` as memcpy() would. Messages and report
+ * lines are made of short pieces, where the call cost more than the copy:
+ * up to 32 bytes go by loads and stores that overlap rather than step
+ * past either end. */
+static inline void tfl_copy_small(char *d, const char *s, size_t n)
+{
+    uint64_t a, b, c, e;
+    uint32_t x, y;
+
+    if (n > 32) {
+        memcpy(d, s, n);
+    } else if (n >= 16) {
+        a = tfl_load8(s);
+        b = tfl_load8(s + 8);
+        c = tfl_load8(s + n - 16);
+        e = tfl_load8(s + n - 8);
+        memcpy(d, &a, 8);
+        memcpy(d + 8, &b, 8);
+        memcpy(d + n - 16, &c, 8);
+        memcpy(d + n - 8, &e, 8);
+    } else if (n >= 8) {
+        a = tfl_load8(s);
+        b = tfl_load8(s + n - 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        memcpy(d, &x, 4);
+        memcpy(d + n - 4, &y, 4);
+    } else if (n) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
 #endif

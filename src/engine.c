@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "bytes8.h"
+#include "parser_impl.h" /* TFL_MAX_LINE */
 
 int tfl_config_init(tfl_config *cfg)
 {
@@ -225,7 +226,7 @@ static long format_msg(char *out, size_t cap, const char *fmt, va_list ap)
 
         if (len >= cap - n)
             return -1;
-        memcpy(out + n, fmt, len);
+        tfl_copy_small(out + n, fmt, len);
         n += len;
         fmt += len;
         if (k == p->nconv)
@@ -274,7 +275,7 @@ static long format_msg(char *out, size_t cap, const char *fmt, va_list ap)
         }
         if (len >= cap - n)
             return -1;
-        memcpy(out + n, str, len);
+        tfl_copy_small(out + n, str, len);
         n += len;
     }
     out[n] = '\0';
@@ -289,37 +290,57 @@ struct tfl_msg_slot {
     uint32_t len, hash;
 };
 
-/* Eight bytes a step: messages run to a hundred bytes and more, and a
- * byte-wise hash was most of what reporting a finding cost. */
+__extension__ typedef unsigned __int128 u128;
+
+/* The two halves of a * b folded into one word. */
+static inline uint64_t mum(uint64_t a, uint64_t b)
+{
+    u128 r = (u128)a * b;
+
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/* Sixteen bytes a multiplication: messages run to a hundred bytes and
+ * more, and a byte-wise hash was most of what reporting a finding cost.
+ * The last sixteen (or fewer) bytes are read as words that may overlap
+ * those before, without a call to memcpy. */
 static uint32_t hash_msg(const char *s, size_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w = 0;
-    bool long_msg = n >= 8;
+    const uint64_t k1 = 0xa0761d6478bd642fULL, k2 = 0xe7037ed1a0b428dbULL;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, a = 0, b = 0;
+    size_t i;
 
-    for (; n >= 8; s += 8, n -= 8) {
-        h = (h ^ tfl_load8(s)) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
+    for (i = 0; n - i > 16; i += 16)
+        h = mum(tfl_load8(s + i) ^ k1 ^ h, tfl_load8(s + i + 8) ^ k2);
+    if (n >= 16) {
+        a = tfl_load8(s + n - 16);
+        b = tfl_load8(s + n - 8);
+    } else if (n >= 8) {
+        a = tfl_load8(s);
+        b = tfl_load8(s + n - 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        a = x;
+        b = y;
+    } else if (n) {
+        a = (uint64_t)(unsigned char)s[0] |
+            (uint64_t)(unsigned char)s[n / 2] << 8 |
+            (uint64_t)(unsigned char)s[n - 1] << 16;
     }
-    if (n) {
-        /* the tail: as the last eight bytes when there are so many (some
-         * hashed twice then), without a call to memcpy */
-        if (long_msg)
-            w = tfl_load8(s + n - 8);
-        else
-            memcpy(&w, s, n);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-    }
-    h ^= h >> 29;
-    return (uint32_t)h;
+    h = mum(a ^ k1 ^ h, b ^ k2 ^ n);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 /* Double the set (it starts at 256 slots); false when memory runs out.
- * The outgrown table stays in the arena: all of them together are smaller
- * than the last. */
+ * The set is on the heap, where the outgrown table is given back, and the
+ * last one after the rules (tfl_ctx_release). */
 static bool grow_msgs(tfl_ctx *ctx)
 {
     size_t cap = ctx->msgs_cap ? ctx->msgs_cap * 2 : 256, i, k;
-    struct tfl_msg_slot *t = tfl_arena_alloc(ctx->arena, cap * sizeof *t);
+    struct tfl_msg_slot *t = calloc(cap, sizeof *t);
 
     if (!t)
         return false;
@@ -331,9 +352,17 @@ static bool grow_msgs(tfl_ctx *ctx)
             ;
         t[k] = ctx->msgs[i];
     }
+    free(ctx->msgs);
     ctx->msgs = t;
     ctx->msgs_cap = cap;
     return true;
+}
+
+void tfl_ctx_release(tfl_ctx *ctx)
+{
+    free(ctx->msgs);
+    ctx->msgs = NULL;
+    ctx->nmsgs = ctx->msgs_cap = 0;
 }
 
 /* The arena copy of message `s` (`n` bytes), shared with every finding
@@ -388,15 +417,25 @@ tfl_finding *tfl_report(tfl_ctx *ctx, tfl_span span, const char *fmt, ...)
         msg = tfl_arena_vprintf(ctx->arena, fmt, again);
     va_end(again);
     va_end(ap);
-    f = msg ? tfl_arena_push(ctx->arena, (void **)&ctx->findings,
-                             &ctx->nfindings, &ctx->cap, sizeof *f)
-            : NULL;
-    if (!f) {
+    if (!msg) {
         ctx->oom = true;
         return NULL;
     }
+    if (ctx->nfindings < ctx->cap) {
+        f = &ctx->findings[ctx->nfindings++];
+        memset(f, 0, sizeof *f);
+    } else if (!(f = tfl_arena_push(ctx->arena, (void **)&ctx->findings,
+                                    &ctx->nfindings, &ctx->cap, sizeof *f))) {
+        ctx->oom = true;
+        return NULL;
+    }
+    /* the rule's severity, looked up once for all its findings */
+    if (ctx->severity_of != ctx->rule) {
+        ctx->severity_of = ctx->rule;
+        ctx->severity = tfl_config_severity(ctx->config, ctx->rule);
+    }
     f->rule = ctx->rule;
-    f->severity = tfl_config_severity(ctx->config, ctx->rule);
+    f->severity = ctx->severity;
     f->message = msg;
     f->span = span;
     return f;
@@ -482,8 +521,10 @@ static bool eat(const char **p, const char *end, const char *word)
 {
     size_t n = strlen(word);
 
-    /* `word` is lower case: the first letter rules most text out. */
+    /* `word` is lower case, of two letters at least: those rule most
+     * text out without a call. */
     if ((size_t)(end - *p) < n || ((**p | 0x20) != word[0]) ||
+        tolower((unsigned char)(*p)[1]) != word[1] ||
         strncasecmp(*p, word, n) != 0)
         return false;
     *p += n;
@@ -492,46 +533,174 @@ static bool eat(const char **p, const char *end, const char *word)
     return true;
 }
 
+/* What a comment is to suppression (see pragma_of). */
+enum { NOT_PRAGMA, LOCAL_PRAGMA, GLOBAL_PRAGMA };
+
+/* Most comments are prose: one look at the first letter tells that none
+ * of the three forms can start at `text` (`len` bytes). */
+static inline bool may_be_pragma(const char *text, uint32_t len)
+{
+    char first = len ? (char)(text[0] | 0x20) : 0;
+
+    return first == 't' || first == 'h' || first == 'c';
+}
+
 /*
- * Mark the rules comment `c` suppresses. `global` selects file-wide
- * pragmas (`tflint global ignore=`); otherwise the pragmas that apply to
- * the next instruction (`tflint ignore=`, `check=skip=`).
+ * Is comment `c` a pragma: GLOBAL_PRAGMA for a file-wide one (`tflint
+ * global ignore=`), LOCAL_PRAGMA for one that applies to the next
+ * instruction (`tflint ignore=`, `check=skip=`), else NOT_PRAGMA. For a
+ * pragma, [*list, *list_end) is its list.
  */
-static void mark_pragma(const tfl_doc *doc, const tfl_comment *c, bool global,
-                        unsigned char *skip, size_t nrules)
+static int pragma_of(const tfl_doc *doc, const tfl_comment *c,
+                     const char **list, const char **list_end)
 {
     const char *text = doc->src->data + c->off;
-    const char *p = text, *end = text + c->len, *list_end;
-    char first = c->len ? (char)(text[0] | 0x20) : 0;
+    const char *p = text, *end = text + c->len, *e;
+    int kind = LOCAL_PRAGMA;
 
-    /* Most comments are prose: one look at the first letter tells that
-     * none of the three forms can start here. */
-    if (first != 't' && first != 'h' && first != 'c')
-        return;
+    if (!may_be_pragma(text, c->len))
+        return NOT_PRAGMA;
     if (!eat(&p, end, "tflint") && !eat(&p, end, "hadolint")) {
         /* BuildKit per-instruction form: text after the first space is
          * ignored. */
-        if (global || !eat(&p, end, "check=skip="))
-            return;
+        if (!eat(&p, end, "check=skip="))
+            return NOT_PRAGMA;
     } else {
-        if (eat(&p, end, "global") != global)
-            return;
+        if (eat(&p, end, "global"))
+            kind = GLOBAL_PRAGMA;
         if (!eat(&p, end, "ignore") || p >= end || *p != '=')
-            return;
+            return NOT_PRAGMA;
         p++;
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
     }
-    list_end = p;
-    while (list_end < end && *list_end != ' ' && *list_end != '\t')
-        list_end++;
-    mark_list(p, list_end, skip, nrules);
+    e = p;
+    while (e < end && *e != ' ' && *e != '\t')
+        e++;
+    *list = p;
+    *list_end = e;
+    return kind;
+}
+
+/* Mark the rules comment `c` suppresses if it is a pragma of `kind`. */
+static void mark_pragma(const tfl_doc *doc, const tfl_comment *c, int kind,
+                        unsigned char *skip, size_t nrules)
+{
+    const char *list, *list_end;
+
+    if (pragma_of(doc, c, &list, &list_end) == kind)
+        mark_list(list, list_end, skip, nrules);
+}
+
+/*
+ * Where an instruction must start for a per-instruction pragma to be in
+ * the block of comments above it: [lo, hi) holds the first byte of the
+ * line after the pragma up to the end of the first line below it that is
+ * neither a comment nor too long to parse (the lines tfl_instr_comments()
+ * goes up through). Instructions outside every range have no pragma, and
+ * their comments need not be looked up at all.
+ */
+typedef struct pragma_range {
+    uint32_t lo, hi;
+} pragma_range;
+
+typedef struct pragma_ranges {
+    pragma_range *v;
+    size_t n, cap;
+    size_t walk;      /* see may_have_pragma() */
+    uint32_t last;    /* the offset the walk was last asked about */
+    size_t chain_end; /* the comment the last range's walk stopped at */
+    uint32_t hi;      /* and the end it found */
+    bool oom;
+} pragma_ranges;
+
+/* Is 1-based line `x` longer than the parser reads (see too_long() in
+ * parser.c)? Such lines do not end a block of comments. */
+static bool line_too_long(const tfl_source *src, size_t x)
+{
+    uint32_t b = x == 1 ? src->bom : src->line_starts[x - 1], e;
+
+    e = x < src->nlines ? src->line_starts[x] - 1 : (uint32_t)src->len;
+    while (e > b && (src->data[e - 1] == '\r' || src->data[e - 1] == '\n'))
+        e--;
+    return e - b > TFL_MAX_LINE;
+}
+
+/* Add the range of per-instruction pragma doc->comments[ci]. Pragmas come
+ * in order, so a walk down from one never covers lines another walked. */
+static void add_pragma_range(const tfl_doc *doc, size_t ci, pragma_ranges *r)
+{
+    const tfl_source *src = doc->src;
+    size_t line = doc->comments[ci].line, m = ci;
+    pragma_range *v;
+
+    if (line >= src->nlines)
+        return; /* nothing below it */
+    if (!(r->n && ci <= r->chain_end)) {
+        for (;;) {
+            size_t x = line + 1;
+
+            if (x > src->nlines)
+                break;
+            if (m + 1 < doc->ncomments && doc->comments[m + 1].line == x)
+                m++;
+            else if (!line_too_long(src, x))
+                break;
+            line = x;
+        }
+        /* `line` + 1 is the first line that ends the block (or none) */
+        r->chain_end = m;
+        r->hi =
+            line + 1 < src->nlines ? src->line_starts[line + 1] : UINT32_MAX;
+    }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+
+        if (!(v = realloc(r->v, cap * sizeof *v))) {
+            r->oom = true;
+            return;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    r->v[r->n].lo = src->line_starts[doc->comments[ci].line];
+    r->v[r->n++].hi = r->hi;
+}
+
+/* Could a per-instruction pragma stand above `in`? `in_order` when the
+ * instructions asked about never go back (disjoint ones, asked in order):
+ * the ranges are walked then instead of bisected. */
+static bool may_have_pragma(pragma_ranges *r, const tfl_instr *in,
+                            bool in_order)
+{
+    uint32_t p = in->map.pieces[0].src_off; /* see tfl_instr_first_line */
+    size_t lo = 0, hi = r->n;
+
+    if (in_order && p >= r->last) {
+        /* the ranges' ends grow with their starts: the first range not
+         * over before `p` is the one that can hold it */
+        r->last = p;
+        while (r->walk < r->n && r->v[r->walk].hi <= p)
+            r->walk++;
+        return r->walk < r->n && r->v[r->walk].lo <= p;
+    }
+    /* the last range whose start is <= p */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (r->v[mid].lo <= p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && p < r->v[lo - 1].hi;
 }
 
 /* Mark the rules skipped by the file-level `# check=skip=...` directive
- * (options separated by ';') and by global pragmas anywhere. */
+ * (options separated by ';') and by global pragmas anywhere, and note in
+ * `r` where the per-instruction pragmas can apply. */
 static void mark_file_skips(const tfl_doc *doc, unsigned char *skip,
-                            size_t nrules)
+                            size_t nrules, pragma_ranges *r)
 {
     size_t i;
 
@@ -553,8 +722,19 @@ static void mark_file_skips(const tfl_doc *doc, unsigned char *skip,
             p = e + 1;
         }
     }
-    for (i = 0; i < doc->ncomments; i++)
-        mark_pragma(doc, &doc->comments[i], true, skip, nrules);
+    for (i = 0; i < doc->ncomments; i++) {
+        const tfl_comment *c = &doc->comments[i];
+        const char *list, *list_end;
+        int kind;
+
+        if (!may_be_pragma(doc->src->data + c->off, c->len))
+            continue;
+        kind = pragma_of(doc, c, &list, &list_end);
+        if (kind == GLOBAL_PRAGMA)
+            mark_list(list, list_end, skip, nrules);
+        else if (kind == LOCAL_PRAGMA)
+            add_pragma_range(doc, i, r);
+    }
 }
 
 /* The instruction whose span holds `off`, or NULL. */
@@ -623,14 +803,20 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
         const tfl_rule *rule;
         size_t index;
     } seen[64] = {{NULL, 0}};
-    bool disjoint = instrs_disjoint(doc);
+    bool disjoint = instrs_disjoint(doc), marked = false;
+    pragma_ranges ranges = {NULL, 0, 0, 0, 0, 0, 0, false};
 
     tfl_rules(&nrules);
     file_skip = calloc(nrules ? nrules * 2 : 2, 1);
     if (!file_skip)
         return -1;
     instr_skip = file_skip + nrules;
-    mark_file_skips(doc, file_skip, nrules);
+    mark_file_skips(doc, file_skip, nrules, &ranges);
+    if (ranges.oom) {
+        free(ranges.v);
+        free(file_skip);
+        return -1;
+    }
     for (i = 0; i < n; i++) {
         const tfl_instr *in = disjoint ? instr_walk(doc, f[i].span.start, &walk)
                                        : instr_at(doc, f[i].span.start);
@@ -643,17 +829,22 @@ static long drop_suppressed(const tfl_doc *doc, tfl_finding *f, size_t n)
         r = seen[slot].index;
 
         if (in != cur) {
-            size_t first = 0, nc = in ? tfl_instr_comments(doc, in, &first) : 0;
+            size_t first = 0, nc = 0;
 
+            if (in && may_have_pragma(&ranges, in, disjoint))
+                nc = tfl_instr_comments(doc, in, &first);
             cur = in;
-            memset(instr_skip, 0, nrules);
+            if (marked)
+                memset(instr_skip, 0, nrules);
+            marked = nc > 0;
             for (k = 0; k < nc; k++)
-                mark_pragma(doc, &doc->comments[first + k], false, instr_skip,
-                            nrules);
+                mark_pragma(doc, &doc->comments[first + k], LOCAL_PRAGMA,
+                            instr_skip, nrules);
         }
         if (!file_skip[r] && !instr_skip[r])
             f[kept++] = f[i];
     }
+    free(ranges.v);
     free(file_skip);
     return (long)kept;
 }
@@ -865,6 +1056,7 @@ static int lint(const tfl_config *cfg, const char *path, char *data, size_t len,
         ctx.rule = rules[i];
         rules[i]->check(&ctx);
     }
+    tfl_ctx_release(&ctx);
     if (ctx.oom)
         goto oom;
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes8.h"
 #include "utf8.h"
 
 #define MAX_DEPTH 512
@@ -112,12 +113,54 @@ static bool read_unicode(reader *r, uint32_t *cp)
     return true;
 }
 
+/* The end of the run of bytes from `i` that a string holds as they are
+ * (printable ASCII but '"' and '\\'), eight at a time: the lowest byte a
+ * test of bytes8.h flags is always one it should (borrows and carries
+ * only go up), so its place is the end. */
+static size_t plain_end(const char *s, size_t i, size_t len)
+{
+    while (len - i >= 8) {
+        uint64_t w = tfl_load8(s + i), q = w ^ ('"' * TFL_ONES8),
+                 b = w ^ ('\\' * TFL_ONES8);
+        uint64_t bad = ((w - 0x20 * TFL_ONES8) & ~w) | (w + TFL_ONES8) | w |
+                       ((q - TFL_ONES8) & ~q) | ((b - TFL_ONES8) & ~b);
+
+        bad &= TFL_HIGH8;
+        if (bad)
+            return i + (size_t)__builtin_ctzll(bad) / 8;
+        i += 8;
+    }
+    while (i < len && (unsigned char)s[i] - 0x20u < 0x5fu && s[i] != '"' &&
+           s[i] != '\\')
+        i++;
+    return i;
+}
+
 /* Read a string at r->pos (on the quote); decode into *out when asked. */
 static bool read_string(reader *r, char **out, size_t *outlen)
 {
     char *buf = NULL;
     size_t n = 0;
 
+    if (out) {
+        size_t e = plain_end(r->s, r->pos + 1, r->len);
+
+        /* Most strings are such a run up to their quote: a copy. */
+        if (e < r->len && r->s[e] == '"') {
+            n = e - r->pos - 1;
+            buf = tfl_arena_alloc_raw(r->arena, n + 1);
+            if (!buf) {
+                r->oom = true;
+                return false;
+            }
+            memcpy(buf, r->s + r->pos + 1, n);
+            buf[n] = '\0';
+            *out = buf;
+            *outlen = n;
+            r->pos = e + 1;
+            return true;
+        }
+    }
     if (out) {
         /* Sized by this string alone, not by the rest of the input: an
          * array of many strings on one line stays linear. An escape never
@@ -327,12 +370,13 @@ static bool read_value(reader *r, int depth)
     } while (0)
 
 tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
-                                      size_t len, tfl_json_elem **elems,
+                                      size_t len, tfl_json_elem *room,
+                                      size_t nroom, tfl_json_elem **elems,
                                       size_t *nelems, size_t *end)
 {
     reader r = {s, len, 0, arena, false};
-    tfl_json_elem *items = NULL;
-    size_t n = 0, cap = 0, after;
+    tfl_json_elem *items = room;
+    size_t n = 0, cap = nroom, after;
     bool all_strings = true;
     tfl_json_status st;
 
@@ -360,10 +404,14 @@ tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
 
             if (n == cap) {
                 size_t ncap = cap ? cap * 2 : 8;
-                tfl_json_elem *grown = realloc(items, ncap * sizeof *grown);
+                tfl_json_elem *grown =
+                    items == room ? malloc(ncap * sizeof *grown)
+                                  : realloc(items, ncap * sizeof *grown);
 
                 if (!grown)
                     FAIL(TFL_JSON_OOM);
+                if (items == room && n)
+                    memcpy(grown, room, n * sizeof *grown);
                 items = grown;
                 cap = ncap;
             }
@@ -403,7 +451,8 @@ closed:
     *nelems = n;
     return TFL_JSON_OK;
 fail:
-    free(items);
+    if (items != room)
+        free(items);
     return st;
 }
 

@@ -30,12 +30,15 @@ typedef struct tfl_json_elem {
  * elements are relative to `s`. `*end` (when not NULL) receives the offset
  * just past the array's closing bracket whenever the text starts with a
  * well-formed array, even when text follows it (the status is then
- * TFL_JSON_SYNTAX); otherwise 0. The texts come from `arena`; the array
- * of elements, set on TFL_JSON_OK only, from malloc: the caller frees it
- * once it has taken what it keeps (so no copy of it stays in the arena).
+ * TFL_JSON_SYNTAX); otherwise 0. The texts come from `arena`; the
+ * elements, set on TFL_JSON_OK only, go to `room` (nroom of them) when
+ * they fit, the usual case, else to an array from malloc: the caller
+ * frees *elems when it is not `room`, once it has taken what it keeps (so
+ * no copy of it stays in the arena).
  */
 tfl_json_status tfl_json_string_array(tfl_arena *arena, const char *s,
-                                      size_t len, tfl_json_elem **elems,
+                                      size_t len, tfl_json_elem *room,
+                                      size_t nroom, tfl_json_elem **elems,
                                       size_t *nelems, size_t *end);
 
 #endif

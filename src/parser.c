@@ -48,10 +48,29 @@
 #include <string.h>
 #include <strings.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "bytes8.h"
 #include "json_array.h"
 #include "parser_impl.h"
 #include "utf8.h"
+
+/*
+ * Some scans read a few bytes past the end of what they look at, when
+ * those lie in the same page (a read there cannot fault), and drop them.
+ * Not under AddressSanitizer (or the debug arena made for it), which would
+ * rightly see a read past an object.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TFL_NO_OVERREAD 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(TFL_DEBUG_ARENA)
+#define TFL_NO_OVERREAD 1
+#endif
 
 typedef struct parser {
     tfl_arena *a;
@@ -81,6 +100,9 @@ typedef struct parser {
  * object, for the sanitizer) gets every object on its own.
  */
 #define SLAB ((size_t)16 << 10)
+
+/* Elements of a JSON array read without a malloc: most have a few. */
+#define JSON_ROOM 16
 
 /* Keywords at least this long are kept in the extras (see tfl_instr). */
 #define KW_LEN_MAX ((uint32_t)1 << 18)
@@ -215,17 +237,18 @@ static tfl_kind kind_of(const char *s, size_t n, bool *caps)
         return TFL_UNKNOWN;
     /* By length, not strcmp: the word may hold a NUL byte ("FROM\0x"). */
     for (; k < TFL_UNKNOWN && (unsigned char)kind_names[k][0] == c0; k++) {
+        const char *name = kind_names[k];
+        unsigned char any = (unsigned char)s[0];
+
         if (kind_lens[k] != n)
             continue;
-        for (i = 1; i < n && ((unsigned char)s[i] & 0xDF) ==
-                                 (unsigned char)kind_names[k][i];
+        for (i = 1;
+             i < n && ((unsigned char)s[i] & 0xDF) == (unsigned char)name[i];
              i++)
-            ;
+            any |= (unsigned char)s[i];
         if (i < n)
             continue;
-        for (i = 0; i < n; i++)
-            if (s[i] & 0x20)
-                *caps = false;
+        *caps = !(any & 0x20);
         return (tfl_kind)k;
     }
     return TFL_UNKNOWN;
@@ -241,6 +264,174 @@ static inline bool c_space(unsigned char c)
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* Printable ASCII but the quotes: bytes a word runs on through (the
+ * escape character aside). */
+static const unsigned char word_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/*
+ * Scans for the end of a run, sixteen bytes a step where SSE2 is there
+ * (always on x86-64), byte by byte for the rest. Each returns the first
+ * offset in [b, e) whose byte stops its run, or e.
+ */
+#ifdef __SSE2__
+/* The bytes of `v` outside printable ASCII (0x21..0x7e), as a mask. */
+static inline __m128i unprintable16(__m128i v)
+{
+    /* 0x21..0x7e move to -128..-35, everything else above */
+    __m128i x = _mm_add_epi8(v, _mm_set1_epi8(0x5f));
+
+    return _mm_cmpgt_epi8(x, _mm_set1_epi8(-35));
+}
+
+static inline __m128i load16(const char *s)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)s);
+}
+
+static inline unsigned ctz16(unsigned m)
+{
+    return (unsigned)__builtin_ctz(m);
+}
+
+/* Can the sixteen bytes at `s` be loaded for a tail of n < 16 bytes? The
+ * last bytes of a run are looked at in one load when the sixteen bytes at
+ * their start lie in one page (see TFL_NO_OVERREAD): what it gets past
+ * the end is masked off. */
+static inline bool tail16(const char *s, uint32_t n)
+{
+#ifdef TFL_NO_OVERREAD
+    (void)s;
+    (void)n;
+    return false;
+#else
+    return n > 0 && ((uintptr_t)s & 4095) <= 4096 - 16;
+#endif
+}
+
+/* The stop mask `m` of a tail of n < 16 bytes, with the bytes past it
+ * counted as stops. */
+static inline unsigned tail_mask(unsigned m, uint32_t n)
+{
+    return m | ~((1u << n) - 1);
+}
+
+/*
+ * The first stop of [b, e) by the stop masks that `stops` makes of
+ * sixteen bytes, a step at a time, the tail in one load when it can be
+ * (tail16()); *b is left where bytes must be looked at one by one.
+ */
+#define SCAN16(s, b, e, stops)                                                 \
+    for (;;) {                                                                 \
+        uint32_t n_ = (e) - (b);                                               \
+        unsigned m_;                                                           \
+                                                                               \
+        if (n_ >= 16)                                                          \
+            m_ = (unsigned)_mm_movemask_epi8(stops(load16((s) + (b))));        \
+        else if (tail16((s) + (b), n_))                                        \
+            m_ = tail_mask(                                                    \
+                (unsigned)_mm_movemask_epi8(stops(load16((s) + (b)))), n_);    \
+        else                                                                   \
+            break;                                                             \
+        if (m_)                                                                \
+            return (b) + ctz16(m_);                                            \
+        (b) += 16;                                                             \
+    }
+
+/* Stops of a plain word: all but printable ASCII, the quotes, `esc`. */
+static inline __m128i plain_stops(__m128i v, __m128i esc)
+{
+    return _mm_or_si128(_mm_or_si128(unprintable16(v), _mm_cmpeq_epi8(v, esc)),
+                        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+}
+
+/* Stops of double-quoted text: '"' and `esc`. */
+static inline __m128i dquoted_stops(__m128i v, __m128i esc)
+{
+    return _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                        _mm_cmpeq_epi8(v, esc));
+}
+
+/* Stops of a run up to a blank: BuildKit's blank set (is_blank()). */
+static inline __m128i blank_stops(__m128i v)
+{
+    /* 0x09..0x0d move to -128..-124 */
+    __m128i ctl = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x77)),
+                                 _mm_set1_epi8(-123));
+
+    return _mm_or_si128(
+        _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), ctl),
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+}
+#endif
+
+/* A plain word's bytes: printable ASCII but the quotes and `esc`. */
+static inline uint32_t scan_plain(const char *s, uint32_t b, uint32_t e,
+                                  char esc)
+{
+#ifdef __SSE2__
+    const __m128i ec = _mm_set1_epi8(esc);
+#define STOPS(v) plain_stops(v, ec)
+    SCAN16(s, b, e, STOPS)
+#undef STOPS
+#endif
+    while (b < e && word_byte[(unsigned char)s[b]] && s[b] != esc)
+        b++;
+    return b;
+}
+
+/* Double-quoted text: anything but '"' and `esc`. */
+static inline uint32_t scan_dquoted(const char *s, uint32_t b, uint32_t e,
+                                    char esc)
+{
+#ifdef __SSE2__
+    const __m128i ec = _mm_set1_epi8(esc);
+#define STOPS(v) dquoted_stops(v, ec)
+    SCAN16(s, b, e, STOPS)
+#undef STOPS
+#endif
+    while (b < e && s[b] != '"' && s[b] != esc)
+        b++;
+    return b;
+}
+
+/* Anything but BuildKit's blank set (see is_blank()). */
+static inline uint32_t scan_unblank(const char *s, uint32_t b, uint32_t e)
+{
+#ifdef __SSE2__
+    SCAN16(s, b, e, blank_stops)
+#endif
+    while (b < e && !is_blank(s[b]))
+        b++;
+    return b;
+}
+
+/* Anything but `c`. */
+static inline uint32_t scan_byte(const char *s, uint32_t b, uint32_t e, char c)
+{
+#ifdef __SSE2__
+    const __m128i cc = _mm_set1_epi8(c);
+#define STOPS(v) _mm_cmpeq_epi8(v, cc)
+    SCAN16(s, b, e, STOPS)
+#undef STOPS
+#endif
+    while (b < e && s[b] != c)
+        b++;
+    return b;
 }
 
 static size_t space_len_utf8(const char *s, size_t len)
@@ -323,22 +514,22 @@ bool tfl_doc_error(tfl_arena *arena, tfl_doc *doc, size_t *cap, tfl_span span,
 
 /* Content of physical line i: [*b, *e) without CR/LF; returns the offset
  * just past its LF (or the end of the source). */
-static uint32_t src_line(const tfl_source *src, size_t i, uint32_t *b,
-                         uint32_t *e)
+static inline uint32_t src_line(const tfl_source *src, size_t i, uint32_t *b,
+                                uint32_t *e)
 {
-    uint32_t start = src->line_starts[i], end, next;
+    uint32_t start = i ? src->line_starts[i] : src->bom, end, next;
 
-    if (i == 0)
-        start = src->bom;
     if (i + 1 < src->nlines) {
         next = src->line_starts[i + 1];
         end = next - 1;
     } else {
         next = end = (uint32_t)src->len;
     }
-    while (end > start &&
-           (src->data[end - 1] == '\r' || src->data[end - 1] == '\n'))
-        end--;
+    /* one test for the usual line, which ends in a printable byte */
+    if (end > start && (unsigned char)src->data[end - 1] <= '\r')
+        while (end > start &&
+               (src->data[end - 1] == '\r' || src->data[end - 1] == '\n'))
+            end--;
     *b = start;
     *e = end;
     return next;
@@ -533,7 +724,12 @@ tfl_span tfl_textmap_span(const tfl_textmap *m, uint32_t off, uint32_t len)
      * piece boundary stays on the line where the text ended. */
     off += len - 1;
     if (!holds(m->pieces, m->npieces, k, off)) {
-        k = piece_from(m->pieces, m->npieces, off, k);
+        /* a span to the text's end (a whole command) ends in the last
+         * piece: no search */
+        if (m->pieces[m->npieces - 1].text_off <= off)
+            k = m->npieces - 1;
+        else
+            k = piece_from(m->pieces, m->npieces, off, k);
         hint_piece = k;
     }
     s.end = source_in(&m->pieces[k], off) + 1;
@@ -653,16 +849,7 @@ static void push_blanks(shaper *sh, uint32_t b, uint32_t e)
         if (b >= e)
             break;
         s = b;
-        /* eight printable bytes without a space hold no blank */
-        while (e - b >= 8) {
-            uint64_t v = tfl_load8(sh->L + b);
-
-            if (!tfl_all_printable8(v) || tfl_has_byte8(v, ' '))
-                break;
-            b += 8;
-        }
-        while (b < e && !is_blank(sh->L[b]))
-            b++;
+        b = scan_unblank(sh->L, b, e);
         w = wv_push(sh->p);
         if (!w || !make_word(sh, w, sh->L + s, b - s, s, b - s))
             return;
@@ -678,30 +865,15 @@ static void split_blanks(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
     wv_take(sh->p, mark, out, n);
 }
 
-/* Printable ASCII but the quotes: bytes a word runs on through (the
- * escape character aside). */
-static const unsigned char word_byte[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
 /*
  * Quote-aware words of [b, e) as BuildKit's parseWords: white space outside
  * quotes separates; quotes and escapes stay in the text; the escape
  * character escapes anything outside quotes and, inside double quotes,
  * anything too (BuildKit keeps both characters); a dangling escape at the
- * very end is dropped.
+ * very end is dropped. At most `max` words are pushed; returns where the
+ * split stopped (e when it went through).
  */
-static void push_words(shaper *sh, uint32_t b, uint32_t e)
+static uint32_t push_words_max(shaper *sh, uint32_t b, uint32_t e, size_t max)
 {
     const char *L = sh->L;
     char esc = sh->p->esc;
@@ -710,10 +882,12 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
     uint32_t pos = b, start = b;
     char quote = 0;
     bool in_word = false, blank_ok = false;
+    tfl_word *w;
+    size_t pushed = 0;
 
     buf = scratch(sh->p, (size_t)(e - b) + 1);
     if (!buf)
-        return;
+        return e;
     while (pos <= e) {
         size_t sp = pos < e ? space_len(L + pos, e - pos) : 0;
 
@@ -724,17 +898,37 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                 pos += (uint32_t)sp;
                 continue;
             }
-            in_word = true;
             start = pos;
             blen = 0;
             blank_ok = false;
             quote = 0;
+            /* The usual word is plain bytes up to a blank or the end:
+             * taken as it is, without going through `buf`. */
+            pos = scan_plain(L, pos, e, esc);
+            if (pos > start && (pos == e || (unsigned char)L[pos] <= ' ')) {
+                if (pos < e && !c_space((unsigned char)L[pos]))
+                    goto slow; /* a control byte: part of the word */
+                w = wv_push(sh->p);
+                if (!w || !make_word(sh, w, L + start, pos - start, start,
+                                     pos - start))
+                    return e;
+                if (++pushed == max)
+                    return pos;
+                continue;
+            }
+        slow:
+            memcpy(buf, L + start, pos - start);
+            blen = pos - start;
+            in_word = true;
+            continue;
         }
         if (pos == e || (!quote && sp)) {
             if (blank_ok || blen > 0) {
-                tfl_word *w = wv_push(sh->p);
+                w = wv_push(sh->p);
                 if (!w || !make_word(sh, w, buf, blen, start, pos - start))
-                    return;
+                    return e;
+                if (++pushed == max)
+                    return pos;
             }
             in_word = false;
             if (pos == e)
@@ -757,18 +951,7 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
                  * here (the usual word) in one go */
                 uint32_t s0 = pos++;
 
-                while (e - pos >= 8) {
-                    uint64_t v = tfl_load8(L + pos);
-
-                    if (!tfl_all_printable8(v) || tfl_has_byte8(v, ' ') ||
-                        tfl_has_byte8(v, '\'') || tfl_has_byte8(v, '"') ||
-                        tfl_has_byte8(v, (unsigned char)esc))
-                        break;
-                    pos += 8;
-                }
-                while (pos < e && word_byte[(unsigned char)L[pos]] &&
-                       L[pos] != esc)
-                    pos++;
+                pos = scan_plain(L, pos, e, esc);
                 memcpy(buf + blen, L + s0, pos - s0);
                 blen += pos - s0;
                 continue;
@@ -794,8 +977,7 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
 
                 pos = q ? (uint32_t)(q - L) : e;
             } else {
-                while (pos < e && L[pos] != '"' && L[pos] != esc)
-                    pos++;
+                pos = scan_dquoted(L, pos, e, esc);
             }
             memcpy(buf + blen, L + s0, pos - s0);
             blen += pos - s0;
@@ -803,6 +985,13 @@ static void push_words(shaper *sh, uint32_t b, uint32_t e)
         }
         buf[blen++] = L[pos++];
     }
+    return e;
+}
+
+/* All the words of [b, e), as above. */
+static void push_words(shaper *sh, uint32_t b, uint32_t e)
+{
+    push_words_max(sh, b, e, SIZE_MAX);
 }
 
 static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
@@ -819,7 +1008,8 @@ static void split_words(shaper *sh, uint32_t b, uint32_t e, tfl_word **out,
 /*
  * Split leading `--flag` words off [*b, e): quote spans inside a flag are
  * unwrapped and a backslash takes the next character literally; a bare `--`
- * ends the flags and is dropped. *b moves to the first argument.
+ * ends the flags and is dropped. *b, past white space, moves to the first
+ * argument, past white space too.
  */
 static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
 {
@@ -828,12 +1018,8 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
     char *buf;
     uint32_t pos = *b;
 
-    while (pos < e && c_space((unsigned char)L[pos]))
-        pos++;
-    if (pos + 1 >= e || L[pos] != '-' || L[pos + 1] != '-') {
-        *b = pos; /* no flags: the common case costs no scratch */
-        return;
-    }
+    if (pos + 1 >= e || L[pos] != '-' || L[pos + 1] != '-')
+        return; /* no flags: the common case costs nothing more */
     buf = scratch(sh->p, (size_t)(e - *b) + 1);
     if (!buf)
         return;
@@ -853,6 +1039,17 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
         while (pos < e) {
             char c = L[pos];
 
+            if (!quote) {
+                /* a run of bytes taken as they are, in one go */
+                uint32_t r = scan_plain(L, pos, e, '\\');
+
+                if (r > pos) {
+                    memcpy(buf + blen, L + pos, r - pos);
+                    blen += r - pos;
+                    pos = r;
+                    continue;
+                }
+            }
             if (!quote && c_space((unsigned char)c))
                 break;
             if (!quote && (c == '\'' || c == '"')) {
@@ -879,6 +1076,8 @@ static void extract_flags(shaper *sh, uint32_t *b, uint32_t e)
             pos++;
         }
         if (blen == 2 && buf[0] == '-' && buf[1] == '-') {
+            while (pos < e && c_space((unsigned char)L[pos]))
+                pos++;
             *b = pos;
             return;
         }
@@ -918,15 +1117,14 @@ const tfl_flag *tfl_instr_flag(const tfl_instr *in, const char *name)
 
 /* Try exec form on [b, e). Returns 1 when JSON (args set), 0 when not,
  * -1 on the non-string error (reported). */
-static int shape_json(shaper *sh, uint32_t b, uint32_t e)
+static int shape_json_array(shaper *sh, uint32_t b, uint32_t e)
 {
-    tfl_json_elem *el;
+    tfl_json_elem room[JSON_ROOM], *el;
     size_t n, i, end;
     tfl_json_status st;
 
-    if (b >= e || sh->L[b] != '[')
-        return 0;
-    st = tfl_json_string_array(sh->p->a, sh->L + b, e - b, &el, &n, &end);
+    st = tfl_json_string_array(sh->p->a, sh->L + b, e - b, room, JSON_ROOM, &el,
+                               &n, &end);
     if (st == TFL_JSON_OOM) {
         sh->p->oom = true;
         return -1;
@@ -946,7 +1144,8 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
     sh->in->args =
         tfl_arena_alloc_raw(sh->p->a, (n ? n : 1) * sizeof(tfl_word));
     if (!sh->in->args) {
-        free(el);
+        if (el != room)
+            free(el);
         sh->p->oom = true;
         return -1;
     }
@@ -958,9 +1157,18 @@ static int shape_json(shaper *sh, uint32_t b, uint32_t e)
         w->raw_len = el[i].raw_len;
         w->span = tfl_textmap_span(&sh->in->map, w->off, w->raw_len);
     }
-    free(el);
+    if (el != room)
+        free(el);
     sh->in->nargs = (uint32_t)n;
     return 1;
+}
+
+/* shape_json_array() when [b, e) starts with '[', the rare case. */
+static inline int shape_json(shaper *sh, uint32_t b, uint32_t e)
+{
+    if (b >= e || sh->L[b] != '[')
+        return 0;
+    return shape_json_array(sh, b, e);
 }
 
 /* Whole [b, e) as one word (already trimmed), or no argument when empty. */
@@ -970,11 +1178,10 @@ static void shape_string(shaper *sh, uint32_t b, uint32_t e)
 
     if (b >= e)
         return;
-    w = tfl_arena_alloc(sh->p->a, sizeof *w);
-    if (!w) {
-        sh->p->oom = true;
+    /* every field is written by make_word() */
+    w = pool(sh->p, sizeof *w, _Alignof(tfl_word));
+    if (!w)
         return;
-    }
     sh->in->args = w;
     sh->in->nargs = 1;
     make_word(sh, w, sh->L + b, e - b, b, e - b);
@@ -1070,19 +1277,26 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
     const char *kw = in->kind == TFL_ENV ? "ENV" : "LABEL";
     tfl_word *words;
     size_t mark = sh->p->nwv, n, i;
+    uint32_t rest;
     bool legacy;
 
     /* The split words stay on the word stack: only their texts are kept,
      * cut in place at the '=', and their spans are made only for an error. */
     sh->nospan = true;
-    push_words(sh, b, e);
+    rest = push_words_max(sh, b, e, 1);
+    if (sh->p->nwv == mark) {
+        sh->nospan = false;
+        return; /* the stack may not exist yet: no pointer into it */
+    }
+    /* The first word tells the form; the legacy form needs no more. */
+    words = sh->p->wv + mark;
+    legacy = !memchr(words[0].text, '=', words[0].len);
+    if (!legacy)
+        push_words(sh, rest, e);
     sh->nospan = false;
     n = sh->p->nwv - mark;
     sh->p->nwv = mark;
-    if (n == 0)
-        return; /* the stack may not exist yet: no pointer into it */
     words = sh->p->wv + mark;
-    legacy = !memchr(words[0].text, '=', words[0].len);
     in->pairs =
         pool(sh->p, (legacy ? 1 : n) * sizeof *in->pairs, _Alignof(tfl_pair));
     if (!in->pairs)
@@ -1092,8 +1306,7 @@ static void shape_pairs(shaper *sh, uint32_t b, uint32_t e)
         uint32_t k = b, v;
         tfl_pair *pr;
 
-        while (k < e && !is_blank(sh->L[k]))
-            k++;
+        k = scan_unblank(sh->L, k, e);
         v = k;
         while (v < e && is_blank(sh->L[v]))
             v++;
@@ -1362,6 +1575,33 @@ static bool may_comment(const tfl_instr *in)
     }
 }
 
+/* find_inline_comment() for text that began with a JSON array but was
+ * not one as a whole: a '#' right after the array. Apart, so that its
+ * room for elements does not weigh on the usual case. */
+static uint32_t comment_after_json(shaper *sh, uint32_t b, uint32_t e)
+{
+    tfl_json_elem room[JSON_ROOM], *el;
+    uint32_t jb = b;
+    size_t end = 0, nel;
+
+    if (sh->in->kind == TFL_HEALTHCHECK) {
+        while (jb < e && sh->L[jb] != ' ' && sh->L[jb] != '\t')
+            jb++;
+        while (jb < e && c_space((unsigned char)sh->L[jb]))
+            jb++;
+    }
+    tfl_json_string_array(sh->p->a, sh->L + jb, e - jb, room, JSON_ROOM, &el,
+                          &nel, &end);
+    if (el && el != room)
+        free(el);
+    if (end == 0)
+        return 0;
+    end += jb;
+    while (end < e && c_space((unsigned char)sh->L[end]))
+        end++;
+    return end < e && sh->L[end] == '#' ? (uint32_t)end : 0;
+}
+
 /*
  * Offset of an inline `#` word after the arguments in [b, e), or 0 when
  * there is none. Only for instructions whose text no shell reads.
@@ -1372,7 +1612,7 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
     size_t mark = sh->p->nwv, i;
     uint32_t found = 0;
 
-    if (b >= e || !may_comment(in) || !memchr(sh->L + b, '#', e - b))
+    if (b >= e || !may_comment(in) || scan_byte(sh->L, b, e, '#') == e)
         return 0;
 
     /* The words below are only probed: their texts are not copied. */
@@ -1387,27 +1627,8 @@ static uint32_t find_inline_comment(shaper *sh, uint32_t b, uint32_t e)
     case TFL_COPY:
     case TFL_VOLUME:
         if (in->json_invalid) {
-            uint32_t jb = b;
-            size_t end = 0;
-            tfl_json_elem *el;
-            size_t nel;
-
-            if (in->kind == TFL_HEALTHCHECK) {
-                while (jb < e && sh->L[jb] != ' ' && sh->L[jb] != '\t')
-                    jb++;
-                while (jb < e && c_space((unsigned char)sh->L[jb]))
-                    jb++;
-            }
             sh->probe = false;
-            tfl_json_string_array(sh->p->a, sh->L + jb, e - jb, &el, &nel,
-                                  &end);
-            free(el);
-            if (end == 0)
-                return 0;
-            end += jb;
-            while (end < e && c_space((unsigned char)sh->L[end]))
-                end++;
-            return end < e && sh->L[end] == '#' ? (uint32_t)end : 0;
+            return comment_after_json(sh, b, e);
         }
         if (in->kind == TFL_HEALTHCHECK && in->nargs > 0 &&
             strcasecmp(in->args[0].text, "NONE") == 0) {
@@ -1504,11 +1725,11 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
     tfl_instr *t;
 
     trim_space(sh->L, &b, &e);
-    k = b;
-    while (k < e && !is_blank(sh->L[k]))
-        k++;
+    k = scan_unblank(sh->L, b, e);
     in->kind = kind_of(sh->L + b, k - b, &caps);
-    in->span.start = in->map.npieces == 1
+    /* the keyword is in the first piece but when the first line holds
+     * only the escape */
+    in->span.start = holds(in->map.pieces, in->map.npieces, 0, b)
                          ? source_in(in->map.pieces, b)
                          : tfl_textmap_span(&in->map, b, k - b).start;
     named = in->kind != TFL_UNKNOWN && caps;
@@ -1528,12 +1749,16 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
             x->kw_len = k - b;
         }
     }
+    /* blanks after the keyword, then the white space before the flags
+     * and after them: together, white space */
     a = k;
-    while (a < e && is_blank(sh->L[a]))
-        a++;
+    if (a + 1 < e && sh->L[a] == ' ' &&
+        (unsigned char)sh->L[a + 1] - 0x21u < 0x5fu)
+        a++; /* the usual single space */
+    else
+        while (a < e && c_space((unsigned char)sh->L[a]))
+            a++;
     extract_flags(sh, &a, e);
-    while (a < e && c_space((unsigned char)sh->L[a]))
-        a++;
     shape_args(sh, a, e);
 
     c = find_inline_comment(sh, a, e);
@@ -1867,17 +2092,41 @@ static bool directive(parser *p, uint32_t b, uint32_t e)
 
 /* --- Lines ---------------------------------------------------------------- */
 
-static bool too_long(parser *p, uint32_t b, uint32_t e, bool report)
+/* The error for a line too long (see too_long()), kept out of line. */
+static void report_too_long(parser *p, uint32_t b)
+{
+    ERR(p, span_of(b, b + 1),
+        "dockerfile line greater than max allowed size of %d", TFL_MAX_LINE);
+    p->doc->parser_failed = true;
+}
+
+static inline bool too_long(parser *p, uint32_t b, uint32_t e, bool report)
 {
     if (e - b <= TFL_MAX_LINE)
         return false;
-    if (report) {
-        ERR(p, span_of(b, b + 1),
-            "dockerfile line greater than max allowed size of %d",
-            TFL_MAX_LINE);
-        p->doc->parser_failed = true;
-    }
+    if (report)
+        report_too_long(p, b);
     return true;
+}
+
+/* Leading spaces of the eight bytes `v`, in bytes (8 when all are). */
+static inline unsigned spaces8(uint64_t v)
+{
+    v ^= ' ' * TFL_ONES8;
+    if (v == 0)
+        return 8;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (unsigned)__builtin_ctzll(v) / 8;
+#else
+    {
+        unsigned n = 0;
+
+        while (((v >> (56 - 8 * n)) & 0xFF) == 0)
+            n++;
+        return n;
+    }
+#endif
 }
 
 /* First offset of [b, e) after leading Unicode white space: a line is
@@ -1886,6 +2135,40 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 {
     size_t n;
 
+    /* an instruction at the line's start, or an indent of spaces and
+     * tabs (a continued line's), in one step */
+    if (b < e && (unsigned char)s[b] - 0x21u < 0x5fu)
+        return b;
+#ifdef __SSE2__
+    if (e - b >= 16 || tail16(s + b, e - b)) {
+        __m128i v = load16(s + b);
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))));
+
+        m = ~m & 0xFFFF;
+        if (e - b < 16)
+            m = tail_mask(m, e - b);
+        if (m) {
+            b += ctz16(m);
+            if (b == e || (unsigned char)s[b] - 0x21u < 0x5fu)
+                return b;
+        } else {
+            b += 16;
+        }
+    }
+#else
+    while (e - b >= 8) {
+        unsigned k = spaces8(tfl_load8(s + b));
+
+        b += k;
+        if (k < 8) {
+            if ((unsigned char)s[b] - 0x21u < 0x5fu)
+                return b;
+            break;
+        }
+    }
+#endif
     while (b < e) {
         unsigned char c = (unsigned char)s[b];
 
@@ -1903,13 +2186,18 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 }
 
 /* Comment line [b, e) whose '#' is at `hash`. */
-static void add_comment(parser *p, uint32_t hash, uint32_t e)
+static inline void add_comment(parser *p, uint32_t hash, uint32_t e)
 {
     const char *s = p->src->data;
     tfl_comment *c;
     uint32_t tb = hash + 1, te = e;
 
-    trim_space(s, &tb, &te);
+    /* "# text", the usual comment, has nothing more to trim */
+    if (tb < te && s[tb] == ' ')
+        tb++;
+    if (!(tb < te && (unsigned char)(s[tb] - 0x21) < 0x5e &&
+          (unsigned char)(s[te - 1] - 0x21) < 0x5e))
+        trim_space(s, &tb, &te);
     /* every field is written below */
     c = heap_slot(p, (void **)&p->doc->comments, &p->doc->ncomments,
                   &p->cap_comments, sizeof *c);
@@ -1922,34 +2210,131 @@ static void add_comment(parser *p, uint32_t hash, uint32_t e)
     c->line = (uint32_t)p->next; /* the line just read, 1-based */
 }
 
-/* Does [b, e) end in a continuation? Sets *piece_end to what is kept. */
-static bool continues(parser *p, uint32_t b, uint32_t e, uint32_t *piece_end)
+/* Does [b, e) of `s` end in a continuation with escape character `esc`?
+ * Sets *piece_end to what is kept. */
+static inline bool continues(const char *s, char esc, uint32_t b, uint32_t e,
+                             uint32_t *piece_end)
 {
-    const char *s = p->src->data;
     uint32_t t = e;
+    char c;
 
-    while (t > b && (s[t - 1] == ' ' || s[t - 1] == '\t'))
-        t--;
-    if (t > b && s[t - 1] == p->esc && (t - 1 == b || s[t - 2] != p->esc)) {
+    *piece_end = e;
+    if (t == b)
+        return false;
+    c = s[t - 1];
+    if (c != esc) {
+        /* the usual line ends in a byte that is neither */
+        if (c != ' ' && c != '\t')
+            return false;
+        while (t > b && (s[t - 1] == ' ' || s[t - 1] == '\t'))
+            t--;
+        if (t == b || s[t - 1] != esc)
+            return false;
+    }
+    if (t - 1 == b || s[t - 2] != esc) {
         *piece_end = t - 1;
         return true;
     }
-    *piece_end = e;
     return false;
 }
 
-/* Assemble and shape the instruction starting at physical line `first`
- * whose content begins at `b`. */
+/* Room for one more piece on the heap stack; NULL (and oom) when memory
+ * runs out. */
+static tfl_piece *piece_slot(parser *p, size_t n)
+{
+    if (n == p->cap_pv) {
+        size_t ncap = p->cap_pv ? p->cap_pv * 2 : 64;
+        tfl_piece *pc = realloc(p->pv, ncap * sizeof *pc);
+
+        if (!pc) {
+            p->oom = true;
+            return NULL;
+        }
+        p->pv = pc;
+        p->cap_pv = ncap;
+    }
+    return &p->pv[n];
+}
+
+/*
+ * Gather the pieces of the instruction whose first line's content is
+ * [b, e) on the piece stack: the lines it continues on, comment lines
+ * among them noted and skipped, blank ones skipped. Returns their number
+ * (0 when memory ran out); *total is the joined length, *last_end the end
+ * of the last line taken, *empty set when a blank line was skipped. Most
+ * of a file's lines go through this loop: it keeps the text, the line
+ * table and the escape in locals, and reads each line's bounds itself.
+ */
+static size_t gather(parser *p, uint32_t b, uint32_t e, uint32_t *total,
+                     uint32_t *last_end, bool *empty)
+{
+    const char *s = p->src->data;
+    const uint32_t *ls = p->src->line_starts;
+    size_t nl = p->src->nlines, nphys = p->nphys, i = p->next, n = 0;
+    uint32_t tot = 0, pe;
+    const char esc = p->esc;
+    bool cont = continues(s, esc, b, e, &pe);
+
+    *last_end = e;
+    for (;;) {
+        tfl_piece *pc = piece_slot(p, n);
+
+        if (!pc)
+            return 0;
+        n++;
+        pc->text_off = tot;
+        pc->src_off = b;
+        pc->len = pe - b;
+        tot += pe - b;
+        if (!cont)
+            break;
+        cont = false;
+        while (i < nphys) {
+            uint32_t lb = ls[i], le, t;
+
+            /* i > 0: the first line was the instruction's */
+            le = i + 1 < nl ? ls[i + 1] - 1 : (uint32_t)p->src->len;
+            if (le > lb && (unsigned char)s[le - 1] <= '\r')
+                while (le > lb && (s[le - 1] == '\r' || s[le - 1] == '\n'))
+                    le--;
+            i++;
+            if (too_long(p, lb, le, true))
+                continue;
+            t = skip_space(s, lb, le);
+            if (t == le) {
+                *empty = true;
+                continue;
+            }
+            if (s[t] == '#') {
+                p->next = i;
+                add_comment(p, t, le);
+                continue;
+            }
+            b = lb;
+            *last_end = le;
+            cont = continues(s, esc, lb, le, &pe);
+            goto next_piece;
+        }
+        break;
+    next_piece:;
+    }
+    p->next = i;
+    *total = tot;
+    return n;
+}
+
+/* Assemble and shape the instruction whose first line's content is
+ * [b, e). */
 static void instruction(parser *p, uint32_t b, uint32_t e)
 {
     const tfl_source *src = p->src;
     tfl_piece *pieces;
-    size_t npieces = 0, total = 0, i;
+    size_t npieces, i;
+    uint32_t total, last_end;
     tfl_instr *in;
-    uint32_t pe, lb, le, t, last_end = e;
-    bool cont;
     const char *text;
     tfl_instr *trig;
+    bool empty = false;
     shaper sh;
 
     in = heap_push(p, (void **)&p->doc->instrs, &p->doc->ninstrs,
@@ -1958,51 +2343,11 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
         p->oom = true;
         return;
     }
-    cont = continues(p, b, e, &pe);
-    for (;;) {
-        tfl_piece *pc;
-
-        if (npieces == p->cap_pv) {
-            size_t ncap = p->cap_pv ? p->cap_pv * 2 : 64;
-
-            pc = realloc(p->pv, ncap * sizeof *pc);
-            if (!pc) {
-                p->oom = true;
-                return;
-            }
-            p->pv = pc;
-            p->cap_pv = ncap;
-        }
-        pc = &p->pv[npieces++];
-        pc->text_off = (uint32_t)total;
-        pc->src_off = b;
-        pc->len = pe - b;
-        total += pe - b;
-        if (!cont)
-            break;
-        cont = false;
-        while (p->next < p->nphys) {
-            phys_line(p, p->next, &lb, &le);
-            p->next++;
-            if (too_long(p, lb, le, true))
-                continue;
-            t = skip_space(src->data, lb, le);
-            if (t < le && src->data[t] == '#') {
-                add_comment(p, t, le);
-                continue;
-            }
-            if (t == le) {
-                in->empty_continuation = true;
-                continue;
-            }
-            b = lb;
-            e = last_end = le;
-            cont = continues(p, b, e, &pe);
-            goto next_piece;
-        }
-        break;
-    next_piece:;
-    }
+    npieces = gather(p, b, e, &total, &last_end, &empty);
+    if (npieces == 0)
+        return;
+    if (empty)
+        in->empty_continuation = true;
 
     /* The pieces were gathered on the heap: the arena gets them at their
      * number, not at a doubled capacity. The text of one piece is the
@@ -2012,7 +2357,10 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
         p->oom = true;
         return;
     }
-    memcpy(pieces, p->pv, npieces * sizeof *pieces);
+    if (npieces == 1)
+        pieces[0] = p->pv[0];
+    else
+        memcpy(pieces, p->pv, npieces * sizeof *pieces);
     if (npieces == 1) {
         text = src->data + pieces[0].src_off;
     } else {
@@ -2069,35 +2417,60 @@ uint32_t tfl_instr_first_line(const tfl_doc *doc, const tfl_instr *in)
 static _Thread_local const tfl_comment *hint_comments;
 static _Thread_local size_t hint_comment;
 
+/*
+ * The 1-based line of source offset `o`, which is after the comment at
+ * doc->comments[k - 1], or 0 when no comment above `o` can be directly
+ * above its line: the lines between, each shorter than TFL_MAX_LINE,
+ * would end the block. Mostly found from the comment's line, without a
+ * search of the line table.
+ */
+static uint32_t line_below(const tfl_doc *doc, size_t k, uint32_t o)
+{
+    const tfl_source *src = doc->src;
+    uint32_t cl = doc->comments[k - 1].line; /* index of the next line */
+
+    assert(cl < src->nlines);
+    if (src->line_starts[cl] <= o &&
+        (cl + 1 >= src->nlines || o < src->line_starts[cl + 1]))
+        return cl + 1;
+    if (o - src->line_starts[cl] <= TFL_MAX_LINE)
+        return 0;
+    return tfl_source_line_of(src, o);
+}
+
 size_t tfl_instr_comments(const tfl_doc *doc, const tfl_instr *in,
                           size_t *first)
 {
     /* Going up from the line above: comment lines are taken, lines too
      * long are skipped (the parser skips them without ending the block),
-     * anything else ends the block. */
+     * anything else ends the block. The comments above the instruction
+     * are those before its first byte. */
     size_t lo = 0, hi = doc->ncomments, k;
-    uint32_t line = tfl_instr_first_line(doc, in);
+    uint32_t o = in->map.pieces[0].src_off, line;
 
     /* Callers go down the file: the comments before the last answer are
      * skipped, and the next few looked at one by one before a bisection. */
     if (hint_comments == doc->comments && hint_comment <= hi &&
-        (hint_comment == 0 || doc->comments[hint_comment - 1].line < line)) {
+        (hint_comment == 0 || doc->comments[hint_comment - 1].off < o)) {
         lo = hint_comment;
-        while (lo < hi && lo < hint_comment + 8 &&
-               doc->comments[lo].line < line)
+        while (lo < hi && lo < hint_comment + 8 && doc->comments[lo].off < o)
             lo++;
-        if (lo < hi && doc->comments[lo].line >= line)
+        if (lo < hi && doc->comments[lo].off >= o)
             hi = lo;
     }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (doc->comments[mid].line < line)
+        if (doc->comments[mid].off < o)
             lo = mid + 1;
         else
             hi = mid;
     }
-    k = lo;
+    hint_comments = doc->comments;
+    hint_comment = lo;
+    *first = k = lo;
+    if (lo == 0 || (line = line_below(doc, lo, o)) == 0)
+        return 0;
     while (--line >= 1) {
         uint32_t b, e;
 
@@ -2109,8 +2482,6 @@ size_t tfl_instr_comments(const tfl_doc *doc, const tfl_instr *in,
         if (e - b <= TFL_MAX_LINE)
             break;
     }
-    hint_comments = doc->comments;
-    hint_comment = lo;
     *first = k;
     return lo - k;
 }

@@ -35,9 +35,25 @@
 #define BOLD "\033[1m"
 #define MARK "\033[1;32m"
 
+/* A message put_text() showed as it is, remembered by its address: the
+ * engine keeps equal messages of a file once, and a big file says the
+ * same thing in many places. `gen` is the file's (see text_state). */
+typedef struct plain_msg {
+    const char *text;
+    uint32_t gen, len;
+} plain_msg;
+
+#define PLAIN_BITS 10
+#define PLAIN_SLOTS ((size_t)1 << PLAIN_BITS)
+/* Files with fewer findings are written without the table: it would cost
+ * more to touch than it saves. */
+#define PLAIN_AFTER 256
+
 typedef struct text_state {
     bool color;
-    tfl_buf path; /* the current file's path, made safe once for all */
+    tfl_buf path;     /* the current file's path, made safe once for all */
+    plain_msg *plain; /* PLAIN_SLOTS, made for the first big file */
+    uint32_t gen;     /* numbers the files that use `plain`, from 1 */
 } text_state;
 
 static const char *sev_color(tfl_severity sev)
@@ -135,8 +151,9 @@ static size_t printable_run(const char *s, size_t len)
  * Append `s` made safe for a terminal (see the note at the top). Runs of
  * bytes shown as they are (printable ASCII, tabs when `keep_tab`, UTF-8
  * that is not hostile) go out in one append; next_unit() decides the rest.
+ * True when all of `s` was shown as it is.
  */
-static void put_text(tfl_buf *b, const char *s, size_t len, bool keep_tab)
+static bool put_text(tfl_buf *b, const char *s, size_t len, bool keep_tab)
 {
     size_t i = 0, run = 0;
 
@@ -173,6 +190,7 @@ static void put_text(tfl_buf *b, const char *s, size_t len, bool keep_tab)
         run = i;
     }
     tfl_buf_put(b, s + run, i - run);
+    return run == 0;
 }
 
 /* Columns a shown unit takes: caret notation two, anything else one. */
@@ -236,18 +254,48 @@ static void put_snippet(tfl_buf *b, uint32_t line, const char *text, size_t len,
 /* Copy `n` bytes to `d`; the end. */
 static char *raw_put(char *d, const char *s, size_t n)
 {
-    memcpy(d, s, n);
+    tfl_copy_small(d, s, n);
     return d + n;
 }
 
-/* Write `v` in decimal at `d`; the end. */
+/* Write `v` in decimal at `d`; the end. The digits are counted first, so
+ * that they go straight to their place, two a division. */
 static char *raw_uint(char *d, uint32_t v)
 {
-    char digits[24], *p = tfl_uint_digits(digits + sizeof digits, v);
+    static const char pairs[] = "00010203040506070809"
+                                "10111213141516171819"
+                                "20212223242526272829"
+                                "30313233343536373839"
+                                "40414243444546474849"
+                                "50515253545556575859"
+                                "60616263646566676869"
+                                "70717273747576777879"
+                                "80818283848586878889"
+                                "90919293949596979899";
+    size_t n = v < 10           ? 1
+               : v < 100        ? 2
+               : v < 1000       ? 3
+               : v < 10000      ? 4
+               : v < 100000     ? 5
+               : v < 1000000    ? 6
+               : v < 10000000   ? 7
+               : v < 100000000  ? 8
+               : v < 1000000000 ? 9
+                                : 10;
+    char *e = d + n;
 
-    while (p < digits + sizeof digits)
-        *d++ = *p++;
-    return d;
+    while (v >= 100) {
+        uint32_t r = v % 100;
+
+        v /= 100;
+        e -= 2;
+        memcpy(e, pairs + 2 * r, 2);
+    }
+    if (v >= 10)
+        memcpy(e - 2, pairs + 2 * v, 2);
+    else
+        e[-1] = (char)('0' + v);
+    return d + n;
 }
 
 /*
@@ -291,17 +339,44 @@ static void put_tail(tfl_buf *b, const char *id)
     b->len = (size_t)(d - b->data) - 1;
 }
 
-static void put_finding(tfl_buf *b, const tfl_source *src, const tfl_buf *path,
-                        const tfl_finding *f, bool color)
+/* Append message `msg` made safe, through the table of plain messages
+ * when there is one. */
+static void put_message(tfl_buf *b, text_state *st, const char *msg)
+{
+    plain_msg *slot;
+    size_t len;
+
+    if (!st->plain) {
+        put_text(b, msg, strlen(msg), false);
+        return;
+    }
+    slot = &st->plain[((uintptr_t)msg * 0x9e3779b97f4a7c15ULL) >>
+                      (64 - PLAIN_BITS)];
+    if (slot->text == msg && slot->gen == st->gen) {
+        tfl_buf_put(b, msg, slot->len);
+        return;
+    }
+    len = strlen(msg);
+    if (put_text(b, msg, len, false) && len <= UINT32_MAX) {
+        slot->text = msg;
+        slot->gen = st->gen;
+        slot->len = (uint32_t)len;
+    }
+}
+
+static void put_finding(tfl_buf *b, text_state *st, const tfl_source *src,
+                        const tfl_finding *f)
 {
     const char *text;
     tfl_pos pos = tfl_source_pos(src, f->span.start);
     size_t len, from, to;
     uint32_t off;
+    bool color = st->color;
+    const tfl_buf *path = &st->path;
 
     if (!color) {
         if (put_head(b, path, pos, tfl_severity_name(f->severity))) {
-            put_text(b, f->message, strlen(f->message), false);
+            put_message(b, st, f->message);
             put_tail(b, f->rule->id);
         }
         return;
@@ -359,8 +434,15 @@ static void text_file(void *state, tfl_buf *out, const tfl_result *res)
         out->failed = true;
         return;
     }
+    if (res->nfindings >= PLAIN_AFTER && !st->plain)
+        st->plain = calloc(PLAIN_SLOTS, sizeof *st->plain);
+    if (st->plain && ++st->gen == 0) {
+        /* numbers used up: start over with an empty table */
+        memset(st->plain, 0, PLAIN_SLOTS * sizeof *st->plain);
+        st->gen = 1;
+    }
     for (i = 0; i < res->nfindings; i++) {
-        put_finding(out, &res->src, &st->path, &res->findings[i], st->color);
+        put_finding(out, st, &res->src, &res->findings[i]);
         tfl_buf_drain(out);
     }
 }
@@ -387,8 +469,10 @@ static void text_close(void *state)
 {
     text_state *st = state;
 
-    if (st)
+    if (st) {
         tfl_buf_free(&st->path);
+        free(st->plain);
+    }
     free(st);
 }
 

@@ -87,6 +87,75 @@ static void lt_scalar(line_table *t, const char *data, size_t from, size_t to)
             t->v[t->n++] = (uint32_t)(i + 1);
 }
 
+#if defined(__SSE2__) && defined(__GNUC__) && defined(__x86_64__)
+/* A CPU with AVX2 (chosen at run time; the build targets plain x86-64)
+ * compares 32 bytes a step. */
+#define LT_AVX2 1
+#include <immintrin.h>
+#endif
+
+#ifdef __SSE2__
+/* The starts of the lines after the LFs of the 64-byte steps from `*at`
+ * to `stop`, into `v` from `n`; returns the new count and leaves `*at`
+ * past the last step. Sixty-four bytes make one mask: LFs are a few per
+ * step, and the test for none is made once for all of them. */
+static size_t lt_steps16(const char *data, size_t *at, size_t stop, uint32_t *v,
+                         size_t n)
+{
+    const __m128i lf = _mm_set1_epi8('\n');
+    size_t i = *at;
+
+    for (; i < stop; i += 64) {
+        const __m128i *q = (const __m128i *)(const void *)(data + i);
+        uint64_t m = (uint64_t)(unsigned)_mm_movemask_epi8(
+                         _mm_cmpeq_epi8(_mm_loadu_si128(q), lf)) |
+                     (uint64_t)(unsigned)_mm_movemask_epi8(
+                         _mm_cmpeq_epi8(_mm_loadu_si128(q + 1), lf))
+                         << 16 |
+                     (uint64_t)(unsigned)_mm_movemask_epi8(
+                         _mm_cmpeq_epi8(_mm_loadu_si128(q + 2), lf))
+                         << 32 |
+                     (uint64_t)(unsigned)_mm_movemask_epi8(
+                         _mm_cmpeq_epi8(_mm_loadu_si128(q + 3), lf))
+                         << 48;
+
+        while (m) {
+            v[n++] = (uint32_t)(i + (unsigned)__builtin_ctzll(m) + 1);
+            m &= m - 1;
+        }
+    }
+    *at = i;
+    return n;
+}
+#endif
+
+#ifdef LT_AVX2
+/* lt_steps16() with 32-byte compares (and BMI1, which every CPU with
+ * AVX2 has, for the bits). */
+__attribute__((target("avx2,bmi"))) static size_t
+lt_steps32(const char *data, size_t *at, size_t stop, uint32_t *v, size_t n)
+{
+    const __m256i lf = _mm256_set1_epi8('\n');
+    size_t i = *at;
+
+    for (; i < stop; i += 64) {
+        const __m256i *q = (const __m256i *)(const void *)(data + i);
+        uint64_t m = (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                         _mm256_cmpeq_epi8(_mm256_loadu_si256(q), lf)) |
+                     (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                         _mm256_cmpeq_epi8(_mm256_loadu_si256(q + 1), lf))
+                         << 32;
+
+        while (m) {
+            v[n++] = (uint32_t)(i + (unsigned)__builtin_ctzll(m) + 1);
+            m &= m - 1;
+        }
+    }
+    *at = i;
+    return n;
+}
+#endif
+
 /* Fill `t` with the line starts of `data`; false when memory runs out. */
 static bool lt_fill(line_table *t, const char *data, size_t len)
 {
@@ -94,29 +163,27 @@ static bool lt_fill(line_table *t, const char *data, size_t len)
 
     t->v[t->n++] = 0;
 #ifdef __SSE2__
-    /* Blocks of up to 1 KiB, with room made for as many starts as the
-     * block has bytes, so that the loop over its LFs checks nothing. */
-    while (len - i >= 16) {
-        const __m128i lf = _mm_set1_epi8('\n');
-        size_t stop = len - i > 1024 ? i + 1024 : len - 15, n;
-        uint32_t *v;
+    {
+#ifdef LT_AVX2
+        bool avx2 = len >= 64 && __builtin_cpu_supports("avx2") &&
+                    __builtin_cpu_supports("bmi");
+#endif
 
-        /* the last block may reach 15 bytes past `stop` */
-        if (!lt_room(t, stop - i + 16))
-            return false;
-        v = t->v;
-        n = t->n;
-        for (; i < stop; i += 16) {
-            __m128i w =
-                _mm_loadu_si128((const __m128i *)(const void *)(data + i));
-            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(w, lf));
+        /* Blocks of up to 1 KiB, with room made for as many starts as the
+         * block has bytes, so that the loop over its LFs checks nothing. */
+        while (len - i >= 64) {
+            size_t stop = len - i > 1024 ? i + 1024 : len - 63;
 
-            while (m) {
-                v[n++] = (uint32_t)(i + (unsigned)__builtin_ctz(m) + 1);
-                m &= m - 1;
-            }
+            /* the last step may reach 63 bytes past `stop` */
+            if (!lt_room(t, stop - i + 64))
+                return false;
+#ifdef LT_AVX2
+            if (avx2)
+                t->n = lt_steps32(data, &i, stop, t->v, t->n);
+            else
+#endif
+                t->n = lt_steps16(data, &i, stop, t->v, t->n);
         }
-        t->n = n;
     }
 #endif
     if (!lt_room(t, len - i))
@@ -166,13 +233,16 @@ oom:
 static size_t line_index(const tfl_source *src, uint32_t offset, size_t lo,
                          size_t hi)
 {
-    /* Largest index whose start is <= offset. */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (src->line_starts[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid;
+    const uint32_t *v = src->line_starts;
+    size_t n = hi - lo;
+
+    /* Largest index whose start is <= offset, in [lo, lo + n): halving
+     * the range whichever way the test goes leaves no branch to guess. */
+    while (n > 1) {
+        size_t half = n / 2;
+
+        lo = v[lo + half] <= offset ? lo + half : lo;
+        n -= half;
     }
     return lo;
 }
@@ -224,11 +294,28 @@ tfl_pos tfl_source_pos(const tfl_source *src, uint32_t offset)
         uint32_t cp;
         size_t n;
 
-        /* ASCII, eight bytes at once: a column each. */
+        /* ASCII, sixteen or eight bytes at once: a column each. */
+#ifdef __SSE2__
+        if (offset - i >= 16 &&
+            !_mm_movemask_epi8(_mm_loadu_si128(
+                (const __m128i *)(const void *)(src->data + i)))) {
+            pos.col += 16;
+            i += 16;
+            continue;
+        }
+#endif
         if (offset - i >= 8 && !(tfl_load8(src->data + i) & TFL_HIGH8)) {
             pos.col += 8;
             i += 8;
             continue;
+        }
+        /* The last few: ASCII when the eight bytes that end at `offset`
+         * are (some may be before `i`, which only makes the test strict). */
+        if (offset - i < 8 && offset >= 8 &&
+            !(tfl_load8(src->data + offset - 8) & TFL_HIGH8)) {
+            pos.col += offset - i;
+            i = offset;
+            break;
         }
         if ((unsigned char)src->data[i] < 0x80) {
             pos.col++;

@@ -152,7 +152,8 @@ static bool parse_duration(const char *s, double *ns)
     return true;
 }
 
-static void check_flags(checker *c, const tfl_instr *in, const flag_spec *specs)
+static void check_flags_of(checker *c, const tfl_instr *in,
+                           const flag_spec *specs)
 {
     size_t i, j, k;
 
@@ -232,6 +233,14 @@ static void check_flags(checker *c, const tfl_instr *in, const flag_spec *specs)
         }
         }
     }
+}
+
+/* check_flags_of(), called only for the few instructions with flags. */
+static inline void check_flags(checker *c, const tfl_instr *in,
+                               const flag_spec *specs)
+{
+    if (in->nflags)
+        check_flags_of(c, in, specs);
 }
 
 static bool valid_stage_name(const char *s)

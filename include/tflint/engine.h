@@ -138,11 +138,21 @@ struct tfl_ctx {
     tfl_finding *findings;
     size_t nfindings, cap;
     /* Every distinct message text once (rules say the same thing of many
-     * places): an open-addressing set in the arena. */
+     * places): an open-addressing set on the heap (tfl_ctx_release). */
     struct tfl_msg_slot *msgs;
     size_t nmsgs, msgs_cap;
+    const tfl_rule *severity_of; /* the rule `severity` is of, or NULL */
+    tfl_severity severity;
     bool oom;
 };
+
+/*
+ * Free what reporting findings keeps on the heap while the rules run (the
+ * set of messages of a file with many); the findings stay.
+ * tfl_report() may be called again afterwards (its messages are then not
+ * shared with earlier ones).
+ */
+void tfl_ctx_release(tfl_ctx *ctx);
 
 /*
  * Report a finding of the running rule at `span`, message from `fmt`.

@@ -37,6 +37,7 @@ static int teardown(void **state)
 {
     fixture *fx = *state;
 
+    tfl_ctx_release(&fx->ctx);
     tfl_config_free(&fx->cfg);
     tfl_arena_free(&fx->arena);
     return 0;

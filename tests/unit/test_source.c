@@ -87,12 +87,83 @@ static void test_source_positions_any_order(void **state)
     tfl_arena_free(&a);
 }
 
+/* Columns on lines mixing long ASCII runs with wider characters, at every
+ * character start, against a count of UTF-16 units from the line's start
+ * (the ASCII runs are skipped many bytes at a time, never past one). */
+static void test_source_columns_long_lines(void **state)
+{
+    static const char *const pieces[] = {"\xC3\xA9", "\xF0\x9F\x98\x80",
+                                         "\xE2\x82\xAC", "\t"};
+    char text[4096];
+    size_t len = 0, k, off;
+    unsigned seed = 11;
+    tfl_arena a;
+    tfl_source src, fresh;
+
+    (void)state;
+    for (k = 0; len < sizeof text - 64; k++) {
+        size_t run;
+
+        seed = seed * 1103515245u + 12345u;
+        run = (seed >> 8) % 40;
+        memset(text + len, 'a' + (char)(k % 26), run);
+        len += run;
+        if ((seed >> 20) % 9 == 0) {
+            text[len++] = '\n';
+        } else {
+            const char *p = pieces[(seed >> 16) % 4];
+
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+    }
+    tfl_arena_init(&a);
+    assert_int_equal(tfl_source_init(&src, &a, "D", text, len), 0);
+    fresh = src;
+    fresh.hint = NULL; /* counts from the line's start, not the last one */
+    for (off = 0; off <= len; off++) {
+        size_t start = off, i;
+        uint32_t line = 1, col = 1;
+        tfl_pos p;
+
+        if (off < len && ((unsigned char)text[off] & 0xC0) == 0x80)
+            continue; /* inside a character */
+        while (start > 0 && text[start - 1] != '\n')
+            start--;
+        for (i = 0; i < start; i++)
+            line += text[i] == '\n';
+        for (i = start; i < off; i++) {
+            unsigned char c = (unsigned char)text[i];
+
+            if ((c & 0xC0) != 0x80)
+                col += c >= 0xF0 ? 2 : 1;
+        }
+        p = tfl_source_pos(&src, (uint32_t)off);
+        assert_int_equal(p.line, line);
+        assert_int_equal(p.col, col);
+        p = tfl_source_pos(&fresh, (uint32_t)off);
+        assert_int_equal(p.line, line);
+        assert_int_equal(p.col, col);
+    }
+    /* the line table: every LF starts a line, whatever its place in the
+     * steps the table is filled by */
+    for (off = 0, k = 1; off < len; off++)
+        if (text[off] == '\n') {
+            assert_true(k < src.nlines);
+            assert_int_equal(src.line_starts[k], off + 1);
+            k++;
+        }
+    assert_int_equal(k, src.nlines);
+    tfl_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_source_positions),
         cmocka_unit_test(test_source_line_text),
         cmocka_unit_test(test_source_positions_any_order),
+        cmocka_unit_test(test_source_columns_long_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
