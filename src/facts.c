@@ -173,8 +173,19 @@ static bool patset_match(const patset *ps, const char *s)
 }
 
 #ifndef TFL_FACTS_GENERATOR
-/* patset_match() on a compact set of the built-in tables. */
-static bool fb_match(uint32_t k, const char *s)
+/* The tfl_fb_gram() set of `s`. */
+static uint64_t grams_of(const char *s)
+{
+    uint64_t set = 0;
+
+    for (; s[0] && s[1]; s++)
+        set |= tfl_fb_gram((unsigned char)s[0], (unsigned char)s[1]);
+    return set;
+}
+
+/* patset_match() on a compact set of the built-in tables, whose pairs
+ * `grams` (the tfl_fb_gram() set of `s`) has. */
+static bool fb_match_set(uint32_t k, const char *s, uint64_t grams)
 {
     const tfl_fb_table *t = &tfl_facts_builtin;
     const tfl_fb_patset *ps = &t->patsets[k];
@@ -185,7 +196,7 @@ static bool fb_match(uint32_t k, const char *s)
         const char *p = t->pool + t->pats[i];
         bool neg = p[0] == '!';
 
-        if (!neg && yes)
+        if ((!neg && yes) || (t->pat_grams[i] & ~grams))
             continue;
         /* The run every accepted string contains, before the glob. */
         if (t->pat_lits[i] != TFL_FB_NULL &&
@@ -195,6 +206,14 @@ static bool fb_match(uint32_t k, const char *s)
             return false;
     }
     return yes;
+}
+
+/* The same, with the test that rejects most sets at once in the caller's
+ * loop. */
+static inline bool fb_match(uint32_t k, const char *s, uint64_t grams)
+{
+    return !(tfl_facts_builtin.patsets[k].grams & ~grams) &&
+           fb_match_set(k, s, grams);
 }
 #endif
 
@@ -714,7 +733,8 @@ static int parse_tri(parser *p, const word *w, size_t n, tfl_tri *out)
     return 0;
 }
 
-static const char *const family_names[] = {
+/* Arrays, not pointers, so that they need no relocation at start. */
+static const char family_names[][11] = {
     "unknown", "debian",     "ubuntu", "alpine", "rhel",
     "wolfi",   "distroless", "arch",   "suse",   "scratch",
 };
@@ -734,7 +754,7 @@ static int parse_family(parser *p, const word *w, size_t n, tfl_family *out)
 }
 
 static const struct {
-    const char *name;
+    char name[8];
     unsigned bit;
 } tool_names[] = {
     {"shadow", TFL_TOOL_SHADOW},
@@ -1238,7 +1258,7 @@ int tfl_facts_load(tfl_facts *f, const char *origin, const char *text,
     size_t saved_accounts = f->naccounts;
     int rc;
 
-    f->memo = NULL;
+    atomic_store_explicit(&f->memo, NULL, memory_order_relaxed);
     memset(&p, 0, sizeof p);
     p.f = f;
     p.origin = origin ? origin : "";
@@ -1288,10 +1308,10 @@ static int builtin_fail(tfl_facts_error *err, int rc, const char *msg)
 int tfl_facts_load_builtin(tfl_facts *f, tfl_facts_error *err)
 {
     const tfl_fb_table *t = &tfl_facts_builtin;
-    size_t first = f->nentries, i;
+    size_t first = f->nentries;
     tfl_facts_layer *layer;
 
-    f->memo = NULL;
+    atomic_store_explicit(&f->memo, NULL, memory_order_relaxed);
     if (t->naccounts > MAX_ACCOUNTS - f->naccounts)
         return builtin_fail(err, TFL_FACTS_EDATA,
                             "too many accounts in the table (limit 200000)");
@@ -1306,14 +1326,14 @@ int tfl_facts_load_builtin(tfl_facts *f, tfl_facts_error *err)
         goto oom;
     layer->start = first;
     layer->builtin = true;
+    /* Zeroed memory holds NULL pointers, atomic or not, on every target
+     * we build for (as the memo's slots do). */
     layer->images = tfl_arena_alloc(
         &f->arena, (t->nvariants ? t->nvariants : 1) * sizeof *layer->images);
     if (!layer->images) {
         f->nlayers--;
         goto oom;
     }
-    for (i = 0; i < t->nvariants; i++)
-        atomic_init(&layer->images[i], NULL);
     f->naccounts += t->naccounts;
     return 0;
 
@@ -1375,36 +1395,46 @@ static bool is_host(const char *s, size_t n)
            (n == 9 && memcmp(s, "localhost", 9) == 0);
 }
 
-static bool is_docker_hub(const char *s, size_t n)
+/* Is `s` (of `n` bytes) one of the fixed-size names of `names`, each
+ * shorter than `size`. Fixed-size arrays rather than pointers, so the
+ * names need no relocation at start. */
+static bool is_one_of(const char *s, size_t n, const char *names, size_t size,
+                      size_t count)
 {
-    static const char *const hosts[] = {"docker.io", "index.docker.io",
-                                        "registry-1.docker.io",
-                                        "registry.hub.docker.com"};
     size_t i;
 
-    for (i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
-        if (strlen(hosts[i]) == n && memcmp(s, hosts[i], n) == 0)
+    if (n >= size)
+        return false;
+    for (i = 0; i < count; i++, names += size)
+        if (names[0] == s[0] && names[n] == '\0' && memcmp(names, s, n) == 0)
             return true;
     return false;
+}
+
+static bool is_docker_hub(const char *s, size_t n)
+{
+    static const char hosts[][24] = {"docker.io", "index.docker.io",
+                                     "registry-1.docker.io",
+                                     "registry.hub.docker.com"};
+
+    return is_one_of(s, n, hosts[0], sizeof hosts[0],
+                     sizeof hosts / sizeof hosts[0]);
 }
 
 /* The official images are also published per architecture under
  * `amd64/`, `arm64v8/` ...: the same images, so the prefix goes. */
 static const char *skip_arch_namespace(const char *name, const char *end)
 {
-    static const char *const arches[] = {
-        "amd64/",   "arm32v5/", "arm32v6/",       "arm32v7/",
-        "arm64v8/", "i386/",    "mips64le/",      "ppc64le/",
-        "riscv64/", "s390x/",   "windows-amd64/",
+    static const char arches[][16] = {
+        "amd64",    "arm32v5", "arm32v6", "arm32v7", "arm64v8",       "i386",
+        "mips64le", "ppc64le", "riscv64", "s390x",   "windows-amd64",
     };
-    size_t i;
+    const char *slash = memchr(name, '/', (size_t)(end - name));
 
-    for (i = 0; i < sizeof arches / sizeof arches[0]; i++) {
-        size_t n = strlen(arches[i]);
-
-        if ((size_t)(end - name) > n && memcmp(name, arches[i], n) == 0)
-            return name + n;
-    }
+    if (slash && slash + 1 < end &&
+        is_one_of(name, (size_t)(slash - name), arches[0], sizeof arches[0],
+                  sizeof arches / sizeof arches[0]))
+        return slash + 1;
     return name;
 }
 
@@ -1478,19 +1508,20 @@ static const tfl_facts_image *fb_lookup(const tfl_facts *f,
 {
     const tfl_fb_table *t = &tfl_facts_builtin;
     unsigned char c = (unsigned char)norm[0];
+    uint64_t grams = grams_of(norm);
     size_t b, v, g;
 
     /* Only the entries whose patterns can accept the first byte. */
     for (b = t->buckets[c]; b < t->buckets[c + 1]; b++) {
         const tfl_fb_entry *en = &t->entries[t->bucket_entries[b]];
 
-        if (!fb_match(en->match, norm))
+        if (!fb_match(en->match, norm, grams))
             continue;
         for (v = en->vars; v < en->vars + en->nvars; v++) {
             const tfl_fb_variant *var = &t->variants[v];
 
             for (g = 0; g < var->nguards; g++)
-                if (!fb_match(t->guards[var->guards + g], norm))
+                if (!fb_match(t->guards[var->guards + g], norm, grams))
                     break;
             if (g == var->nguards) {
                 const tfl_facts_image *img = fb_get(f, l, v);
@@ -1555,140 +1586,187 @@ static const tfl_facts_image *lookup(const tfl_facts *f, const char *ref,
 
 /*
  * A corpus names the same few hundred images again and again: each answer
- * is kept by reference, in a hash table from the table's arena that a
- * load forgets (the answers hold until then: images, once made, stay).
- * It starts small, since one file names one or two images and zeroing a
- * big table would cost a small run more than its lookups, and doubles
- * when half full, up to MEMO_MAX_SLOTS; full, it keeps what it has and
- * answers the rest afresh. Outgrown slot arrays stay in the arena.
+ * is kept by reference, keyed on the reference as written (a hit costs a
+ * hash and a compare, not a normalisation), in a hash table from the
+ * table's arena that a load forgets (the answers hold until then: images,
+ * once made, stay). It starts small, since one file names one or two
+ * images and zeroing a big table would cost a small run more than its
+ * lookups, and doubles when three quarters full (a key keeps part of its
+ * hash, so a probe rarely compares strings), up to MEMO_MAX_SLOTS; full,
+ * it keeps what it has and answers the rest afresh. A slot is one pointer
+ * to its key, which holds the answer: a run of many files keeps the
+ * outgrown tables too, so their size is the memo's memory.
+ *
+ * Nearly every lookup of a long run is a hit, made from several threads
+ * at once, so reading takes no lock: a writer fills a key and then
+ * publishes it in a slot (release), and a reader that sees it there
+ * (acquire) sees the rest. Only adding takes the lock. Growing fills a new
+ * table and publishes it whole; the old one stays in the arena, unchanged, for
+ * the readers still probing it, and a reader that misses there only does the
+ * work afresh and adds under the lock, where the current table is seen.
  */
 #define MEMO_FIRST_SLOTS 32 /* powers of two */
 #define MEMO_MAX_SLOTS 4096
 #define MEMO_MAX_KEY 256
 
-typedef struct memo_slot {
-    const char *key; /* NULL: empty */
+/* One answer, written whole before a slot points to it. */
+typedef struct memo_key {
+    uint32_t hash; /* the low half, to skip compares */
+    uint32_t len;
     const tfl_facts_image *img;
-} memo_slot;
+    char ref[]; /* NUL-terminated */
+} memo_key;
 
 struct tfl_facts_memo {
-    memo_slot *slots;
-    size_t mask, n;
+    _Atomic(const memo_key *) *slots; /* NULL: empty */
+    size_t mask;
+    size_t n; /* keys, changed under the lock only */
 };
 
+/* A multiplicative hash over 8 bytes at a time: keys are references of
+ * twenty to fifty bytes, hashed on every lookup. */
 static size_t memo_hash(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603u;
+    const uint64_t k = 0x9e3779b97f4a7c15u;
+    uint64_t h = len * k, w;
     size_t i;
 
-    for (i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return (size_t)(h ^ (h >> 29));
+    for (; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    for (w = 0, i = 0; i < len; i++)
+        w = w << 8 | (unsigned char)s[i];
+    h = (h ^ w) * k;
+    return (size_t)(h ^ (h >> 32));
 }
 
-/* The slot for `ref` of length `len` in `slots`: the one holding it, or
- * the empty one where it belongs. */
-static memo_slot *memo_slot_in(memo_slot *slots, size_t mask, const char *ref,
-                               size_t len)
+/* The answer `m` holds for `ref` (`len` bytes, hash `hash`), or NULL;
+ * safe without the lock. */
+static const memo_key *memo_find(const struct tfl_facts_memo *m,
+                                 const char *ref, size_t len, size_t hash)
 {
-    size_t i = memo_hash(ref, len) & mask;
+    size_t i;
 
-    while (slots[i].key && strcmp(slots[i].key, ref) != 0)
-        i = (i + 1) & mask;
-    return &slots[i];
+    if (!m)
+        return NULL;
+    for (i = hash & m->mask;; i = (i + 1) & m->mask) {
+        const memo_key *key =
+            atomic_load_explicit(&m->slots[i], memory_order_acquire);
+
+        if (!key)
+            return NULL;
+        if (key->hash == (uint32_t)hash && key->len == len &&
+            memcmp(key->ref, ref, len) == 0)
+            return key;
+    }
 }
 
-/* Double the memo's slots; false when memory runs out or it is at its
- * largest. */
-static bool memo_grow(tfl_facts *f)
+/* Put `key`, known to be absent, into the slots of `m` (under the lock;
+ * `order` is how readers may see it). */
+static void memo_place(struct tfl_facts_memo *m, const memo_key *key,
+                       memory_order order)
 {
-    struct tfl_facts_memo *m = f->memo;
-    size_t size = (m->mask + 1) * 2, i;
-    memo_slot *slots;
+    /* The kept low half places it: MEMO_MAX_SLOTS is below 2^32. */
+    size_t i = key->hash & m->mask;
 
-    if (size > MEMO_MAX_SLOTS ||
-        !(slots = tfl_arena_alloc(&f->arena, size * sizeof *slots)))
-        return false;
-    for (i = 0; i <= m->mask; i++) {
-        const char *key = m->slots[i].key;
+    while (atomic_load_explicit(&m->slots[i], memory_order_relaxed))
+        i = (i + 1) & m->mask;
+    atomic_store_explicit(&m->slots[i], key, order);
+    m->n++;
+}
+
+/* A memo of `size` empty slots holding the keys of `old` (may be NULL),
+ * not yet published; NULL when memory runs out. */
+static struct tfl_facts_memo *
+memo_make(tfl_facts *f, const struct tfl_facts_memo *old, size_t size)
+{
+    struct tfl_facts_memo *m = tfl_arena_alloc(&f->arena, sizeof *m);
+    size_t i;
+
+    /* Zeroed memory holds NULL slots. */
+    if (!m || !(m->slots = tfl_arena_alloc(&f->arena, size * sizeof *m->slots)))
+        return NULL;
+    m->mask = size - 1;
+    for (i = 0; old && i <= old->mask; i++) {
+        const memo_key *key =
+            atomic_load_explicit(&old->slots[i], memory_order_relaxed);
 
         if (key)
-            *memo_slot_in(slots, size - 1, key, strlen(key)) = m->slots[i];
+            memo_place(m, key, memory_order_relaxed);
     }
-    m->slots = slots;
-    m->mask = size - 1;
-    return true;
+    return m;
 }
 
 /* Keep answer `img` for `ref` (under the lock); nothing when memory or
  * room runs out. */
-static void memo_put(tfl_facts *f, const char *ref, size_t len,
+static void memo_put(tfl_facts *f, const char *ref, size_t len, size_t hash,
                      const tfl_facts_image *img)
 {
-    memo_slot *slot;
-    char *key;
+    struct tfl_facts_memo *m =
+        atomic_load_explicit(&f->memo, memory_order_relaxed);
+    memo_key *key;
 
-    if (!f->memo) {
-        struct tfl_facts_memo *m = tfl_arena_alloc(&f->arena, sizeof *m);
+    if (memo_find(m, ref, len, hash)) /* another thread was first */
+        return;
+    if (!m || m->n >= (m->mask + 1) / 4 * 3) {
+        size_t size = m ? (m->mask + 1) * 2 : MEMO_FIRST_SLOTS;
 
-        if (!m || !(m->slots = tfl_arena_alloc(
-                        &f->arena, MEMO_FIRST_SLOTS * sizeof *m->slots)))
+        if (size > MEMO_MAX_SLOTS || !(m = memo_make(f, m, size)))
             return;
-        m->mask = MEMO_FIRST_SLOTS - 1;
-        f->memo = m;
+        atomic_store_explicit(&f->memo, m, memory_order_release);
     }
-    if (f->memo->n >= (f->memo->mask + 1) / 2 && !memo_grow(f))
+    key = tfl_arena_alloc_raw(&f->arena, sizeof *key + len + 1);
+    if (!key)
         return;
-    slot = memo_slot_in(f->memo->slots, f->memo->mask, ref, len);
-    if (slot->key || !(key = tfl_arena_alloc(&f->arena, len + 1)))
-        return;
-    memcpy(key, ref, len + 1);
-    slot->img = img;
-    slot->key = key;
-    f->memo->n++;
+    key->hash = (uint32_t)hash;
+    key->len = (uint32_t)len;
+    key->img = img;
+    memcpy(key->ref, ref, len + 1);
+    memo_place(m, key, memory_order_release);
 }
 
 const tfl_facts_image *tfl_facts_lookup(const tfl_facts *cf, const char *ref)
 {
     tfl_facts *f = (tfl_facts *)cf; /* the memo changes; see fb_get() */
-    size_t len = strlen(ref);
+    size_t len = strlen(ref), hash;
+    const memo_key *hit;
     const tfl_facts_image *img;
     bool failed = false;
 
     if (len > MEMO_MAX_KEY)
         return lookup(f, ref, &failed);
-    pthread_mutex_lock(&f->lock);
-    if (f->memo) {
-        memo_slot *slot = memo_slot_in(f->memo->slots, f->memo->mask, ref, len);
-
-        if (slot->key) {
-            img = slot->img;
-            pthread_mutex_unlock(&f->lock);
-            return img;
-        }
-    }
-    pthread_mutex_unlock(&f->lock);
+    hash = memo_hash(ref, len);
+    hit = memo_find(atomic_load_explicit(&f->memo, memory_order_acquire), ref,
+                    len, hash);
+    if (hit)
+        return hit->img;
     img = lookup(f, ref, &failed);
     if (!failed) {
         pthread_mutex_lock(&f->lock);
-        memo_put(f, ref, len, img);
+        memo_put(f, ref, len, hash, img);
         pthread_mutex_unlock(&f->lock);
     }
     return img;
 }
 
 /* tfl_facts_derived()'s table: open addressing on the image pointer,
- * doubled when half full. */
+ * doubled when half full, read without the lock as the memo above (the
+ * image is the key, set last). */
 typedef struct derived_slot {
-    const tfl_facts_image *img; /* NULL: empty */
+    _Atomic(const tfl_facts_image *) img; /* NULL: empty */
     const void *(*make)(tfl_arena *, const tfl_facts_image *);
     const void *data;
 } derived_slot;
 
 struct tfl_facts_derived {
     derived_slot *slots;
-    size_t mask, n;
+    size_t mask;
+    size_t n; /* under the lock only */
 };
+
+typedef const void *(*derive_fn)(tfl_arena *, const tfl_facts_image *);
 
 static size_t derived_home(const tfl_facts_image *img, size_t mask)
 {
@@ -1697,46 +1775,69 @@ static size_t derived_home(const tfl_facts_image *img, size_t mask)
     return (size_t)(h >> 32) & mask;
 }
 
-static derived_slot *
-derived_find(struct tfl_facts_derived *d, const tfl_facts_image *img,
-             const void *(*make)(tfl_arena *, const tfl_facts_image *))
+/* What `d` holds for `img` and `make`, or NULL (also when `d` is). Safe
+ * without the lock. */
+static const void *derived_find(const struct tfl_facts_derived *d,
+                                const tfl_facts_image *img, derive_fn make)
+{
+    size_t i;
+
+    if (!d)
+        return NULL;
+    for (i = derived_home(img, d->mask);; i = (i + 1) & d->mask) {
+        const derived_slot *slot = &d->slots[i];
+        const tfl_facts_image *key =
+            atomic_load_explicit(&slot->img, memory_order_acquire);
+
+        if (!key)
+            return NULL;
+        if (key == img && slot->make == make)
+            return slot->data;
+    }
+}
+
+/* Add `data` for `img` and `make`, absent from `d` (under the lock, with
+ * room known to be there). */
+static void derived_add(struct tfl_facts_derived *d, const tfl_facts_image *img,
+                        derive_fn make, const void *data)
 {
     size_t i = derived_home(img, d->mask);
 
-    while (d->slots[i].img &&
-           (d->slots[i].img != img || d->slots[i].make != make))
+    while (atomic_load_explicit(&d->slots[i].img, memory_order_relaxed))
         i = (i + 1) & d->mask;
-    return &d->slots[i];
+    d->slots[i].make = make;
+    d->slots[i].data = data;
+    atomic_store_explicit(&d->slots[i].img, img, memory_order_release);
+    d->n++;
 }
 
-/* Room for one more entry; false when memory runs out. */
-static bool derived_room(tfl_facts *f)
+/* A table with room for one more entry, published (under the lock); NULL
+ * when memory runs out. */
+static struct tfl_facts_derived *derived_room(tfl_facts *f)
 {
-    struct tfl_facts_derived *d = f->derived;
-    derived_slot *old;
-    size_t i, nslots;
+    struct tfl_facts_derived *d =
+        atomic_load_explicit(&f->derived, memory_order_relaxed);
+    struct tfl_facts_derived *grown;
+    size_t i, size;
 
-    if (!d) {
-        d = tfl_arena_alloc(&f->arena, sizeof *d); /* zeroed */
-        if (!d)
-            return false;
-        f->derived = d;
+    if (d && (d->n + 1) * 2 <= d->mask + 1)
+        return d;
+    size = d ? (d->mask + 1) * 2 : 16; /* a run sees few images */
+    grown = tfl_arena_alloc(&f->arena, sizeof *grown);
+    if (!grown || !(grown->slots = tfl_arena_alloc(
+                        &f->arena, size * sizeof *grown->slots)))
+        return NULL;
+    grown->mask = size - 1;
+    for (i = 0; d && i <= d->mask; i++) {
+        const derived_slot *from = &d->slots[i];
+        const tfl_facts_image *key =
+            atomic_load_explicit(&from->img, memory_order_relaxed);
+
+        if (key)
+            derived_add(grown, key, from->make, from->data);
     }
-    if (d->slots && (d->n + 1) * 2 <= d->mask + 1)
-        return true;
-    old = d->slots;
-    nslots = old ? (d->mask + 1) * 2 : 16; /* a run sees few images */
-    d->slots = tfl_arena_alloc(&f->arena, nslots * sizeof *d->slots);
-    if (!d->slots) {
-        d->slots = old;
-        return false;
-    }
-    i = old ? d->mask + 1 : 0;
-    d->mask = nslots - 1;
-    while (i-- > 0)
-        if (old[i].img)
-            *derived_find(d, old[i].img, old[i].make) = old[i];
-    return true;
+    atomic_store_explicit(&f->derived, grown, memory_order_release);
+    return grown;
 }
 
 const void *tfl_facts_derived(const tfl_facts *cf, const tfl_facts_image *img,
@@ -1744,28 +1845,18 @@ const void *tfl_facts_derived(const tfl_facts *cf, const tfl_facts_image *img,
                                                   const tfl_facts_image *img))
 {
     tfl_facts *f = (tfl_facts *)cf; /* see fb_get() */
-    const void *data = NULL;
-    derived_slot *slot;
+    struct tfl_facts_derived *d;
+    const void *data;
 
+    data = derived_find(atomic_load_explicit(&f->derived, memory_order_acquire),
+                        img, make);
+    if (data)
+        return data;
     pthread_mutex_lock(&f->lock);
-    if (f->derived && f->derived->slots) {
-        slot = derived_find(f->derived, img, make);
-        if (slot->img) {
-            data = slot->data;
-            goto done;
-        }
-    }
-    if (!derived_room(f))
-        goto done;
-    data = make(&f->arena, img);
-    if (data) {
-        slot = derived_find(f->derived, img, make);
-        slot->img = img;
-        slot->make = make;
-        slot->data = data;
-        f->derived->n++;
-    }
-done:
+    data = derived_find(atomic_load_explicit(&f->derived, memory_order_relaxed),
+                        img, make);
+    if (!data && (d = derived_room(f)) && (data = make(&f->arena, img)))
+        derived_add(d, img, make, data);
     pthread_mutex_unlock(&f->lock);
     return data;
 }

@@ -64,11 +64,11 @@ struct tfl_facts {
     /* Guards the arena once loading is over: lookups from several threads
      * may make built-in images. */
     pthread_mutex_t lock;
-    /* Answers already given by tfl_facts_lookup(), by reference (under
-     * `lock`; a load forgets them). */
-    struct tfl_facts_memo *memo;
-    /* tfl_facts_derived(): image and maker to result (under `lock`). */
-    struct tfl_facts_derived *derived;
+    /* Answers already given by tfl_facts_lookup(), by reference (read
+     * without the lock, changed under `lock`; a load forgets them). */
+    _Atomic(struct tfl_facts_memo *) memo;
+    /* tfl_facts_derived(): image and maker to result (the same way). */
+    _Atomic(struct tfl_facts_derived *) derived;
 };
 
 /*
@@ -84,6 +84,9 @@ struct tfl_facts {
 
 typedef struct tfl_fb_patset {
     uint32_t first, n; /* in `pats` */
+    /* the tfl_fb_gram() pairs that all its accepting patterns have, so
+     * that a string the set accepts has them (all bits: there are none) */
+    uint64_t grams;
 } tfl_fb_patset;
 
 typedef struct tfl_fb_variant {
@@ -123,6 +126,9 @@ typedef struct tfl_fb_table {
     /* per pattern that starts with `*`: a run of its literal characters
      * that every string it accepts contains, else TFL_FB_NULL */
     const uint32_t *pat_lits;
+    /* per pattern (after a `!`): the pairs of adjacent literal characters
+     * it has, as tfl_fb_gram() bits; a string it accepts has them all */
+    const uint64_t *pat_grams;
     const uint32_t *guards;
     const tfl_fb_user *users;
     const tfl_fb_group *groups;
@@ -134,6 +140,18 @@ typedef struct tfl_fb_table {
     const uint32_t *buckets; /* 257 */
     const uint16_t *bucket_entries;
 } tfl_fb_table;
+
+/*
+ * A pair of adjacent characters as one bit of a 64-bit set. Where a glob
+ * accepts a string, each run of literal characters of the glob appears in
+ * it, and so does each pair within the run: a lookup makes the set of the
+ * reference once and skips every pattern with a pair it lacks, which is
+ * most of them, without running the glob.
+ */
+static inline uint64_t tfl_fb_gram(unsigned char a, unsigned char b)
+{
+    return (uint64_t)1 << (((uint32_t)(a << 8 | b) * 0x9e3779b1u) >> 26);
+}
 
 /* data/base-images.txt, as the generated C file defines it. */
 extern const tfl_fb_table tfl_facts_builtin;

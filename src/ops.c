@@ -1026,9 +1026,15 @@ enum field {
     F_GROUPFLAG /* Debian adduser --group */
 };
 
+/*
+ * One option of a tool: its short letter (0: none), long name ("": none)
+ * and whether it takes an argument. The names are arrays, not pointers,
+ * as in the other tables of this file: a position-independent binary
+ * would relocate every pointer of static data at each start.
+ */
 typedef struct optdef {
     char sh;
-    const char *lng;
+    char lng[22];
     bool arg;
     enum field f;
 } optdef;
@@ -1060,7 +1066,7 @@ static const optdef useradd_opts[] = {{'u', "uid", 1, F_UID},
                                       {0, "badname", 0, F_NONE},
                                       {0, "btrfs-subvolume-home", 0, F_NONE},
                                       {0, "extrausers", 0, F_NONE},
-                                      {0, NULL, 0, F_NONE}};
+                                      {0, "", 0, F_NONE}};
 
 static const optdef groupadd_opts[] = {{'g', "gid", 1, F_ID},
                                        {'r', "system", 0, F_SYSTEM},
@@ -1072,7 +1078,7 @@ static const optdef groupadd_opts[] = {{'g', "gid", 1, F_ID},
                                        {'P', "prefix", 1, F_NONE},
                                        {'U', "users", 1, F_NONE},
                                        {0, "extrausers", 0, F_NONE},
-                                       {0, NULL, 0, F_NONE}};
+                                       {0, "", 0, F_NONE}};
 
 static const optdef usermod_opts[] = {{'u', "uid", 1, F_UID},
                                       {'g', "gid", 1, F_GID},
@@ -1098,7 +1104,7 @@ static const optdef usermod_opts[] = {{'u', "uid", 1, F_UID},
                                       {'W', "del-subgids", 1, F_NONE},
                                       {'r', "remove", 0, F_NONE},
                                       {0, "badname", 0, F_NONE},
-                                      {0, NULL, 0, F_NONE}};
+                                      {0, "", 0, F_NONE}};
 
 static const optdef groupmod_opts[] = {{'g', "gid", 1, F_ID},
                                        {'n', "new-name", 1, F_NEWNAME},
@@ -1108,12 +1114,12 @@ static const optdef groupmod_opts[] = {{'g', "gid", 1, F_ID},
                                        {'P', "prefix", 1, F_NONE},
                                        {'U', "users", 1, F_NONE},
                                        {'a', "append", 0, F_NONE},
-                                       {0, NULL, 0, F_NONE}};
+                                       {0, "", 0, F_NONE}};
 
 static const optdef del_opts[] = {
     {'f', "force", 0, F_NONE},        {'r', "remove", 0, F_NONE},
     {'R', "root", 1, F_NONE},         {'P', "prefix", 1, F_NONE},
-    {'Z', "selinux-user", 0, F_NONE}, {0, NULL, 0, F_NONE}};
+    {'Z', "selinux-user", 0, F_NONE}, {0, "", 0, F_NONE}};
 
 static const optdef deb_adduser_opts[] = {{0, "uid", 1, F_UID},
                                           {0, "gid", 1, F_GID},
@@ -1132,7 +1138,7 @@ static const optdef deb_adduser_opts[] = {{0, "uid", 1, F_UID},
                                           {0, "firstgid", 1, F_NONE},
                                           {0, "lastgid", 1, F_NONE},
                                           {0, "conf", 1, F_NONE},
-                                          {'c', NULL, 1, F_NONE},
+                                          {'c', "", 1, F_NONE},
                                           {0, "add-extra-groups", 0, F_NONE},
                                           {0, "add_extra_groups", 0, F_NONE},
                                           {0, "allow-bad-names", 0, F_NONE},
@@ -1147,8 +1153,8 @@ static const optdef deb_adduser_opts[] = {{0, "uid", 1, F_UID},
                                           {0, "stderrmsglevel", 1, F_NONE},
                                           {0, "logmsglevel", 1, F_NONE},
                                           {0, "key", 1, F_NONE},
-                                          {'k', NULL, 1, F_NONE},
-                                          {0, NULL, 0, F_NONE}};
+                                          {'k', "", 1, F_NONE},
+                                          {0, "", 0, F_NONE}};
 
 static const optdef bb_adduser_opts[] = {{'h', "home", 1, F_HOME},
                                          {'g', "gecos", 1, F_NONE},
@@ -1160,14 +1166,14 @@ static const optdef bb_adduser_opts[] = {{'h', "home", 1, F_HOME},
                                          {'H', "no-create-home", 0, F_NOHOME},
                                          {'u', "uid", 1, F_UID},
                                          {'k', "skel", 1, F_NONE},
-                                         {0, NULL, 0, F_NONE}};
+                                         {0, "", 0, F_NONE}};
 
 static const optdef bb_addgroup_opts[] = {
-    {'g', "gid", 1, F_ID}, {'S', "system", 0, F_SYSTEM}, {0, NULL, 0, F_NONE}};
+    {'g', "gid", 1, F_ID}, {'S', "system", 0, F_SYSTEM}, {0, "", 0, F_NONE}};
 
 static const optdef *find_short(const optdef *t, char c)
 {
-    for (; t->sh || t->lng; t++)
+    for (; t->sh || t->lng[0]; t++)
         if (t->sh == c)
             return t;
     return NULL;
@@ -1175,8 +1181,10 @@ static const optdef *find_short(const optdef *t, char c)
 
 static const optdef *find_long(const optdef *t, const char *s, size_t n)
 {
-    for (; t->sh || t->lng; t++)
-        if (t->lng && strlen(t->lng) == n && strncmp(t->lng, s, n) == 0)
+    if (n == 0 || n >= sizeof t->lng)
+        return NULL;
+    for (; t->sh || t->lng[0]; t++)
+        if (t->lng[n] == '\0' && memcmp(t->lng, s, n) == 0)
             return t;
     return NULL;
 }
@@ -1622,10 +1630,10 @@ static tfl_family pm_family(const char *name)
     return TFL_FAMILY_UNKNOWN;
 }
 
-/* A pattern of safe_pkg(), with its length. */
+/* A pattern of safe_pkg(), with its length (an array: see optdef). */
 typedef struct pkgpat {
-    const char *p;
-    size_t l;
+    char p[27];
+    unsigned char l;
 } pkgpat;
 #define PAT(s)                                                                 \
     {                                                                          \
@@ -1777,7 +1785,7 @@ static bool safe_pkg(const char *t)
                                   PAT("yarn"),
                                   PAT("zip"),
                                   PAT("zlib*"),
-                                  {NULL, 0}};
+                                  {"", 0}};
     size_t nsafe = sizeof safe / sizeof safe[0] - 1;
     size_t i, lo, hi = nsafe, n = strcspn(t, "=<>~:");
 
@@ -4045,11 +4053,11 @@ static unsigned text_class(const char *t, size_t len, unsigned stop)
  * text where $' or $\ meets one is left to the sieve.
  */
 typedef struct anchored {
-    const char *name;
-    /* NULL, or what must stand next to the name in that text for it to
+    char name[9]; /* arrays, not pointers: see optdef */
+    /* "", or what must stand next to the name in that text for it to
      * count: alternatives split by ' ', each '+' (right after the name)
      * or '-' (right before it) and the bytes. */
-    const char *next;
+    char next[25];
     unsigned char len, at; /* name[at - 1], name[at] is the anchor */
     unsigned char cls;     /* RUN_ACCT or RUN_PM */
     /* A command's name: it counts only as a whole word, or after a '/'
@@ -4068,22 +4076,22 @@ static const anchored anchors[] = {
     {"user", "+add +mod +del -add -del", 4, 1, RUN_ACCT, true},
     {"group", "+add +mod +del -add -del", 5, 3, RUN_ACCT, true},
     {"group", "-/etc/", 5, 3, RUN_ACCT, false},
-    {"yum", NULL, 3, 1, RUN_PM, true},
-    {"chgrp", NULL, 5, 2, RUN_ACCT, true},
+    {"yum", "", 3, 1, RUN_PM, true},
+    {"chgrp", "", 5, 2, RUN_ACCT, true},
     {"passwd", "-/etc/", 6, 5, RUN_ACCT, false},
-    {"sudo", NULL, 4, 2, RUN_ACCT, true},
-    {"chmod", NULL, 5, 2, RUN_ACCT, true},
-    {"rpm", NULL, 3, 2, RUN_PM, true},
-    {"pacman", NULL, 6, 3, RUN_PM, true},
+    {"sudo", "", 4, 2, RUN_ACCT, true},
+    {"chmod", "", 5, 2, RUN_ACCT, true},
+    {"rpm", "", 3, 2, RUN_PM, true},
+    {"pacman", "", 6, 3, RUN_PM, true},
     {"shadow", "-/etc/ -/etc/g", 6, 5, RUN_ACCT, false},
-    {"chown", NULL, 5, 3, RUN_ACCT, true},
-    {"apk", NULL, 3, 2, RUN_PM, true},
-    {"dpkg", NULL, 4, 2, RUN_PM, true},
-    {"apt", NULL, 3, 2, RUN_PM, true},
-    {"apt-get", NULL, 7, 2, RUN_PM, true},
-    {"dnf", NULL, 3, 2, RUN_PM, true},
-    {"microdnf", NULL, 8, 7, RUN_PM, true},
-    {"zypper", NULL, 6, 1, RUN_PM, true},
+    {"chown", "", 5, 3, RUN_ACCT, true},
+    {"apk", "", 3, 2, RUN_PM, true},
+    {"dpkg", "", 4, 2, RUN_PM, true},
+    {"apt", "", 3, 2, RUN_PM, true},
+    {"apt-get", "", 7, 2, RUN_PM, true},
+    {"dnf", "", 3, 2, RUN_PM, true},
+    {"microdnf", "", 8, 7, RUN_PM, true},
+    {"zypper", "", 6, 1, RUN_PM, true},
 };
 
 static bool dropped(unsigned char c)
@@ -4193,7 +4201,7 @@ static bool holds_at(const char *t, size_t len, size_t j, const anchored *n)
             return false;
     }
     last = i;
-    if (!n->next)
+    if (!n->next[0])
         return !n->whole || whole_at(t, len, first, last);
     for (p = n->next;; p = q + 1) {
         q = strchr(p, ' ');

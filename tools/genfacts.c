@@ -54,7 +54,8 @@ typedef struct gen {
     const tfl_facts_patset **guard_src; /* patsets[k] for k < nguard_src */
     size_t nguard_src, capguard_src;
     uint32_t *pats, *lits, *guards;
-    size_t npats, cappats, caplits, nguards, capguards;
+    uint64_t *grams;
+    size_t npats, cappats, caplits, capgrams, nguards, capguards;
     tfl_fb_user *users;
     size_t nusers, capusers;
     tfl_fb_group *groups;
@@ -118,6 +119,42 @@ static uint32_t required_run(gen *g, const char *pat)
     return str(g, run);
 }
 
+/* The end of the bracket expression at `p` as the glob reads it, or NULL
+ * when it is unterminated (the glob then takes the `[` literally). */
+static const char *class_end(const char *p)
+{
+    const char *q = p + 1;
+
+    if (*q == '!' || *q == '^')
+        q++;
+    do {
+        if (*q == '\0')
+            return NULL;
+        q += q[1] == '-' && q[2] != ']' && q[2] != '\0' ? 3 : 1;
+    } while (*q != ']');
+    return q + 1;
+}
+
+/* The tfl_fb_gram() set of the pairs of literal characters in `pat` (after
+ * a `!`). Leaving a pair out only makes the filter weaker, so the rest of
+ * a pattern with an unterminated `[` is left out. */
+static uint64_t pattern_grams(const char *pat)
+{
+    const char *p = pat[0] == '!' ? pat + 1 : pat;
+    uint64_t set = 0;
+
+    while (p && *p) {
+        if (*p == '[') {
+            p = class_end(p);
+            continue;
+        }
+        if (*p != '*' && *p != '?' && p[1] && !strchr("*?[", p[1]))
+            set |= tfl_fb_gram((unsigned char)p[0], (unsigned char)p[1]);
+        p++;
+    }
+    return set;
+}
+
 static uint32_t add_patset(gen *g, const tfl_facts_patset *ps)
 {
     size_t i;
@@ -125,14 +162,19 @@ static uint32_t add_patset(gen *g, const tfl_facts_patset *ps)
     GROW(g->patsets, g->npatsets, g->cappatsets);
     g->patsets[g->npatsets].first = (uint32_t)g->npats;
     g->patsets[g->npatsets].n = (uint32_t)ps->n;
+    g->patsets[g->npatsets].grams = UINT64_MAX;
     for (i = 0; i < ps->n; i++) {
         uint32_t off = str(g, ps->pats[i]), lit = required_run(g, ps->pats[i]);
-        size_t nlits = g->npats;
+        size_t nlits = g->npats, ngrams = g->npats;
 
         GROW(g->pats, g->npats, g->cappats);
         GROW(g->lits, nlits, g->caplits);
+        GROW(g->grams, ngrams, g->capgrams);
         g->pats[g->npats] = off;
-        g->lits[g->npats++] = lit;
+        g->lits[g->npats] = lit;
+        g->grams[g->npats++] = pattern_grams(ps->pats[i]);
+        if (ps->pats[i][0] != '!')
+            g->patsets[g->npatsets].grams &= g->grams[g->npats - 1];
     }
     return (uint32_t)g->npatsets++;
 }
@@ -351,11 +393,19 @@ static void put_tables(FILE *out, const gen *g, size_t naccounts)
     }
     fputs("};\n\nstatic const tfl_fb_patset patsets[] = {\n", out);
     for (i = 0; i < g->npatsets; i++)
-        fprintf(out, "    {%" PRIu32 ", %" PRIu32 "},\n", g->patsets[i].first,
-                g->patsets[i].n);
+        fprintf(out, "    {%" PRIu32 ", %" PRIu32 ", 0x%016" PRIx64 "u},\n",
+                g->patsets[i].first, g->patsets[i].n, g->patsets[i].grams);
     fputs("};\n\n", out);
     put_u32s(out, "pats", g->pats, g->npats);
     put_u32s(out, "pat_lits", g->lits, g->npats);
+    fputs("static const uint64_t pat_grams[] = {", out);
+    for (i = 0; i < g->npats; i++)
+        fprintf(out, "%s0x%016" PRIx64 "u",
+                i == 0  ? "\n    "
+                : i % 4 ? ", "
+                        : ",\n    ",
+                g->grams[i]);
+    fputs(g->npats ? "\n};\n\n" : "0};\n\n", out);
     put_u32s(out, "guards", g->guards, g->nguards);
     fputs("static const tfl_fb_user users[] = {", out);
     for (i = 0; i < g->nusers; i++)
@@ -374,8 +424,8 @@ static void put_tables(FILE *out, const gen *g, size_t naccounts)
     fprintf(out,
             "const tfl_fb_table tfl_facts_builtin = {\n"
             "    pool, entries, %zu, variants, %zu, patsets, pats, pat_lits, "
-            "guards,\n"
-            "    users, groups, %zu, buckets, bucket_entries,\n};\n",
+            "pat_grams,\n    guards, "
+            "users, groups, %zu, buckets, bucket_entries,\n};\n",
             g->nentries, g->nvars, naccounts);
 }
 
@@ -399,6 +449,7 @@ static void put_table(FILE *out, const tfl_facts *f)
     free(g.guard_src);
     free(g.pats);
     free(g.lits);
+    free(g.grams);
     free(g.guards);
     free(g.users);
     free(g.groups);

@@ -5,6 +5,8 @@
  */
 #include "support.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -620,8 +622,8 @@ static void test_facts_lookup_kept_until_load(void **state)
     tfl_facts_free(f);
 }
 
-/* Lookups stay right while the memo grows and once it is full: 5,000
- * distinct names pass its 2,048 answers. */
+/* Lookups stay right while the memo grows and once it is full: 10,000
+ * distinct names pass its 3,072 answers. */
 static void test_facts_lookup_many_names(void **state)
 {
     tfl_facts *f;
@@ -652,6 +654,97 @@ static void test_facts_lookup_many_names(void **state)
     assert_non_null(alpine);
     assert_string_equal(alpine->name, "alpine");
     assert_ptr_equal(tfl_facts_lookup(f, "alpine:3.20"), alpine);
+    tfl_facts_free(f);
+}
+
+#define THREAD_NAMES 4000
+
+/* The i-th name of test_facts_lookup_threads(): known and unknown images,
+ * and names that repeat. */
+static void thread_name(int i, char *out, size_t cap)
+{
+    switch (i % 3) {
+    case 0:
+        snprintf(out, cap, "node:%d-bookworm", i);
+        break;
+    case 1:
+        snprintf(out, cap, "alpine:3.%d", i % 40);
+        break;
+    default:
+        snprintf(out, cap, "not-an-image-%d:1", i);
+    }
+}
+
+/* One thread of test_facts_lookup_threads(): the names in one order or
+ * the other, counting answers that differ from `want` (entry and line of
+ * each, from a table used by one thread). */
+typedef struct lookup_job {
+    tfl_facts *f;
+    const tfl_facts_image **want;
+    bool backwards;
+    int wrong;
+} lookup_job;
+
+static const void *derive_same(struct tfl_arena *a, const tfl_facts_image *img)
+{
+    (void)a;
+    return img;
+}
+
+static void *lookup_thread(void *arg)
+{
+    lookup_job *job = arg;
+    char ref[64];
+    int k;
+
+    for (k = 0; k < THREAD_NAMES; k++) {
+        int i = job->backwards ? THREAD_NAMES - 1 - k : k;
+        const tfl_facts_image *img, *want = job->want[i];
+
+        thread_name(i, ref, sizeof ref);
+        img = tfl_facts_lookup(job->f, ref);
+        if (!img != !want ||
+            (img &&
+             (strcmp(img->name, want->name) != 0 || img->line != want->line ||
+              tfl_facts_derived(job->f, img, derive_same) != img)))
+            job->wrong++;
+    }
+    return NULL;
+}
+
+/* Lookups and derived results from two threads at once, while the memo
+ * and the derived table grow under them (both are read without the
+ * lock), give the answers of a table used by one thread. */
+static void test_facts_lookup_threads(void **state)
+{
+    static const tfl_facts_image *want[THREAD_NAMES];
+    lookup_job jobs[2];
+    tfl_facts_error err;
+    tfl_facts *f, *one;
+    char ref[64];
+    pthread_t t;
+    int i, known = 0;
+
+    (void)state;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(tfl_facts_new(&f), 0);
+    assert_int_equal(tfl_facts_load_builtin(f, &err), 0);
+    assert_int_equal(tfl_facts_new(&one), 0);
+    assert_int_equal(tfl_facts_load_builtin(one, &err), 0);
+    for (i = 0; i < THREAD_NAMES; i++) {
+        thread_name(i, ref, sizeof ref);
+        want[i] = tfl_facts_lookup(one, ref);
+        known += want[i] != NULL;
+    }
+    assert_int_equal(known, THREAD_NAMES / 3 * 2 + 1);
+    jobs[0] = (lookup_job){f, want, false, 0};
+    jobs[1] = (lookup_job){f, want, true, 0};
+    assert_int_equal(pthread_create(&t, NULL, lookup_thread, &jobs[1]), 0);
+    lookup_thread(&jobs[0]);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(jobs[0].wrong, 0);
+    assert_int_equal(jobs[1].wrong, 0);
+    tfl_facts_free(one);
     tfl_facts_free(f);
 }
 
@@ -995,6 +1088,7 @@ int main(void)
         cmocka_unit_test(test_facts_user_file_extends),
         cmocka_unit_test(test_facts_lookup_kept_until_load),
         cmocka_unit_test(test_facts_lookup_many_names),
+        cmocka_unit_test(test_facts_lookup_threads),
         cmocka_unit_test(test_facts_user_file_errors),
         cmocka_unit_test(test_facts_failed_load_leaves_table),
         cmocka_unit_test(test_facts_load_file),
