@@ -60,15 +60,17 @@
 /*
  * Some scans read a few bytes past the end of what they look at, when
  * those lie in the same page (a read there cannot fault), and drop them.
- * Not under AddressSanitizer (or the debug arena made for it), which would
- * rightly see a read past an object.
+ * Not under AddressSanitizer or ThreadSanitizer (or the debug arena made
+ * for them), which would rightly see a read past an object, perhaps into
+ * memory another thread has freed.
  */
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define TFL_NO_OVERREAD 1
 #endif
 #endif
-#if defined(__SANITIZE_ADDRESS__) || defined(TFL_DEBUG_ARENA)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) ||           \
+    defined(TFL_DEBUG_ARENA)
 #define TFL_NO_OVERREAD 1
 #endif
 
