@@ -2111,6 +2111,7 @@ static inline bool too_long(parser *p, uint32_t b, uint32_t e, bool report)
     return true;
 }
 
+#ifndef __SSE2__
 /* Leading spaces of the eight bytes `v`, in bytes (8 when all are). */
 static inline unsigned spaces8(uint64_t v)
 {
@@ -2130,6 +2131,7 @@ static inline unsigned spaces8(uint64_t v)
     }
 #endif
 }
+#endif
 
 /* First offset of [b, e) after leading Unicode white space: a line is
  * blank when that is e and a comment when it holds '#'. */
