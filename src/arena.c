@@ -395,6 +395,25 @@ int tfl_arena_adopt(tfl_arena *a, void *ptr)
     return 0;
 }
 
+void tfl_arena_reset(tfl_arena *a)
+{
+    tfl_arena_block *keep = a->head;
+
+#ifdef TFL_DEBUG_ARENA
+    keep = NULL; /* one block per object: nothing worth keeping */
+#endif
+    if (keep && keep->own)
+        keep = NULL;
+    if (keep)
+        a->head = keep->next;
+    tfl_arena_free(a);
+    if (keep) {
+        keep->used = 0;
+        keep->next = NULL;
+        a->head = keep;
+    }
+}
+
 void tfl_arena_free(tfl_arena *a)
 {
     tfl_arena_block *b = a->head;

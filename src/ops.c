@@ -2767,10 +2767,8 @@ static void read_deferred(builder *b, deferred *d)
                 d->forget = true;
         }
     }
-    if (b->aside.used > SCRATCH_MAX) {
-        tfl_arena_free(&b->aside);
-        tfl_arena_init(&b->aside);
-    }
+    if (b->aside.used > SCRATCH_MAX)
+        tfl_arena_reset(&b->aside);
 }
 
 /* Keep the fallbacks of a script that have a literal value, for the
@@ -4910,10 +4908,8 @@ static void extract_stage(builder *b, size_t s)
         default:
             break;
         }
-        if (b->scratch.used > SCRATCH_MAX) {
-            tfl_arena_free(&b->scratch);
-            tfl_arena_init(&b->scratch);
-        }
+        if (b->scratch.used > SCRATCH_MAX)
+            tfl_arena_reset(&b->scratch);
     }
 }
 

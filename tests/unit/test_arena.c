@@ -2,7 +2,8 @@
  * The arena's growable arrays: tfl_arena_push_n() against pushes one by
  * one (zeroed slots, the same room, earlier elements kept), and the first
  * room of a heap array, which is small for large elements but the same as
- * ever once the array passes 16 elements.
+ * ever once the array passes 16 elements; and an arena emptied with
+ * tfl_arena_reset(), which serves again from the block it kept.
  */
 #include "support.h"
 
@@ -79,11 +80,58 @@ static void test_heap_first_room(void **state)
     free(large);
 }
 
+static void test_arena_reset(void **state)
+{
+    tfl_arena a;
+    uint64_t *big = NULL;
+    size_t nbig = 0, capbig = 0, i;
+    char *first, *again, *p;
+
+    (void)state;
+    tfl_arena_init(&a);
+    first = tfl_arena_alloc(&a, 100);
+    assert_non_null(first);
+    memset(first, 'x', 100);
+    tfl_arena_reset(&a);
+    assert_int_equal(a.used, 0);
+    again = tfl_arena_alloc(&a, 64);
+    assert_non_null(again);
+#ifndef TFL_DEBUG_ARENA
+    /* The one block was kept and serves from its start again. */
+    assert_ptr_equal(again, first);
+#endif
+    for (i = 0; i < 64; i++)
+        assert_int_equal(again[i], 0);
+    /* Several blocks and an array with a block of its own: all of it
+     * goes but the newest ordinary block (the sanitizers see a leak or
+     * a block freed twice). */
+    for (i = 0; i < 3000; i++)
+        assert_non_null(tfl_arena_alloc(&a, 200));
+    assert_non_null(tfl_arena_push_n(&a, (void **)&big, &nbig, &capbig,
+                                     sizeof *big, 20000));
+    p = tfl_arena_alloc(&a, 64);
+    assert_non_null(p);
+    tfl_arena_reset(&a);
+    assert_int_equal(a.used, 0);
+    for (i = 0; i < 3000; i++) {
+        p = tfl_arena_alloc(&a, 200);
+        assert_non_null(p);
+        assert_int_equal(p[0] | p[199], 0);
+        memset(p, 'z', 200);
+    }
+    tfl_arena_reset(&a);
+    tfl_arena_reset(&a); /* twice in a row */
+    tfl_arena_free(&a);
+    tfl_arena_reset(&a); /* and on an empty arena */
+    assert_null(a.head);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_push_n),
         cmocka_unit_test(test_heap_first_room),
+        cmocka_unit_test(test_arena_reset),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
