@@ -345,6 +345,7 @@ void *tfl_heap_grow(void **items, size_t *cap, size_t size)
     if (grown) {
         *items = grown;
         *cap = ncap;
+        tfl_pages_advise(grown, ncap * size);
     }
     return grown;
 }

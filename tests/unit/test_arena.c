@@ -3,7 +3,8 @@
  * one (zeroed slots, the same room, earlier elements kept), and the first
  * room of a heap array, which is small for large elements but the same as
  * ever once the array passes 16 elements; and an arena emptied with
- * tfl_arena_reset(), which serves again from the block it kept.
+ * tfl_arena_reset(), which serves again from the block it kept; a heap
+ * array grown far past the size where it is advised to use huge pages.
  */
 #include "support.h"
 
@@ -126,12 +127,37 @@ static void test_arena_reset(void **state)
     assert_null(a.head);
 }
 
+/* Past a few megabytes a heap array is advised to use huge pages: it
+ * goes on growing and keeps what it holds, and settles into an arena. */
+static void test_heap_big(void **state)
+{
+    tfl_arena a;
+    uint64_t *v = NULL, *p;
+    size_t n = 0, cap = 0, i, want = (size_t)3 << 20; /* 24 MiB */
+
+    (void)state;
+    tfl_arena_init(&a);
+    for (i = 0; i < want; i++) {
+        p = tfl_heap_slot((void **)&v, &n, &cap, sizeof *v);
+        assert_non_null(p);
+        *p = i * 2654435761u;
+    }
+    assert_int_equal(n, want);
+    assert_int_equal(tfl_arena_settle(&a, (void **)&v, n, sizeof *v), 0);
+    assert_non_null(v);
+    for (i = 0; i < want; i++)
+        if (v[i] != i * 2654435761u)
+            fail_msg("element %zu lost", i);
+    tfl_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_push_n),
         cmocka_unit_test(test_heap_first_room),
         cmocka_unit_test(test_arena_reset),
+        cmocka_unit_test(test_heap_big),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
