@@ -3,7 +3,8 @@
  * one (zeroed slots, the same room, earlier elements kept), and the first
  * room of a heap array, which is small for large elements but the same as
  * ever once the array passes 16 elements; and an arena emptied with
- * tfl_arena_reset(), which serves again from the block it kept; a heap
+ * tfl_arena_reset(), which serves again from the block it kept; a large
+ * object that leaves the newest block's room to the objects after it; a heap
  * array grown far past the size where it is advised to use huge pages.
  */
 #include "support.h"
@@ -127,6 +128,41 @@ static void test_arena_reset(void **state)
     assert_null(a.head);
 }
 
+/* An object too large for the room left in the newest block gets a block
+ * of its own, and the small objects after it go on filling that room. */
+static void test_arena_lone(void **state)
+{
+    tfl_arena a;
+    char *p1, *big, *p2;
+    size_t i, n = (size_t)600 << 10;
+
+    (void)state;
+    tfl_arena_init(&a);
+    p1 = tfl_arena_alloc(&a, 16);
+    big = tfl_arena_alloc(&a, n);
+    p2 = tfl_arena_alloc(&a, 16);
+    assert_non_null(p1);
+    assert_non_null(big);
+    assert_non_null(p2);
+#ifndef TFL_DEBUG_ARENA
+    assert_ptr_equal(p2, p1 + 16);
+#endif
+    for (i = 0; i < n; i += 4096)
+        assert_int_equal(big[i], 0);
+    memset(big, 'b', n);
+    memset(p1, 'a', 16);
+    memset(p2, 'c', 16);
+    assert_int_equal(big[0], 'b');
+    assert_int_equal(big[n - 1], 'b');
+    tfl_arena_reset(&a); /* the lone block goes, the first one stays */
+    p2 = tfl_arena_alloc(&a, 16);
+    assert_non_null(p2);
+#ifndef TFL_DEBUG_ARENA
+    assert_ptr_equal(p2, p1);
+#endif
+    tfl_arena_free(&a);
+}
+
 /* Past a few megabytes a heap array is advised to use huge pages: it
  * goes on growing and keeps what it holds, and settles into an arena. */
 static void test_heap_big(void **state)
@@ -157,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_arena_push_n),
         cmocka_unit_test(test_heap_first_room),
         cmocka_unit_test(test_arena_reset),
+        cmocka_unit_test(test_arena_lone),
         cmocka_unit_test(test_heap_big),
     };
 
