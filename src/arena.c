@@ -374,7 +374,8 @@ void *tfl_heap_grow(void **items, size_t *cap, size_t size)
     if (grown) {
         *items = grown;
         *cap = ncap;
-        tfl_pages_advise(grown, ncap * size);
+        if (ncap * size >= 2 * TFL_HUGE_PAGE) /* no call for the rest */
+            tfl_pages_advise(grown, ncap * size);
     }
     return grown;
 }
