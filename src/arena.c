@@ -1,7 +1,10 @@
 /*
  * Arena: a list of blocks, each carved from the front. Blocks grow
- * geometrically up to a cap so a big file costs few mallocs; a request
- * larger than the usual block gets a block of its own.
+ * geometrically up to a cap so a big file costs few mallocs. A large
+ * request that does not fit in the newest block's room gets a block of its
+ * own behind it, and the room goes on serving the smaller objects that
+ * follow: before, the model's bindings of a 59 MB file (11 MB) left 3.7 MB
+ * of a block unused, half of it resident on a huge page already touched.
  *
  * Arrays grown with tfl_arena_push() would otherwise leave every outgrown
  * copy behind, which for the instruction and word tables of a 60 MB file
@@ -29,6 +32,9 @@
 #define FIRST_BLOCK ((size_t)64 << 10)
 #define MAX_BLOCK ((size_t)4 << 20)
 #define BIG_ARRAY ((size_t)64 << 10)
+/* From this size an object that does not fit in the newest block gets a
+ * block of its own (lone_block()). */
+#define LONE_OBJECT ((size_t)512 << 10)
 /* See first_cap(). */
 #define FIRST_HEAP_BYTES ((size_t)1024)
 
@@ -77,6 +83,29 @@ static tfl_arena_block *new_block(tfl_arena *a, size_t need)
     a->head = b;
     return b;
 }
+
+/*
+ * A block for one large object that does not fit in the newest block: put
+ * behind it, so that the newest block's room still serves what comes
+ * next rather than being left unused (and, on a huge page already
+ * touched, resident all the same).
+ */
+static tfl_arena_block *lone_block(tfl_arena *a, size_t size)
+{
+    tfl_arena_block *b;
+
+    if (size > SIZE_MAX - HEADER)
+        return NULL;
+    b = tfl_pages_alloc(HEADER + size);
+    if (!b)
+        return NULL;
+    b->size = size;
+    b->used = 0;
+    b->own = 0;
+    b->next = a->head->next;
+    a->head->next = b;
+    return b;
+}
 #endif
 
 void *tfl_arena_alloc_raw(tfl_arena *a, size_t size)
@@ -104,7 +133,7 @@ void *tfl_arena_alloc_raw(tfl_arena *a, size_t size)
         b->next = a->head;
         a->head = b;
 #else
-        b = new_block(a, size);
+        b = b && size >= LONE_OBJECT ? lone_block(a, size) : new_block(a, size);
         if (!b)
             return NULL;
 #endif
@@ -345,6 +374,8 @@ void *tfl_heap_grow(void **items, size_t *cap, size_t size)
     if (grown) {
         *items = grown;
         *cap = ncap;
+        if (ncap * size >= 2 * TFL_HUGE_PAGE) /* no call for the rest */
+            tfl_pages_advise(grown, ncap * size);
     }
     return grown;
 }
@@ -393,6 +424,25 @@ int tfl_arena_adopt(tfl_arena *a, void *ptr)
     n->next = a->adopted;
     a->adopted = n;
     return 0;
+}
+
+void tfl_arena_reset(tfl_arena *a)
+{
+    tfl_arena_block *keep = a->head;
+
+#ifdef TFL_DEBUG_ARENA
+    keep = NULL; /* one block per object: nothing worth keeping */
+#endif
+    if (keep && keep->own)
+        keep = NULL;
+    if (keep)
+        a->head = keep->next;
+    tfl_arena_free(a);
+    if (keep) {
+        keep->used = 0;
+        keep->next = NULL;
+        a->head = keep;
+    }
 }
 
 void tfl_arena_free(tfl_arena *a)

@@ -382,13 +382,15 @@ typedef struct sstate {
     const tfl_facts_image *facts;
     /* b->dv[dnext..dend) are the stage's deferred RUNs not yet counted in
      * `installed` and `other_pkgs`; what the parent stage installed is
-     * in them unless `inherit` (its index) is still >= 0. */
-    size_t dnext, dend;
+     * in them unless `inherit` (its index) is still >= 0. 32 bits, as
+     * there are fewer RUNs than source offsets, and the enums in a byte
+     * each: 40 bytes a stage. */
+    uint32_t dnext, dend;
     int inherit;
-    tfl_family fam;
-    tfl_adduser_kind adduser;
-    unsigned installed; /* tfl_tool bits installed by RUNs so far */
-    bool known;         /* accounts complete */
+    unsigned installed;    /* tfl_tool bits installed by RUNs so far */
+    unsigned char fam;     /* a tfl_family */
+    unsigned char adduser; /* a tfl_adduser_kind */
+    bool known;            /* accounts complete */
     bool guessed;
     bool fam_final; /* fam can no longer change */
     /* Packages beyond the known-harmless ones were installed: Debian's
@@ -2775,10 +2777,8 @@ static void read_deferred(builder *b, deferred *d)
                 d->forget = true;
         }
     }
-    if (b->aside.used > SCRATCH_MAX) {
-        tfl_arena_free(&b->aside);
-        tfl_arena_init(&b->aside);
-    }
+    if (b->aside.used > SCRATCH_MAX)
+        tfl_arena_reset(&b->aside);
 }
 
 /* Keep the fallbacks of a script that have a literal value, for the
@@ -4694,7 +4694,7 @@ static void stage_family(builder *b, size_t s)
     const tfl_model_stage *ms = &b->m->stages[s];
     sstate *st = &b->st[s];
 
-    st->dnext = st->dend = b->ndv;
+    st->dnext = st->dend = (uint32_t)b->ndv;
     st->inherit = -1;
     if (ms->parent >= 0 && (size_t)ms->parent < s) {
         sstate *p = &b->st[ms->parent];
@@ -4852,7 +4852,7 @@ static void defer_run(builder *b, size_t i, int s)
     if (!d)
         return;
     d->instr = (uint32_t)i;
-    b->st[s].dend = b->ndv;
+    b->st[s].dend = (uint32_t)b->ndv;
     add_event(b, EV_DEFER, b->ndv - 1);
 }
 
@@ -4918,10 +4918,8 @@ static void extract_stage(builder *b, size_t s)
         default:
             break;
         }
-        if (b->scratch.used > SCRATCH_MAX) {
-            tfl_arena_free(&b->scratch);
-            tfl_arena_init(&b->scratch);
-        }
+        if (b->scratch.used > SCRATCH_MAX)
+            tfl_arena_reset(&b->scratch);
     }
 }
 

@@ -8,6 +8,7 @@
 
 #include "tflint/pages.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #ifdef __linux__
@@ -28,4 +29,21 @@ void *tfl_pages_alloc(size_t n)
     (void)madvise(p, n & ~(TFL_HUGE_PAGE - 1), MADV_HUGEPAGE);
 #endif
     return p;
+}
+
+void tfl_pages_advise(void *p, size_t n)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    /* The whole pages around the buffer: a large block of malloc() is a
+     * mapping of its own, and advice on a part of it would split it, so
+     * that realloc() could no longer grow it by remapping. */
+    uintptr_t from = (uintptr_t)p & ~(uintptr_t)4095;
+    uintptr_t to = ((uintptr_t)p + n + 4095) & ~(uintptr_t)4095;
+
+    if (n >= 2 * TFL_HUGE_PAGE)
+        (void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
 }

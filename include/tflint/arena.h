@@ -108,6 +108,13 @@ int tfl_arena_settle(tfl_arena *a, void **items, size_t count, size_t size);
  */
 int tfl_arena_adopt(tfl_arena *a, void *ptr);
 
+/*
+ * Drop everything `a` handed out but keep its newest block (not one of an
+ * array of its own) for what comes next: scratch arenas emptied again and
+ * again write the same pages instead of asking the system for fresh ones.
+ */
+void tfl_arena_reset(tfl_arena *a);
+
 /* Release every block; the arena may be reused after tfl_arena_init(). */
 void tfl_arena_free(tfl_arena *a);
 

@@ -103,12 +103,13 @@ struct tfl_account {
 
 /* One account command. */
 typedef struct tfl_acct_op {
+    /* The fields in an order that leaves no holes (the flags together,
+     * the 32-bit results before the pointers): 336 bytes, not 360. */
     tfl_acct_tool tool;
-    size_t instr;      /* the RUN */
     int stage;         /* its stage */
+    size_t instr;      /* the RUN */
     tfl_span span;     /* the whole command */
     tfl_span cmd_span; /* the command name */
-    bool makes_group;  /* the account it creates or changes is a group */
     tfl_value name;    /* the account name */
     tfl_value id;      /* -u/--uid, or the GID of groupadd -g/addgroup */
     tfl_value group;   /* primary group: useradd -g, adduser --ingroup,
@@ -117,6 +118,7 @@ typedef struct tfl_acct_op {
     size_t ngroups;
     tfl_value home;      /* -d/--home/-h */
     tfl_value new_name;  /* usermod -l, groupmod -n: the new name */
+    bool makes_group;    /* the account it creates or changes is a group */
     bool system;         /* -r, --system, -S */
     bool non_unique;     /* -o, --non-unique */
     bool no_log_init;    /* -l, --no-log-init */
@@ -143,17 +145,20 @@ typedef struct tfl_acct_op {
     /* Results of the simulation. */
     struct {
         uint32_t id;  /* the ID the account gets: given or picked */
-        bool picked;  /* chosen by the tool, not given */
         uint32_t gid; /* the primary group's ID, TFL_NO_ID if unknown */
+        /* The same-name group a user op creates (useradd's user group,
+         * Debian adduser's, BusyBox adduser without -G, which wants GID
+         * = UID): its GID, and (same_gid) a group that already has it. */
+        uint32_t group_id;
+        bool picked; /* id was chosen by the tool, not given */
+        /* The stage's accounts are fully known (base known and complete),
+         * so absence can be asserted. */
+        bool accounts_known;
         /* An account of the same kind that already has this ID / name
          * (not counting -o); NULL when none or unknown. For usermod -l /
          * groupmod -n, same_name is about the new name. */
         const tfl_account *same_id;
         const tfl_account *same_name;
-        /* The same-name group a user op creates (useradd's user group,
-         * Debian adduser's, BusyBox adduser without -G, which wants GID
-         * = UID): its GID, and a group that already has it. */
-        uint32_t group_id;
         const tfl_account *same_gid;
         /* That same-name group already exists: useradd, adduser and
          * BusyBox refuse ("group 'x' exists"). */
@@ -166,9 +171,6 @@ typedef struct tfl_acct_op {
         const tfl_value *missing_account;
         /* The account the op created or changed; NULL when none. */
         const tfl_account *account;
-        /* The stage's accounts are fully known (base known and complete),
-         * so absence can be asserted. */
-        bool accounts_known;
     } res;
 } tfl_acct_op;
 
