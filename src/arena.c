@@ -62,15 +62,11 @@ void tfl_arena_init(tfl_arena *a)
 }
 
 #ifndef TFL_DEBUG_ARENA
-static tfl_arena_block *new_block(tfl_arena *a, size_t need)
+/* An empty block of `size` bytes of room, linked after `*link`. */
+static tfl_arena_block *link_block(tfl_arena_block **link, size_t size)
 {
-    size_t size = a->head ? a->head->size * 2 : FIRST_BLOCK;
     tfl_arena_block *b;
 
-    if (size > MAX_BLOCK)
-        size = MAX_BLOCK;
-    if (size < need)
-        size = need;
     if (size > SIZE_MAX - HEADER)
         return NULL;
     b = tfl_pages_alloc(HEADER + size);
@@ -79,9 +75,20 @@ static tfl_arena_block *new_block(tfl_arena *a, size_t need)
     b->size = size;
     b->used = 0;
     b->own = 0;
-    b->next = a->head;
-    a->head = b;
+    b->next = *link;
+    *link = b;
     return b;
+}
+
+static tfl_arena_block *new_block(tfl_arena *a, size_t need)
+{
+    size_t size = a->head ? a->head->size * 2 : FIRST_BLOCK;
+
+    if (size > MAX_BLOCK)
+        size = MAX_BLOCK;
+    if (size < need)
+        size = need;
+    return link_block(&a->head, size);
 }
 
 /*
@@ -92,19 +99,7 @@ static tfl_arena_block *new_block(tfl_arena *a, size_t need)
  */
 static tfl_arena_block *lone_block(tfl_arena *a, size_t size)
 {
-    tfl_arena_block *b;
-
-    if (size > SIZE_MAX - HEADER)
-        return NULL;
-    b = tfl_pages_alloc(HEADER + size);
-    if (!b)
-        return NULL;
-    b->size = size;
-    b->used = 0;
-    b->own = 0;
-    b->next = a->head->next;
-    a->head->next = b;
-    return b;
+    return link_block(&a->head->next, size);
 }
 #endif
 

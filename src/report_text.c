@@ -259,19 +259,9 @@ static char *raw_put(char *d, const char *s, size_t n)
 }
 
 /* Write `v` in decimal at `d`; the end. The digits are counted first, so
- * that they go straight to their place, two a division. */
+ * that tfl_uint_digits() puts them straight in their place. */
 static char *raw_uint(char *d, uint32_t v)
 {
-    static const char pairs[] = "00010203040506070809"
-                                "10111213141516171819"
-                                "20212223242526272829"
-                                "30313233343536373839"
-                                "40414243444546474849"
-                                "50515253545556575859"
-                                "60616263646566676869"
-                                "70717273747576777879"
-                                "80818283848586878889"
-                                "90919293949596979899";
     size_t n = v < 10           ? 1
                : v < 100        ? 2
                : v < 1000       ? 3
@@ -282,19 +272,8 @@ static char *raw_uint(char *d, uint32_t v)
                : v < 100000000  ? 8
                : v < 1000000000 ? 9
                                 : 10;
-    char *e = d + n;
 
-    while (v >= 100) {
-        uint32_t r = v % 100;
-
-        v /= 100;
-        e -= 2;
-        memcpy(e, pairs + 2 * r, 2);
-    }
-    if (v >= 10)
-        memcpy(e - 2, pairs + 2 * v, 2);
-    else
-        e[-1] = (char)('0' + v);
+    (void)tfl_uint_digits(d + n, v);
     return d + n;
 }
 
