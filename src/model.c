@@ -1324,8 +1324,12 @@ static void scan_shell(builder *bd, const lookup_ctx *lc, recent *rc,
 static void map_spans(builder *bd, const tfl_instr *in, size_t first)
 {
     const tfl_piece *p = in->map.pieces, *last;
-    tfl_use *u = bd->m->uses + first, *end = bd->m->uses + bd->m->nuses;
+    tfl_use *u, *end;
 
+    if (first >= bd->m->nuses) /* none: `uses` may still be NULL */
+        return;
+    u = bd->m->uses + first;
+    end = bd->m->uses + bd->m->nuses;
     if (in->map.npieces == 0) {
         for (; u < end; u++)
             u->span = tfl_textmap_span(&in->map, u->span.start,
