@@ -5109,6 +5109,19 @@ static void simulate(builder *b)
     }
 }
 
+/* ops.h orders these records' fields for the sizes its comments give (a
+ * big file has thousands of each), as parser.c does for tfl_instr: a
+ * field added or moved stops the build here, so that the comment and the
+ * order are looked at again rather than going stale. */
+_Static_assert(sizeof(void *) != 8 || sizeof(tfl_value) == 40,
+               "tfl_value is 40 bytes on 64-bit targets");
+_Static_assert(sizeof(void *) != 8 || sizeof(tfl_account) == 32,
+               "tfl_account is 32 bytes on 64-bit targets");
+_Static_assert(sizeof(void *) != 8 || sizeof(tfl_acct_op) == 336,
+               "tfl_acct_op is 336 bytes on 64-bit targets");
+_Static_assert(sizeof(void *) != 8 || sizeof(tfl_stage_info) == 56,
+               "tfl_stage_info is 56 bytes on 64-bit targets");
+
 int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
                   const tfl_config *cfg, tfl_ops *out)
 {
