@@ -3,11 +3,16 @@
  *
  * Three steps, all linear in the file:
  *
- *  1. Stage by stage, every RUN is split once (shell form, heredoc bodies
- *     that are scripts, the string of an exec-form `sh -c`) into a
- *     scratch arena that lives only while the RUN is read, so a big file
- *     never holds its scripts at once; what the ops keep (values, the
- *     fallbacks TF505/TF506 read) is copied into the file's arena. The
+ *  1. Stage by stage, a RUN whose text may name an account (the sieve:
+ *     see names_in()) is split once (shell form, heredoc bodies that
+ *     are scripts, the string of an exec-form `sh -c`) into a scratch
+ *     arena that lives only while the RUN is read, so a big file never
+ *     holds its scripts at once; what the ops keep (values, the fallbacks
+ *     TF505/TF506 read) is copied into the file's arena. A RUN that can
+ *     name no account, only a package manager or a script, waits unless
+ *     its stage still needs the family guess, and is split only if
+ *     something asks what it installs or forgets (struct deferred); one
+ *     that names none of these is not split at all. The
  *     first package manager the stage's RUNs call gives a family guess
  *     for unknown bases, which decides whether `adduser` is Debian's or
  *     BusyBox's: an account tool met before it reads ahead for it.
@@ -3761,7 +3766,7 @@ static void sim_user(sstate *st, tfl_user_op *u)
  * RUN is read only when one of those is asked for (see struct deferred),
  * so what a RUN is first asked is only whether it may hold account names
  * (and package managers, while its stage's family is open): see
- * names_in(), which reads 16 bytes a step.
+ * names_in(), which reads 16 bytes a step (32 with AVX2).
  */
 
 /* Per byte: 0 a byte that never ends a word (so a name next to one is
