@@ -3,11 +3,16 @@
  *
  * Three steps, all linear in the file:
  *
- *  1. Stage by stage, every RUN is split once (shell form, heredoc bodies
- *     that are scripts, the string of an exec-form `sh -c`) into a
- *     scratch arena that lives only while the RUN is read, so a big file
- *     never holds its scripts at once; what the ops keep (values, the
- *     fallbacks TF505/TF506 read) is copied into the file's arena. The
+ *  1. Stage by stage, a RUN whose text may name an account (the sieve:
+ *     see names_in()) is split once (shell form, heredoc bodies that
+ *     are scripts, the string of an exec-form `sh -c`) into a scratch
+ *     arena that lives only while the RUN is read, so a big file never
+ *     holds its scripts at once; what the ops keep (values, the fallbacks
+ *     TF505/TF506 read) is copied into the file's arena. A RUN that can
+ *     name no account, only a package manager or a script, waits unless
+ *     its stage still needs the family guess, and is split only if
+ *     something asks what it installs or forgets (struct deferred); one
+ *     that names none of these is not split at all. The
  *     first package manager the stage's RUNs call gives a family guess
  *     for unknown bases, which decides whether `adduser` is Debian's or
  *     BusyBox's: an account tool met before it reads ahead for it.
@@ -3761,7 +3766,7 @@ static void sim_user(sstate *st, tfl_user_op *u)
  * RUN is read only when one of those is asked for (see struct deferred),
  * so what a RUN is first asked is only whether it may hold account names
  * (and package managers, while its stage's family is open): see
- * names_in(), which reads 16 bytes a step.
+ * names_in(), which reads 16 bytes a step (32 with AVX2).
  */
 
 /* Per byte: 0 a byte that never ends a word (so a name next to one is
@@ -4431,43 +4436,12 @@ static inline krows_t krows(void)
 }
 
 /*
- * The anchor test of the 16-byte step, one comparison per byte and pair,
- * over the vector operations defined below: VLOADU (unaligned load), VEQ
- * (bytes equal to row k), VOR, VAND and VMASK (one bit a byte); the
- * 32-byte steps look the pairs up instead (acct_anchors32()). And the
- * step loop, written once for every width.
- *
- * ANCHORS_BODY: the W places from t + j (j >= 1) where an anchor may end
- * (see above), of the account names, and of the package managers too
- * when `pm`.
- */
-#define ANCHORS_BODY                                                           \
-    V c = VLOADU(t + j), p = VLOADU(t + j - 1), pd = VEQ(p, K_DL);             \
-    V drop = VOR(VOR(VEQ(p, K_Q1), VEQ(p, K_Q2)),                              \
-                 VOR(VOR(pd, VEQ(p, K_BS)), VEQ(p, K_NL)));                    \
-    V pu = VOR(VEQ(p, K_U), drop), po = VOR(VEQ(p, K_O), drop);                \
-    V ph = VOR(VEQ(p, K_H), drop), pw = VOR(VEQ(p, K_W), drop);                \
-    V hit = VOR(VOR(VAND(VEQ(c, K_S), pu), VAND(VEQ(c, K_U), po)),             \
-                VOR(VAND(VEQ(c, K_G), ph), VAND(VEQ(c, K_M), ph)));            \
-                                                                               \
-    hit =                                                                      \
-        VOR(hit, VOR(VAND(VEQ(c, K_D), VOR(pw, pu)), VAND(VEQ(c, K_W), po)));  \
-    hit = VOR(hit, VAND(pd, VOR(VEQ(c, K_Q1), VEQ(c, K_BS))));                 \
-    if (pm) {                                                                  \
-        V pp = VOR(VEQ(p, K_P), drop);                                         \
-        V more = VOR(VAND(VOR(VEQ(c, K_K), VEQ(c, K_T)), pp),                  \
-                     VAND(VEQ(c, K_F), VOR(VEQ(p, K_N), drop)));               \
-                                                                               \
-        more = VOR(more, VOR(VAND(VEQ(c, K_U), VOR(VEQ(p, K_Y), drop)),        \
-                             VAND(VEQ(c, K_Y), VOR(VEQ(p, K_Z), drop))));      \
-        more = VOR(more, VAND(VEQ(c, K_M), VOR(pp, VEQ(p, K_C))));             \
-        hit = VOR(hit, more);                                                  \
-    }                                                                          \
-    return (unsigned)VMASK(hit);
-
-/* NAMES_IN_BODY(W, ANCHORS): names_in() of a text longer than W bytes, W
+ * NAMES_IN_BODY(W, ANCHORS): names_in() of a text longer than W bytes, W
  * places a step (the last step ends with the text, over places already
- * read). */
+ * read), written once for the 16- and 32-byte steps; ANCHORS(t, j, pm, kr)
+ * gives the W places from t + j (j >= 1) where an anchor may end (see
+ * above).
+ */
 #define NAMES_IN_BODY(W, ANCHORS)                                              \
     size_t j = 1, k;                                                           \
     unsigned bits, r;                                                          \
@@ -4493,6 +4467,8 @@ static inline krows_t krows(void)
             return 0;                                                          \
     }
 
+/* Short names for the SSE2 operations anchors16() repeats: VEQ gives the
+ * bytes equal to row k, VMASK one bit a byte. */
 #define V __m128i
 #define VLOADU(q) _mm_loadu_si128((const __m128i *)(const void *)(q))
 #define VEQ(v, k)                                                              \
@@ -4500,9 +4476,35 @@ static inline krows_t krows(void)
 #define VOR _mm_or_si128
 #define VAND _mm_and_si128
 #define VMASK _mm_movemask_epi8
+/*
+ * The anchor test of the 16-byte step: the places where an anchor of the
+ * account names may end, and of the package managers too when `pm`, one
+ * comparison per byte and pair (the 32-byte steps look the pairs up
+ * instead: acct_anchors32()).
+ */
 static inline unsigned anchors16(const char *t, size_t j, bool pm, krows_t kr)
 {
-    ANCHORS_BODY
+    V c = VLOADU(t + j), p = VLOADU(t + j - 1), pd = VEQ(p, K_DL);
+    V drop = VOR(VOR(VEQ(p, K_Q1), VEQ(p, K_Q2)),
+                 VOR(VOR(pd, VEQ(p, K_BS)), VEQ(p, K_NL)));
+    V pu = VOR(VEQ(p, K_U), drop), po = VOR(VEQ(p, K_O), drop);
+    V ph = VOR(VEQ(p, K_H), drop), pw = VOR(VEQ(p, K_W), drop);
+    V hit = VOR(VOR(VAND(VEQ(c, K_S), pu), VAND(VEQ(c, K_U), po)),
+                VOR(VAND(VEQ(c, K_G), ph), VAND(VEQ(c, K_M), ph)));
+
+    hit = VOR(hit, VOR(VAND(VEQ(c, K_D), VOR(pw, pu)), VAND(VEQ(c, K_W), po)));
+    hit = VOR(hit, VAND(pd, VOR(VEQ(c, K_Q1), VEQ(c, K_BS))));
+    if (pm) {
+        V pp = VOR(VEQ(p, K_P), drop);
+        V more = VOR(VAND(VOR(VEQ(c, K_K), VEQ(c, K_T)), pp),
+                     VAND(VEQ(c, K_F), VOR(VEQ(p, K_N), drop)));
+
+        more = VOR(more, VOR(VAND(VEQ(c, K_U), VOR(VEQ(p, K_Y), drop)),
+                             VAND(VEQ(c, K_Y), VOR(VEQ(p, K_Z), drop))));
+        more = VOR(more, VAND(VEQ(c, K_M), VOR(pp, VEQ(p, K_C))));
+        hit = VOR(hit, more);
+    }
+    return (unsigned)VMASK(hit);
 }
 
 static inline unsigned names_in16(const char *t, size_t len, unsigned want,
@@ -4524,7 +4526,7 @@ static inline unsigned names_in16(const char *t, size_t len, unsigned want,
 #define ANCHORS_AVX2 1
 
 /*
- * ANCHORS_BODY of the account names alone, 32 places a step, by table
+ * anchors16() of the account names alone, 32 places a step, by table
  * rather than by one comparison per byte and pair: each byte is looked up by
  * its two nibbles (a table bit is set for a byte when both lookups give it) as
  * a possible second byte of the pairs (C: s u g m d w, and ' \ after '$') and
@@ -4532,7 +4534,7 @@ static inline unsigned names_in16(const char *t, size_t len, unsigned want,
  * giving P every pair but the '$' one. Where several bytes share a bit (the
  * quotes after '$'; a dropped byte: "'$\ and the new line) the lookup also
  * takes some others (, W; * R T Z and control bytes), places anchor_at() then
- * turns down: the places are those of ANCHORS_BODY and a few more.
+ * turns down: the places are those of anchors16() and a few more.
  */
 __attribute__((target("avx2"))) static inline unsigned
 acct_anchors32(const char *t, size_t j, bool pm, krows_t kr)
@@ -4569,7 +4571,7 @@ __attribute__((target("avx2"))) static unsigned acct_names32(const char *t,
 }
 
 /*
- * ANCHORS_BODY with the package managers, as acct_anchors32() with a
+ * anchors16() with the package managers, as acct_anchors32() with a
  * second set of tables for their pairs (C2: k t f u y m, P2: p n y z c,
  * each first byte a bit of its own; a dropped byte, as the first set
  * tells, gives P2 every pair).
@@ -4614,7 +4616,6 @@ __attribute__((target("avx2"))) static unsigned pm_names32(const char *t,
     NAMES_IN_BODY(32, pm_anchors32)
 }
 #endif
-#undef ANCHORS_BODY
 #undef NAMES_IN_BODY
 
 /*
@@ -5112,6 +5113,19 @@ static void simulate(builder *b)
         }
     }
 }
+
+/* ops.h orders these records' fields for the sizes its comments give (a
+ * big file has thousands of each), as parser.c does for tfl_instr: a
+ * field added or moved stops the build here, so that the comment and the
+ * order are looked at again rather than going stale. */
+_Static_assert(sizeof(void *) != 8 || sizeof(tfl_value) == 40,
+               "tfl_value is 40 bytes on 64-bit targets");
+_Static_assert(sizeof(void *) != 8 || sizeof(tfl_account) == 32,
+               "tfl_account is 32 bytes on 64-bit targets");
+_Static_assert(sizeof(void *) != 8 || sizeof(tfl_acct_op) == 336,
+               "tfl_acct_op is 336 bytes on 64-bit targets");
+_Static_assert(sizeof(void *) != 8 || sizeof(tfl_stage_info) == 56,
+               "tfl_stage_info is 56 bytes on 64-bit targets");
 
 int tfl_ops_build(tfl_arena *arena, const tfl_doc *doc, const tfl_model *m,
                   const tfl_config *cfg, tfl_ops *out)

@@ -263,7 +263,9 @@ typedef struct tfl_stage_info {
 
 /* How far the ops split a RUN (tfl_ops.run_split). */
 enum {
-    TFL_OPS_SPLIT_NONE,   /* not read (outside every stage) */
+    /* not split for the ops: outside every stage, naming nothing they
+     * read, or deferred (ops.c); its fallbacks were not kept */
+    TFL_OPS_SPLIT_NONE,
     TFL_OPS_SPLIT_ALL,    /* every script, each heredoc included */
     TFL_OPS_SPLIT_PARTIAL /* a heredoc fed to another program left out */
 };
