@@ -1223,11 +1223,6 @@ static size_t name_end(const char *s, size_t i, size_t n)
 }
 
 /*
- * Record `$NAME` and `${NAME` of shell text: the shell expands them with
- * the ARG and ENV values in its environment. `\$` is literal and `$$` is
- * the shell's own process id.
- */
-/*
  * The names a RUN instruction's shell text used last. Its scripts name
  * the same few variables again and again ($GNUPGHOME, $i), and within one
  * instruction a name always resolves alike, so a repeated one skips the
@@ -1249,7 +1244,6 @@ typedef struct recent {
 static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
                               const char *text, size_t len, tfl_span span)
 {
-    const lookup_ctx *l = lc;
     size_t i, h, k = rc->n < RECENT ? rc->n : RECENT;
     const tfl_binding *b;
 
@@ -1257,7 +1251,7 @@ static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
         if (rc->v[i].len == len && same_bytes(rc->v[i].text, text, len))
             return add_use(bd, lc, rc->v[i].bind, rc->v[i].name, span, true);
     h = hash_name(text, len);
-    b = resolve_at(l->m, l->scope, l->instr, l->part, text, len, h);
+    b = resolve_at(lc->m, lc->scope, lc->instr, lc->part, text, len, h);
     i = rc->n++ % RECENT;
     rc->v[i].text = text;
     rc->v[i].len = len;
@@ -1267,6 +1261,10 @@ static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
 }
 
 /*
+ * Record `$NAME` and `${NAME` of shell text: the shell expands them with
+ * the ARG and ENV values in its environment. `\$` is literal and `$$` is
+ * the shell's own process id.
+ *
  * The uses' spans are `base` plus their offsets in `s`: source offsets
  * in a heredoc body, else offsets in the joined text that map_spans()
  * maps once the instruction's words are scanned.
