@@ -1003,8 +1003,6 @@ static void check_plain(builder *bd, const lookup_ctx *lc, const char *text,
     }
     assert(r == x.nrefs);
     assert(!(how & VALUE) || strcmp(x.value, value) == 0);
-    (void)r;
-    (void)value;
 }
 #endif
 
