@@ -796,6 +796,14 @@ typedef struct cut {
     uint32_t name_len; /* 0: literal bytes */
 } cut;
 
+/* The tfl_expand() options for what expand_at() is asked (`how`): names
+ * are always left in the text, where the uses take them from. */
+static unsigned lexer_flags(unsigned how)
+{
+    return TFL_EXPAND_NO_NAMES | (how & HEREDOC ? TFL_EXPAND_HEREDOC : 0) |
+           (how & VALUE ? 0 : TFL_EXPAND_NO_VALUE);
+}
+
 /* The most parts plain_parts() takes; a text of more is lexed. */
 #define PLAIN_PARTS 64
 
@@ -979,16 +987,12 @@ static void check_plain(builder *bd, const lookup_ctx *lc, const char *text,
                         const char *value)
 {
     tfl_env env = {lookup_cb, (void *)lc};
-    unsigned flags = TFL_EXPAND_NO_NAMES;
     tfl_expansion x;
     size_t r = 0;
     int i, rc;
 
-    if (how & HEREDOC)
-        flags |= TFL_EXPAND_HEREDOC;
-    if (!(how & VALUE))
-        flags |= TFL_EXPAND_NO_VALUE;
-    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, flags, &env, &x);
+    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, lexer_flags(how),
+                    &env, &x);
     if (rc < 0)
         return;
     assert(rc == 0);
@@ -1064,18 +1068,14 @@ static NOINLINE const char *expand_lexed(builder *bd, const lookup_ctx *lc,
 {
     seen_ctx sc; /* only the first sc.n entries are read */
     tfl_env env = {seen_cb, &sc};
-    unsigned flags = TFL_EXPAND_NO_NAMES;
     tfl_expansion x;
     int rc;
     size_t i;
 
     sc.lc = lc;
     sc.n = 0;
-    if (!(how & VALUE))
-        flags |= TFL_EXPAND_NO_VALUE;
-    if (how & HEREDOC)
-        flags |= TFL_EXPAND_HEREDOC;
-    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, flags, &env, &x);
+    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, lexer_flags(how),
+                    &env, &x);
     if (rc < 0) {
         bd->oom = true;
         return NULL;
