@@ -796,6 +796,14 @@ typedef struct cut {
     uint32_t name_len; /* 0: literal bytes */
 } cut;
 
+/* The tfl_expand() options for what expand_at() is asked (`how`): names
+ * are always left in the text, where the uses take them from. */
+static unsigned lexer_flags(unsigned how)
+{
+    return TFL_EXPAND_NO_NAMES | (how & HEREDOC ? TFL_EXPAND_HEREDOC : 0) |
+           (how & VALUE ? 0 : TFL_EXPAND_NO_VALUE);
+}
+
 /* The most parts plain_parts() takes; a text of more is lexed. */
 #define PLAIN_PARTS 64
 
@@ -979,16 +987,12 @@ static void check_plain(builder *bd, const lookup_ctx *lc, const char *text,
                         const char *value)
 {
     tfl_env env = {lookup_cb, (void *)lc};
-    unsigned flags = TFL_EXPAND_NO_NAMES;
     tfl_expansion x;
     size_t r = 0;
     int i, rc;
 
-    if (how & HEREDOC)
-        flags |= TFL_EXPAND_HEREDOC;
-    if (!(how & VALUE))
-        flags |= TFL_EXPAND_NO_VALUE;
-    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, flags, &env, &x);
+    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, lexer_flags(how),
+                    &env, &x);
     if (rc < 0)
         return;
     assert(rc == 0);
@@ -1003,8 +1007,6 @@ static void check_plain(builder *bd, const lookup_ctx *lc, const char *text,
     }
     assert(r == x.nrefs);
     assert(!(how & VALUE) || strcmp(x.value, value) == 0);
-    (void)r;
-    (void)value;
 }
 #endif
 
@@ -1066,18 +1068,14 @@ static NOINLINE const char *expand_lexed(builder *bd, const lookup_ctx *lc,
 {
     seen_ctx sc; /* only the first sc.n entries are read */
     tfl_env env = {seen_cb, &sc};
-    unsigned flags = TFL_EXPAND_NO_NAMES;
     tfl_expansion x;
     int rc;
     size_t i;
 
     sc.lc = lc;
     sc.n = 0;
-    if (!(how & VALUE))
-        flags |= TFL_EXPAND_NO_VALUE;
-    if (how & HEREDOC)
-        flags |= TFL_EXPAND_HEREDOC;
-    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, flags, &env, &x);
+    rc = tfl_expand(bd->a, text, len, bd->m->doc->escape, lexer_flags(how),
+                    &env, &x);
     if (rc < 0) {
         bd->oom = true;
         return NULL;
@@ -1223,11 +1221,6 @@ static size_t name_end(const char *s, size_t i, size_t n)
 }
 
 /*
- * Record `$NAME` and `${NAME` of shell text: the shell expands them with
- * the ARG and ENV values in its environment. `\$` is literal and `$$` is
- * the shell's own process id.
- */
-/*
  * The names a RUN instruction's shell text used last. Its scripts name
  * the same few variables again and again ($GNUPGHOME, $i), and within one
  * instruction a name always resolves alike, so a repeated one skips the
@@ -1249,7 +1242,6 @@ typedef struct recent {
 static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
                               const char *text, size_t len, tfl_span span)
 {
-    const lookup_ctx *l = lc;
     size_t i, h, k = rc->n < RECENT ? rc->n : RECENT;
     const tfl_binding *b;
 
@@ -1257,7 +1249,7 @@ static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
         if (rc->v[i].len == len && same_bytes(rc->v[i].text, text, len))
             return add_use(bd, lc, rc->v[i].bind, rc->v[i].name, span, true);
     h = hash_name(text, len);
-    b = resolve_at(l->m, l->scope, l->instr, l->part, text, len, h);
+    b = resolve_at(lc->m, lc->scope, lc->instr, lc->part, text, len, h);
     i = rc->n++ % RECENT;
     rc->v[i].text = text;
     rc->v[i].len = len;
@@ -1267,6 +1259,10 @@ static tfl_use *add_shell_use(builder *bd, const lookup_ctx *lc, recent *rc,
 }
 
 /*
+ * Record `$NAME` and `${NAME` of shell text: the shell expands them with
+ * the ARG and ENV values in its environment. `\$` is literal and `$$` is
+ * the shell's own process id.
+ *
  * The uses' spans are `base` plus their offsets in `s`: source offsets
  * in a heredoc body, else offsets in the joined text that map_spans()
  * maps once the instruction's words are scanned.
