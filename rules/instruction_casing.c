@@ -57,7 +57,6 @@ static unsigned letters(const tfl_word *w)
     return has;
 }
 
-/* Judge the keyword of `in`, whose letter cases are `has`. */
 /*
  * letters() of the keyword of an instruction of a known kind: the parser
  * knows a keyword only when it is the kind's name in some mix of cases,
@@ -89,6 +88,7 @@ static unsigned keyword_letters(const tfl_word *w)
     return (all ? HAS_UPPER : 0) | (any ? HAS_LOWER : 0);
 }
 
+/* Judge the keyword of `in`, whose letter cases are `has`. */
 static void keyword(tfl_ctx *ctx, const tfl_instr *in, bool lower, unsigned has)
 {
     tfl_word kw;

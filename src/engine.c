@@ -16,6 +16,7 @@
  */
 #include "tflint/engine.h"
 #include "tflint/encoding.h"
+#include "tflint/buf.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -262,10 +263,7 @@ static long format_msg(char *out, size_t cap, const char *fmt, va_list ap)
         }
         fmt += p->width[k];
         if (!str) {
-            do {
-                *--d = (char)('0' + v % 10);
-                v /= 10;
-            } while (v);
+            d = tfl_uint_digits(d, v);
             if (neg)
                 *--d = '-';
             str = d;

@@ -1475,7 +1475,10 @@ int tfl_facts_normalize(const char *ref, char *out, size_t cap)
 /* The image of compact variant `k` of built-in layer `l`, made on first
  * use; NULL when out of memory. Lookups may run in several threads, and
  * the table is not const in fact (tfl_facts_new made it), so the lock and
- * arena may change under a const view. */
+ * arena may change under a const view. A made image is stored (release)
+ * only once it is whole, so a reader that finds it (acquire) needs no
+ * lock; one that finds NULL looks again under the lock, where a second
+ * thread may have made it first. */
 static const tfl_facts_image *fb_get(const tfl_facts *cf,
                                      const tfl_facts_layer *l, size_t k)
 {

@@ -49,7 +49,8 @@ typedef struct tfl_facts_entry {
 typedef struct tfl_facts_layer {
     size_t start; /* first entry in `entries` */
     bool builtin;
-    /* builtin: one per compact variant, NULL until made */
+    /* builtin: one per compact variant, NULL until made (read without
+     * the lock: see fb_get()) */
     _Atomic(const tfl_facts_image *) *images;
 } tfl_facts_layer;
 
@@ -61,8 +62,10 @@ struct tfl_facts {
     tfl_facts_layer *layers;
     size_t nlayers, caplayers;
     size_t naccounts;
-    /* Guards the arena once loading is over: lookups from several threads
-     * may make built-in images. */
+    /* Taken by every change once loading is over (a built-in image made,
+     * an answer added to the memo or the derived table: all of them take
+     * from the arena); readers of the three take no lock, as each entry is
+     * published whole (see the memo in facts.c). */
     pthread_mutex_t lock;
     /* Answers already given by tfl_facts_lookup(), by reference (read
      * without the lock, changed under `lock`; a load forgets them). */
