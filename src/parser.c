@@ -262,6 +262,13 @@ static inline bool c_space(unsigned char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* Printable ASCII but the space (0x21..0x7e): the usual byte of a line,
+ * white space of no kind, so the fast paths stop looking there. */
+static inline bool ascii_graph(unsigned char c)
+{
+    return c - 0x21u < 0x5eu;
+}
+
 /* BuildKit's split set for keywords and word lists: space, \t \v \f \r. */
 static bool is_blank(char c)
 {
@@ -470,8 +477,8 @@ static inline void trim_space(const char *s, uint32_t *b, uint32_t *e)
      * once leading blanks are gone) has nothing more to trim. */
     while (*b < *e && (s[*b] == ' ' || s[*b] == '\t'))
         (*b)++;
-    if (*b < *e && (unsigned char)(s[*b] - 0x21) < 0x5e &&
-        (unsigned char)(s[*e - 1] - 0x21) < 0x5e)
+    if (*b < *e && ascii_graph((unsigned char)s[*b]) &&
+        ascii_graph((unsigned char)s[*e - 1]))
         return;
 
     while (*b < *e && (n = space_len(s + *b, *e - *b)) > 0)
@@ -1755,7 +1762,7 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
      * and after them: together, white space */
     a = k;
     if (a + 1 < e && sh->L[a] == ' ' &&
-        (unsigned char)sh->L[a + 1] - 0x21u < 0x5fu)
+        ascii_graph((unsigned char)sh->L[a + 1]))
         a++; /* the usual single space */
     else
         while (a < e && c_space((unsigned char)sh->L[a]))
@@ -2141,7 +2148,7 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 
     /* an instruction at the line's start, or an indent of spaces and
      * tabs (a continued line's), in one step */
-    if (b < e && (unsigned char)s[b] - 0x21u < 0x5fu)
+    if (b < e && ascii_graph((unsigned char)s[b]))
         return b;
 #ifdef __SSE2__
     if (e - b >= 16 || tail16(s + b, e - b)) {
@@ -2155,7 +2162,7 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
             m = tail_mask(m, e - b);
         if (m) {
             b += ctz16(m);
-            if (b == e || (unsigned char)s[b] - 0x21u < 0x5fu)
+            if (b == e || ascii_graph((unsigned char)s[b]))
                 return b;
         } else {
             b += 16;
@@ -2167,7 +2174,7 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 
         b += k;
         if (k < 8) {
-            if ((unsigned char)s[b] - 0x21u < 0x5fu)
+            if (ascii_graph((unsigned char)s[b]))
                 return b;
             break;
         }
@@ -2180,7 +2187,7 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
             b++;
             continue;
         }
-        if (c - 0x21u < 0x5fu) /* printable ASCII: no space */
+        if (ascii_graph(c)) /* printable ASCII: no space */
             return b;
         if ((n = space_len(s + b, e - b)) == 0)
             return b;
@@ -2199,8 +2206,8 @@ static inline void add_comment(parser *p, uint32_t hash, uint32_t e)
     /* "# text", the usual comment, has nothing more to trim */
     if (tb < te && s[tb] == ' ')
         tb++;
-    if (!(tb < te && (unsigned char)(s[tb] - 0x21) < 0x5e &&
-          (unsigned char)(s[te - 1] - 0x21) < 0x5e))
+    if (!(tb < te && ascii_graph((unsigned char)s[tb]) &&
+          ascii_graph((unsigned char)s[te - 1])))
         trim_space(s, &tb, &te);
     /* every field is written below */
     c = heap_slot(p, (void **)&p->doc->comments, &p->doc->ncomments,
