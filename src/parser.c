@@ -2253,16 +2253,10 @@ static inline bool continues(const char *s, char esc, uint32_t b, uint32_t e,
  * runs out. */
 static tfl_piece *piece_slot(parser *p, size_t n)
 {
-    if (n == p->cap_pv) {
-        size_t ncap = p->cap_pv ? p->cap_pv * 2 : 64;
-        tfl_piece *pc = realloc(p->pv, ncap * sizeof *pc);
-
-        if (!pc) {
-            p->oom = true;
-            return NULL;
-        }
-        p->pv = pc;
-        p->cap_pv = ncap;
+    if (n == p->cap_pv &&
+        !tfl_heap_grow((void **)&p->pv, &p->cap_pv, sizeof *p->pv)) {
+        p->oom = true;
+        return NULL;
     }
     return &p->pv[n];
 }
