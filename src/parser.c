@@ -1529,10 +1529,8 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
     if (b >= e)
         return;
     /* the ONBUILD's entry first, so that the trigger's comes after it */
-    if (!(x = extra_for(sh->p, sh->in))) {
-        sh->p->oom = true;
+    if (!(x = extra_for(sh->p, sh->in)))
         return;
-    }
     slot = (size_t)(x - sh->p->doc->extras);
     t = tfl_arena_alloc(sh->p->a, sizeof *t);
     if (!t) {
@@ -1750,9 +1748,7 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
         const char *kw = named ? NULL : pool_strndup(sh->p, sh->L + b, k - b);
 
         in->kw_extra = true;
-        if ((!kw && !named) || !(x = extra_for(sh->p, in))) {
-            sh->p->oom = true;
-        } else {
+        if ((kw || named) && (x = extra_for(sh->p, in))) {
             x->keyword = kw;
             x->kw_off = b;
             x->kw_len = k - b;
@@ -1793,8 +1789,6 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
         in->inline_comment = true;
         if ((x = extra_for(sh->p, in)))
             x->comment = tfl_textmap_span(&in->map, c, e - c);
-        else
-            sh->p->oom = true;
         sh->p->doc->parser_failed = sh->p->doc->parser_failed || failed;
     }
     if ((t = tfl_instr_trigger(sh->p->doc, in)) && t->inline_comment &&
@@ -2212,10 +2206,8 @@ static inline void add_comment(parser *p, uint32_t hash, uint32_t e)
     /* every field is written below */
     c = heap_slot(p, (void **)&p->doc->comments, &p->doc->ncomments,
                   &p->cap_comments, sizeof *c);
-    if (!c) {
-        p->oom = true;
+    if (!c)
         return;
-    }
     c->off = tb;
     c->len = te > tb ? te - tb : 0;
     c->line = (uint32_t)p->next; /* the line just read, 1-based */
@@ -2344,10 +2336,8 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
 
     in = heap_push(p, (void **)&p->doc->instrs, &p->doc->ninstrs,
                    &p->cap_instrs, sizeof *in);
-    if (!in) {
-        p->oom = true;
+    if (!in)
         return;
-    }
     npieces = gather(p, b, e, &total, &last_end, &empty);
     if (npieces == 0)
         return;
@@ -2358,23 +2348,17 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
      * number, not at a doubled capacity. The text of one piece is the
      * source's own (without a NUL after it); pieces are joined in a copy. */
     pieces = pool(p, npieces * sizeof *pieces, _Alignof(tfl_piece));
-    if (!pieces) {
-        p->oom = true;
+    if (!pieces)
         return;
-    }
-    if (npieces == 1)
-        pieces[0] = p->pv[0];
-    else
-        memcpy(pieces, p->pv, npieces * sizeof *pieces);
     if (npieces == 1) {
+        pieces[0] = p->pv[0];
         text = src->data + pieces[0].src_off;
     } else {
         char *copy = pool(p, total + 1, 1);
 
-        if (!copy) {
-            p->oom = true;
+        if (!copy)
             return;
-        }
+        memcpy(pieces, p->pv, npieces * sizeof *pieces);
         for (i = 0; i < npieces; i++)
             memcpy(copy + pieces[i].text_off, src->data + pieces[i].src_off,
                    pieces[i].len);
