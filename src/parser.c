@@ -2259,15 +2259,14 @@ static tfl_piece *piece_slot(parser *p, size_t n)
  * among them noted and skipped, blank ones skipped. Returns their number
  * (0 when memory ran out); *total is the joined length, *last_end the end
  * of the last line taken, *empty set when a blank line was skipped. Most
- * of a file's lines go through this loop: it keeps the text, the line
- * table and the escape in locals, and reads each line's bounds itself.
+ * of a file's lines go through this loop: it keeps the text and the
+ * escape in locals.
  */
 static size_t gather(parser *p, uint32_t b, uint32_t e, uint32_t *total,
                      uint32_t *last_end, bool *empty)
 {
     const char *s = p->src->data;
-    const uint32_t *ls = p->src->line_starts;
-    size_t nl = p->src->nlines, nphys = p->nphys, i = p->next, n = 0;
+    size_t nphys = p->nphys, i = p->next, n = 0;
     uint32_t tot = 0, pe;
     const char esc = p->esc;
     bool cont = continues(s, esc, b, e, &pe);
@@ -2287,14 +2286,9 @@ static size_t gather(parser *p, uint32_t b, uint32_t e, uint32_t *total,
             break;
         cont = false;
         while (i < nphys) {
-            uint32_t lb = ls[i], le, t;
+            uint32_t lb, le, t;
 
-            /* i > 0: the first line was the instruction's */
-            le = i + 1 < nl ? ls[i + 1] - 1 : (uint32_t)p->src->len;
-            if (le > lb && (unsigned char)s[le - 1] <= '\r')
-                while (le > lb && (s[le - 1] == '\r' || s[le - 1] == '\n'))
-                    le--;
-            i++;
+            src_line(p->src, i++, &lb, &le);
             if (too_long(p, lb, le, true))
                 continue;
             t = skip_space(s, lb, le);
