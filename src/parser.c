@@ -262,6 +262,13 @@ static inline bool c_space(unsigned char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* Printable ASCII but the space (0x21..0x7e): the usual byte of a line,
+ * white space of no kind, so the fast paths stop looking there. */
+static inline bool ascii_graph(unsigned char c)
+{
+    return c - 0x21u < 0x5eu;
+}
+
 /* BuildKit's split set for keywords and word lists: space, \t \v \f \r. */
 static bool is_blank(char c)
 {
@@ -470,8 +477,8 @@ static inline void trim_space(const char *s, uint32_t *b, uint32_t *e)
      * once leading blanks are gone) has nothing more to trim. */
     while (*b < *e && (s[*b] == ' ' || s[*b] == '\t'))
         (*b)++;
-    if (*b < *e && (unsigned char)(s[*b] - 0x21) < 0x5e &&
-        (unsigned char)(s[*e - 1] - 0x21) < 0x5e)
+    if (*b < *e && ascii_graph((unsigned char)s[*b]) &&
+        ascii_graph((unsigned char)s[*e - 1]))
         return;
 
     while (*b < *e && (n = space_len(s + *b, *e - *b)) > 0)
@@ -1522,10 +1529,8 @@ static void shape_trigger(shaper *sh, uint32_t b, uint32_t e)
     if (b >= e)
         return;
     /* the ONBUILD's entry first, so that the trigger's comes after it */
-    if (!(x = extra_for(sh->p, sh->in))) {
-        sh->p->oom = true;
+    if (!(x = extra_for(sh->p, sh->in)))
         return;
-    }
     slot = (size_t)(x - sh->p->doc->extras);
     t = tfl_arena_alloc(sh->p->a, sizeof *t);
     if (!t) {
@@ -1743,9 +1748,7 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
         const char *kw = named ? NULL : pool_strndup(sh->p, sh->L + b, k - b);
 
         in->kw_extra = true;
-        if ((!kw && !named) || !(x = extra_for(sh->p, in))) {
-            sh->p->oom = true;
-        } else {
+        if ((kw || named) && (x = extra_for(sh->p, in))) {
             x->keyword = kw;
             x->kw_off = b;
             x->kw_len = k - b;
@@ -1755,7 +1758,7 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
      * and after them: together, white space */
     a = k;
     if (a + 1 < e && sh->L[a] == ' ' &&
-        (unsigned char)sh->L[a + 1] - 0x21u < 0x5fu)
+        ascii_graph((unsigned char)sh->L[a + 1]))
         a++; /* the usual single space */
     else
         while (a < e && c_space((unsigned char)sh->L[a]))
@@ -1786,8 +1789,6 @@ static void shape(shaper *sh, uint32_t b, uint32_t e)
         in->inline_comment = true;
         if ((x = extra_for(sh->p, in)))
             x->comment = tfl_textmap_span(&in->map, c, e - c);
-        else
-            sh->p->oom = true;
         sh->p->doc->parser_failed = sh->p->doc->parser_failed || failed;
     }
     if ((t = tfl_instr_trigger(sh->p->doc, in)) && t->inline_comment &&
@@ -2141,7 +2142,7 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 
     /* an instruction at the line's start, or an indent of spaces and
      * tabs (a continued line's), in one step */
-    if (b < e && (unsigned char)s[b] - 0x21u < 0x5fu)
+    if (b < e && ascii_graph((unsigned char)s[b]))
         return b;
 #ifdef __SSE2__
     if (e - b >= 16 || tail16(s + b, e - b)) {
@@ -2155,7 +2156,7 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
             m = tail_mask(m, e - b);
         if (m) {
             b += ctz16(m);
-            if (b == e || (unsigned char)s[b] - 0x21u < 0x5fu)
+            if (b == e || ascii_graph((unsigned char)s[b]))
                 return b;
         } else {
             b += 16;
@@ -2167,7 +2168,7 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
 
         b += k;
         if (k < 8) {
-            if ((unsigned char)s[b] - 0x21u < 0x5fu)
+            if (ascii_graph((unsigned char)s[b]))
                 return b;
             break;
         }
@@ -2180,7 +2181,7 @@ static inline uint32_t skip_space(const char *s, uint32_t b, uint32_t e)
             b++;
             continue;
         }
-        if (c - 0x21u < 0x5fu) /* printable ASCII: no space */
+        if (ascii_graph(c)) /* printable ASCII: no space */
             return b;
         if ((n = space_len(s + b, e - b)) == 0)
             return b;
@@ -2199,16 +2200,14 @@ static inline void add_comment(parser *p, uint32_t hash, uint32_t e)
     /* "# text", the usual comment, has nothing more to trim */
     if (tb < te && s[tb] == ' ')
         tb++;
-    if (!(tb < te && (unsigned char)(s[tb] - 0x21) < 0x5e &&
-          (unsigned char)(s[te - 1] - 0x21) < 0x5e))
+    if (!(tb < te && ascii_graph((unsigned char)s[tb]) &&
+          ascii_graph((unsigned char)s[te - 1])))
         trim_space(s, &tb, &te);
     /* every field is written below */
     c = heap_slot(p, (void **)&p->doc->comments, &p->doc->ncomments,
                   &p->cap_comments, sizeof *c);
-    if (!c) {
-        p->oom = true;
+    if (!c)
         return;
-    }
     c->off = tb;
     c->len = te > tb ? te - tb : 0;
     c->line = (uint32_t)p->next; /* the line just read, 1-based */
@@ -2246,16 +2245,10 @@ static inline bool continues(const char *s, char esc, uint32_t b, uint32_t e,
  * runs out. */
 static tfl_piece *piece_slot(parser *p, size_t n)
 {
-    if (n == p->cap_pv) {
-        size_t ncap = p->cap_pv ? p->cap_pv * 2 : 64;
-        tfl_piece *pc = realloc(p->pv, ncap * sizeof *pc);
-
-        if (!pc) {
-            p->oom = true;
-            return NULL;
-        }
-        p->pv = pc;
-        p->cap_pv = ncap;
+    if (n == p->cap_pv &&
+        !tfl_heap_grow((void **)&p->pv, &p->cap_pv, sizeof *p->pv)) {
+        p->oom = true;
+        return NULL;
     }
     return &p->pv[n];
 }
@@ -2266,15 +2259,14 @@ static tfl_piece *piece_slot(parser *p, size_t n)
  * among them noted and skipped, blank ones skipped. Returns their number
  * (0 when memory ran out); *total is the joined length, *last_end the end
  * of the last line taken, *empty set when a blank line was skipped. Most
- * of a file's lines go through this loop: it keeps the text, the line
- * table and the escape in locals, and reads each line's bounds itself.
+ * of a file's lines go through this loop: it keeps the text and the
+ * escape in locals.
  */
 static size_t gather(parser *p, uint32_t b, uint32_t e, uint32_t *total,
                      uint32_t *last_end, bool *empty)
 {
     const char *s = p->src->data;
-    const uint32_t *ls = p->src->line_starts;
-    size_t nl = p->src->nlines, nphys = p->nphys, i = p->next, n = 0;
+    size_t nphys = p->nphys, i = p->next, n = 0;
     uint32_t tot = 0, pe;
     const char esc = p->esc;
     bool cont = continues(s, esc, b, e, &pe);
@@ -2294,14 +2286,9 @@ static size_t gather(parser *p, uint32_t b, uint32_t e, uint32_t *total,
             break;
         cont = false;
         while (i < nphys) {
-            uint32_t lb = ls[i], le, t;
+            uint32_t lb, le, t;
 
-            /* i > 0: the first line was the instruction's */
-            le = i + 1 < nl ? ls[i + 1] - 1 : (uint32_t)p->src->len;
-            if (le > lb && (unsigned char)s[le - 1] <= '\r')
-                while (le > lb && (s[le - 1] == '\r' || s[le - 1] == '\n'))
-                    le--;
-            i++;
+            src_line(p->src, i++, &lb, &le);
             if (too_long(p, lb, le, true))
                 continue;
             t = skip_space(s, lb, le);
@@ -2343,10 +2330,8 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
 
     in = heap_push(p, (void **)&p->doc->instrs, &p->doc->ninstrs,
                    &p->cap_instrs, sizeof *in);
-    if (!in) {
-        p->oom = true;
+    if (!in)
         return;
-    }
     npieces = gather(p, b, e, &total, &last_end, &empty);
     if (npieces == 0)
         return;
@@ -2357,23 +2342,17 @@ static void instruction(parser *p, uint32_t b, uint32_t e)
      * number, not at a doubled capacity. The text of one piece is the
      * source's own (without a NUL after it); pieces are joined in a copy. */
     pieces = pool(p, npieces * sizeof *pieces, _Alignof(tfl_piece));
-    if (!pieces) {
-        p->oom = true;
+    if (!pieces)
         return;
-    }
-    if (npieces == 1)
-        pieces[0] = p->pv[0];
-    else
-        memcpy(pieces, p->pv, npieces * sizeof *pieces);
     if (npieces == 1) {
+        pieces[0] = p->pv[0];
         text = src->data + pieces[0].src_off;
     } else {
         char *copy = pool(p, total + 1, 1);
 
-        if (!copy) {
-            p->oom = true;
+        if (!copy)
             return;
-        }
+        memcpy(pieces, p->pv, npieces * sizeof *pieces);
         for (i = 0; i < npieces; i++)
             memcpy(copy + pieces[i].text_off, src->data + pieces[i].src_off,
                    pieces[i].len);

@@ -331,12 +331,13 @@ static void check_pairs(checker *c, const tfl_instr *in, const char *kw)
     check_flags(c, in, no_flags);
     if (in->npairs == 0) {
         /* A non-empty text without pairs already has a parser error. */
-        if (in->nargs == 0 && !in->inline_comment &&
-            tfl_instr_keyword(c->doc, in).off +
-                    tfl_instr_keyword(c->doc, in).len >=
-                in->line_len)
-            FAIL(c, tfl_instr_keyword_span(c->doc, in),
-                 "%s requires at least one argument", kw);
+        tfl_word w;
+
+        if (in->nargs || in->inline_comment)
+            return;
+        w = tfl_instr_keyword(c->doc, in);
+        if (w.off + w.len >= in->line_len)
+            FAIL(c, w.span, "%s requires at least one argument", kw);
         return;
     }
     for (i = 0; i < in->npairs; i++)
