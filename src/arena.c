@@ -429,16 +429,15 @@ void tfl_arena_reset(tfl_arena *a)
 #ifdef TFL_DEBUG_ARENA
     keep = NULL; /* one block per object: nothing worth keeping */
 #endif
-    if (keep && keep->own)
-        keep = NULL;
-    if (keep)
-        a->head = keep->next;
-    tfl_arena_free(a);
-    if (keep) {
-        keep->used = 0;
-        keep->next = NULL;
-        a->head = keep;
+    if (!keep || keep->own) {
+        tfl_arena_free(a);
+        return;
     }
+    a->head = keep->next;
+    tfl_arena_free(a);
+    keep->used = 0;
+    keep->next = NULL;
+    a->head = keep;
 }
 
 void tfl_arena_free(tfl_arena *a)
