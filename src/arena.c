@@ -3,8 +3,8 @@
  * geometrically up to a cap so a big file costs few mallocs. A large
  * request that does not fit in the newest block's room gets a block of its
  * own behind it, and the room goes on serving the smaller objects that
- * follow: before, the model's bindings of a 59 MB file (11 MB) left 3.7 MB
- * of a block unused, half of it resident on a huge page already touched.
+ * follow: a fresh block in front would leave that room unused, and on a
+ * huge page already touched it is resident all the same.
  *
  * Arrays grown with tfl_arena_push() would otherwise leave every outgrown
  * copy behind, which for the instruction and word tables of a 60 MB file
@@ -350,7 +350,8 @@ void *tfl_arena_push_n(tfl_arena *a, void **items, size_t *count, size_t *cap,
  * The first room of a heap array: 16 elements, fewer when they are large,
  * so that the arrays of a small file take a few hundred bytes each rather
  * than pages (every fresh page costs a fault). A power of two up to 16, so
- * an array that grows past 16 elements has the room it always had.
+ * that past 16 elements the room doubles through 32, 64, ... whatever the
+ * element size.
  */
 static size_t first_cap(size_t size)
 {
@@ -428,16 +429,15 @@ void tfl_arena_reset(tfl_arena *a)
 #ifdef TFL_DEBUG_ARENA
     keep = NULL; /* one block per object: nothing worth keeping */
 #endif
-    if (keep && keep->own)
-        keep = NULL;
-    if (keep)
-        a->head = keep->next;
-    tfl_arena_free(a);
-    if (keep) {
-        keep->used = 0;
-        keep->next = NULL;
-        a->head = keep;
+    if (!keep || keep->own) {
+        tfl_arena_free(a);
+        return;
     }
+    a->head = keep->next;
+    tfl_arena_free(a);
+    keep->used = 0;
+    keep->next = NULL;
+    a->head = keep;
 }
 
 void tfl_arena_free(tfl_arena *a)

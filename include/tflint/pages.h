@@ -21,11 +21,11 @@
 void *tfl_pages_alloc(size_t n);
 
 /*
- * Advise the whole huge pages inside the `n` bytes at `p` (from malloc or
- * realloc) to be huge: for an array grown by realloc(), whose pages are
- * touched as it fills. Pages already touched keep their size; nothing
- * happens below 2 * TFL_HUGE_PAGE, where a last huge page filled only in
- * part could cost more than the faults it saves.
+ * Advise the pages that hold the `n` bytes at `p` (from malloc or
+ * realloc) to be huge, where the kernel can: for an array grown by
+ * realloc(), whose pages are touched as it fills. Pages already touched
+ * keep their size; nothing happens below 2 * TFL_HUGE_PAGE, where a last
+ * huge page filled only in part could cost more than the faults it saves.
  */
 void tfl_pages_advise(void *p, size_t n);
 

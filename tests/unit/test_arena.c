@@ -1,11 +1,12 @@
 /*
  * The arena's growable arrays: tfl_arena_push_n() against pushes one by
  * one (zeroed slots, the same room, earlier elements kept), and the first
- * room of a heap array, which is small for large elements but the same as
- * ever once the array passes 16 elements; and an arena emptied with
- * tfl_arena_reset(), which serves again from the block it kept; a large
- * object that leaves the newest block's room to the objects after it; a heap
- * array grown far past the size where it is advised to use huge pages.
+ * room of a heap array, which is small for large elements but 32 whatever
+ * the element size once the array passes 16 elements; and an arena
+ * emptied with tfl_arena_reset(), which serves again from the block it
+ * kept; a large object that leaves the newest block's room to the
+ * objects after it; a heap array grown far past the size where it is
+ * advised to use huge pages.
  */
 #include "support.h"
 
@@ -62,7 +63,7 @@ static void test_heap_first_room(void **state)
     size_t nsmall = 0, capsmall = 0, nlarge = 0, caplarge = 0, i;
 
     (void)state;
-    /* Small elements: 16 at first, as ever. */
+    /* Small elements: 16 at first. */
     assert_non_null(tfl_heap_slot((void **)&small, &nsmall, &capsmall, 8));
     assert_int_equal(capsmall, 16);
     /* Large ones: fewer, a power of two within a kilobyte or so. */
@@ -70,7 +71,7 @@ static void test_heap_first_room(void **state)
     assert_true(caplarge >= 1 && caplarge < 16);
     assert_int_equal(caplarge & (caplarge - 1), 0);
     assert_true(caplarge * 360 <= 2048);
-    /* Past 16 elements the room is 32, as it was from 16. */
+    /* Past 16 elements the room is 32, as for small elements. */
     for (i = 1; i < 17; i++)
         assert_non_null(
             tfl_heap_push((void **)&large, &nlarge, &caplarge, 360));
